@@ -1,0 +1,55 @@
+# Two commands: `make run` (demo on http://127.0.0.1:8080) and `make test` (the whole suite).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+PORT ?= 8080
+WORKERS ?= 2
+
+.PHONY: run serve test translations messages migrate demo roles bench bench-data clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: requirements.txt $(BIN)/activate
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile -q -d translations -l ru
+
+# Re-extract every string of ours into the catalogue (new entries then need a translation).
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	$(BIN)/pybabel update -q -N -i translations/messages.pot -d translations -l ru
+
+migrate: $(VENV)/.installed
+	$(FLASK) db upgrade
+
+roles: migrate
+	$(FLASK) roles sync
+
+demo: roles
+	$(FLASK) demo load --if-empty
+
+run: $(VENV)/.installed translations demo
+	@$(BIN)/python -m app.demo_logins $(PORT)
+	$(BIN)/gunicorn --preload --no-control-socket --workers $(WORKERS) --bind 127.0.0.1:$(PORT) \
+		--access-logfile - 'app:create_app()'
+
+test: $(VENV)/.installed-dev translations
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+bench-data: $(VENV)/.installed-dev translations
+	$(BIN)/python -m bench.generate $(BENCH_ARGS)
+
+bench: $(VENV)/.installed-dev translations
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) instance/journal.sqlite*

@@ -1,0 +1,53 @@
+"""Application factory: extensions, security headers, views, CLI; nothing else."""
+from __future__ import annotations
+
+import logging
+
+import click
+from flask import Flask
+
+from flask_appbuilder import AppBuilder
+
+from app.extensions import csrf, db, migrate
+from app.startup import MIGRATIONS_DIR, check_or_exit
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app. `test_config` (tests only) overrides the environment's configuration."""
+    from config import TestConfig, config_from_env
+
+    app = Flask(__name__, instance_relative_config=False)
+    if test_config is not None:
+        app.config.from_object(TestConfig())
+        app.config.update(test_config)
+    else:
+        try:
+            app.config.from_object(config_from_env())
+        except RuntimeError as error:
+            click.echo(f"Ошибка запуска: {error}", err=True)
+            raise SystemExit(1)
+        # A server must not start on a bad database; CLI commands (db upgrade) must still run.
+        serving = click.get_current_context(silent=True) is None
+        check_or_exit(app.config["SQLALCHEMY_DATABASE_URI"], require_head=serving)
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
+    csrf.init_app(app)
+
+    from app import http, models  # noqa: F401  (models: every table mapped before FAB starts)
+
+    with app.app_context():
+        appbuilder = AppBuilder(update_perms=False)
+        appbuilder.init_app(app, db.session)
+        from app.views import register_views
+
+        register_views(appbuilder)
+        appbuilder.post_init()
+
+    http.init_app(app)
+
+    from app.cli import register_cli
+
+    register_cli(app)
+    return app

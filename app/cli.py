@@ -1,0 +1,41 @@
+"""Flask commands: roles, demo data (more groups join as their issues land)."""
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from app.extensions import db
+
+roles_cli = AppGroup("roles", help="Роли и права доступа.")
+demo_cli = AppGroup("demo", help="Демонстрационный регион.")
+
+
+@roles_cli.command("sync")
+def roles_sync():
+    """Create the roles of DESIGN.md with their permissions (idempotent)."""
+    from app.security.roles import sync_roles
+
+    counts = sync_roles(current_app.appbuilder)
+    for role, count in counts.items():
+        click.echo(f"{role}: {count} прав")
+
+
+@demo_cli.command("load")
+@click.option("--schools", default=1400, show_default=True, help="Сколько школ в регионе.")
+@click.option("--full-schools", default=3, show_default=True, help="Сколько школ с полными журналами.")
+def demo_load(schools: int, full_schools: int):
+    """Load the demo region (idempotent; refuses a database with non-demo data)."""
+    from app.demo import DemoRefused, load_demo
+    from app.security.roles import sync_roles
+
+    sync_roles(current_app.appbuilder)
+    try:
+        summary = load_demo(db.session, current_app.appbuilder.sm, password=current_app.config["DEMO_PASSWORD"],
+                            schools=schools, full_schools=full_schools)
+    except DemoRefused as refusal:
+        raise click.ClickException(str(refusal))
+    click.echo(summary)
+
+
+def register_cli(app) -> None:
+    app.cli.add_command(roles_cli)
+    app.cli.add_command(demo_cli)

@@ -1,0 +1,27 @@
+"""Extension instances, created unbound and initialised in create_app().
+
+AppBuilder is not here: it keeps its views and menu on the instance, so each app gets its own."""
+from flask_appbuilder import Model
+from flask_appbuilder.models.sqla.base import SQLA
+from flask_migrate import Migrate
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+# FAB's Model carries its own metadata (its ab_* tables live there); binding Flask-SQLAlchemy to it
+# gives Alembic one metadata with FAB's tables and ours.
+db = SQLA(model_class=Model)
+migrate = Migrate(compare_type=True, render_as_batch=True)
+# Every form and every AJAX write (X-CSRFToken header); FAB exempts its JWT API blueprints.
+csrf = CSRFProtect()
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """SQLite enforces foreign keys (and their ON DELETE) only when asked, per connection."""
+    if dbapi_connection.__class__.__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()

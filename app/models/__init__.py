@@ -1,0 +1,49 @@
+"""All models, imported here so that Alembic and the mappers see every table."""
+from flask_appbuilder import Model
+from flask_appbuilder.security.sqla import models as fab_models  # noqa: F401  (ab_* tables)
+
+# Named constraints, so later migrations can alter them (SQLite batch mode needs names).
+# FAB's ab_* tables are defined before this line and keep their own names.
+Model.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+from .org import AcademicYear, Holiday, Municipality, School, StudyPeriod  # noqa: F401
+from .people import Guardian, GuardianLink, Pupil, Staff, UserScope  # noqa: F401
+from .timetable import (  # noqa: F401
+    BellSchedule,
+    ClassGroup,
+    Lesson,
+    Room,
+    Subgroup,
+    Subject,
+    Substitution,
+    TeachingAssignment,
+    TimetableSlot,
+    subgroup_pupil,
+)
+from .journal import (  # noqa: F401
+    Absence,
+    AbsenceCode,
+    DiaryVisit,
+    JournalChange,
+    Mark,
+    MarkType,
+    PeriodMark,
+)
+from .rollout import (  # noqa: F401
+    Campaign,
+    Consultation,
+    JournalSystem,
+    Material,
+    Milestone,
+    PlanTarget,
+    ReadinessEvidence,
+    RolloutPlan,
+    SchoolReadiness,
+    Training,
+)
+from .monitoring import AnalyticalReport, ImportBatch, UsageSnapshot, UsageThreshold  # noqa: F401

@@ -1,0 +1,179 @@
+"""Journal: work types, marks, absences, period and year marks, the change history, diary visits."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Optional
+
+from flask_appbuilder import Model
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+# SQLite only autoincrements INTEGER primary keys; PostgreSQL gets a real bigint.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+MARK_VALUES = (2, 3, 4, 5)
+PERIOD_MARK_VALUES = ("5", "4", "3", "2", "н/а", "осв.", "зач.", "незач.")
+
+
+class MarkType(Model):
+    """Вид работы с весом (ответ на уроке, самостоятельная, контрольная, ...)."""
+
+    __tablename__ = "mark_type"
+    __table_args__ = (CheckConstraint("weight > 0 AND weight <= 10", name="ck_mark_type_weight"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True, nullable=False)
+    short_name: Mapped[str] = mapped_column(String(20), nullable=False)
+    weight: Mapped[Decimal] = mapped_column(Numeric(3, 1), nullable=False, default=Decimal("1.0"))
+    is_default: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+class AbsenceCode(Model):
+    """Код пропуска: н, б, у, оп — справочник, у школ он разный."""
+
+    __tablename__ = "absence_code"
+    code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    name: Mapped[str] = mapped_column(String(50), nullable=False)
+    excused: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # Late arrival is recorded but is not a missed lesson.
+    counts_as_missed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+
+    def __repr__(self) -> str:
+        return self.code
+
+
+class Mark(Model):
+    """Отметка ученика за урок. В одной клетке может быть несколько (position 0, 1, ...)."""
+
+    __tablename__ = "mark"
+    __table_args__ = (
+        UniqueConstraint("lesson_id", "pupil_id", "position"),
+        CheckConstraint("value BETWEEN 2 AND 5", name="ck_mark_value"),
+        CheckConstraint("position BETWEEN 0 AND 4", name="ck_mark_position"),
+        Index("ix_mark_pupil_lesson", "pupil_id", "lesson_id"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id", ondelete="RESTRICT"), nullable=False)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="RESTRICT"), nullable=False)
+    position: Mapped[int] = mapped_column(SmallInteger, nullable=False, default=0)
+    value: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    mark_type_id: Mapped[int] = mapped_column(ForeignKey("mark_type.id", ondelete="RESTRICT"), nullable=False)
+    comment: Mapped[Optional[str]] = mapped_column(String(200))
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, server_default=func.now())
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, server_default=func.now())
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    lesson = relationship("Lesson")
+    pupil = relationship("Pupil")
+    mark_type = relationship("MarkType")
+
+
+class Absence(Model):
+    """Пропуск урока: один на ученика и урок."""
+
+    __tablename__ = "absence"
+    __table_args__ = (UniqueConstraint("lesson_id", "pupil_id"), Index("ix_absence_pupil_lesson", "pupil_id", "lesson_id"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id", ondelete="RESTRICT"), nullable=False)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="RESTRICT"), nullable=False)
+    code: Mapped[str] = mapped_column(ForeignKey("absence_code.code", ondelete="RESTRICT"), nullable=False)
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, server_default=func.now())
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    lesson = relationship("Lesson")
+    pupil = relationship("Pupil")
+    absence_code = relationship("AbsenceCode")
+
+
+class PeriodMark(Model):
+    """Четвертная (study_period_id задан) или годовая (study_period_id NULL) отметка."""
+
+    __tablename__ = "period_mark"
+    __table_args__ = (
+        CheckConstraint(
+            "value IN ('5', '4', '3', '2', 'н/а', 'осв.', 'зач.', 'незач.')", name="ck_period_mark_value"
+        ),
+        Index(
+            "uq_period_mark_period", "pupil_id", "subject_id", "study_period_id", unique=True,
+            sqlite_where=text("study_period_id IS NOT NULL"), postgresql_where=text("study_period_id IS NOT NULL"),
+        ),
+        Index(
+            "uq_period_mark_year", "pupil_id", "subject_id", "academic_year_id", unique=True,
+            sqlite_where=text("study_period_id IS NULL"), postgresql_where=text("study_period_id IS NULL"),
+        ),
+        Index("ix_period_mark_class_subject", "class_group_id", "subject_id"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="RESTRICT"), nullable=False)
+    class_group_id: Mapped[int] = mapped_column(ForeignKey("class_group.id", ondelete="RESTRICT"), nullable=False)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id", ondelete="RESTRICT"), nullable=False)
+    academic_year_id: Mapped[int] = mapped_column(ForeignKey("academic_year.id", ondelete="RESTRICT"), nullable=False)
+    study_period_id: Mapped[Optional[int]] = mapped_column(ForeignKey("study_period.id", ondelete="RESTRICT"))
+    value: Mapped[str] = mapped_column(String(8), nullable=False)
+    set_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
+    set_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, server_default=func.now())
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    pupil = relationship("Pupil")
+    subject = relationship("Subject")
+    study_period = relationship("StudyPeriod")
+
+
+class JournalChange(Model):
+    """Неизменяемая запись об изменении журнала: что, было, стало, кто, когда, откуда.
+
+    It holds no foreign key to the changed row, so the history outlives a deleted mark."""
+
+    __tablename__ = "journal_change"
+    __table_args__ = (
+        CheckConstraint(
+            "entity IN ('mark', 'absence', 'period_mark', 'topic', 'homework')", name="ck_journal_change_entity"
+        ),
+        CheckConstraint("action IN ('create', 'update', 'delete')", name="ck_journal_change_action"),
+        Index("ix_journal_change_cell", "lesson_id", "pupil_id"),
+        Index("ix_journal_change_school_time", "school_id", "changed_at"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="RESTRICT"), nullable=False)
+    entity: Mapped[str] = mapped_column(String(12), nullable=False)
+    entity_id: Mapped[Optional[int]] = mapped_column(BigInteger)
+    action: Mapped[str] = mapped_column(String(6), nullable=False)
+    lesson_id: Mapped[Optional[int]] = mapped_column(Integer)
+    pupil_id: Mapped[Optional[int]] = mapped_column(Integer)
+    old_value: Mapped[Optional[str]] = mapped_column(Text)
+    new_value: Mapped[Optional[str]] = mapped_column(Text)
+    reason: Mapped[Optional[str]] = mapped_column(String(300))
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
+    user_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    ip_address: Mapped[Optional[str]] = mapped_column(String(45))
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, server_default=func.now())
+
+
+class DiaryVisit(Model):
+    """Счётчик открытий дневника ученика за день (показатель мониторинга)."""
+
+    __tablename__ = "diary_visit"
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True, index=True)
+    visits: Mapped[int] = mapped_column(Integer, nullable=False, default=1)

@@ -1,0 +1,122 @@
+"""People: staff, pupils, guardians, and the scope attached to each login."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+from flask_appbuilder import Model
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, DateTime
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+
+def short_name(last: str, first: str, middle: Optional[str]) -> str:
+    """«Иванова И.И.» from the parts of a ФИО."""
+    initials = f"{first[:1]}." + (f"{middle[:1]}." if middle else "")
+    return f"{last} {initials}"
+
+
+class PersonNameMixin:
+    last_name: Mapped[str] = mapped_column(String(64), nullable=False)
+    first_name: Mapped[str] = mapped_column(String(64), nullable=False)
+    middle_name: Mapped[Optional[str]] = mapped_column(String(64))
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.last_name, self.first_name, self.middle_name) if p)
+
+    @property
+    def short_name(self) -> str:
+        return short_name(self.last_name, self.first_name, self.middle_name)
+
+    def __repr__(self) -> str:
+        return self.short_name
+
+
+class UserScope(Model):
+    """Where a login's rows live: its municipality, school or vendor's journal system.
+
+    Teachers, pupils and guardians are found through their own tables (user_id)."""
+
+    __tablename__ = "user_scope"
+    user_id: Mapped[int] = mapped_column(ForeignKey("ab_user.id", ondelete="CASCADE"), primary_key=True)
+    municipality_id: Mapped[Optional[int]] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"), index=True)
+    school_id: Mapped[Optional[int]] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
+    journal_system_id: Mapped[Optional[int]] = mapped_column(ForeignKey("journal_system.id", ondelete="CASCADE"))
+
+    user = relationship("User")
+    municipality = relationship("Municipality")
+    school = relationship("School")
+    journal_system = relationship("JournalSystem")
+
+
+class Staff(PersonNameMixin, Model):
+    """Работник школы: учитель, администрация, секретарь."""
+
+    __tablename__ = "staff"
+    __table_args__ = (Index("ix_staff_school_name", "school_id", "last_name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), nullable=False)
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"), unique=True)
+    position: Mapped[str] = mapped_column(String(100), nullable=False)
+    is_teacher: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    email: Mapped[Optional[str]] = mapped_column(String(200))
+    phone: Mapped[Optional[str]] = mapped_column(String(40))
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+
+    school = relationship("School")
+    user = relationship("User")
+
+
+class Pupil(PersonNameMixin, Model):
+    """Ученик. Без класса (class_group_id NULL) — например, выбыл или ещё не распределён."""
+
+    __tablename__ = "pupil"
+    __table_args__ = (
+        Index("ix_pupil_class_name", "class_group_id", "last_name", "first_name"),
+        Index("ix_pupil_school_name", "school_id", "last_name"),
+        CheckConstraint("left_on IS NULL OR left_on >= enrolled_on", name="ck_pupil_dates"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), nullable=False)
+    class_group_id: Mapped[Optional[int]] = mapped_column(ForeignKey("class_group.id", ondelete="SET NULL"))
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"), unique=True)
+    birth_date: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    enrolled_on: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    left_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+
+    school = relationship("School")
+    class_group = relationship("ClassGroup", back_populates="pupils")
+    user = relationship("User")
+    guardian_links: Mapped[list["GuardianLink"]] = relationship(back_populates="pupil", cascade="all, delete-orphan")
+
+
+class Guardian(PersonNameMixin, Model):
+    """Родитель или иной законный представитель; может представлять нескольких детей."""
+
+    __tablename__ = "guardian"
+    __table_args__ = (
+        CheckConstraint(
+            "notify_mode IN ('instant', 'daily', 'weekly', 'none')", name="ck_guardian_notify_mode"
+        ),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"), unique=True)
+    phone: Mapped[Optional[str]] = mapped_column(String(40))
+    email: Mapped[Optional[str]] = mapped_column(String(200))
+    notify_mode: Mapped[str] = mapped_column(String(10), nullable=False, default="none")
+    notified_until: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+
+    user = relationship("User")
+    links: Mapped[list["GuardianLink"]] = relationship(back_populates="guardian", cascade="all, delete-orphan")
+
+
+class GuardianLink(Model):
+    __tablename__ = "guardian_link"
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), primary_key=True)
+    guardian_id: Mapped[int] = mapped_column(
+        ForeignKey("guardian.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    relation: Mapped[str] = mapped_column(String(30), nullable=False, default="родитель")
+
+    pupil: Mapped[Pupil] = relationship(back_populates="guardian_links")
+    guardian: Mapped[Guardian] = relationship(back_populates="links")

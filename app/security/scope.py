@@ -1,0 +1,434 @@
+"""THE row-scope rule: which rows of a model a user may see and change.
+
+Everything that reads or writes rows for a user — FAB list/show/edit views (through
+`filters.ScopeFilter`), custom views, charts, exports and the API — takes its filter from
+`visible()` or `changeable()` here. A row outside the filter answers 404.
+
+`Scope` is a plain value built once per request by `load_scope(session, user)`; the functions
+below return SQLAlchemy boolean clauses and import nothing from Flask.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import false, or_, select, true
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from app.models import (
+    Absence,
+    AcademicYear,
+    AnalyticalReport,
+    BellSchedule,
+    Campaign,
+    ClassGroup,
+    Consultation,
+    DiaryVisit,
+    Guardian,
+    GuardianLink,
+    Holiday,
+    ImportBatch,
+    JournalChange,
+    JournalSystem,
+    Lesson,
+    Mark,
+    Material,
+    Milestone,
+    Municipality,
+    PeriodMark,
+    PlanTarget,
+    Pupil,
+    ReadinessEvidence,
+    Room,
+    RolloutPlan,
+    School,
+    SchoolReadiness,
+    Staff,
+    StudyPeriod,
+    Subgroup,
+    Subject,
+    Substitution,
+    TeachingAssignment,
+    TimetableSlot,
+    Training,
+    UsageSnapshot,
+    UsageThreshold,
+    UserScope,
+)
+from app.models.journal import AbsenceCode, MarkType
+from app.security import roles as R
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Who the user is for row filtering. Ids are empty/None where they do not apply."""
+
+    role: str | None
+    user_id: int | None = None
+    municipality_id: int | None = None
+    school_id: int | None = None
+    staff_id: int | None = None
+    guardian_id: int | None = None
+    journal_system_id: int | None = None
+    pupil_ids: tuple[int, ...] = field(default_factory=tuple)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == R.ADMIN
+
+
+NOBODY = Scope(role=None)
+
+
+def load_scope(session: Session, user) -> Scope:
+    """Build the Scope of a FAB user (None or anonymous -> NOBODY). Two small queries at most."""
+    if user is None or not getattr(user, "id", None) or not user.roles:
+        return NOBODY
+    role = user.roles[0].name
+    us = session.get(UserScope, user.id)
+    municipality_id = us.municipality_id if us else None
+    school_id = us.school_id if us else None
+    staff_id = guardian_id = None
+    pupil_ids: tuple[int, ...] = ()
+    if role in (R.SCHOOL_ADMIN, R.SECRETARY, R.TEACHER):
+        staff = session.execute(select(Staff.id, Staff.school_id).where(Staff.user_id == user.id)).first()
+        if staff:
+            staff_id, school_id = staff
+    elif role == R.PUPIL:
+        pupil_ids = tuple(session.scalars(select(Pupil.id).where(Pupil.user_id == user.id)))
+    elif role == R.PARENT:
+        guardian_id = session.scalar(select(Guardian.id).where(Guardian.user_id == user.id))
+        if guardian_id:
+            pupil_ids = tuple(
+                session.scalars(
+                    select(GuardianLink.pupil_id).where(GuardianLink.guardian_id == guardian_id).order_by(GuardianLink.pupil_id)
+                )
+            )
+    if school_id and not municipality_id:
+        municipality_id = session.scalar(select(School.municipality_id).where(School.id == school_id))
+    return Scope(
+        role=role,
+        user_id=user.id,
+        municipality_id=municipality_id,
+        school_id=school_id,
+        staff_id=staff_id,
+        guardian_id=guardian_id,
+        journal_system_id=us.journal_system_id if us else None,
+        pupil_ids=pupil_ids,
+    )
+
+
+# --- what each model hangs on -------------------------------------------------------------
+
+# Rows about a person: region and municipality roles see none of them (152-ФЗ; aggregates only).
+PERSONAL = {Pupil, Guardian, GuardianLink, Mark, Absence, PeriodMark, DiaryVisit, JournalChange, Staff}
+
+# Reference data everybody logged in may read.
+SHARED = {AcademicYear, MarkType, AbsenceCode, JournalSystem, Campaign, Milestone, Material}
+
+# Which roles may change which models at all (within their visible rows; teachers narrower).
+WRITABLE: dict[str, set] = {
+    R.MINISTRY: set(),
+    R.MONITORING: {UsageSnapshot, ImportBatch, AnalyticalReport, UsageThreshold},
+    R.METHODIST: {Consultation, Training, Material},
+    R.MUNICIPAL: {RolloutPlan, PlanTarget, School, SchoolReadiness, ReadinessEvidence, Consultation},
+    R.SCHOOL_ADMIN: {
+        SchoolReadiness, ReadinessEvidence, StudyPeriod, Holiday, Staff, Consultation,
+        Lesson, Mark, Absence, PeriodMark,
+    },
+    R.SECRETARY: {
+        ClassGroup, Pupil, Guardian, GuardianLink, Subject, TeachingAssignment, BellSchedule,
+        TimetableSlot, Substitution, Room, Subgroup, Lesson,
+    },
+    R.TEACHER: {Lesson, Mark, Absence, PeriodMark},
+    R.PARENT: set(),
+    R.PUPIL: set(),
+    R.VENDOR: {UsageSnapshot, ImportBatch},
+}
+
+
+def _schools_of_municipality(municipality_id):
+    return select(School.id).where(School.municipality_id == municipality_id)
+
+
+def _classes_of_school(school_id):
+    return select(ClassGroup.id).where(ClassGroup.school_id == school_id)
+
+
+def _teacher_assignments(staff_id):
+    return select(TeachingAssignment.id).where(TeachingAssignment.teacher_id == staff_id)
+
+
+def _led_classes(staff_id):
+    return select(ClassGroup.id).where(ClassGroup.class_teacher_id == staff_id)
+
+
+def _teacher_classes(staff_id):
+    """Classes a teacher teaches or leads as class teacher."""
+    return (
+        select(TeachingAssignment.class_group_id).where(TeachingAssignment.teacher_id == staff_id)
+        .union(_led_classes(staff_id))
+    )
+
+
+def _teacher_lessons(staff_id, *, with_led_classes: bool):
+    """Lessons of own assignments, lessons taught as a substitute, and (to read) the led class's."""
+    conditions = [Lesson.assignment_id.in_(_teacher_assignments(staff_id)), Lesson.teacher_id == staff_id]
+    if with_led_classes:
+        conditions.append(Lesson.class_group_id.in_(_led_classes(staff_id)))
+    return select(Lesson.id).where(or_(*conditions))
+
+
+def _family_classes(pupil_ids):
+    return select(Pupil.class_group_id).where(Pupil.id.in_(pupil_ids))
+
+
+def _family_schools(pupil_ids):
+    return select(Pupil.school_id).where(Pupil.id.in_(pupil_ids))
+
+
+def _school_rule(model):
+    """The column that ties a model to a school, or None."""
+    return {
+        School: School.id,
+        StudyPeriod: StudyPeriod.school_id,
+        Holiday: Holiday.school_id,
+        Staff: Staff.school_id,
+        Pupil: Pupil.school_id,
+        ClassGroup: ClassGroup.school_id,
+        Subject: Subject.school_id,
+        Room: Room.school_id,
+        BellSchedule: BellSchedule.school_id,
+        Lesson: Lesson.school_id,
+        SchoolReadiness: SchoolReadiness.school_id,
+        UsageSnapshot: UsageSnapshot.school_id,
+        JournalChange: JournalChange.school_id,
+        Consultation: Consultation.school_id,
+    }.get(model)
+
+
+def _municipality_rule(model):
+    return {
+        Municipality: Municipality.id,
+        School: School.municipality_id,
+        RolloutPlan: RolloutPlan.municipality_id,
+        Consultation: Consultation.municipality_id,
+        Training: Training.municipality_id,
+    }.get(model)
+
+
+def _class_rule(model):
+    return {
+        ClassGroup: ClassGroup.id,
+        TeachingAssignment: TeachingAssignment.class_group_id,
+        TimetableSlot: TimetableSlot.class_group_id,
+        Subgroup: Subgroup.class_group_id,
+        Lesson: Lesson.class_group_id,
+        Pupil: Pupil.class_group_id,
+        PeriodMark: PeriodMark.class_group_id,
+    }.get(model)
+
+
+def _pupil_rule(model):
+    return {
+        Pupil: Pupil.id,
+        Mark: Mark.pupil_id,
+        Absence: Absence.pupil_id,
+        PeriodMark: PeriodMark.pupil_id,
+        DiaryVisit: DiaryVisit.pupil_id,
+        GuardianLink: GuardianLink.pupil_id,
+    }.get(model)
+
+
+def _via_parent(model):
+    """Models whose scope is their parent row's: (foreign key column, parent model, parent key)."""
+    return {
+        PlanTarget: (PlanTarget.plan_id, RolloutPlan, RolloutPlan.id),
+        ReadinessEvidence: (ReadinessEvidence.readiness_id, SchoolReadiness, SchoolReadiness.id),
+        Substitution: (Substitution.assignment_id, TeachingAssignment, TeachingAssignment.id),
+        Mark: (Mark.lesson_id, Lesson, Lesson.id),
+        Absence: (Absence.lesson_id, Lesson, Lesson.id),
+        Guardian: (Guardian.id, GuardianLink, GuardianLink.guardian_id),
+        GuardianLink: (GuardianLink.pupil_id, Pupil, Pupil.id),
+        DiaryVisit: (DiaryVisit.pupil_id, Pupil, Pupil.id),
+        ImportBatch: None,
+    }.get(model)
+
+
+def _parent_clause(scope: Scope, model, *, write: bool) -> ColumnElement[bool] | None:
+    link = _via_parent(model)
+    if not link:
+        return None
+    column, parent, parent_key = link
+    rule = changeable if write else visible
+    return column.in_(select(parent_key).where(rule(scope, parent)))
+
+
+def visible(scope: Scope, model) -> ColumnElement[bool]:
+    """Rows of `model` the user may read, as a WHERE clause."""
+    role = scope.role
+    if role is None:
+        return false()
+    if role == R.ADMIN or model in SHARED:
+        return true()
+    if role in (R.MINISTRY, R.MONITORING, R.METHODIST):
+        return false() if model in PERSONAL else true()
+    if role == R.VENDOR:
+        if model is School:
+            return School.journal_system_id == scope.journal_system_id
+        if model is UsageSnapshot:
+            return UsageSnapshot.school_id.in_(
+                select(School.id).where(School.journal_system_id == scope.journal_system_id)
+            )
+        if model is ImportBatch:
+            return ImportBatch.uploaded_by_id == scope.user_id
+        return false()
+    if role == R.MUNICIPAL:
+        return _municipal_visible(scope, model)
+    if role in (R.SCHOOL_ADMIN, R.SECRETARY):
+        return _school_visible(scope, model)
+    if role == R.TEACHER:
+        return _teacher_visible(scope, model, write=False)
+    if role in (R.PARENT, R.PUPIL):
+        return _family_visible(scope, model)
+    return false()
+
+
+def changeable(scope: Scope, model) -> ColumnElement[bool]:
+    """Rows of `model` the user may create, change or delete, as a WHERE clause."""
+    role = scope.role
+    if role is None:
+        return false()
+    if role == R.ADMIN:
+        return true()
+    if model not in WRITABLE.get(role, set()):
+        return false()
+    if role == R.TEACHER:
+        return _teacher_visible(scope, model, write=True)
+    if role in (R.MONITORING, R.METHODIST):
+        return true()
+    return visible(scope, model)
+
+
+def _municipal_visible(scope: Scope, model) -> ColumnElement[bool]:
+    m = scope.municipality_id
+    if m is None or model in PERSONAL:
+        return false()
+    column = _municipality_rule(model)
+    if column is not None:
+        return column == m
+    column = _school_rule(model)
+    if column is not None:
+        clause = column.in_(_schools_of_municipality(m))
+        return or_(column.is_(None), clause) if model is Subject else clause
+    if model in (PlanTarget, ReadinessEvidence):
+        return _parent_clause(scope, model, write=False)
+    if model in (UsageThreshold, AnalyticalReport):
+        return true()
+    return false()
+
+
+def _school_visible(scope: Scope, model) -> ColumnElement[bool]:
+    s = scope.school_id
+    if s is None:
+        return false()
+    column = _school_rule(model)
+    if column is not None:
+        return or_(column.is_(None), column == s) if model is Subject else column == s
+    column = _class_rule(model)
+    if column is not None:
+        return column.in_(_classes_of_school(s))
+    if model in (Municipality, RolloutPlan):
+        return _municipality_rule(model) == scope.municipality_id
+    if model is Training:
+        return or_(Training.municipality_id.is_(None), Training.municipality_id == scope.municipality_id)
+    if model is PeriodMark:
+        return PeriodMark.class_group_id.in_(_classes_of_school(s))
+    clause = _parent_clause(scope, model, write=False)
+    return clause if clause is not None else false()
+
+
+def _teacher_visible(scope: Scope, model, *, write: bool) -> ColumnElement[bool]:
+    staff = scope.staff_id
+    if staff is None:
+        return false()
+    if model in (Mark, Absence):
+        return model.lesson_id.in_(_teacher_lessons(staff, with_led_classes=not write))
+    if model is Lesson:
+        return Lesson.id.in_(_teacher_lessons(staff, with_led_classes=not write))
+    if model is PeriodMark:
+        mine = PeriodMark.subject_id.in_(
+            select(TeachingAssignment.subject_id).where(
+                TeachingAssignment.teacher_id == staff,
+                TeachingAssignment.class_group_id == PeriodMark.class_group_id,
+            )
+        )
+        return mine if write else or_(mine, PeriodMark.class_group_id.in_(_led_classes(staff)))
+    if write:
+        return false()
+    if model is Staff:
+        return Staff.school_id == scope.school_id
+    if model is Pupil:
+        return Pupil.class_group_id.in_(_teacher_classes(staff))
+    if model is Substitution:
+        return or_(
+            Substitution.substitute_id == staff,
+            Substitution.assignment_id.in_(_teacher_assignments(staff)),
+        )
+    if model is ClassGroup:
+        return ClassGroup.id.in_(_teacher_classes(staff))
+    column = _class_rule(model)
+    if column is not None:
+        return column.in_(_teacher_classes(staff))
+    column = _school_rule(model)
+    if column is not None and model not in PERSONAL:
+        return or_(column.is_(None), column == scope.school_id) if model is Subject else column == scope.school_id
+    if model is Guardian:
+        return Guardian.id.in_(
+            select(GuardianLink.guardian_id).where(
+                GuardianLink.pupil_id.in_(select(Pupil.id).where(Pupil.class_group_id.in_(_led_classes(staff))))
+            )
+        )
+    if model is GuardianLink:
+        return GuardianLink.pupil_id.in_(select(Pupil.id).where(Pupil.class_group_id.in_(_led_classes(staff))))
+    return false()
+
+
+def _family_visible(scope: Scope, model) -> ColumnElement[bool]:
+    pupils = scope.pupil_ids
+    if not pupils:
+        return false()
+    column = _pupil_rule(model)
+    if column is not None:
+        return column.in_(pupils)
+    if model is Guardian:
+        if scope.guardian_id is not None:
+            return Guardian.id == scope.guardian_id
+        return Guardian.id.in_(select(GuardianLink.guardian_id).where(GuardianLink.pupil_id.in_(pupils)))
+    column = _class_rule(model)
+    if column is not None:
+        return column.in_(_family_classes(pupils))
+    if model is Staff:
+        return Staff.id.in_(
+            select(TeachingAssignment.teacher_id).where(TeachingAssignment.class_group_id.in_(_family_classes(pupils)))
+        )
+    if model is Substitution:
+        return Substitution.assignment_id.in_(
+            select(TeachingAssignment.id).where(TeachingAssignment.class_group_id.in_(_family_classes(pupils)))
+        )
+    if model in (School, Subject, BellSchedule, StudyPeriod, Holiday, Room):
+        column = _school_rule(model)
+        clause = column.in_(_family_schools(pupils))
+        return or_(column.is_(None), clause) if model is Subject else clause
+    return false()
+
+
+def is_visible(session: Session, scope: Scope, model, pk) -> bool:
+    """True when the row `pk` of `model` exists and is within the user's read scope."""
+    key = model.__mapper__.primary_key[0]
+    return session.scalar(select(key).where(key == pk, visible(scope, model))) is not None
+
+
+def is_changeable(session: Session, scope: Scope, model, pk) -> bool:
+    key = model.__mapper__.primary_key[0]
+    return session.scalar(select(key).where(key == pk, changeable(scope, model))) is not None

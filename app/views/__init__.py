@@ -1,0 +1,8 @@
+"""Registers every view, one module per domain, in menu order."""
+
+
+def register_views(appbuilder) -> None:
+    from app.views import diary, journal, monitoring, org, people, rollout, timetable
+
+    for module in (org, people, timetable, journal, diary, rollout, monitoring):
+        module.register(appbuilder)

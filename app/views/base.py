@@ -1,0 +1,105 @@
+"""Base classes for our FAB views: row scope from app.security.scope, Russian database errors."""
+from __future__ import annotations
+
+from flask_appbuilder import ModelView
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from app.errors import DomainError
+from app.security.current import current_scope
+from app.security.filters import ScopeFilter, scope_base_filters
+from app.security.scope import changeable
+
+
+def database_error_message(error: SQLAlchemyError) -> str:
+    text = str(getattr(error, "orig", error)).lower()
+    if "unique" in text or "duplicate" in text:
+        return str(_l("Такая запись уже есть: проверьте поля, которые должны быть уникальными."))
+    if "foreign key" in text or "violates foreign" in text:
+        return str(_l("Запись связана с другими данными; сначала измените или удалите их."))
+    if "check" in text or "not null" in text or "null value" in text:
+        return str(_l("Значения не проходят проверку: заполните обязательные поля допустимыми значениями."))
+    return str(_l("Не удалось сохранить изменения в базе данных; ничего не изменено."))
+
+
+class ScopedInterface(SQLAInterface):
+    """SQLAInterface whose writes turn database refusals into one Russian DomainError.
+
+    FAB's own add() re-raises the raw SQLAlchemy error (its text, with SQL, would reach the user)
+    and logs it as an exception; a refused write is not a server error."""
+
+    def _write(self, action, item):
+        try:
+            action(item)
+            self.session.commit()
+        except IntegrityError as error:
+            self.session.rollback()
+            raise DomainError(database_error_message(error)) from error
+
+    def add(self, item, commit=True):
+        self._write(self.session.add, item)
+
+    def edit(self, item, commit=True):
+        self._write(self.session.merge, item)
+
+    def delete(self, item, commit=True):
+        self._write(self.session.delete, item)
+
+
+def _assert_changeable(datamodel: SQLAInterface, item) -> None:
+    """Refuse (and undo) a write that would leave a row outside the user's changeable scope."""
+    session = datamodel.session
+    model = datamodel.obj
+    key = model.__mapper__.primary_key[0]
+    try:
+        session.flush()
+        ok = session.scalar(
+            select(key).where(key == getattr(item, key.key), changeable(current_scope(), model))
+        ) is not None
+    except SQLAlchemyError as error:
+        session.rollback()
+        raise DomainError(database_error_message(error)) from error
+    if not ok:
+        session.rollback()
+        raise DomainError(str(_l("Эта запись вне вашей зоны ответственности: изменение не сохранено.")))
+
+
+class ScopedModelView(ModelView):
+    """A ModelView that lists, shows and changes only rows in the user's scope.
+
+    Subclasses set `datamodel = ScopedInterface(Model)` and `role_access = {role: permissions}`."""
+
+    role_access: dict = {}
+    page_size = 50
+
+    def __init__(self, **kwargs):
+        self.base_filters = scope_base_filters(self.datamodel.obj) + list(self.base_filters or [])
+        self._scope_related_fields()
+        super().__init__(**kwargs)
+
+    def _scope_related_fields(self) -> None:
+        """Offer only in-scope rows in the relation drop-downs of add and edit forms."""
+        add_rules = dict(self.add_form_query_rel_fields or {})
+        edit_rules = dict(self.edit_form_query_rel_fields or {})
+        for column in self.datamodel.get_columns_list():
+            if not self.datamodel.is_relation(column):
+                continue
+            related = self.datamodel.get_related_model(column)
+            key = related.__mapper__.primary_key[0].key
+            rule = [[key, ScopeFilter, lambda: None]]
+            add_rules.setdefault(column, rule)
+            edit_rules.setdefault(column, rule)
+        self.add_form_query_rel_fields = add_rules
+        self.edit_form_query_rel_fields = edit_rules
+
+    def pre_add(self, item):
+        self.datamodel.session.add(item)
+        _assert_changeable(self.datamodel, item)
+
+    def pre_update(self, item):
+        _assert_changeable(self.datamodel, item)
+
+    def pre_delete(self, item):
+        _assert_changeable(self.datamodel, item)

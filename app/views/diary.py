@@ -1,0 +1,5 @@
+"""Diary views: registered here as their issue lands."""
+
+
+def register(appbuilder) -> None:
+    pass

@@ -1,0 +1,5 @@
+"""Rollout views: registered here as their issue lands."""
+
+
+def register(appbuilder) -> None:
+    pass

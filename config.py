@@ -1,0 +1,113 @@
+"""Configuration classes; everything machine-specific comes from the environment."""
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from flask_appbuilder.const import AUTH_DB
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+def _secret_key() -> str:
+    """SECRET_KEY from the environment, or one generated once into instance/ for the local demo."""
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    APP_NAME = "Электронный журнал Московской области"
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'journal.sqlite'}"
+    )
+    DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL") or None
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    FAB_CREATE_DB = False
+    FAB_UPDATE_PERMS = False
+    FAB_SECURITY_MANAGER_CLASS = "app.security.manager.SecurityManager"
+    FAB_INDEX_VIEW = "app.views.home.HomeView"
+    FAB_BASE_TEMPLATE = "base.html"
+    FAB_API_SWAGGER_UI = False
+    FAB_ADD_SECURITY_API = False
+    FAB_API_MAX_PAGE_SIZE = 500
+
+    AUTH_TYPE = AUTH_DB
+    AUTH_ROLE_ADMIN = "Администратор"
+    AUTH_ROLE_PUBLIC = "Public"
+    AUTH_USER_REGISTRATION = False
+    AUTH_RATE_LIMITED = True
+    AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "10 per 5 minute")
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = False
+
+    BABEL_DEFAULT_LOCALE = "ru"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Moscow"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+    LANGUAGES = {"ru": {"flag": "ru", "name": "Русский"}}
+
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    PERMANENT_SESSION_LIFETIME = timedelta(
+        minutes=int(os.environ.get("SESSION_LIFETIME_MINUTES", "480"))
+    )
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+
+    DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "Demo-2612-Journal")
+    SLOW_REQUEST_MS = int(os.environ.get("SLOW_REQUEST_MS", "500"))
+
+    def __init__(self):
+        self.SECRET_KEY = _secret_key()
+
+
+class DevConfig(Config):
+    """The local demo served by `make run`: plain http on loopback, so cookies may not be Secure."""
+
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+
+class ProdConfig(Config):
+    def __init__(self):
+        super().__init__()
+        if not os.environ.get("SECRET_KEY") or not os.environ.get("DATABASE_URL"):
+            raise RuntimeError(
+                "В рабочем режиме задайте переменные окружения SECRET_KEY и DATABASE_URL."
+            )
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY_FOR_TESTS = "test-secret-key-" + "x" * 32
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    WTF_CSRF_ENABLED = True
+
+    def __init__(self):
+        self.SECRET_KEY = self.SECRET_KEY_FOR_TESTS
+
+
+CONFIGS = {"dev": DevConfig, "prod": ProdConfig, "test": TestConfig}
+
+
+def config_from_env():
+    name = os.environ.get("APP_ENV", "dev")
+    if name not in CONFIGS:
+        raise RuntimeError(f"APP_ENV={name!r}: допустимы {', '.join(CONFIGS)}")
+    return CONFIGS[name]()

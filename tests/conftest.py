@@ -1,0 +1,176 @@
+"""Fixtures: a fresh app and migrated database per test, logins, and a log handler that fails
+the test on any error the app logs (a swallowed exception cannot hide behind a green run)."""
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+from app import create_app
+from app.extensions import db
+from app.security.roles import sync_roles
+from tests.factories import PASSWORD, build_world
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+# Rows of these tables survive between PostgreSQL tests: the migrated roles and permissions.
+KEEP_TABLES = {"alembic_version", "ab_permission", "ab_view_menu", "ab_permission_view", "ab_role",
+               "ab_permission_view_role"}
+
+
+class _ErrorCollector(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def fail_on_logged_errors(request):
+    collector = _ErrorCollector()
+    root = logging.getLogger()
+    root.addHandler(collector)
+    yield collector
+    root.removeHandler(collector)
+    if collector.records and not request.node.get_closest_marker("allow_logged_errors"):
+        lines = "\n".join(f"{r.name}: {r.getMessage()}" for r in collector.records)
+        pytest.fail(f"the app logged errors during the test:\n{lines}", pytrace=False)
+
+
+def _migrate(url: str) -> None:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()
+        sync_roles(app.appbuilder)
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """One SQLite file upgraded through the Alembic migrations; each test gets a copy."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite"
+    _migrate(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def database_url(request, tmp_path) -> str:
+    if request.node.get_closest_marker("pg"):
+        return request.getfixturevalue("pg_url")
+    template = request.getfixturevalue("sqlite_template")
+    path = tmp_path / "test.sqlite"
+    shutil.copy(template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def pg_migrated():
+    if not PG_URL:
+        pytest.skip("PostgreSQL tests need TEST_DATABASE_URL (set by .ci/run)")
+    engine = create_engine(PG_URL)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+    _migrate(PG_URL)
+    return PG_URL
+
+
+@pytest.fixture
+def pg_url(pg_migrated) -> str:
+    """The PostgreSQL test database with every data table emptied (roles and permissions kept)."""
+    engine = create_engine(pg_migrated)
+    with engine.begin() as connection:
+        tables = [r[0] for r in connection.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))]
+        wipe = [t for t in tables if t not in KEEP_TABLES]
+        connection.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in wipe) + " RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    return pg_migrated
+
+
+@pytest.fixture
+def app(database_url):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def session(app):
+    return db.session
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def world(app, session):
+    """A small region with one user per role: see tests.factories.World."""
+    return build_world(session, app.appbuilder.sm)
+
+
+CSRF_RE = re.compile(r'name="csrf-token" content="([^"]+)"')
+
+
+def csrf_token(client, path="/") -> str:
+    page = client.get(path).get_data(as_text=True)
+    match = CSRF_RE.search(page)
+    assert match, "no csrf-token meta on the page"
+    return match.group(1)
+
+
+def login(client, username: str, password: str = PASSWORD):
+    page = client.get("/login/").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
+        r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', page)
+    token = token.group(1) if token else csrf_token(client, "/login/")
+    response = client.post("/login/", data={"username": username, "password": password, "csrf_token": token})
+    assert response.status_code in (302, 303), f"login of {username} failed: {response.status_code}"
+    assert "/login" not in response.headers.get("Location", ""), f"login of {username} was refused"
+    return response
+
+
+@pytest.fixture
+def as_user(client):
+    """as_user("teacher") logs the test client in and returns it."""
+    def _login(username: str, password: str = PASSWORD):
+        client.get("/logout/")
+        login(client, username, password)
+        return client
+    return _login
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "pg: runs on PostgreSQL (TEST_DATABASE_URL); skipped without it")
+    config.addinivalue_line("markers", "e2e: browser test with the system Chromium")
+    config.addinivalue_line("markers", "allow_logged_errors: the test provokes errors on purpose")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    """pytest-playwright: the system Chromium (never `playwright install`), kept off the network."""
+    if not CHROMIUM:
+        pytest.skip("browser tests need Chromium (apt-get install -y chromium; .ci/run installs it)")
+    return {
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"],
+    }
