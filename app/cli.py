@@ -1,4 +1,4 @@
-"""Flask commands: roles, demo data (more groups join as their issues land)."""
+"""Flask commands. Each domain keeps its own command group in its package; they are added here."""
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -22,7 +22,8 @@ def roles_sync():
 @demo_cli.command("load")
 @click.option("--schools", default=1400, show_default=True, help="Сколько школ в регионе.")
 @click.option("--full-schools", default=3, show_default=True, help="Сколько школ с полными журналами.")
-def demo_load(schools: int, full_schools: int):
+@click.option("--if-empty", is_flag=True, help="Ничего не делать, если в базе уже есть школы.")
+def demo_load(schools: int, full_schools: int, if_empty: bool):
     """Load the demo region (idempotent; refuses a database with non-demo data)."""
     from app.demo import DemoRefused, load_demo
     from app.security.roles import sync_roles
@@ -30,7 +31,7 @@ def demo_load(schools: int, full_schools: int):
     sync_roles(current_app.appbuilder)
     try:
         summary = load_demo(db.session, current_app.appbuilder.sm, password=current_app.config["DEMO_PASSWORD"],
-                            schools=schools, full_schools=full_schools)
+                            schools=schools, full_schools=full_schools, if_empty=if_empty)
     except DemoRefused as refusal:
         raise click.ClickException(str(refusal))
     click.echo(summary)
