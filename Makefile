@@ -21,12 +21,12 @@ $(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed
 	touch $@
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile -q -d translations -l ru
+	$(BIN)/pybabel compile -d translations -l ru
 
 # Re-extract every string of ours into the catalogue (new entries then need a translation).
 messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
-	$(BIN)/pybabel update -q -N -i translations/messages.pot -d translations -l ru
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	$(BIN)/pybabel update -N -i translations/messages.pot -d translations -l ru
 
 migrate: $(VENV)/.installed
 	$(FLASK) db upgrade
