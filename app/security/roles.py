@@ -79,8 +79,8 @@ def sync_roles(appbuilder) -> dict[str, int]:
 
     Returns the number of permissions per role."""
     sm = appbuilder.sm
+    admin = sm.find_role(ADMIN) or sm.add_role(ADMIN)  # FAB grants new menus to it while adding them
     appbuilder.add_permissions(update_perms=True)
-    admin = sm.find_role(ADMIN) or sm.add_role(ADMIN)
     admin.permissions = sm.session.query(sm.permissionview_model).all()
     counts = {ADMIN: len(admin.permissions)}
     for role_name, wanted in view_permissions(appbuilder).items():
