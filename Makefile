@@ -20,6 +20,11 @@ $(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $@
 
+# axe-core for the browser accessibility checks (tests skip them, saying why, without npm).
+node_modules/.installed: package.json
+	@if command -v npm >/dev/null 2>&1; then npm install --no-audit --no-fund --silent && touch $@; \
+	else echo "npm не найден: проверки доступности (axe-core) будут пропущены"; fi
+
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -d translations -l ru
 
@@ -42,7 +47,7 @@ run: $(VENV)/.installed translations demo
 	$(BIN)/gunicorn --preload --no-control-socket --workers $(WORKERS) --bind 127.0.0.1:$(PORT) \
 		--access-logfile - 'app:create_app()'
 
-test: $(VENV)/.installed-dev translations
+test: $(VENV)/.installed-dev translations node_modules/.installed
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 bench-data: $(VENV)/.installed-dev translations
