@@ -146,11 +146,15 @@ def _next_id(session: Session, model) -> int:
 
 
 def load_demo(session: Session, sm, *, password: str, schools: int = 1400, full_schools: int = 3,
-              if_empty: bool = False, seed: int = 2613) -> Summary:
+              if_empty: bool = False, seed: int = 2613, filled_until: dt.date = DEMO_DATE,
+              lessons_until: dt.date = QUARTERS[1][1], letters: str = "АБ",
+              snapshot_months: tuple[dt.date, ...] = (dt.date(2012, 9, 1),)) -> Summary:
     """Load the demo region into an empty database; a second call is a no-op.
 
-    Refuses (DemoRefused) when the database holds users or municipalities that are not the demo's,
-    unless `if_empty`, which then only reports that nothing was loaded."""
+    Full schools get lessons up to `lessons_until` and topics, marks and absences up to
+    `filled_until` (the benchmark asks for a whole year and more schools). Refuses (DemoRefused)
+    when the database holds users or municipalities that are not the demo's, unless `if_empty`,
+    which then only reports that nothing was loaded."""
     user_model = sm.user_model
     demo_marker = session.scalar(select(user_model.id).where(user_model.username == "admin",
                                                              user_model.email == "admin@demo.mosreg.local"))
@@ -163,6 +167,8 @@ def load_demo(session: Session, sm, *, password: str, schools: int = 1400, full_
         raise DemoRefused("В базе данных уже есть данные, не относящиеся к демонстрационному региону: "
                           "демонстрационные данные загружаются только в пустую базу.")
     loader = _Loader(session, sm, password, random.Random(seed))
+    loader.filled_until, loader.lessons_until, loader.letters = filled_until, lessons_until, letters
+    loader.snapshot_months = snapshot_months
     summary = loader.run(schools, full_schools)
     session.commit()
     return summary
@@ -194,7 +200,11 @@ class _Loader:
         self._schools(school_count)
         self.campaign = self._campaign()
         self._rollout()
-        full = self.schools_by_municipality[self.demo_municipality.id][:full_count]
+        # The demo's full schools are in one municipality; a benchmark asking for more takes others too.
+        candidates = self.schools_by_municipality[self.demo_municipality.id] + [
+            school for m in self.municipalities if m.id != self.demo_municipality.id
+            for school in self.schools_by_municipality[m.id] if school.journal_system_id == self.systems[0].id]
+        full = candidates[:full_count]
         self.demo_users = self._demo_logins()
         for index, school in enumerate(full):
             _FullSchool(self, school, first=index == 0).build()
@@ -354,11 +364,14 @@ class _Loader:
 
     # --- monitoring history for schools without journals here ---------------------------
     def _monitoring_history(self, exclude: set[int]) -> None:
-        """September 2012 figures for schools whose journals are not in this database:
-        imported from the vendors' systems, or entered by hand for the rest."""
+        """Monthly figures (September 2012 in the demo) for schools whose journals are not in this
+        database: imported from the vendors' systems, or entered by hand for the rest."""
+        for month in self.snapshot_months:
+            self._month_history(month, exclude)
+
+    def _month_history(self, month: dt.date, exclude: set[int]) -> None:
         rng = self.rng
-        month = dt.date(2012, 9, 1)
-        batch = ImportBatch(month=month, source="file", filename="сентябрь-2012-поставщики.xlsx",
+        batch = ImportBatch(month=month, source="file", filename=f"показатели-{month:%Y-%m}-поставщики.xlsx",
                             rows_accepted=0, rows_rejected=0, uploaded_by_id=self.demo_users["monitor"].id)
         self.s.add(batch)
         self.s.flush()
@@ -412,7 +425,7 @@ class _Loader:
 
 
 class _FullSchool:
-    """Classes 1–11 (two letters), staff, load, bells, timetable, Q1–Q2 lessons, marks to DEMO_DATE."""
+    """Classes 1–11, staff, load, bells, timetable, lessons, topics, marks and absences."""
 
     def __init__(self, loader: _Loader, school: School, *, first: bool):
         self.l = loader
@@ -492,7 +505,7 @@ class _FullSchool:
         rng, s = self.rng, self.s
         self.classes: list[ClassGroup] = []
         for grade in range(1, 12):
-            for letter in ("А", "Б"):
+            for letter in self.l.letters:
                 teacher = None
                 if grade <= 4:
                     teacher = self._staff("учитель начальных классов", female=True)
@@ -653,9 +666,9 @@ class _FullSchool:
         lesson_rows = []
         lesson_id = _next_id(s, Lesson)
         topic_counter: dict[int, int] = defaultdict(int)
-        for start, end in QUARTERS[:2]:
+        for start, end in QUARTERS:
             day = start
-            while day <= end:
+            while day <= min(end, self.l.lessons_until):
                 weekday = day.isoweekday()
                 for c in self.classes:
                     grade = grade_of[c.id]
@@ -664,7 +677,7 @@ class _FullSchool:
                     for slot in self.slots[c.id]:
                         if slot["weekday"] != weekday:
                             continue
-                        filled = day <= DEMO_DATE
+                        filled = day <= self.l.filled_until
                         topic_counter[slot["assignment_id"]] += 1
                         k = topic_counter[slot["assignment_id"]]
                         lesson_rows.append(dict(
@@ -679,7 +692,7 @@ class _FullSchool:
                 day += dt.timedelta(days=1)
         _bulk(s, Lesson, lesson_rows)
         self.l.summary.lessons += len(lesson_rows)
-        self._marks([r for r in lesson_rows if r["date"] <= DEMO_DATE])
+        self._marks([r for r in lesson_rows if r["date"] <= self.l.filled_until])
 
     def _marks(self, lessons: list[dict]) -> None:
         rng, s = self.rng, self.s
@@ -723,7 +736,7 @@ class _FullSchool:
         ))
         rows = []
         day = dt.date(2012, 9, 3)
-        while day <= DEMO_DATE:
+        while day <= self.l.filled_until:
             for pupil in with_access:
                 if rng.random() < 0.35:
                     rows.append(dict(pupil_id=pupil, day=day, visits=rng.randint(1, 4)))
