@@ -178,9 +178,14 @@ def build(existing: Catalog | None, ours: Catalog, fab_used: Catalog, fab_ru: Ca
         last_translator="", language_team="ru", header_comment=HEADER,
     )
     nplurals = catalog.num_plurals
+    used_ids = {m.id: m for m in fab_used if m.id}
+    fab_in_app = {}  # FAB msgids our templates reuse (overrides of FAB templates): filled below
 
     for message in ours:
         if not message.id:
+            continue
+        if message.id in used_ids:
+            fab_in_app[message.id] = message.locations
             continue
         old = existing.get(message.id, context=message.context) if existing else None
         if is_translated(old) and type(old.id) is type(message.id):
@@ -197,7 +202,6 @@ def build(existing: Catalog | None, ours: Catalog, fab_used: Catalog, fab_ru: Ca
                     flags=[f for f in message.flags if f != "fuzzy"])
         report.ours += 1
 
-    used_ids = {m.id: m for m in fab_used if m.id}
     for override in overrides:
         if override.id and override.id not in used_ids:
             report.stale_fab_overrides.append(_key(override.id))
@@ -209,12 +213,12 @@ def build(existing: Catalog | None, ours: Catalog, fab_used: Catalog, fab_ru: Ca
         elif msgid in report.fab_gaps:
             string = ("",) * nplurals if isinstance(msgid, (tuple, list)) else ""
             report.fab_needing_translation.append(_key(msgid))
+        elif msgid in fab_in_app:  # FAB's own translation, copied so every msgid of app/ is here
+            string = fab_ru.get(msgid, context=used.context).string
         else:
-            continue  # FAB's own translation is fine
+            continue  # FAB's own translation serves
         locations = sorted({(f"{FAB_DIR.name}/{Path(path).as_posix()}", None) for path, _ in used.locations})
-        present = catalog.get(msgid, context=used.context)
-        if present is not None:
-            locations = list(present.locations) + locations
+        locations = sorted(set(fab_in_app.get(msgid, []))) + locations
         catalog.add(msgid, string, locations=locations, auto_comments=[FAB_COMMENT],
                     context=used.context, flags=[f for f in used.flags if f != "fuzzy"])
         report.fab_added += 1
