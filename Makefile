@@ -26,12 +26,12 @@ node_modules/.installed: package.json
 	else echo "npm не найден: проверки доступности (axe-core) будут пропущены"; fi
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile -d translations -l ru
+	$(BIN)/pybabel compile -d translations -l ru --statistics
 
-# Re-extract every string of ours into the catalogue (new entries then need a translation).
+# Rebuild translations/ru from the code: every string of ours (msgstr = the Russian msgid) plus the
+# Flask-AppBuilder strings translated in translations/fab_ru.po. See tools/i18n.py.
 messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
-	$(BIN)/pybabel update -N -i translations/messages.pot -d translations -l ru
+	$(BIN)/python -m tools.i18n
 
 migrate: $(VENV)/.installed
 	$(FLASK) db upgrade
