@@ -49,4 +49,5 @@ class NotificationSettingsView(BaseView):
 
 
 def register(appbuilder) -> None:
-    menu.add(appbuilder, NotificationSettingsView, "Notifications", _l("Уведомления"), menu.DIARY, "fa-envelope")
+    menu.add(appbuilder, NotificationSettingsView, "Notifications", _l("Уведомления"), menu.DIARY, "fa-envelope",
+             shown_when=lambda: current_scope().guardian_id is not None)

@@ -104,9 +104,6 @@ def test_login_page_takes_nothing_from_outside(client):
     assert check_page(response, "/login/") == []
 
 
-@pytest.mark.xfail(strict=True, raises=Exception, reason=(
-    "app/http.py renders error.html outside FAB views, where `appbuilder` is not in the template "
-    "context (UndefinedError): pass appbuilder=current_app.appbuilder. Remove this mark then."))
 def test_not_found_page_takes_nothing_from_outside(client):
     response = client.get("/no-such-page")
     assert response.status_code == 404
