@@ -11,6 +11,7 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import itemgetter
 from pathlib import Path
 
 from sqlalchemy import func, insert, select
@@ -137,8 +138,34 @@ class Summary:
 
 
 def _bulk(session: Session, model, rows: list[dict]) -> None:
+    """Insert plain rows: COPY on PostgreSQL, Core executemany elsewhere (no ORM bookkeeping)."""
+    if not rows:
+        return
+    table = model.__table__ if hasattr(model, "__table__") else model
+    columns = list(dict.fromkeys(key for row in rows[:1] + rows[-1:] for key in row))
+    if any(len(row) != len(columns) for row in rows):
+        columns = list(dict.fromkeys(key for row in rows for key in row))
+        fill = {c: (table.c[c].default.arg if table.c[c].default is not None and table.c[c].default.is_scalar else None)
+                for c in columns}
+        rows = [{**fill, **row} for row in rows]
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        raw = connection.connection.driver_connection
+        with raw.cursor().copy(f'COPY "{table.name}" ({", ".join(columns)}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row([row[c] for c in columns])
+        return
+    if connection.dialect.name == "sqlite":
+        # The driver's executemany directly: SQLAlchemy's per-row processing costs more than SQLite does.
+        sql = f'INSERT INTO "{table.name}" ({", ".join(columns)}) VALUES ({", ".join("?" * len(columns))})'
+        values = map(itemgetter(*columns), rows) if len(columns) > 1 else ((row[columns[0]],) for row in rows)
+        decimals = [i for i, c in enumerate(columns) if any(isinstance(row[c], Decimal) for row in rows[:50])]
+        if decimals:
+            values = (tuple(float(v) if i in decimals and v is not None else v for i, v in enumerate(t)) for t in values)
+        connection.connection.driver_connection.executemany(sql, values)
+        return
     for start in range(0, len(rows), 5000):
-        session.execute(insert(model), rows[start:start + 5000])
+        connection.execute(table.insert(), rows[start:start + 5000])
 
 
 def _next_id(session: Session, model) -> int:
@@ -595,8 +622,7 @@ class _FullSchool:
         _bulk(s, user_model, users)
         from flask_appbuilder.security.sqla.models import assoc_user_role
 
-        if roles:
-            s.execute(assoc_user_role.insert(), roles)
+        _bulk(s, assoc_user_role, roles)
         for guardian_id, user_id in updates:
             s.execute(Guardian.__table__.update().where(Guardian.id == guardian_id).values(user_id=user_id))
         self.family_user_guardians = {g for g, _ in updates} | taken
