@@ -27,10 +27,12 @@ class ScopeRefused(DomainError):
 def api_scope() -> Scope:
     """The caller's Scope: from the browser session, or from the JWT user."""
     scope = current_scope()
-    if scope.role is None and getattr(g, "user", None) is not None and getattr(g.user, "id", None):
-        if "api_scope" not in g:
-            g.api_scope = load_scope(db.session, g.user)
-        return g.api_scope
+    user = getattr(g, "user", None)
+    if scope.role is None and getattr(user, "id", None):
+        cached = g.get("api_scope")
+        if cached is None or cached[0] != user.id:  # an app context may outlive a request (tests)
+            cached = g.api_scope = (user.id, load_scope(db.session, user))
+        return cached[1]
     return scope
 
 
@@ -58,7 +60,8 @@ class ScopedModelRestApi(ModelRestApi):
     """A ModelRestApi over rows in the caller's scope; refusals are 4xx with a Russian message."""
 
     role_access: dict = {}
-    allow_browser_login = True
+    # JWT only: every request verifies its token (and FAB loads g.user from it).
+    allow_browser_login = False
 
     def __init__(self, **kwargs):
         self.base_filters = api_scope_filters(self.datamodel.obj) + list(self.base_filters or [])

@@ -30,7 +30,6 @@ class UsageSnapshotApi(ScopedModelRestApi):
     resource_name = "usage_snapshot"
     datamodel = ScopedInterface(UsageSnapshot)
     role_access = {R.VENDOR: WRITE, R.MONITORING: WRITE + ("can_delete",), R.MINISTRY: READ, R.MUNICIPAL: READ}
-    allow_browser_login = True
     list_columns = show_columns = SHOWN
     add_columns = ["school", "month", *INDICATORS]
     edit_columns = ["month", *INDICATORS]
