@@ -10,6 +10,10 @@ MONTH_NAMES = (
     "январь", "февраль", "март", "апрель", "май", "июнь",
     "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
 )
+MONTH_NAMES_IN = (  # «в сентябре»
+    "январе", "феврале", "марте", "апреле", "мае", "июне",
+    "июле", "августе", "сентябре", "октябре", "ноябре", "декабре",
+)
 _MONTH_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 
 
@@ -40,6 +44,11 @@ def last_day(month: dt.date) -> dt.date:
 def month_label(month: dt.date) -> str:
     """'сентябрь 2012'."""
     return f"{MONTH_NAMES[month.month - 1]} {month.year}"
+
+
+def month_label_in(month: dt.date) -> str:
+    """'сентябре 2012' (to follow «в»)."""
+    return f"{MONTH_NAMES_IN[month.month - 1]} {month.year}"
 
 
 def month_key(month: dt.date) -> str:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from app.exports.cells import neutralize
 from app.models import JournalSystem, Municipality, RolloutPlan, School, SchoolReadiness, UsageSnapshot
 from app.monitoring.adoption import RegionTotals, campaign_for, municipality_shares, percent
-from app.monitoring.months import month_label
+from app.monitoring.months import month_label, month_label_in
 from app.monitoring.thresholds import Threshold, current_threshold
 from app.security import roles as R
 from app.security.scope import Scope, visible
@@ -79,7 +79,7 @@ def conclusions(totals: RegionTotals, threshold: Threshold) -> list[str]:
                 "Рассчитайте месяц (кнопка «Рассчитать» или команда monitoring compute) и загрузите "
                 "показатели школ, работающих в других системах, затем сформируйте справку заново."]
     lines = [
-        f"В {label} систему используют {totals.schools_using} из {totals.schools_total} общеобразовательных "
+        f"В {month_label_in(totals.month)} систему используют {totals.schools_using} из {totals.schools_total} общеобразовательных "
         f"школ области ({_pct(totals.share)}).",
         f"Целевую долю {_pct(totals.target_share)} достигли {totals.municipalities_meeting_target} "
         f"из {totals.municipalities} муниципальных образований.",

@@ -135,3 +135,16 @@ def test_months():
     assert month_key(SEPTEMBER) == "2012-09"
     with pytest.raises(DomainError):
         parse_month("2012-13")
+
+
+@pytest.mark.pg
+def test_indicators_on_postgresql(mw, session):
+    """The same hand-worked answers on PostgreSQL (date arithmetic differs per engine)."""
+    result = compute_month(session, SEPTEMBER)
+    assert result.computed == 4
+    assert figures(snapshot(session, mw.a1)) == EXPECTED_A1
+    assert snapshot(session, mw.a1).uses_system is True
+    change_thresholds(session, lessons_filled_share="90", teachers_active_share="50", user_id=None)
+    assert snapshot(session, mw.a1).uses_system is False
+    from app.monitoring.report import build_report
+    assert build_report(session, SEPTEMBER)[:2] == b"PK"
