@@ -14,7 +14,7 @@ from decimal import Decimal
 from operator import itemgetter
 from pathlib import Path
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 

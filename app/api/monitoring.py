@@ -11,7 +11,8 @@ from flask import g
 from marshmallow.validate import Range
 from sqlalchemy import select
 
-from app.api.base import ScopedModelRestApi, ScopeRefused, api_scope
+from app.api.base import ScopedModelRestApi, ScopeRefused
+from app.security.current import current_scope
 from app.errors import DomainError
 from app.models import ImportBatch, JournalSystem, School, UsageSnapshot
 from app.monitoring.imports import MAX_COUNT, PAIRS
@@ -46,7 +47,7 @@ class UsageSnapshotApi(ScopedModelRestApi):
     }
 
     def _check(self, item: UsageSnapshot) -> None:
-        scope = api_scope()
+        scope = current_scope()
         session = self.datamodel.session
         if not (scope.is_admin or UsageSnapshot in WRITABLE.get(scope.role, set())):
             raise ScopeRefused("Эта учётная запись не может передавать показатели.")

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from app.models import Campaign, Municipality, PlanTarget, RolloutPlan, School, UsageSnapshot
 from app.monitoring.months import last_day, previous_month
 from app.security.scope import Scope, visible
+from app.text import N_
 
 DEFAULT_TARGET_SHARE = Decimal("75")
 DEFAULT_REPORT_DAY = 5
@@ -196,10 +197,10 @@ def region_series(session: Session, scope: Scope, *, until: dt.date, months: int
 
 DISTRIBUTION_INDICATORS = {
     # key: (numerator column, denominator column, label)
-    "lessons_filled": ("lessons_filled", "lessons_due", "Доля заполненных уроков"),
-    "teachers_active": ("teachers_active", "teachers_total", "Доля активных учителей"),
-    "marks_on_time": ("marks_on_time", "marks_entered", "Доля отметок, выставленных вовремя"),
-    "diary_access": ("pupils_with_diary_access", "pupils_total", "Доля семей с доступом к дневнику"),
+    "lessons_filled": ("lessons_filled", "lessons_due", N_("Доля заполненных уроков")),
+    "teachers_active": ("teachers_active", "teachers_total", N_("Доля активных учителей")),
+    "marks_on_time": ("marks_on_time", "marks_entered", N_("Доля отметок, выставленных вовремя")),
+    "diary_access": ("pupils_with_diary_access", "pupils_total", N_("Доля семей с доступом к дневнику")),
 }
 
 

@@ -14,7 +14,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from app.models import Absence, AbsenceCode, ClassGroup, Guardian, GuardianLink, Lesson, Mark, MarkType, Pupil, Subject, TeachingAssignment

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from app.errors import DomainError
 from app.extensions import db
-from app.models import AnalyticalReport, ImportBatch, School, UsageSnapshot
+from app.models import AnalyticalReport, ImportBatch, UsageSnapshot
 from app.monitoring import adoption, imports, register as reports_register
 from app.monitoring.indicators import compute_month
 from app.monitoring.months import month_key, month_label, parse_month, previous_month
