@@ -23,6 +23,8 @@ def _wants_json() -> bool:
 def init_app(app: Flask) -> None:
     # FAB's templates call csp_nonce() when it is defined (baselib.get_nonce).
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+    # Error pages render outside FAB's views; its layout needs `appbuilder` in the context.
+    app.context_processor(lambda: {"appbuilder": app.appbuilder})
 
     @app.after_request
     def security_headers(response):
@@ -60,6 +62,13 @@ def init_app(app: Flask) -> None:
             return jsonify(message=_("Внутренняя ошибка сервера")), 500
         return render_template("error.html", title=_("Ошибка на сервере"),
                                message=_("Что-то пошло не так. Изменения не сохранены; попробуйте ещё раз или сообщите администратору.")), 500
+
+    @app.errorhandler(429)
+    def too_many(error: HTTPException):
+        message = _("Слишком много неудачных попыток входа. Подождите несколько минут и попробуйте снова.")
+        if _wants_json():
+            return jsonify(message=message), 429
+        return render_template("error.html", title=_("Вход временно закрыт"), message=message), 429
 
     @app.errorhandler(413)
     def too_large(error: HTTPException):

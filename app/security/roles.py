@@ -79,8 +79,10 @@ def sync_roles(appbuilder) -> dict[str, int]:
 
     Returns the number of permissions per role."""
     sm = appbuilder.sm
-    appbuilder.add_permissions(update_perms=True)
+    # The admin role must exist first: FAB grants it each new permission as it creates them
+    # (and, without it, stops after the first permission of every view).
     admin = sm.find_role(ADMIN) or sm.add_role(ADMIN)
+    appbuilder.add_permissions(update_perms=True)
     admin.permissions = sm.session.query(sm.permissionview_model).all()
     counts = {ADMIN: len(admin.permissions)}
     for role_name, wanted in view_permissions(appbuilder).items():
