@@ -17,8 +17,13 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from flask import current_app, request
+from flask import abort, current_app, request
+from flask_appbuilder import expose
 from flask_appbuilder.exceptions import PasswordComplexityValidationError
+from flask_appbuilder.security.decorators import has_access
+from flask_appbuilder.security.views import RoleModelView as FabRoleModelView
+from flask_appbuilder.security.views import UserDBModelView as FabUserDBModelView
+from flask_appbuilder.security.views import UserGroupModelView as FabUserGroupModelView
 from flask_appbuilder.security.sqla.manager import SecurityManager as FabSecurityManager
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
@@ -75,8 +80,34 @@ def _login_failed(response) -> bool:
     return response.status_code in (301, 302, 303) and "/login" in (response.location or "")
 
 
+class _NoFileDownload:
+    """FAB's file-column download answers 500 (no UPLOAD_FOLDER); these views keep no files."""
+
+    @expose("/download/<string:filename>")
+    @has_access
+    def download(self, filename):
+        abort(404)
+
+
+# Same class names as FAB's: FAB derives permission and endpoint names from them.
+class UserDBModelView(_NoFileDownload, FabUserDBModelView):
+    pass
+
+
+class RoleModelView(_NoFileDownload, FabRoleModelView):
+    pass
+
+
+class UserGroupModelView(_NoFileDownload, FabUserGroupModelView):
+    pass
+
+
 class SecurityManager(FabSecurityManager):
     """FAB's SQLA security manager with our password policy and failed-login limits."""
+
+    userdbmodelview = UserDBModelView
+    rolemodelview = RoleModelView
+    groupmodelview = UserGroupModelView
 
     def __init__(self, appbuilder):
         config = current_app.config
