@@ -93,3 +93,25 @@ def api_token(client, username: str) -> str:
                            json={"username": username, "password": PASSWORD, "provider": "db"})
     assert response.status_code == 200, f"API login of {username}: {response.status_code}"
     return response.get_json()["access_token"]
+
+
+# --- a test-only API, so the API matrix and the fuzzing run even before real APIs exist ---------
+
+def register_test_apis(app):
+    """Adds PupilTestApi (/api/v1/test-pupils/) to a fresh app, before its first request."""
+    from app.api.base import API_EDIT, API_READ, ScopedApiInterface, ScopedModelRestApi
+    from app.models import Pupil
+    from app.security.roles import sync_roles
+
+    class PupilTestApi(ScopedModelRestApi):
+        resource_name = "test-pupils"
+        datamodel = ScopedApiInterface(Pupil)
+        role_access = {R.SECRETARY: API_EDIT, R.TEACHER: API_READ, R.SCHOOL_ADMIN: API_READ}
+        list_columns = ["id", "last_name", "first_name", "birth_date"]
+        show_columns = list_columns
+        add_columns = edit_columns = ["school", "class_group", "last_name", "first_name", "birth_date",
+                                      "enrolled_on"]
+
+    app.appbuilder.add_api(PupilTestApi)
+    sync_roles(app.appbuilder)
+    return PupilTestApi

@@ -17,7 +17,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from flask import abort, current_app, request
+from flask import abort, current_app, jsonify, request
 from flask_appbuilder import expose
 from flask_appbuilder.exceptions import PasswordComplexityValidationError
 from flask_appbuilder.security.decorators import has_access
@@ -120,6 +120,21 @@ class SecurityManager(FabSecurityManager):
     def is_auth_limited(self) -> bool:
         """FAB's own limit (every POST) stays off; `register_views` puts ours on failures only."""
         return False
+
+    def create_jwt_manager(self, app):
+        """Every JWT problem (missing, malformed, expired, revoked) answers 401, not 422."""
+        jwt_manager = super().create_jwt_manager(app)
+
+        def refuse(*_args):
+            return jsonify(message=_("Нужен действующий ключ доступа (JWT): войдите через /api/v1/security/login.")), 401
+
+        jwt_manager.unauthorized_loader(refuse)
+        jwt_manager.invalid_token_loader(refuse)
+        jwt_manager.expired_token_loader(refuse)
+        jwt_manager.revoked_token_loader(refuse)
+        jwt_manager.needs_fresh_token_loader(refuse)
+        jwt_manager.user_lookup_error_loader(refuse)
+        return jwt_manager
 
     def register_views(self):
         super().register_views()

@@ -321,3 +321,16 @@ def test_scope_matrix_of_apis(app, session, matrix_world):
     apis = model_apis(app.appbuilder)
     m = run_api_matrix(app, session, matrix_world, apis)
     m.report("api")
+
+
+def test_scope_matrix_of_a_sample_api(app, session):
+    """The API matrix itself, on a test-only ScopedModelRestApi (real APIs are covered above)."""
+    from tests.factories import build_world
+    from tests.security_helpers import register_test_apis
+
+    api_class = register_test_apis(app)
+    world = add_vendor_and_extras(session, app.appbuilder.sm, build_world(session, app.appbuilder.sm))
+    apis = [v for v in model_apis(app.appbuilder) if isinstance(v, api_class)]
+    m = run_api_matrix(app, session, world, apis)
+    assert m.cases >= 40
+    m.report("sample api")

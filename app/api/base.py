@@ -1,0 +1,203 @@
+"""Base class for our REST APIs: FAB's ModelRestApi with row scope and 4xx instead of 500.
+
+    from app.api.base import API_EDIT, API_READ, ScopedApiInterface, ScopedModelRestApi
+
+    class UsageSnapshotApi(ScopedModelRestApi):
+        resource_name = "usage-snapshots"
+        datamodel = ScopedApiInterface(UsageSnapshot)
+        role_access = {R.MONITORING: API_EDIT, R.VENDOR: API_EDIT, R.MINISTRY: API_READ}
+        list_columns = [...]
+
+What it adds to ModelRestApi:
+- every read (list, get, `_info` related values) keeps only rows in the caller's scope
+  (app.security.scope.visible); a row out of scope answers 404, like in the UI;
+- a write must leave the row within `changeable()`: otherwise 403 and nothing is saved;
+- a database refusal (unique, foreign key, check) answers 422 with a Russian message, on POST too
+  (FAB re-raises the raw error there: 500), and nothing is logged as a server error;
+- a pk that is not an integer of the database's range answers 404 (FAB: 500 on PostgreSQL and on
+  SQLite for huge numbers);
+- a write (POST, PUT, DELETE) authenticated by the browser's session cookie needs the page's CSRF
+  token in the X-CSRFToken header (FAB exempts APIs from CSRF); with a JWT
+  (`Authorization: Bearer ...`, from POST /api/v1/security/login) it needs none. Reads accept the
+  session cookie, so our own pages may call the API.
+Malformed, expired or missing JWTs answer 401 (configured in app.security.manager).
+"""
+from __future__ import annotations
+
+from flask import g, request
+from flask_appbuilder.api import ModelRestApi
+from flask_appbuilder.exceptions import DatabaseException
+from flask_appbuilder.models.filters import BaseFilter
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.extensions import csrf, db
+from app.security.scope import Scope, changeable, load_scope, visible
+
+API_READ = ("can_get", "can_info")
+API_EDIT = API_READ + ("can_post", "can_put", "can_delete")
+
+# PostgreSQL `integer`: our primary keys. A larger pk cannot name a row.
+PK_MIN, PK_MAX = 1, 2**31 - 1
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def api_scope() -> Scope:
+    """The scope of the API caller: the session user, else the JWT user (FAB's sm.current_user)."""
+    if "api_scope" not in g:
+        from flask import current_app
+
+        g.api_scope = load_scope(db.session, current_app.appbuilder.sm.current_user)
+    return g.api_scope
+
+
+class ApiScopeFilter(BaseFilter):
+    """Keeps only rows the API caller may see."""
+
+    name = "scope"
+    arg_name = None
+
+    def apply(self, query, value):
+        return query.filter(visible(api_scope(), self.model))
+
+
+def api_scope_filters(model) -> list:
+    return [[model.__mapper__.primary_key[0].key, ApiScopeFilter, lambda: None]]
+
+
+class _Refused(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+class _Reason(Exception):
+    """Carries a readable message as the __cause__ FAB prints in its 422 answers."""
+
+
+class ScopedApiInterface(SQLAInterface):
+    """SQLAInterface whose database refusals become FAB's DatabaseException (422), without an error
+    log and without the SQL text in the answer."""
+
+    def _write(self, action, item, commit):
+        from app.views.base import database_error_message
+
+        try:
+            action(item)
+            if commit:
+                self.session.commit()
+        except SQLAlchemyError as error:
+            self.session.rollback()
+            raise DatabaseException() from _Reason(database_error_message(error))
+
+    def add(self, item, commit=True):
+        self._write(self.session.add, item, commit)
+
+    def edit(self, item, commit=True):
+        self._write(self.session.merge, item, commit)
+
+    def delete(self, item, commit=True):
+        self._write(self.session.delete, item, commit)
+
+
+class ScopedModelRestApi(ModelRestApi):
+    """ModelRestApi over rows in the caller's scope; see the module docstring."""
+
+    allow_browser_login = True
+    role_access: dict = {}
+
+    def __init__(self):
+        model = self.datamodel.obj
+        self.base_filters = api_scope_filters(model) + list(self.base_filters or [])
+        add_rules = dict(self.add_query_rel_fields or {})
+        edit_rules = dict(self.edit_query_rel_fields or {})
+        for column in self.datamodel.get_columns_list():
+            if self.datamodel.is_relation(column):
+                related = api_scope_filters(self.datamodel.get_related_model(column))
+                add_rules.setdefault(column, related)
+                edit_rules.setdefault(column, related)
+        self.add_query_rel_fields = add_rules
+        self.edit_query_rel_fields = edit_rules
+        super().__init__()
+
+    # --- cookie-authenticated writes need the CSRF token ---------------------------------------
+
+    def create_blueprint(self, appbuilder, *args, **kwargs):
+        blueprint = super().create_blueprint(appbuilder, *args, **kwargs)
+        blueprint.before_request(self._csrf_for_cookie_writes)
+        return blueprint
+
+    @staticmethod
+    def _csrf_for_cookie_writes():
+        if request.method in SAFE_METHODS:
+            return None
+        if request.headers.get("Authorization", "").startswith("Bearer "):
+            return None
+        csrf.protect()  # raises CSRFError (400) without a valid X-CSRFToken
+        return None
+
+    # --- pks out of the integer range are not rows --------------------------------------------
+
+    @staticmethod
+    def _valid_pk(pk) -> bool:
+        try:
+            return PK_MIN <= int(str(pk)) <= PK_MAX
+        except ValueError:
+            return False
+
+    def get_headless(self, pk, **kwargs):
+        return super().get_headless(pk, **kwargs) if self._valid_pk(pk) else self.response_404()
+
+    def put_headless(self, pk):
+        if not self._valid_pk(pk):
+            return self.response_404()
+        try:
+            return super().put_headless(pk)
+        except _Refused as refusal:
+            return self.response(refusal.status, message=refusal.message)
+
+    def delete_headless(self, pk):
+        if not self._valid_pk(pk):
+            return self.response_404()
+        try:
+            return super().delete_headless(pk)
+        except _Refused as refusal:
+            return self.response(refusal.status, message=refusal.message)
+
+    def post_headless(self):
+        try:
+            return super().post_headless()
+        except _Refused as refusal:
+            return self.response(refusal.status, message=refusal.message)
+
+    # --- writes stay within changeable() -------------------------------------------------------
+
+    def _assert_changeable(self, item, *, pending_add: bool = False) -> None:
+        from app.views.base import database_error_message
+
+        session = self.datamodel.session
+        model = self.datamodel.obj
+        key = model.__mapper__.primary_key[0]
+        try:
+            if pending_add:
+                session.add(item)
+            session.flush()
+            ok = session.scalar(select(key).where(key == getattr(item, key.key), changeable(api_scope(), model)))
+        except SQLAlchemyError as error:
+            session.rollback()
+            raise _Refused(422, database_error_message(error)) from error
+        if ok is None:
+            session.rollback()
+            raise _Refused(403, _("Эта запись вне вашей зоны ответственности: изменение не сохранено."))
+
+    def pre_add(self, item):
+        self._assert_changeable(item, pending_add=True)
+
+    def pre_update(self, item):
+        self._assert_changeable(item)
+
+    def pre_delete(self, item):
+        self._assert_changeable(item)
