@@ -110,7 +110,7 @@ def register_test_apis(app):
         list_columns = ["id", "last_name", "first_name", "birth_date"]
         show_columns = list_columns
         add_columns = edit_columns = ["school", "class_group", "last_name", "first_name", "birth_date",
-                                      "enrolled_on"]
+                                      "enrolled_on", "left_on"]
 
     app.appbuilder.add_api(PupilTestApi)
     sync_roles(app.appbuilder)
