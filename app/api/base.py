@@ -103,6 +103,34 @@ class ScopedApiInterface(SQLAInterface):
         self._write(self.session.delete, item, commit)
 
 
+def _integer_ids(node) -> None:
+    if isinstance(node, dict):
+        properties = node.get("properties")
+        if isinstance(properties, dict):
+            ids = properties.get("ids")
+            if isinstance(ids, dict) and ids.get("items", {}).get("type") == "string":
+                ids["items"] = {"type": "integer"}
+            if isinstance(properties.get("id"), dict) and properties["id"].get("type") == "string":
+                properties["id"] = {"type": "integer"}
+        for value in node.values():
+            _integer_ids(value)
+    elif isinstance(node, list):
+        for value in node:
+            _integer_ids(value)
+
+
+def _info_columns_are_arrays(node) -> None:
+    """FAB declares `_info`'s add_columns / edit_columns as objects; they are lists of fields."""
+    if isinstance(node, dict):
+        properties = node.get("properties")
+        if isinstance(properties, dict):
+            for name in ("add_columns", "edit_columns"):
+                if isinstance(properties.get(name), dict) and properties[name].get("type") == "object":
+                    properties[name] = {"type": "array", "items": {"type": "object"}}
+        for value in node.values():
+            _info_columns_are_arrays(value)
+
+
 class ScopedModelRestApi(ModelRestApi):
     """ModelRestApi over rows in the caller's scope; see the module docstring."""
 
@@ -122,6 +150,32 @@ class ScopedModelRestApi(ModelRestApi):
         self.add_query_rel_fields = add_rules
         self.edit_query_rel_fields = edit_rules
         super().__init__()
+
+    # --- the OpenAPI spec says what the API really answers -----------------------------------
+
+    def add_api_spec(self, api_spec):
+        """Correct FAB's spec: list `ids` and the new row's `id` are integers; errors may be objects."""
+        super().add_api_spec(api_spec)
+        # FAB answers 400/422 with a marshmallow error dict as `message` too; declared as a string.
+        for code in ("400", "422"):
+            response = api_spec.components.responses.get(code)
+            if response:
+                schema = response["content"]["application/json"]["schema"]
+                schema["properties"]["message"] = {"oneOf": [{"type": "string"}, {"type": "object"},
+                                                             {"type": "array"}]}
+        prefix = f"/api/{self.version}/{self.resource_name}/"
+        for path, operations in api_spec._paths.items():
+            if path.startswith(prefix):
+                _integer_ids(operations)
+                if path.endswith("/_info"):
+                    _info_columns_are_arrays(operations)
+
+    def _get_field_info(self, field, filter_rel_field, page=None, page_size=None):
+        """FAB translates an empty description with gettext(""), which is the catalogue header."""
+        info = super()._get_field_info(field, filter_rel_field, page=page, page_size=page_size)
+        if not self.description_columns.get(field.name):
+            info["description"] = ""
+        return info
 
     # --- cookie-authenticated writes need the CSRF token ---------------------------------------
 
@@ -151,9 +205,28 @@ class ScopedModelRestApi(ModelRestApi):
     def get_headless(self, pk, **kwargs):
         return super().get_headless(pk, **kwargs) if self._valid_pk(pk) else self.response_404()
 
+    def _bad_relations(self, columns) -> dict:
+        """Relations must be given as row ids (marshmallow-sqlalchemy turns an object into a new
+        row, and an unknown key into a TypeError: 500)."""
+        payload = request.get_json(silent=True)
+        if not isinstance(payload, dict):
+            return {}
+        errors = {}
+        for column in columns:
+            if column not in payload or not self.datamodel.is_relation(column):
+                continue
+            value = payload[column]
+            ids = value if isinstance(value, list) and self.datamodel.is_relation_many_to_many(column) else [value]
+            if any(v is not None and (isinstance(v, bool) or not isinstance(v, int)) for v in ids):
+                errors[column] = [_("Укажите номер (id) записи.")]
+        return errors
+
     def put_headless(self, pk):
         if not self._valid_pk(pk):
             return self.response_404()
+        errors = self._bad_relations(self.edit_columns)
+        if errors:
+            return self.response_422(message=errors)
         try:
             return super().put_headless(pk)
         except _Refused as refusal:
@@ -168,6 +241,9 @@ class ScopedModelRestApi(ModelRestApi):
             return self.response(refusal.status, message=refusal.message)
 
     def post_headless(self):
+        errors = self._bad_relations(self.add_columns)
+        if errors:
+            return self.response_422(message=errors)
         try:
             return super().post_headless()
         except _Refused as refusal:

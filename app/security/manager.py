@@ -140,6 +140,12 @@ class SecurityManager(FabSecurityManager):
         super().register_views()
         if current_app.config.get("AUTH_RATE_LIMITED"):
             self.limit_login_attempts()
+        if current_app.config.get("FAB_API_OPENAPI_SPEC", True) and not current_app.config.get("FAB_API_SWAGGER_UI"):
+            # The spec (/api/v1/_openapi, for API clients and the fuzz tests) without the Swagger
+            # UI, which loads its scripts from the internet.
+            from flask_appbuilder.api.manager import OpenApi
+
+            self.appbuilder.add_api(OpenApi)
 
     def limit_login_attempts(self) -> None:
         config = current_app.config
