@@ -40,3 +40,4 @@ def demo_load(schools: int, full_schools: int, if_empty: bool):
 def register_cli(app) -> None:
     app.cli.add_command(roles_cli)
     app.cli.add_command(demo_cli)
+    from app.backup.commands import cli as backup_cli; app.cli.add_command(backup_cli)  # noqa: E702
