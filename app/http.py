@@ -35,6 +35,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     # Error pages render outside FAB's views; its layout needs `appbuilder` in the context.
     app.context_processor(lambda: {"appbuilder": app.appbuilder})
+    from app.security import audit
+
+    audit.init_app(app)  # who opened which pupil's card (152-ФЗ)
 
     @app.after_request
     def security_headers(response):

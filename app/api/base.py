@@ -39,8 +39,8 @@ from app.security.scope import Scope, changeable, load_scope, visible
 API_READ = ("can_get", "can_info")
 API_EDIT = API_READ + ("can_post", "can_put", "can_delete")
 
-# PostgreSQL `integer`: our primary keys. A larger pk cannot name a row.
-PK_MIN, PK_MAX = 1, 2**31 - 1
+# A pk outside the column's integer range cannot name a row (integer / bigint).
+PK_MIN, PK_MAX, BIG_PK_MAX = 1, 2**31 - 1, 2**63 - 1
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
@@ -195,10 +195,13 @@ class ScopedModelRestApi(ModelRestApi):
 
     # --- pks out of the integer range are not rows --------------------------------------------
 
-    @staticmethod
-    def _valid_pk(pk) -> bool:
+    def _valid_pk(self, pk) -> bool:
+        from sqlalchemy import BigInteger
+
+        column = self.datamodel.obj.__mapper__.primary_key[0]
+        top = BIG_PK_MAX if isinstance(column.type, BigInteger) else PK_MAX
         try:
-            return PK_MIN <= int(str(pk)) <= PK_MAX
+            return PK_MIN <= int(str(pk)) <= top
         except ValueError:
             return False
 

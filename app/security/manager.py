@@ -47,8 +47,9 @@ def password_problem(password: str | None) -> str | None:
         return _("Пароль слишком короткий: нужно не менее %(n)s символов.", n=MIN_PASSWORD_LENGTH)
     lowered = password.lower()
     core = _LEADING_NOISE.sub("", _TRAILING_NOISE.sub("", lowered))
+    unpunctuated = re.sub(r"[\W_]+$", "", lowered)
     known = common_passwords()
-    if len(set(lowered)) <= 2 or lowered in known or (len(core) >= 4 and core in known):
+    if len(set(lowered)) <= 2 or lowered in known or unpunctuated in known or (len(core) >= 4 and core in known):
         return _("Этот пароль слишком распространён и легко угадывается: придумайте другой.")
     return None
 
