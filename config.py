@@ -46,8 +46,12 @@ class Config:
     AUTH_ROLE_PUBLIC = "Public"
     AUTH_USER_REGISTRATION = False
     AUTH_RATE_LIMITED = True
+    # Failed logins only (app.security.manager): per IP and login name, and per IP alone.
     AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "10 per 5 minute")
+    AUTH_RATE_LIMIT_PER_IP = os.environ.get("AUTH_RATE_LIMIT_PER_IP", "100 per 5 minute")
+    FAB_PASSWORD_COMPLEXITY_ENABLED = True  # app.security.manager.validate_password
     RATELIMIT_ENABLED = True
+    # memory:// serves one process; several workers share redis://host:6379/0 (needs `redis`).
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = False
 

@@ -11,7 +11,7 @@ from flask import g
 from marshmallow.validate import Range
 from sqlalchemy import select
 
-from app.api.base import ScopedModelRestApi, ScopeRefused
+from app.api.base import API_EDIT, API_READ, ScopedApiInterface, ScopedModelRestApi, ScopeRefused
 from app.security.current import current_scope
 from app.errors import DomainError
 from app.models import ImportBatch, JournalSystem, School, UsageSnapshot
@@ -20,17 +20,15 @@ from app.monitoring.indicators import INDICATORS
 from app.monitoring.thresholds import current_threshold, uses_system
 from app.security import roles as R
 from app.security.scope import WRITABLE, is_visible
-from app.views.base import ScopedInterface
 
-READ = ("can_get", "can_info")
-WRITE = READ + ("can_post", "can_put")
+WRITE = API_READ + ("can_post", "can_put")
 SHOWN = ["id", "school.id", "school.short_name", "month", "source", *INDICATORS, "uses_system", "computed_at"]
 
 
 class UsageSnapshotApi(ScopedModelRestApi):
     resource_name = "usage_snapshot"
-    datamodel = ScopedInterface(UsageSnapshot)
-    role_access = {R.VENDOR: WRITE, R.MONITORING: WRITE + ("can_delete",), R.MINISTRY: READ, R.MUNICIPAL: READ}
+    datamodel = ScopedApiInterface(UsageSnapshot)
+    role_access = {R.VENDOR: WRITE, R.MONITORING: API_EDIT, R.MINISTRY: API_READ, R.MUNICIPAL: API_READ}
     list_columns = show_columns = SHOWN
     add_columns = ["school", "month", *INDICATORS]
     edit_columns = ["month", *INDICATORS]
@@ -79,6 +77,8 @@ class UsageSnapshotApi(ScopedModelRestApi):
                             uploaded_by_id=getattr(g.user, "id", None), uploaded_at=dt.datetime.now())
         self.datamodel.session.add(batch)
         item.import_batch = batch
+        super().pre_add(item)
 
     def pre_update(self, item: UsageSnapshot) -> None:
         self._check(item)
+        super().pre_update(item)
