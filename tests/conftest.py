@@ -18,6 +18,7 @@ from app.security.roles import sync_roles
 from tests.factories import PASSWORD, build_world
 
 ROOT = Path(__file__).resolve().parent.parent
+DEMO_PASSWORD = "Demo-password-for-tests"
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
 # Rows of these tables survive between PostgreSQL tests: the migrated roles and permissions.
@@ -61,6 +62,33 @@ def sqlite_template(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.sqlite"
     _migrate(f"sqlite:///{path}")
     return path
+
+
+@pytest.fixture(scope="session")
+def demo_template(sqlite_template, tmp_path_factory) -> Path:
+    """A migrated SQLite file with the whole demo region loaded (once per test session)."""
+    from app.demo import load_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    shutil.copy(sqlite_template, path)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    with app.app_context():
+        load_demo(db.session, app.appbuilder.sm, password=DEMO_PASSWORD)
+        db.session.remove()
+        db.engine.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_app(demo_template, tmp_path):
+    """An app on a private copy of the demo region."""
+    path = tmp_path / "demo.sqlite"
+    shutil.copy(demo_template, path)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture

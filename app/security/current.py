@@ -7,9 +7,13 @@ from app.security.scope import NOBODY, Scope, load_scope
 
 
 def current_scope() -> Scope:
+    """Loaded once per request and user (an app context may outlive one request, as in tests)."""
     if not has_request_context():
         return NOBODY
-    if "scope" not in g:
-        user = current_user if current_user and current_user.is_authenticated else None
-        g.scope = load_scope(db.session, user)
-    return g.scope
+    user = current_user if current_user and current_user.is_authenticated else None
+    key = getattr(user, "id", None)
+    cached = g.get("scope_cache")
+    if cached is None or cached[0] != key:
+        cached = (key, load_scope(db.session, user))
+        g.scope_cache = cached
+    return cached[1]
