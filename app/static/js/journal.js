@@ -14,8 +14,13 @@
   var pending = 0;
   var lastCell = null;
 
+  var lastErrorAt = 0;
+
   function say(text, isError) {
     if (!status) { return; }
+    // A refusal stays readable: a routine "saved" of another cell does not wipe it at once.
+    if (!isError && Date.now() - lastErrorAt < 6000) { return; }
+    if (isError) { lastErrorAt = Date.now(); }
     status.textContent = text || "";
     status.className = "journal-status" + (isError ? " error" : (text ? " ok" : ""));
   }
@@ -286,7 +291,7 @@
     document.getElementById("fill-run").addEventListener("click", function () {
       var value = document.getElementById("fill-value").value.trim();
       if (!currentLesson || !value) { return; }
-      if (!window.confirm((messages.fillConfirm || "%s").replace("%s", value))) { return; }
+      if (!window.confirm((messages.fillConfirm || "{value}").replace("{value}", value))) { return; }
       post(cfg.fillUrl, {
         lesson_id: parseInt(currentLesson.dataset.lesson, 10), text: value,
         mark_type_id: columnType(currentLesson.dataset.lesson), reason: reason()
