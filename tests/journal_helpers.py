@@ -46,13 +46,3 @@ def cell_post(client, token, lesson, pupil, assignment, text, known=None, **extr
 def post_json(client, token, url, body):
     return client.post(url, data=json.dumps(body), content_type="application/json",
                        headers={"X-CSRFToken": token, "Accept": "application/json"})
-
-
-def forget_scope_between_requests(app):
-    """The test `app` fixture keeps one app context open, so flask.g (where current_scope caches the
-    Scope) outlives a request and a second login would reuse the first user's scope. Drop it per request."""
-    from flask import g
-
-    @app.before_request
-    def _forget_scope():
-        g.pop("scope", None)

@@ -222,7 +222,7 @@ class JournalView(BaseView):
                               reason=_text(data, "reason"), today=dt.date.today())
         except NotInScope:
             abort(404)
-        except entries.StaleVersion as stale:
+        except entries.StaleVersion:
             return self._cell_reply(scope, lesson_id, pupil_id, assignment_id, period_id, error=stale.message), 409
         return self._cell_reply(scope, lesson_id, pupil_id, assignment_id, period_id)
 
@@ -247,7 +247,7 @@ class JournalView(BaseView):
                                               version=_int(data, "version"), reason=_text(data, "reason"))
         except NotInScope:
             abort(404)
-        except entries.StaleVersion as stale:
+        except entries.StaleVersion:
             lesson = db.session.get(entries.Lesson, _int(data, "lesson_id"))
             return jsonify(error=_("Тему или задание уже изменил другой пользователь, данные обновлены"), code="stale",
                            lesson=self._lesson_json(lesson)), 409
@@ -269,7 +269,7 @@ class JournalView(BaseView):
                                            version=_int(data, "version", optional=True), reason=_text(data, "reason"))
         except NotInScope:
             abort(404)
-        except entries.StaleVersion as stale:
+        except entries.StaleVersion:
             return jsonify(error=_("Итоговую отметку уже изменил другой пользователь: обновите страницу"),
                            code="stale"), 409
         return jsonify(value=row.value if row else "", version=row.version if row else None)

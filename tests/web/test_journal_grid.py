@@ -9,12 +9,11 @@ from app.journal import grid
 from app.security.scope import load_scope
 from tests.factories import make_lesson, make_mark, make_pupil, make_staff, make_user
 from app.security import roles as R
-from tests.journal_helpers import build_journal_world, forget_scope_between_requests
+from tests.journal_helpers import build_journal_world
 
 
 @pytest.fixture
 def jw(app, session):
-    forget_scope_between_requests(app)
     return build_journal_world(session, app.appbuilder.sm)
 
 

@@ -7,12 +7,11 @@ from openpyxl import load_workbook
 from app.journal import grid
 from app.models import Absence, Lesson, PeriodMark
 from tests.factories import make_mark
-from tests.journal_helpers import build_journal_world, forget_scope_between_requests
+from tests.journal_helpers import build_journal_world
 
 
 @pytest.fixture
 def jw(app, session):
-    forget_scope_between_requests(app)
     jw = build_journal_world(session, app.appbuilder.sm)
     quarter = grid.school_periods(session, jw.w.class_a)[0]
     for pupil, value in zip(jw.pupils, ["5", "4", "2"]):

@@ -6,12 +6,11 @@ from sqlalchemy import select
 
 from app.models import Absence, JournalChange, Lesson, Mark, PeriodMark, StudyPeriod
 from tests.conftest import csrf_token
-from tests.journal_helpers import build_journal_world, cell_post, forget_scope_between_requests, post_json
+from tests.journal_helpers import build_journal_world, cell_post, post_json
 
 
 @pytest.fixture
 def jw(app, session):
-    forget_scope_between_requests(app)
     return build_journal_world(session, app.appbuilder.sm)
 
 
