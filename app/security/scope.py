@@ -434,6 +434,11 @@ def is_changeable(session: Session, scope: Scope, model, pk) -> bool:
     return session.scalar(select(key).where(key == pk, changeable(scope, model))) is not None
 
 
+def journal_classes(scope: Scope) -> ColumnElement[bool]:
+    """Classes with at least one journal the user may open (their class reports and archive)."""
+    return ClassGroup.id.in_(select(TeachingAssignment.class_group_id).where(journal_assignments(scope)))
+
+
 def journal_assignments(scope: Scope) -> ColumnElement[bool]:
     """Teaching assignments whose journal (mark grid) the user may open, as a WHERE clause.
 

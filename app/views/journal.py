@@ -20,11 +20,11 @@ from app.errors import DomainError
 from app.extensions import db
 from app.journal import archive, entries, grading, grid, history, reports
 from app.journal.access import NotInScope
-from app.models import Mark, StudyPeriod, TeachingAssignment
+from app.models import ClassGroup, Mark, StudyPeriod, TeachingAssignment
 from app.reading import read_session
 from app.security import roles as R
 from app.security.current import current_scope
-from app.security.scope import journal_assignments, visible
+from app.security.scope import journal_assignments, journal_classes, visible
 from app.views import menu
 from app.views.base import ScopedInterface, ScopedModelView
 
@@ -107,6 +107,12 @@ class JournalView(BaseView):
     route_base = "/journal"
     default_view = "index"
     role_access = {R.TEACHER: TEACHER_PERMISSIONS, R.SCHOOL_ADMIN: ADMIN_PERMISSIONS}
+    scope_routes = [
+        ("/<int:assignment_id>/", TeachingAssignment, journal_assignments),
+        ("/class/<int:class_group_id>/report", ClassGroup, journal_classes),
+        ("/class/<int:class_group_id>/report.xlsx", ClassGroup, journal_classes),
+        ("/class/<int:class_group_id>/archive.xlsx", ClassGroup, journal_classes),
+    ]
 
     # --- pages ------------------------------------------------------------------------------------
 
@@ -168,11 +174,14 @@ class JournalView(BaseView):
     @expose("/class/<int:class_group_id>/report.xlsx")
     @has_access
     def report_xlsx(self, class_group_id: int):
-        period_id = _period_arg()
-        if period_id is None:
-            abort(404)
+        scope, session = current_scope(), read_session()
         try:
-            data = reports.class_report(read_session(), current_scope(), class_group_id, period_id)
+            class_group = reports.readable_class(session, scope, class_group_id)
+            periods = grid.school_periods(session, class_group)
+            period_id = _period_arg() or (periods[0].id if periods else None)
+            if period_id is None:
+                raise NotInScope("no periods")
+            data = reports.class_report(session, scope, class_group_id, period_id)
         except NotInScope:
             abort(404)
         stream = io.BytesIO()
@@ -222,7 +231,7 @@ class JournalView(BaseView):
                               reason=_text(data, "reason"), today=dt.date.today())
         except NotInScope:
             abort(404)
-        except entries.StaleVersion:
+        except entries.StaleVersion as stale:
             return self._cell_reply(scope, lesson_id, pupil_id, assignment_id, period_id, error=stale.message), 409
         return self._cell_reply(scope, lesson_id, pupil_id, assignment_id, period_id)
 
@@ -321,6 +330,7 @@ class PeriodLockView(BaseView):
     route_base = "/journal/periods"
     default_view = "periods"
     role_access = {R.SCHOOL_ADMIN: ("can_periods", "can_lock_period")}
+    scope_routes = [("/<int:period_id>/lock", StudyPeriod)]
 
     @expose("/")
     @has_access
