@@ -24,6 +24,11 @@ def init_app(app: Flask) -> None:
     # FAB's templates call csp_nonce() when it is defined (baselib.get_nonce).
     app.jinja_env.globals["csp_nonce"] = csp_nonce
 
+    @app.context_processor
+    def appbuilder_context():
+        # Error pages are rendered outside FAB's views, which normally pass these.
+        return {"appbuilder": app.appbuilder, "base_template": app.appbuilder.base_template}
+
     @app.after_request
     def security_headers(response):
         nonce = g.get("csp_nonce")

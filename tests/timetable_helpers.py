@@ -59,9 +59,9 @@ class TimetableSchool:
     gym: object = None
 
 
-def build_timetable_school(session, school=None, year=None) -> TimetableSchool:
+def build_timetable_school(session, school=None, year=None, classes=None) -> TimetableSchool:
     """Classes 7А and 8Б; Иванова teaches maths in both, Петрова Russian in 7А, Сидорова English
-    in 7А's two subgroups. Room 21 and a shareable gym."""
+    in 7А's two subgroups. Room 21 and a shareable gym. `classes` reuses existing (7А, 8Б)."""
     t = TimetableSchool()
     t.school = school or make_school(session, make_municipality(session))
     t.year = year or make_year(session)
@@ -70,8 +70,8 @@ def build_timetable_school(session, school=None, year=None) -> TimetableSchool:
     t.periods = (session.query(StudyPeriod).filter_by(school_id=t.school.id).order_by(StudyPeriod.number).all()
                  or make_quarters(session, t.school, t.year))
     make_bells(session, t.school)
-    t.class_7a = make_class(session, t.school, t.year, 7, "А")
-    t.class_8b = make_class(session, t.school, t.year, 8, "Б")
+    t.class_7a, t.class_8b = classes or (make_class(session, t.school, t.year, 7, "А"),
+                                         make_class(session, t.school, t.year, 8, "Б"))
     t.ivanova = make_staff(session, t.school, "Иванова")
     t.petrova = make_staff(session, t.school, "Петрова")
     t.sidorova = make_staff(session, t.school, "Сидорова")

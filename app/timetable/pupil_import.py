@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app.errors import DomainError
@@ -299,14 +299,18 @@ def _existing_guardian(session: Session, school_id: int, row: PupilRow) -> Guard
     if row.phone:
         contact.append(Guardian.phone == row.phone)
     if row.email:
-        contact.append(func.lower(Guardian.email) == row.email.lower())
+        contact.append(Guardian.email == row.email)
     if not contact:
         return None
-    return session.scalars(
-        select(Guardian).join(GuardianLink).join(Pupil)
-        .where(Pupil.school_id == school_id, func.lower(Guardian.last_name) == row.guardian[0].lower(),
-               func.lower(Guardian.first_name) == row.guardian[1].lower(), or_(*contact))
-    ).first()
+    # Names compared in Python: SQLite's lower() leaves Cyrillic as it is.
+    candidates = session.scalars(
+        select(Guardian).join(GuardianLink).join(Pupil).where(Pupil.school_id == school_id, or_(*contact))
+    ).unique()
+    wanted = (row.guardian[0].casefold(), row.guardian[1].casefold())
+    for guardian in candidates:
+        if (guardian.last_name.casefold(), guardian.first_name.casefold()) == wanted:
+            return guardian
+    return None
 
 
 # --- the preview between two requests -----------------------------------------------------
