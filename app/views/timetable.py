@@ -13,9 +13,10 @@ from flask_appbuilder import BaseView, expose
 from flask_appbuilder.fieldwidgets import BS3TextFieldWidget
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import gettext as _, lazy_gettext as _l
-from sqlalchemy import select
+from flask_appbuilder.models.sqla.filters import FilterEqual, FilterGreater, FilterSmaller, SQLAFilterConverter
+from sqlalchemy import Time, inspect, select
 from sqlalchemy.orm import joinedload
-from wtforms import TimeField
+from wtforms import BooleanField, TimeField
 from wtforms.validators import InputRequired
 
 from app.errors import DomainError
@@ -43,6 +44,11 @@ from app.timetable import export, pupil_import, substitutions
 from app.timetable.clashes import WEEKDAY_NAMES, class_warnings, clear_cell, save_cell, week_of, week_slots
 from app.views import menu
 from app.views.base import ScopedInterface, ScopedModelView
+
+def checkbox(label) -> BooleanField:
+    """A NOT NULL boolean as an optional checkbox (FAB would make an unticked box «required»)."""
+    return BooleanField(label, default=False)
+
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -154,10 +160,25 @@ class RoomView(ScopedModelView):
     order_columns = ["name", "shareable"]
     base_order = ("name", "asc")
     label_columns = {"school": _l("Школа"), "name": _l("Кабинет"), "shareable": _l("Общий (несколько классов сразу)")}
+    add_form_extra_fields = edit_form_extra_fields = {"shareable": checkbox(_l("Общий (несколько классов сразу)"))}
+
+
+class _TimeFilterConverter(SQLAFilterConverter):
+    conversion_table = SQLAFilterConverter.conversion_table + (("is_time", [FilterEqual, FilterGreater, FilterSmaller]),)
+
+
+class _BellInterface(ScopedInterface):
+    """FAB has no filters for TIME columns (and warns at every start); bell times get the basic ones."""
+
+    filter_converter_class = _TimeFilterConverter
+
+    def is_time(self, col_name: str) -> bool:
+        column = self.list_columns.get(col_name)
+        return column is not None and isinstance(getattr(column, "type", None), Time)
 
 
 class BellScheduleView(ScopedModelView):
-    datamodel = ScopedInterface(BellSchedule)
+    datamodel = _BellInterface(BellSchedule)
     role_access = {R.SCHOOL_ADMIN: R.READ, R.SECRETARY: R.EDIT, R.TEACHER: R.READ}
     list_title = _l("Расписание звонков")
     show_title = add_title = edit_title = _l("Звонок")
@@ -192,6 +213,7 @@ class SubstitutionView(ScopedModelView):
     label_columns = {"date": _l("Дата"), "lesson_number": _l("Урок"), "assignment": _l("Класс и предмет"),
                      "assignment.teacher": _l("Учитель по нагрузке"), "substitute": _l("Заменяющий учитель"),
                      "cancelled": _l("Урок отменён"), "reason": _l("Причина")}
+    add_form_extra_fields = edit_form_extra_fields = {"cancelled": checkbox(_l("Урок отменён"))}
 
     def _check(self, item):
         session = self.datamodel.session
@@ -208,14 +230,16 @@ class SubstitutionView(ScopedModelView):
         substitutions.apply_substitution(self.datamodel.session, item)
 
     def pre_update(self, item):
+        # The form has set the new values but nothing is flushed yet: the old lesson is read from
+        # the attribute history (assignment_id itself only follows the relation at flush).
+        state = inspect(item)
+        old = (item.assignment_id,
+               (state.attrs.date.history.deleted or [item.date])[0],
+               (state.attrs.lesson_number.history.deleted or [item.lesson_number])[0])
         super().pre_update(item)
         self._check(item)
         session = self.datamodel.session
-        # The old lesson of an edited substitution goes back to its own teacher first.
-        old = session.execute(select(Substitution.assignment_id, Substitution.date, Substitution.lesson_number)
-                              .where(Substitution.id == item.id)).first()
-        if old is not None:
-            substitutions.undo_substitution(session, *old)
+        substitutions.undo_substitution(session, *old)
         substitutions.apply_substitution(session, item)
 
     def pre_delete(self, item):
