@@ -18,6 +18,8 @@
   var warnings = document.getElementById("tt-warnings");
   var csrf = document.querySelector('meta[name="csrf-token"]').getAttribute("content");
   var current = null;
+  // Russian texts come from the page (gettext), not from this file.
+  function msg(name) { return grid.getAttribute("data-msg-" + name) || ""; }
 
   function cellAt(row, col) {
     var rows = grid.tBodies[0].rows;
@@ -70,7 +72,7 @@
     if (!list.length) {
       var ok = document.createElement("li");
       ok.className = "tt-ok";
-      ok.textContent = "Замечаний нет.";
+      ok.textContent = msg("ok");
       warnings.appendChild(ok);
     }
     list.forEach(function (text) {
@@ -90,16 +92,16 @@
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
         if (!response.ok) {
-          showError(data.error || data.message || "Не удалось сохранить: изменения не записаны.");
+          showError(data.error || data.message || msg("failed"));
           return;
         }
         cell.innerHTML = data.html;
         showWarnings(data.warnings || []);
         close();
-        say(data.message + (data.warnings && data.warnings.length ? " Есть предупреждения: " + data.warnings.length + "." : ""));
+        say(data.message + (data.warnings && data.warnings.length ? " " + msg("warnings") + " " + data.warnings.length + "." : ""));
       });
     }).catch(function () {
-      showError("Нет связи с сервером: изменения не записаны. Попробуйте ещё раз.");
+      showError(msg("offline"));
     });
   }
 
@@ -150,7 +152,7 @@
     event.preventDefault();
     if (!current) { return; }
     if (!assignment.value) {
-      showError("Выберите предмет и учителя.");
+      showError(msg("choose"));
       assignment.focus();
       return;
     }
