@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import DomainError
-from app.models import Lesson, Staff, Substitution, TeachingAssignment
+from app.models import Lesson, Staff, Substitution, TeachingAssignment, TimetableSlot
+from app.timetable.clashes import active_on
 
 
 def check_substitution(session: Session, substitution: Substitution) -> None:
@@ -22,6 +23,10 @@ def check_substitution(session: Session, substitution: Substitution) -> None:
         raise DomainError(_("Выберите урок из нагрузки школы."))
     if not substitution.cancelled and substitution.substitute_id is None:
         raise DomainError(_("Укажите заменяющего учителя или отметьте, что урок отменён."))
+    if not _is_scheduled(session, substitution.assignment_id, substitution.date, substitution.lesson_number):
+        raise DomainError(_(
+            "%(date)s у «%(lesson)s» нет %(n)s-го урока ни в календаре, ни в расписании: проверьте дату и номер урока.",
+            date=substitution.date.strftime("%d.%m.%Y"), lesson=assignment, n=substitution.lesson_number))
     if substitution.cancelled:
         return
     substitute = session.get(Staff, substitution.substitute_id)
@@ -35,12 +40,29 @@ def check_substitution(session: Session, substitution: Substitution) -> None:
                              Lesson.lesson_number == substitution.lesson_number, Lesson.cancelled.is_(False),
                              Lesson.assignment_id != substitution.assignment_id)
     ).first()
-    if busy is not None:
+    busy_class = busy.class_group.name if busy is not None else None
+    if busy_class is None:  # lessons not generated yet: the substitute's own timetable counts
+        slot = session.scalars(
+            select(TimetableSlot).join(TimetableSlot.assignment)
+            .where(TeachingAssignment.teacher_id == substitute.id, TimetableSlot.weekday == substitution.date.isoweekday(),
+                   TimetableSlot.lesson_number == substitution.lesson_number, active_on(substitution.date),
+                   TimetableSlot.assignment_id != substitution.assignment_id)).first()
+        busy_class = slot.class_group.name if slot is not None else None
+    if busy_class is not None:
         raise DomainError(_(
             "Учитель %(teacher)s в это время ведёт урок: %(cls)s, %(date)s, %(n)s-й урок.",
-            teacher=substitute.short_name, cls=busy.class_group.name, date=busy.date.strftime("%d.%m.%Y"),
-            n=busy.lesson_number,
+            teacher=substitute.short_name, cls=busy_class, date=substitution.date.strftime("%d.%m.%Y"),
+            n=substitution.lesson_number,
         ))
+
+
+def _is_scheduled(session: Session, assignment_id: int, date, lesson_number: int) -> bool:
+    """Is there such a lesson: in the calendar, or (not generated yet) in the timetable that day?"""
+    if _lesson_of(session, assignment_id, date, lesson_number) is not None:
+        return True
+    return session.scalar(select(TimetableSlot.id).where(
+        TimetableSlot.assignment_id == assignment_id, TimetableSlot.weekday == date.isoweekday(),
+        TimetableSlot.lesson_number == lesson_number, active_on(date))) is not None
 
 
 def apply_substitution(session: Session, substitution: Substitution) -> Lesson | None:

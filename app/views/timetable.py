@@ -285,6 +285,17 @@ def _visible_or_404(session, model, pk, *, write=False):
     return row
 
 
+def _week_substitutions(session, where, monday: dt.date) -> dict:
+    """Substitutions of the week matching `where`: {(weekday, lesson number, assignment id): row}."""
+    rows = session.scalars(
+        select(Substitution).join(Substitution.assignment)
+        .options(joinedload(Substitution.substitute),
+                 joinedload(Substitution.assignment).joinedload(TeachingAssignment.class_group),
+                 joinedload(Substitution.assignment).joinedload(TeachingAssignment.subject))
+        .where(where, Substitution.date >= monday, Substitution.date <= monday + dt.timedelta(days=6))).unique()
+    return {(s.date.isoweekday(), s.lesson_number, s.assignment_id): s for s in rows}
+
+
 class TimetableView(BaseView):
     """The week per class (editable), per teacher and per room; xlsx export."""
 
@@ -315,14 +326,15 @@ class TimetableView(BaseView):
         return self.render_template("timetable/index.html", classes=classes, teachers=teachers, rooms=rooms,
                                     title=_("Расписание"))
 
-    def _grid_page(self, *, title, monday, bells, grid, mode, class_group=None, year=None, export_args=None):
+    def _grid_page(self, *, title, monday, bells, grid, mode, class_group=None, year=None, export_args=None,
+                   subs=None, extras=None):
         numbers = sorted({b.lesson_number for b in bells} | {n for (_d, n) in grid})
         times = {b.lesson_number: b for b in bells}
         days = [(w, monday + dt.timedelta(days=w - 1)) for w in WEEKDAYS]
         context = dict(title=title, monday=monday, numbers=numbers, times=times, grid=grid, days=days,
                        weekday_names=WEEKDAY_NAMES, mode=mode, class_group=class_group,
                        prev_week=monday - dt.timedelta(weeks=1), next_week=monday + dt.timedelta(weeks=1),
-                       export_args=export_args or {}, editable=False)
+                       export_args=export_args or {}, editable=False, subs=subs or {}, extras=extras or {})
         if mode == "class" and self._can_edit() and db.session.scalar(
                 select(ClassGroup.id).where(ClassGroup.id == class_group.id,
                                             changeable(current_scope(), ClassGroup))) is not None:
@@ -354,9 +366,10 @@ class TimetableView(BaseView):
             BellSchedule.school_id == class_group.school_id, BellSchedule.shift == class_group.shift)
             .order_by(BellSchedule.lesson_number)))
         grid = week_slots(session, TimetableSlot.class_group_id == class_group.id, monday)
+        subs = _week_substitutions(session, TeachingAssignment.class_group_id == class_group.id, monday)
         return self._grid_page(title=_("Расписание %(cls)s класса", cls=class_group.name), monday=monday,
                                bells=bells, grid=grid, mode="class", class_group=class_group, year=year,
-                               export_args={"kind": "class", "id": class_group.id})
+                               export_args={"kind": "class", "id": class_group.id}, subs=subs)
 
     @expose("/teacher/<int:pk>")
     @has_access
@@ -368,9 +381,16 @@ class TimetableView(BaseView):
         bells = list(session.scalars(select(BellSchedule).where(BellSchedule.school_id == teacher.school_id,
                                                                 BellSchedule.shift == 1)))
         grid = week_slots(session, TeachingAssignment.teacher_id == teacher.id, monday)
+        subs = _week_substitutions(session, TeachingAssignment.teacher_id == teacher.id, monday)
+        # Lessons this teacher takes over from colleagues that week.
+        extras: dict = {}
+        taken = _week_substitutions(session, Substitution.substitute_id == teacher.id, monday)
+        for (weekday, number, _a), sub in sorted(taken.items()):
+            extras.setdefault((weekday, number), []).append(_(
+                "Замена: %(cls)s, %(subject)s", cls=sub.assignment.class_group.name, subject=sub.assignment.subject.name))
         return self._grid_page(title=_("Расписание учителя %(name)s", name=teacher.full_name), monday=monday,
                                bells=bells, grid=grid, mode="teacher",
-                               export_args={"kind": "teacher", "id": teacher.id})
+                               export_args={"kind": "teacher", "id": teacher.id}, subs=subs, extras=extras)
 
     @expose("/room/<int:pk>")
     @has_access
@@ -401,11 +421,18 @@ class TimetableView(BaseView):
             raise DomainError(_("Дата изменения должна быть внутри учебного года %(year)s.", year=year.name))
         return class_group, data, weekday, number, valid_from
 
-    def _cell_reply(self, class_group, weekday, number, result):
+    def _cell_reply(self, class_group, weekday, number, valid_from, result):
         db.session.commit()
-        html = self.render_template("timetable/_cell.html", slots=result.slots, mode="class")
+        # The cell as shown in the page's week (which may differ from the change's start date).
+        monday = week_of(_parse_date((request.get_json(silent=True) or {}).get("week")) or valid_from)
+        day = monday + dt.timedelta(days=weekday - 1)
+        slots = [s for s in week_slots(db.session, TimetableSlot.class_group_id == class_group.id, monday)
+                 .get((weekday, number), [])]
+        subs = _week_substitutions(db.session, TeachingAssignment.class_group_id == class_group.id, monday)
+        html = self.render_template("timetable/_cell.html", slots=slots, mode="class", subs=subs, extras={},
+                                    weekday=weekday, number=number, day=day)
         return jsonify(html=html, warnings=result.warnings, weekday=weekday, lesson_number=number,
-                       message=_("Сохранено."))
+                       message=_("Сохранено; изменение действует с %(date)s.", date=valid_from.strftime("%d.%m.%Y")))
 
     @expose("/class/<int:pk>/cell", methods=["POST"])
     @has_access
@@ -423,7 +450,7 @@ class TimetableView(BaseView):
         except DomainError:
             db.session.rollback()
             raise
-        return self._cell_reply(class_group, weekday, number, result)
+        return self._cell_reply(class_group, weekday, number, valid_from, result)
 
     @expose("/class/<int:pk>/cell/clear", methods=["POST"])
     @has_access
@@ -431,7 +458,7 @@ class TimetableView(BaseView):
     def clear(self, pk):
         class_group, data, weekday, number, valid_from = self._cell_request(pk)
         result = clear_cell(db.session, class_group, weekday, number, valid_from)
-        return self._cell_reply(class_group, weekday, number, result)
+        return self._cell_reply(class_group, weekday, number, valid_from, result)
 
     @expose("/export")
     @has_access

@@ -137,3 +137,21 @@ def test_locked_period_is_refused(session, t):
     t.periods[0].locked_at = dt.datetime(2012, 10, 28)
     with pytest.raises(DomainError, match="закрыт"):
         generate_lessons(session, t.periods[0])
+
+
+def test_substitution_needs_a_scheduled_lesson_and_a_free_substitute(session, t):
+    from app.timetable.substitutions import check_substitution
+
+    # Not generated yet: the timetable decides. Maths 7А is on Mondays, lesson 1.
+    tuesday = Substitution(assignment_id=t.maths_7a.id, date=dt.date(2012, 9, 11), lesson_number=1,
+                           substitute_id=t.sidorova.id)
+    with pytest.raises(DomainError, match="нет 1-го урока"):
+        check_substitution(session, tuesday)
+    save_cell(session, t.class_8b, 1, 2, t.maths_8b.id, None, MONDAY)  # Иванова busy in 8Б, Monday lesson 2
+    save_cell(session, t.class_7a, 1, 2, t.russian_7a.id, None, MONDAY)
+    monday = Substitution(assignment_id=t.russian_7a.id, date=dt.date(2012, 9, 10), lesson_number=2,
+                          substitute_id=t.ivanova.id)
+    with pytest.raises(DomainError, match="Иванова А.П. в это время ведёт урок: 8Б"):
+        check_substitution(session, monday)
+    monday.substitute_id = t.sidorova.id
+    check_substitution(session, monday)

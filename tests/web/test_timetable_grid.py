@@ -142,3 +142,29 @@ def test_calendar_generation_page_reports_counts(secretary, session, t):
     assert session.query(Lesson).count() == before + 8
     again = secretary.post("/lesson-calendar/", data={"csrf_token": token, "period_id": period.id}).get_data(as_text=True)
     assert "Добавлено уроков: 0" in again
+
+
+def test_week_grids_show_substitutions(secretary, session, t):
+    from app.models import Substitution
+
+    save_cell(session, t.class_7a, 1, 1, t.maths_7a.id, None, MONDAY)
+    save_cell(session, t.class_7a, 2, 1, t.maths_7a.id, None, MONDAY)
+    session.add(Substitution(assignment_id=t.maths_7a.id, date=MONDAY, lesson_number=1, substitute_id=t.sidorova.id))
+    session.add(Substitution(assignment_id=t.maths_7a.id, date=MONDAY + dt.timedelta(days=1), lesson_number=1,
+                             cancelled=True))
+    session.commit()
+    page = secretary.get(f"/timetable/class/{t.class_7a.id}?week={MONDAY}").get_data(as_text=True)
+    assert "Замена: Сидорова А.П." in page and "Урок отменён" in page
+    later = secretary.get(f"/timetable/class/{t.class_7a.id}?week={MONDAY + dt.timedelta(weeks=1)}").get_data(as_text=True)
+    assert "Замена:" not in later
+    page = secretary.get(f"/timetable/teacher/{t.sidorova.id}?week={MONDAY}").get_data(as_text=True)
+    assert "Замена: 7А, Математика" in page
+
+
+def test_teacher_export(secretary, session, t):
+    save_cell(session, t.class_8b, 3, 4, t.maths_8b.id, t.room_21.id, MONDAY)
+    session.commit()
+    response = secretary.get(f"/timetable/export?kind=teacher&id={t.ivanova.id}&week={MONDAY}")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    assert sheet.cell(row=8, column=4).value == "8Б, Математика, каб. 21"
+    assert sheet.page_setup.orientation == "landscape"

@@ -109,7 +109,8 @@
     return {
       weekday: Number(cell.getAttribute("data-weekday")),
       lesson_number: Number(cell.getAttribute("data-lesson-number")),
-      valid_from: validFrom.value
+      valid_from: validFrom.value,
+      week: grid.getAttribute("data-week")
     };
   }
 
