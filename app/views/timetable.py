@@ -352,6 +352,11 @@ class TimetableView(BaseView):
             context["valid_from"] = year.starts_on if monday <= first else monday
         if class_group is not None:
             context["warnings"] = class_warnings(db.session, class_group, monday)
+            context["sibling_classes"] = list(db.session.scalars(
+                select(ClassGroup).where(ClassGroup.school_id == class_group.school_id,
+                                         ClassGroup.academic_year_id == class_group.academic_year_id,
+                                         visible(current_scope(), ClassGroup))
+                .order_by(ClassGroup.grade, ClassGroup.letter)))
         return self.render_template("timetable/grid.html", **context)
 
     @expose("/class/<int:pk>")
