@@ -5,7 +5,8 @@ marks were entered and how many lessons have nothing at all (no topic, no marks,
 The figures are the rows of `app.monitoring.activity.assignment_activity` — the computation the
 monthly usage indicators sum per school — filtered by the user's scope. Lessons count as due up to
 the end of the period or today, whichever is earlier. Rows come worst first: most lessons with
-nothing, then the lowest share of lessons with a topic.
+nothing, then the lowest share of lessons with a topic. A coordinator starts from the overview of
+the municipality's schools (`schools_overview`, the same rows summed per school) and opens one.
 
 The coordinator sees teachers' names here (the issue's «per teacher» report for the municipality):
 a teacher's name and work figures, never a pupil's data.
@@ -127,14 +128,7 @@ class CompletionReport:
         """The school's sums over all rows (the same sums the monitoring indicators take)."""
         total = AssignmentActivity(school_id=self.school_id, teacher_id=0, assignment_id=0, counts_as_teacher=False)
         for row in self.rows:
-            a = row.activity
-            total.lessons_due += a.lessons_due
-            total.lessons_with_topic += a.lessons_with_topic
-            total.lessons_with_marks += a.lessons_with_marks
-            total.lessons_touched += a.lessons_touched
-            total.lessons_empty += a.lessons_empty
-            total.marks_entered += a.marks_entered
-            total.marks_on_time += a.marks_on_time
+            _add(total, row.activity)
         return total
 
     @property
@@ -148,11 +142,68 @@ def report_schools(session: Session, scope: Scope) -> list[tuple[int, str]]:
         select(School.id, School.short_name).where(visible(scope, School)).order_by(School.short_name, School.id))]
 
 
-def latest_lesson_day(session: Session, scope: Scope, school_id: int, today: dt.date) -> dt.date | None:
-    """The last day up to today with a due lesson in the school (for a useful default week)."""
-    return session.scalar(
-        select(func.max(Lesson.date)).where(Lesson.school_id == school_id, Lesson.date <= today,
-                                            Lesson.cancelled.is_(False), visible(scope, Lesson)))
+def latest_lesson_day(session: Session, scope: Scope, school_id: int | None, today: dt.date) -> dt.date | None:
+    """The last day up to today with a due lesson in the school (None: in any school in scope),
+    for a useful default week."""
+    where = [Lesson.date <= today, Lesson.cancelled.is_(False), visible(scope, Lesson)]
+    if school_id is not None:
+        where.append(Lesson.school_id == school_id)
+    return session.scalar(select(func.max(Lesson.date)).where(*where))
+
+
+def _due_until(period: Period, today: dt.date) -> dt.date | None:
+    due_until = min(period.end, today)
+    return due_until if due_until >= period.start else None
+
+
+@dataclass
+class SchoolLine:
+    school_id: int
+    school_name: str
+    totals: AssignmentActivity
+    teachers: int = 0
+
+    def sort_key(self):
+        t = self.totals
+        has_lessons = t.lessons_due > 0
+        return (not has_lessons, t.fill_share if has_lessons else 0, -t.lessons_empty, self.school_name)
+
+
+def schools_overview(session: Session, scope: Scope, period: Period, today: dt.date) -> list[SchoolLine]:
+    """Every school in scope with its totals for the period, worst first (lowest share of lessons
+    with a topic, then most lessons with nothing); schools without due lessons come last.
+
+    Cost: the school list and the two activity queries, whatever the number of schools."""
+    schools = report_schools(session, scope)
+    lines = {
+        school_id: SchoolLine(school_id, name, AssignmentActivity(school_id=school_id, teacher_id=0, assignment_id=0,
+                                                                  counts_as_teacher=False))
+        for school_id, name in schools
+    }
+    due_until = _due_until(period, today)
+    if due_until is None or not lines:
+        return sorted(lines.values(), key=SchoolLine.sort_key)
+    teachers: dict[int, set[int]] = {}
+    in_scope = select(School.id).where(visible(scope, School))
+    for a in assignment_activity(session, in_scope, period.start, due_until, lesson_filter=visible(scope, Lesson)):
+        line = lines.get(a.school_id)
+        if line is None:
+            continue
+        _add(line.totals, a)
+        teachers.setdefault(a.school_id, set()).add(a.teacher_id)
+    for school_id, ids in teachers.items():
+        lines[school_id].teachers = len(ids)
+    return sorted(lines.values(), key=SchoolLine.sort_key)
+
+
+def _add(total: AssignmentActivity, a: AssignmentActivity) -> None:
+    total.lessons_due += a.lessons_due
+    total.lessons_with_topic += a.lessons_with_topic
+    total.lessons_with_marks += a.lessons_with_marks
+    total.lessons_touched += a.lessons_touched
+    total.lessons_empty += a.lessons_empty
+    total.marks_entered += a.marks_entered
+    total.marks_on_time += a.marks_on_time
 
 
 def completion_report(session: Session, scope: Scope, school_id: int, period: Period,
@@ -164,10 +215,11 @@ def completion_report(session: Session, scope: Scope, school_id: int, period: Pe
         select(School.id, School.short_name).where(School.id == school_id, visible(scope, School))).first()
     if school is None:
         return None
-    due_until = min(period.end, today)
     report = CompletionReport(school_id=school.id, school_name=school.short_name, period=period,
-                              due_until=due_until if due_until >= period.start else None)
-    activity = assignment_activity(session, [school.id], period.start, due_until,
+                              due_until=_due_until(period, today))
+    if report.due_until is None:
+        return report
+    activity = assignment_activity(session, [school.id], period.start, report.due_until,
                                    lesson_filter=visible(scope, Lesson))
     if not activity:
         return report

@@ -8,7 +8,7 @@ from sqlalchemy import event
 
 from app.errors import DomainError
 from app.monitoring.activity import assignment_activity
-from app.monitoring.completion import MONTH, WEEK, completion_report, parse_period, week_of
+from app.monitoring.completion import MONTH, WEEK, completion_report, parse_period, schools_overview, week_of
 from app.monitoring.indicators import indicators_for_month
 from app.security import roles as R
 from app.security.scope import Scope
@@ -113,6 +113,28 @@ def test_report_cost_does_not_grow_with_the_period(cw, session):
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) <= 5, statements
+
+
+def test_coordinator_overview_sums_the_same_rows_per_school_in_a_constant_number_of_queries(cw, session):
+    scope = coordinator(cw, cw.school)
+    school_id, school2_id = cw.school.id, cw.school2.id
+    statements = []
+
+    def count(*args):
+        statements.append(args[2])
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        lines = schools_overview(session, scope, week_of(WEEK_START), AFTER)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert len(statements) <= 3, statements
+    assert [(line.school_id, line.teachers, line.totals.lessons_due, line.totals.lessons_with_topic,
+             line.totals.marks_entered, line.totals.lessons_empty) for line in lines] == [
+        (school_id, 3, 11, 6, 7, 4), (school2_id, 1, 1, 1, 0, 0)]
+    report = completion_report(session, scope, school_id, week_of(WEEK_START), AFTER)
+    assert lines[0].totals.lessons_due == report.totals.lessons_due
 
 
 def test_periods():
