@@ -19,6 +19,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app.errors import DomainError
+from app.exports.cells import neutralize
 from app.models import ClassGroup, Guardian, GuardianLink, Pupil
 
 MAX_ROWS = 2000
@@ -346,8 +347,9 @@ def template_xlsx() -> bytes:
     bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     text = book.add_format({"num_format": "@"})
     sheet.write_row(0, 0, TEMPLATE_HEADER, bold)
-    sheet.write_row(1, 0, ["Иванова Мария Петровна", "14.03.2005", "7А", "Иванов Пётр Сергеевич",
-                           "+7 916 123-45-67", "ivanov@example.ru"], text)
+    example = ["Иванова Мария Петровна", "14.03.2005", "7А", "Иванов Пётр Сергеевич", "+7 916 123-45-67",
+               "ivanov@example.ru"]
+    sheet.write_row(1, 0, [neutralize(value) for value in example], text)
     for column, width in enumerate((32, 15, 8, 32, 18, 26)):
         sheet.set_column(column, column, width, text)
     sheet.freeze_panes(1, 0)

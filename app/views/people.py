@@ -115,6 +115,9 @@ class PupilGuardianView(BaseView):
 
     route_base = "/pupil-guardians"
     role_access = {R.SECRETARY: ("can_link",)}
+    scope_routes = [("/<int:pk>/add", Pupil, lambda scope: changeable(scope, Pupil))]
+    # Two ids (pupil, guardian): the matrix takes one; the pupil goes through _pupil() like /add.
+    scope_routes_exempt = ["/<int:pk>/remove/<int:guardian_id>"]
 
     def _pupil(self):
         pk = request.view_args["pk"]

@@ -306,6 +306,13 @@ class TimetableView(BaseView):
         R.SCHOOL_ADMIN: ("can_grid", "can_download"),
         R.TEACHER: ("can_grid", "can_download"),
     }
+    scope_routes = [
+        ("/class/<int:pk>", ClassGroup),
+        ("/teacher/<int:pk>", Staff),
+        ("/room/<int:pk>", Room),
+        ("/class/<int:pk>/cell", ClassGroup, lambda scope: changeable(scope, ClassGroup)),
+        ("/class/<int:pk>/cell/clear", ClassGroup, lambda scope: changeable(scope, ClassGroup)),
+    ]
 
     def _can_edit(self) -> bool:
         return self.appbuilder.sm.has_access("can_edit", self.class_permission_name)
