@@ -119,7 +119,7 @@ def test_municipal_coordinator_sees_only_own_municipality(region, world, as_user
 
 def test_municipal_coordinator_cannot_edit_other_municipality(region, world, as_user, session):
     client = as_user("municipal")
-    token = csrf_token(client, "/rollout/municipality/")
+    token = csrf_token(client, "/")
     response = client.post(f"/rollout/municipality/{world.municipality_b.id}/plan", data={
         "csrf_token": token, "approval_doc_number": "1", "approval_doc_date": "2012-06-01"})
     assert response.status_code == 404
