@@ -35,6 +35,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -49,6 +50,7 @@ from app.models import (
     SchoolReadiness,
     UsageSnapshot,
 )
+from app.security.scope import Scope, visible
 
 ON_TIME = "on_time"
 LATE = "late"
@@ -335,16 +337,35 @@ class OverdueMilestone:
     def municipality_count(self) -> int:
         return len(self.municipalities)
 
+    def __str__(self) -> str:
+        text = _l("п.%(item)s %(title)s (срок %(due)s, просрочено на %(days)s дн.): муниципальных образований — %(m)s",
+                  item=self.order_item, title=self.title, due=self.due_on.strftime("%d.%m.%Y"),
+                  days=self.days_overdue, m=self.municipality_count)
+        if self.level == "school":
+            return str(text) + str(_l(", школ — %(n)s", n=self.school_count))
+        return str(text)
 
-def overdue_milestones(session: Session, campaign: Campaign, today: dt.date, *, where=None) -> list[OverdueMilestone]:
+
+def overdue_milestones(session: Session, campaign: Campaign | Scope | None, today: dt.date, *,
+                       where=None) -> list[OverdueMilestone]:
     """Milestones of `campaign` that are overdue somewhere as of `today`.
 
     Returns a list of `OverdueMilestone` (code, title, order_item, level, due_on, days_overdue,
     municipalities: list of (id, name) sorted by name, school_count; property
-    municipality_count), ordered by due date. A milestone appears only when at least one
-    municipality (or, for school milestones, at least one school) has it OVERDUE; a milestone
-    completed late is not overdue. `where` optionally narrows the municipalities (a scope
-    clause on Municipality). An empty list means nothing is overdue."""
+    municipality_count; str() is a one-line Russian summary), ordered by due date. A milestone
+    appears only when at least one municipality (or, for school milestones, at least one school)
+    has it OVERDUE; a milestone completed late is not overdue. An empty list means nothing is
+    overdue (or there is no campaign).
+
+    `where` optionally narrows the municipalities (a clause on Municipality). For callers that
+    hold a user's scope rather than a campaign (the monitoring dashboard), the second argument
+    may be an app.security.scope.Scope: then the campaign is active_campaign(session, today) and
+    the municipalities are those visible in that scope."""
+    if isinstance(campaign, Scope):
+        where = visible(campaign, Municipality) if where is None else (where & visible(campaign, Municipality))
+        campaign = active_campaign(session, today)
+    if campaign is None:
+        return []
     rows = evaluate(session, campaign, today, where=where)
     result = []
     for m in milestones_of(session, campaign):

@@ -75,6 +75,15 @@ def _render_no_campaign(view):
     return view.render_template("rollout/no_campaign.html"), 200
 
 
+def _municipality_chooser(view):
+    """For users tied to no municipality (administrator, region roles): pick one to open."""
+    session = read_session()
+    municipalities = session.execute(
+        select(Municipality.id, Municipality.name).where(visible(current_scope(), Municipality)).order_by(Municipality.name)
+    ).all()
+    return view.render_template("rollout/choose.html", municipalities=municipalities)
+
+
 def _school_count(session, municipality_id: int) -> int:
     return session.scalar(select(func.count()).select_from(School).where(
         School.municipality_id == municipality_id, School.is_general_education.is_(True))) or 0
@@ -148,6 +157,7 @@ class RolloutPlanView(BaseView):
 
     route_base = "/rollout/municipality"
     default_view = "mine"
+    scope_routes = [("/<int:municipality_id>", Municipality), ("/<int:municipality_id>/plan", Municipality)]
     role_access = {
         R.MUNICIPAL: ("can_mine", "can_show", "can_plan"),
         **{role: ("can_mine", "can_show", "can_plan") for role in REGION_READERS},
@@ -158,7 +168,7 @@ class RolloutPlanView(BaseView):
     def mine(self):
         scope = current_scope()
         if scope.municipality_id is None:
-            return redirect(url_for("RolloutControlView.index"))
+            return _municipality_chooser(self)
         return redirect(url_for("RolloutPlanView.show", municipality_id=scope.municipality_id))
 
     @expose("/<int:municipality_id>")
@@ -249,6 +259,9 @@ class ReadinessView(BaseView):
 
     route_base = "/rollout/readiness"
     default_view = "mine"
+    scope_routes = [("/school/<int:school_id>", School), ("/evidence/<int:evidence_id>", ReadinessEvidence)]
+    # POST-only (the matrix reads with GET); their scope is tested in tests/web/test_rollout_pages.py.
+    scope_routes_exempt = ["/school/<int:school_id>/evidence/<item>", "/evidence/<int:evidence_id>/delete"]
     _edit = ("can_school", "can_evidence", "can_evidence_upload", "can_evidence_delete")
     role_access = {
         R.SCHOOL_ADMIN: ("can_mine", *_edit),
@@ -264,7 +277,7 @@ class ReadinessView(BaseView):
             return redirect(url_for("ReadinessView.school", school_id=scope.school_id))
         if scope.municipality_id:
             return redirect(url_for("RolloutPlanView.show", municipality_id=scope.municipality_id))
-        return redirect(url_for("RolloutControlView.index"))
+        return _municipality_chooser(self)
 
     def _load(self, session, school_id):
         scope = current_scope()
