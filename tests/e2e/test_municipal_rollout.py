@@ -76,7 +76,7 @@ def test_coordinator_completes_plan_and_readiness_and_ministry_sees_green(guarde
     page.locator('#targets input[name="share"]').first.fill("75")
     page.get_by_role("button", name="Сохранить план").click()
     page.wait_for_url(f"{server.url}/rollout/municipality/{mid}")
-    assert "План внедрения сохранён" in page.content()
+    page.get_by_text("План внедрения сохранён").wait_for()
     assert page.locator('#milestones tr[data-milestone="plan_approved"] td[data-status]').get_attribute("data-status") == "on_time"
 
     page.get_by_role("link", name="СОШ № 1").click()
@@ -90,7 +90,7 @@ def test_coordinator_completes_plan_and_readiness_and_ministry_sees_green(guarde
     page.fill("#staff_total", "28")
     page.fill("#staff_trained_on", "2012-08-01")
     page.get_by_role("button", name="Сохранить готовность").click()
-    assert "Готовность школы сохранена" in page.content()
+    page.get_by_text("Готовность школы сохранена").wait_for()
     assert page.locator("h1 [data-light]").get_attribute("data-light") == "green"
 
     sign_in(page, server, "ministry")
