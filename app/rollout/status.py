@@ -50,7 +50,6 @@ from app.models import (
     SchoolReadiness,
     UsageSnapshot,
 )
-from app.security.scope import Scope, visible
 
 ON_TIME = "on_time"
 LATE = "late"
@@ -346,7 +345,7 @@ class OverdueMilestone:
         return str(text)
 
 
-def overdue_milestones(session: Session, campaign: Campaign | Scope | None, today: dt.date, *,
+def overdue_milestones(session: Session, campaign: Campaign | None, today: dt.date, *,
                        where=None) -> list[OverdueMilestone]:
     """Milestones of `campaign` that are overdue somewhere as of `today`.
 
@@ -357,13 +356,8 @@ def overdue_milestones(session: Session, campaign: Campaign | Scope | None, toda
     has it OVERDUE; a milestone completed late is not overdue. An empty list means nothing is
     overdue (or there is no campaign).
 
-    `where` optionally narrows the municipalities (a clause on Municipality). For callers that
-    hold a user's scope rather than a campaign (the monitoring dashboard), the second argument
-    may be an app.security.scope.Scope: then the campaign is active_campaign(session, today) and
-    the municipalities are those visible in that scope."""
-    if isinstance(campaign, Scope):
-        where = visible(campaign, Municipality) if where is None else (where & visible(campaign, Municipality))
-        campaign = active_campaign(session, today)
+    `where` optionally narrows the municipalities (a clause on Municipality, e.g. the user's
+    `visible(scope, Municipality)`)."""
     if campaign is None:
         return []
     rows = evaluate(session, campaign, today, where=where)

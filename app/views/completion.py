@@ -10,6 +10,7 @@ from flask import Response, abort, request
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import lazy_gettext as _l
 
+from app import clock
 from app.monitoring.completion import (
     MONTH,
     WEEK,
@@ -70,7 +71,7 @@ class CompletionView(BaseView):
     }
 
     def _school_report(self, school_id: int):
-        session, scope, today = read_session(), current_scope(), dt.date.today()
+        session, scope, today = read_session(), current_scope(), clock.today()
         report = completion_report(session, scope, school_id, _period(session, scope, school_id, today), today)
         if report is None:
             abort(404)
@@ -79,7 +80,7 @@ class CompletionView(BaseView):
     @expose("/")
     @has_access
     def report(self):
-        session, scope, today = read_session(), current_scope(), dt.date.today()
+        session, scope, today = read_session(), current_scope(), clock.today()
         school_id = _school_arg() or scope.school_id
         schools = report_schools(session, scope)
         common = dict(week=WEEK, month=MONTH, month_key=month_key, schools=schools)

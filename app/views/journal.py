@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from app import clock
 from app.errors import DomainError
 from app.extensions import db
 from app.journal import archive, entries, grading, grid, history, reports
@@ -145,7 +146,7 @@ class JournalView(BaseView):
                 data = grid.build_year(db.session, scope, assignment_id)
                 return self.render_template("journal/year.html", year=data, title=_("Итоговые отметки"),
                                             history_allowed=self._history_allowed())
-            data = grid.build_grid(db.session, scope, assignment_id, _period_arg(), today=dt.date.today())
+            data = grid.build_grid(db.session, scope, assignment_id, _period_arg(), today=clock.today())
         except NotInScope:
             abort(404)
         return self.render_template("journal/grid.html", grid=data, title=_("Журнал"), fmt=grading.format_average,
@@ -228,7 +229,7 @@ class JournalView(BaseView):
             entries.save_cell(db.session, scope, _actor(), lesson_id=lesson_id, pupil_id=pupil_id,
                               text=_text(data, "text"), known=_known(data),
                               mark_type_id=_int(data, "mark_type_id", optional=True),
-                              reason=_text(data, "reason"), today=dt.date.today())
+                              reason=_text(data, "reason"), today=clock.today())
         except NotInScope:
             abort(404)
         except entries.StaleVersion as stale:
@@ -290,7 +291,7 @@ class JournalView(BaseView):
         try:
             count = entries.fill_lesson(db.session, current_scope(), _actor(), lesson_id=_int(data, "lesson_id"),
                                         text=_text(data, "text"), mark_type_id=_int(data, "mark_type_id", optional=True),
-                                        reason=_text(data, "reason"), today=dt.date.today())
+                                        reason=_text(data, "reason"), today=clock.today())
         except NotInScope:
             abort(404)
         return jsonify(filled=count)
@@ -305,7 +306,7 @@ class JournalView(BaseView):
         absent = {_int({"v": k}, "v"): _text({"v": v}, "v") for k, v in raw.items()}
         try:
             count = entries.record_absentees(db.session, current_scope(), _actor(), lesson_id=_int(data, "lesson_id"),
-                                             absent=absent, reason=_text(data, "reason"), today=dt.date.today())
+                                             absent=absent, reason=_text(data, "reason"), today=clock.today())
         except NotInScope:
             abort(404)
         return jsonify(changed=count)

@@ -3,7 +3,7 @@ evidence files, the control page of p.5 with its xlsx export, consultations and 
 
 Which campaign a page shows: `?campaign=<id>` if given, otherwise the active campaign of
 app.rollout.status.active_campaign — the one running on "today" (starts_on ≤ today ≤ ends_on),
-else the latest started. "Today" is the date in config ROLLOUT_TODAY (ISO, for demos and
+else the latest started. "Today" is app.clock.today() (config TODAY from APP_TODAY, for demos and
 browser tests) or the server's date; the control page also takes `?on=ДД.ММ.ГГГГ|ISO` to show
 the state as of another day."""
 from __future__ import annotations
@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from app import clock
 from app.errors import DomainError
 from app.extensions import db
 from app.models import (
@@ -48,13 +49,6 @@ REGION_READERS = (R.MINISTRY, R.MONITORING, R.METHODIST)
 
 
 # --- helpers shared by the pages ---------------------------------------------------------
-
-def rollout_today() -> dt.date:
-    configured = current_app.config.get("ROLLOUT_TODAY")
-    if configured:
-        return configured if isinstance(configured, dt.date) else dt.date.fromisoformat(str(configured))
-    return dt.date.today()
-
 
 def chosen_campaign(session, today: dt.date) -> Campaign | None:
     raw = request.args.get("campaign", "")
@@ -99,7 +93,7 @@ class RolloutControlView(BaseView):
     role_access = {role: ("can_index", "can_xlsx") for role in (*REGION_READERS, R.MUNICIPAL)}
 
     def _table(self, session):
-        today = rollout_today()
+        today = clock.today()
         raw_on = request.args.get("on", "").strip()
         if raw_on:
             day, error = editing.parse_date(raw_on, _("Дата"))
@@ -179,7 +173,7 @@ class RolloutPlanView(BaseView):
         if not is_visible(session, scope, Municipality, municipality_id):
             abort(404)
         municipality = session.get(Municipality, municipality_id)
-        today = rollout_today()
+        today = clock.today()
         campaign = chosen_campaign(session, today)
         if campaign is None:
             return _render_no_campaign(self)
@@ -201,7 +195,7 @@ class RolloutPlanView(BaseView):
         if not is_visible(session, scope, Municipality, municipality_id):
             abort(404)
         municipality = session.get(Municipality, municipality_id)
-        today = rollout_today()
+        today = clock.today()
         campaign = chosen_campaign(session, today)
         if campaign is None:
             return _render_no_campaign(self)
@@ -284,7 +278,7 @@ class ReadinessView(BaseView):
         if not is_visible(session, scope, School, school_id):
             abort(404)
         school = session.get(School, school_id)
-        today = rollout_today()
+        today = clock.today()
         campaign = chosen_campaign(session, today)
         readiness = None
         if campaign is not None:
@@ -495,7 +489,7 @@ class ConsultationView(ScopedModelView):
     label_columns = {
         "asked_on": _l("Дата вопроса"), "municipality": _l("Муниципальное образование"), "school": _l("Школа"),
         "asked_by": _l("Кто спросил"), "topic": _l("Тема"), "question": _l("Вопрос"), "status": _l("Состояние"),
-        "status": _l("Состояние"), "methodist": _l("Методист"), "answer": _l("Ответ"),
+        "methodist": _l("Методист"), "answer": _l("Ответ"),
         "answered_on": _l("Дата ответа"),
     }
     formatters_columns = {"status": lambda value: str(CONSULTATION_STATUS.get(value, value))}
@@ -506,7 +500,7 @@ class ConsultationView(ScopedModelView):
         item.municipality_id = scope.municipality_id
         item.school_id = scope.school_id
         item.asked_by_id = _user_id()
-        item.asked_on = dt.date.today()
+        item.asked_on = clock.today()
         item.status = "new"
         if item.municipality_id is None:
             raise DomainError(_("Вопрос задают школа или муниципальный координатор: у вашей учётной записи нет муниципалитета."))
@@ -518,7 +512,7 @@ class ConsultationView(ScopedModelView):
         if (item.answer or "").strip():
             item.methodist_id = _user_id()
             if item.answered_on is None:
-                item.answered_on = max(dt.date.today(), item.asked_on)
+                item.answered_on = max(clock.today(), item.asked_on)
             if item.status in ("new", "in_progress"):
                 item.status = "answered"
         super().pre_update(item)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload
 from wtforms import BooleanField, TimeField
 from wtforms.validators import InputRequired
 
+from app import clock
 from app.errors import DomainError
 from app.extensions import db
 from app.models import (
@@ -270,7 +271,7 @@ def _week(year: AcademicYear | None) -> dt.date:
     asked = _parse_date(request.args.get("week"))
     if asked:
         return week_of(asked)
-    today = dt.date.today()
+    today = clock.today()
     if year is not None and not (year.starts_on <= today <= year.ends_on):
         return _first_school_monday(year)
     return week_of(today)
@@ -478,7 +479,7 @@ class TimetableView(BaseView):
     def download(self):
         session = read_session()
         kind = request.args.get("kind", "class")
-        on = _parse_date(request.args.get("week")) or dt.date.today()
+        on = _parse_date(request.args.get("week")) or clock.today()
         try:
             pk = int(request.args.get("id", "0"))
         except ValueError:
@@ -561,7 +562,7 @@ class LessonCalendarView(BaseView):
 
 def _import_year(session, school_id: int) -> AcademicYear | None:
     """The academic year of today, or the latest year with classes in the school."""
-    today = dt.date.today()
+    today = clock.today()
     year = session.scalars(select(AcademicYear).where(AcademicYear.starts_on <= today,
                                                       AcademicYear.ends_on >= today)).first()
     has_classes = year is not None and session.scalar(select(ClassGroup.id).where(
@@ -630,8 +631,8 @@ class PupilImportView(BaseView):
             return self.render_template("timetable/import.html", title=_("Импорт учеников: проверка"),
                                         preview=checked, token=None, year=year, filename="")
         try:
-            result = pupil_import.import_pupils(db.session, school_id, checked, dt.date.today()
-                                                if year.starts_on <= dt.date.today() <= year.ends_on else year.starts_on)
+            result = pupil_import.import_pupils(db.session, school_id, checked, clock.today()
+                                                if year.starts_on <= clock.today() <= year.ends_on else year.starts_on)
             db.session.commit()
         except Exception:
             db.session.rollback()

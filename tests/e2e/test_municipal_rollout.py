@@ -23,7 +23,7 @@ def rollout_server(sqlite_template, tmp_path, browser_type_launch_args):
     path = tmp_path / "rollout.sqlite"
     shutil.copy(sqlite_template, path)
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "WTF_CSRF_SSL_STRICT": False,
-                      "ROLLOUT_TODAY": "2012-08-20"})
+                      "TODAY": dt.date(2012, 8, 20)})
     with app.app_context():
         world = build_world(db.session, app.appbuilder.sm)
         campaign = make_campaign(db.session)

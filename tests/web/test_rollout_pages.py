@@ -15,12 +15,12 @@ from tests.rollout_helpers import (
 )
 
 D = dt.date
-TODAY = "2012-08-15"
+TODAY = dt.date(2012, 8, 15)
 
 
 @pytest.fixture
 def app(app):
-    app.config["ROLLOUT_TODAY"] = TODAY
+    app.config["TODAY"] = TODAY
     return app
 
 
