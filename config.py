@@ -46,8 +46,12 @@ class Config:
     AUTH_ROLE_PUBLIC = "Public"
     AUTH_USER_REGISTRATION = False
     AUTH_RATE_LIMITED = True
+    # Failed logins only (app.security.manager): per IP and login name, and per IP alone.
     AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "10 per 5 minute")
+    AUTH_RATE_LIMIT_PER_IP = os.environ.get("AUTH_RATE_LIMIT_PER_IP", "100 per 5 minute")
+    FAB_PASSWORD_COMPLEXITY_ENABLED = True  # app.security.manager.validate_password
     RATELIMIT_ENABLED = True
+    # memory:// serves one process; several workers share redis://host:6379/0 (needs `redis`).
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = False
 
@@ -68,7 +72,16 @@ class Config:
     )
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 
-    DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "Demo-2612-Journal")
+    DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "Demo-2613-Journal")
+
+    # Parent notifications go through the school network's own SMTP relay.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "0") == "1"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "dnevnik@localhost")
+    APP_BASE_URL = os.environ.get("APP_BASE_URL", "http://127.0.0.1:8080")
     SLOW_REQUEST_MS = int(os.environ.get("SLOW_REQUEST_MS", "500"))
 
     def __init__(self):
@@ -98,6 +111,8 @@ class TestConfig(Config):
     REMEMBER_COOKIE_SECURE = False
     RATELIMIT_STORAGE_URI = "memory://"
     WTF_CSRF_ENABLED = True
+    # Cheap hashing keeps per-test user creation fast; production keeps FAB's scrypt default.
+    FAB_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 
     def __init__(self):
         self.SECRET_KEY = self.SECRET_KEY_FOR_TESTS

@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from flask import g
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
@@ -18,6 +19,7 @@ from app.security.roles import sync_roles
 from tests.factories import PASSWORD, build_world
 
 ROOT = Path(__file__).resolve().parent.parent
+DEMO_PASSWORD = "Demo-password-for-tests"
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
 # Rows of these tables survive between PostgreSQL tests: the migrated roles and permissions.
@@ -63,6 +65,34 @@ def sqlite_template(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def demo_template(sqlite_template, tmp_path_factory) -> Path:
+    """A migrated SQLite file with the whole demo region loaded (once per test session)."""
+    from app.demo import load_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    shutil.copy(sqlite_template, path)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    with app.app_context():
+        load_demo(db.session, app.appbuilder.sm, password=DEMO_PASSWORD)
+        db.session.remove()
+        db.engine.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_app(demo_template, tmp_path):
+    """An app on a private copy of the demo region."""
+    path = tmp_path / "demo.sqlite"
+    shutil.copy(demo_template, path)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    _fresh_g_per_request(app)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
 @pytest.fixture
 def database_url(request, tmp_path) -> str:
     if request.node.get_closest_marker("pg"):
@@ -97,9 +127,19 @@ def pg_url(pg_migrated) -> str:
     return pg_migrated
 
 
+def _fresh_g_per_request(app):
+    """The test keeps one app context open and Flask reuses it for test-client requests, so `g`
+    (FAB's user, cached scope) would outlive a request, unlike in production. Empty it first."""
+    def clear(endpoint, values):
+        g.__dict__.clear()
+
+    app.url_value_preprocessors.setdefault(None, []).insert(0, clear)
+
+
 @pytest.fixture
 def app(database_url):
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
+    _fresh_g_per_request(app)
     with app.app_context():
         yield app
         db.session.remove()

@@ -79,8 +79,10 @@ def sync_roles(appbuilder) -> dict[str, int]:
 
     Returns the number of permissions per role."""
     sm = appbuilder.sm
-    appbuilder.add_permissions(update_perms=True)
+    # FAB grants every new permission to AUTH_ROLE_ADMIN while adding it: the role must exist first,
+    # or each view gets only its first permission (and FAB logs an error per view).
     admin = sm.find_role(ADMIN) or sm.add_role(ADMIN)
+    appbuilder.add_permissions(update_perms=True)
     admin.permissions = sm.session.query(sm.permissionview_model).all()
     counts = {ADMIN: len(admin.permissions)}
     for role_name, wanted in view_permissions(appbuilder).items():

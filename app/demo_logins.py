@@ -1,0 +1,17 @@
+"""Prints the demo address and logins (`make run`)."""
+import sys
+
+from config import Config
+from app.security.roles import DEMO_LOGINS
+
+
+def main(port: str) -> None:
+    print(f"\nЭлектронный журнал: http://127.0.0.1:{port}/")
+    print(f"Демонстрационные входы (пароль для всех: {Config.DEMO_PASSWORD}):")
+    for login, role in DEMO_LOGINS.items():
+        print(f"  {login:<10} {role}")
+    print()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "8080")
