@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from app.models import DiaryVisit
@@ -16,17 +17,19 @@ from app.models import DiaryVisit
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
-def count_visit(session: Session, pupil_id: int, day: dt.date) -> None:
+def count_visit(target: Session | Connection, pupil_id: int, day: dt.date) -> None:
     """Add one visit of `pupil_id`'s diary on `day` (creating the day's counter at 1).
 
-    Does not commit: the caller owns the transaction. Only SQLite and PostgreSQL are supported
-    (both have the upsert); another engine raises ValueError."""
-    dialect = session.get_bind(mapper=DiaryVisit.__mapper__).dialect.name
+    `target` is a session or a connection; nothing is committed here, the caller owns the
+    transaction. Only SQLite and PostgreSQL are supported (both have the upsert); another
+    engine raises ValueError."""
+    bind = target.get_bind(mapper=DiaryVisit.__mapper__) if isinstance(target, Session) else target
+    dialect = bind.dialect.name
     insert = _INSERTS.get(dialect)
     if insert is None:
         raise ValueError(f"diary visits need SQLite or PostgreSQL, not {dialect}")
     statement = insert(DiaryVisit).values(pupil_id=pupil_id, day=day, visits=1)
-    session.execute(statement.on_conflict_do_update(
+    target.execute(statement.on_conflict_do_update(
         index_elements=[DiaryVisit.pupil_id, DiaryVisit.day],
         set_={"visits": DiaryVisit.visits + 1},
     ))

@@ -58,14 +58,15 @@ def open_diary(pupil_id: int | None) -> tuple[list[PupilCard], PupilCard]:
 def note_visit(pupil: PupilCard) -> None:
     """Count the visit of a pupil or parent (staff reading a diary is not a family's visit).
 
+    One upsert in its own short transaction on the primary: the page's read session is left
+    alone (a commit there would expire the loaded user and cost the page three more queries).
     The counter is a statistic: if the write fails the page is still served."""
     if current_scope().role not in R.FAMILY_ROLES:
         return
     try:
-        count_visit(db.session, pupil.id, today())
-        db.session.commit()
+        with db.engine.begin() as connection:
+            count_visit(connection, pupil.id, today())
     except SQLAlchemyError as error:
-        db.session.rollback()
         log.warning("diary visit of pupil %s not counted: %s", pupil.id, error)
 
 
