@@ -19,6 +19,7 @@ from app.diary import week as week_domain
 from app.diary.pupils import PupilCard, children, visible_pupil
 from app.diary.visits import count_visit
 from app.extensions import db
+from app.models import Pupil
 from app.reading import read_session
 from app.security import roles as R
 from app.security.current import current_scope
@@ -103,6 +104,8 @@ class DiaryView(BaseView):
     route_base = "/diary"
     default_view = "index"
     role_access = {R.PARENT: FAMILY_ACCESS, R.PUPIL: FAMILY_ACCESS}
+    # For the scope matrix test (tests/web/test_scope_matrix.py): a pupil id out of scope is 404.
+    scope_routes = [("/<int:pupil_id>/", Pupil), ("/<int:pupil_id>/progress/", Pupil)]
 
     @expose("/")
     @has_access
