@@ -23,7 +23,7 @@ def count_visit(target: Session | Connection, pupil_id: int, day: dt.date) -> No
     `target` is a session or a connection; nothing is committed here, the caller owns the
     transaction. Only SQLite and PostgreSQL are supported (both have the upsert); another
     engine raises ValueError."""
-    bind = target.get_bind(mapper=DiaryVisit.__mapper__) if isinstance(target, Session) else target
+    bind = target if isinstance(target, Connection) else target.get_bind(mapper=DiaryVisit.__mapper__)
     dialect = bind.dialect.name
     insert = _INSERTS.get(dialect)
     if insert is None:

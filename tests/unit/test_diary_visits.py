@@ -52,3 +52,13 @@ def test_visit_counter_is_one_upsert_per_visit_on_sqlite(session):
 @pytest.mark.pg
 def test_visit_counter_is_one_upsert_per_visit_on_postgresql(session):
     check_counter(session)
+
+
+def test_visit_counter_on_its_own_connection(session):
+    first, _second = (pupil.id for pupil in two_pupils(session))
+    session.commit()
+    engine = session.get_bind()
+    for _ in range(2):
+        with engine.begin() as connection:
+            count_visit(connection, first, DAY)
+    assert visits(session) == [(first, DAY, 2)]

@@ -186,3 +186,31 @@ def test_week_navigation_links(client, world, diary):
     assert f"/diary/{world.pupil_a.id}/?date=2012-09-10" in page
     assert f"/diary/{world.pupil_a.id}/?date=2012-09-24" in page
     assert 'type="date" name="date" value="2012-09-17"' in page
+
+
+def test_api_with_a_jwt_keeps_the_same_isolation(client, world, diary):
+    from tests.security_helpers import api_token
+
+    parent = {"Authorization": f"Bearer {api_token(client, 'parent')}"}
+    assert client.get(f"/api/v1/diary/{world.pupil_a.id}/week?date=2012-09-17", headers=parent).status_code == 200
+    for pupil_id in (world.pupil_a_other.id, world.pupil_b.id):
+        for what in ("week", "progress"):
+            assert client.get(f"/api/v1/diary/{pupil_id}/{what}", headers=parent).status_code == 404
+    kids = client.get("/api/v1/diary/children", headers=parent).get_json()["result"]
+    assert {k["id"] for k in kids} == {world.pupil_a.id, world.sibling_a.id}
+    teacher = {"Authorization": f"Bearer {api_token(client, 'teacher')}"}
+    assert client.get(f"/api/v1/diary/{world.pupil_a.id}/week", headers=teacher).status_code == 403
+    assert client.get("/api/v1/diary/children").status_code == 401
+
+
+@pytest.mark.pg
+def test_week_progress_and_visits_on_postgresql(client, session, world, diary):
+    sign_in(client, "parent")
+    page = text(client.get(week_url(world.pupil_a)))
+    for expected in ("Сложение дробей", "Упр. 112", "(вместо Петрова А.П.)", "урок отменён", "болел"):
+        assert expected in page, expected
+    assert client.get(week_url(world.pupil_a_other)).status_code == 404
+    progress = client.get(f"/api/v1/diary/{world.pupil_a.id}/progress?period=year").get_json()["result"]
+    assert next(s for s in progress["subjects"] if s["subject"] == "Математика")["average"] == "4.75"
+    session.expire_all()
+    assert session.scalar(select(DiaryVisit.visits).where(DiaryVisit.pupil_id == world.pupil_a.id)) == 2
