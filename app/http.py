@@ -44,6 +44,11 @@ def init_app(app: Flask) -> None:
         # Error pages are rendered outside FAB's views, which normally pass these.
         return {"appbuilder": app.appbuilder, "base_template": app.appbuilder.base_template}
 
+    @app.context_processor
+    def appbuilder_context():
+        # Error pages are rendered outside FAB's views, which normally pass these.
+        return {"appbuilder": app.appbuilder, "base_template": app.appbuilder.base_template}
+
     @app.after_request
     def security_headers(response):
         nonce = g.get("csp_nonce")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import false, or_, select, true
+from sqlalchemy import and_, false, or_, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -307,6 +307,8 @@ def changeable(scope: Scope, model) -> ColumnElement[bool]:
         return _teacher_visible(scope, model, write=True)
     if role in (R.MONITORING, R.METHODIST):
         return true()
+    if model is Subject:  # the regional catalogue (school_id NULL) is read by schools, changed by the admin
+        return and_(visible(scope, model), Subject.school_id.is_not(None))
     return visible(scope, model)
 
 
@@ -432,3 +434,30 @@ def is_visible(session: Session, scope: Scope, model, pk) -> bool:
 def is_changeable(session: Session, scope: Scope, model, pk) -> bool:
     key = model.__mapper__.primary_key[0]
     return session.scalar(select(key).where(key == pk, changeable(scope, model))) is not None
+
+
+def journal_classes(scope: Scope) -> ColumnElement[bool]:
+    """Classes with at least one journal the user may open (their class reports and archive)."""
+    return ClassGroup.id.in_(select(TeachingAssignment.class_group_id).where(journal_assignments(scope)))
+
+
+def journal_assignments(scope: Scope) -> ColumnElement[bool]:
+    """Teaching assignments whose journal (mark grid) the user may open, as a WHERE clause.
+
+    Narrower than `visible(scope, TeachingAssignment)`: a teacher sees the timetable of every
+    class they teach, but the journal only of own assignments, of assignments with lessons they
+    taught as a substitute, and (read-only) every subject of the class they lead. The school
+    administration opens every journal of its school; other roles none."""
+    role = scope.role
+    if role == R.ADMIN:
+        return true()
+    if role == R.SCHOOL_ADMIN:
+        return visible(scope, TeachingAssignment)
+    if role == R.TEACHER and scope.staff_id is not None:
+        staff = scope.staff_id
+        return or_(
+            TeachingAssignment.teacher_id == staff,
+            TeachingAssignment.class_group_id.in_(_led_classes(staff)),
+            TeachingAssignment.id.in_(select(Lesson.assignment_id).where(Lesson.teacher_id == staff)),
+        )
+    return false()

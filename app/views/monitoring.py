@@ -102,6 +102,8 @@ def _serializer() -> URLSafeTimedSerializer:
 class MonitoringView(BaseView):
     route_base = "/monitoring"
     default_view = "dashboard"
+    scope_routes = [("/register/<int:report_id>/file", AnalyticalReport),
+                    ("/register/<int:report_id>/sent", AnalyticalReport)]
     _everyone = ("can_dashboard", "can_charts", "can_export")
     role_access = {
         R.MONITORING: _everyone + ("can_compute", "can_thresholds", "can_import", "can_report", "can_register",
