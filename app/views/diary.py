@@ -14,6 +14,7 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import format_date, gettext as _, lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
 
+from app import clock
 from app.diary import progress as progress_domain
 from app.diary import week as week_domain
 from app.diary.pupils import PupilCard, children, visible_pupil
@@ -30,10 +31,6 @@ log = logging.getLogger(__name__)
 FAMILY_ACCESS = ("can_index", "can_week", "can_progress")
 # Dates outside this span are typing mistakes, not weeks anybody keeps a diary for.
 FIRST_YEAR, LAST_YEAR = 2000, 2100
-
-
-def today() -> dt.date:
-    return dt.date.today()
 
 
 def open_diary(pupil_id: int | None) -> tuple[list[PupilCard], PupilCard]:
@@ -66,7 +63,7 @@ def note_visit(pupil: PupilCard) -> None:
         return
     try:
         with db.engine.begin() as connection:
-            count_visit(connection, pupil.id, today())
+            count_visit(connection, pupil.id, clock.today())
     except SQLAlchemyError as error:
         log.warning("diary visit of pupil %s not counted: %s", pupil.id, error)
 
@@ -124,7 +121,7 @@ class DiaryView(BaseView):
     def progress(self, pupil_id: int):
         kids, pupil = open_diary(pupil_id)
         session = read_session()
-        on = week_domain.reference_date(session, pupil, today())
+        on = week_domain.reference_date(session, pupil, clock.today())
         data = progress_domain.build_progress(session, pupil, request.args.get("period"), on)
         note_visit(pupil)
         return self.render_template(
@@ -142,8 +139,8 @@ class DiaryView(BaseView):
                     "Показана текущая неделя.", value=str(bad)[:20]), "warning")
             day = None
         if day is None:
-            day = week_domain.reference_date(session, pupil, today())
-        data = week_domain.build_week(session, pupil, day, today())
+            day = week_domain.reference_date(session, pupil, clock.today())
+        data = week_domain.build_week(session, pupil, day, clock.today())
         note_visit(pupil)
         return self.render_template(
             "diary/week.html", week=data, kids=kids, pupil=pupil, page="week",
