@@ -19,13 +19,14 @@ from flask_appbuilder.security.decorators import permission_name, protect
 from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 
+from app import clock
 from app.diary import progress as progress_domain
 from app.diary import week as week_domain
 from app.diary.pupils import children
 from app.reading import read_session
 from app.security import roles as R
 from app.security.current import current_scope
-from app.views.diary import note_visit, open_diary, parse_date, today
+from app.views.diary import note_visit, open_diary, parse_date
 
 
 def plain(value):
@@ -73,7 +74,7 @@ class DiaryApi(BaseApi):
         except ValueError:
             return self.response_400(message=_("Дата не распознана: укажите её как ГГГГ-ММ-ДД."))
         session = read_session()
-        week = week_domain.build_week(session, pupil, day or week_domain.reference_date(session, pupil, today()), today())
+        week = week_domain.build_week(session, pupil, day or week_domain.reference_date(session, pupil, clock.today()), clock.today())
         note_visit(pupil)
         result = plain(week)
         result["pupil"] = _pupil(pupil)
@@ -87,7 +88,7 @@ class DiaryApi(BaseApi):
         if pupil is None:
             return self.response_404()
         session = read_session()
-        on = week_domain.reference_date(session, pupil, today())
+        on = week_domain.reference_date(session, pupil, clock.today())
         progress = progress_domain.build_progress(session, pupil, request.args.get("period"), on)
         note_visit(pupil)
         result = plain(progress)
