@@ -8,7 +8,7 @@ WORKERS ?= 2
 # The demo region lives in the 2012/2013 school year: pages open on its last school day.
 APP_TODAY ?= 2012-10-19
 
-.PHONY: run serve test translations messages migrate demo roles bench bench-data clean
+.PHONY: run serve test translations messages migrate demo roles bench bench-data bench-load clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ bench-data: $(VENV)/.installed-dev translations
 
 bench: $(VENV)/.installed-dev translations
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# The diary page under gunicorn + wrk on loopback (BENCH_PG_URL set: PostgreSQL, else SQLite).
+bench-load: $(VENV)/.installed-dev translations
+	$(BIN)/python -m bench.load $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance/journal.sqlite*

@@ -29,7 +29,9 @@ def sqlite_path(schools: int) -> Path:
     return OUT / f"region-{schools}.sqlite"
 
 
-def generate(url: str, schools: int, seed: int = 2613) -> str:
+def generate(url: str, schools: int, seed: int = 2613, *, region_schools: int = 1400, letters: str = "АБВ") -> str:
+    """Load the region into `url` (a PostgreSQL schema is dropped first). The smoke test passes a
+    small region (`region_schools`) and one letter per grade."""
     if url.startswith("postgresql"):
         engine = create_engine(url)
         with engine.begin() as connection:
@@ -39,8 +41,9 @@ def generate(url: str, schools: int, seed: int = 2613) -> str:
     with app.app_context():
         upgrade()
         sync_roles(app.appbuilder)
-        summary = load_demo(db.session, app.appbuilder.sm, password=PASSWORD, full_schools=schools, seed=seed,
-                            filled_until=YEAR_END, lessons_until=YEAR_END, letters="АБВ", snapshot_months=MONTHS)
+        summary = load_demo(db.session, app.appbuilder.sm, password=PASSWORD, schools=region_schools,
+                            full_schools=schools, seed=seed, filled_until=YEAR_END, lessons_until=YEAR_END,
+                            letters=letters, snapshot_months=MONTHS)
         if url.startswith("postgresql"):
             db.session.execute(text("ANALYZE"))
             db.session.commit()

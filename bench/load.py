@@ -1,0 +1,158 @@
+"""Throughput of the diary week page under gunicorn on loopback, loaded by wrk from a second process.
+
+    python -m bench.load [--engine sqlite|postgresql] [--schools 40] [--duration 15]
+    (PostgreSQL: BENCH_PG_URL as for bench.run; make bench-load)
+
+gunicorn --workers 2 serves the app on 127.0.0.1 (DATABASE_URL = the benchmark database,
+APP_ENV=dev, FAB_UPDATE_PERMS off as in config.py); the parent logs in, wrk requests the
+parent's diary week with that session cookie. wrk counts redirects as successes, so a Lua
+script counts every answer that is not 200 with a body of the page's size (a redirect to the
+login page is a failure), and the run is refused when there are any."""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+
+from bench.cases import DIARY_WEEK, TODAY
+from bench.generate import PASSWORD
+
+ROOT = Path(__file__).resolve().parent.parent
+
+LUA = r"""
+local bad = 0
+local small = 0
+function response(status, headers, body)
+  if status ~= 200 then bad = bad + 1 elseif #body < MIN_BYTES then small = small + 1 end
+end
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function done(summary, latency, requests)
+  local b, s = 0, 0
+  for _, t in ipairs(threads) do b = b + t:get("bad"); s = s + t:get("small") end
+  io.write(string.format("BAD %d SMALL %d P50 %.2f P90 %.2f P99 %.2f\n", b, s,
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000))
+end
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, timeout: float = 60) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            requests.get(url, timeout=2)
+            return
+        except requests.RequestException:
+            time.sleep(0.3)
+    raise RuntimeError(f"gunicorn did not answer on {url}")
+
+
+def login(base: str, username: str) -> requests.Session:
+    session = requests.Session()
+    page = session.get(f"{base}/login/").text
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = session.post(f"{base}/login/", data={"username": username, "password": PASSWORD, "csrf_token": token},
+                            allow_redirects=False)
+    if response.status_code not in (302, 303) or "/login" in response.headers.get("Location", ""):
+        raise RuntimeError(f"login of {username} failed: {response.status_code}")
+    return session
+
+
+def child_id(url: str) -> int:
+    from sqlalchemy import create_engine, text
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text("""SELECT gl.pupil_id FROM guardian_link gl
+                JOIN guardian g ON g.id = gl.guardian_id JOIN ab_user u ON u.id = g.user_id
+                WHERE u.username = 'parent' ORDER BY gl.pupil_id LIMIT 1""")).scalar()
+    finally:
+        engine.dispose()
+
+
+def run_load(url: str, *, engine: str = "sqlite", duration: int = 15, connections: int = 16, threads: int = 2,
+             workers: int = 2) -> str:
+    """Run gunicorn + wrk against the diary week; returns a markdown paragraph with the figures."""
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        return "wrk is not installed (`apt-get install -y wrk`): throughput not measured."
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "DATABASE_URL": url, "APP_ENV": "dev", "FAB_UPDATE_PERMS": "0", "APP_TODAY": TODAY.isoformat(),
+           "SESSION_COOKIE_SECURE": "0", "SECRET_KEY": "bench-secret-key", "PYTHONPATH": str(ROOT)}
+    gunicorn = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--no-control-socket",
+                "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "app:create_app()"]
+    server = subprocess.Popen(gunicorn, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              start_new_session=True)
+    script = None
+    try:
+        wait_for(f"{base}/login/")
+        session = login(base, "parent")
+        path = f"/diary/{child_id(url)}/?date={DIARY_WEEK.isoformat()}"
+        page = session.get(f"{base}{path}", allow_redirects=False)
+        if page.status_code != 200:
+            raise RuntimeError(f"diary page: {page.status_code}")
+        cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+            handle.write(LUA.replace("MIN_BYTES", str(len(page.content) // 2)))
+            script = handle.name
+        for _ in range(20):  # warm both workers up
+            session.get(f"{base}{path}")
+        result = subprocess.run([wrk, f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "-s", script,
+                                 "-H", f"Cookie: {cookie}", f"{base}{path}"], capture_output=True, text=True,
+                                timeout=duration + 60)
+        output = result.stdout
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+        if script:
+            os.unlink(script)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    total = int(re.search(r"(\d+) requests in", output).group(1))
+    stats = re.search(r"BAD (\d+) SMALL (\d+) P50 ([\d.]+) P90 ([\d.]+) P99 ([\d.]+)", output)
+    bad, small = int(stats.group(1)), int(stats.group(2))
+    p50, p90, p99 = (float(stats.group(i)) for i in (3, 4, 5))
+    verdict = "✓" if rps >= 200 and not bad and not small else "✗"
+    text = (f"Diary week of the parent's child ({engine}, `{path}`), gunicorn --workers {workers} on 127.0.0.1, "
+            f"`wrk -t{threads} -c{connections} -d{duration}s` from a second process: **{rps:.0f} requests/s** "
+            f"(target ≥ 200 {verdict}), {total} requests, latency p50 {p50:.1f} ms, p90 {p90:.1f} ms, "
+            f"**p99 {p99:.1f} ms**; answers that were not the page: {bad} non-200, {small} too short.")
+    return text + "\n\n```\n" + output.strip() + "\n```"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--engine", choices=("sqlite", "postgresql"), default=None)
+    parser.add_argument("--schools", type=int, default=40)
+    parser.add_argument("--duration", type=int, default=15)
+    parser.add_argument("--connections", type=int, default=16)
+    args = parser.parse_args()
+    pg_base = os.environ.get("BENCH_PG_URL")
+    engine = args.engine or ("postgresql" if pg_base else "sqlite")
+    from bench.run import database_url, ensure_database
+    url = database_url(engine, args.schools, pg_base)
+    ensure_database(url, args.schools)
+    print(run_load(url, engine=engine, duration=args.duration, connections=args.connections))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,214 @@
+"""The benchmark: every hot page on a region-sized database, side by side for SQLite and
+PostgreSQL and for 10 and 40 full schools, with the raw-SQL lower bound and the naive approach.
+
+    python -m bench.run                      # SQLite, 10 and 40 schools (generated if missing)
+    BENCH_PG_URL=postgresql+psycopg://u:p@127.0.0.1:5432/journal_bench python -m bench.run
+                                             # + PostgreSQL: databases journal_bench_10, journal_bench_40
+    python -m bench.run --sizes 10 --engines sqlite --repeat 3 --no-load
+
+Writes the table to stdout and to bench/out/results.md (paste it into bench/RESULTS.md)."""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import create_engine, inspect, text
+
+from bench import cases as bench_cases
+from bench.generate import OUT, generate, sqlite_path
+from bench.harness import Measure, QueryCounter, Row, markdown_table, measure
+
+SIZES = (10, 40)
+HEAVY_MS = 1_000  # an approach slower than this is measured with one warm-up and three runs
+
+
+def database_url(engine: str, schools: int, pg_base: str | None) -> str:
+    if engine == "sqlite":
+        return f"sqlite:///{sqlite_path(schools)}"
+    return f"{pg_base}_{schools}"
+
+
+def has_region(url: str) -> bool:
+    """True when the database holds a generated region (the demo admin exists)."""
+    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():
+        return False
+    engine = create_engine(url)
+    try:
+        if "ab_user" not in inspect(engine).get_table_names():
+            return False
+        with engine.connect() as connection:
+            return connection.execute(text(
+                "SELECT count(*) FROM ab_user WHERE username = 'admin' AND email = 'admin@demo.mosreg.local'")).scalar() > 0
+    finally:
+        engine.dispose()
+
+
+def ensure_database(url: str, schools: int) -> None:
+    if has_region(url):
+        return
+    print(f"generating {url.split('@')[-1]} with {schools} full schools ...", flush=True)
+    started = time.perf_counter()
+    if url.startswith("sqlite:///"):
+        OUT.mkdir(parents=True, exist_ok=True)
+        Path(url[len("sqlite:///"):]).unlink(missing_ok=True)
+    print(generate(url, schools), f"({time.perf_counter() - started:.0f} s)", flush=True)
+
+
+def _measure(action, counter: QueryCounter, repeat: int, warmup: int, heavy_repeat: int = 3) -> Measure:
+    """Median after warm-up; an action slower than HEAVY_MS gets one warm-up and `heavy_repeat` runs."""
+    started = time.perf_counter()
+    action()
+    first = (time.perf_counter() - started) * 1000
+    if first > HEAVY_MS:
+        return measure(action, counter, warmup=0, repeat=min(repeat, heavy_repeat))
+    return measure(action, counter, warmup=max(warmup - 1, 0), repeat=repeat)
+
+
+def run_size(engine: str, schools: int, url: str, *, repeat: int, warmup: int, naive: bool = True,
+             only: set[str] | None = None, log=print) -> tuple[list[Row], dict]:
+    bench = bench_cases.open_bench(url)
+    extra: dict = {}
+    rows: list[Row] = []
+    try:
+        counter = QueryCounter(bench_cases.ENGINE)
+        for case in bench_cases.build_cases(bench):
+            if only and not any(word in case.name for word in only):
+                continue
+            case_repeat = min(repeat, case.repeat)
+            page = _measure(case.run, counter, case_repeat, warmup)
+            raw = _measure(case.raw, counter, repeat, warmup) if case.raw else None
+            slow = naive and case.naive is not None
+            naive_measure = _measure(case.naive, counter, min(repeat, 3), 1, heavy_repeat=2) if slow else None
+            row = Row(engine, schools, case.name, page, raw, naive_measure, case.target_ms)
+            rows.append(row)
+            log(" | ".join(row.cells()))
+        if not only or any("archive" in word for word in only):
+            peak, size = bench_cases.archive_memory(bench)
+            extra["archive_peak_mib"] = peak
+            extra["archive_bytes"] = size
+            extra["archive_marks"] = bench_cases.archive_rows(bench)
+            log(f"archive: peak {peak:.1f} MiB (tracemalloc), {size / 1024:.0f} KiB xlsx, "
+                f"{extra['archive_marks']} marks in the class-year")
+        extra["counts"] = region_counts(bench_cases.ENGINE)
+    finally:
+        bench_cases.close_bench(bench)
+    return rows, extra
+
+
+def region_counts(engine) -> dict:
+    with engine.connect() as connection:
+        return {table: connection.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+                for table in ("school", "pupil", "lesson", "mark", "absence", "usage_snapshot")}
+
+
+def machine() -> list[str]:
+    lines = [f"- CPU: {os.cpu_count()} cores ({platform.processor() or platform.machine()}), "
+             f"load average at start {os.getloadavg()[0]:.1f}"]
+    try:
+        memory = next(line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
+        lines.append(f"- Memory: {int(memory.split()[1]) // 1024 // 1024} GiB")
+    except (OSError, StopIteration):
+        pass
+    lines.append(f"- Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, {platform.platform()}")
+    return lines
+
+
+def pg_version(url: str) -> str:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text("SHOW server_version")).scalar()
+    finally:
+        engine.dispose()
+
+
+def stability(rows: list[Row]) -> list[str]:
+    """Per page and engine: queries and time at the smallest vs the largest size."""
+    out = ["| engine | case | queries 10 → 40 | median ms 10 → 40 | time change | same queries, ±20 % |",
+           "|---|---|---|---|---|---|"]
+    by_key = {(r.engine, r.case, r.schools): r for r in rows}
+    sizes = sorted({r.schools for r in rows})
+    if len(sizes) < 2:
+        return []
+    small, large = sizes[0], sizes[-1]
+    for (engine, case, schools), a in by_key.items():
+        if schools != small or (engine, case, large) not in by_key:
+            continue
+        b = by_key[(engine, case, large)]
+        change = (b.page.median_ms - a.page.median_ms) / a.page.median_ms * 100
+        ok = a.page.queries == b.page.queries and abs(change) <= 20
+        out.append(f"| {engine} | {case} | {a.page.queries} → {b.page.queries} | {a.page.median_ms:.1f} → "
+                   f"{b.page.median_ms:.1f} | {change:+.0f} % | {'✓' if ok else '✗'} |")
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--engines", nargs="+", default=None, choices=("sqlite", "postgresql"))
+    parser.add_argument("--sizes", nargs="+", type=int, default=list(SIZES))
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--only", nargs="*", help="cases whose name contains one of these words")
+    parser.add_argument("--no-naive", action="store_true", help="skip the naive approaches (slow)")
+    parser.add_argument("--no-load", action="store_true", help="skip the gunicorn + wrk throughput run")
+    parser.add_argument("--out", default=str(OUT / "results.md"))
+    args = parser.parse_args(argv)
+    pg_base = os.environ.get("BENCH_PG_URL")
+    engines = args.engines or (["sqlite", "postgresql"] if pg_base else ["sqlite"])
+    if "postgresql" in engines and not pg_base:
+        parser.error("PostgreSQL needs BENCH_PG_URL (the runner appends _10, _40 to the database name)")
+
+    command = "python -m bench.run " + " ".join(argv if argv is not None else sys.argv[1:])
+    header = ["## Machine", "", *machine()]
+    if pg_base:
+        header.append(f"- PostgreSQL {pg_version(database_url('postgresql', args.sizes[0], pg_base))}")
+    header += ["", f"Command: `{'BENCH_PG_URL=… ' if pg_base else ''}{command.strip()}`",
+               f"Started {time.strftime('%Y-%m-%d %H:%M')}; repeat {args.repeat}, warm-up {args.warmup}.", ""]
+    print("\n".join(header), flush=True)
+
+    all_rows: list[Row] = []
+    extras = {}
+    for engine in engines:
+        for schools in args.sizes:
+            url = database_url(engine, schools, pg_base)
+            ensure_database(url, schools)
+            started = time.perf_counter()
+            rows, extra = run_size(engine, schools, url, repeat=args.repeat, warmup=args.warmup,
+                                   naive=not args.no_naive, only=set(args.only) if args.only else None)
+            print(f"{engine} {schools}: {time.perf_counter() - started:.0f} s, {extra.get('counts')}", flush=True)
+            all_rows += rows
+            extras[(engine, schools)] = extra
+
+    lines = header + ["## Table", "", markdown_table(all_rows), ""]
+    lines += ["## Database sizes", "", "| engine | full schools | " + " | ".join(
+        next(iter(extras.values()))["counts"]) + " |", "|---|---|" + "---|" * len(next(iter(extras.values()))["counts"])]
+    for (engine, schools), extra in extras.items():
+        lines.append(f"| {engine} | {schools} | " + " | ".join(f"{v:,}" for v in extra["counts"].values()) + " |")
+    lines += ["", "## Archive export memory (tracemalloc peak, one class-year)", "",
+              "| engine | full schools | marks in the class-year | peak MiB | xlsx KiB |", "|---|---|---|---|---|"]
+    for (engine, schools), extra in extras.items():
+        if "archive_peak_mib" in extra:
+            lines.append(f"| {engine} | {schools} | {extra['archive_marks']:,} | {extra['archive_peak_mib']:.1f} | "
+                         f"{extra['archive_bytes'] / 1024:.0f} |")
+    lines += ["", "## Query count and time: 10 vs 40 full schools", "", *stability(all_rows), ""]
+
+    if not args.no_load:
+        from bench import load
+        engine = "postgresql" if pg_base else "sqlite"
+        url = database_url(engine, max(args.sizes), pg_base)
+        lines += ["## Throughput (gunicorn + wrk)", "", load.run_load(url, engine=engine), ""]
+
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines[len(header):]))
+    print(f"\nwritten to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
