@@ -20,13 +20,18 @@ $(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $@
 
-translations: $(VENV)/.installed
-	$(BIN)/pybabel compile -d translations -l ru
+# axe-core for the browser accessibility checks (tests skip them, saying why, without npm).
+node_modules/.installed: package.json
+	@if command -v npm >/dev/null 2>&1; then npm install --no-audit --no-fund --silent && touch $@; \
+	else echo "npm не найден: проверки доступности (axe-core) будут пропущены"; fi
 
-# Re-extract every string of ours into the catalogue (new entries then need a translation).
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile -d translations -l ru --statistics
+
+# Rebuild translations/ru from the code: every string of ours (msgstr = the Russian msgid) plus the
+# Flask-AppBuilder strings translated in translations/fab_ru.po. See tools/i18n.py.
 messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
-	$(BIN)/pybabel update -N -i translations/messages.pot -d translations -l ru
+	$(BIN)/python -m tools.i18n
 
 migrate: $(VENV)/.installed
 	$(FLASK) db upgrade
@@ -42,7 +47,7 @@ run: $(VENV)/.installed translations demo
 	$(BIN)/gunicorn --preload --no-control-socket --workers $(WORKERS) --bind 127.0.0.1:$(PORT) \
 		--access-logfile - 'app:create_app()'
 
-test: $(VENV)/.installed-dev translations
+test: $(VENV)/.installed-dev translations node_modules/.installed
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 bench-data: $(VENV)/.installed-dev translations

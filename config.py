@@ -50,8 +50,12 @@ class Config:
     AUTH_ROLE_PUBLIC = "Public"
     AUTH_USER_REGISTRATION = False
     AUTH_RATE_LIMITED = True
+    # Failed logins only (app.security.manager): per IP and login name, and per IP alone.
     AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "10 per 5 minute")
+    AUTH_RATE_LIMIT_PER_IP = os.environ.get("AUTH_RATE_LIMIT_PER_IP", "100 per 5 minute")
+    FAB_PASSWORD_COMPLEXITY_ENABLED = True  # app.security.manager.validate_password
     RATELIMIT_ENABLED = True
+    # memory:// serves one process; several workers share redis://host:6379/0 (needs `redis`).
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = False
 
@@ -73,6 +77,15 @@ class Config:
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "Demo-2613-Journal")
+
+    # Parent notifications go through the school network's own SMTP relay.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "0") == "1"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "dnevnik@localhost")
+    APP_BASE_URL = os.environ.get("APP_BASE_URL", "http://127.0.0.1:8080")
     SLOW_REQUEST_MS = int(os.environ.get("SLOW_REQUEST_MS", "500"))
     # "json": every log line (not only the request lines) as one-line JSON.
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")

@@ -38,5 +38,12 @@ def demo_load(schools: int, full_schools: int, if_empty: bool):
 
 
 def register_cli(app) -> None:
+    from app.backup.commands import cli as backup_cli
+    from app.monitoring.commands import cli as monitoring_cli
+    from app.notify.commands import cli as notify_cli
+
     app.cli.add_command(roles_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(notify_cli)
+    app.cli.add_command(monitoring_cli)
+    app.cli.add_command(backup_cli)

@@ -11,9 +11,10 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import itemgetter
 from pathlib import Path
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
@@ -137,8 +138,34 @@ class Summary:
 
 
 def _bulk(session: Session, model, rows: list[dict]) -> None:
+    """Insert plain rows: COPY on PostgreSQL, Core executemany elsewhere (no ORM bookkeeping)."""
+    if not rows:
+        return
+    table = model.__table__ if hasattr(model, "__table__") else model
+    columns = list(dict.fromkeys(key for row in rows[:1] + rows[-1:] for key in row))
+    if any(len(row) != len(columns) for row in rows):
+        columns = list(dict.fromkeys(key for row in rows for key in row))
+        fill = {c: (table.c[c].default.arg if table.c[c].default is not None and table.c[c].default.is_scalar else None)
+                for c in columns}
+        rows = [{**fill, **row} for row in rows]
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        raw = connection.connection.driver_connection
+        with raw.cursor().copy(f'COPY "{table.name}" ({", ".join(columns)}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row([row[c] for c in columns])
+        return
+    if connection.dialect.name == "sqlite":
+        # The driver's executemany directly: SQLAlchemy's per-row processing costs more than SQLite does.
+        sql = f'INSERT INTO "{table.name}" ({", ".join(columns)}) VALUES ({", ".join("?" * len(columns))})'
+        values = map(itemgetter(*columns), rows) if len(columns) > 1 else ((row[columns[0]],) for row in rows)
+        decimals = [i for i, c in enumerate(columns) if any(isinstance(row[c], Decimal) for row in rows[:50])]
+        if decimals:
+            values = (tuple(float(v) if i in decimals and v is not None else v for i, v in enumerate(t)) for t in values)
+        connection.connection.driver_connection.executemany(sql, values)
+        return
     for start in range(0, len(rows), 5000):
-        session.execute(insert(model), rows[start:start + 5000])
+        connection.execute(table.insert(), rows[start:start + 5000])
 
 
 def _next_id(session: Session, model) -> int:
@@ -146,11 +173,15 @@ def _next_id(session: Session, model) -> int:
 
 
 def load_demo(session: Session, sm, *, password: str, schools: int = 1400, full_schools: int = 3,
-              if_empty: bool = False, seed: int = 2613) -> Summary:
+              if_empty: bool = False, seed: int = 2613, filled_until: dt.date = DEMO_DATE,
+              lessons_until: dt.date = QUARTERS[1][1], letters: str = "АБ",
+              snapshot_months: tuple[dt.date, ...] = (dt.date(2012, 9, 1),)) -> Summary:
     """Load the demo region into an empty database; a second call is a no-op.
 
-    Refuses (DemoRefused) when the database holds users or municipalities that are not the demo's,
-    unless `if_empty`, which then only reports that nothing was loaded."""
+    Full schools get lessons up to `lessons_until` and topics, marks and absences up to
+    `filled_until` (the benchmark asks for a whole year and more schools). Refuses (DemoRefused)
+    when the database holds users or municipalities that are not the demo's, unless `if_empty`,
+    which then only reports that nothing was loaded."""
     user_model = sm.user_model
     demo_marker = session.scalar(select(user_model.id).where(user_model.username == "admin",
                                                              user_model.email == "admin@demo.mosreg.local"))
@@ -163,6 +194,8 @@ def load_demo(session: Session, sm, *, password: str, schools: int = 1400, full_
         raise DemoRefused("В базе данных уже есть данные, не относящиеся к демонстрационному региону: "
                           "демонстрационные данные загружаются только в пустую базу.")
     loader = _Loader(session, sm, password, random.Random(seed))
+    loader.filled_until, loader.lessons_until, loader.letters = filled_until, lessons_until, letters
+    loader.snapshot_months = snapshot_months
     summary = loader.run(schools, full_schools)
     session.commit()
     return summary
@@ -194,7 +227,11 @@ class _Loader:
         self._schools(school_count)
         self.campaign = self._campaign()
         self._rollout()
-        full = self.schools_by_municipality[self.demo_municipality.id][:full_count]
+        # The demo's full schools are in one municipality; a benchmark asking for more takes others too.
+        candidates = self.schools_by_municipality[self.demo_municipality.id] + [
+            school for m in self.municipalities if m.id != self.demo_municipality.id
+            for school in self.schools_by_municipality[m.id] if school.journal_system_id == self.systems[0].id]
+        full = candidates[:full_count]
         self.demo_users = self._demo_logins()
         for index, school in enumerate(full):
             _FullSchool(self, school, first=index == 0).build()
@@ -354,11 +391,14 @@ class _Loader:
 
     # --- monitoring history for schools without journals here ---------------------------
     def _monitoring_history(self, exclude: set[int]) -> None:
-        """September 2012 figures for schools whose journals are not in this database:
-        imported from the vendors' systems, or entered by hand for the rest."""
+        """Monthly figures (September 2012 in the demo) for schools whose journals are not in this
+        database: imported from the vendors' systems, or entered by hand for the rest."""
+        for month in self.snapshot_months:
+            self._month_history(month, exclude)
+
+    def _month_history(self, month: dt.date, exclude: set[int]) -> None:
         rng = self.rng
-        month = dt.date(2012, 9, 1)
-        batch = ImportBatch(month=month, source="file", filename="сентябрь-2012-поставщики.xlsx",
+        batch = ImportBatch(month=month, source="file", filename=f"показатели-{month:%Y-%m}-поставщики.xlsx",
                             rows_accepted=0, rows_rejected=0, uploaded_by_id=self.demo_users["monitor"].id)
         self.s.add(batch)
         self.s.flush()
@@ -412,7 +452,7 @@ class _Loader:
 
 
 class _FullSchool:
-    """Classes 1–11 (two letters), staff, load, bells, timetable, Q1–Q2 lessons, marks to DEMO_DATE."""
+    """Classes 1–11, staff, load, bells, timetable, lessons, topics, marks and absences."""
 
     def __init__(self, loader: _Loader, school: School, *, first: bool):
         self.l = loader
@@ -492,7 +532,7 @@ class _FullSchool:
         rng, s = self.rng, self.s
         self.classes: list[ClassGroup] = []
         for grade in range(1, 12):
-            for letter in ("А", "Б"):
+            for letter in self.l.letters:
                 teacher = None
                 if grade <= 4:
                     teacher = self._staff("учитель начальных классов", female=True)
@@ -582,8 +622,7 @@ class _FullSchool:
         _bulk(s, user_model, users)
         from flask_appbuilder.security.sqla.models import assoc_user_role
 
-        if roles:
-            s.execute(assoc_user_role.insert(), roles)
+        _bulk(s, assoc_user_role, roles)
         for guardian_id, user_id in updates:
             s.execute(Guardian.__table__.update().where(Guardian.id == guardian_id).values(user_id=user_id))
         self.family_user_guardians = {g for g, _ in updates} | taken
@@ -653,9 +692,9 @@ class _FullSchool:
         lesson_rows = []
         lesson_id = _next_id(s, Lesson)
         topic_counter: dict[int, int] = defaultdict(int)
-        for start, end in QUARTERS[:2]:
+        for start, end in QUARTERS:
             day = start
-            while day <= end:
+            while day <= min(end, self.l.lessons_until):
                 weekday = day.isoweekday()
                 for c in self.classes:
                     grade = grade_of[c.id]
@@ -664,7 +703,7 @@ class _FullSchool:
                     for slot in self.slots[c.id]:
                         if slot["weekday"] != weekday:
                             continue
-                        filled = day <= DEMO_DATE
+                        filled = day <= self.l.filled_until
                         topic_counter[slot["assignment_id"]] += 1
                         k = topic_counter[slot["assignment_id"]]
                         lesson_rows.append(dict(
@@ -679,7 +718,7 @@ class _FullSchool:
                 day += dt.timedelta(days=1)
         _bulk(s, Lesson, lesson_rows)
         self.l.summary.lessons += len(lesson_rows)
-        self._marks([r for r in lesson_rows if r["date"] <= DEMO_DATE])
+        self._marks([r for r in lesson_rows if r["date"] <= self.l.filled_until])
 
     def _marks(self, lessons: list[dict]) -> None:
         rng, s = self.rng, self.s
@@ -723,7 +762,7 @@ class _FullSchool:
         ))
         rows = []
         day = dt.date(2012, 9, 3)
-        while day <= DEMO_DATE:
+        while day <= self.l.filled_until:
             for pupil in with_access:
                 if rng.random() < 0.35:
                     rows.append(dict(pupil_id=pupil, day=day, visits=rng.randint(1, 4)))

@@ -16,6 +16,16 @@ def csp_nonce() -> str:
     return g.csp_nonce
 
 
+def _page(title, message, status: int):
+    """An error page. Errors raised before FAB's before_request (CSRF, size limit, rate limit)
+    find no g.user, which FAB's layout reads."""
+    if "user" not in g:
+        from flask_login import current_user
+
+        g.user = current_user
+    return render_template("error.html", title=title, message=message), status
+
+
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json" or request.is_json
 
@@ -23,6 +33,11 @@ def _wants_json() -> bool:
 def init_app(app: Flask) -> None:
     # FAB's templates call csp_nonce() when it is defined (baselib.get_nonce).
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+    # Error pages render outside FAB's views; its layout needs `appbuilder` in the context.
+    app.context_processor(lambda: {"appbuilder": app.appbuilder})
+    from app.security import audit
+
+    audit.init_app(app)  # who opened which pupil's card (152-ФЗ)
 
     @app.context_processor
     def appbuilder_context():
@@ -50,25 +65,31 @@ def init_app(app: Flask) -> None:
     def domain_error(error: DomainError):
         if _wants_json():
             return jsonify(error=error.message, code=error.code), 400
-        return render_template("error.html", title=_("Действие отклонено"), message=error.message), 400
+        return _page(_("Действие отклонено"), error.message, 400)
 
     @app.errorhandler(404)
     def not_found(error):
         if _wants_json():
             return jsonify(message=_("Не найдено")), 404
-        return render_template("error.html", title=_("Страница не найдена"),
-                               message=_("Такой страницы нет или у вас нет к ней доступа.")), 404
+        return _page(_("Страница не найдена"), _("Такой страницы нет или у вас нет к ней доступа."), 404)
 
     @app.errorhandler(500)
     def server_error(error):
         if _wants_json():
             return jsonify(message=_("Внутренняя ошибка сервера")), 500
-        return render_template("error.html", title=_("Ошибка на сервере"),
-                               message=_("Что-то пошло не так. Изменения не сохранены; попробуйте ещё раз или сообщите администратору.")), 500
+        return _page(_("Ошибка на сервере"),
+                     _("Что-то пошло не так. Изменения не сохранены; попробуйте ещё раз или сообщите администратору."), 500)
+
+    @app.errorhandler(429)
+    def too_many(error: HTTPException):
+        message = _("Слишком много неудачных попыток входа. Подождите несколько минут и попробуйте снова.")
+        if _wants_json():
+            return jsonify(message=message), 429
+        return _page(_("Вход временно закрыт"), message, 429)
 
     @app.errorhandler(413)
     def too_large(error: HTTPException):
         message = _("Файл слишком большой: допускается не более %(mb)s МБ.", mb=app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024))
         if _wants_json():
             return jsonify(message=message), 413
-        return render_template("error.html", title=_("Файл не принят"), message=message), 413
+        return _page(_("Файл не принят"), message, 413)

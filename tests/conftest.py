@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from flask import g
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
@@ -85,6 +86,7 @@ def demo_app(demo_template, tmp_path):
     path = tmp_path / "demo.sqlite"
     shutil.copy(demo_template, path)
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    _fresh_g_per_request(app)
     with app.app_context():
         yield app
         db.session.remove()
@@ -125,9 +127,19 @@ def pg_url(pg_migrated) -> str:
     return pg_migrated
 
 
+def _fresh_g_per_request(app):
+    """The test keeps one app context open and Flask reuses it for test-client requests, so `g`
+    (FAB's user, cached scope) would outlive a request, unlike in production. Empty it first."""
+    def clear(endpoint, values):
+        g.__dict__.clear()
+
+    app.url_value_preprocessors.setdefault(None, []).insert(0, clear)
+
+
 @pytest.fixture
 def app(database_url):
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
+    _fresh_g_per_request(app)
     with app.app_context():
         yield app
         db.session.remove()

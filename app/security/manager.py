@@ -1,6 +1,167 @@
-"""Our FAB security manager: one place for login and password rules."""
+"""Our FAB security manager: one place for login and password rules.
+
+- Password policy (`validate_password`): at least 10 characters, not a common or pattern-made
+  password (common_passwords.txt). FAB calls it from every password form (user add, reset, own
+  password change) through FAB_PASSWORD_COMPLEXITY_VALIDATOR.
+- Login rate limit: FAB's own AUTH_RATE_LIMITED limit counts every POST to /login/ from one IP,
+  so one school behind one NAT address would lock itself out at 8 a.m. Ours counts only FAILED
+  attempts, per IP and login name (AUTH_RATE_LIMIT) and per IP alone (AUTH_RATE_LIMIT_PER_IP), on
+  the web form and on the API login (/api/v1/security/login). The limiter's storage is
+  RATELIMIT_STORAGE_URI (memory:// for one process; redis://host:6379 for several workers).
+- Login messages: FAB gives the same message for an unknown user and a wrong password and balances
+  the work done on both paths (a fake hash check); tests keep it so.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from flask import abort, current_app, jsonify, request
+from flask_appbuilder import expose
+from flask_appbuilder.exceptions import PasswordComplexityValidationError
+from flask_appbuilder.security.decorators import has_access
+from flask_appbuilder.security.views import RoleModelView as FabRoleModelView
+from flask_appbuilder.security.views import UserDBModelView as FabUserDBModelView
+from flask_appbuilder.security.views import UserGroupModelView as FabUserGroupModelView
 from flask_appbuilder.security.sqla.manager import SecurityManager as FabSecurityManager
+from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
+
+MIN_PASSWORD_LENGTH = 10
+COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
+_TRAILING_NOISE = re.compile(r"[\d\W_]+$")
+_LEADING_NOISE = re.compile(r"^[\d\W_]+")
+
+
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def password_problem(password: str | None) -> str | None:
+    """Why `password` is refused (a Russian sentence), or None when it is acceptable."""
+    password = password or ""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return _("Пароль слишком короткий: нужно не менее %(n)s символов.", n=MIN_PASSWORD_LENGTH)
+    lowered = password.lower()
+    core = _LEADING_NOISE.sub("", _TRAILING_NOISE.sub("", lowered))
+    unpunctuated = re.sub(r"[\W_]+$", "", lowered)
+    known = common_passwords()
+    if len(set(lowered)) <= 2 or lowered in known or unpunctuated in known or (len(core) >= 4 and core in known):
+        return _("Этот пароль слишком распространён и легко угадывается: придумайте другой.")
+    return None
+
+
+def validate_password(password: str) -> None:
+    """FAB_PASSWORD_COMPLEXITY_VALIDATOR: raises PasswordComplexityValidationError with the reason."""
+    problem = password_problem(password)
+    if problem:
+        raise PasswordComplexityValidationError(problem)
+
+
+def _login_name() -> str:
+    """The login name of a login attempt (web form or API JSON), lower case."""
+    name = request.form.get("username")
+    if name is None:
+        payload = request.get_json(silent=True)
+        name = payload.get("username") if isinstance(payload, dict) else None
+    return str(name or "").strip().lower()[:200]
+
+
+def _ip_and_login() -> str:
+    return f"{get_remote_address()}|{_login_name()}"
+
+
+def _login_failed(response) -> bool:
+    """A failed attempt: the web form sends the user back to /login/, the API answers 401/400."""
+    if request.path.startswith("/api/"):
+        return response.status_code in (400, 401)
+    return response.status_code in (301, 302, 303) and "/login" in (response.location or "")
+
+
+class _NoFileDownload:
+    """FAB's file-column download answers 500 (no UPLOAD_FOLDER); these views keep no files."""
+
+    @expose("/download/<string:filename>")
+    @has_access
+    def download(self, filename):
+        abort(404)
+
+
+# Same class names as FAB's: FAB derives permission and endpoint names from them.
+class UserDBModelView(_NoFileDownload, FabUserDBModelView):
+    pass
+
+
+class RoleModelView(_NoFileDownload, FabRoleModelView):
+    pass
+
+
+class UserGroupModelView(_NoFileDownload, FabUserGroupModelView):
+    pass
 
 
 class SecurityManager(FabSecurityManager):
-    """FAB's SQLA security manager; the password policy and login hardening hang here."""
+    """FAB's SQLA security manager with our password policy and failed-login limits."""
+
+    userdbmodelview = UserDBModelView
+    rolemodelview = RoleModelView
+    groupmodelview = UserGroupModelView
+
+    def __init__(self, appbuilder):
+        config = current_app.config
+        config.setdefault("FAB_PASSWORD_COMPLEXITY_ENABLED", True)
+        config.setdefault("FAB_PASSWORD_COMPLEXITY_VALIDATOR", validate_password)
+        config.setdefault("AUTH_RATE_LIMIT_PER_IP", "100 per 5 minute")
+        super().__init__(appbuilder)
+
+    @property
+    def is_auth_limited(self) -> bool:
+        """FAB's own limit (every POST) stays off; `register_views` puts ours on failures only."""
+        return False
+
+    def create_jwt_manager(self, app):
+        """Every JWT problem (missing, malformed, expired, revoked) answers 401, not 422."""
+        jwt_manager = super().create_jwt_manager(app)
+
+        def refuse(*_args):
+            return jsonify(message=_("Нужен действующий ключ доступа (JWT): войдите через /api/v1/security/login.")), 401
+
+        jwt_manager.unauthorized_loader(refuse)
+        jwt_manager.invalid_token_loader(refuse)
+        jwt_manager.expired_token_loader(refuse)
+        jwt_manager.revoked_token_loader(refuse)
+        jwt_manager.needs_fresh_token_loader(refuse)
+        jwt_manager.user_lookup_error_loader(refuse)
+        return jwt_manager
+
+    def register_views(self):
+        super().register_views()
+        if current_app.config.get("AUTH_RATE_LIMITED"):
+            self.limit_login_attempts()
+        if current_app.config.get("FAB_API_OPENAPI_SPEC", True) and not current_app.config.get("FAB_API_SWAGGER_UI"):
+            # The spec (/api/v1/_openapi, for API clients and the fuzz tests) without the Swagger
+            # UI, which loads its scripts from the internet.
+            from app.api.spec import ApiSpec
+
+            self.appbuilder.add_api(ApiSpec)
+
+    def limit_login_attempts(self) -> None:
+        config = current_app.config
+        message = _("Слишком много неудачных попыток входа. Подождите несколько минут и попробуйте снова.")
+        for blueprint in (self.auth_view.blueprint, self.appbuilder.sm.security_api_blueprint()):
+            if blueprint is None:
+                continue
+            self.limiter.limit(config["AUTH_RATE_LIMIT"], key_func=_ip_and_login, methods=["POST"],
+                               deduct_when=_login_failed, error_message=message)(blueprint)
+            self.limiter.limit(config["AUTH_RATE_LIMIT_PER_IP"], key_func=get_remote_address, methods=["POST"],
+                               deduct_when=_login_failed, error_message=message)(blueprint)
+
+    def security_api_blueprint(self):
+        """The blueprint of FAB's API login (/api/v1/security/login), if registered."""
+        for view in self.appbuilder.baseviews:
+            if isinstance(view, self.security_api):
+                return view.blueprint
+        return None

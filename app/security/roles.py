@@ -79,7 +79,9 @@ def sync_roles(appbuilder) -> dict[str, int]:
 
     Returns the number of permissions per role."""
     sm = appbuilder.sm
-    admin = sm.find_role(ADMIN) or sm.add_role(ADMIN)  # FAB grants new menus to it while adding them
+    # FAB grants every new permission to AUTH_ROLE_ADMIN while adding it: the role must exist first,
+    # or each view gets only its first permission (and FAB logs an error per view).
+    admin = sm.find_role(ADMIN) or sm.add_role(ADMIN)
     appbuilder.add_permissions(update_perms=True)
     admin.permissions = sm.session.query(sm.permissionview_model).all()
     counts = {ADMIN: len(admin.permissions)}

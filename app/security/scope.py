@@ -432,3 +432,25 @@ def is_visible(session: Session, scope: Scope, model, pk) -> bool:
 def is_changeable(session: Session, scope: Scope, model, pk) -> bool:
     key = model.__mapper__.primary_key[0]
     return session.scalar(select(key).where(key == pk, changeable(scope, model))) is not None
+
+
+def journal_assignments(scope: Scope) -> ColumnElement[bool]:
+    """Teaching assignments whose journal (mark grid) the user may open, as a WHERE clause.
+
+    Narrower than `visible(scope, TeachingAssignment)`: a teacher sees the timetable of every
+    class they teach, but the journal only of own assignments, of assignments with lessons they
+    taught as a substitute, and (read-only) every subject of the class they lead. The school
+    administration opens every journal of its school; other roles none."""
+    role = scope.role
+    if role == R.ADMIN:
+        return true()
+    if role == R.SCHOOL_ADMIN:
+        return visible(scope, TeachingAssignment)
+    if role == R.TEACHER and scope.staff_id is not None:
+        staff = scope.staff_id
+        return or_(
+            TeachingAssignment.teacher_id == staff,
+            TeachingAssignment.class_group_id.in_(_led_classes(staff)),
+            TeachingAssignment.id.in_(select(Lesson.assignment_id).where(Lesson.teacher_id == staff)),
+        )
+    return false()

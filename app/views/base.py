@@ -1,7 +1,9 @@
 """Base classes for our FAB views: row scope from app.security.scope, Russian database errors."""
 from __future__ import annotations
 
-from flask_appbuilder import ModelView
+from flask import abort
+from flask_appbuilder import ModelView, expose
+from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -93,6 +95,13 @@ class ScopedModelView(ModelView):
             edit_rules.setdefault(column, rule)
         self.add_form_query_rel_fields = add_rules
         self.edit_form_query_rel_fields = edit_rules
+
+    @expose("/download/<string:filename>")
+    @has_access
+    def download(self, filename):
+        """FAB's download of file columns (from UPLOAD_FOLDER): our models keep no files there, and
+        FAB's own version answers 500 (no UPLOAD_FOLDER, no file)."""
+        abort(404)
 
     def pre_add(self, item):
         self.datamodel.session.add(item)

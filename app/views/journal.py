@@ -1,10 +1,36 @@
-"""Journal views (the mark grid comes with its issue); a scoped list of marks for now."""
-from flask_babel import lazy_gettext as _l
+"""«Журнал»: the teacher's mark grid, its JSON saves, cell history, period locking, class reports
+and the archive copy. Thin: every rule lives in app.journal.*, every filter in app.security.scope."""
+from __future__ import annotations
 
-from app.models import Mark
+import datetime as dt
+import io
+import os
+import tempfile
+from collections import defaultdict
+
+from flask import abort, after_this_request, g, jsonify, redirect, request, send_file, url_for
+from flask_appbuilder import BaseView, expose
+from flask_appbuilder.security.decorators import has_access, has_access_api
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from app.errors import DomainError
+from app.extensions import db
+from app.journal import archive, entries, grading, grid, history, reports
+from app.journal.access import NotInScope
+from app.models import Mark, StudyPeriod, TeachingAssignment
+from app.reading import read_session
 from app.security import roles as R
+from app.security.current import current_scope
+from app.security.scope import journal_assignments, visible
 from app.views import menu
 from app.views.base import ScopedInterface, ScopedModelView
+
+TEACHER_PERMISSIONS = ("can_index", "can_grid", "can_save_cell", "can_save_lesson", "can_save_period_mark",
+                       "can_fill_column", "can_absentees", "can_report", "can_report_xlsx", "can_archive")
+ADMIN_PERMISSIONS = TEACHER_PERMISSIONS + ("can_history",)
 
 
 class MarkView(ScopedModelView):
@@ -23,5 +49,304 @@ class MarkView(ScopedModelView):
     }
 
 
+def _actor() -> entries.Actor:
+    user = g.user
+    name = " ".join(p for p in (getattr(user, "last_name", ""), getattr(user, "first_name", "")) if p)
+    return entries.Actor(user_id=user.id, user_name=f"{name} ({user.username})" if name else user.username,
+                         ip_address=request.remote_addr)
+
+
+def _payload() -> dict:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise DomainError(_("Запрос не распознан: обновите страницу и повторите."))
+    return data
+
+
+def _int(data: dict, key: str, *, optional: bool = False) -> int | None:
+    value = data.get(key)
+    if value in (None, "") and optional:
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise DomainError(_("Запрос не распознан: обновите страницу и повторите."))
+    if not -2**31 < number < 2**31:
+        raise DomainError(_("Запрос не распознан: обновите страницу и повторите."))
+    return number
+
+
+def _known(data: dict) -> entries.CellKnown:
+    raw = data.get("known") or {}
+    if not isinstance(raw, dict):
+        raise DomainError(_("Запрос не распознан: обновите страницу и повторите."))
+    marks = raw.get("marks") or {}
+    if not isinstance(marks, dict):
+        raise DomainError(_("Запрос не распознан: обновите страницу и повторите."))
+    return entries.CellKnown({_int({"v": k}, "v"): _int({"v": v}, "v") for k, v in marks.items()},
+                             _int(raw, "absence", optional=True))
+
+
+def _text(data: dict, key: str) -> str:
+    value = data.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise DomainError(_("Запрос не распознан: обновите страницу и повторите."))
+    return value
+
+
+def _period_arg() -> int | None:
+    value = request.args.get("period", "")
+    return int(value) if value.isdigit() else None
+
+
+class JournalView(BaseView):
+    """The journal pages of teachers, class teachers and the school administration."""
+
+    route_base = "/journal"
+    default_view = "index"
+    role_access = {R.TEACHER: TEACHER_PERMISSIONS, R.SCHOOL_ADMIN: ADMIN_PERMISSIONS}
+
+    # --- pages ------------------------------------------------------------------------------------
+
+    @expose("/")
+    @has_access
+    def index(self):
+        scope = current_scope()
+        session = read_session()
+        assignments = list(session.scalars(
+            select(TeachingAssignment).where(journal_assignments(scope)).options(
+                joinedload(TeachingAssignment.class_group), joinedload(TeachingAssignment.subject),
+                joinedload(TeachingAssignment.teacher), joinedload(TeachingAssignment.subgroup))))
+        assignments.sort(key=lambda a: (a.class_group.grade, a.class_group.letter, a.subject.name,
+                                        a.subgroup.name if a.subgroup else ""))
+        own, others = [], []
+        for a in assignments:
+            (own if a.teacher_id == scope.staff_id else others).append(a)
+        classes = defaultdict(list)
+        for a in others:
+            classes[a.class_group].append(a)
+        return self.render_template("journal/index.html", own=own, classes=list(classes.items()),
+                                    scope=scope, title=_("Журнал"))
+
+    @expose("/<int:assignment_id>/")
+    @has_access
+    def grid(self, assignment_id: int):
+        scope = current_scope()
+        try:
+            if request.args.get("period") == "year":
+                data = grid.build_year(db.session, scope, assignment_id)
+                return self.render_template("journal/year.html", year=data, title=_("Итоговые отметки"),
+                                            history_allowed=self._history_allowed())
+            data = grid.build_grid(db.session, scope, assignment_id, _period_arg(), today=dt.date.today())
+        except NotInScope:
+            abort(404)
+        return self.render_template("journal/grid.html", grid=data, title=_("Журнал"), fmt=grading.format_average,
+                                    history_allowed=self._history_allowed())
+
+    def _history_allowed(self) -> bool:
+        return self.appbuilder.sm.has_access("can_history", self.class_permission_name)
+
+    @expose("/class/<int:class_group_id>/report")
+    @has_access
+    def report(self, class_group_id: int):
+        scope = current_scope()
+        session = read_session()
+        try:
+            class_group = reports.readable_class(session, scope, class_group_id)
+            periods = grid.school_periods(session, class_group)
+            period_id = _period_arg() or (periods[0].id if periods else None)
+            if period_id is None:
+                raise NotInScope("no periods")
+            data = reports.class_report(session, scope, class_group_id, period_id)
+        except NotInScope:
+            abort(404)
+        return self.render_template("journal/report.html", report=data, periods=periods, title=_("Итоги класса"),
+                                    fmt=lambda v: "—" if v is None else str(v).replace(".", ","))
+
+    @expose("/class/<int:class_group_id>/report.xlsx")
+    @has_access
+    def report_xlsx(self, class_group_id: int):
+        period_id = _period_arg()
+        if period_id is None:
+            abort(404)
+        try:
+            data = reports.class_report(read_session(), current_scope(), class_group_id, period_id)
+        except NotInScope:
+            abort(404)
+        stream = io.BytesIO()
+        reports.report_xlsx(data, stream)
+        stream.seek(0)
+        return send_file(stream, as_attachment=True,
+                         download_name=f"itogi-{data.class_group.grade}{data.class_group.letter}-{data.period.number}.xlsx",
+                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+    @expose("/class/<int:class_group_id>/archive.xlsx")
+    @has_access
+    def archive(self, class_group_id: int):
+        handle, path = tempfile.mkstemp(suffix=".xlsx")
+        os.close(handle)
+        try:
+            name = archive.write_archive(read_session(), current_scope(), class_group_id, _period_arg(), path)
+        except NotInScope:
+            os.unlink(path)
+            abort(404)
+
+        @after_this_request
+        def cleanup(response):
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+            return response
+
+        with open(path, "rb") as handle_file:
+            data = io.BytesIO(handle_file.read())
+        return send_file(data, as_attachment=True, download_name=name,
+                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+    # --- JSON saves -------------------------------------------------------------------------------
+
+    @expose("/api/cell", methods=["POST"])
+    @has_access_api
+    def save_cell(self):
+        scope = current_scope()
+        data = _payload()
+        lesson_id, pupil_id = _int(data, "lesson_id"), _int(data, "pupil_id")
+        assignment_id, period_id = _int(data, "assignment_id"), _int(data, "period_id", optional=True)
+        try:
+            entries.save_cell(db.session, scope, _actor(), lesson_id=lesson_id, pupil_id=pupil_id,
+                              text=_text(data, "text"), known=_known(data),
+                              mark_type_id=_int(data, "mark_type_id", optional=True),
+                              reason=_text(data, "reason"), today=dt.date.today())
+        except NotInScope:
+            abort(404)
+        except entries.StaleVersion:
+            return self._cell_reply(scope, lesson_id, pupil_id, assignment_id, period_id, error=stale.message), 409
+        return self._cell_reply(scope, lesson_id, pupil_id, assignment_id, period_id)
+
+    def _cell_reply(self, scope, lesson_id, pupil_id, assignment_id, period_id, error=None):
+        try:
+            cell = grid.cell_state(db.session, scope, lesson_id, pupil_id)
+            summary = grid.pupil_summary(db.session, scope, assignment_id, period_id, pupil_id)
+        except NotInScope:
+            abort(404)
+        reply = {"cell": cell.as_json(), "summary": summary.summary_json()}
+        if error:
+            reply.update(error=error, code="stale")
+        return jsonify(reply)
+
+    @expose("/api/lesson", methods=["POST"])
+    @has_access_api
+    def save_lesson(self):
+        data = _payload()
+        try:
+            lesson = entries.save_lesson_text(db.session, current_scope(), _actor(), lesson_id=_int(data, "lesson_id"),
+                                              topic=_text(data, "topic"), homework=_text(data, "homework"),
+                                              version=_int(data, "version"), reason=_text(data, "reason"))
+        except NotInScope:
+            abort(404)
+        except entries.StaleVersion:
+            lesson = db.session.get(entries.Lesson, _int(data, "lesson_id"))
+            return jsonify(error=_("Тему или задание уже изменил другой пользователь, данные обновлены"), code="stale",
+                           lesson=self._lesson_json(lesson)), 409
+        return jsonify(lesson=self._lesson_json(lesson))
+
+    @staticmethod
+    def _lesson_json(lesson) -> dict:
+        return {"id": lesson.id, "topic": lesson.topic or "", "homework": lesson.homework or "", "version": lesson.version}
+
+    @expose("/api/period-mark", methods=["POST"])
+    @has_access_api
+    def save_period_mark(self):
+        data = _payload()
+        period_id = _int(data, "period_id", optional=True)
+        try:
+            row = entries.save_period_mark(db.session, current_scope(), _actor(),
+                                           assignment_id=_int(data, "assignment_id"), pupil_id=_int(data, "pupil_id"),
+                                           study_period_id=period_id, value=_text(data, "value"),
+                                           version=_int(data, "version", optional=True), reason=_text(data, "reason"))
+        except NotInScope:
+            abort(404)
+        except entries.StaleVersion:
+            return jsonify(error=_("Итоговую отметку уже изменил другой пользователь: обновите страницу"),
+                           code="stale"), 409
+        return jsonify(value=row.value if row else "", version=row.version if row else None)
+
+    @expose("/api/fill", methods=["POST"])
+    @has_access_api
+    def fill_column(self):
+        data = _payload()
+        try:
+            count = entries.fill_lesson(db.session, current_scope(), _actor(), lesson_id=_int(data, "lesson_id"),
+                                        text=_text(data, "text"), mark_type_id=_int(data, "mark_type_id", optional=True),
+                                        reason=_text(data, "reason"), today=dt.date.today())
+        except NotInScope:
+            abort(404)
+        return jsonify(filled=count)
+
+    @expose("/api/absentees", methods=["POST"])
+    @has_access_api
+    def absentees(self):
+        data = _payload()
+        raw = data.get("absent") or {}
+        if not isinstance(raw, dict):
+            raise DomainError(_("Запрос не распознан: обновите страницу и повторите."))
+        absent = {_int({"v": k}, "v"): _text({"v": v}, "v") for k, v in raw.items()}
+        try:
+            count = entries.record_absentees(db.session, current_scope(), _actor(), lesson_id=_int(data, "lesson_id"),
+                                             absent=absent, reason=_text(data, "reason"), today=dt.date.today())
+        except NotInScope:
+            abort(404)
+        return jsonify(changed=count)
+
+    @expose("/api/history")
+    @has_access_api
+    def history(self):
+        lesson_id = request.args.get("lesson", "")
+        pupil_id = request.args.get("pupil", "")
+        if not lesson_id.isdigit():
+            abort(404)
+        rows = history.cell_history(read_session(), current_scope(), int(lesson_id),
+                                    int(pupil_id) if pupil_id.isdigit() else None)
+        if rows is None:
+            abort(404)
+        return jsonify(history=rows)
+
+
+class PeriodLockView(BaseView):
+    """The administration closes study periods (teachers can no longer change them) and reopens them."""
+
+    route_base = "/journal/periods"
+    default_view = "periods"
+    role_access = {R.SCHOOL_ADMIN: ("can_periods", "can_lock_period")}
+
+    @expose("/")
+    @has_access
+    def periods(self):
+        scope = current_scope()
+        rows = list(read_session().scalars(
+            select(StudyPeriod).where(visible(scope, StudyPeriod)).options(joinedload(StudyPeriod.school))
+            .order_by(StudyPeriod.school_id, StudyPeriod.academic_year_id, StudyPeriod.number).limit(200)))
+        return self.render_template("journal/periods.html", periods=rows, title=_("Закрытие периодов"))
+
+    @expose("/<int:period_id>/lock", methods=["POST"])
+    @has_access
+    def lock_period(self, period_id: int):
+        locked = request.form.get("action") == "lock"
+        try:
+            period = entries.set_period_locked(db.session, current_scope(), _actor(), study_period_id=period_id,
+                                               locked=locked)
+        except NotInScope:
+            abort(404)
+        from flask import flash
+        flash(_("Период «%(name)s» закрыт.", name=period.name) if locked
+              else _("Период «%(name)s» открыт для изменений.", name=period.name), "success")
+        return redirect(url_for("PeriodLockView.periods"))
+
+
 def register(appbuilder) -> None:
+    menu.add(appbuilder, JournalView, "Journal", _l("Журнал"), menu.JOURNAL, "fa-table")
+    menu.add(appbuilder, PeriodLockView, "StudyPeriodLocks", _l("Закрытие периодов"), menu.JOURNAL, "fa-lock")
     menu.add(appbuilder, MarkView, "Marks", _l("Отметки"), menu.JOURNAL, "fa-list")

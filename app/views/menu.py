@@ -18,6 +18,7 @@ LABELS = {
 }
 
 
-def add(appbuilder, view, name, label, category, icon="fa-folder-open-o"):
-    """appbuilder.add_view with our category labels."""
-    appbuilder.add_view(view, name, label=label, icon=icon, category=category, category_label=LABELS[category])
+def add(appbuilder, view, name, label, category, icon="fa-folder-open-o", shown_when=None):
+    """appbuilder.add_view with our category labels; `shown_when()` hides the entry from users it does not fit."""
+    appbuilder.add_view(view, name, label=label, icon=icon, category=category, category_label=LABELS[category],
+                        menu_cond=shown_when)

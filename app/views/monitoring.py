@@ -1,5 +1,323 @@
-"""Monitoring views: registered here as their issue lands."""
+"""Monitoring views (order 2613 p.1, p.3): snapshots, compute, thresholds, import, charts, the
+region dashboard, the analytical report and its register. Thin: figures come from app.monitoring."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+from flask import Response, abort, current_app, flash, g, redirect, request, url_for
+from flask_appbuilder import BaseView, expose, has_access
+from flask_appbuilder.security.decorators import permission_name
+from flask_babel import gettext as _, lazy_gettext as _l
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+
+from app.errors import DomainError
+from app.extensions import db
+from app.models import AnalyticalReport, ImportBatch, UsageSnapshot
+from app.monitoring import adoption, imports, register as reports_register
+from app.monitoring.indicators import compute_month
+from app.monitoring.months import month_key, month_label, parse_month, previous_month
+from app.monitoring.report import build_report
+from app.monitoring.thresholds import current_threshold, change_thresholds, threshold_history, uses_system
+from app.reading import read_session
+from app.security import roles as R
+from app.security.current import current_scope
+from app.security.scope import is_visible, visible
+from app.views import menu
+from app.views.base import ScopedInterface, ScopedModelView
+
+try:  # the rollout issue's deadline status; until it lands the dashboard shows a marked placeholder
+    from app.rollout.status import overdue_milestones
+except ImportError:  # pragma: no cover - depends on the merge order
+    overdue_milestones = None
+
+IMPORT_TOKEN_MAX_AGE = 3600
+CSV_TYPE = "text/csv; charset=utf-8"
+
+
+class UsageSnapshotView(ScopedModelView):
+    """Snapshots per school and month; the monitoring role may enter a school's figures by hand."""
+
+    datamodel = ScopedInterface(UsageSnapshot)
+    role_access = {R.MONITORING: R.EDIT, R.MINISTRY: R.READ, R.MUNICIPAL: R.READ}
+    list_title = _l("Показатели использования по школам")
+    show_title = _l("Показатели школы за месяц")
+    add_title = _l("Ввод показателей школы вручную")
+    edit_title = _l("Показатели школы за месяц")
+    list_columns = ["school", "month", "source", "lessons_filled", "lessons_due", "teachers_active",
+                    "teachers_total", "marks_entered", "diary_visits", "uses_system"]
+    show_columns = ["school", "month", "source", "teachers_active", "teachers_total", "lessons_filled", "lessons_due",
+                    "marks_entered", "marks_on_time", "pupils_with_diary_access", "pupils_total", "diary_visits",
+                    "uses_system", "computed_at", "import_batch"]
+    add_columns = edit_columns = ["school", "month", "teachers_active", "teachers_total", "lessons_filled",
+                                  "lessons_due", "marks_entered", "marks_on_time", "pupils_with_diary_access",
+                                  "pupils_total", "diary_visits"]
+    search_columns = ["school", "month", "source", "uses_system"]
+    order_columns = ["month", "source", "lessons_due", "uses_system"]
+    base_order = ("month", "desc")
+    label_columns = {
+        "school": _l("Школа"), "month": _l("Месяц (первое число)"), "source": _l("Источник"),
+        "teachers_active": _l("Учителей активных"), "teachers_total": _l("Учителей всего"),
+        "lessons_filled": _l("Уроков заполнено"), "lessons_due": _l("Уроков по расписанию"),
+        "marks_entered": _l("Отметок"), "marks_on_time": _l("Отметок вовремя"),
+        "pupils_with_diary_access": _l("Учеников с доступом к дневнику"), "pupils_total": _l("Учеников всего"),
+        "diary_visits": _l("Посещений дневника"), "uses_system": _l("Использует систему"),
+        "computed_at": _l("Рассчитано"), "import_batch": _l("Загрузка"),
+    }
+
+    def _entered(self, item):
+        item.month = item.month.replace(day=1) if item.month else item.month
+        item.source = "entered"
+        item.entered_by_id = g.user.id
+        item.computed_at = dt.datetime.now()
+        item.uses_system = uses_system(
+            current_threshold(self.datamodel.session),
+            lessons_filled=item.lessons_filled or 0, lessons_due=item.lessons_due or 0,
+            teachers_active=item.teachers_active or 0, teachers_total=item.teachers_total or 0)
+
+    def pre_add(self, item):
+        self._entered(item)
+        super().pre_add(item)
+
+    def pre_update(self, item):
+        self._entered(item)
+        super().pre_update(item)
+
+
+def _month_arg(session) -> dt.date:
+    """?month=YYYY-MM, else the latest month with snapshots, else last month."""
+    text = request.values.get("month")
+    if text:
+        return parse_month(text)
+    latest = session.scalar(select(func.max(UsageSnapshot.month)))
+    return latest or previous_month(dt.date.today().replace(day=1))
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="monitoring-import")
+
+
+class MonitoringView(BaseView):
+    route_base = "/monitoring"
+    default_view = "dashboard"
+    _everyone = ("can_dashboard", "can_charts", "can_export")
+    role_access = {
+        R.MONITORING: _everyone + ("can_compute", "can_thresholds", "can_import", "can_report", "can_register",
+                                   "can_mark_sent"),
+        R.MINISTRY: _everyone + ("can_register",),
+        R.MUNICIPAL: _everyone,
+    }
+
+    # --- pages to read -------------------------------------------------------------------
+
+    @expose("/dashboard")
+    @has_access
+    def dashboard(self):
+        session = read_session()
+        scope = current_scope()
+        month = _month_arg(session)
+        totals = adoption.municipality_shares(session, scope, month)
+        series = adoption.region_series(session, scope, until=month)
+        rows = reports_register.register_rows(session) if scope.role != R.MUNICIPAL else []
+        pending = [r for r in rows if r.is_pending()]
+        overdue = overdue_milestones(session, scope, dt.date.today()) if overdue_milestones else None
+        return self.render_template(
+            "monitoring/dashboard.html", month=month, month_label=month_label(month), month_key=month_key(month),
+            previous_label=month_label(previous_month(month)), totals=totals, series=series, pending=pending,
+            today=dt.date.today(), overdue=overdue, threshold=current_threshold(session),
+            can_compute=self._may("can_compute"), can_report=self._may("can_report"),
+        )
+
+    def _may(self, permission: str) -> bool:
+        return self.appbuilder.sm.has_access(permission, self.class_permission_name)
+
+    @expose("/charts")
+    @has_access
+    def charts(self):
+        session = read_session()
+        scope = current_scope()
+        month = _month_arg(session)
+        indicator = request.args.get("indicator", "lessons_filled")
+        if indicator not in adoption.DISTRIBUTION_INDICATORS:
+            indicator = "lessons_filled"
+        bins, undefined = adoption.indicator_distribution(session, scope, month, indicator)
+        return self.render_template(
+            "monitoring/charts.html", month=month, month_label=month_label(month), month_key=month_key(month),
+            totals=adoption.municipality_shares(session, scope, month),
+            series=adoption.region_series(session, scope, until=month),
+            bins=bins, undefined=undefined, indicator=indicator, indicators=adoption.DISTRIBUTION_INDICATORS,
+        )
+
+    @expose("/export")
+    @has_access
+    def export(self):
+        """The month's school figures in the user's scope as CSV (no personal data)."""
+        from app.exports.cells import neutralize
+        from app.monitoring.report import SCHOOL_HEADERS, SOURCE_LABELS, school_lines
+
+        session = read_session()
+        month = _month_arg(session)
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=";")
+        writer.writerow(SCHOOL_HEADERS)
+        for line in school_lines(session, current_scope(), month):
+            s = line.snapshot
+            head = [neutralize(line.municipality), neutralize(line.school), neutralize(line.system or "")]
+            if s is None:
+                writer.writerow(head + [_("нет данных")])
+                continue
+            cells = [SOURCE_LABELS.get(s.source, s.source)]
+            for part, whole in (("teachers_active", "teachers_total"), ("lessons_filled", "lessons_due"),
+                                ("marks_entered", "marks_on_time"), ("pupils_with_diary_access", "pupils_total")):
+                a, b = getattr(s, part), getattr(s, whole)
+                share = adoption.percent(s.marks_on_time, s.marks_entered) if part == "marks_entered" else adoption.percent(a, b)
+                cells += [a, b, "" if share is None else str(share).replace(".", ",")]
+            cells += [s.diary_visits, _("да") if s.uses_system else _("нет")]
+            writer.writerow(head + cells)
+        return Response(out.getvalue().encode("utf-8-sig"), mimetype=CSV_TYPE, headers={
+            "Content-Disposition": f'attachment; filename="monitoring-{month_key(month)}.csv"'})
+
+    # --- the monitoring role's work --------------------------------------------------------
+
+    @expose("/compute", methods=["POST"])
+    @has_access
+    def compute(self):
+        month = parse_month(request.form.get("month"))
+        result = compute_month(db.session, month)
+        flash(_("%(month)s: рассчитано школ — %(n)s; сохранены загруженные или введённые вручную — %(kept)s.",
+                month=month_label(month), n=result.computed, kept=len(result.kept)), "success")
+        return redirect(url_for("MonitoringView.dashboard", month=month_key(month)))
+
+    @expose("/thresholds", methods=["GET", "POST"])
+    @has_access
+    def thresholds(self):
+        if request.method == "POST":
+            count = change_thresholds(db.session, lessons_filled_share=request.form.get("lessons_filled", ""),
+                                      teachers_active_share=request.form.get("teachers_active", ""),
+                                      user_id=g.user.id)
+            flash(_("Пороги изменены; вердикт пересчитан для записей: %(n)s.", n=count), "success")
+            return redirect(url_for("MonitoringView.thresholds"))
+        return self.render_template("monitoring/thresholds.html", threshold=current_threshold(db.session),
+                                    history=threshold_history(db.session))
+
+    @expose("/import", methods=["GET", "POST"])
+    @has_access
+    @permission_name("import")
+    def import_file(self):
+        session = db.session
+        scope = current_scope()
+        batches = session.scalars(select(ImportBatch).where(visible(scope, ImportBatch))
+                                 .order_by(ImportBatch.uploaded_at.desc()).limit(20)).all()
+        default_month = month_key(previous_month(dt.date.today().replace(day=1)))
+        if request.method == "GET":
+            return self.render_template("monitoring/import.html", batches=batches, preview=None,
+                                        month_value=request.args.get("month", default_month))
+        month = parse_month(request.form.get("month"))
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            raise DomainError(_("Выберите файл для загрузки."))
+        raw = imports.read_table(upload.read(), upload.filename)
+        preview = imports.validate(session, scope, month, raw, upload.filename)
+        token = None
+        if preview.ok:
+            token = _serializer().dumps({"month": month_key(month), "filename": upload.filename, "rows": raw})
+        return self.render_template("monitoring/import.html", batches=batches, preview=preview, token=token,
+                                    month_value=month_key(month), month_label=month_label(month))
+
+    @expose("/import/confirm", methods=["POST"])
+    @has_access
+    @permission_name("import")
+    def import_confirm(self):
+        try:
+            data = _serializer().loads(request.form.get("token", ""), max_age=IMPORT_TOKEN_MAX_AGE)
+        except SignatureExpired:
+            raise DomainError(_("Предпросмотр устарел: загрузите файл ещё раз.")) from None
+        except BadSignature:
+            raise DomainError(_("Данные предпросмотра повреждены: загрузите файл ещё раз.")) from None
+        scope = current_scope()
+        month = parse_month(data["month"])
+        raw = [(int(n), dict(cells)) for n, cells in data["rows"]]
+        preview = imports.validate(db.session, scope, month, raw, data.get("filename", ""))
+        batch = imports.apply_import(db.session, scope, preview, user_id=g.user.id)
+        flash(_("Загружено строк: %(n)s за %(month)s.", n=batch.rows_accepted, month=month_label(month)), "success")
+        return redirect(url_for("MonitoringView.import_file"))
+
+    @expose("/import/template")
+    @has_access
+    @permission_name("import")
+    def import_template(self):
+        scope = current_scope()
+        if request.args.get("format") == "csv":
+            return Response(imports.template_csv(db.session, scope), mimetype=CSV_TYPE, headers={
+                "Content-Disposition": 'attachment; filename="shablon-pokazateley.csv"'})
+        return Response(imports.template_xlsx(db.session, scope), mimetype=reports_register.XLSX_TYPE, headers={
+            "Content-Disposition": 'attachment; filename="shablon-pokazateley.xlsx"'})
+
+    @expose("/report", methods=["POST"])
+    @has_access
+    def report(self):
+        """Generate the month's report, record it in the register and download it."""
+        month = parse_month(request.form.get("month"))
+        who = f"{g.user.first_name} {g.user.last_name}".strip()
+        content = build_report(db.session, month, generated_by=who)
+        entry = reports_register.record_generation(db.session, month, content, user_id=g.user.id)
+        return _xlsx(entry)
+
+    @expose("/register")
+    @has_access
+    def register(self):
+        rows = reports_register.register_rows(read_session())
+        return self.render_template("monitoring/register.html", rows=rows, today=dt.date.today(),
+                                    can_mark_sent=self._may("can_mark_sent"), can_report=self._may("can_report"))
+
+    @expose("/register/<int:report_id>/file")
+    @has_access
+    @permission_name("register")
+    def register_file(self, report_id: int):
+        entry = read_session().get(AnalyticalReport, report_id)
+        if entry is None or entry.content is None or not is_visible(read_session(), current_scope(), AnalyticalReport, report_id):
+            abort(404)
+        return _xlsx(entry)
+
+    @expose("/register/<int:report_id>/sent", methods=["POST"])
+    @has_access
+    def mark_sent(self, report_id: int):
+        if not is_visible(db.session, current_scope(), AnalyticalReport, report_id):
+            abort(404)
+        entry = reports_register.mark_sent(db.session, report_id, user_id=g.user.id)
+        flash(_("Справка за %(month)s отмечена как отправленная.", month=month_label(entry.month)), "success")
+        return redirect(url_for("MonitoringView.register"))
+
+
+def _xlsx(entry: AnalyticalReport) -> Response:
+    return Response(entry.content, mimetype=reports_register.XLSX_TYPE, headers={
+        "Content-Disposition": f'attachment; filename="{entry.filename}"'})
+
+
+class _MenuAccess:
+    """Stands for a MonitoringView page in a menu link, so roles.sync_roles grants the menu entry
+    exactly to the roles that may open the page."""
+
+    def __init__(self, *permissions: str):
+        self.role_access = {role: permissions for role, granted in MonitoringView.role_access.items()
+                            if set(permissions) <= set(granted)}
 
 
 def register(appbuilder) -> None:
-    pass
+    def link(name, label, href, icon, permission):
+        appbuilder.add_link(name, label=label, href=href, icon=icon, category=menu.MONITORING,
+                            category_label=menu.LABELS[menu.MONITORING], baseview=_MenuAccess(permission))
+
+    appbuilder.add_view(MonitoringView, "MonitoringDashboard", label=_l("Сводка по области"), icon="fa-tachometer",
+                        category=menu.MONITORING, category_label=menu.LABELS[menu.MONITORING])
+    link("MonitoringCharts", _l("Диаграммы внедрения"), "/monitoring/charts", "fa-bar-chart", "can_charts")
+    menu.add(appbuilder, UsageSnapshotView, "UsageSnapshots", _l("Показатели школ"), menu.MONITORING, "fa-table")
+    link("MonitoringImport", _l("Загрузка показателей"), "/monitoring/import", "fa-upload", "can_import")
+    link("MonitoringThresholds", _l("Пороги вердикта"), "/monitoring/thresholds", "fa-sliders", "can_thresholds")
+    link("MonitoringRegister", _l("Реестр аналитических справок"), "/monitoring/register", "fa-file-excel-o",
+         "can_register")
+    from app.api import register as register_api
+
+    register_api(appbuilder)

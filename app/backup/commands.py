@@ -1,0 +1,38 @@
+"""`flask --app app backup create --out FILE` and `flask --app app backup restore --from FILE`."""
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from app.backup.core import BackupError, create_backup, restore_backup
+
+cli = AppGroup("backup", help="Резервная копия базы данных и восстановление из неё.")
+
+
+@cli.command("create")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Файл резервной копии.")
+def create(out: Path):
+    """Back up the database of DATABASE_URL into FILE (SQLite: a database file; PostgreSQL: pg_dump custom)."""
+    try:
+        path = create_backup(current_app.config["SQLALCHEMY_DATABASE_URI"], out)
+    except BackupError as error:
+        raise click.ClickException(str(error))
+    click.echo(f"Резервная копия сохранена: {path} ({path.stat().st_size} байт)")
+
+
+@cli.command("restore")
+@click.option("--from", "source", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Файл резервной копии.")
+def restore(source: Path):
+    """Restore FILE into the (empty) database of DATABASE_URL."""
+    from app.extensions import db
+
+    db.session.remove()
+    db.engine.dispose()
+    try:
+        restore_backup(current_app.config["SQLALCHEMY_DATABASE_URI"], source)
+    except BackupError as error:
+        raise click.ClickException(str(error))
+    click.echo(f"База данных восстановлена из {source}")

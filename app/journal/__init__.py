@@ -1,0 +1,1 @@
+"""Journal domain: grading rules, writes with audit and locking, the grid, reports, the archive copy."""

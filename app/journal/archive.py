@@ -1,0 +1,130 @@
+"""The archive copy of a class journal: one xlsx sheet per subject, marks grid and lesson topics.
+
+Written with xlsxwriter in constant-memory mode: rows go to disk as they are written, and the
+marks are read one subject at a time, so a full year stays flat in memory. The printable copy the
+regional e-journal recommendations require at the end of a period or the year.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+import xlsxwriter
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from app.exports.cells import neutralize
+from app.journal import grading
+from app.journal.reports import readable_class
+from app.models import Absence, Lesson, Mark, MarkType, PeriodMark, Pupil, StudyPeriod, TeachingAssignment
+from app.security.scope import Scope, journal_assignments, visible
+
+SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    base = SHEET_NAME_BAD.sub(" ", name)[:28].strip() or "Предмет"
+    candidate, n = base, 2
+    while candidate.lower() in used:
+        candidate, n = f"{base[:25]} {n}", n + 1
+    used.add(candidate.lower())
+    return candidate
+
+
+def write_archive(session: Session, scope: Scope, class_group_id: int, period_id: int | None, path: str) -> str:
+    """Write the class journal for a period (or the whole year: period_id None) to `path`.
+
+    Returns the suggested file name. Raises NotInScope for a class the user cannot read."""
+    class_group = readable_class(session, scope, class_group_id)
+    periods = list(session.scalars(select(StudyPeriod).where(
+        StudyPeriod.school_id == class_group.school_id,
+        StudyPeriod.academic_year_id == class_group.academic_year_id).order_by(StudyPeriod.number)))
+    if period_id is not None:
+        periods = [p for p in periods if p.id == period_id]
+        if not periods:
+            from app.journal.access import NotInScope
+            raise NotInScope(f"study_period {period_id}")
+    starts = periods[0].starts_on if periods else class_group.academic_year.starts_on
+    ends = periods[-1].ends_on if periods else class_group.academic_year.ends_on
+    title = periods[0].name if period_id is not None else f"{class_group.academic_year.name} учебный год"
+
+    assignments = list(session.scalars(
+        select(TeachingAssignment).where(TeachingAssignment.class_group_id == class_group.id, journal_assignments(scope))
+        .options(joinedload(TeachingAssignment.subject), joinedload(TeachingAssignment.teacher),
+                 joinedload(TeachingAssignment.subgroup))))
+    assignments.sort(key=lambda a: (a.subject.name, a.subgroup.name if a.subgroup else ""))
+    pupils = list(session.execute(select(Pupil.id, Pupil.last_name, Pupil.first_name).where(
+        Pupil.class_group_id == class_group.id, visible(scope, Pupil)).order_by(Pupil.last_name, Pupil.first_name, Pupil.id)))
+    weights = {t.id: t.weight for t in session.scalars(select(MarkType))}
+
+    book = xlsxwriter.Workbook(path, {"constant_memory": True})
+    bold = book.add_format({"bold": True})
+    head = book.add_format({"bold": True, "border": 1, "align": "center", "valign": "top", "text_wrap": True})
+    cell = book.add_format({"border": 1, "align": "center"})
+    name_cell = book.add_format({"border": 1})
+    used: set[str] = set()
+    if not assignments:
+        book.add_worksheet("Журнал").write(0, 0, "Нет предметов для архивной копии")
+    for assignment in assignments:
+        label = assignment.subject.name + (f" ({assignment.subgroup.name})" if assignment.subgroup else "")
+        sheet = book.add_worksheet(_sheet_name(label, used))
+        sheet.set_landscape()
+        sheet.fit_to_pages(1, 0)
+        lessons = list(session.execute(select(Lesson.id, Lesson.date, Lesson.topic, Lesson.homework).where(
+            Lesson.assignment_id == assignment.id, Lesson.cancelled.is_(False), Lesson.date >= starts,
+            Lesson.date <= ends, visible(scope, Lesson)).order_by(Lesson.date, Lesson.lesson_number)))
+        lesson_ids = select(Lesson.id).where(Lesson.assignment_id == assignment.id, Lesson.date >= starts,
+                                             Lesson.date <= ends, visible(scope, Lesson))
+        cells: dict[tuple[int, int], list[str]] = defaultdict(list)
+        per_pupil: dict[int, list] = defaultdict(list)
+        for m in session.execute(select(Mark.lesson_id, Mark.pupil_id, Mark.value, Mark.mark_type_id).where(
+                Mark.lesson_id.in_(lesson_ids), visible(scope, Mark)).order_by(Mark.position)):
+            cells[(m.pupil_id, m.lesson_id)].append(str(m.value))
+            per_pupil[m.pupil_id].append((m.value, weights[m.mark_type_id]))
+        for a in session.execute(select(Absence.lesson_id, Absence.pupil_id, Absence.code).where(
+                Absence.lesson_id.in_(lesson_ids), visible(scope, Absence))):
+            cells[(a.pupil_id, a.lesson_id)].insert(0, a.code)
+        period_marks = defaultdict(dict)
+        for pm in session.execute(select(PeriodMark.pupil_id, PeriodMark.study_period_id, PeriodMark.value).where(
+                PeriodMark.class_group_id == class_group.id, PeriodMark.subject_id == assignment.subject_id,
+                visible(scope, PeriodMark))):
+            period_marks[pm.pupil_id][pm.study_period_id] = pm.value
+
+        teacher = assignment.teacher.short_name if assignment.teacher else ""
+        sheet.write(0, 0, neutralize(f"{class_group.name} — {label}"), bold)
+        sheet.write(1, 0, neutralize(f"{title}. Учитель: {teacher}"))
+        row = 3
+        sheet.set_column(0, 0, 4)
+        sheet.set_column(1, 1, 28)
+        sheet.set_column(2, 2 + len(lessons), 6)
+        sheet.write(row, 0, "№", head)
+        sheet.write(row, 1, "Ученик", head)
+        for col, lesson in enumerate(lessons, 2):
+            sheet.write(row, col, lesson.date.strftime("%d.%m"), head)
+        extra = 2 + len(lessons)
+        period_columns = periods if period_id is not None else periods + [None]
+        sheet.write(row, extra, "Средний балл", head)
+        for offset, period in enumerate(period_columns, 1):
+            sheet.write(row, extra + offset, period.name if period else "Год", head)
+        for number, pupil in enumerate(pupils, 1):
+            row += 1
+            sheet.write(row, 0, number, cell)
+            sheet.write(row, 1, neutralize(f"{pupil.last_name} {pupil.first_name}"), name_cell)
+            for col, lesson in enumerate(lessons, 2):
+                sheet.write(row, col, " ".join(cells.get((pupil.id, lesson.id), [])), cell)
+            average = grading.weighted_average(per_pupil.get(pupil.id, []))
+            sheet.write(row, extra, float(average) if average is not None else "", cell)
+            for offset, period in enumerate(period_columns, 1):
+                sheet.write(row, extra + offset, period_marks[pupil.id].get(period.id if period else None, ""), cell)
+        row += 2
+        sheet.write(row, 0, "Дата", bold)
+        sheet.write(row, 1, "Тема урока", bold)
+        sheet.write(row, 2, "Домашнее задание", bold)
+        for lesson in lessons:
+            row += 1
+            sheet.write(row, 0, lesson.date.strftime("%d.%m.%Y"))
+            sheet.write(row, 1, neutralize(lesson.topic or ""))
+            sheet.write(row, 2, neutralize(lesson.homework or ""))
+    book.close()
+    suffix = f"{periods[0].number}-chetvert" if period_id is not None else "god"
+    return f"journal-{class_group.grade}{class_group.letter}-{suffix}.xlsx"

@@ -1,0 +1,510 @@
+"""Every write to the journal: one function per write, one transaction each, each change audited.
+
+Each function takes the session, the user's Scope, the Actor (who and from where) and the
+values; it checks scope, class membership, the scale and locked periods, refuses stale versions
+(optimistic locking on `version`), writes one JournalChange row per changed row and commits.
+Anything refused raises DomainError (Russian message) after a rollback: nothing half-written.
+
+No lost update: every write to a lesson's cells first locks that lesson's row
+(SELECT … FOR UPDATE on PostgreSQL; SQLite serialises writers anyway), then compares the
+versions the client saw with the current ones. Updates and deletes are also conditional on the
+version, and a concurrent insert into the same cell position hits the unique constraint — each of
+these answers StaleVersion instead of overwriting.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.errors import DomainError
+from app.journal.access import NotInScope, open_assignment, would_be_changeable
+from app.models import (
+    Absence,
+    AbsenceCode,
+    JournalChange,
+    Lesson,
+    Mark,
+    MarkType,
+    PeriodMark,
+    Pupil,
+    StudyPeriod,
+    TeachingAssignment,
+)
+from app.models.journal import MARK_VALUES, PERIOD_MARK_VALUES
+from app.models.timetable import subgroup_pupil
+from app.security import roles as R
+from app.security.scope import Scope, changeable, visible
+
+MAX_MARKS_PER_CELL = 5
+CORRECTING_ROLES = (R.ADMIN, R.SCHOOL_ADMIN)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who makes a change and from which address (for the change history)."""
+
+    user_id: int | None
+    user_name: str
+    ip_address: str | None = None
+
+
+class StaleVersion(DomainError):
+    """The row changed since the client read it; the client must refresh the cell."""
+
+    def __init__(self):
+        super().__init__(_("Отметку уже изменил другой пользователь, клетка обновлена"), code="stale")
+
+
+@dataclass
+class CellKnown:
+    """What the client last saw in a cell: mark position -> version, and the absence's version."""
+
+    marks: dict[int, int] = field(default_factory=dict)
+    absence: int | None = None
+
+
+@dataclass
+class ParsedCell:
+    marks: list[int]
+    absence: str | None
+
+
+# --- parsing ----------------------------------------------------------------------------------
+
+def parse_cell(text: str, absence_codes: set[str]) -> ParsedCell:
+    """"5", "3/5", "н", "оп 5", "" -> marks and absence code. Refuses anything else in Russian."""
+    tokens = [t for t in re.split(r"[\s/,;]+", (text or "").strip().lower()) if t]
+    marks: list[int] = []
+    absence = None
+    for token in tokens:
+        if token.isdigit():
+            if int(token) not in MARK_VALUES:
+                raise DomainError(_("«%(value)s» — не отметка: введите 2, 3, 4 или 5, либо код пропуска (%(codes)s).",
+                                    value=token, codes=", ".join(sorted(absence_codes))))
+            marks.append(int(token))
+        elif token in absence_codes:
+            if absence:
+                raise DomainError(_("В клетке может быть только один код пропуска."))
+            absence = token
+        else:
+            raise DomainError(_("«%(value)s» не распознано: введите отметку 2, 3, 4, 5 или код пропуска (%(codes)s).",
+                                value=token, codes=", ".join(sorted(absence_codes))))
+    if len(marks) > MAX_MARKS_PER_CELL:
+        raise DomainError(_("В одной клетке не больше %(n)s отметок.", n=MAX_MARKS_PER_CELL))
+    return ParsedCell(marks, absence)
+
+
+# --- shared checks ----------------------------------------------------------------------------
+
+def _lesson_for_write(session: Session, scope: Scope, lesson_id: int) -> Lesson:
+    """The lesson, locked for the rest of the transaction; NotInScope when the user cannot see it."""
+    lesson = session.scalar(
+        select(Lesson).where(Lesson.id == lesson_id, visible(scope, Lesson)).with_for_update()
+    )
+    if lesson is None:
+        raise NotInScope(f"lesson {lesson_id}")
+    return lesson
+
+
+def _check_marks_writable(session: Session, scope: Scope, lesson: Lesson, pupil_id: int | None = None) -> None:
+    values = {"lesson_id": lesson.id}
+    if pupil_id is not None:
+        values["pupil_id"] = pupil_id
+    if not would_be_changeable(session, scope, Mark, **values):
+        raise DomainError(_("Этот журнал вы можете только просматривать: отметки ставит учитель, который ведёт урок."))
+    if lesson.cancelled:
+        raise DomainError(_("Урок %(date)s отменён: отметки и пропуски за него не ставятся.",
+                            date=lesson.date.strftime("%d.%m.%Y")))
+
+
+def _check_not_future(lesson: Lesson, today: dt.date | None) -> None:
+    if today is not None and lesson.date > today:
+        raise DomainError(_("Урок %(date)s ещё не прошёл: отметки и пропуски ставятся в день урока или позже.",
+                            date=lesson.date.strftime("%d.%m.%Y")))
+
+
+def period_of(session: Session, school_id: int, day: dt.date) -> StudyPeriod | None:
+    return session.scalar(
+        select(StudyPeriod).where(StudyPeriod.school_id == school_id, StudyPeriod.starts_on <= day,
+                                  StudyPeriod.ends_on >= day)
+    )
+
+
+def _check_lock(scope: Scope, period: StudyPeriod | None, reason: str | None) -> str | None:
+    """Refuse teachers in a locked period; the administration may correct with a reason.
+
+    Returns the reason to record (stripped) or None."""
+    reason = (reason or "").strip() or None
+    if period is None or not period.is_locked:
+        return reason
+    if scope.role in CORRECTING_ROLES:
+        if not reason:
+            raise DomainError(_("Период «%(name)s» закрыт. Чтобы исправить запись, укажите причину исправления.",
+                                name=period.name))
+        return reason
+    raise DomainError(_("Период «%(name)s» закрыт администрацией: изменения в нём не принимаются. "
+                        "Для исправления обратитесь к администрации школы.", name=period.name))
+
+
+def _pupil_of_lesson(session: Session, lesson: Lesson, pupil_id: int) -> Pupil:
+    pupil = session.get(Pupil, pupil_id)
+    if pupil is None or pupil.class_group_id != lesson.class_group_id:
+        raise DomainError(_("Ученик не числится в классе этого урока: отметка не сохранена."))
+    subgroup_id = session.scalar(select(TeachingAssignment.subgroup_id).where(TeachingAssignment.id == lesson.assignment_id))
+    if subgroup_id is not None:
+        member = session.scalar(select(subgroup_pupil.c.pupil_id).where(
+            subgroup_pupil.c.subgroup_id == subgroup_id, subgroup_pupil.c.pupil_id == pupil_id))
+        if member is None:
+            raise DomainError(_("Ученик не входит в подгруппу этого урока: отметка не сохранена."))
+    return pupil
+
+
+def _audit(session: Session, actor: Actor, *, school_id: int, entity: str, action: str,
+           entity_id: int | None = None, lesson_id: int | None = None, pupil_id: int | None = None,
+           old: str | None = None, new: str | None = None, reason: str | None = None) -> None:
+    session.add(JournalChange(
+        school_id=school_id, entity=entity, entity_id=entity_id, action=action, lesson_id=lesson_id,
+        pupil_id=pupil_id, old_value=old, new_value=new, reason=reason, user_id=actor.user_id,
+        user_name=actor.user_name[:200], ip_address=(actor.ip_address or None) and actor.ip_address[:45],
+    ))
+
+
+def _mark_text(value: int, type_short: str) -> str:
+    return f"{value} ({type_short})"
+
+
+def _transaction(session: Session, work):
+    """Run `work()` and commit; on any refusal or error roll back and re-raise."""
+    try:
+        result = work()
+        session.commit()
+        return result
+    except IntegrityError as error:
+        session.rollback()
+        raise StaleVersion() from error
+    except BaseException:
+        session.rollback()
+        raise
+
+
+# --- cells: marks and absence -------------------------------------------------------------------
+
+def _write_cell(session: Session, scope: Scope, actor: Actor, lesson: Lesson, pupil_id: int,
+                parsed: ParsedCell, known: CellKnown | None, mark_type_id: int | None, reason: str | None,
+                *, skip_filled: bool = False) -> bool:
+    """Bring one cell to `parsed`; returns True when something changed. Caller holds the lesson lock."""
+    marks = list(session.scalars(
+        select(Mark).where(Mark.lesson_id == lesson.id, Mark.pupil_id == pupil_id).order_by(Mark.position)))
+    absence = session.scalar(select(Absence).where(Absence.lesson_id == lesson.id, Absence.pupil_id == pupil_id))
+    if skip_filled and (marks or absence):
+        return False
+    if known is not None:
+        current = CellKnown({m.position: m.version for m in marks}, absence.version if absence else None)
+        if current != known:
+            raise StaleVersion()
+    codes = {c.code: c for c in session.scalars(select(AbsenceCode))}
+    if parsed.marks and parsed.absence and codes[parsed.absence].counts_as_missed:
+        raise DomainError(_("Ученик отмечен как отсутствующий («%(code)s»): отметку за этот урок поставить нельзя.",
+                            code=parsed.absence))
+    types = {t.id: t for t in session.scalars(select(MarkType))}
+    if mark_type_id is not None and mark_type_id not in types:
+        raise DomainError(_("Такого вида работы нет в справочнике."))
+    default_type = next((t.id for t in types.values() if t.is_default), None) or min(types, default=None)
+    if parsed.marks and default_type is None:
+        raise DomainError(_("Справочник видов работ пуст: обратитесь к администратору."))
+    changed = False
+    audit = dict(school_id=lesson.school_id, lesson_id=lesson.id, pupil_id=pupil_id, reason=reason)
+    by_position = {m.position: m for m in marks}
+    for position, value in enumerate(parsed.marks):
+        row = by_position.get(position)
+        if row is None:
+            type_id = mark_type_id or default_type
+            new = Mark(lesson_id=lesson.id, pupil_id=pupil_id, position=position, value=value,
+                       mark_type_id=type_id, created_by_id=actor.user_id, version=1)
+            session.add(new)
+            session.flush()
+            _audit(session, actor, entity="mark", action="create", entity_id=new.id,
+                   new=_mark_text(value, types[type_id].short_name), **audit)
+            changed = True
+            continue
+        type_id = mark_type_id or row.mark_type_id
+        if row.value == value and row.mark_type_id == type_id:
+            continue
+        done = session.execute(
+            update(Mark).where(Mark.id == row.id, Mark.version == row.version)
+            .values(value=value, mark_type_id=type_id, version=Mark.version + 1, changed_at=func.now())
+            .execution_options(synchronize_session=False))
+        if done.rowcount != 1:
+            raise StaleVersion()
+        _audit(session, actor, entity="mark", action="update", entity_id=row.id,
+               old=_mark_text(row.value, types[row.mark_type_id].short_name),
+               new=_mark_text(value, types[type_id].short_name), **audit)
+        changed = True
+    for row in marks:
+        if row.position < len(parsed.marks):
+            continue
+        done = session.execute(delete(Mark).where(Mark.id == row.id, Mark.version == row.version)
+                               .execution_options(synchronize_session=False))
+        if done.rowcount != 1:
+            raise StaleVersion()
+        _audit(session, actor, entity="mark", action="delete", entity_id=row.id,
+               old=_mark_text(row.value, types[row.mark_type_id].short_name), **audit)
+        changed = True
+    if absence is None and parsed.absence:
+        new = Absence(lesson_id=lesson.id, pupil_id=pupil_id, code=parsed.absence, created_by_id=actor.user_id, version=1)
+        session.add(new)
+        session.flush()
+        _audit(session, actor, entity="absence", action="create", entity_id=new.id, new=parsed.absence, **audit)
+        changed = True
+    elif absence is not None and parsed.absence and absence.code != parsed.absence:
+        done = session.execute(update(Absence).where(Absence.id == absence.id, Absence.version == absence.version)
+                               .values(code=parsed.absence, version=Absence.version + 1)
+                               .execution_options(synchronize_session=False))
+        if done.rowcount != 1:
+            raise StaleVersion()
+        _audit(session, actor, entity="absence", action="update", entity_id=absence.id,
+               old=absence.code, new=parsed.absence, **audit)
+        changed = True
+    elif absence is not None and not parsed.absence:
+        done = session.execute(delete(Absence).where(Absence.id == absence.id, Absence.version == absence.version)
+                               .execution_options(synchronize_session=False))
+        if done.rowcount != 1:
+            raise StaleVersion()
+        _audit(session, actor, entity="absence", action="delete", entity_id=absence.id, old=absence.code, **audit)
+        changed = True
+    return changed
+
+
+def _absence_codes(session: Session) -> set[str]:
+    return set(session.scalars(select(AbsenceCode.code)))
+
+
+def save_cell(session: Session, scope: Scope, actor: Actor, *, lesson_id: int, pupil_id: int, text: str,
+              known: CellKnown, mark_type_id: int | None = None, reason: str | None = None,
+              today: dt.date | None = None) -> bool:
+    """Set a grid cell (a pupil's marks and absence for a lesson) to what the teacher typed.
+
+    `text`: "5", "3/5" (two marks, positions 0 and 1), "н" (absence code), "оп 5", "" (clear).
+    `known`: the versions the client saw; any difference -> StaleVersion, nothing written.
+    `mark_type_id`: the work type for the typed marks (None: keep existing, default for new).
+    Returns True when something changed."""
+    def work():
+        lesson = _lesson_for_write(session, scope, lesson_id)
+        _check_marks_writable(session, scope, lesson, pupil_id)
+        _pupil_of_lesson(session, lesson, pupil_id)
+        parsed = parse_cell(text, _absence_codes(session))
+        if parsed.marks or parsed.absence:
+            _check_not_future(lesson, today)
+        recorded = _check_lock(scope, period_of(session, lesson.school_id, lesson.date), reason)
+        return _write_cell(session, scope, actor, lesson, pupil_id, parsed, known, mark_type_id, recorded)
+    return _transaction(session, work)
+
+
+def lesson_pupil_ids(session: Session, lesson: Lesson) -> list[int]:
+    """Pupils a lesson is for: the class, or the assignment's subgroup."""
+    subgroup_id = session.scalar(select(TeachingAssignment.subgroup_id).where(TeachingAssignment.id == lesson.assignment_id))
+    query = select(Pupil.id).where(Pupil.class_group_id == lesson.class_group_id)
+    if subgroup_id is not None:
+        query = query.where(Pupil.id.in_(select(subgroup_pupil.c.pupil_id).where(subgroup_pupil.c.subgroup_id == subgroup_id)))
+    return list(session.scalars(query.order_by(Pupil.last_name, Pupil.first_name, Pupil.id)))
+
+
+def fill_lesson(session: Session, scope: Scope, actor: Actor, *, lesson_id: int, text: str,
+                mark_type_id: int | None = None, reason: str | None = None, today: dt.date | None = None) -> int:
+    """Fill `text` (a mark or an absence code) into every EMPTY cell of a lesson column.
+
+    Cells that already hold a mark or an absence are left as they are. One transaction; one
+    history row per created row. Returns the number of cells filled."""
+    def work():
+        lesson = _lesson_for_write(session, scope, lesson_id)
+        _check_marks_writable(session, scope, lesson)
+        parsed = parse_cell(text, _absence_codes(session))
+        if not parsed.marks and not parsed.absence:
+            raise DomainError(_("Введите отметку или код пропуска, которым заполнить столбец."))
+        _check_not_future(lesson, today)
+        recorded = _check_lock(scope, period_of(session, lesson.school_id, lesson.date), reason)
+        filled = 0
+        for pupil_id in lesson_pupil_ids(session, lesson):
+            if _write_cell(session, scope, actor, lesson, pupil_id, parsed, None, mark_type_id, recorded, skip_filled=True):
+                filled += 1
+        return filled
+    return _transaction(session, work)
+
+
+def record_absentees(session: Session, scope: Scope, actor: Actor, *, lesson_id: int, absent: dict[int, str],
+                     reason: str | None = None, today: dt.date | None = None) -> int:
+    """«Only the absent»: `absent` maps pupil id -> absence code; every other pupil of the lesson
+    is present (an absence recorded earlier for them is removed). Marks are kept.
+
+    One transaction; one history row per changed absence. Returns the number of changed cells."""
+    def work():
+        lesson = _lesson_for_write(session, scope, lesson_id)
+        _check_marks_writable(session, scope, lesson)
+        codes = _absence_codes(session)
+        pupils = lesson_pupil_ids(session, lesson)
+        strangers = set(absent) - set(pupils)
+        if strangers:
+            raise DomainError(_("Ученик не числится в классе этого урока: отметка не сохранена."))
+        for code in absent.values():
+            if code not in codes:
+                raise DomainError(_("Нет такого кода пропуска: «%(code)s». Допустимы: %(codes)s.",
+                                    code=code, codes=", ".join(sorted(codes))))
+        if absent:
+            _check_not_future(lesson, today)
+        recorded = _check_lock(scope, period_of(session, lesson.school_id, lesson.date), reason)
+        marks = {}
+        for pupil_id, value in session.execute(
+                select(Mark.pupil_id, Mark.value).where(Mark.lesson_id == lesson.id).order_by(Mark.position)):
+            marks.setdefault(pupil_id, []).append(value)
+        changed = 0
+        for pupil_id in pupils:
+            parsed = ParsedCell(marks.get(pupil_id, []), absent.get(pupil_id))
+            if _write_cell(session, scope, actor, lesson, pupil_id, parsed, None, None, recorded):
+                changed += 1
+        return changed
+    return _transaction(session, work)
+
+
+# --- lesson topic and homework -------------------------------------------------------------------
+
+TOPIC_MAX = 500
+HOMEWORK_MAX = 4000
+
+
+def save_lesson_text(session: Session, scope: Scope, actor: Actor, *, lesson_id: int, topic: str | None,
+                     homework: str | None, version: int, reason: str | None = None) -> Lesson:
+    """Set a lesson's topic and homework (empty text clears). `version` is the lesson's version
+    the client saw. One history row for the topic and one for the homework, when changed."""
+    def work():
+        lesson = _lesson_for_write(session, scope, lesson_id)
+        if not would_be_changeable(session, scope, Mark, lesson_id=lesson.id):
+            raise DomainError(_("Тему и задание урока меняет учитель, который ведёт урок."))
+        new_topic = (topic or "").strip() or None
+        new_homework = (homework or "").strip() or None
+        if new_topic and len(new_topic) > TOPIC_MAX:
+            raise DomainError(_("Тема урока длиннее %(n)s знаков: сократите её.", n=TOPIC_MAX))
+        if new_homework and len(new_homework) > HOMEWORK_MAX:
+            raise DomainError(_("Домашнее задание длиннее %(n)s знаков: сократите его.", n=HOMEWORK_MAX))
+        if lesson.version != version:
+            raise StaleVersion()
+        recorded = _check_lock(scope, period_of(session, lesson.school_id, lesson.date), reason)
+        if new_topic == lesson.topic and new_homework == lesson.homework:
+            return lesson
+        old_topic, old_homework = lesson.topic, lesson.homework
+        done = session.execute(update(Lesson).where(Lesson.id == lesson.id, Lesson.version == version)
+                               .values(topic=new_topic, homework=new_homework, version=Lesson.version + 1)
+                               .execution_options(synchronize_session=False))
+        if done.rowcount != 1:
+            raise StaleVersion()
+        for entity, old, new in (("topic", old_topic, new_topic), ("homework", old_homework, new_homework)):
+            if old != new:
+                action = "create" if old is None else ("delete" if new is None else "update")
+                _audit(session, actor, school_id=lesson.school_id, entity=entity, action=action,
+                       entity_id=lesson.id, lesson_id=lesson.id, old=old, new=new, reason=recorded)
+        session.expire(lesson)
+        return lesson
+    return _transaction(session, work)
+
+
+# --- period and year marks ------------------------------------------------------------------------
+
+def save_period_mark(session: Session, scope: Scope, actor: Actor, *, assignment_id: int, pupil_id: int,
+                     study_period_id: int | None, value: str, version: int | None,
+                     reason: str | None = None) -> PeriodMark | None:
+    """Confirm (or change, or clear with "") a pupil's period mark; `study_period_id` None = year mark.
+
+    `version`: the version the client saw, None when it saw no mark. Returns the row or None."""
+    def work():
+        assignment = open_assignment(session, scope, assignment_id)
+        value_clean = (value or "").strip().lower()
+        if value_clean and value_clean not in PERIOD_MARK_VALUES:
+            raise DomainError(_("«%(value)s» — не итоговая отметка. Допустимы: %(values)s.",
+                                value=value_clean, values=", ".join(PERIOD_MARK_VALUES)))
+        class_group = assignment.class_group
+        if not would_be_changeable(session, scope, PeriodMark, subject_id=assignment.subject_id,
+                                   class_group_id=assignment.class_group_id, pupil_id=pupil_id):
+            raise DomainError(_("Итоговые отметки по этому предмету ставит учитель предмета."))
+        pupil = session.get(Pupil, pupil_id)
+        if pupil is None or pupil.class_group_id != assignment.class_group_id:
+            raise DomainError(_("Ученик не числится в классе этого урока: отметка не сохранена."))
+        if study_period_id is not None:
+            period = session.scalar(select(StudyPeriod).where(
+                StudyPeriod.id == study_period_id, StudyPeriod.school_id == class_group.school_id,
+                StudyPeriod.academic_year_id == class_group.academic_year_id))
+            if period is None:
+                raise NotInScope(f"study_period {study_period_id}")
+        else:
+            # The year mark closes with the last period of the year.
+            period = session.scalar(select(StudyPeriod).where(
+                StudyPeriod.school_id == class_group.school_id,
+                StudyPeriod.academic_year_id == class_group.academic_year_id).order_by(StudyPeriod.number.desc()).limit(1))
+        recorded = _check_lock(scope, period, reason)
+        query = select(PeriodMark).where(PeriodMark.pupil_id == pupil_id, PeriodMark.subject_id == assignment.subject_id,
+                                         PeriodMark.academic_year_id == class_group.academic_year_id)
+        query = query.where(PeriodMark.study_period_id == study_period_id) if study_period_id is not None \
+            else query.where(PeriodMark.study_period_id.is_(None))
+        row = session.scalar(query.with_for_update())
+        if (row.version if row else None) != version:
+            raise StaleVersion()
+        audit = dict(school_id=class_group.school_id, entity="period_mark", pupil_id=pupil_id, reason=recorded)
+        label = period.name if study_period_id is not None else _("год")
+        if row is None:
+            if not value_clean:
+                return None
+            row = PeriodMark(pupil_id=pupil_id, class_group_id=assignment.class_group_id, subject_id=assignment.subject_id,
+                             academic_year_id=class_group.academic_year_id, study_period_id=study_period_id,
+                             value=value_clean, set_by_id=actor.user_id, version=1)
+            session.add(row)
+            session.flush()
+            _audit(session, actor, action="create", entity_id=row.id, new=f"{value_clean} ({label})", **audit)
+            return row
+        if not value_clean:
+            old = row.value
+            done = session.execute(delete(PeriodMark).where(PeriodMark.id == row.id, PeriodMark.version == version)
+                                   .execution_options(synchronize_session=False))
+            if done.rowcount != 1:
+                raise StaleVersion()
+            _audit(session, actor, action="delete", entity_id=row.id, old=f"{old} ({label})", **audit)
+            return None
+        if row.value == value_clean:
+            return row
+        old = row.value
+        done = session.execute(update(PeriodMark).where(PeriodMark.id == row.id, PeriodMark.version == version)
+                               .values(value=value_clean, version=PeriodMark.version + 1, set_by_id=actor.user_id,
+                                       set_at=func.now())
+                               .execution_options(synchronize_session=False))
+        if done.rowcount != 1:
+            raise StaleVersion()
+        _audit(session, actor, action="update", entity_id=row.id, old=f"{old} ({label})", new=f"{value_clean} ({label})", **audit)
+        session.expire(row)
+        return row
+    return _transaction(session, work)
+
+
+# --- locking study periods ------------------------------------------------------------------------
+
+def set_period_locked(session: Session, scope: Scope, actor: Actor, *, study_period_id: int, locked: bool,
+                      now: dt.datetime | None = None) -> StudyPeriod:
+    """Lock (teachers can no longer change the period) or unlock a study period. Administration only."""
+    def work():
+        period = session.scalar(select(StudyPeriod).where(StudyPeriod.id == study_period_id, visible(scope, StudyPeriod)))
+        if period is None:
+            raise NotInScope(f"study_period {study_period_id}")
+        allowed = session.scalar(select(StudyPeriod.id).where(StudyPeriod.id == study_period_id,
+                                                              changeable(scope, StudyPeriod)))
+        if allowed is None or scope.role not in CORRECTING_ROLES:
+            raise DomainError(_("Закрывать и открывать периоды может только администрация школы."))
+        if locked:
+            period.locked_at = now or dt.datetime.now()
+            period.locked_by_id = actor.user_id
+        else:
+            period.locked_at = None
+            period.locked_by_id = None
+        return period
+    return _transaction(session, work)

@@ -1,0 +1,355 @@
+"""The journal grid's data: pupils × lessons of one teaching assignment and study period.
+
+`build_grid` runs a fixed number of queries (about ten) whatever the number of pupils, lessons
+and marks: each kind of row is fetched once with a subquery for the lessons, never per pupil or
+per lesson (tests/web/test_journal_grid.py counts the statements). Every query is filtered by
+the scope module; the lessons a user may write are marked by the same scope clause.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session, joinedload
+
+from app.journal import grading
+from app.journal.access import NotInScope, marks_writable_on, open_assignment, would_be_changeable
+from app.models import (
+    Absence,
+    AbsenceCode,
+    ClassGroup,
+    Lesson,
+    Mark,
+    MarkType,
+    PeriodMark,
+    Pupil,
+    StudyPeriod,
+    TeachingAssignment,
+)
+from app.models.timetable import subgroup_pupil
+from app.security.scope import Scope, journal_assignments, visible
+
+
+@dataclass
+class GridMark:
+    position: int
+    value: int
+    type_id: int
+    type_short: str
+    weight: Decimal
+    version: int
+
+
+@dataclass
+class GridCell:
+    marks: list[GridMark] = field(default_factory=list)
+    absence: str | None = None
+    absence_version: int | None = None
+
+    @property
+    def text(self) -> str:
+        """What the cell shows and what the teacher would type: "н", "3/5", "оп 5"."""
+        marks = "/".join(str(m.value) for m in self.marks)
+        return " ".join(p for p in (self.absence, marks) if p)
+
+    @property
+    def known(self) -> dict:
+        """The versions the client sends back with its next save of this cell."""
+        return {"marks": {str(m.position): m.version for m in self.marks}, "absence": self.absence_version}
+
+    def as_json(self) -> dict:
+        return {
+            "text": self.text,
+            "known": self.known,
+            "marks": [{"position": m.position, "value": m.value, "type": m.type_short, "type_id": m.type_id,
+                       "version": m.version} for m in self.marks],
+            "absence": None if self.absence is None else {"code": self.absence, "version": self.absence_version},
+        }
+
+
+@dataclass
+class GridLesson:
+    id: int
+    date: dt.date
+    number: int
+    topic: str | None
+    homework: str | None
+    version: int
+    editable: bool
+    column_type_id: int | None = None
+    average: Decimal | None = None
+
+
+@dataclass
+class PeriodValue:
+    value: str | None = None
+    version: int | None = None
+
+
+@dataclass
+class PupilRow:
+    id: int
+    name: str
+    cells: dict[int, GridCell] = field(default_factory=dict)
+    average: Decimal | None = None
+    mark_count: int = 0
+    absences: int = 0
+    period_mark: PeriodValue = field(default_factory=PeriodValue)
+    proposal: str | None = None
+    shortage: bool = False
+
+    def summary_json(self) -> dict:
+        return {"average": grading.format_average(self.average), "count": self.mark_count,
+                "absences": self.absences, "proposal": self.proposal or "", "shortage": self.shortage}
+
+
+@dataclass
+class Grid:
+    assignment: TeachingAssignment
+    periods: list[StudyPeriod]
+    period: StudyPeriod | None
+    lessons: list[GridLesson]
+    pupils: list[PupilRow]
+    mark_types: list[MarkType]
+    absence_codes: list[AbsenceCode]
+    period_marks_editable: bool
+    required_marks: int
+    shortage_due: bool
+    class_average: Decimal | None = None
+
+    @property
+    def editable(self) -> bool:
+        return any(lesson.editable for lesson in self.lessons)
+
+    @property
+    def locked(self) -> bool:
+        return bool(self.period and self.period.is_locked)
+
+
+def _pupils_query(scope: Scope, assignment: TeachingAssignment):
+    query = select(Pupil.id, Pupil.last_name, Pupil.first_name, Pupil.middle_name).where(
+        Pupil.class_group_id == assignment.class_group_id, visible(scope, Pupil))
+    if assignment.subgroup_id is not None:
+        query = query.where(Pupil.id.in_(
+            select(subgroup_pupil.c.pupil_id).where(subgroup_pupil.c.subgroup_id == assignment.subgroup_id)))
+    return query.order_by(Pupil.last_name, Pupil.first_name, Pupil.middle_name, Pupil.id)
+
+
+def _lesson_filter(scope: Scope, assignment_id: int, period: StudyPeriod | None):
+    conditions = [Lesson.assignment_id == assignment_id, Lesson.cancelled.is_(False), visible(scope, Lesson)]
+    if period is not None:
+        conditions += [Lesson.date >= period.starts_on, Lesson.date <= period.ends_on]
+    return and_(*conditions)
+
+
+def _default_period(session: Session, periods: list[StudyPeriod], assignment_id: int, today: dt.date):
+    """The period of today; else the period of the last lesson with a topic or a mark; else the first."""
+    for period in periods:
+        if period.starts_on <= today <= period.ends_on:
+            return period
+    last = session.scalar(select(func.max(Lesson.date)).where(
+        Lesson.assignment_id == assignment_id,
+        or_(Lesson.topic.is_not(None), select(Mark.id).where(Mark.lesson_id == Lesson.id).exists())))
+    for period in periods:
+        if last and period.starts_on <= last <= period.ends_on:
+            return period
+    return periods[0] if periods else None
+
+
+def load_assignment(session: Session, scope: Scope, assignment_id: int) -> TeachingAssignment:
+    """The assignment with its class, subject and teacher in one query, or NotInScope."""
+    assignment = session.scalar(
+        select(TeachingAssignment).where(TeachingAssignment.id == assignment_id, journal_assignments(scope)).options(
+            joinedload(TeachingAssignment.class_group), joinedload(TeachingAssignment.subject),
+            joinedload(TeachingAssignment.teacher), joinedload(TeachingAssignment.subgroup)))
+    if assignment is None:
+        raise NotInScope(f"teaching_assignment {assignment_id}")
+    return assignment
+
+
+def school_periods(session: Session, class_group: ClassGroup) -> list[StudyPeriod]:
+    return list(session.scalars(select(StudyPeriod).where(
+        StudyPeriod.school_id == class_group.school_id,
+        StudyPeriod.academic_year_id == class_group.academic_year_id).order_by(StudyPeriod.number)))
+
+
+def build_grid(session: Session, scope: Scope, assignment_id: int, period_id: int | None = None,
+               today: dt.date | None = None) -> Grid:
+    """Everything the grid page shows for one assignment and study period (NotInScope -> 404)."""
+    today = today or dt.date.today()
+    assignment = load_assignment(session, scope, assignment_id)
+    periods = school_periods(session, assignment.class_group)
+    if period_id is None:
+        period = _default_period(session, periods, assignment_id, today)
+    else:
+        period = next((p for p in periods if p.id == period_id), None)
+        if period is None:
+            raise NotInScope(f"study_period {period_id}")
+
+    mark_types = list(session.scalars(select(MarkType).order_by(MarkType.weight, MarkType.name)))
+    absence_codes = list(session.scalars(select(AbsenceCode).order_by(AbsenceCode.code)))
+    types = {t.id: t for t in mark_types}
+    missed = {c.code for c in absence_codes if c.counts_as_missed}
+
+    lesson_filter = _lesson_filter(scope, assignment_id, period)
+    lesson_ids = select(Lesson.id).where(lesson_filter)
+    lessons = [
+        GridLesson(id=r.id, date=r.date, number=r.lesson_number, topic=r.topic, homework=r.homework, version=r.version,
+                   editable=bool(r.editable))
+        for r in session.execute(
+            select(Lesson.id, Lesson.date, Lesson.lesson_number, Lesson.topic, Lesson.homework, Lesson.version,
+                   marks_writable_on(scope).label("editable"))
+            .where(lesson_filter).order_by(Lesson.date, Lesson.lesson_number))
+    ]
+    pupils = [PupilRow(id=r.id, name=" ".join(p for p in (r.last_name, r.first_name) if p))
+              for r in session.execute(_pupils_query(scope, assignment))]
+    rows = {p.id: p for p in pupils}
+
+    column_types: dict[int, Counter] = defaultdict(Counter)
+    column_values: dict[int, list[int]] = defaultdict(list)
+    weighted: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+    for m in session.execute(
+            select(Mark.lesson_id, Mark.pupil_id, Mark.position, Mark.value, Mark.mark_type_id, Mark.version)
+            .where(Mark.lesson_id.in_(lesson_ids), visible(scope, Mark)).order_by(Mark.position)):
+        row = rows.get(m.pupil_id)
+        if row is None:
+            continue  # a pupil who has left the class keeps the marks; they are not in this grid
+        kind = types[m.mark_type_id]
+        row.cells.setdefault(m.lesson_id, GridCell()).marks.append(
+            GridMark(m.position, m.value, m.mark_type_id, kind.short_name, kind.weight, m.version))
+        weighted[m.pupil_id].append((m.value, kind.weight))
+        column_types[m.lesson_id][m.mark_type_id] += 1
+        column_values[m.lesson_id].append(m.value)
+    for a in session.execute(
+            select(Absence.lesson_id, Absence.pupil_id, Absence.code, Absence.version)
+            .where(Absence.lesson_id.in_(lesson_ids), visible(scope, Absence))):
+        row = rows.get(a.pupil_id)
+        if row is None:
+            continue
+        cell = row.cells.setdefault(a.lesson_id, GridCell())
+        cell.absence, cell.absence_version = a.code, a.version
+        if a.code in missed:
+            row.absences += 1
+
+    default_type = next((t.id for t in mark_types if t.is_default), mark_types[0].id if mark_types else None)
+    for lesson in lessons:
+        counted = column_types.get(lesson.id)
+        lesson.column_type_id = counted.most_common(1)[0][0] if counted else default_type
+        values = column_values.get(lesson.id)
+        if values:
+            lesson.average = grading.weighted_average((v, 1) for v in values)
+
+    if period is not None:
+        for pm in session.execute(
+                select(PeriodMark.pupil_id, PeriodMark.value, PeriodMark.version).where(
+                    PeriodMark.subject_id == assignment.subject_id, PeriodMark.study_period_id == period.id,
+                    PeriodMark.class_group_id == assignment.class_group_id, visible(scope, PeriodMark))):
+            if pm.pupil_id in rows:
+                rows[pm.pupil_id].period_mark = PeriodValue(pm.value, pm.version)
+
+    required = grading.required_marks(assignment.hours_per_week)
+    shortage_due = bool(period) and grading.shortage_warning_due(period.ends_on, today)
+    for row in pupils:
+        row.average = grading.weighted_average(weighted.get(row.id, []))
+        row.mark_count = len(weighted.get(row.id, []))
+        row.proposal = grading.propose_period_mark(row.average)
+        row.shortage = shortage_due and grading.has_shortage(row.mark_count, assignment.hours_per_week,
+                                                             exempt=row.period_mark.value == grading.EXEMPT)
+    averages = [r.average for r in pupils if r.average is not None]
+    class_average = grading.weighted_average((a, 1) for a in averages) if averages else None
+
+    period_marks_editable = would_be_changeable(session, scope, PeriodMark, subject_id=assignment.subject_id,
+                                                class_group_id=assignment.class_group_id)
+    return Grid(assignment=assignment, periods=periods, period=period, lessons=lessons, pupils=pupils,
+                mark_types=mark_types, absence_codes=absence_codes, period_marks_editable=period_marks_editable,
+                required_marks=required, shortage_due=shortage_due, class_average=class_average)
+
+
+def cell_state(session: Session, scope: Scope, lesson_id: int, pupil_id: int) -> GridCell:
+    """One cell as the grid shows it (after a save, or to refresh a stale cell)."""
+    if session.scalar(select(Lesson.id).where(Lesson.id == lesson_id, visible(scope, Lesson))) is None:
+        raise NotInScope(f"lesson {lesson_id}")
+    cell = GridCell()
+    for m in session.execute(
+            select(Mark.position, Mark.value, Mark.mark_type_id, MarkType.short_name, MarkType.weight, Mark.version)
+            .join(MarkType, MarkType.id == Mark.mark_type_id)
+            .where(Mark.lesson_id == lesson_id, Mark.pupil_id == pupil_id, visible(scope, Mark)).order_by(Mark.position)):
+        cell.marks.append(GridMark(m.position, m.value, m.mark_type_id, m.short_name, m.weight, m.version))
+    absence = session.execute(select(Absence.code, Absence.version).where(
+        Absence.lesson_id == lesson_id, Absence.pupil_id == pupil_id, visible(scope, Absence))).first()
+    if absence:
+        cell.absence, cell.absence_version = absence.code, absence.version
+    return cell
+
+
+def pupil_summary(session: Session, scope: Scope, assignment_id: int, period_id: int | None, pupil_id: int,
+                  today: dt.date | None = None) -> PupilRow:
+    """A pupil's average, count of marks and absences in the grid's period (after a save)."""
+    today = today or dt.date.today()
+    assignment = open_assignment(session, scope, assignment_id)
+    period = session.get(StudyPeriod, period_id) if period_id else None
+    lesson_ids = select(Lesson.id).where(_lesson_filter(scope, assignment_id, period))
+    row = PupilRow(id=pupil_id, name="")
+    marks = [(r.value, r.weight) for r in session.execute(
+        select(Mark.value, MarkType.weight).join(MarkType, MarkType.id == Mark.mark_type_id)
+        .where(Mark.pupil_id == pupil_id, Mark.lesson_id.in_(lesson_ids), visible(scope, Mark)))]
+    row.average = grading.weighted_average(marks)
+    row.mark_count = len(marks)
+    row.proposal = grading.propose_period_mark(row.average)
+    row.absences = session.scalar(
+        select(func.count()).select_from(Absence).join(AbsenceCode, AbsenceCode.code == Absence.code)
+        .where(Absence.pupil_id == pupil_id, Absence.lesson_id.in_(lesson_ids), AbsenceCode.counts_as_missed.is_(True),
+               visible(scope, Absence))) or 0
+    if period is not None:
+        row.shortage = grading.shortage_warning_due(period.ends_on, today) and grading.has_shortage(
+            row.mark_count, assignment.hours_per_week)
+    return row
+
+
+# --- the year view: period marks and the year mark -------------------------------------------------
+
+@dataclass
+class YearRow:
+    id: int
+    name: str
+    period_marks: dict[int, PeriodValue] = field(default_factory=dict)
+    year_mark: PeriodValue = field(default_factory=PeriodValue)
+    proposal: str | None = None
+
+
+@dataclass
+class YearGrid:
+    assignment: TeachingAssignment
+    periods: list[StudyPeriod]
+    pupils: list[YearRow]
+    editable: bool
+    locked: bool
+
+
+def build_year(session: Session, scope: Scope, assignment_id: int) -> YearGrid:
+    """Period marks of the year per pupil, the year mark and its proposal (constant queries)."""
+    assignment = load_assignment(session, scope, assignment_id)
+    periods = school_periods(session, assignment.class_group)
+    pupils = [YearRow(id=r.id, name=" ".join(p for p in (r.last_name, r.first_name) if p))
+              for r in session.execute(_pupils_query(scope, assignment))]
+    rows = {p.id: p for p in pupils}
+    for pm in session.execute(
+            select(PeriodMark.pupil_id, PeriodMark.study_period_id, PeriodMark.value, PeriodMark.version).where(
+                PeriodMark.subject_id == assignment.subject_id, PeriodMark.class_group_id == assignment.class_group_id,
+                PeriodMark.academic_year_id == assignment.class_group.academic_year_id, visible(scope, PeriodMark))):
+        row = rows.get(pm.pupil_id)
+        if row is None:
+            continue
+        if pm.study_period_id is None:
+            row.year_mark = PeriodValue(pm.value, pm.version)
+        else:
+            row.period_marks[pm.study_period_id] = PeriodValue(pm.value, pm.version)
+    for row in pupils:
+        row.proposal = grading.propose_year_mark(pm.value for pm in row.period_marks.values())
+    editable = would_be_changeable(session, scope, PeriodMark, subject_id=assignment.subject_id,
+                                   class_group_id=assignment.class_group_id)
+    locked = bool(periods) and periods[-1].is_locked
+    return YearGrid(assignment=assignment, periods=periods, pupils=pupils, editable=editable, locked=locked)

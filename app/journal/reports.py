@@ -1,0 +1,212 @@
+"""Class reports for a study period: успеваемость, качество знаний, СОУ, average mark, absences.
+
+Formulas (DESIGN.md; docs/journal-formulas.md for users). Per subject, over the period marks of
+the pupils now in the class; N = pupils assessed = pupils with a period mark other than «осв.»
+(«н/а» counts in N as not passing; «зач.»/«незач.» count as passing/not passing but not in the
+mark counts n5..n2):
+
+    успеваемость  = (n5 + n4 + n3 + n(зач.)) / N × 100 %
+    качество      = (n5 + n4) / N × 100 %
+    СОУ           = (100·n5 + 64·n4 + 36·n3 + 16·n2 + 7·n(н/а)) / N   (percent; «зач.» pupils are left out of N)
+    средний балл  = mean of the numeric period marks (2 decimals)
+
+The class row counts pupils, not marks: a pupil passes when none of their period marks is «2»,
+«н/а» or «незач.»; a pupil is of good quality when all numeric marks are 4 or 5. Absences are
+lessons missed (codes that count as missed) in the period, «excused» ones shown separately.
+Percentages are rounded half-up to one decimal. No assessed pupils -> None (shown as «—»).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.journal import grading
+from app.journal.access import NotInScope
+from app.models import Absence, AbsenceCode, ClassGroup, Lesson, PeriodMark, Pupil, StudyPeriod, Subject, TeachingAssignment
+from app.security.scope import Scope, journal_assignments, visible
+
+ONE_PLACE = Decimal("0.1")
+SOU_WEIGHTS = {"5": 100, "4": 64, "3": 36, "2": 16, grading.NOT_ASSESSED: 7}
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / whole).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class MarkCounts:
+    """Counts of period marks and the indicators computed from them."""
+
+    counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def add(self, value: str) -> None:
+        self.counts[value] += 1
+
+    @property
+    def assessed(self) -> int:
+        return sum(n for v, n in self.counts.items() if v != grading.EXEMPT)
+
+    @property
+    def success(self) -> Decimal | None:
+        passed = sum(self.counts[v] for v in ("5", "4", "3", grading.PASSED))
+        return percent(passed, self.assessed)
+
+    @property
+    def quality(self) -> Decimal | None:
+        return percent(self.counts["5"] + self.counts["4"], self.assessed)
+
+    @property
+    def sou(self) -> Decimal | None:
+        graded = sum(self.counts[v] for v in SOU_WEIGHTS)
+        if not graded:
+            return None
+        points = sum(weight * self.counts[v] for v, weight in SOU_WEIGHTS.items())
+        return (Decimal(points) / graded).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
+
+    @property
+    def average(self) -> Decimal | None:
+        numeric = [(int(v), n) for v, n in self.counts.items() if v.isdigit()]
+        total = sum(n for _, n in numeric)
+        if not total:
+            return None
+        return grading.weighted_average((v, n) for v, n in numeric)
+
+
+@dataclass
+class SubjectLine:
+    subject: str
+    marks: MarkCounts
+    missed: int = 0
+    missed_excused: int = 0
+
+
+@dataclass
+class ClassReport:
+    class_group: ClassGroup
+    period: StudyPeriod
+    pupils: int
+    subjects: list[SubjectLine]
+    total: MarkCounts
+    pupils_passing: int
+    pupils_quality: int
+    pupils_assessed: int
+    missed: int
+    missed_excused: int
+
+    @property
+    def success(self) -> Decimal | None:
+        return percent(self.pupils_passing, self.pupils_assessed)
+
+    @property
+    def quality(self) -> Decimal | None:
+        return percent(self.pupils_quality, self.pupils_assessed)
+
+
+def readable_class(session: Session, scope: Scope, class_group_id: int) -> ClassGroup:
+    """A class whose reports the user may see: one of whose journals the user may open."""
+    class_group = session.scalar(select(ClassGroup).where(
+        ClassGroup.id == class_group_id,
+        ClassGroup.id.in_(select(TeachingAssignment.class_group_id).where(journal_assignments(scope)))))
+    if class_group is None:
+        raise NotInScope(f"class_group {class_group_id}")
+    return class_group
+
+
+def class_report(session: Session, scope: Scope, class_group_id: int, period_id: int) -> ClassReport:
+    class_group = readable_class(session, scope, class_group_id)
+    period = session.scalar(select(StudyPeriod).where(
+        StudyPeriod.id == period_id, StudyPeriod.school_id == class_group.school_id,
+        StudyPeriod.academic_year_id == class_group.academic_year_id))
+    if period is None:
+        raise NotInScope(f"study_period {period_id}")
+    pupil_ids = set(session.scalars(select(Pupil.id).where(Pupil.class_group_id == class_group.id, visible(scope, Pupil))))
+    subjects = dict(session.execute(
+        select(Subject.id, Subject.name).join(TeachingAssignment, TeachingAssignment.subject_id == Subject.id)
+        .where(TeachingAssignment.class_group_id == class_group.id, journal_assignments(scope)).distinct()).all())
+    lines = {sid: SubjectLine(name, MarkCounts()) for sid, name in sorted(subjects.items(), key=lambda kv: kv[1])}
+    total = MarkCounts()
+    per_pupil: dict[int, list[str]] = defaultdict(list)
+    for pm in session.execute(select(PeriodMark.pupil_id, PeriodMark.subject_id, PeriodMark.value).where(
+            PeriodMark.class_group_id == class_group.id, PeriodMark.study_period_id == period.id,
+            visible(scope, PeriodMark))):
+        if pm.pupil_id not in pupil_ids or pm.subject_id not in lines:
+            continue
+        lines[pm.subject_id].marks.add(pm.value)
+        total.add(pm.value)
+        per_pupil[pm.pupil_id].append(pm.value)
+    for r in session.execute(
+            select(TeachingAssignment.subject_id, AbsenceCode.excused, func.count())
+            .select_from(Absence).join(Lesson, Lesson.id == Absence.lesson_id)
+            .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
+            .join(AbsenceCode, AbsenceCode.code == Absence.code)
+            .where(Lesson.class_group_id == class_group.id, Lesson.date >= period.starts_on,
+                   Lesson.date <= period.ends_on, AbsenceCode.counts_as_missed.is_(True), visible(scope, Absence))
+            .group_by(TeachingAssignment.subject_id, AbsenceCode.excused)):
+        line = lines.get(r[0])
+        if line is None:
+            continue
+        line.missed += r[2]
+        if r[1]:
+            line.missed_excused += r[2]
+    failing = {"2", grading.NOT_ASSESSED, grading.FAILED}
+    assessed = passing = good = 0
+    for values in per_pupil.values():
+        graded = [v for v in values if v != grading.EXEMPT]
+        if not graded:
+            continue
+        assessed += 1
+        if not failing.intersection(graded):
+            passing += 1
+            numbers = [v for v in graded if v.isdigit()]
+            if all(v in ("4", "5") for v in numbers):
+                good += 1
+    return ClassReport(
+        class_group=class_group, period=period, pupils=len(pupil_ids), subjects=list(lines.values()), total=total,
+        pupils_passing=passing, pupils_quality=good, pupils_assessed=assessed,
+        missed=sum(line.missed for line in lines.values()),
+        missed_excused=sum(line.missed_excused for line in lines.values()),
+    )
+
+
+def report_xlsx(report: ClassReport, stream) -> None:
+    """The class report as one xlsx sheet written to `stream` (values, not formulas)."""
+    import xlsxwriter
+
+    from app.exports.cells import neutralize
+
+    book = xlsxwriter.Workbook(stream, {"in_memory": True})
+    sheet = book.add_worksheet("Отчёт")
+    bold = book.add_format({"bold": True})
+    head = book.add_format({"bold": True, "text_wrap": True, "border": 1, "valign": "top"})
+    cell = book.add_format({"border": 1})
+    sheet.write(0, 0, neutralize(f"Класс {report.class_group.name}, {report.period.name}: итоги"), bold)
+    sheet.write(1, 0, f"Учеников в классе: {report.pupils}")
+    columns = ["Предмет", "«5»", "«4»", "«3»", "«2»", "н/а", "осв.", "Аттестовано (N)", "Успеваемость, %",
+               "Качество знаний, %", "СОУ, %", "Средний балл", "Пропущено уроков", "из них по уважительной"]
+    sheet.set_column(0, 0, 28)
+    sheet.set_column(1, len(columns), 11)
+    for col, title in enumerate(columns):
+        sheet.write(3, col, title, head)
+
+    def line(row, name, marks: MarkCounts, missed, excused, success=None, quality=None):
+        values = [neutralize(name), marks.counts["5"], marks.counts["4"], marks.counts["3"], marks.counts["2"],
+                  marks.counts[grading.NOT_ASSESSED], marks.counts[grading.EXEMPT], marks.assessed,
+                  success if success is not None else marks.success, quality if quality is not None else marks.quality,
+                  marks.sou, marks.average, missed, excused]
+        for col, value in enumerate(values):
+            sheet.write(row, col, float(value) if isinstance(value, Decimal) else ("—" if value is None else value), cell)
+
+    row = 4
+    for subject in report.subjects:
+        line(row, subject.subject, subject.marks, subject.missed, subject.missed_excused)
+        row += 1
+    line(row, "Итого по классу (ученики)", report.total, report.missed, report.missed_excused,
+         report.success, report.quality)
+    sheet.write(row + 2, 0, "Успеваемость и качество в строке «Итого» считаются по ученикам; СОУ и средний балл — по всем отметкам.")
+    book.close()

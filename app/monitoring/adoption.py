@@ -1,0 +1,233 @@
+"""Adoption shares (order 2613 p.4.3): schools using the system / municipal general-education
+schools, per municipality and for the region, against the campaign's target (75%) and each
+municipality's own planned target. Everything takes a Scope: a coordinator sees own municipality.
+
+Shares are percents rounded half-up to one decimal (66.7); a municipality without
+general-education schools has share None. Only general-education schools count, in the
+denominator and in the numerator.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from app.models import Campaign, Municipality, PlanTarget, RolloutPlan, School, UsageSnapshot
+from app.monitoring.months import last_day, previous_month
+from app.security.scope import Scope, visible
+from app.text import N_
+
+DEFAULT_TARGET_SHARE = Decimal("75")
+DEFAULT_REPORT_DAY = 5
+ONE_DECIMAL = Decimal("0.1")
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    """part / whole × 100, rounded half-up to 0.1; None when whole is 0."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+
+
+def campaign_for(session: Session, month: dt.date) -> Campaign | None:
+    """The campaign running in `month` (latest started), else the latest campaign, else None."""
+    running = session.scalars(
+        select(Campaign)
+        .where(Campaign.starts_on <= last_day(month), or_(Campaign.ends_on.is_(None), Campaign.ends_on >= month))
+        .order_by(Campaign.starts_on.desc(), Campaign.id.desc()).limit(1)
+    ).first()
+    return running or session.scalars(select(Campaign).order_by(Campaign.starts_on.desc(), Campaign.id.desc()).limit(1)).first()
+
+
+def target_share(campaign: Campaign | None) -> Decimal:
+    return Decimal(campaign.target_share) if campaign else DEFAULT_TARGET_SHARE
+
+
+@dataclass
+class MunicipalityShare:
+    municipality_id: int
+    name: str
+    schools_total: int
+    schools_using: int
+    share: Decimal | None
+    target_share: Decimal
+    plan_share: Decimal | None = None
+    plan_date: dt.date | None = None
+    previous_using: int = 0
+    previous_share: Decimal | None = None
+    with_data: int = 0              # schools with a snapshot for the month
+
+    @property
+    def meets_target(self) -> bool:
+        return self.share is not None and self.share >= self.target_share
+
+    @property
+    def meets_plan(self) -> bool | None:
+        if self.plan_share is None:
+            return None
+        return self.share is not None and self.share >= self.plan_share
+
+    @property
+    def change(self) -> Decimal | None:
+        """Change of the share against the previous month, in percentage points."""
+        if self.share is None or self.previous_share is None:
+            return None
+        return self.share - self.previous_share
+
+
+@dataclass
+class RegionTotals:
+    month: dt.date
+    target_share: Decimal
+    schools_total: int = 0
+    schools_using: int = 0
+    share: Decimal | None = None
+    previous_using: int = 0
+    previous_share: Decimal | None = None
+    municipalities: int = 0
+    municipalities_meeting_target: int = 0
+    snapshots: int = 0              # schools (any kind) with a snapshot for the month
+    rows: list[MunicipalityShare] = field(default_factory=list)
+
+    @property
+    def has_data(self) -> bool:
+        return self.snapshots > 0
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.share is None or self.previous_share is None:
+            return None
+        return self.share - self.previous_share
+
+
+def _using_by_municipality(session: Session, scope: Scope, month: dt.date):
+    """municipality id -> (general-education schools, of them using, schools with a snapshot)."""
+    general = School.is_general_education.is_(True)
+    rows = session.execute(
+        select(
+            School.municipality_id,
+            func.sum(case((general, 1), else_=0)),
+            func.sum(case((and_(general, UsageSnapshot.uses_system.is_(True)), 1), else_=0)),
+            func.count(UsageSnapshot.id),
+        )
+        .outerjoin(UsageSnapshot, and_(UsageSnapshot.school_id == School.id, UsageSnapshot.month == month))
+        .where(visible(scope, School))
+        .group_by(School.municipality_id)
+    )
+    return {m: (int(total or 0), int(using or 0), int(with_data or 0)) for m, total, using, with_data in rows}
+
+
+def _plan_targets(session: Session, campaign: Campaign | None, month: dt.date) -> dict[int, PlanTarget]:
+    """municipality id -> its latest plan target dated no later than the month's last day."""
+    if campaign is None:
+        return {}
+    rows = session.execute(
+        select(RolloutPlan.municipality_id, PlanTarget)
+        .join(PlanTarget, PlanTarget.plan_id == RolloutPlan.id)
+        .where(RolloutPlan.campaign_id == campaign.id, PlanTarget.target_date <= last_day(month))
+        .order_by(RolloutPlan.municipality_id, PlanTarget.target_date)
+    )
+    return {m: target for m, target in rows}
+
+
+def municipality_shares(session: Session, scope: Scope, month: dt.date) -> RegionTotals:
+    """Shares of every municipality in scope for `month`, with the region (scope) totals."""
+    campaign = campaign_for(session, month)
+    target = target_share(campaign)
+    now = _using_by_municipality(session, scope, month)
+    before = _using_by_municipality(session, scope, previous_month(month))
+    plans = _plan_targets(session, campaign, month)
+    totals = RegionTotals(month=month, target_share=target)
+    municipalities = session.execute(
+        select(Municipality.id, Municipality.name).where(visible(scope, Municipality)).order_by(Municipality.name)
+    )
+    for municipality_id, name in municipalities:
+        total, using, with_data = now.get(municipality_id, (0, 0, 0))
+        _, previous_using, previous_data = before.get(municipality_id, (0, 0, 0))
+        row = MunicipalityShare(
+            municipality_id=municipality_id, name=name, schools_total=total, schools_using=using,
+            share=percent(using, total), target_share=target, previous_using=previous_using,
+            previous_share=percent(previous_using, total) if previous_data else None, with_data=with_data,
+        )
+        plan = plans.get(municipality_id)
+        if plan is not None:
+            row.plan_date = plan.target_date
+            row.plan_share = (Decimal(plan.share).quantize(ONE_DECIMAL) if plan.share is not None
+                              else percent(plan.school_count, total))
+        totals.rows.append(row)
+        totals.schools_total += total
+        totals.schools_using += using
+        totals.previous_using += previous_using
+        totals.snapshots += with_data
+        totals.municipalities += 1
+        totals.municipalities_meeting_target += row.meets_target
+    totals.share = percent(totals.schools_using, totals.schools_total)
+    had_previous = any(data for _, _, data in before.values())
+    totals.previous_share = percent(totals.previous_using, totals.schools_total) if had_previous else None
+    return totals
+
+
+@dataclass
+class MonthPoint:
+    month: dt.date
+    schools_using: int
+    schools_total: int
+    share: Decimal | None
+
+
+def region_series(session: Session, scope: Scope, *, until: dt.date, months: int = 12) -> list[MonthPoint]:
+    """The share of schools using the system for each month with snapshots, up to `until`
+    (at most `months` points, oldest first). The denominator is today's general-education
+    schools in scope."""
+    general_in_scope = and_(visible(scope, School), School.is_general_education.is_(True))
+    total = session.scalar(select(func.count()).select_from(School).where(general_in_scope)) or 0
+    rows = session.execute(
+        select(UsageSnapshot.month, func.sum(case((UsageSnapshot.uses_system.is_(True), 1), else_=0)))
+        .join(School, School.id == UsageSnapshot.school_id)
+        .where(general_in_scope, UsageSnapshot.month <= until)
+        .group_by(UsageSnapshot.month)
+        .order_by(UsageSnapshot.month.desc())
+        .limit(months)
+    ).all()
+    return [MonthPoint(month, int(using or 0), total, percent(int(using or 0), total)) for month, using in reversed(rows)]
+
+
+DISTRIBUTION_INDICATORS = {
+    # key: (numerator column, denominator column, label)
+    "lessons_filled": ("lessons_filled", "lessons_due", N_("Доля заполненных уроков")),
+    "teachers_active": ("teachers_active", "teachers_total", N_("Доля активных учителей")),
+    "marks_on_time": ("marks_on_time", "marks_entered", N_("Доля отметок, выставленных вовремя")),
+    "diary_access": ("pupils_with_diary_access", "pupils_total", N_("Доля семей с доступом к дневнику")),
+}
+
+
+@dataclass
+class Bin:
+    label: str
+    low: int
+    high: int
+    schools: int = 0
+
+
+def indicator_distribution(session: Session, scope: Scope, month: dt.date, indicator: str) -> tuple[list[Bin], int]:
+    """How many schools fall in each 10-point band of an indicator's share for `month`.
+
+    Returns (ten bins 0–10 … 90–100, the last one closed; schools with nothing to divide by)."""
+    numerator, denominator, _ = DISTRIBUTION_INDICATORS[indicator]
+    bins = [Bin(f"{low}–{low + 10}%", low, low + 10) for low in range(0, 100, 10)]
+    undefined = 0
+    rows = session.execute(
+        select(getattr(UsageSnapshot, numerator), getattr(UsageSnapshot, denominator))
+        .join(School, School.id == UsageSnapshot.school_id)
+        .where(UsageSnapshot.month == month, visible(scope, School))
+    )
+    for part, whole in rows:
+        if not whole:
+            undefined += 1
+            continue
+        index = min(int(part * 10 // whole), 9)
+        bins[index].schools += 1
+    return bins, undefined

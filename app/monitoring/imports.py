@@ -1,0 +1,299 @@
+"""Import of usage snapshots for schools on other vendors' systems, from an xlsx or csv file.
+
+The flow: `read_table(data, filename)` turns the file into raw rows; `validate(session, scope,
+month, rows)` checks EVERY row and lists each bad one with its spreadsheet row number and a
+Russian reason; `apply_import` writes all rows in one transaction, or refuses and writes nothing.
+A re-import of a month replaces that month's imported snapshots (in the importer's scope) and
+records an ImportBatch with who and when.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+import xlsxwriter
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from app.errors import DomainError
+from app.exports.cells import neutralize
+from app.models import ImportBatch, JournalSystem, Municipality, School, UsageSnapshot
+from app.monitoring.indicators import INDICATORS
+from app.monitoring.months import month_label
+from app.monitoring.thresholds import current_threshold, uses_system
+from app.security.scope import WRITABLE, Scope, visible
+
+SCHOOL_ID = "school_id"
+COLUMNS = {  # key -> header in the template (the header is what the file must carry)
+    SCHOOL_ID: "Код школы",
+    "school": "Школа",
+    "teachers_active": "Учителей активных",
+    "teachers_total": "Учителей всего",
+    "lessons_filled": "Уроков заполнено",
+    "lessons_due": "Уроков по расписанию",
+    "marks_entered": "Отметок выставлено",
+    "marks_on_time": "Отметок вовремя",
+    "pupils_with_diary_access": "Учеников с доступом к дневнику",
+    "pupils_total": "Учеников всего",
+    "diary_visits": "Посещений дневника",
+}
+REQUIRED = (SCHOOL_ID, *INDICATORS)
+PAIRS = (  # (part, whole): the part may not exceed the whole
+    ("teachers_active", "teachers_total"),
+    ("lessons_filled", "lessons_due"),
+    ("marks_on_time", "marks_entered"),
+    ("pupils_with_diary_access", "pupils_total"),
+)
+MAX_ROWS = 5000
+MAX_COUNT = 10_000_000
+
+
+@dataclass
+class RowError:
+    row: int        # the spreadsheet's row number (the header is row 1)
+    message: str
+
+
+@dataclass
+class Preview:
+    month: dt.date
+    filename: str
+    raw: list[tuple[int, dict]] = field(default_factory=list)      # what the file said, for the confirm token
+    rows: list[tuple[int, School, dict[str, int]]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.rows) and not self.errors
+
+
+def _normalize(header) -> str:
+    return " ".join(str(header or "").replace("\ufeff", "").split()).lower()
+
+
+_KEYS_BY_HEADER = {_normalize(h): k for k, h in COLUMNS.items()} | {k: k for k in COLUMNS}
+
+
+def read_table(data: bytes, filename: str) -> list[tuple[int, dict]]:
+    """Raw rows [(row number, {key: cell})] of an xlsx or csv file; blank rows are skipped.
+
+    Raises DomainError when the file cannot be read or lacks a required column."""
+    name = (filename or "").lower()
+    if name.endswith(".xlsx"):
+        table = _xlsx_rows(data)
+    elif name.endswith(".csv"):
+        table = _csv_rows(data)
+    else:
+        raise DomainError("Загрузите файл в формате .xlsx или .csv (шаблон можно скачать на этой странице).")
+    if not table:
+        raise DomainError("Файл пуст: в нём нет строки заголовков.")
+    header, *body = table
+    keys = [_KEYS_BY_HEADER.get(_normalize(h)) for h in header]
+    missing = [COLUMNS[k] for k in REQUIRED if k not in keys]
+    if missing:
+        raise DomainError("В файле нет столбцов: " + ", ".join(f"«{m}»" for m in missing)
+                          + ". Возьмите шаблон на этой странице и не меняйте строку заголовков.")
+    rows = []
+    for number, cells in enumerate(body, 2):
+        if all(c is None or str(c).strip() == "" for c in cells):
+            continue
+        rows.append((number, {k: _plain(c) for k, c in zip(keys, cells) if k}))
+    if len(rows) > MAX_ROWS:
+        raise DomainError(f"В файле больше {MAX_ROWS} строк: разделите его на несколько файлов.")
+    return rows
+
+
+def _plain(cell):
+    """Cell value as something JSON can carry (for the preview token)."""
+    if cell is None or isinstance(cell, (int, str)):
+        return cell
+    if isinstance(cell, float):
+        return int(cell) if cell.is_integer() else cell
+    return str(cell)
+
+
+def _xlsx_rows(data: bytes) -> list[list]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a damaged or foreign file
+        raise DomainError("Файл не читается как таблица Excel (.xlsx): сохраните его заново в формате .xlsx.") from None
+    try:
+        sheet = book.worksheets[0]
+        return [list(r) for r in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2)]
+    finally:
+        book.close()
+
+
+def _csv_rows(data: bytes) -> list[list]:
+    for encoding in ("utf-8-sig", "cp1251"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise DomainError("Файл CSV не читается: сохраните его в кодировке UTF-8.")
+    first = text.split("\n", 1)[0]
+    delimiter = max((";", ",", "\t"), key=first.count)
+    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+
+
+def _count(value, header: str) -> tuple[int | None, str | None]:
+    if value is None or str(value).strip() == "":
+        return None, f"не заполнен столбец «{header}»"
+    try:
+        number = Decimal(str(value).strip().replace(",", ".").replace("\xa0", "").replace(" ", ""))
+    except InvalidOperation:
+        return None, f"«{header}»: ожидается целое неотрицательное число, указано «{value}»"
+    if not number.is_finite() or number != number.to_integral_value() or number < 0 or number > MAX_COUNT:
+        return None, f"«{header}»: ожидается целое неотрицательное число, указано «{value}»"
+    return int(number), None
+
+
+def importable_schools(scope: Scope):
+    """SELECT of ids of schools whose snapshots this user may import (raises if none at all)."""
+    if not (scope.is_admin or UsageSnapshot in WRITABLE.get(scope.role, set())):
+        raise DomainError("Загружать показатели может только мониторинг или поставщик системы.")
+    return select(School.id).where(visible(scope, School))
+
+
+def validate(session: Session, scope: Scope, month: dt.date, raw: list[tuple[int, dict]], filename: str = "") -> Preview:
+    """Check every row (never stops at the first error). Reads only; writes nothing."""
+    preview = Preview(month=month, filename=filename, raw=raw)
+    if not raw:
+        preview.errors.append(RowError(0, "В файле нет ни одной строки с показателями."))
+        return preview
+    ids = set()
+    for _, cells in raw:
+        try:
+            ids.add(int(str(cells.get(SCHOOL_ID)).strip()))
+        except (TypeError, ValueError):
+            pass
+    allowed = set(session.scalars(importable_schools(scope).where(School.id.in_(ids or {0}))))
+    schools = {s.id: s for s in session.scalars(select(School).where(School.id.in_(allowed or {0})))}
+    own = set(session.scalars(
+        select(School.id).join(JournalSystem, JournalSystem.id == School.journal_system_id)
+        .where(JournalSystem.is_own.is_(True), School.id.in_(allowed or {0}))))
+    seen: dict[int, int] = {}
+    for number, cells in raw:
+        reasons = []
+        school_id, problem = _count(cells.get(SCHOOL_ID), COLUMNS[SCHOOL_ID])
+        if problem:
+            reasons.append(problem)
+        elif school_id not in schools:
+            reasons.append(f"школа с кодом {school_id} не найдена или вне вашей зоны ответственности")
+        elif school_id in own:
+            reasons.append(f"школа «{schools[school_id].short_name}» работает в этой системе: её показатели "
+                           "рассчитываются автоматически, загружать их не нужно")
+        elif school_id in seen:
+            reasons.append(f"школа с кодом {school_id} уже есть в строке {seen[school_id]}")
+        values = {}
+        for key in INDICATORS:
+            value, problem = _count(cells.get(key), COLUMNS[key])
+            if problem:
+                reasons.append(problem)
+            values[key] = value
+        for part, whole in PAIRS:
+            if values[part] is not None and values[whole] is not None and values[part] > values[whole]:
+                reasons.append(f"«{COLUMNS[part]}» ({values[part]}) больше, чем «{COLUMNS[whole]}» ({values[whole]})")
+        if reasons:
+            preview.errors.append(RowError(number, "; ".join(reasons)))
+        else:
+            seen[school_id] = number
+            preview.rows.append((number, schools[school_id], values))
+    return preview
+
+
+def apply_import(session: Session, scope: Scope, preview: Preview, *, user_id: int | None,
+                 now: dt.datetime | None = None) -> ImportBatch:
+    """Write a valid preview: all rows or, if anything is wrong, nothing (DomainError). Commits.
+
+    Replaces the month's earlier imported snapshots in the importer's scope, and any snapshot of
+    the month for the schools in the file."""
+    if not preview.ok:
+        raise DomainError(f"Файл не загружен: исправьте ошибки в строках ({len(preview.errors)}) и загрузите его снова.")
+    now = now or dt.datetime.now()
+    threshold = current_threshold(session)
+    month = preview.month
+    try:
+        session.execute(delete(UsageSnapshot).where(
+            UsageSnapshot.month == month, UsageSnapshot.source == "imported",
+            UsageSnapshot.school_id.in_(importable_schools(scope))).execution_options(synchronize_session=False))
+        session.execute(delete(UsageSnapshot).where(
+            UsageSnapshot.month == month, UsageSnapshot.school_id.in_([s.id for _, s, _ in preview.rows]))
+            .execution_options(synchronize_session=False))
+        batch = ImportBatch(month=month, source="file", filename=(preview.filename or "")[:200],
+                            rows_accepted=len(preview.rows), rows_rejected=0, uploaded_by_id=user_id, uploaded_at=now)
+        session.add(batch)
+        session.flush()
+        for _, school, values in preview.rows:
+            session.add(UsageSnapshot(
+                school_id=school.id, month=month, source="imported", import_batch_id=batch.id, computed_at=now,
+                uses_system=uses_system(threshold, **{k: values[k] for k in (
+                    "lessons_filled", "lessons_due", "teachers_active", "teachers_total")}),
+                **values,
+            ))
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    return batch
+
+
+def template_schools(session: Session, scope: Scope) -> list[tuple[int, str, str, str]]:
+    """(id, municipality, school, system) of the schools on other systems that this user may import."""
+    rows = session.execute(
+        select(School.id, Municipality.name, School.short_name, JournalSystem.name)
+        .join(Municipality, Municipality.id == School.municipality_id)
+        .outerjoin(JournalSystem, JournalSystem.id == School.journal_system_id)
+        .where(School.id.in_(importable_schools(scope)), (JournalSystem.is_own.is_not(True)) | (School.journal_system_id.is_(None)))
+        .order_by(Municipality.name, School.short_name)
+    )
+    return [tuple(r) for r in rows]
+
+
+def template_xlsx(session: Session, scope: Scope, month: dt.date | None = None) -> bytes:
+    """The import template: the header row, one row per importable school with its code and name."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+    sheet = book.add_worksheet("Показатели")
+    head = book.add_format({"bold": True, "text_wrap": True, "bg_color": "#DDEBF7", "border": 1})
+    sheet.write_row(0, 0, list(COLUMNS.values()), head)
+    for row, (school_id, municipality, school, system) in enumerate(template_schools(session, scope), 1):
+        sheet.write_number(row, 0, school_id)
+        sheet.write(row, 1, neutralize(f"{school} ({municipality}; {system or 'система не выбрана'})"))
+    sheet.set_column(0, 0, 10)
+    sheet.set_column(1, 1, 50)
+    sheet.set_column(2, len(COLUMNS) - 1, 14)
+    sheet.freeze_panes(1, 2)
+    help_sheet = book.add_worksheet("Инструкция")
+    lines = [
+        "Заполните по одной строке на школу за один месяц" + (f" ({month_label(month)})." if month else "."),
+        "«Код школы» не меняйте; столбец «Школа» только для справки.",
+        "Все показатели — целые неотрицательные числа за месяц.",
+        "Учителей активных — учителя, заполнявшие журнал в этом месяце; не больше, чем учителей всего.",
+        "Уроков заполнено — уроки с записанной темой; не больше, чем уроков по расписанию.",
+        "Отметок вовремя — выставленные не позднее следующего дня после урока; не больше, чем всех отметок.",
+        "Учеников с доступом к дневнику — у ученика или его родителя есть вход в дневник.",
+        "Если хоть одна строка с ошибкой, файл не загружается целиком: исправьте ошибки и загрузите снова.",
+        "Повторная загрузка за тот же месяц заменяет ранее загруженные показатели.",
+    ]
+    for i, line in enumerate(lines):
+        help_sheet.write(i, 0, line)
+    help_sheet.set_column(0, 0, 110)
+    book.close()
+    return buffer.getvalue()
+
+
+def template_csv(session: Session, scope: Scope) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(COLUMNS.values())
+    for school_id, municipality, school, system in template_schools(session, scope):
+        writer.writerow([school_id, neutralize(f"{school} ({municipality})")] + [""] * len(INDICATORS))
+    return out.getvalue().encode("utf-8-sig")

@@ -1,0 +1,56 @@
+"""Months as the monitoring sees them: the first day of the month stands for the month."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from app.errors import DomainError
+
+MONTH_NAMES = (
+    "январь", "февраль", "март", "апрель", "май", "июнь",
+    "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
+)
+MONTH_NAMES_IN = (  # «в сентябре»
+    "январе", "феврале", "марте", "апреле", "мае", "июне",
+    "июле", "августе", "сентябре", "октябре", "ноябре", "декабре",
+)
+_MONTH_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+
+
+def parse_month(text: str | None) -> dt.date:
+    """'2012-09' -> date(2012, 9, 1). Anything else raises DomainError with a Russian hint."""
+    match = _MONTH_RE.match(text or "")
+    if not match or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 2100:
+        raise DomainError(f"Месяц «{text or ''}» не распознан: укажите его в виде ГГГГ-ММ, например 2012-09.")
+    return dt.date(int(match.group(1)), int(match.group(2)), 1)
+
+
+def first_of(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def next_month(month: dt.date) -> dt.date:
+    return dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def previous_month(month: dt.date) -> dt.date:
+    return dt.date(month.year - (month.month == 1), (month.month - 2) % 12 + 1, 1)
+
+
+def last_day(month: dt.date) -> dt.date:
+    return next_month(month) - dt.timedelta(days=1)
+
+
+def month_label(month: dt.date) -> str:
+    """'сентябрь 2012'."""
+    return f"{MONTH_NAMES[month.month - 1]} {month.year}"
+
+
+def month_label_in(month: dt.date) -> str:
+    """'сентябре 2012' (to follow «в»)."""
+    return f"{MONTH_NAMES_IN[month.month - 1]} {month.year}"
+
+
+def month_key(month: dt.date) -> str:
+    """'2012-09', the form used in URLs and commands."""
+    return f"{month.year:04d}-{month.month:02d}"

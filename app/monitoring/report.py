@@ -1,0 +1,463 @@
+"""The monthly analytical report (аналитическая справка, order 2613 p.3.2) as xlsx.
+
+Sheets: «Сводка» (region totals, conclusions generated from the figures), «Муниципалитеты»,
+«Школы» (every indicator; no pupil names or birth dates anywhere), «Внедрение» (plan and
+readiness status), «Диаграмма» (native Excel column chart of shares with the target line).
+Every figure is written as a value, never a formula: xlsxwriter caches 0 for formulas, and the
+report must read the same in any viewer. The builder reads; it writes nothing to the database.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+
+import xlsxwriter
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import Session
+
+from app.exports.cells import neutralize
+from app.models import JournalSystem, Municipality, RolloutPlan, School, SchoolReadiness, UsageSnapshot
+from app.monitoring.adoption import RegionTotals, campaign_for, municipality_shares, percent
+from app.monitoring.months import month_label, month_label_in
+from app.monitoring.thresholds import Threshold, current_threshold
+from app.security import roles as R
+from app.security.scope import Scope, visible
+
+SOURCE_LABELS = {"computed": "рассчитано", "imported": "загружено", "entered": "введено вручную"}
+REGION = Scope(role=R.ADMIN)  # the region-wide report of the register: every municipality
+
+MUNICIPALITY_HEADERS = (
+    "№", "Муниципальное образование", "Общеобразовательных школ", "Используют систему", "Доля, %",
+    "Целевая доля, %", "Плановая доля, %", "Дата планового показателя", "Статус",
+    "Доля в предыдущем месяце, %", "Изменение, п.п.", "Школ с показателями",
+)
+SCHOOL_HEADERS = (
+    "Муниципальное образование", "Школа", "Система журнала", "Источник данных",
+    "Учителей активных", "Учителей всего", "Активных учителей, %",
+    "Уроков заполнено", "Уроков по расписанию", "Заполнено уроков, %",
+    "Отметок выставлено", "Отметок вовремя", "Вовремя, %",
+    "Учеников с доступом к дневнику", "Учеников всего", "С доступом, %",
+    "Посещений дневника", "Использует систему",
+)
+ROLLOUT_HEADERS = (
+    "Муниципальное образование", "План: документ", "План: дата утверждения", "Ответственный",
+    "Назначен", "Школ", "Нормативные акты приняты", "Система выбрана", "Оборудование готово",
+    "Сотрудников обучено", "Сотрудников всего", "Школ готово полностью", "Статус",
+)
+
+
+def _num(value):
+    """Decimal -> float for the cell; None stays empty."""
+    if value is None:
+        return None
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def _fmt_pp(value: Decimal) -> str:
+    return f"{abs(value):.1f}".replace(".", ",")
+
+
+def _pct(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value:.1f}".replace(".", ",") + "%"
+
+
+def municipality_status(row) -> str:
+    if row.with_data == 0:
+        return "нет данных"
+    if row.meets_target:
+        return "целевая доля достигнута"
+    return "ниже целевой доли"
+
+
+def conclusions(totals: RegionTotals, threshold: Threshold) -> list[str]:
+    """Short Russian conclusions drawn from the figures (the same figures the sheets carry)."""
+    label = month_label(totals.month)
+    if not totals.has_data:
+        return [f"За {label} нет данных мониторинга: показатели школ не рассчитаны и не загружены. "
+                "Рассчитайте месяц (кнопка «Рассчитать» или команда monitoring compute) и загрузите "
+                "показатели школ, работающих в других системах, затем сформируйте справку заново."]
+    lines = [
+        f"В {month_label_in(totals.month)} систему используют {totals.schools_using} из {totals.schools_total} общеобразовательных "
+        f"школ области ({_pct(totals.share)}).",
+        f"Целевую долю {_pct(totals.target_share)} достигли {totals.municipalities_meeting_target} "
+        f"из {totals.municipalities} муниципальных образований.",
+    ]
+    if totals.share is not None:
+        gap = totals.share - totals.target_share
+        if gap >= 0:
+            lines.append(f"Доля по области выше целевой на {_fmt_pp(gap)} п.п.")
+        else:
+            lines.append(f"Доля по области ниже целевой на {_fmt_pp(gap)} п.п.")
+    change = totals.change
+    if change is None:
+        lines.append("Данных за предыдущий месяц нет: изменение не рассчитано.")
+    elif change > 0:
+        lines.append(f"По сравнению с предыдущим месяцем доля выросла на {_fmt_pp(change)} п.п.")
+    elif change < 0:
+        lines.append(f"По сравнению с предыдущим месяцем доля снизилась на {_fmt_pp(change)} п.п.")
+    else:
+        lines.append("По сравнению с предыдущим месяцем доля не изменилась.")
+    behind = sorted((r for r in totals.rows if r.with_data and not r.meets_target and r.share is not None),
+                    key=lambda r: (r.share, r.name))
+    if behind:
+        names = ", ".join(f"{r.name} ({_pct(r.share)})" for r in behind[:5])
+        more = f" и ещё {len(behind) - 5}" if len(behind) > 5 else ""
+        lines.append(f"Наименьшая доля среди не достигших цели: {names}{more}.")
+    off_plan = [r for r in totals.rows if r.meets_plan is False]
+    if off_plan:
+        names = ", ".join(r.name for r in off_plan[:5])
+        more = f" и ещё {len(off_plan) - 5}" if len(off_plan) > 5 else ""
+        lines.append(f"Не выполняют собственный план внедрения: {names}{more}.")
+    missing = totals.schools_total - sum(r.with_data for r in totals.rows)
+    no_data = [r.name for r in totals.rows if r.with_data == 0 and r.schools_total]
+    if no_data:
+        lines.append(f"Нет показателей ни по одной школе в муниципальных образованиях: {len(no_data)}.")
+    elif missing > 0:
+        lines.append(f"Нет показателей за месяц у части школ: {missing}.")
+    lines.append(
+        f"Школа считается использующей систему, если заполнено не менее "
+        f"{_pct(threshold.min_lessons_filled_share)} уроков и активны не менее "
+        f"{_pct(threshold.min_teachers_active_share)} учителей."
+    )
+    return lines
+
+
+@dataclass
+class SchoolLine:
+    municipality: str
+    school: str
+    system: str | None
+    snapshot: UsageSnapshot | None
+
+
+def school_lines(session: Session, scope: Scope, month: dt.date) -> list[SchoolLine]:
+    """Every school in scope with its snapshot for the month (None when it has none)."""
+    rows = session.execute(
+        select(Municipality.name, School.short_name, JournalSystem.name, UsageSnapshot)
+        .join(Municipality, Municipality.id == School.municipality_id)
+        .outerjoin(JournalSystem, JournalSystem.id == School.journal_system_id)
+        .outerjoin(UsageSnapshot, and_(UsageSnapshot.school_id == School.id, UsageSnapshot.month == month))
+        .where(visible(scope, School))
+        .order_by(Municipality.name, School.short_name)
+    )
+    return [SchoolLine(m, s, system, snapshot) for m, s, system, snapshot in rows]
+
+
+@dataclass
+class RolloutLine:
+    municipality: str
+    plan: RolloutPlan | None
+    schools: int
+    normative_acts: int
+    system_chosen: int
+    hardware_ready: int
+    staff_trained: int
+    staff_total: int
+    ready: int
+
+    @property
+    def status(self) -> str:
+        """A simple status from the plan and readiness fields (see the note on the sheet)."""
+        problems = []
+        if self.plan is None or self.plan.approval_doc_date is None:
+            problems.append("план не утверждён")
+        if self.plan is None or not self.plan.responsible_full_name:
+            problems.append("ответственный не назначен")
+        if self.schools and self.ready < self.schools:
+            problems.append(f"не готовы школ: {self.schools - self.ready}")
+        return "; ".join(problems) if problems else "в норме"
+
+
+def rollout_lines(session: Session, scope: Scope, month: dt.date) -> list[RolloutLine]:
+    campaign = campaign_for(session, month)
+    plans = {}
+    readiness = {}
+    if campaign is not None:
+        plans = {p.municipality_id: p for p in session.scalars(
+            select(RolloutPlan).where(RolloutPlan.campaign_id == campaign.id, visible(scope, RolloutPlan)))}
+        done = lambda column: func.sum(case((column.is_not(None), 1), else_=0))  # noqa: E731
+        ready = and_(SchoolReadiness.normative_acts_on.is_not(None), SchoolReadiness.system_chosen_on.is_not(None),
+                     SchoolReadiness.hardware_ready_on.is_not(None))
+        for row in session.execute(
+            select(School.municipality_id, done(SchoolReadiness.normative_acts_on), done(SchoolReadiness.system_chosen_on),
+                   done(SchoolReadiness.hardware_ready_on), func.sum(func.coalesce(SchoolReadiness.staff_trained, 0)),
+                   func.sum(func.coalesce(SchoolReadiness.staff_total, 0)), func.sum(case((ready, 1), else_=0)))
+            .join(School, School.id == SchoolReadiness.school_id)
+            .where(SchoolReadiness.campaign_id == campaign.id, visible(scope, School))
+            .group_by(School.municipality_id)
+        ):
+            readiness[row[0]] = [int(v or 0) for v in row[1:]]
+    schools = dict(session.execute(
+        select(School.municipality_id, func.count()).where(visible(scope, School), School.is_general_education.is_(True))
+        .group_by(School.municipality_id)).all())
+    lines = []
+    for municipality_id, name in session.execute(
+        select(Municipality.id, Municipality.name).where(visible(scope, Municipality)).order_by(Municipality.name)
+    ):
+        counts = readiness.get(municipality_id, [0] * 6)
+        lines.append(RolloutLine(name, plans.get(municipality_id), schools.get(municipality_id, 0), *counts))
+    return lines
+
+
+def build_report(session: Session, month: dt.date, *, scope: Scope = REGION, generated_at: dt.datetime | None = None,
+                 generated_by: str | None = None) -> bytes:
+    """The analytical report for `month` as xlsx bytes. A month without data gives a report that says so."""
+    totals = municipality_shares(session, scope, month)
+    threshold = current_threshold(session)
+    campaign = campaign_for(session, month)
+    generated_at = generated_at or dt.datetime.now()
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    book.set_properties({"title": f"Аналитическая справка за {month_label(month)}", "author": generated_by or ""})
+    f = _formats(book)
+
+    summary = book.add_worksheet("Сводка")
+    municipalities = book.add_worksheet("Муниципалитеты")
+    schools = book.add_worksheet("Школы")
+    rollout = book.add_worksheet("Внедрение")
+    chart_sheet = book.add_worksheet("Диаграмма")
+
+    _write_summary(summary, f, totals, threshold, campaign, month, generated_at, generated_by)
+    last_row = _write_municipalities(municipalities, f, totals, month)
+    _write_schools(schools, f, school_lines(session, scope, month), month)
+    _write_rollout(rollout, f, rollout_lines(session, scope, month), month)
+    _write_chart(book, chart_sheet, f, totals, last_row, month)
+    book.close()
+    return buffer.getvalue()
+
+
+def _formats(book):
+    return {
+        "title": book.add_format({"bold": True, "font_size": 14}),
+        "note": book.add_format({"italic": True, "font_color": "#555555"}),
+        "header": book.add_format({"bold": True, "text_wrap": True, "valign": "top", "border": 1, "bg_color": "#DDEBF7"}),
+        "text": book.add_format({"border": 1, "text_wrap": True, "valign": "top"}),
+        "int": book.add_format({"border": 1, "num_format": "0"}),
+        "pct": book.add_format({"border": 1, "num_format": "0.0"}),
+        "date": book.add_format({"border": 1, "num_format": "dd.mm.yyyy"}),
+        "bold_text": book.add_format({"border": 1, "bold": True}),
+        "bold_int": book.add_format({"border": 1, "bold": True, "num_format": "0"}),
+        "bold_pct": book.add_format({"border": 1, "bold": True, "num_format": "0.0"}),
+        "bad": book.add_format({"border": 1, "font_color": "#9C0006", "bg_color": "#FFC7CE"}),
+        "good": book.add_format({"border": 1, "font_color": "#006100", "bg_color": "#C6EFCE"}),
+        "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
+    }
+
+
+def _page(sheet, header_row: int, last_row: int, last_col: int, title: str) -> None:
+    """A4 landscape, one page wide, header rows frozen and repeated on every page, autofilter."""
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    sheet.set_header(f"&L{title}&RСтр. &P из &N")
+    sheet.repeat_rows(0, header_row)
+    sheet.freeze_panes(header_row + 1, 0)
+    sheet.autofilter(header_row, 0, max(last_row, header_row), last_col)
+
+
+def _write_summary(ws, f, totals: RegionTotals, threshold, campaign, month, generated_at, generated_by):
+    ws.write(0, 0, f"Аналитическая справка об использовании электронных журналов и дневников за {month_label(month)}", f["title"])
+    basis = (f"Приказ № {campaign.order_number} от {campaign.order_date:%d.%m.%Y}" if campaign
+             else "Приказ Министерства образования Московской области № 2613 от 13.06.2012")
+    ws.write(1, 0, neutralize(f"{basis}. Сформирована {generated_at:%d.%m.%Y %H:%M}"
+                              + (f", {generated_by}" if generated_by else "") + "."), f["note"])
+    header = 3
+    ws.write_row(header, 0, ("Показатель", "Значение"), f["header"])
+    rows = [
+        ("Общеобразовательных школ", totals.schools_total, "int"),
+        ("Используют систему", totals.schools_using, "int"),
+        ("Доля школ, использующих систему, %", _num(totals.share), "pct"),
+        ("Доля в предыдущем месяце, %", _num(totals.previous_share), "pct"),
+        ("Изменение, п.п.", _num(totals.change), "pct"),
+        ("Целевая доля, %", _num(totals.target_share), "pct"),
+        ("Муниципальных образований", totals.municipalities, "int"),
+        ("Достигли целевой доли", totals.municipalities_meeting_target, "int"),
+        ("Школ с показателями за месяц", totals.snapshots, "int"),
+        ("Порог: заполнено уроков не менее, %", _num(threshold.min_lessons_filled_share), "pct"),
+        ("Порог: активных учителей не менее, %", _num(threshold.min_teachers_active_share), "pct"),
+    ]
+    for i, (label, value, kind) in enumerate(rows, header + 1):
+        ws.write(i, 0, label, f["text"])
+        if value is None:
+            ws.write(i, 1, "нет данных", f["text"])
+        else:
+            ws.write_number(i, 1, value, f[kind])
+    last = header + len(rows)
+    ws.write(last + 2, 0, "Выводы", f["title"])
+    for i, line in enumerate(conclusions(totals, threshold), last + 3):
+        ws.merge_range(i, 0, i, 5, line, f["wrap"])
+        ws.set_row(i, 32)
+    ws.set_column(0, 0, 48)
+    ws.set_column(1, 1, 16)
+    ws.set_column(2, 5, 18)
+    _page(ws, header, last, 1, "Сводка")
+
+
+def _write_municipalities(ws, f, totals: RegionTotals, month) -> int:
+    ws.write(0, 0, f"Доля школ, использующих систему, по муниципальным образованиям за {month_label(month)}", f["title"])
+    header = 2
+    ws.write_row(header, 0, MUNICIPALITY_HEADERS, f["header"])
+    row = header
+    for number, m in enumerate(totals.rows, 1):
+        row += 1
+        ws.write_number(row, 0, number, f["int"])
+        ws.write(row, 1, neutralize(m.name), f["text"])
+        ws.write_number(row, 2, m.schools_total, f["int"])
+        ws.write_number(row, 3, m.schools_using, f["int"])
+        _maybe(ws, row, 4, m.share, f["pct"])
+        ws.write_number(row, 5, _num(m.target_share), f["pct"])
+        _maybe(ws, row, 6, m.plan_share, f["pct"])
+        if m.plan_date:
+            ws.write_datetime(row, 7, dt.datetime.combine(m.plan_date, dt.time()), f["date"])
+        else:
+            ws.write_blank(row, 7, None, f["text"])
+        status = municipality_status(m)
+        ws.write(row, 8, status, f["good"] if m.meets_target and m.with_data else f["bad"] if m.with_data else f["text"])
+        _maybe(ws, row, 9, m.previous_share, f["pct"])
+        _maybe(ws, row, 10, m.change, f["pct"])
+        ws.write_number(row, 11, m.with_data, f["int"])
+    last_data_row = row
+    row += 1
+    ws.write(row, 1, "Итого по области", f["bold_text"])
+    ws.write_number(row, 2, totals.schools_total, f["bold_int"])
+    ws.write_number(row, 3, totals.schools_using, f["bold_int"])
+    _maybe(ws, row, 4, totals.share, f["bold_pct"])
+    ws.write_number(row, 5, _num(totals.target_share), f["bold_pct"])
+    _maybe(ws, row, 9, totals.previous_share, f["bold_pct"])
+    _maybe(ws, row, 10, totals.change, f["bold_pct"])
+    ws.write_number(row, 11, totals.snapshots, f["bold_int"])
+    ws.set_column(0, 0, 5)
+    ws.set_column(1, 1, 40)
+    ws.set_column(2, 11, 13)
+    ws.set_column(8, 8, 24)
+    _page(ws, header, last_data_row, len(MUNICIPALITY_HEADERS) - 1, "Муниципалитеты")
+    return last_data_row
+
+
+def _maybe(ws, row, col, value, fmt):
+    if value is None:
+        ws.write_blank(row, col, None, fmt)
+    else:
+        ws.write_number(row, col, _num(value), fmt)
+
+
+def _write_schools(ws, f, lines: list[SchoolLine], month):
+    ws.write(0, 0, f"Показатели использования системы по школам за {month_label(month)}", f["title"])
+    header = 2
+    ws.write_row(header, 0, SCHOOL_HEADERS, f["header"])
+    row = header
+    for line in lines:
+        row += 1
+        s = line.snapshot
+        ws.write(row, 0, neutralize(line.municipality), f["text"])
+        ws.write(row, 1, neutralize(line.school), f["text"])
+        ws.write(row, 2, neutralize(line.system or "не выбрана"), f["text"])
+        if s is None:
+            ws.write(row, 3, "нет данных", f["text"])
+            for col in range(4, len(SCHOOL_HEADERS)):
+                ws.write_blank(row, col, None, f["text"])
+            continue
+        ws.write(row, 3, SOURCE_LABELS.get(s.source, s.source), f["text"])
+        col = 4
+        for part, whole in (("teachers_active", "teachers_total"), ("lessons_filled", "lessons_due"),
+                            ("marks_on_time", "marks_entered"), ("pupils_with_diary_access", "pupils_total")):
+            if part == "marks_on_time":
+                ws.write_number(row, col, s.marks_entered, f["int"])
+                ws.write_number(row, col + 1, s.marks_on_time, f["int"])
+            else:
+                ws.write_number(row, col, getattr(s, part), f["int"])
+                ws.write_number(row, col + 1, getattr(s, whole), f["int"])
+            _maybe(ws, row, col + 2, percent(getattr(s, part), getattr(s, whole)), f["pct"])
+            col += 3
+        ws.write_number(row, col, s.diary_visits, f["int"])
+        ws.write(row, col + 1, "да" if s.uses_system else "нет", f["good"] if s.uses_system else f["bad"])
+    if not lines:
+        ws.write(header + 1, 0, "Нет школ.", f["note"])
+    ws.set_column(0, 0, 30)
+    ws.set_column(1, 1, 30)
+    ws.set_column(2, 3, 16)
+    ws.set_column(4, len(SCHOOL_HEADERS) - 1, 11)
+    _page(ws, header, row, len(SCHOOL_HEADERS) - 1, "Школы")
+
+
+def _write_rollout(ws, f, lines: list[RolloutLine], month):
+    ws.write(0, 0, f"Выполнение планов внедрения и готовность школ на {month_label(month)}", f["title"])
+    ws.write(1, 0, "Статус рассчитан по полям плана внедрения и готовности школ: утверждён ли план, назначен ли "
+                   "ответственный, все ли школы приняли нормативные акты, выбрали систему и подготовили оборудование.",
+             f["note"])
+    header = 3
+    ws.write_row(header, 0, ROLLOUT_HEADERS, f["header"])
+    row = header
+    for line in lines:
+        row += 1
+        plan = line.plan
+        ws.write(row, 0, neutralize(line.municipality), f["text"])
+        ws.write(row, 1, neutralize(plan.approval_doc_number if plan and plan.approval_doc_number else ""), f["text"])
+        _date(ws, row, 2, plan.approval_doc_date if plan else None, f)
+        ws.write(row, 3, neutralize(plan.responsible_full_name if plan and plan.responsible_full_name else ""), f["text"])
+        _date(ws, row, 4, plan.responsible_appointed_on if plan else None, f)
+        for col, value in enumerate((line.schools, line.normative_acts, line.system_chosen, line.hardware_ready,
+                                     line.staff_trained, line.staff_total, line.ready), 5):
+            ws.write_number(row, col, value, f["int"])
+        ws.write(row, 12, line.status, f["good"] if line.status == "в норме" else f["bad"])
+    ws.set_column(0, 0, 34)
+    ws.set_column(1, 4, 16)
+    ws.set_column(3, 3, 28)
+    ws.set_column(5, 11, 12)
+    ws.set_column(12, 12, 40)
+    _page(ws, header, row, len(ROLLOUT_HEADERS) - 1, "Внедрение")
+
+
+def _date(ws, row, col, value, f):
+    if value is None:
+        ws.write_blank(row, col, None, f["text"])
+    else:
+        ws.write_datetime(row, col, dt.datetime.combine(value, dt.time()), f["date"])
+
+
+def _write_chart(book, ws, f, totals: RegionTotals, last_row: int, month):
+    ws.write(0, 0, f"Доля школ, использующих систему, за {month_label(month)}: столбцы — доля, линия — целевая "
+                   f"доля {_pct(totals.target_share)}, точки — плановая доля муниципального образования", f["title"])
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 1)
+    if not totals.has_data or not totals.rows:
+        ws.write(2, 0, f"За {month_label(month)} нет данных мониторинга: диаграмма не построена.", f["note"])
+        return
+    first = 3  # the municipality sheet's first data row (0-based)
+    sheet = "'Муниципалитеты'"
+    bars = book.add_chart({"type": "column"})
+    bars.add_series({
+        "name": "Доля, %",
+        "categories": f"={sheet}!$B${first + 1}:$B${last_row + 1}",
+        "values": f"={sheet}!$E${first + 1}:$E${last_row + 1}",
+        "fill": {"color": "#4472C4"},
+        "gap": 50,
+    })
+    target = book.add_chart({"type": "line"})
+    target.add_series({
+        "name": "Целевая доля, %",
+        "categories": f"={sheet}!$B${first + 1}:$B${last_row + 1}",
+        "values": f"={sheet}!$F${first + 1}:$F${last_row + 1}",
+        "line": {"color": "#C00000", "width": 2.25, "dash_type": "dash"},
+        "marker": {"type": "none"},
+    })
+    if any(r.plan_share is not None for r in totals.rows):
+        target.add_series({
+            "name": "Плановая доля, %",
+            "categories": f"={sheet}!$B${first + 1}:$B${last_row + 1}",
+            "values": f"={sheet}!$G${first + 1}:$G${last_row + 1}",
+            "line": {"none": True},
+            "marker": {"type": "diamond", "size": 7, "fill": {"color": "#ED7D31"}, "border": {"color": "#ED7D31"}},
+        })
+    bars.combine(target)
+    bars.set_title({"name": f"Доля школ, использующих систему, {month_label(month)}"})
+    bars.set_y_axis({"min": 0, "max": 100, "name": "%", "major_gridlines": {"visible": True}})
+    bars.set_x_axis({"num_font": {"rotation": -60, "size": 8}})
+    bars.set_legend({"position": "bottom"})
+    bars.set_size({"width": 1400, "height": 620})
+    ws.insert_chart(2, 0, bars)

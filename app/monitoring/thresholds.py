@@ -1,0 +1,104 @@
+"""The verdict «school uses the system» and its thresholds (editable by the monitoring role).
+
+A school uses the system in a month when, in that month,
+  lessons_filled / lessons_due  >= min_lessons_filled_share  (percent), and
+  teachers_active / teachers_total >= min_teachers_active_share (percent).
+A school with no lessons due or no teachers does not use it (there is nothing to judge by).
+Comparisons are done on integers (filled·100 >= share·due), so 80% of 10 lessons is exactly 8.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import and_, select, update
+from sqlalchemy.orm import Session
+
+from app.errors import DomainError
+from app.models import UsageSnapshot, UsageThreshold
+
+DEFAULT_LESSONS_FILLED = Decimal("80")
+DEFAULT_TEACHERS_ACTIVE = Decimal("50")
+
+
+@dataclass(frozen=True)
+class Threshold:
+    min_lessons_filled_share: Decimal = DEFAULT_LESSONS_FILLED
+    min_teachers_active_share: Decimal = DEFAULT_TEACHERS_ACTIVE
+    changed_at: dt.datetime | None = None
+    changed_by: str | None = None
+
+
+def current_threshold(session: Session) -> Threshold:
+    """The latest UsageThreshold row, or the defaults (80% lessons, 50% teachers) when none."""
+    row = session.scalars(
+        select(UsageThreshold).order_by(UsageThreshold.changed_at.desc(), UsageThreshold.id.desc()).limit(1)
+    ).first()
+    if row is None:
+        return Threshold()
+    who = row.changed_by
+    return Threshold(
+        Decimal(row.min_lessons_filled_share), Decimal(row.min_teachers_active_share), row.changed_at,
+        f"{who.first_name} {who.last_name}".strip() if who else None,
+    )
+
+
+def threshold_history(session: Session) -> list[UsageThreshold]:
+    return list(session.scalars(select(UsageThreshold).order_by(UsageThreshold.changed_at.desc(), UsageThreshold.id.desc())))
+
+
+def uses_system(threshold: Threshold, *, lessons_filled: int, lessons_due: int,
+                teachers_active: int, teachers_total: int) -> bool:
+    """The verdict for one school-month (see the module docstring)."""
+    if lessons_due <= 0 or teachers_total <= 0:
+        return False
+    return (
+        lessons_filled * 100 >= threshold.min_lessons_filled_share * lessons_due
+        and teachers_active * 100 >= threshold.min_teachers_active_share * teachers_total
+    )
+
+
+def verdict_clause(threshold: Threshold):
+    """The same verdict as a SQL expression over usage_snapshot columns (for bulk recomputation)."""
+    s = UsageSnapshot
+    return and_(
+        s.lessons_due > 0,
+        s.teachers_total > 0,
+        s.lessons_filled * 100 >= threshold.min_lessons_filled_share * s.lessons_due,
+        s.teachers_active * 100 >= threshold.min_teachers_active_share * s.teachers_total,
+    )
+
+
+def _share(value, label: str) -> Decimal:
+    try:
+        share = Decimal(str(value).strip().replace(",", "."))
+    except (InvalidOperation, AttributeError):
+        raise DomainError(f"{label}: введите число от 0 до 100.") from None
+    if not share.is_finite() or not Decimal(0) <= share <= Decimal(100):
+        raise DomainError(f"{label}: введите число от 0 до 100.")
+    return share.quantize(Decimal("0.01"))
+
+
+def change_thresholds(session: Session, *, lessons_filled_share, teachers_active_share,
+                      user_id: int | None, now: dt.datetime | None = None) -> int:
+    """Record new thresholds (a new row: who and when) and recompute every snapshot's verdict.
+
+    Returns the number of snapshots whose verdict was recomputed. Commits."""
+    lessons = _share(lessons_filled_share, "Доля заполненных уроков")
+    teachers = _share(teachers_active_share, "Доля активных учителей")
+    session.add(UsageThreshold(
+        min_lessons_filled_share=lessons, min_teachers_active_share=teachers,
+        changed_at=now or dt.datetime.now(), changed_by_id=user_id,
+    ))
+    count = recompute_verdicts(session, Threshold(lessons, teachers))
+    session.commit()
+    return count
+
+
+def recompute_verdicts(session: Session, threshold: Threshold) -> int:
+    """One UPDATE over usage_snapshot; cost grows with schools × months, never with marks."""
+    result = session.execute(
+        update(UsageSnapshot).values(uses_system=verdict_clause(threshold)).execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0

@@ -1,0 +1,365 @@
+/* The journal grid: keyboard-first entry, every cell saved at once over AJAX (X-CSRFToken).
+ * A save that fails for lack of connection is marked on the cell and retried until it succeeds;
+ * a refused save (invalid value, locked period) restores the saved value and says why; a stale
+ * save (someone else changed the cell) shows the current value from the server. */
+(function () {
+  "use strict";
+
+  var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+  var messages = (document.getElementById("journal-messages") || {dataset: {}}).dataset;
+  var status = document.getElementById("journal-status");
+  var grid = document.getElementById("journal-grid") || document.getElementById("journal-year");
+  if (!grid) { return; }
+  var cfg = grid.dataset;
+  var pending = 0;
+  var lastCell = null;
+
+  var lastErrorAt = 0;
+
+  function say(text, isError) {
+    if (!status) { return; }
+    // A refusal stays readable: a routine "saved" of another cell does not wipe it at once.
+    if (!isError && Date.now() - lastErrorAt < 6000) { return; }
+    if (isError) { lastErrorAt = Date.now(); }
+    status.textContent = text || "";
+    status.className = "journal-status" + (isError ? " error" : (text ? " ok" : ""));
+  }
+
+  function reason() {
+    var input = document.getElementById("journal-reason");
+    return input ? input.value : "";
+  }
+
+  function post(url, body) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf},
+      body: JSON.stringify(body)
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        return {status: response.status, data: data};
+      });
+    });
+  }
+
+  function setState(input, state) {
+    input.classList.remove("saving", "saved", "error", "stale");
+    if (state) { input.classList.add(state); }
+  }
+
+  /* ---- cells ------------------------------------------------------------------------------- */
+
+  function columnType(lessonId) {
+    var th = grid.querySelector('th.lesson[data-lesson="' + lessonId + '"]');
+    return th && th.dataset.type ? parseInt(th.dataset.type, 10) : null;
+  }
+
+  function applyCell(input, cell, keepTyping) {
+    input.dataset.saved = cell.text;
+    input.dataset.known = JSON.stringify(cell.known);
+    if (!keepTyping) { input.value = cell.text; }
+    input.parentNode.classList.toggle("absent", !!cell.absence);
+  }
+
+  function applySummary(row, summary) {
+    if (!summary) { return; }
+    row.querySelector(".avg").textContent = summary.average;
+    row.querySelector(".count").textContent = summary.count;
+    row.querySelector(".abs").textContent = summary.absences;
+    row.querySelector(".proposal").textContent = summary.proposal;
+    var periodInput = row.querySelector(".period-input");
+    if (periodInput) { periodInput.dataset.proposal = summary.proposal; }
+    row.classList.toggle("shortage", !!summary.shortage);
+  }
+
+  function saveCell(input, attempt) {
+    var text = input.value.trim();
+    if (text === input.dataset.saved) { setState(input, null); return Promise.resolve(); }
+    var row = input.closest("tr");
+    var sent = input.value;
+    setState(input, "saving");
+    pending += 1;
+    return post(cfg.saveUrl, {
+      lesson_id: parseInt(input.dataset.lesson, 10),
+      pupil_id: parseInt(row.dataset.pupil, 10),
+      assignment_id: parseInt(cfg.assignment, 10),
+      period_id: cfg.period ? parseInt(cfg.period, 10) : null,
+      text: text,
+      known: JSON.parse(input.dataset.known || '{"marks": {}, "absence": null}'),
+      mark_type_id: columnType(input.dataset.lesson),
+      reason: reason()
+    }).then(function (reply) {
+      pending -= 1;
+      if (reply.status === 200) {
+        applyCell(input, reply.data.cell, input.value !== sent);
+        applySummary(row, reply.data.summary);
+        setState(input, "saved");
+        say(messages.saved, false);
+      } else if (reply.status === 409) {
+        applyCell(input, reply.data.cell, false);
+        applySummary(row, reply.data.summary);
+        setState(input, "stale");
+        say(reply.data.error, true);
+      } else if (reply.status >= 500 || reply.status === 0) {
+        throw new Error("server " + reply.status);
+      } else {
+        input.value = input.dataset.saved;
+        setState(input, "error");
+        say(reply.data.error || reply.data.message || ("HTTP " + reply.status), true);
+        setTimeout(function () { if (input.classList.contains("error")) { setState(input, null); } }, 4000);
+      }
+    }).catch(function () {
+      pending -= 1;
+      setState(input, "error");
+      input.title = messages.offline;
+      say(messages.offline, true);
+      var delay = Math.min(30000, 2000 * Math.pow(2, attempt || 0));
+      return new Promise(function (resolve) { setTimeout(resolve, delay); }).then(function () {
+        input.title = "";
+        return saveCell(input, (attempt || 0) + 1);
+      });
+    });
+  }
+
+  function queueSave(input) {
+    input._chain = (input._chain || Promise.resolve()).then(function () { return saveCell(input, 0); });
+  }
+
+  var inputs = Array.prototype.slice.call(grid.querySelectorAll("input.cell-input, input.period-input"));
+
+  function move(input, dRow, dCol) {
+    var td = input.closest("td");
+    var tr = td.parentNode;
+    var col = Array.prototype.indexOf.call(tr.children, td);
+    var rows = Array.prototype.slice.call(tr.parentNode.children);
+    var r = rows.indexOf(tr) + dRow;
+    var target = null;
+    if (dRow !== 0) {
+      if (r >= 0 && r < rows.length) { target = rows[r].children[col].querySelector("input"); }
+    } else {
+      var cells = Array.prototype.slice.call(tr.children);
+      for (var c = col + dCol; c >= 0 && c < cells.length; c += dCol) {
+        target = cells[c].querySelector("input");
+        if (target) { break; }
+      }
+    }
+    if (target) { target.focus(); }
+  }
+
+  inputs.forEach(function (input) {
+    input.addEventListener("focus", function () {
+      if (input.classList.contains("cell-input")) { lastCell = input; }
+      markColumn(input.dataset.lesson);
+      setTimeout(function () { input.select(); }, 0);
+    });
+    input.addEventListener("change", function () {
+      if (input.readOnly) { return; }
+      if (input.classList.contains("period-input")) { savePeriodMark(input); } else { queueSave(input); }
+    });
+    input.addEventListener("keydown", function (event) {
+      var key = event.key;
+      if (key === "Enter") {
+        event.preventDefault();
+        if (input.classList.contains("period-input") && !input.value && input.dataset.proposal && !input.readOnly) {
+          input.value = input.dataset.proposal;
+          savePeriodMark(input);
+        }
+        move(input, event.shiftKey ? -1 : 1, 0);
+      } else if (key === "ArrowDown") { event.preventDefault(); move(input, 1, 0); }
+      else if (key === "ArrowUp") { event.preventDefault(); move(input, -1, 0); }
+      else if (key === "ArrowRight" && (input.selectionEnd === input.value.length)) { event.preventDefault(); move(input, 0, 1); }
+      else if (key === "ArrowLeft" && (input.selectionStart === 0)) { event.preventDefault(); move(input, 0, -1); }
+      else if (key === "Escape") { input.value = input.dataset.saved || ""; input.select(); }
+    });
+  });
+
+  function markColumn(lessonId) {
+    Array.prototype.forEach.call(grid.querySelectorAll("th.lesson"), function (th) {
+      th.classList.toggle("active-lesson", !!lessonId && th.dataset.lesson === lessonId);
+    });
+  }
+
+  window.addEventListener("beforeunload", function (event) {
+    if (pending > 0 || grid.querySelector(".error")) {
+      event.preventDefault();
+      event.returnValue = messages.pending || "";
+    }
+  });
+
+  /* ---- period and year marks ------------------------------------------------------------------ */
+
+  function savePeriodMark(input) {
+    var value = input.value.trim();
+    if (value === (input.dataset.saved || "")) { return; }
+    var row = input.closest("tr");
+    setState(input, "saving");
+    post(cfg.periodMarkUrl, {
+      assignment_id: parseInt(cfg.assignment, 10),
+      pupil_id: parseInt(row.dataset.pupil, 10),
+      period_id: input.dataset.year ? null : (cfg.period ? parseInt(cfg.period, 10) : null),
+      value: value,
+      version: input.dataset.version ? parseInt(input.dataset.version, 10) : null,
+      reason: reason()
+    }).then(function (reply) {
+      if (reply.status === 200) {
+        input.value = reply.data.value;
+        input.dataset.saved = reply.data.value;
+        input.dataset.version = reply.data.version || "";
+        setState(input, "saved");
+        say(messages.saved, false);
+      } else {
+        input.value = input.dataset.saved || "";
+        setState(input, "error");
+        say(reply.data.error || reply.data.message || ("HTTP " + reply.status), true);
+      }
+    }).catch(function () {
+      setState(input, "error");
+      say(messages.offline, true);
+    });
+  }
+
+  /* ---- lesson panel: topic, homework, work type, fill-down, absentees ------------------------------ */
+
+  var panel = document.getElementById("lesson-panel");
+  var currentLesson = null;
+
+  function openLesson(th) {
+    if (!panel) { return; }
+    currentLesson = th;
+    var editable = th.dataset.editable === "1";
+    document.getElementById("lesson-panel-title").textContent = th.dataset.date;
+    var topic = document.getElementById("lesson-topic");
+    topic.value = th.dataset.topic || "";
+    document.getElementById("lesson-homework").value = th.dataset.homework || "";
+    document.getElementById("lesson-type").value = th.dataset.type || "";
+    Array.prototype.forEach.call(panel.querySelectorAll("input, textarea, select, #lesson-save, #fill-run, #absentees-run"),
+      function (el) { el.disabled = !editable; });
+    Array.prototype.forEach.call(panel.querySelectorAll(".absentees-list input"), function (box) {
+      var cell = grid.querySelector('tr[data-pupil="' + box.value + '"] input[data-lesson="' + th.dataset.lesson + '"]');
+      var codes = (cell && cell.dataset.saved || "").split(/\s+/);
+      box.checked = codes.some(function (t) { return t && !/^[2-5]/.test(t); });
+    });
+    panel.hidden = false;
+    topic.focus();
+  }
+
+  Array.prototype.forEach.call(grid.querySelectorAll("th.lesson .lesson-head"), function (button) {
+    button.addEventListener("click", function () { openLesson(button.closest("th")); });
+  });
+
+  if (panel) {
+    document.getElementById("lesson-close").addEventListener("click", function () {
+      panel.hidden = true;
+      if (currentLesson) { currentLesson.querySelector("button").focus(); }
+    });
+    panel.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { document.getElementById("lesson-close").click(); }
+    });
+    document.getElementById("lesson-type").addEventListener("change", function (event) {
+      if (currentLesson) { currentLesson.dataset.type = event.target.value; }
+    });
+    document.getElementById("lesson-form").addEventListener("submit", function (event) {
+      event.preventDefault();
+      var th = currentLesson;
+      if (!th) { return; }
+      post(cfg.lessonUrl, {
+        lesson_id: parseInt(th.dataset.lesson, 10),
+        version: parseInt(th.dataset.version, 10),
+        topic: document.getElementById("lesson-topic").value,
+        homework: document.getElementById("lesson-homework").value,
+        reason: reason()
+      }).then(function (reply) {
+        var lesson = reply.data.lesson;
+        if (lesson) {
+          th.dataset.topic = lesson.topic;
+          th.dataset.homework = lesson.homework;
+          th.dataset.version = lesson.version;
+          th.classList.toggle("has-topic", !!lesson.topic);
+          th.querySelector("button").title = lesson.topic;
+        }
+        if (reply.status === 200) { say(messages.saved, false); }
+        else {
+          if (lesson) {
+            document.getElementById("lesson-topic").value = lesson.topic;
+            document.getElementById("lesson-homework").value = lesson.homework;
+          }
+          say(reply.data.error || reply.data.message, true);
+        }
+      }).catch(function () { say(messages.offline, true); });
+    });
+    document.getElementById("fill-run").addEventListener("click", function () {
+      var value = document.getElementById("fill-value").value.trim();
+      if (!currentLesson || !value) { return; }
+      if (!window.confirm((messages.fillConfirm || "{value}").replace("{value}", value))) { return; }
+      post(cfg.fillUrl, {
+        lesson_id: parseInt(currentLesson.dataset.lesson, 10), text: value,
+        mark_type_id: columnType(currentLesson.dataset.lesson), reason: reason()
+      }).then(function (reply) {
+        if (reply.status === 200) { window.location.reload(); }
+        else { say(reply.data.error || reply.data.message, true); }
+      }).catch(function () { say(messages.offline, true); });
+    });
+    document.getElementById("absentees-run").addEventListener("click", function () {
+      if (!currentLesson) { return; }
+      var code = document.getElementById("absentees-code").value;
+      var absent = {};
+      Array.prototype.forEach.call(panel.querySelectorAll(".absentees-list input:checked"), function (box) {
+        var cell = grid.querySelector('tr[data-pupil="' + box.value + '"] input[data-lesson="' + currentLesson.dataset.lesson + '"]');
+        var existing = (cell && cell.dataset.saved || "").split(/\s+/).filter(function (t) { return t && !/^[2-5]/.test(t); });
+        absent[box.value] = existing.length ? existing[0] : code;
+      });
+      post(cfg.absenteesUrl, {lesson_id: parseInt(currentLesson.dataset.lesson, 10), absent: absent, reason: reason()})
+        .then(function (reply) {
+          if (reply.status === 200) { window.location.reload(); }
+          else { say(reply.data.error || reply.data.message, true); }
+        }).catch(function () { say(messages.offline, true); });
+    });
+  }
+
+  /* ---- history (administration) -------------------------------------------------------------- */
+
+  var historyButton = document.getElementById("cell-history");
+  var historyPanel = document.getElementById("history-panel");
+
+  function showHistory(lessonId, pupilId) {
+    var url = cfg.historyUrl + "?lesson=" + encodeURIComponent(lessonId) + (pupilId ? "&pupil=" + encodeURIComponent(pupilId) : "");
+    fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        var body = historyPanel.querySelector("tbody");
+        body.textContent = "";
+        (data.history || []).forEach(function (h) {
+          var tr = document.createElement("tr");
+          [h.when, h.who, h.ip, h.what, h.action, h.old, h.new, h.reason].forEach(function (value) {
+            var td = document.createElement("td");
+            td.textContent = value;
+            tr.appendChild(td);
+          });
+          body.appendChild(tr);
+        });
+        if (!(data.history || []).length) {
+          var tr = document.createElement("tr");
+          var td = document.createElement("td");
+          td.colSpan = 8;
+          td.textContent = messages.noHistory;
+          tr.appendChild(td);
+          body.appendChild(tr);
+        }
+        historyPanel.hidden = false;
+      }).catch(function () { say(messages.offline, true); });
+  }
+
+  if (historyButton && historyPanel && cfg.historyUrl) {
+    historyButton.addEventListener("click", function () {
+      if (!lastCell) { say(messages.pickCell, true); return; }
+      showHistory(lastCell.dataset.lesson, lastCell.closest("tr").dataset.pupil);
+    });
+    var lessonHistory = document.getElementById("lesson-history");
+    if (lessonHistory) {
+      lessonHistory.addEventListener("click", function () {
+        if (currentLesson) { showHistory(currentLesson.dataset.lesson, null); }
+      });
+    }
+  }
+})();

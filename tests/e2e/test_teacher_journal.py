@@ -1,0 +1,82 @@
+"""In a real browser: the teacher types marks and an absence by keyboard only, reloads, finds them
+saved; then the director opens the cell's history. Our own small world, served on loopback."""
+from types import SimpleNamespace
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import LiveServer, axe_violations
+from tests.factories import PASSWORD
+from tests.journal_helpers import build_journal_world
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def journal_server(app, session, browser_type_launch_args):
+    jw = build_journal_world(session, app.appbuilder.sm)
+    ids = SimpleNamespace(assignment=jw.assignment.id, lessons=[l.id for l in jw.lessons], pupils=[p.id for p in jw.pupils])
+    session.remove()
+    jw = ids
+    app.config["WTF_CSRF_SSL_STRICT"] = False
+    server = LiveServer(app).start()
+    server.jw = jw
+    yield server
+    server.stop()
+
+
+def sign_in(page, server, username):
+    page.goto(f"{server.url}/login/")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{server.url}/")
+
+
+def test_teacher_types_marks_and_absence_by_keyboard_and_finds_them_after_reload(guarded_page, journal_server):
+    page, server = guarded_page, journal_server
+    jw = server.jw
+    lesson = jw.lessons[1]
+    first, second, third = jw.pupils
+    sign_in(page, server, "teacher")
+    page.goto(f"{server.url}/journal/{jw.assignment}/?period=")
+    cell = f'tr[data-pupil="{first}"] input[data-lesson="{lesson}"]'
+    page.click(cell)
+    page.keyboard.type("5")
+    page.keyboard.press("Enter")                 # saves, moves down to the second pupil
+    page.keyboard.type("н")
+    page.keyboard.press("Enter")                 # moves down to the third pupil
+    page.keyboard.type("3/4")
+    page.keyboard.press("Tab")                   # moves right to the next lesson
+    page.keyboard.type("7")                      # refused: outside the scale
+    page.keyboard.press("Shift+Tab")           # leaving the cell saves it: refused
+    # (the page's CSP forbids eval, so waits go through locators, not wait_for_function)
+    expect(page.locator("input.cell-input.saved")).to_have_count(3)
+    expect(page.locator("#journal-status")).to_contain_text("не отметка")
+
+    page.reload()
+    assert page.input_value(cell) == "5"
+    assert page.input_value(f'tr[data-pupil="{second}"] input[data-lesson="{lesson}"]') == "н"
+    assert page.input_value(f'tr[data-pupil="{third}"] input[data-lesson="{lesson}"]') == "3/4"
+    assert page.input_value(f'tr[data-pupil="{third}"] input[data-lesson="{jw.lessons[2]}"]') == ""
+    assert page.inner_text(f'tr[data-pupil="{third}"] .avg') == "3,50"
+
+    # Topic and homework from the column header, by keyboard.
+    page.focus(f'th.lesson[data-lesson="{lesson}"] button')
+    page.keyboard.press("Enter")
+    page.keyboard.type("Сложение дробей")
+    page.keyboard.press("Tab")
+    page.keyboard.type("№ 5, 6")
+    page.click("#lesson-save")
+    expect(page.locator("#journal-status")).to_have_text("Сохранено")
+    page.reload()
+    assert page.get_attribute(f'th.lesson[data-lesson="{lesson}"]', "data-topic") == "Сложение дробей"
+
+    page.goto(f"{server.url}/logout/")
+    sign_in(page, server, "director")
+    page.goto(f"{server.url}/journal/{jw.assignment}/")
+    page.click(cell)
+    page.click("#cell-history")
+    page.wait_for_selector("#history-panel:not([hidden]) tbody tr")
+    assert "5 (отв)" in page.inner_text("#history-panel")
+    assert "teacher" in page.inner_text("#history-panel")

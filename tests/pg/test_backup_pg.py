@@ -1,0 +1,45 @@
+"""Backup and restore on PostgreSQL: pg_dump (custom format) and pg_restore into a new database."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from tests.web.test_backup import add_history, invoke_in, rows
+
+pytestmark = pytest.mark.pg
+
+
+@pytest.fixture
+def restore_url(pg_url):
+    """A second, empty database next to the test database, dropped afterwards."""
+    url = make_url(pg_url)
+    name = f"{url.database}_restore"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.mark.skipif(not shutil.which("pg_dump"), reason="pg_dump is not installed")
+def test_postgresql_backup_restores_every_mark_and_change(app, session, world, runner, tmp_path, pg_url, restore_url):
+    from app import create_app
+
+    add_history(session, world)
+    expected = rows(pg_url)
+    assert len(expected[0]) == 4 and len(expected[1]) == 5
+    backup = tmp_path / "journal.dump"
+    result = runner.invoke(args=["backup", "create", "--out", str(backup)])
+    assert result.exit_code == 0, result.output
+    assert backup.read_bytes()[:5] == b"PGDMP"
+
+    other = create_app({"SQLALCHEMY_DATABASE_URI": restore_url})
+    result = invoke_in(other, ["backup", "restore", "--from", str(backup)])
+    assert result.exit_code == 0, result.output
+    assert rows(restore_url) == expected

@@ -1,0 +1,127 @@
+"""The grid page: who may open which journal, what it shows, and a query count that does not grow."""
+import datetime as dt
+
+import pytest
+from sqlalchemy import event
+
+from app.extensions import db
+from app.journal import grid
+from app.security.scope import load_scope
+from tests.factories import make_lesson, make_mark, make_pupil, make_staff, make_user
+from app.security import roles as R
+from tests.journal_helpers import build_journal_world
+
+
+@pytest.fixture
+def jw(app, session):
+    return build_journal_world(session, app.appbuilder.sm)
+
+
+def test_teacher_sees_own_grid_with_marks_averages_and_class_average(jw, as_user, session):
+    make_mark(session, jw.lessons[1], jw.w.pupil_a, 3, jw.types["к/р"])   # 5 (1.0) and 3 (2.0) -> 3.67
+    session.commit()
+    page = as_user("teacher").get(f"/journal/{jw.assignment.id}/?period={jw.w.school_a.id and ''}").get_data(as_text=True)
+    assert "7А — Математика" in page
+    assert "Алексеева Мария" in page and "Борисова Мария" in page
+    assert "3,67" in page            # weighted average of the pupil
+    assert "Средний балл класса" in page
+    assert 'value="5"' in page and "10.09" in page
+
+
+def test_teacher_gets_404_on_another_teachers_journal(jw, as_user):
+    client = as_user("teacher")
+    assert client.get(f"/journal/{jw.foreign_assignment.id}/").status_code == 404
+    assert client.get(f"/journal/{jw.foreign_assignment.id}/?period=year").status_code == 404
+    assert client.get(f"/journal/class/{jw.w.class_a_other.id}/report").status_code == 404
+    assert client.get(f"/journal/class/{jw.w.class_a_other.id}/archive.xlsx").status_code == 404
+
+
+def test_teacher_journal_list_shows_only_own_assignments(jw, as_user):
+    page = as_user("teacher").get("/journal/").get_data(as_text=True)
+    assert "7А — Математика" in page
+    assert "8Б" not in page
+
+
+@pytest.mark.parametrize("username", ["parent", "pupil", "secretary", "ministry", "municipal"])
+def test_other_roles_cannot_open_a_journal(jw, as_user, username):
+    response = as_user(username).get(f"/journal/{jw.assignment.id}/")
+    assert response.status_code in (302, 403, 404)
+    assert "Алексеева Мария" not in response.get_data(as_text=True)
+
+
+def test_class_teacher_reads_whole_class_journal_read_only(app, jw, session, as_user):
+    user = make_user(session, app.appbuilder.sm, "classteacher", R.TEACHER)
+    leader = make_staff(session, jw.w.school_a, "Руководителева", user)
+    jw.w.class_a_other.class_teacher_id = leader.id
+    session.commit()
+    client = as_user("classteacher")
+    page = client.get(f"/journal/{jw.foreign_assignment.id}/").get_data(as_text=True)
+    assert "8Б — Математика" in page and "только для просмотра" in page
+    assert "readonly" in page
+
+
+def test_director_opens_every_journal_of_the_school_but_not_of_another(jw, as_user, session):
+    client = as_user("director")
+    assert client.get(f"/journal/{jw.foreign_assignment.id}/").status_code == 200
+    far = session.get(type(jw.assignment), jw.w.lesson_b.assignment_id)
+    assert client.get(f"/journal/{far.id}/").status_code == 404
+
+
+def count_queries(session, work):
+    statements = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        work()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return len(statements)
+
+
+def test_grid_query_count_does_not_grow_with_pupils_or_lessons(app, jw, session):
+    user = app.appbuilder.sm.find_user("teacher")
+    scope = load_scope(session, user)
+    quarter = next(p for p in grid.school_periods(session, jw.w.class_a) if p.number == 1)
+
+    def build():
+        session.expire_all()
+        data = grid.build_grid(session, scope, jw.assignment.id, quarter.id, today=dt.date(2012, 10, 20))
+        return data
+
+    small = count_queries(session, build)
+    for n in range(10):
+        pupil = make_pupil(session, jw.w.class_a, f"Дополнительный{n}")
+        lesson = make_lesson(session, jw.assignment, dt.date(2012, 10, 1) + dt.timedelta(days=n))
+        make_mark(session, lesson, pupil, 4, jw.types["отв"])
+        make_mark(session, lesson, jw.w.pupil_a, 5, jw.types["с/р"])
+    session.commit()
+    large = count_queries(session, build)
+    data = build()
+    assert len(data.pupils) == 13 and len(data.lessons) == 14
+    assert large == small, f"{small} queries for the small grid, {large} for the large one"
+    assert small <= 12
+
+
+def test_shortage_highlight_from_two_weeks_before_period_end(app, jw, session):
+    scope = load_scope(session, app.appbuilder.sm.find_user("teacher"))
+    quarter = next(p for p in grid.school_periods(session, jw.w.class_a) if p.number == 1)
+    early = grid.build_grid(session, scope, jw.assignment.id, quarter.id, today=dt.date(2012, 10, 12))
+    late = grid.build_grid(session, scope, jw.assignment.id, quarter.id, today=dt.date(2012, 10, 13))
+    assert not any(p.shortage for p in early.pupils)
+    # 4 hours a week -> 7 marks needed; nobody has that many
+    assert late.required_marks == 7 and all(p.shortage for p in late.pupils)
+
+
+def test_year_view_proposes_year_mark_from_period_marks(jw, as_user, session):
+    from app.models import PeriodMark
+    periods = grid.school_periods(session, jw.w.class_a)
+    for period, value in zip(periods, ["4", "4", "5", "5"]):
+        session.add(PeriodMark(pupil_id=jw.w.pupil_a.id, class_group_id=jw.w.class_a.id, subject_id=jw.assignment.subject_id,
+                               academic_year_id=jw.w.year.id, study_period_id=period.id, value=value))
+    session.commit()
+    page = as_user("teacher").get(f"/journal/{jw.assignment.id}/?period=year").get_data(as_text=True)
+    assert 'data-proposal="5"' in page

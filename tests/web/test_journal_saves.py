@@ -1,0 +1,233 @@
+"""Saving marks, absences, topics and period marks through the web layer: refusals, audit, locks."""
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from app.models import Absence, JournalChange, Lesson, Mark, PeriodMark, StudyPeriod
+from tests.conftest import csrf_token
+from tests.journal_helpers import build_journal_world, cell_post, post_json
+
+
+@pytest.fixture
+def jw(app, session):
+    return build_journal_world(session, app.appbuilder.sm)
+
+
+@pytest.fixture
+def teacher(as_user, jw):
+    client = as_user("teacher")
+    client.token = csrf_token(client, f"/journal/{jw.assignment.id}/")
+    return client
+
+
+@pytest.fixture
+def director(as_user, jw):
+    client = as_user("director")
+    client.token = csrf_token(client, f"/journal/{jw.assignment.id}/")
+    return client
+
+
+def marks_of(session, lesson, pupil):
+    session.expire_all()
+    return [(m.position, m.value) for m in session.scalars(
+        select(Mark).where(Mark.lesson_id == lesson.id, Mark.pupil_id == pupil.id).order_by(Mark.position))]
+
+
+def changes(session, **where):
+    session.expire_all()
+    return list(session.scalars(select(JournalChange).filter_by(**where).order_by(JournalChange.id)))
+
+
+def test_teacher_saves_two_marks_in_one_cell_and_history_records_it(session, jw, teacher):
+    lesson, pupil = jw.lessons[1], jw.pupils[1]
+    reply = cell_post(teacher, teacher.token, lesson, pupil, jw.assignment, "3/5")
+    assert reply.status_code == 200
+    assert reply.get_json()["cell"]["text"] == "3/5"
+    assert marks_of(session, lesson, pupil) == [(0, 3), (1, 5)]
+    rows = changes(session, lesson_id=lesson.id, pupil_id=pupil.id)
+    assert [(r.entity, r.action, r.new_value) for r in rows] == [("mark", "create", "3 (отв)"), ("mark", "create", "5 (отв)")]
+    assert rows[0].user_name.endswith("(teacher)") and rows[0].ip_address == "127.0.0.1"
+
+
+def test_absence_code_is_saved_and_replaces_marks_only_when_typed(session, jw, teacher):
+    lesson, pupil = jw.lessons[1], jw.pupils[1]
+    assert cell_post(teacher, teacher.token, lesson, pupil, jw.assignment, "н").status_code == 200
+    session.expire_all()
+    assert session.scalar(select(Absence.code).where(Absence.lesson_id == lesson.id, Absence.pupil_id == pupil.id)) == "н"
+
+
+@pytest.mark.parametrize("text", ["7", "1", "ы", "5/5/5/5/5/5", "н б"])
+def test_invalid_input_is_refused_in_russian_and_changes_nothing(session, jw, teacher, text):
+    lesson, pupil = jw.lessons[1], jw.pupils[1]
+    reply = cell_post(teacher, teacher.token, lesson, pupil, jw.assignment, text)
+    assert reply.status_code == 400
+    assert any("а" <= ch <= "я" for ch in reply.get_json()["error"].lower())
+    assert marks_of(session, lesson, pupil) == []
+    assert changes(session, lesson_id=lesson.id) == []
+
+
+def test_mark_for_pupil_of_another_class_is_refused(session, jw, teacher):
+    reply = cell_post(teacher, teacher.token, jw.lessons[1], jw.w.pupil_a_other, jw.assignment, "5")
+    assert reply.status_code == 400
+    assert "не числится в классе" in reply.get_json()["error"]
+    assert marks_of(session, jw.lessons[1], jw.w.pupil_a_other) == []
+
+
+def test_mark_on_another_teachers_lesson_answers_404(session, jw, teacher):
+    reply = cell_post(teacher, teacher.token, jw.w.lesson_a_other, jw.w.pupil_a_other, jw.assignment, "5")
+    assert reply.status_code == 404
+    assert marks_of(session, jw.w.lesson_a_other, jw.w.pupil_a_other) == [(0, 4)]
+
+
+def test_mark_on_a_future_lesson_is_refused(session, jw, teacher):
+    from tests.factories import make_lesson
+    future = make_lesson(session, jw.assignment, dt.date.today() + dt.timedelta(days=3))
+    session.commit()
+    reply = cell_post(teacher, teacher.token, future, jw.pupils[1], jw.assignment, "5")
+    assert reply.status_code == 400 and "ещё не прошёл" in reply.get_json()["error"]
+
+
+def test_stale_version_is_refused_and_the_cell_shows_current_value(session, jw, teacher):
+    lesson, pupil = jw.lessons[0], jw.w.pupil_a   # holds a 5 (version 1) from build_world
+    first = cell_post(teacher, teacher.token, lesson, pupil, jw.assignment, "4", {"marks": {"0": 1}, "absence": None})
+    assert first.status_code == 200
+    second = cell_post(teacher, teacher.token, lesson, pupil, jw.assignment, "3", {"marks": {"0": 1}, "absence": None})
+    assert second.status_code == 409
+    body = second.get_json()
+    assert body["error"] == "Отметку уже изменил другой пользователь, клетка обновлена"
+    assert body["cell"]["text"] == "4" and body["cell"]["known"] == {"marks": {"0": 2}, "absence": None}
+    assert marks_of(session, lesson, pupil) == [(0, 4)]
+    # A save into a cell the client believed empty is stale too (someone filled it meanwhile).
+    third = cell_post(teacher, teacher.token, lesson, pupil, jw.assignment, "2")
+    assert third.status_code == 409
+    assert marks_of(session, lesson, pupil) == [(0, 4)]
+
+
+def test_delete_keeps_history_after_the_mark_is_gone(session, jw, teacher, as_user):
+    lesson, pupil = jw.lessons[0], jw.w.pupil_a
+    assert cell_post(teacher, teacher.token, lesson, pupil, jw.assignment, "", {"marks": {"0": 1}, "absence": None}).status_code == 200
+    assert marks_of(session, lesson, pupil) == []
+    director = as_user("director")
+    reply = director.get(f"/journal/api/history?lesson={lesson.id}&pupil={pupil.id}", headers={"Accept": "application/json"})
+    assert reply.status_code == 200
+    history = reply.get_json()["history"]
+    assert [(h["action"], h["old"], h["who"]) for h in history] == [("удалено", "5 (отв)", "Тестов Teacher (teacher)")]
+
+
+def test_teacher_cannot_read_cell_history(jw, teacher):
+    reply = teacher.get(f"/journal/api/history?lesson={jw.lessons[0].id}&pupil={jw.w.pupil_a.id}",
+                        headers={"Accept": "application/json"})
+    assert reply.status_code in (401, 403, 404)
+
+
+def lock_first_quarter(session, jw):
+    period = session.scalar(select(StudyPeriod).where(StudyPeriod.school_id == jw.w.school_a.id, StudyPeriod.number == 1))
+    return period
+
+
+def test_locked_period_refuses_teacher_and_takes_director_correction_with_reason(session, jw, teacher, as_user):
+    director = as_user("director")
+    token = csrf_token(director, "/journal/periods/")
+    period = lock_first_quarter(session, jw)
+    page = director.post(f"/journal/periods/{period.id}/lock", data={"action": "lock", "csrf_token": token},
+                         follow_redirects=True).get_data(as_text=True)
+    assert "закрыт" in page
+    session.expire_all()
+    assert session.get(StudyPeriod, period.id).is_locked
+
+    teacher = as_user("teacher")
+    token = csrf_token(teacher, f"/journal/{jw.assignment.id}/")
+    lesson, pupil = jw.lessons[1], jw.pupils[1]
+    reply = cell_post(teacher, token, lesson, pupil, jw.assignment, "5")
+    assert reply.status_code == 400 and "закрыт администрацией" in reply.get_json()["error"]
+    topic = post_json(teacher, token, "/journal/api/lesson", {"lesson_id": lesson.id, "version": 1, "topic": "Дроби", "homework": ""})
+    assert topic.status_code == 400
+    assert marks_of(session, lesson, pupil) == []
+
+    director = as_user("director")
+    token = csrf_token(director, f"/journal/{jw.assignment.id}/")
+    refused = cell_post(director, token, lesson, pupil, jw.assignment, "5")
+    assert refused.status_code == 400 and "укажите причину" in refused.get_json()["error"]
+    done = cell_post(director, token, lesson, pupil, jw.assignment, "5", reason="Ошибка учителя, служебная записка № 3")
+    assert done.status_code == 200
+    assert marks_of(session, lesson, pupil) == [(0, 5)]
+    [row] = changes(session, lesson_id=lesson.id, pupil_id=pupil.id)
+    assert row.reason == "Ошибка учителя, служебная записка № 3" and row.user_name.endswith("(director)")
+
+
+def test_teacher_cannot_lock_periods(session, jw, teacher):
+    period = lock_first_quarter(session, jw)
+    reply = teacher.post(f"/journal/periods/{period.id}/lock", data={"action": "lock", "csrf_token": teacher.token})
+    assert reply.status_code in (302, 403, 404)
+    session.expire_all()
+    assert not session.get(StudyPeriod, period.id).is_locked
+
+
+def test_topic_and_homework_saved_with_version_and_audited(session, jw, teacher):
+    lesson = jw.lessons[1]
+    body = {"lesson_id": lesson.id, "version": 1, "topic": "Обыкновенные дроби", "homework": "№ 12, 14"}
+    reply = post_json(teacher, teacher.token, "/journal/api/lesson", body)
+    assert reply.status_code == 200 and reply.get_json()["lesson"]["version"] == 2
+    session.expire_all()
+    saved = session.get(Lesson, lesson.id)
+    assert (saved.topic, saved.homework) == ("Обыкновенные дроби", "№ 12, 14")
+    assert [(c.entity, c.action) for c in changes(session, lesson_id=lesson.id)] == [("topic", "create"), ("homework", "create")]
+    stale = post_json(teacher, teacher.token, "/journal/api/lesson", dict(body, topic="Другое"))
+    assert stale.status_code == 409 and stale.get_json()["lesson"]["topic"] == "Обыкновенные дроби"
+
+
+def test_period_mark_confirmed_changed_and_refused_outside_scale(session, jw, teacher):
+    period = lock_first_quarter(session, jw)
+    body = {"assignment_id": jw.assignment.id, "pupil_id": jw.w.pupil_a.id, "period_id": period.id, "value": "5", "version": None}
+    reply = post_json(teacher, teacher.token, "/journal/api/period-mark", body)
+    assert reply.status_code == 200 and reply.get_json() == {"value": "5", "version": 1}
+    assert post_json(teacher, teacher.token, "/journal/api/period-mark", dict(body, value="6", version=1)).status_code == 400
+    assert post_json(teacher, teacher.token, "/journal/api/period-mark", dict(body, value="4")).status_code == 409
+    assert post_json(teacher, teacher.token, "/journal/api/period-mark", dict(body, value="4", version=1)).status_code == 200
+    year = post_json(teacher, teacher.token, "/journal/api/period-mark", dict(body, period_id=None, value="4", version=None))
+    assert year.status_code == 200
+    session.expire_all()
+    values = sorted((pm.study_period_id is None, pm.value) for pm in session.scalars(select(PeriodMark)))
+    assert values == [(False, "4"), (True, "4")]
+    assert [c.action for c in changes(session, entity="period_mark")] == ["create", "update", "create"]
+
+
+def test_fill_down_fills_only_empty_cells_with_history_per_row(session, jw, teacher):
+    lesson = jw.lessons[1]
+    cell_post(teacher, teacher.token, lesson, jw.pupils[1], jw.assignment, "н")
+    reply = post_json(teacher, teacher.token, "/journal/api/fill",
+                      {"lesson_id": lesson.id, "text": "4", "mark_type_id": jw.types["к/р"].id})
+    assert reply.status_code == 200 and reply.get_json() == {"filled": 2}
+    assert marks_of(session, lesson, jw.pupils[0]) == [(0, 4)]
+    assert marks_of(session, lesson, jw.pupils[1]) == []
+    assert marks_of(session, lesson, jw.pupils[2]) == [(0, 4)]
+    created = changes(session, lesson_id=lesson.id, entity="mark")
+    assert sorted(c.pupil_id for c in created) == sorted([jw.pupils[0].id, jw.pupils[2].id])
+    assert all(c.new_value == "4 (к/р)" for c in created)
+
+
+def test_absentees_only_marks_the_absent_and_clears_the_rest(session, jw, teacher):
+    lesson = jw.lessons[2]
+    cell_post(teacher, teacher.token, lesson, jw.pupils[0], jw.assignment, "б")
+    reply = post_json(teacher, teacher.token, "/journal/api/absentees",
+                      {"lesson_id": lesson.id, "absent": {str(jw.pupils[1].id): "н", str(jw.pupils[2].id): "оп"}})
+    assert reply.status_code == 200 and reply.get_json() == {"changed": 3}
+    session.expire_all()
+    got = dict(session.execute(select(Absence.pupil_id, Absence.code).where(Absence.lesson_id == lesson.id)).all())
+    assert got == {jw.pupils[1].id: "н", jw.pupils[2].id: "оп"}
+    assert [(c.pupil_id, c.action) for c in changes(session, lesson_id=lesson.id, entity="absence")][1:] == [
+        (jw.pupils[0].id, "delete"), (jw.pupils[1].id, "create"), (jw.pupils[2].id, "create")]
+
+
+def test_absentees_refuses_a_pupil_of_another_class(session, jw, teacher):
+    reply = post_json(teacher, teacher.token, "/journal/api/absentees",
+                      {"lesson_id": jw.lessons[2].id, "absent": {str(jw.w.pupil_b.id): "н"}})
+    assert reply.status_code == 400
+    assert changes(session, lesson_id=jw.lessons[2].id) == []
+
+
+def test_save_without_csrf_token_is_refused(session, jw, teacher):
+    reply = cell_post(teacher, "wrong", jw.lessons[1], jw.pupils[1], jw.assignment, "5")
+    assert reply.status_code == 400
+    assert marks_of(session, jw.lessons[1], jw.pupils[1]) == []

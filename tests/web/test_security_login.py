@@ -1,0 +1,192 @@
+"""Login and session hardening: failed-login limits, no user enumeration, cookies, lifetime."""
+from __future__ import annotations
+
+import re
+
+import itsdangerous
+import pytest
+
+import config as config_module
+from tests.conftest import login
+from tests.factories import PASSWORD
+
+LOGIN_TOKEN_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def _post_login(client, username, password, follow=False):
+    page = client.get("/login/").get_data(as_text=True)
+    token = LOGIN_TOKEN_RE.search(page).group(1)
+    return client.post("/login/", data={"username": username, "password": password, "csrf_token": token},
+                       follow_redirects=follow)
+
+
+def _flash_text(page: str) -> str:
+    match = re.search(r'class="alert[^"]*"[^>]*>(.*?)</div>', page, re.S)
+    return re.sub(r"<[^>]+>|\s+", " ", match.group(1)).replace("×", "").strip() if match else ""
+
+
+def test_failed_logins_are_limited_per_login_name(app, world, client):
+    limit = int(app.config["AUTH_RATE_LIMIT"].split()[0])
+    for _ in range(limit):
+        response = _post_login(client, "teacher", "wrong-password-123")
+        assert response.status_code == 302 and "/login" in response.location
+    blocked = _post_login(client, "teacher", PASSWORD)
+    assert blocked.status_code == 429
+    assert "Слишком много неудачных попыток входа" in blocked.get_data(as_text=True)
+    # another login from the same address is not locked out by the teacher's failures
+    director = _post_login(client, "director", PASSWORD)
+    assert director.status_code == 302 and "/login" not in director.location
+
+
+def test_successful_logins_do_not_count(app, world, client):
+    limit = int(app.config["AUTH_RATE_LIMIT"].split()[0])
+    for _ in range(limit + 5):
+        client.get("/logout/")
+        login(client, "secretary")
+
+
+def test_failures_per_address_are_limited_too(database_url):
+    """Many login names from one address: the per-address limit (here made small) stops them."""
+    from app import create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "AUTH_RATE_LIMIT": "3 per 5 minute",
+                      "AUTH_RATE_LIMIT_PER_IP": "7 per 5 minute"})
+    client = app.test_client()
+    app_limit, per_name = 7, 3
+    names = [f"nobody{i}" for i in range(app_limit // per_name + 1)]
+    statuses = []
+    for name in names:
+        for _ in range(per_name):
+            statuses.append(_post_login(client, name, "wrong-password-123").status_code)
+    assert 429 in statuses
+    assert statuses.index(429) == app_limit
+
+
+def test_api_login_is_limited(app, world, client):
+    limit = int(app.config["AUTH_RATE_LIMIT"].split()[0])
+    body = {"username": "teacher", "password": "wrong-password-123", "provider": "db"}
+    for _ in range(limit):
+        assert client.post("/api/v1/security/login", json=body).status_code == 401
+    response = client.post("/api/v1/security/login", json={**body, "password": PASSWORD})
+    assert response.status_code == 429
+    assert "попыток входа" in response.get_json()["message"]
+
+
+def test_unknown_user_and_wrong_password_look_the_same(app, world, client, monkeypatch):
+    from flask_appbuilder.security import manager as fab_manager
+
+    checks = []
+    real_check = fab_manager.check_password_hash
+    monkeypatch.setattr(fab_manager, "check_password_hash", lambda h, p: checks.append(1) or real_check(h, p))
+    wrong = _post_login(client, "teacher", "wrong-password-123", follow=True)
+    wrong_checks = len(checks)
+    unknown = _post_login(client, "no-such-user", "wrong-password-123", follow=True)
+    unknown_checks = len(checks) - wrong_checks
+    wrong_text, unknown_text = _flash_text(wrong.get_data(as_text=True)), _flash_text(unknown.get_data(as_text=True))
+    assert wrong_text and wrong_text == unknown_text
+    assert "teacher" not in wrong_text and "no-such-user" not in unknown_text
+    assert wrong.status_code == unknown.status_code == 200
+    assert wrong_checks == unknown_checks == 1, "both paths hash a password exactly once"
+
+
+def _cookie_header(response, name="session") -> str:
+    headers = [h for h in response.headers.getlist("Set-Cookie") if h.startswith(name + "=")]
+    assert headers, f"no {name} cookie set"
+    return headers[-1]
+
+
+def test_session_cookie_flags_in_tests_and_local_demo(world, client):
+    cookie = _cookie_header(login(client, "teacher"))
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+
+
+def test_session_cookie_is_secure_outside_local_development(database_url, sqlite_template):
+    from app import create_app
+
+    production_like = {k: getattr(config_module.ProdConfig, k) for k in
+                       ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY",
+                        "SESSION_COOKIE_SAMESITE")}
+    assert production_like == {"SESSION_COOKIE_SECURE": True, "REMEMBER_COOKIE_SECURE": True,
+                               "SESSION_COOKIE_HTTPONLY": True, "SESSION_COOKIE_SAMESITE": "Lax"}
+    assert config_module.DevConfig.SESSION_COOKIE_SECURE is False  # plain http on loopback only
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, **production_like})
+    with app.app_context():
+        from app.extensions import db
+        from tests.factories import build_world
+
+        build_world(db.session, app.appbuilder.sm)
+        client = app.test_client()
+        cookie = _cookie_header(login(client, "teacher"))
+        assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_session_expires_after_its_lifetime(app, world, client, monkeypatch):
+    lifetime = app.permanent_session_lifetime.total_seconds()
+    assert 0 < lifetime <= 12 * 3600
+    real = itsdangerous.TimestampSigner.get_timestamp
+    monkeypatch.setattr(itsdangerous.TimestampSigner, "get_timestamp",
+                        lambda self: int(real(self) - lifetime - 60))
+    login(client, "teacher")  # the cookie is signed "lifetime + 1 minute ago"
+    monkeypatch.setattr(itsdangerous.TimestampSigner, "get_timestamp", real)
+    response = client.get("/pupilview/list/")
+    assert response.status_code == 302 and "/login" in response.location
+
+
+def test_logout_ends_the_session(world, as_user):
+    client = as_user("secretary")
+    assert client.get("/pupilview/list/").status_code == 200
+    client.get("/logout/")
+    assert client.get("/pupilview/list/").status_code == 302
+
+
+@pytest.mark.parametrize("password", ["short-1A", "qwerty123456", "Password2012!", "1234567890", "aaaaaaaaaaaa"])
+def test_admin_cannot_create_a_user_with_a_weak_password(world, as_user, session, password):
+    from flask_appbuilder.security.sqla.models import User
+    from tests.conftest import csrf_token
+
+    client = as_user("admin")
+    token = csrf_token(client, "/users/add")
+    role_id = world.users["teacher"].roles[0].id
+    page = client.post("/users/add", data={
+        "first_name": "Новый", "last_name": "Учитель", "username": "newteacher", "active": "y",
+        "email": "new@example.test", "roles": str(role_id), "password": password, "conf_password": password,
+        "csrf_token": token}, follow_redirects=True).get_data(as_text=True)
+    assert session.query(User).filter_by(username="newteacher").count() == 0
+    assert "Пароль слишком короткий" in page or "слишком распространён" in page
+
+
+def test_admin_creates_a_user_with_a_strong_password(world, as_user, session):
+    from flask_appbuilder.security.sqla.models import User
+    from tests.conftest import csrf_token
+
+    client = as_user("admin")
+    token = csrf_token(client, "/users/add")
+    role_id = world.users["teacher"].roles[0].id
+    password = "Сирень-цветёт-2012"
+    client.post("/users/add", data={
+        "first_name": "Новый", "last_name": "Учитель", "username": "newteacher", "active": "y",
+        "email": "new@example.test", "roles": str(role_id), "password": password, "conf_password": password,
+        "csrf_token": token})
+    assert session.query(User).filter_by(username="newteacher").count() == 1
+    client.get("/logout/")
+    login(client, "newteacher", password)
+
+
+def test_own_password_change_checks_the_policy(world, as_user, session, app):
+    from tests.conftest import csrf_token
+
+    client = as_user("teacher")
+    token = csrf_token(client, "/resetmypassword/form")
+    page = client.post("/resetmypassword/form", data={"password": "qwertyuiop1", "conf_password": "qwertyuiop1",
+                                                      "csrf_token": token}, follow_redirects=True)
+    assert "слишком распространён" in page.get_data(as_text=True)
+    client.get("/logout/")
+    login(client, "teacher")  # the old password still works
+    token = csrf_token(client, "/resetmypassword/form")
+    client.post("/resetmypassword/form", data={"password": "Липовая-аллея-77", "conf_password": "Липовая-аллея-77",
+                                                "csrf_token": token})
+    client.get("/logout/")
+    login(client, "teacher", "Липовая-аллея-77")
