@@ -6,18 +6,17 @@ user on a free port. Which server answered is asked of the connection itself
 (inet_server_port(), pg_is_in_recovery()); the statements per engine come from the request log."""
 from __future__ import annotations
 
-import datetime as dt
-import os
-
 import pytest
-from flask import jsonify, request
+from flask import jsonify
 from sqlalchemy import select, text
 
 from app import create_app
-from app.extensions import csrf, db
+from app.extensions import db
 from app.models import Lesson, Mark, Pupil, Subject, TeachingAssignment
 from app.reading import read_session, replica_router
+from tests.conftest import _fresh_g_per_request, csrf_token, login
 from tests.factories import build_world
+from tests.journal_helpers import build_journal_world, cell_post
 from tests.ops_helpers import ReplicaCluster, captured_request_log, replica_unavailable_reason, wait_for
 
 pytestmark = pytest.mark.pg
@@ -55,25 +54,13 @@ def diary_marks(pupil_id: int):
                    port=port, in_recovery=in_recovery)
 
 
-def save_mark():
-    """A mark save the way the journal writes: db.session, one transaction, read back from it."""
-    data = request.get_json()
-    mark = Mark(lesson_id=data["lesson_id"], pupil_id=data["pupil_id"], value=data["value"],
-                mark_type_id=data["mark_type_id"], position=data.get("position", 0))
-    db.session.add(mark)
-    db.session.commit()
-    port, in_recovery = db.session.execute(WHO).one()
-    return jsonify(id=mark.id, port=port, in_recovery=in_recovery)
-
-
 @pytest.fixture
 def replica_app(pg_url, replica):
     app = create_app({"SQLALCHEMY_DATABASE_URI": pg_url, "DATABASE_REPLICA_URL": replica.url,
                       "REPLICA_RETRY_SECONDS": 30})
-    # Test-only routes until the real diary/journal pages are in this branch.
+    _fresh_g_per_request(app)
+    # A test-only diary read until the diary pages are in this branch; the journal is the real one.
     app.add_url_rule("/_test/diary/<int:pupil_id>", view_func=diary_marks)
-    app.add_url_rule("/_test/marks", view_func=save_mark, methods=["POST"])
-    csrf.exempt(save_mark)
     with app.app_context():
         yield app
         db.session.remove()
@@ -88,31 +75,43 @@ def primary_port(url: str) -> int:
 
 
 def test_diary_reads_the_replica_and_mark_save_writes_the_primary(replica_app, replica, pg_url):
-    world = build_world(db.session, replica_app.appbuilder.sm)
-    client = replica_app.test_client()
-    pupil, lesson = world.pupil_a, world.lesson_a
+    jw = build_journal_world(db.session, replica_app.appbuilder.sm)
+    pupil, lesson = jw.w.pupil_a, jw.lessons[1]
+    teacher = replica_app.test_client()
+    login(teacher, "teacher")
+    token = csrf_token(teacher, f"/journal/{jw.assignment.id}/")
+    family = replica_app.test_client()
     with captured_request_log() as log:
-        saved = client.post("/_test/marks", json={
-            "lesson_id": lesson.id, "pupil_id": pupil.id, "value": 2,
-            "mark_type_id": world.mark_a.mark_type_id, "position": 1}).get_json()
+        saved = cell_post(teacher, token, lesson, pupil, jw.assignment, "2")
+        assert saved.status_code == 200, saved.get_data(as_text=True)
+        grid = teacher.get(f"/journal/{jw.assignment.id}/")
+        index = teacher.get("/journal/")
 
         def replicated():
-            diary = client.get(f"/_test/diary/{pupil.id}").get_json()
+            diary = family.get(f"/_test/diary/{pupil.id}").get_json()
             return diary if [str(lesson.date), "Математика", 2] in diary["marks"] else None
 
         diary = wait_for(replicated, timeout=30, what="the new mark on the replica")
 
-    assert (saved["port"], saved["in_recovery"]) == (primary_port(pg_url), False)
+    assert grid.status_code == 200 and index.status_code == 200
     assert (diary["port"], diary["in_recovery"]) == (replica.port, True)
     assert diary["pupil"] == "Алексеева"
-    assert diary["marks"] == [[str(lesson.date), "Математика", 5], [str(lesson.date), "Математика", 2]]
+    assert diary["marks"] == [[str(jw.lessons[0].date), "Математика", 5], [str(lesson.date), "Математика", 2]]
 
-    (save_line,) = log.for_path("/_test/marks")
+    (save_line,) = log.for_path("/journal/api/cell")
+    (grid_line,) = log.for_path(f"/journal/{jw.assignment.id}/")
+    (index_line,) = log.for_path("/journal/")
     diary_line = log.for_path(f"/_test/diary/{pupil.id}")[-1]
+    # Writes and the grid that must show them: the primary only. The diary read: the replica only.
     assert save_line["sql_replica"] == 0 and save_line["sql_primary"] > 0
+    assert grid_line["sql_replica"] == 0 and grid_line["sql_primary"] > 0
     assert diary_line["sql_replica"] > 0 and diary_line["sql_primary"] == 0
-    print(f"\nquery split: mark save primary={save_line['sql_primary']} replica={save_line['sql_replica']}; "
-          f"diary read primary={diary_line['sql_primary']} replica={diary_line['sql_replica']}")
+    # The journal's list of classes reads through read_session(); login and permissions stay primary.
+    assert index_line["sql_replica"] > 0
+    split = {name: (line["sql_primary"], line["sql_replica"]) for name, line in (
+        ("mark save POST /journal/api/cell", save_line), ("journal grid after the save", grid_line),
+        ("journal index (class list)", index_line), ("diary read", diary_line))}
+    print("\nstatements (primary, replica): " + "; ".join(f"{k} {v}" for k, v in split.items()))
 
     # The same routing outside a request: read_session() is the replica, db.session the primary.
     assert tuple(read_session().execute(WHO).one()) == (replica.port, True)
