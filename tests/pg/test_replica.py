@@ -96,6 +96,7 @@ def test_diary_reads_the_replica_and_mark_save_writes_the_primary(replica_app, r
     assert grid.status_code == 200 and index.status_code == 200
     assert (diary["port"], diary["in_recovery"]) == (replica.port, True)
     assert diary["pupil"] == "Алексеева"
+    assert replica_router().engine.pool.checkedout() == 0, "each request closed its read session"
     assert diary["marks"] == [[str(jw.lessons[0].date), "Математика", 5], [str(lesson.date), "Математика", 2]]
 
     (save_line,) = log.for_path("/journal/api/cell")
