@@ -109,9 +109,20 @@ def test_diary_reads_the_replica_and_mark_save_writes_the_primary(replica_app, r
     assert diary_line["sql_replica"] > 0 and diary_line["sql_primary"] == 0
     # The journal's list of classes reads through read_session(); login and permissions stay primary.
     assert index_line["sql_replica"] > 0
-    split = {name: (line["sql_primary"], line["sql_replica"]) for name, line in (
-        ("mark save POST /journal/api/cell", save_line), ("journal grid after the save", grid_line),
-        ("journal index (class list)", index_line), ("diary read", diary_line))}
+    lines = [("mark save POST /journal/api/cell", save_line), ("journal grid after the save", grid_line),
+             ("journal index (class list)", index_line), ("diary read", diary_line)]
+
+    if "DiaryView.week" in replica_app.view_functions:
+        # The real diary page, once it is in the branch: its content comes from the replica.
+        login(family, "parent")
+        with captured_request_log() as page_log:
+            page = family.get(f"/diary/{pupil.id}/?date={lesson.date.isoformat()}")
+        assert page.status_code == 200
+        assert 'class="diary-mark mark-2"' in page.get_data(as_text=True), "the new mark, read from the replica"
+        (page_line,) = page_log.for_path(f"/diary/{pupil.id}/")
+        assert page_line["sql_replica"] > 0
+        lines.append(("diary week page GET /diary/<id>/", page_line))
+    split = {name: (line["sql_primary"], line["sql_replica"]) for name, line in lines}
     print("\nstatements (primary, replica): " + "; ".join(f"{k} {v}" for k, v in split.items()))
 
     # The same routing outside a request: read_session() is the replica, db.session the primary.
