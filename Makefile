@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 PORT ?= 8080
 WORKERS ?= 2
+# The demo region lives in the 2012/2013 school year: pages open on its last school day.
+APP_TODAY ?= 2012-10-19
 
 .PHONY: run serve test translations messages migrate demo roles bench bench-data clean
 
@@ -44,7 +46,7 @@ demo: roles
 
 run: $(VENV)/.installed translations demo
 	@$(BIN)/python -m app.demo_logins $(PORT)
-	$(BIN)/gunicorn --preload --no-control-socket --workers $(WORKERS) --bind 127.0.0.1:$(PORT) \
+	APP_TODAY=$(APP_TODAY) $(BIN)/gunicorn --preload --no-control-socket --workers $(WORKERS) --bind 127.0.0.1:$(PORT) \
 		--access-logfile - 'app:create_app()'
 
 test: $(VENV)/.installed-dev translations node_modules/.installed

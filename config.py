@@ -1,7 +1,7 @@
 """Configuration classes; everything machine-specific comes from the environment."""
 import os
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from flask_appbuilder.const import AUTH_DB
@@ -77,6 +77,8 @@ class Config:
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "Demo-2613-Journal")
+    # The date pages take as today (ISO); empty = the real date. `make run` sets the demo's.
+    TODAY = date.fromisoformat(os.environ["APP_TODAY"]) if os.environ.get("APP_TODAY") else None
 
     # Parent notifications go through the school network's own SMTP relay.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")

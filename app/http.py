@@ -33,8 +33,6 @@ def _wants_json() -> bool:
 def init_app(app: Flask) -> None:
     # FAB's templates call csp_nonce() when it is defined (baselib.get_nonce).
     app.jinja_env.globals["csp_nonce"] = csp_nonce
-    # Error pages render outside FAB's views; its layout needs `appbuilder` in the context.
-    app.context_processor(lambda: {"appbuilder": app.appbuilder})
     from app.security import audit
 
     audit.init_app(app)  # who opened which pupil's card (152-ФЗ)

@@ -144,8 +144,14 @@ class ScopedModelRestApi(ModelRestApi):
                 schema["properties"]["message"] = {"oneOf": [{"type": "string"}, {"type": "object"},
                                                              {"type": "array"}]}
         prefix = f"/api/{self.version}/{self.resource_name}/"
+        forbidden = {"description": "Forbidden: the account has no such permission, or the row is out of its scope",
+                     "content": {"application/json": {"schema": {
+                         "type": "object", "properties": {"message": {"type": "string"}}}}}}
         for path, operations in api_spec._paths.items():
             if path.startswith(prefix):
+                for operation in operations.values():
+                    if isinstance(operation, dict) and "responses" in operation:
+                        operation["responses"].setdefault("403", forbidden)
                 _integer_ids(operations)
                 if path.endswith("/_info"):
                     _info_columns_are_arrays(operations)

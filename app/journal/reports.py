@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from app.journal import grading
 from app.journal.access import NotInScope
 from app.models import Absence, AbsenceCode, ClassGroup, Lesson, PeriodMark, Pupil, StudyPeriod, Subject, TeachingAssignment
-from app.security.scope import Scope, journal_assignments, visible
+from app.security.scope import Scope, journal_assignments, journal_classes, visible
 
 ONE_PLACE = Decimal("0.1")
 SOU_WEIGHTS = {"5": 100, "4": 64, "3": 36, "2": 16, grading.NOT_ASSESSED: 7}
@@ -110,9 +110,7 @@ class ClassReport:
 
 def readable_class(session: Session, scope: Scope, class_group_id: int) -> ClassGroup:
     """A class whose reports the user may see: one of whose journals the user may open."""
-    class_group = session.scalar(select(ClassGroup).where(
-        ClassGroup.id == class_group_id,
-        ClassGroup.id.in_(select(TeachingAssignment.class_group_id).where(journal_assignments(scope)))))
+    class_group = session.scalar(select(ClassGroup).where(ClassGroup.id == class_group_id, journal_classes(scope)))
     if class_group is None:
         raise NotInScope(f"class_group {class_group_id}")
     return class_group

@@ -1,9 +1,13 @@
 """A month's usage indicators per school, computed from this journal (DESIGN.md «When does a school
 use the system in a month»).
 
-Cost: a constant number of aggregate queries (GROUP BY school) over the month's lessons, their
-marks, the month's diary visits and the schools' staff and pupils; never the whole history.
-The queries ride the indexes lesson(school_id, date), mark(lesson_id, …) and diary_visit(day).
+The journal figures (lessons, marks, active teachers) are sums of the month's rows of
+`app.monitoring.activity.assignment_activity` — the same rows the teacher completion report shows —
+so the two can never disagree.
+
+Cost: a constant number of aggregate queries over the month's lessons, their marks, the month's
+diary visits and the schools' staff and pupils; never the whole history. The queries ride the
+indexes lesson(school_id, date), mark(lesson_id, …) and diary_visit(day).
 
 Indicators, for school S and month M (lessons of M up to `as_of`):
 - lessons_due: lessons of S in M, not cancelled, dated no later than as_of;
@@ -21,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, case, distinct, exists, func, literal, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.models import (
@@ -30,13 +34,13 @@ from app.models import (
     GuardianLink,
     JournalSystem,
     Lesson,
-    Mark,
     Pupil,
     School,
     Staff,
     UsageSnapshot,
 )
-from app.monitoring.months import next_month
+from app.monitoring.activity import assignment_activity
+from app.monitoring.months import last_day, next_month
 from app.monitoring.thresholds import Threshold, current_threshold, uses_system
 
 INDICATORS = (
@@ -56,13 +60,6 @@ def _counts() -> dict[str, int]:
     return {name: 0 for name in INDICATORS}
 
 
-def _day_after_next(session: Session, day_column):
-    """SQL for the lesson date + 2 days (the first moment that is too late for an entry)."""
-    if session.get_bind().dialect.name == "sqlite":
-        return func.date(day_column, "+2 day")
-    return day_column + literal(2)
-
-
 def computed_schools(session: Session, month: dt.date):
     """Schools whose figures come from this journal: their chosen system is this product, or they
     recorded no choice yet but keep lessons here in the month. A SELECT of school ids."""
@@ -78,7 +75,6 @@ def indicators_for_month(session: Session, month: dt.date, *, as_of: dt.date | N
     """School id -> the nine indicator counts for `month` (first day), for every computed school."""
     start, end = month, next_month(month)
     as_of = as_of or dt.date.today()
-    due_end = min(end, as_of + dt.timedelta(days=1))
     schools = computed_schools(session, month)
     result = {school_id: _counts() for school_id in session.scalars(schools)}
     if not result:
@@ -90,29 +86,17 @@ def indicators_for_month(session: Session, month: dt.date, *, as_of: dt.date | N
     ):
         result[school_id]["teachers_total"] = total
 
-    filled = func.length(func.trim(func.coalesce(Lesson.topic, ""))) > 0
-    has_mark = exists().where(Mark.lesson_id == Lesson.id)
-    due = and_(Lesson.school_id.in_(schools), Lesson.date >= start, Lesson.date < due_end, Lesson.cancelled.is_(False))
-    active_teacher = case(
-        (and_(or_(filled, has_mark), teacher, Staff.school_id == Lesson.school_id), Lesson.teacher_id), else_=None
-    )
-    for school_id, lessons_due, lessons_filled, teachers_active in session.execute(
-        select(Lesson.school_id, func.count(), func.sum(case((filled, 1), else_=0)), func.count(distinct(active_teacher)))
-        .join(Staff, Staff.id == Lesson.teacher_id)
-        .where(due)
-        .group_by(Lesson.school_id)
-    ):
-        row = result[school_id]
-        row.update(lessons_due=lessons_due, lessons_filled=int(lessons_filled or 0), teachers_active=teachers_active)
-
-    on_time = Mark.created_at < _day_after_next(session, Lesson.date)
-    for school_id, entered, timely in session.execute(
-        select(Lesson.school_id, func.count(Mark.id), func.sum(case((on_time, 1), else_=0)))
-        .join(Mark, Mark.lesson_id == Lesson.id)
-        .where(due)
-        .group_by(Lesson.school_id)
-    ):
-        result[school_id].update(marks_entered=entered, marks_on_time=int(timely or 0))
+    active: dict[int, set[int]] = {}
+    for activity in assignment_activity(session, schools, start, min(last_day(month), as_of)):
+        row = result[activity.school_id]
+        row["lessons_due"] += activity.lessons_due
+        row["lessons_filled"] += activity.lessons_with_topic
+        row["marks_entered"] += activity.marks_entered
+        row["marks_on_time"] += activity.marks_on_time
+        if activity.counts_as_teacher and activity.lessons_touched:
+            active.setdefault(activity.school_id, set()).add(activity.teacher_id)
+    for school_id, teachers in active.items():
+        result[school_id]["teachers_active"] = len(teachers)
 
     guardian_login = exists().where(
         GuardianLink.pupil_id == Pupil.id, Guardian.id == GuardianLink.guardian_id, Guardian.user_id.is_not(None)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import false, or_, select, true
+from sqlalchemy import and_, false, or_, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -307,6 +307,8 @@ def changeable(scope: Scope, model) -> ColumnElement[bool]:
         return _teacher_visible(scope, model, write=True)
     if role in (R.MONITORING, R.METHODIST):
         return true()
+    if model is Subject:  # the regional catalogue (school_id NULL) is read by schools, changed by the admin
+        return and_(visible(scope, model), Subject.school_id.is_not(None))
     return visible(scope, model)
 
 
@@ -432,6 +434,11 @@ def is_visible(session: Session, scope: Scope, model, pk) -> bool:
 def is_changeable(session: Session, scope: Scope, model, pk) -> bool:
     key = model.__mapper__.primary_key[0]
     return session.scalar(select(key).where(key == pk, changeable(scope, model))) is not None
+
+
+def journal_classes(scope: Scope) -> ColumnElement[bool]:
+    """Classes with at least one journal the user may open (their class reports and archive)."""
+    return ClassGroup.id.in_(select(TeachingAssignment.class_group_id).where(journal_assignments(scope)))
 
 
 def journal_assignments(scope: Scope) -> ColumnElement[bool]:

@@ -2,7 +2,7 @@
 
 
 def register_views(appbuilder) -> None:
-    from app.views import diary, journal, monitoring, notifications, org, people, rollout, timetable
+    from app.views import completion, diary, journal, monitoring, notifications, org, people, rollout, timetable
 
-    for module in (org, people, timetable, journal, diary, notifications, rollout, monitoring):
+    for module in (org, people, timetable, journal, completion, diary, notifications, rollout, monitoring):
         module.register(appbuilder)

@@ -1,5 +1,172 @@
-"""Diary views: registered here as their issue lands."""
+"""«Дневник»: the pupil's and parent's week and progress pages (read-only).
+
+Thin views: the pupil comes through the scope module (another family's child answers 404), the
+content from app.diary, read through read_session() (the replica when there is one). Each page
+view of a pupil or parent adds one to the pupil's daily visit counter with one upsert.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from flask import abort, flash, redirect, request, url_for
+from flask_appbuilder import BaseView, expose, has_access
+from flask_babel import format_date, gettext as _, lazy_gettext as _l
+from sqlalchemy.exc import SQLAlchemyError
+
+from app import clock
+from app.diary import progress as progress_domain
+from app.diary import week as week_domain
+from app.diary.pupils import PupilCard, children, visible_pupil
+from app.diary.visits import count_visit
+from app.extensions import db
+from app.models import Pupil
+from app.reading import read_session
+from app.security import roles as R
+from app.security.current import current_scope
+from app.views import menu
+
+log = logging.getLogger(__name__)
+
+FAMILY_ACCESS = ("can_index", "can_week", "can_progress")
+# Dates outside this span are typing mistakes, not weeks anybody keeps a diary for.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def open_diary(pupil_id: int | None) -> tuple[list[PupilCard], PupilCard]:
+    """The user's own children (for the switcher) and the pupil whose diary is asked for.
+
+    `pupil_id` None: the first child. A pupil outside the user's scope, or none at all, is 404:
+    the answer does not tell another family's child from a pupil that does not exist."""
+    session = read_session()
+    scope = current_scope()
+    kids = children(session, scope)
+    if pupil_id is None:
+        pupil = kids[0] if kids else None
+    else:
+        pupil = next((kid for kid in kids if kid.id == pupil_id), None)
+        if pupil is None and not scope.pupil_ids:
+            # Staff with a wider scope (administrator) may read a diary within it.
+            pupil = visible_pupil(session, scope, pupil_id)
+    if pupil is None:
+        abort(404)
+    return kids, pupil
+
+
+def note_visit(pupil: PupilCard) -> None:
+    """Count the visit of a pupil or parent (staff reading a diary is not a family's visit).
+
+    One upsert in its own short transaction on the primary: the page's read session is left
+    alone (a commit there would expire the loaded user and cost the page three more queries).
+    The counter is a statistic: if the write fails the page is still served."""
+    if current_scope().role not in R.FAMILY_ROLES:
+        return
+    try:
+        with db.engine.begin() as connection:
+            count_visit(connection, pupil.id, clock.today())
+    except SQLAlchemyError as error:
+        log.warning("diary visit of pupil %s not counted: %s", pupil.id, error)
+
+
+def parse_date(value: str | None) -> dt.date | None:
+    """A date from the jump form: ISO (2012-09-10, what a date input sends) or 10.09.2012.
+
+    None for an empty value; ValueError for anything else that is not a plausible date."""
+    if not value or not value.strip():
+        return None
+    value = value.strip()
+    try:
+        day = dt.datetime.strptime(value, "%d.%m.%Y").date() if "." in value else dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(value) from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(value)
+    return day
+
+
+def format_average(average) -> str:
+    """"4,25" with the Russian decimal comma; "—" without marks."""
+    return "—" if average is None else f"{average:.2f}".replace(".", ",")
+
+
+def format_weight(weight) -> str:
+    """Work-type weight without trailing zeros: 1, 1,5, 2."""
+    text = f"{weight:.1f}".replace(".", ",")
+    return text[:-2] if text.endswith(",0") else text
+
+
+class DiaryView(BaseView):
+    """The diary week (Mon–Sat) with the child switcher, previous/next week and a date jump."""
+
+    route_base = "/diary"
+    default_view = "index"
+    role_access = {R.PARENT: FAMILY_ACCESS, R.PUPIL: FAMILY_ACCESS}
+    # For the scope matrix test (tests/web/test_scope_matrix.py): a pupil id out of scope is 404.
+    scope_routes = [("/<int:pupil_id>/", Pupil), ("/<int:pupil_id>/progress/", Pupil)]
+
+    @expose("/")
+    @has_access
+    def index(self):
+        if not current_scope().pupil_ids:
+            return self.render_template("diary/no_pupils.html"), 200
+        return self._week(None)
+
+    @expose("/<int:pupil_id>/")
+    @has_access
+    def week(self, pupil_id: int):
+        return self._week(pupil_id)
+
+    @expose("/<int:pupil_id>/progress/")
+    @has_access
+    def progress(self, pupil_id: int):
+        kids, pupil = open_diary(pupil_id)
+        session = read_session()
+        on = week_domain.reference_date(session, pupil, clock.today())
+        data = progress_domain.build_progress(session, pupil, request.args.get("period"), on)
+        note_visit(pupil)
+        return self.render_template(
+            "diary/progress.html", progress=data, kids=kids, pupil=pupil, page="progress",
+            format_average=format_average, format_weight=format_weight, format_date=format_date,
+        )
+
+    def _week(self, pupil_id: int | None):
+        kids, pupil = open_diary(pupil_id)
+        session = read_session()
+        try:
+            day = parse_date(request.args.get("date"))
+        except ValueError as bad:
+            flash(_("Дата «%(value)s» не распознана: укажите её как ДД.ММ.ГГГГ, например 10.09.2012. "
+                    "Показана текущая неделя.", value=str(bad)[:20]), "warning")
+            day = None
+        if day is None:
+            day = week_domain.reference_date(session, pupil, clock.today())
+        data = week_domain.build_week(session, pupil, day, clock.today())
+        note_visit(pupil)
+        return self.render_template(
+            "diary/week.html", week=data, kids=kids, pupil=pupil, page="week",
+            format_weight=format_weight, format_date=format_date,
+        )
+
+
+class DiaryProgressView(BaseView):
+    """Menu entry «Успеваемость»: the first child's progress; the pages themselves are DiaryView's."""
+
+    route_base = "/diary/progress"
+    default_view = "index"
+    role_access = {R.PARENT: ("can_index",), R.PUPIL: ("can_index",)}
+
+    @expose("/")
+    @has_access
+    def index(self):
+        if not current_scope().pupil_ids:
+            return self.render_template("diary/no_pupils.html"), 200
+        _kids, pupil = open_diary(None)
+        return redirect(url_for("DiaryView.progress", pupil_id=pupil.id))
 
 
 def register(appbuilder) -> None:
-    pass
+    from app.api.diary import DiaryApi
+
+    menu.add(appbuilder, DiaryView, "DiaryWeek", _l("Неделя"), menu.DIARY, "fa-calendar")
+    menu.add(appbuilder, DiaryProgressView, "DiaryProgress", _l("Успеваемость"), menu.DIARY, "fa-line-chart")
+    appbuilder.add_api(DiaryApi)

@@ -16,15 +16,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from app import clock
 from app.errors import DomainError
 from app.extensions import db
 from app.journal import archive, entries, grading, grid, history, reports
 from app.journal.access import NotInScope
-from app.models import Mark, StudyPeriod, TeachingAssignment
+from app.models import ClassGroup, Mark, StudyPeriod, TeachingAssignment
 from app.reading import read_session
 from app.security import roles as R
 from app.security.current import current_scope
-from app.security.scope import journal_assignments, visible
+from app.security.scope import journal_assignments, journal_classes, visible
 from app.views import menu
 from app.views.base import ScopedInterface, ScopedModelView
 
@@ -107,6 +108,12 @@ class JournalView(BaseView):
     route_base = "/journal"
     default_view = "index"
     role_access = {R.TEACHER: TEACHER_PERMISSIONS, R.SCHOOL_ADMIN: ADMIN_PERMISSIONS}
+    scope_routes = [
+        ("/<int:assignment_id>/", TeachingAssignment, journal_assignments),
+        ("/class/<int:class_group_id>/report", ClassGroup, journal_classes),
+        ("/class/<int:class_group_id>/report.xlsx", ClassGroup, journal_classes),
+        ("/class/<int:class_group_id>/archive.xlsx", ClassGroup, journal_classes),
+    ]
 
     # --- pages ------------------------------------------------------------------------------------
 
@@ -139,7 +146,7 @@ class JournalView(BaseView):
                 data = grid.build_year(db.session, scope, assignment_id)
                 return self.render_template("journal/year.html", year=data, title=_("Итоговые отметки"),
                                             history_allowed=self._history_allowed())
-            data = grid.build_grid(db.session, scope, assignment_id, _period_arg(), today=dt.date.today())
+            data = grid.build_grid(db.session, scope, assignment_id, _period_arg(), today=clock.today())
         except NotInScope:
             abort(404)
         return self.render_template("journal/grid.html", grid=data, title=_("Журнал"), fmt=grading.format_average,
@@ -168,11 +175,14 @@ class JournalView(BaseView):
     @expose("/class/<int:class_group_id>/report.xlsx")
     @has_access
     def report_xlsx(self, class_group_id: int):
-        period_id = _period_arg()
-        if period_id is None:
-            abort(404)
+        scope, session = current_scope(), read_session()
         try:
-            data = reports.class_report(read_session(), current_scope(), class_group_id, period_id)
+            class_group = reports.readable_class(session, scope, class_group_id)
+            periods = grid.school_periods(session, class_group)
+            period_id = _period_arg() or (periods[0].id if periods else None)
+            if period_id is None:
+                raise NotInScope("no periods")
+            data = reports.class_report(session, scope, class_group_id, period_id)
         except NotInScope:
             abort(404)
         stream = io.BytesIO()
@@ -219,10 +229,10 @@ class JournalView(BaseView):
             entries.save_cell(db.session, scope, _actor(), lesson_id=lesson_id, pupil_id=pupil_id,
                               text=_text(data, "text"), known=_known(data),
                               mark_type_id=_int(data, "mark_type_id", optional=True),
-                              reason=_text(data, "reason"), today=dt.date.today())
+                              reason=_text(data, "reason"), today=clock.today())
         except NotInScope:
             abort(404)
-        except entries.StaleVersion:
+        except entries.StaleVersion as stale:
             return self._cell_reply(scope, lesson_id, pupil_id, assignment_id, period_id, error=stale.message), 409
         return self._cell_reply(scope, lesson_id, pupil_id, assignment_id, period_id)
 
@@ -281,7 +291,7 @@ class JournalView(BaseView):
         try:
             count = entries.fill_lesson(db.session, current_scope(), _actor(), lesson_id=_int(data, "lesson_id"),
                                         text=_text(data, "text"), mark_type_id=_int(data, "mark_type_id", optional=True),
-                                        reason=_text(data, "reason"), today=dt.date.today())
+                                        reason=_text(data, "reason"), today=clock.today())
         except NotInScope:
             abort(404)
         return jsonify(filled=count)
@@ -296,7 +306,7 @@ class JournalView(BaseView):
         absent = {_int({"v": k}, "v"): _text({"v": v}, "v") for k, v in raw.items()}
         try:
             count = entries.record_absentees(db.session, current_scope(), _actor(), lesson_id=_int(data, "lesson_id"),
-                                             absent=absent, reason=_text(data, "reason"), today=dt.date.today())
+                                             absent=absent, reason=_text(data, "reason"), today=clock.today())
         except NotInScope:
             abort(404)
         return jsonify(changed=count)
@@ -321,6 +331,7 @@ class PeriodLockView(BaseView):
     route_base = "/journal/periods"
     default_view = "periods"
     role_access = {R.SCHOOL_ADMIN: ("can_periods", "can_lock_period")}
+    scope_routes = [("/<int:period_id>/lock", StudyPeriod)]
 
     @expose("/")
     @has_access

@@ -13,9 +13,10 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
+from app import clock
 from app.errors import DomainError
 from app.extensions import db
-from app.models import AnalyticalReport, ImportBatch, UsageSnapshot
+from app.models import AnalyticalReport, ImportBatch, Municipality, UsageSnapshot
 from app.monitoring import adoption, imports, register as reports_register
 from app.monitoring.indicators import compute_month
 from app.monitoring.months import month_key, month_label, parse_month, previous_month
@@ -25,13 +26,10 @@ from app.reading import read_session
 from app.security import roles as R
 from app.security.current import current_scope
 from app.security.scope import is_visible, visible
+from app.rollout.status import active_campaign, overdue_milestones
 from app.views import menu
 from app.views.base import ScopedInterface, ScopedModelView
 
-try:  # the rollout issue's deadline status; until it lands the dashboard shows a marked placeholder
-    from app.rollout.status import overdue_milestones
-except ImportError:  # pragma: no cover - depends on the merge order
-    overdue_milestones = None
 
 IMPORT_TOKEN_MAX_AGE = 3600
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -92,7 +90,7 @@ def _month_arg(session) -> dt.date:
     if text:
         return parse_month(text)
     latest = session.scalar(select(func.max(UsageSnapshot.month)))
-    return latest or previous_month(dt.date.today().replace(day=1))
+    return latest or previous_month(clock.today().replace(day=1))
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -102,6 +100,8 @@ def _serializer() -> URLSafeTimedSerializer:
 class MonitoringView(BaseView):
     route_base = "/monitoring"
     default_view = "dashboard"
+    scope_routes = [("/register/<int:report_id>/file", AnalyticalReport),
+                    ("/register/<int:report_id>/sent", AnalyticalReport)]
     _everyone = ("can_dashboard", "can_charts", "can_export")
     role_access = {
         R.MONITORING: _everyone + ("can_compute", "can_thresholds", "can_import", "can_report", "can_register",
@@ -122,11 +122,13 @@ class MonitoringView(BaseView):
         series = adoption.region_series(session, scope, until=month)
         rows = reports_register.register_rows(session) if scope.role != R.MUNICIPAL else []
         pending = [r for r in rows if r.is_pending()]
-        overdue = overdue_milestones(session, scope, dt.date.today()) if overdue_milestones else None
+        today = clock.today()
+        overdue = overdue_milestones(session, active_campaign(session, today), today,
+                                     where=visible(scope, Municipality))
         return self.render_template(
             "monitoring/dashboard.html", month=month, month_label=month_label(month), month_key=month_key(month),
             previous_label=month_label(previous_month(month)), totals=totals, series=series, pending=pending,
-            today=dt.date.today(), overdue=overdue, threshold=current_threshold(session),
+            today=clock.today(), overdue=overdue, threshold=current_threshold(session),
             can_compute=self._may("can_compute"), can_report=self._may("can_report"),
         )
 
@@ -210,7 +212,7 @@ class MonitoringView(BaseView):
         scope = current_scope()
         batches = session.scalars(select(ImportBatch).where(visible(scope, ImportBatch))
                                  .order_by(ImportBatch.uploaded_at.desc()).limit(20)).all()
-        default_month = month_key(previous_month(dt.date.today().replace(day=1)))
+        default_month = month_key(previous_month(clock.today().replace(day=1)))
         if request.method == "GET":
             return self.render_template("monitoring/import.html", batches=batches, preview=None,
                                         month_value=request.args.get("month", default_month))
@@ -269,7 +271,7 @@ class MonitoringView(BaseView):
     @has_access
     def register(self):
         rows = reports_register.register_rows(read_session())
-        return self.render_template("monitoring/register.html", rows=rows, today=dt.date.today(),
+        return self.render_template("monitoring/register.html", rows=rows, today=clock.today(),
                                     can_mark_sent=self._may("can_mark_sent"), can_report=self._may("can_report"))
 
     @expose("/register/<int:report_id>/file")

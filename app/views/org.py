@@ -1,5 +1,6 @@
 """Organisation records: municipalities, schools, school years, study periods, holidays."""
 from flask_babel import lazy_gettext as _l
+from wtforms import SelectField
 
 from app.models import AcademicYear, Holiday, Municipality, School, StudyPeriod
 from app.security import roles as R
@@ -59,15 +60,24 @@ class AcademicYearView(ScopedModelView):
     label_columns = {"name": _l("Учебный год"), "starts_on": _l("Начало"), "ends_on": _l("Окончание")}
 
 
+PERIOD_KINDS = {"quarter": _l("четверть"), "trimester": _l("триместр"), "half": _l("полугодие")}
+
+
 class StudyPeriodView(ScopedModelView):
     datamodel = ScopedInterface(StudyPeriod)
     role_access = {R.SCHOOL_ADMIN: R.EDIT, R.SECRETARY: R.READ, R.TEACHER: R.READ}
     list_title = _l("Учебные периоды")
     show_title = add_title = edit_title = _l("Учебный период")
-    list_columns = ["name", "academic_year", "starts_on", "ends_on", "locked_at"]
+    list_columns = ["name", "kind", "academic_year", "starts_on", "ends_on", "locked_at"]
     add_columns = edit_columns = ["school", "academic_year", "kind", "number", "name", "starts_on", "ends_on"]
     show_columns = list_columns
+    search_columns = ["academic_year", "kind", "name", "starts_on"]
+    order_columns = ["name", "starts_on", "ends_on"]
     base_order = ("starts_on", "asc")
+    formatters_columns = {"kind": lambda kind: PERIOD_KINDS.get(kind, kind)}
+    add_form_extra_fields = edit_form_extra_fields = {
+        "kind": SelectField(_l("Вид периода"), choices=list(PERIOD_KINDS.items()), default="quarter"),
+    }
     label_columns = {
         "school": _l("Школа"), "academic_year": _l("Учебный год"), "kind": _l("Вид периода"),
         "number": _l("Номер"), "name": _l("Название"), "starts_on": _l("Начало"), "ends_on": _l("Окончание"),
@@ -83,7 +93,13 @@ class HolidayView(ScopedModelView):
     list_columns = ["name", "starts_on", "ends_on", "grade_from", "grade_to"]
     add_columns = edit_columns = ["school", "academic_year", "name", "starts_on", "ends_on", "grade_from", "grade_to"]
     show_columns = add_columns
+    search_columns = ["academic_year", "name", "starts_on", "grade_from", "grade_to"]
+    order_columns = ["name", "starts_on", "ends_on", "grade_from"]
     base_order = ("starts_on", "asc")
+    description_columns = {
+        "grade_from": _l("Каникулы только для части параллелей: например, дополнительная неделя в феврале — "
+                         "с 1 по 1 параллель."),
+    }
     label_columns = {
         "school": _l("Школа"), "academic_year": _l("Учебный год"), "name": _l("Название"),
         "starts_on": _l("Начало"), "ends_on": _l("Окончание"),

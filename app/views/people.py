@@ -1,8 +1,22 @@
-"""People records: staff, pupils, guardians."""
-from flask_babel import lazy_gettext as _l
+"""People records: staff, pupils, guardians.
 
-from app.models import Guardian, Pupil, Staff
+Lists read the way a secretary looks for people: pupils by class, then surname; staff and
+guardians by surname. A guardian is added from the pupil's page (or by the pupil import), so
+the new guardian is linked to a child of the school in the same transaction and stays in scope."""
+from flask import abort, flash, redirect, request, url_for
+from flask_appbuilder import BaseView, expose
+from flask_appbuilder.security.decorators import has_access, permission_name
+from flask_babel import gettext as _, lazy_gettext as _l
+from sqlalchemy import asc, desc, select
+from wtforms import BooleanField
+
+from app.errors import DomainError
+from app.extensions import db
+from app.models import ClassGroup, Guardian, GuardianLink, Pupil, Staff
 from app.security import roles as R
+from app.security.current import current_scope
+from app.security.scope import changeable, visible
+from app.timetable.pupil_import import EMAIL, normalize_phone, split_name
 from app.views import menu
 from app.views.base import ScopedInterface, ScopedModelView
 
@@ -10,6 +24,7 @@ NAME_LABELS = {
     "last_name": _l("Фамилия"), "first_name": _l("Имя"), "middle_name": _l("Отчество"),
     "full_name": _l("ФИО"), "short_name": _l("ФИО"),
 }
+NAME_COLUMNS = ["last_name", "first_name", "middle_name"]
 
 
 class StaffView(ScopedModelView):
@@ -17,45 +32,164 @@ class StaffView(ScopedModelView):
     role_access = {R.SCHOOL_ADMIN: R.EDIT, R.SECRETARY: R.READ, R.TEACHER: R.READ}
     list_title = _l("Работники школы")
     show_title = add_title = edit_title = _l("Работник школы")
-    list_columns = ["full_name", "position", "is_teacher", "active"]
+    list_columns = [*NAME_COLUMNS, "position", "is_teacher", "active"]
     add_columns = edit_columns = ["school", "last_name", "first_name", "middle_name", "position", "is_teacher", "email", "phone", "active"]
     show_columns = add_columns
     search_columns = ["last_name", "first_name", "position", "is_teacher", "active"]
-    order_columns = ["position"]
+    order_columns = [*NAME_COLUMNS, "position", "is_teacher", "active"]
     base_order = ("last_name", "asc")
     label_columns = {**NAME_LABELS, "school": _l("Школа"), "position": _l("Должность"), "is_teacher": _l("Учитель"),
                      "email": _l("Эл. почта"), "phone": _l("Телефон"), "active": _l("Работает")}
+    add_form_extra_fields = edit_form_extra_fields = {
+        "is_teacher": BooleanField(_l("Учитель"), default=True), "active": BooleanField(_l("Работает"), default=True)}
+
+
+class PupilInterface(ScopedInterface):
+    """Pupils in class-register order: by class (grade, letter), then surname and name.
+
+    That is the default order and the order of the «Класс» column (FAB alone can only sort by
+    one plain column)."""
+
+    def apply_order_by(self, query, order_column, order_direction, aliases_mapping=None,
+                       bypass_many_to_many=False, add_pk=False):
+        # FAB builds the interfaces of related models from this class too (class_group drop-downs).
+        if self.obj is not Pupil or (order_column and order_column != "class_group"):
+            return super().apply_order_by(query, order_column, order_direction, aliases_mapping,
+                                          bypass_many_to_many, add_pk)
+        direction = desc if order_column and order_direction == "desc" else asc
+        # Correlated subqueries rather than a join: FAB may already have joined the class.
+        grade = select(ClassGroup.grade).where(ClassGroup.id == Pupil.class_group_id).scalar_subquery()
+        letter = select(ClassGroup.letter).where(ClassGroup.id == Pupil.class_group_id).scalar_subquery()
+        return query.order_by(direction(grade), direction(letter), Pupil.last_name, Pupil.first_name, Pupil.id)
 
 
 class PupilView(ScopedModelView):
-    datamodel = ScopedInterface(Pupil)
+    datamodel = PupilInterface(Pupil)
     role_access = {R.SCHOOL_ADMIN: R.READ, R.SECRETARY: R.EDIT, R.TEACHER: R.READ}
     list_title = _l("Ученики")
     show_title = add_title = edit_title = _l("Ученик")
-    list_columns = ["class_group", "full_name", "birth_date"]
+    list_columns = ["class_group", *NAME_COLUMNS, "birth_date"]
     add_columns = edit_columns = ["school", "class_group", "last_name", "first_name", "middle_name", "birth_date", "enrolled_on", "left_on"]
     show_columns = add_columns
+    show_template = "timetable/pupil_show.html"
     search_columns = ["class_group", "last_name", "first_name", "birth_date"]
-    order_columns = ["birth_date"]
-    base_order = ("last_name", "asc")
+    order_columns = ["class_group", *NAME_COLUMNS, "birth_date"]
     label_columns = {**NAME_LABELS, "school": _l("Школа"), "class_group": _l("Класс"), "birth_date": _l("Дата рождения"),
                      "enrolled_on": _l("Зачислен"), "left_on": _l("Выбыл")}
+
+    def _guardians(self, pk):
+        return list(db.session.scalars(
+            select(GuardianLink).where(GuardianLink.pupil_id == pk, visible(current_scope(), GuardianLink))
+            .order_by(GuardianLink.guardian_id)))
+
+    @expose("/show/<pk>", methods=["GET"])
+    @has_access
+    def show(self, pk):
+        pk = self._deserialize_pk_if_composite(pk)
+        widgets = self._show(pk)
+        can_link = self.appbuilder.sm.has_access("can_link", "PupilGuardianView")
+        return self.render_template(self.show_template, pk=pk, title=self.show_title, widgets=widgets,
+                                    related_views=self._related_views, guardian_links=self._guardians(pk),
+                                    can_link=can_link)
 
 
 class GuardianView(ScopedModelView):
     datamodel = ScopedInterface(Guardian)
-    role_access = {R.SCHOOL_ADMIN: R.READ, R.SECRETARY: R.EDIT}
+    # No "add" here: a guardian without a child is outside every school's scope. New guardians
+    # come from the pupil's page (PupilGuardianView) or from the pupil import.
+    role_access = {R.SCHOOL_ADMIN: R.READ, R.SECRETARY: R.READ + ("can_edit", "can_delete")}
     list_title = _l("Родители и законные представители")
     show_title = add_title = edit_title = _l("Родитель (законный представитель)")
-    list_columns = ["full_name", "phone", "email"]
+    list_columns = [*NAME_COLUMNS, "phone", "email"]
     add_columns = edit_columns = ["last_name", "first_name", "middle_name", "phone", "email"]
     show_columns = add_columns
     search_columns = ["last_name", "first_name", "phone", "email"]
+    order_columns = [*NAME_COLUMNS, "phone", "email"]
     base_order = ("last_name", "asc")
     label_columns = {**NAME_LABELS, "phone": _l("Телефон"), "email": _l("Эл. почта")}
+
+
+class PupilGuardianView(BaseView):
+    """Add a guardian to a pupil (a new person, or one already known to the school, e.g. for a
+    sibling) and remove the link; the guardian and the link are written together."""
+
+    route_base = "/pupil-guardians"
+    role_access = {R.SECRETARY: ("can_link",)}
+    scope_routes = [("/<int:pk>/add", Pupil, lambda scope: changeable(scope, Pupil))]
+    # Two ids (pupil, guardian): the matrix takes one; the pupil goes through _pupil() like /add.
+    scope_routes_exempt = ["/<int:pk>/remove/<int:guardian_id>"]
+
+    def _pupil(self):
+        pk = request.view_args["pk"]
+        pupil = db.session.scalars(select(Pupil).where(Pupil.id == pk, changeable(current_scope(), Pupil))).first()
+        if pupil is None:
+            abort(404)
+        return pupil
+
+    def _known_guardians(self, pupil):
+        linked = {link.guardian_id for link in pupil.guardian_links}
+        rows = db.session.scalars(
+            select(Guardian).where(visible(current_scope(), Guardian)).order_by(Guardian.last_name, Guardian.first_name))
+        return [g for g in rows if g.id not in linked]
+
+    @expose("/<int:pk>/add", methods=["GET", "POST"])
+    @has_access
+    @permission_name("link")
+    def add(self, pk):
+        pupil = self._pupil()
+        form = request.form
+        if request.method == "POST":
+            relation = (form.get("relation") or "").strip() or "родитель"
+            if len(relation) > 30:
+                raise DomainError(_("Степень родства — не длиннее 30 знаков."))
+            if form.get("guardian_id"):
+                guardian = next((g for g in self._known_guardians(pupil) if str(g.id) == form["guardian_id"]), None)
+                if guardian is None:
+                    abort(404)
+            else:
+                guardian = self._new_guardian(form)
+                db.session.add(guardian)
+            db.session.add(GuardianLink(pupil_id=pupil.id, guardian=guardian, relation=relation))
+            db.session.commit()
+            flash(_("%(name)s добавлен(а) к ученику %(pupil)s.", name=guardian.full_name, pupil=pupil.full_name),
+                  "success")
+            return redirect(url_for("PupilView.show", pk=pupil.id))
+        return self.render_template("timetable/guardian_add.html", title=_("Родитель ученика"), pupil=pupil,
+                                    known=self._known_guardians(pupil))
+
+    @staticmethod
+    def _new_guardian(form) -> Guardian:
+        name = split_name(" ".join(form.get(k, "").strip() for k in ("last_name", "first_name", "middle_name")))
+        if name is None:
+            raise DomainError(_("Укажите фамилию и имя родителя (буквами) или выберите уже известного родителя."))
+        phone_text, email = form.get("phone", "").strip(), form.get("email", "").strip()
+        phone = normalize_phone(phone_text) if phone_text else None
+        if phone_text and phone is None:
+            raise DomainError(_("Телефон «%(v)s»: нужен российский номер из 10 цифр после +7.", v=phone_text))
+        if email and not EMAIL.match(email):
+            raise DomainError(_("E-mail «%(v)s» написан с ошибкой.", v=email))
+        return Guardian(last_name=name[0], first_name=name[1], middle_name=name[2], phone=phone, email=email or None)
+
+    @expose("/<int:pk>/remove/<int:guardian_id>", methods=["POST"])
+    @has_access
+    @permission_name("link")
+    def remove(self, pk, guardian_id):
+        pupil = self._pupil()
+        link = db.session.get(GuardianLink, (pupil.id, guardian_id))
+        if link is None:
+            abort(404)
+        guardian = link.guardian
+        db.session.delete(link)
+        db.session.flush()
+        if not guardian.links:  # nobody else's guardian: the person leaves with the last link
+            db.session.delete(guardian)
+        db.session.commit()
+        flash(_("Связь с родителем удалена."), "success")
+        return redirect(url_for("PupilView.show", pk=pupil.id))
 
 
 def register(appbuilder) -> None:
     menu.add(appbuilder, PupilView, "Pupils", _l("Ученики"), menu.SCHOOL, "fa-child")
     menu.add(appbuilder, GuardianView, "Guardians", _l("Родители"), menu.SCHOOL, "fa-users")
     menu.add(appbuilder, StaffView, "Staff", _l("Работники"), menu.SCHOOL, "fa-id-badge")
+    appbuilder.add_view_no_menu(PupilGuardianView)

@@ -1,5 +1,566 @@
-"""Rollout views: registered here as their issue lands."""
+"""Rollout views (order 2613): campaign and milestones, municipal plans, school readiness with
+evidence files, the control page of p.5 with its xlsx export, consultations and trainings (p.2).
+
+Which campaign a page shows: `?campaign=<id>` if given, otherwise the active campaign of
+app.rollout.status.active_campaign — the one running on "today" (starts_on ≤ today ≤ ends_on),
+else the latest started. "Today" is app.clock.today() (config TODAY from APP_TODAY, for demos and
+browser tests) or the server's date; the control page also takes `?on=ДД.ММ.ГГГГ|ISO` to show
+the state as of another day."""
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import quote
+
+from flask import Response, abort, current_app, flash, g, redirect, request, url_for
+from flask_appbuilder import BaseView, expose, has_access
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from app import clock
+from app.errors import DomainError
+from app.extensions import db
+from app.models import (
+    Campaign,
+    Consultation,
+    JournalSystem,
+    Milestone,
+    Municipality,
+    ReadinessEvidence,
+    RolloutPlan,
+    School,
+    SchoolReadiness,
+    Training,
+)
+from app.reading import read_session
+from app.rollout import editing
+from app.rollout.control import SORTS, control_table
+from app.rollout.evidence import ALLOWED, MAX_EVIDENCE_BYTES, validate_evidence
+from app.rollout.export import cell_text, control_xlsx
+from app.rollout.labels import ITEM_LABELS, LIGHT_LABELS, STATUS_LABELS
+from app.rollout.status import LIGHTS, SCHOOL_ITEMS, STATUSES, active_campaign, evaluate
+from app.security import roles as R
+from app.security.current import current_scope
+from app.security.scope import is_changeable, is_visible, visible
+from app.views import menu
+from app.views.base import ScopedInterface, ScopedModelView
+
+REGION_READERS = (R.MINISTRY, R.MONITORING, R.METHODIST)
+
+
+# --- helpers shared by the pages ---------------------------------------------------------
+
+def chosen_campaign(session, today: dt.date) -> Campaign | None:
+    raw = request.args.get("campaign", "")
+    if raw.isdigit():
+        campaign = session.get(Campaign, int(raw))
+        if campaign is None:
+            abort(404)
+        return campaign
+    return active_campaign(session, today)
+
+
+def _user_id():
+    user = getattr(g, "user", None)
+    return getattr(user, "id", None)
+
+
+def _render_no_campaign(view):
+    return view.render_template("rollout/no_campaign.html"), 200
+
+
+def _municipality_chooser(view):
+    """For users tied to no municipality (administrator, region roles): pick one to open."""
+    session = read_session()
+    municipalities = session.execute(
+        select(Municipality.id, Municipality.name).where(visible(current_scope(), Municipality)).order_by(Municipality.name)
+    ).all()
+    return view.render_template("rollout/choose.html", municipalities=municipalities)
+
+
+def _school_count(session, municipality_id: int) -> int:
+    return session.scalar(select(func.count()).select_from(School).where(
+        School.municipality_id == municipality_id, School.is_general_education.is_(True))) or 0
+
+
+# --- the control page (p.5) --------------------------------------------------------------
+
+class RolloutControlView(BaseView):
+    """Municipalities × milestones as a traffic light, filters, sorting, drill-down, xlsx."""
+
+    route_base = "/rollout/control"
+    default_view = "index"
+    role_access = {role: ("can_index", "can_xlsx") for role in (*REGION_READERS, R.MUNICIPAL)}
+
+    def _table(self, session):
+        today = clock.today()
+        raw_on = request.args.get("on", "").strip()
+        if raw_on:
+            day, error = editing.parse_date(raw_on, _("Дата"))
+            if error:
+                flash(error, "warning")
+            elif day:
+                today = day
+        campaign = chosen_campaign(session, today)
+        if campaign is None:
+            return None, today
+        sort = request.args.get("sort", "name")
+        table = control_table(
+            session, campaign, today,
+            where=visible(current_scope(), Municipality),
+            light=request.args.get("light") or None,
+            milestone=request.args.get("milestone") or None,
+            status=request.args.get("status") or None,
+            name=request.args.get("q") or None,
+            sort=sort if sort in SORTS else "name",
+        )
+        return table, today
+
+    @expose("/")
+    @has_access
+    def index(self):
+        session = read_session()
+        table, today = self._table(session)
+        if table is None:
+            return _render_no_campaign(self)
+        campaigns = session.scalars(select(Campaign).order_by(Campaign.starts_on.desc())).all()
+        return self.render_template(
+            "rollout/control.html", table=table, today=today, campaigns=campaigns, args=request.args,
+            status_labels=STATUS_LABELS, light_labels=LIGHT_LABELS, statuses=STATUSES, lights=LIGHTS,
+            cell_text=cell_text, sorts=SORTS,
+        )
+
+    @expose("/xlsx")
+    @has_access
+    def xlsx(self):
+        table, today = self._table(read_session())
+        if table is None:
+            abort(404)
+        name = f"kontrol-vnedreniya-{today:%Y-%m-%d}.xlsx"
+        return Response(
+            control_xlsx(table),
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"Content-Disposition": f"attachment; filename={name}"},
+        )
+
+
+# --- municipality: plan, schools ---------------------------------------------------------
+
+class RolloutPlanView(BaseView):
+    """The municipality's page (status, plan, schools with chosen systems) and the plan form."""
+
+    route_base = "/rollout/municipality"
+    default_view = "mine"
+    scope_routes = [("/<int:municipality_id>", Municipality), ("/<int:municipality_id>/plan", Municipality)]
+    role_access = {
+        R.MUNICIPAL: ("can_mine", "can_show", "can_plan"),
+        **{role: ("can_mine", "can_show", "can_plan") for role in REGION_READERS},
+    }
+
+    @expose("/")
+    @has_access
+    def mine(self):
+        scope = current_scope()
+        if scope.municipality_id is None:
+            return _municipality_chooser(self)
+        return redirect(url_for("RolloutPlanView.show", municipality_id=scope.municipality_id))
+
+    @expose("/<int:municipality_id>")
+    @has_access
+    def show(self, municipality_id: int):
+        session = read_session()
+        scope = current_scope()
+        if not is_visible(session, scope, Municipality, municipality_id):
+            abort(404)
+        municipality = session.get(Municipality, municipality_id)
+        today = clock.today()
+        campaign = chosen_campaign(session, today)
+        if campaign is None:
+            return _render_no_campaign(self)
+        rows = evaluate(session, campaign, today, where=visible(scope, Municipality), municipality_id=municipality_id)
+        row = rows[0]
+        plan = session.get(RolloutPlan, row.plan_id) if row.plan_id else None
+        return self.render_template(
+            "rollout/municipality.html", municipality=municipality, campaign=campaign, today=today, row=row,
+            plan=plan, status_labels=STATUS_LABELS, light_labels=LIGHT_LABELS, item_labels=ITEM_LABELS,
+            cell_text=cell_text, school_items=SCHOOL_ITEMS,
+            can_edit_plan=scope.is_admin or (scope.role == R.MUNICIPAL and scope.municipality_id == municipality_id),
+        )
+
+    @expose("/<int:municipality_id>/plan", methods=["GET", "POST"])
+    @has_access
+    def plan(self, municipality_id: int):
+        session = db.session
+        scope = current_scope()
+        if not is_visible(session, scope, Municipality, municipality_id):
+            abort(404)
+        municipality = session.get(Municipality, municipality_id)
+        today = clock.today()
+        campaign = chosen_campaign(session, today)
+        if campaign is None:
+            return _render_no_campaign(self)
+        plan = session.scalar(select(RolloutPlan).where(
+            RolloutPlan.campaign_id == campaign.id, RolloutPlan.municipality_id == municipality_id))
+        if plan is not None and not is_visible(session, scope, RolloutPlan, plan.id):
+            abort(404)
+        editable = self._editable(session, plan, campaign, municipality_id)
+        school_total = _school_count(session, municipality_id)
+        errors: list[str] = []
+        form = None
+        if request.method == "POST":
+            if not editable:
+                abort(403)
+            form = request.form
+            data = editing.parse_plan_form(form, school_total)
+            errors = data.errors
+            if not errors:
+                if plan is None:
+                    plan = RolloutPlan(campaign_id=campaign.id, municipality_id=municipality_id)
+                    session.add(plan)
+                    session.flush()
+                editing.save_plan(session, plan, data, user_id=_user_id(), now=dt.datetime.now())
+                if not is_changeable(session, scope, RolloutPlan, plan.id):
+                    session.rollback()
+                    abort(404)
+                session.commit()
+                flash(_("План внедрения сохранён."), "success")
+                return redirect(url_for("RolloutPlanView.show", municipality_id=municipality_id,
+                                        **({"campaign": request.args["campaign"]} if "campaign" in request.args else {})))
+        return self.render_template(
+            "rollout/plan.html", municipality=municipality, campaign=campaign, plan=plan, form=form,
+            errors=errors, editable=editable, school_total=school_total,
+        ), (400 if errors else 200)
+
+    @staticmethod
+    def _editable(session, plan, campaign, municipality_id) -> bool:
+        """May the user change this plan? An existing row asks the scope module; a plan not yet
+        written is tried as a row and rolled back."""
+        scope = current_scope()
+        if plan is not None:
+            return is_changeable(session, scope, RolloutPlan, plan.id)
+        probe = RolloutPlan(campaign_id=campaign.id, municipality_id=municipality_id)
+        session.add(probe)
+        session.flush()
+        allowed = is_changeable(session, scope, RolloutPlan, probe.id)
+        session.rollback()
+        return allowed
+
+
+# --- school readiness (p.4.2) ------------------------------------------------------------
+
+class ReadinessView(BaseView):
+    """The readiness checklist of one school, with optional evidence files per item."""
+
+    route_base = "/rollout/readiness"
+    default_view = "mine"
+    scope_routes = [("/school/<int:school_id>", School), ("/evidence/<int:evidence_id>", ReadinessEvidence)]
+    # POST-only (the matrix reads with GET); their scope is tested in tests/web/test_rollout_pages.py.
+    scope_routes_exempt = ["/school/<int:school_id>/evidence/<item>", "/evidence/<int:evidence_id>/delete"]
+    _edit = ("can_school", "can_evidence", "can_evidence_upload", "can_evidence_delete")
+    role_access = {
+        R.SCHOOL_ADMIN: ("can_mine", *_edit),
+        R.MUNICIPAL: ("can_mine", *_edit),
+        **{role: ("can_mine", "can_school", "can_evidence") for role in REGION_READERS},
+    }
+
+    @expose("/")
+    @has_access
+    def mine(self):
+        scope = current_scope()
+        if scope.school_id:
+            return redirect(url_for("ReadinessView.school", school_id=scope.school_id))
+        if scope.municipality_id:
+            return redirect(url_for("RolloutPlanView.show", municipality_id=scope.municipality_id))
+        return _municipality_chooser(self)
+
+    def _load(self, session, school_id):
+        scope = current_scope()
+        if not is_visible(session, scope, School, school_id):
+            abort(404)
+        school = session.get(School, school_id)
+        today = clock.today()
+        campaign = chosen_campaign(session, today)
+        readiness = None
+        if campaign is not None:
+            readiness = session.scalar(select(SchoolReadiness).where(
+                SchoolReadiness.campaign_id == campaign.id, SchoolReadiness.school_id == school_id))
+            if readiness is not None and not is_visible(session, scope, SchoolReadiness, readiness.id):
+                abort(404)
+        return school, campaign, readiness, today
+
+    def _editable(self, session, readiness, campaign, school_id) -> bool:
+        scope = current_scope()
+        if readiness is not None:
+            return is_changeable(session, scope, SchoolReadiness, readiness.id)
+        probe = SchoolReadiness(campaign_id=campaign.id, school_id=school_id)
+        session.add(probe)
+        session.flush()
+        allowed = is_changeable(session, scope, SchoolReadiness, probe.id)
+        session.rollback()
+        return allowed
+
+    def _ensure(self, session, readiness, campaign, school_id):
+        if readiness is None:
+            readiness = SchoolReadiness(campaign_id=campaign.id, school_id=school_id)
+            session.add(readiness)
+            session.flush()
+        return readiness
+
+    @expose("/school/<int:school_id>", methods=["GET", "POST"])
+    @has_access
+    def school(self, school_id: int):
+        session = db.session
+        school, campaign, readiness, today = self._load(session, school_id)
+        if campaign is None:
+            return _render_no_campaign(self)
+        editable = self._editable(session, readiness, campaign, school_id)
+        systems = session.scalars(select(JournalSystem).order_by(JournalSystem.is_own.desc(), JournalSystem.name)).all()
+        errors: list[str] = []
+        form = None
+        if request.method == "POST":
+            if not editable:
+                abort(403)
+            form = request.form
+            data = editing.parse_readiness_form(form, {s.id for s in systems})
+            errors = data.errors
+            if not errors:
+                readiness = self._ensure(session, readiness, campaign, school_id)
+                editing.save_readiness(session, readiness, school, data, user_id=_user_id(), now=dt.datetime.now())
+                if not is_changeable(session, current_scope(), SchoolReadiness, readiness.id):
+                    session.rollback()
+                    abort(404)
+                session.commit()
+                flash(_("Готовность школы сохранена."), "success")
+                return redirect(url_for("ReadinessView.school", school_id=school_id))
+        rows = evaluate(session, campaign, today, municipality_id=school.municipality_id)
+        school_row = next((s for s in rows[0].schools if s.school_id == school_id), None) if rows else None
+        evidence = {e.item: e for e in readiness.evidence} if readiness is not None else {}
+        return self.render_template(
+            "rollout/readiness.html", school=school, campaign=campaign, readiness=readiness, form=form,
+            errors=errors, editable=editable, systems=systems, school_row=school_row, evidence=evidence,
+            item_labels=ITEM_LABELS, status_labels=STATUS_LABELS, light_labels=LIGHT_LABELS,
+            school_items=SCHOOL_ITEMS, today=today,
+            accept=",".join("." + e for e in ALLOWED), max_mb=MAX_EVIDENCE_BYTES // (1024 * 1024),
+        ), (400 if errors else 200)
+
+    @expose("/school/<int:school_id>/evidence/<item>", methods=["POST"])
+    @has_access
+    def evidence_upload(self, school_id: int, item: str):
+        session = db.session
+        school, campaign, readiness, _today = self._load(session, school_id)
+        if campaign is None or item not in SCHOOL_ITEMS:
+            abort(404)
+        if not self._editable(session, readiness, campaign, school_id):
+            abort(403)
+        upload = request.files.get("file")
+        try:
+            data = upload.read() if upload else b""
+            checked = validate_evidence(item, upload.filename if upload else "", data)
+        except DomainError as refusal:
+            flash(refusal.message, "danger")
+            return redirect(url_for("ReadinessView.school", school_id=school_id))
+        readiness = self._ensure(session, readiness, campaign, school_id)
+        existing = next((e for e in readiness.evidence if e.item == item), None)
+        if existing is None:
+            existing = ReadinessEvidence(item=item)
+            readiness.evidence.append(existing)
+        existing.filename = checked.filename
+        existing.content_type = checked.content_type
+        existing.size_bytes = checked.size_bytes
+        existing.data = checked.data
+        existing.uploaded_at = dt.datetime.now()
+        existing.uploaded_by_id = _user_id()
+        session.flush()
+        if not is_changeable(session, current_scope(), ReadinessEvidence, existing.id):
+            session.rollback()
+            abort(404)
+        session.commit()
+        flash(_("Файл «%(name)s» загружен.", name=checked.filename), "success")
+        return redirect(url_for("ReadinessView.school", school_id=school_id))
+
+    @expose("/evidence/<int:evidence_id>")
+    @has_access
+    def evidence(self, evidence_id: int):
+        session = read_session()
+        if not is_visible(session, current_scope(), ReadinessEvidence, evidence_id):
+            abort(404)
+        e = session.get(ReadinessEvidence, evidence_id)
+        ascii_name = "".join(c if c.isascii() and c.isalnum() or c in "._-" else "_" for c in e.filename)
+        disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(e.filename)}"
+        return Response(e.data, mimetype=e.content_type, headers={"Content-Disposition": disposition})
+
+    @expose("/evidence/<int:evidence_id>/delete", methods=["POST"])
+    @has_access
+    def evidence_delete(self, evidence_id: int):
+        session = db.session
+        scope = current_scope()
+        if not is_visible(session, scope, ReadinessEvidence, evidence_id):
+            abort(404)
+        if not is_changeable(session, scope, ReadinessEvidence, evidence_id):
+            abort(403)
+        e = session.get(ReadinessEvidence, evidence_id)
+        school_id = e.readiness.school_id
+        session.delete(e)
+        session.commit()
+        flash(_("Файл удалён."), "success")
+        return redirect(url_for("ReadinessView.school", school_id=school_id))
+
+
+# --- campaign and milestones (administrator edits; a later campaign is a new row) -----------
+
+READ_ALL = {role: R.READ for role in (*REGION_READERS, R.MUNICIPAL, R.SCHOOL_ADMIN)}
+
+
+class MilestoneView(ScopedModelView):
+    datamodel = ScopedInterface(Milestone)
+    role_access = READ_ALL
+    list_title = _l("Сроки приказа")
+    show_title = add_title = edit_title = _l("Срок приказа")
+    list_columns = ["campaign", "order_item", "title", "level", "due_on"]
+    add_columns = edit_columns = show_columns = ["campaign", "code", "level", "order_item", "title", "due_on"]
+    base_order = ("due_on", "asc")
+    label_columns = {
+        "campaign": _l("Кампания"), "code": _l("Код показателя"), "level": _l("Уровень"),
+        "order_item": _l("Пункт приказа"), "title": _l("Что сделать"), "due_on": _l("Срок"),
+    }
+    description_columns = {
+        "code": _l("plan_approved, responsible_appointed, normative_acts, system_chosen, hardware_ready, "
+                   "staff_trained или usage_share"),
+        "level": _l("municipality — для муниципалитета, school — для каждой школы"),
+    }
+
+
+class CampaignView(ScopedModelView):
+    datamodel = ScopedInterface(Campaign)
+    role_access = READ_ALL
+    related_views = [MilestoneView]
+    list_title = _l("Кампании внедрения")
+    show_title = add_title = edit_title = _l("Кампания внедрения")
+    list_columns = ["title", "order_number", "order_date", "starts_on", "ends_on", "target_share"]
+    add_columns = edit_columns = show_columns = [
+        "title", "order_number", "order_date", "target_share", "report_day", "starts_on", "ends_on"]
+    base_order = ("starts_on", "desc")
+    label_columns = {
+        "title": _l("Название"), "order_number": _l("Номер приказа"), "order_date": _l("Дата приказа"),
+        "target_share": _l("Целевая доля школ, %"), "report_day": _l("Справка до (число месяца)"),
+        "starts_on": _l("Начало"), "ends_on": _l("Окончание"),
+    }
+
+
+class JournalSystemView(ScopedModelView):
+    datamodel = ScopedInterface(JournalSystem)
+    role_access = READ_ALL
+    list_title = _l("Системы электронного журнала")
+    show_title = add_title = edit_title = _l("Система электронного журнала")
+    list_columns = add_columns = edit_columns = show_columns = ["name", "vendor", "is_own"]
+    base_order = ("name", "asc")
+    label_columns = {"name": _l("Название"), "vendor": _l("Поставщик"), "is_own": _l("Наша система")}
+
+
+# --- methodical support (p.2) ------------------------------------------------------------
+
+CONSULTATION_STATUS = {
+    "new": _l("новое"), "in_progress": _l("в работе"), "answered": _l("есть ответ"), "closed": _l("закрыто"),
+}
+
+
+class ConsultationView(ScopedModelView):
+    """Schools and municipalities ask (add); methodists answer (edit). Scope: methodists see all,
+    a school its own requests, a municipality its own and its schools'."""
+
+    datamodel = ScopedInterface(Consultation)
+    role_access = {
+        R.METHODIST: R.UPDATE,
+        R.MUNICIPAL: R.READ + ("can_add",),
+        R.SCHOOL_ADMIN: R.READ + ("can_add",),
+        R.MINISTRY: R.READ,
+    }
+    list_title = _l("Консультации")
+    show_title = edit_title = _l("Консультация")
+    add_title = _l("Новый вопрос методисту")
+    list_columns = ["asked_on", "municipality", "school", "topic", "status", "answered_on"]
+    show_columns = ["asked_on", "municipality", "school", "asked_by", "topic", "question", "status",
+                    "methodist", "answer", "answered_on"]
+    add_columns = ["topic", "question"]
+    edit_columns = ["status", "answer"]
+    search_columns = ["topic", "status", "municipality"]
+    order_columns = ["asked_on", "topic", "answered_on"]
+    base_order = ("asked_on", "desc")
+    label_columns = {
+        "asked_on": _l("Дата вопроса"), "municipality": _l("Муниципальное образование"), "school": _l("Школа"),
+        "asked_by": _l("Кто спросил"), "topic": _l("Тема"), "question": _l("Вопрос"), "status": _l("Состояние"),
+        "methodist": _l("Методист"), "answer": _l("Ответ"),
+        "answered_on": _l("Дата ответа"),
+    }
+    formatters_columns = {"status": lambda value: str(CONSULTATION_STATUS.get(value, value))}
+    description_columns = {"status": _l("new — новое, in_progress — в работе, answered — есть ответ, closed — закрыто")}
+
+    def pre_add(self, item):
+        scope = current_scope()
+        item.municipality_id = scope.municipality_id
+        item.school_id = scope.school_id
+        item.asked_by_id = _user_id()
+        item.asked_on = clock.today()
+        item.status = "new"
+        if item.municipality_id is None:
+            raise DomainError(_("Вопрос задают школа или муниципальный координатор: у вашей учётной записи нет муниципалитета."))
+        super().pre_add(item)
+
+    def pre_update(self, item):
+        if item.status not in CONSULTATION_STATUS:
+            raise DomainError(_("Состояние: new, in_progress, answered или closed."))
+        if (item.answer or "").strip():
+            item.methodist_id = _user_id()
+            if item.answered_on is None:
+                item.answered_on = max(clock.today(), item.asked_on)
+            if item.status in ("new", "in_progress"):
+                item.status = "answered"
+        super().pre_update(item)
+
+
+class TrainingView(ScopedModelView):
+    datamodel = ScopedInterface(Training)
+    role_access = {R.METHODIST: R.EDIT, R.MUNICIPAL: R.READ, R.SCHOOL_ADMIN: R.READ, R.MINISTRY: R.READ}
+    list_title = _l("Обучающие мероприятия")
+    show_title = add_title = edit_title = _l("Обучающее мероприятие")
+    list_columns = ["held_on", "topic", "municipality", "participants", "methodist"]
+    add_columns = edit_columns = ["held_on", "topic", "municipality", "participants", "note"]
+    show_columns = ["held_on", "topic", "municipality", "participants", "methodist", "note"]
+    search_columns = ["topic", "municipality", "held_on"]
+    base_order = ("held_on", "desc")
+    label_columns = {
+        "held_on": _l("Дата"), "topic": _l("Тема"), "municipality": _l("Муниципальное образование"),
+        "participants": _l("Участников"), "methodist": _l("Методист"), "note": _l("Примечание"),
+    }
+    description_columns = {"municipality": _l("Пусто — для всего региона")}
+
+    def pre_add(self, item):
+        item.methodist_id = _user_id()
+        super().pre_add(item)
+
+
+class _MenuFor:
+    """Stands in as a menu entry's view so that only these roles get the entry
+    (app.security.roles.view_permissions reads `role_access`); the pages behind it keep the
+    permissions of their own view."""
+
+    def __init__(self, *roles):
+        self.role_access = {role: () for role in roles}
+
+
+def _link(appbuilder, name, endpoint, label, icon, *roles):
+    appbuilder.add_link(name, href=endpoint, icon=icon, label=label, category=menu.ROLLOUT,
+                        category_label=menu.LABELS[menu.ROLLOUT], baseview=_MenuFor(*roles))
 
 
 def register(appbuilder) -> None:
-    pass
+    menu.add(appbuilder, RolloutControlView, "RolloutControl", _l("Контроль исполнения приказа"), menu.ROLLOUT, "fa-traffic-light")
+    appbuilder.add_view_no_menu(RolloutPlanView)
+    appbuilder.add_view_no_menu(ReadinessView)
+    _link(appbuilder, "MyMunicipality", "RolloutPlanView.mine", _l("План внедрения и школы"), "fa-list-ol", R.MUNICIPAL)
+    _link(appbuilder, "MySchoolReadiness", "ReadinessView.mine", _l("Готовность школы"), "fa-check-square-o", R.SCHOOL_ADMIN)
+    menu.add(appbuilder, ConsultationView, "Consultations", _l("Консультации"), menu.ROLLOUT, "fa-question-circle")
+    menu.add(appbuilder, TrainingView, "Trainings", _l("Обучение"), menu.ROLLOUT, "fa-graduation-cap")
+    menu.add(appbuilder, CampaignView, "Campaigns", _l("Кампании внедрения"), menu.ROLLOUT, "fa-flag")
+    appbuilder.add_view_no_menu(MilestoneView)
+    menu.add(appbuilder, JournalSystemView, "JournalSystems", _l("Системы электронного журнала"), menu.CATALOGUES, "fa-laptop")

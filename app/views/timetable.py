@@ -1,10 +1,57 @@
-"""School structure and timetable views (classes; the timetable grid comes with its issue)."""
-from flask_babel import lazy_gettext as _l
+"""School structure and timetable: the secretary's and the director's working screens.
 
-from app.models import ClassGroup
+Generic lists (classes, subjects, load, subgroups, rooms, bells, substitutions) are scoped FAB
+views; the weekly grid, the lesson calendar and the pupil import are custom BaseViews. The rules
+live in app.timetable; these views only read the request, check scope and render."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from flask import abort, current_app, flash, jsonify, redirect, request, send_file, url_for
+from flask_appbuilder import BaseView, expose
+from flask_appbuilder.fieldwidgets import BS3TextFieldWidget
+from flask_appbuilder.security.decorators import has_access, permission_name
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_appbuilder.models.sqla.filters import FilterEqual, FilterGreater, FilterSmaller, SQLAFilterConverter
+from sqlalchemy import Time, inspect, select
+from sqlalchemy.orm import joinedload
+from wtforms import BooleanField, TimeField
+from wtforms.validators import InputRequired
+
+from app import clock
+from app.errors import DomainError
+from app.extensions import db
+from app.models import (
+    AcademicYear,
+    BellSchedule,
+    ClassGroup,
+    Room,
+    Staff,
+    StudyPeriod,
+    Subgroup,
+    Subject,
+    Substitution,
+    TeachingAssignment,
+    TimetableSlot,
+)
+from app.reading import read_session
 from app.security import roles as R
+from app.security.current import current_scope
+from app.security.scope import changeable, visible
+from app.timetable import WEEKDAYS
+from app.timetable import calendar as lesson_calendar
+from app.timetable import export, pupil_import, substitutions
+from app.timetable.clashes import WEEKDAY_NAMES, class_warnings, clear_cell, save_cell, week_of, week_slots
 from app.views import menu
 from app.views.base import ScopedInterface, ScopedModelView
+
+def checkbox(label) -> BooleanField:
+    """A NOT NULL boolean as an optional checkbox (FAB would make an unticked box «required»)."""
+    return BooleanField(label, default=False)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ClassGroupView(ScopedModelView):
@@ -24,5 +71,585 @@ class ClassGroupView(ScopedModelView):
     }
 
 
+class SubjectView(ScopedModelView):
+    """Subjects of the regional catalogue (no school) and the school's own."""
+
+    datamodel = ScopedInterface(Subject)
+    role_access = {R.SCHOOL_ADMIN: R.READ, R.SECRETARY: R.EDIT, R.TEACHER: R.READ}
+    list_title = _l("Предметы")
+    show_title = add_title = edit_title = _l("Предмет")
+    list_columns = ["name", "short_name", "school"]
+    add_columns = edit_columns = show_columns = ["school", "name", "short_name"]
+    search_columns = ["name", "short_name"]
+    order_columns = ["name", "short_name"]
+    base_order = ("name", "asc")
+    label_columns = {"name": _l("Название"), "short_name": _l("Краткое название"),
+                     "school": _l("Школа (пусто — региональный справочник)")}
+    description_columns = {"school": _l("Оставьте пустым только для предмета регионального справочника.")}
+
+    def _refuse_regional(self, item):
+        if item.school_id is None and not current_scope().is_admin:
+            db.session.rollback()
+            raise DomainError(_("Предметы регионального справочника меняет только администратор; "
+                                "добавьте предмет своей школы."))
+
+    def pre_add(self, item):
+        self._refuse_regional(item)
+        super().pre_add(item)
+
+    def pre_update(self, item):
+        self._refuse_regional(item)
+        super().pre_update(item)
+
+    def pre_delete(self, item):
+        self._refuse_regional(item)
+        super().pre_delete(item)
+
+
+class TeachingAssignmentView(ScopedModelView):
+    datamodel = ScopedInterface(TeachingAssignment)
+    role_access = {R.SCHOOL_ADMIN: R.READ, R.SECRETARY: R.EDIT, R.TEACHER: R.READ}
+    list_title = _l("Учебная нагрузка")
+    show_title = add_title = edit_title = _l("Нагрузка")
+    list_columns = ["class_group", "subject", "subgroup", "teacher", "hours_per_week"]
+    add_columns = edit_columns = show_columns = ["class_group", "subject", "subgroup", "teacher", "hours_per_week"]
+    search_columns = ["class_group", "subject", "teacher", "subgroup"]
+    order_columns = ["hours_per_week"]
+    base_order = ("class_group_id", "asc")
+    label_columns = {"class_group": _l("Класс"), "subject": _l("Предмет"), "subgroup": _l("Подгруппа"),
+                     "teacher": _l("Учитель"), "hours_per_week": _l("Часов в неделю")}
+    description_columns = {"subgroup": _l("Пусто — урок всего класса."),
+                           "hours_per_week": _l("Например, 4 или 1,5 (через неделю).")}
+
+    def pre_add(self, item):
+        self._check_subgroup(item)
+        super().pre_add(item)
+
+    def pre_update(self, item):
+        self._check_subgroup(item)
+        super().pre_update(item)
+
+    @staticmethod
+    def _check_subgroup(item):
+        if item.subgroup is not None and item.class_group is not None and item.subgroup.class_group_id != item.class_group.id:
+            db.session.rollback()
+            raise DomainError(_("Подгруппа «%(group)s» из другого класса: выберите подгруппу класса %(cls)s.",
+                                group=item.subgroup.name, cls=item.class_group.name))
+
+
+class SubgroupView(ScopedModelView):
+    datamodel = ScopedInterface(Subgroup)
+    role_access = {R.SCHOOL_ADMIN: R.READ, R.SECRETARY: R.EDIT, R.TEACHER: R.READ}
+    list_title = _l("Подгруппы")
+    show_title = add_title = edit_title = _l("Подгруппа")
+    list_columns = ["class_group", "name"]
+    add_columns = edit_columns = show_columns = ["class_group", "name", "pupils"]
+    search_columns = ["class_group", "name"]
+    order_columns = ["name"]
+    base_order = ("class_group_id", "asc")
+    label_columns = {"class_group": _l("Класс"), "name": _l("Название"), "pupils": _l("Ученики")}
+
+
+class RoomView(ScopedModelView):
+    datamodel = ScopedInterface(Room)
+    role_access = {R.SCHOOL_ADMIN: R.READ, R.SECRETARY: R.EDIT, R.TEACHER: R.READ}
+    list_title = _l("Кабинеты")
+    show_title = add_title = edit_title = _l("Кабинет")
+    list_columns = ["name", "shareable"]
+    add_columns = edit_columns = show_columns = ["school", "name", "shareable"]
+    search_columns = ["name", "shareable"]
+    order_columns = ["name", "shareable"]
+    base_order = ("name", "asc")
+    label_columns = {"school": _l("Школа"), "name": _l("Кабинет"), "shareable": _l("Общий (несколько классов сразу)")}
+    add_form_extra_fields = edit_form_extra_fields = {"shareable": checkbox(_l("Общий (несколько классов сразу)"))}
+
+
+class _TimeFilterConverter(SQLAFilterConverter):
+    conversion_table = SQLAFilterConverter.conversion_table + (("is_time", [FilterEqual, FilterGreater, FilterSmaller]),)
+
+
+class _BellInterface(ScopedInterface):
+    """FAB has no filters for TIME columns (and warns at every start); bell times get the basic ones."""
+
+    filter_converter_class = _TimeFilterConverter
+
+    def is_time(self, col_name: str) -> bool:
+        column = self.list_columns.get(col_name)
+        return column is not None and isinstance(getattr(column, "type", None), Time)
+
+
+class BellScheduleView(ScopedModelView):
+    datamodel = _BellInterface(BellSchedule)
+    role_access = {R.SCHOOL_ADMIN: R.READ, R.SECRETARY: R.EDIT, R.TEACHER: R.READ}
+    list_title = _l("Расписание звонков")
+    show_title = add_title = edit_title = _l("Звонок")
+    list_columns = ["shift", "lesson_number", "starts_at", "ends_at"]
+    add_columns = edit_columns = show_columns = ["school", "shift", "lesson_number", "starts_at", "ends_at"]
+    search_columns = ["shift", "lesson_number"]
+    order_columns = ["shift", "lesson_number", "starts_at"]
+    base_order = ("lesson_number", "asc")
+    label_columns = {"school": _l("Школа"), "shift": _l("Смена"), "lesson_number": _l("Номер урока"),
+                     "starts_at": _l("Начало"), "ends_at": _l("Окончание")}
+    add_form_extra_fields = edit_form_extra_fields = {
+        "starts_at": TimeField(_l("Начало"), format="%H:%M", widget=BS3TextFieldWidget(),
+                               validators=[InputRequired()], description=_l("ЧЧ:ММ, например 08:30")),
+        "ends_at": TimeField(_l("Окончание"), format="%H:%M", widget=BS3TextFieldWidget(),
+                             validators=[InputRequired()], description=_l("ЧЧ:ММ, например 09:15")),
+    }
+
+
+class SubstitutionView(ScopedModelView):
+    """A substitute teacher or a cancelled lesson for one date; written into the calendar lesson."""
+
+    datamodel = ScopedInterface(Substitution)
+    role_access = {R.SCHOOL_ADMIN: R.READ, R.SECRETARY: R.EDIT, R.TEACHER: R.READ}
+    list_title = _l("Замены")
+    show_title = add_title = edit_title = _l("Замена")
+    list_columns = ["date", "lesson_number", "assignment", "assignment.teacher", "substitute", "cancelled", "reason"]
+    add_columns = edit_columns = ["assignment", "date", "lesson_number", "substitute", "cancelled", "reason"]
+    show_columns = list_columns
+    search_columns = ["date", "assignment", "substitute", "cancelled"]
+    order_columns = ["date", "lesson_number"]
+    base_order = ("date", "desc")
+    label_columns = {"date": _l("Дата"), "lesson_number": _l("Урок"), "assignment": _l("Класс и предмет"),
+                     "assignment.teacher": _l("Учитель по нагрузке"), "substitute": _l("Заменяющий учитель"),
+                     "cancelled": _l("Урок отменён"), "reason": _l("Причина")}
+    add_form_extra_fields = edit_form_extra_fields = {"cancelled": checkbox(_l("Урок отменён"))}
+
+    def _check(self, item):
+        session = self.datamodel.session
+        session.flush()
+        try:
+            substitutions.check_substitution(session, item)
+        except DomainError:
+            session.rollback()
+            raise
+
+    def pre_add(self, item):
+        super().pre_add(item)
+        self._check(item)
+        substitutions.apply_substitution(self.datamodel.session, item)
+
+    def pre_update(self, item):
+        # The form has set the new values but nothing is flushed yet: the old lesson is read from
+        # the attribute history (assignment_id itself only follows the relation at flush).
+        state = inspect(item)
+        old = (item.assignment_id,
+               (state.attrs.date.history.deleted or [item.date])[0],
+               (state.attrs.lesson_number.history.deleted or [item.lesson_number])[0])
+        super().pre_update(item)
+        self._check(item)
+        session = self.datamodel.session
+        substitutions.undo_substitution(session, *old)
+        substitutions.apply_substitution(session, item)
+
+    def pre_delete(self, item):
+        super().pre_delete(item)
+        substitutions.undo_substitution(self.datamodel.session, item.assignment_id, item.date, item.lesson_number)
+
+
+# --- the weekly grid ----------------------------------------------------------------------
+
+def _first_school_monday(year: AcademicYear) -> dt.date:
+    start = year.starts_on
+    return week_of(start + dt.timedelta(days=2)) if start.isoweekday() >= 6 else week_of(start)
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(value.strip(), pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _week(year: AcademicYear | None) -> dt.date:
+    """The Monday of the requested week, or of today clamped into the academic year."""
+    asked = _parse_date(request.args.get("week"))
+    if asked:
+        return week_of(asked)
+    today = clock.today()
+    if year is not None and not (year.starts_on <= today <= year.ends_on):
+        return _first_school_monday(year)
+    return week_of(today)
+
+
+def _visible_or_404(session, model, pk, *, write=False):
+    rule = changeable if write else visible
+    key = model.__mapper__.primary_key[0]
+    row = session.scalars(select(model).where(key == pk, rule(current_scope(), model))).first()
+    if row is None:
+        abort(404)
+    return row
+
+
+def _week_substitutions(session, where, monday: dt.date) -> dict:
+    """Substitutions of the week matching `where`: {(weekday, lesson number, assignment id): row}."""
+    rows = session.scalars(
+        select(Substitution).join(Substitution.assignment)
+        .options(joinedload(Substitution.substitute),
+                 joinedload(Substitution.assignment).joinedload(TeachingAssignment.class_group),
+                 joinedload(Substitution.assignment).joinedload(TeachingAssignment.subject))
+        .where(where, Substitution.date >= monday, Substitution.date <= monday + dt.timedelta(days=6))).unique()
+    return {(s.date.isoweekday(), s.lesson_number, s.assignment_id): s for s in rows}
+
+
+class TimetableView(BaseView):
+    """The week per class (editable), per teacher and per room; xlsx export."""
+
+    route_base = "/timetable"
+    default_view = "index"
+    role_access = {
+        R.SECRETARY: ("can_grid", "can_edit", "can_download"),
+        R.SCHOOL_ADMIN: ("can_grid", "can_download"),
+        R.TEACHER: ("can_grid", "can_download"),
+    }
+    scope_routes = [
+        ("/class/<int:pk>", ClassGroup),
+        ("/teacher/<int:pk>", Staff),
+        ("/room/<int:pk>", Room),
+        ("/class/<int:pk>/cell", ClassGroup, lambda scope: changeable(scope, ClassGroup)),
+        ("/class/<int:pk>/cell/clear", ClassGroup, lambda scope: changeable(scope, ClassGroup)),
+    ]
+
+    def _can_edit(self) -> bool:
+        return self.appbuilder.sm.has_access("can_edit", self.class_permission_name)
+
+    @expose("/")
+    @has_access
+    @permission_name("grid")
+    def index(self):
+        session = read_session()
+        scope = current_scope()
+        classes = list(session.scalars(
+            select(ClassGroup).options(joinedload(ClassGroup.academic_year))
+            .where(visible(scope, ClassGroup))
+            .order_by(ClassGroup.academic_year_id.desc(), ClassGroup.grade, ClassGroup.letter)).unique())
+        teachers = list(session.scalars(select(Staff).where(visible(scope, Staff), Staff.is_teacher.is_(True))
+                                        .order_by(Staff.last_name, Staff.first_name)))
+        rooms = list(session.scalars(select(Room).where(visible(scope, Room)).order_by(Room.name)))
+        return self.render_template("timetable/index.html", classes=classes, teachers=teachers, rooms=rooms,
+                                    title=_("Расписание"))
+
+    def _grid_page(self, *, title, monday, bells, grid, mode, class_group=None, year=None, export_args=None,
+                   subs=None, extras=None):
+        numbers = sorted({b.lesson_number for b in bells} | {n for (_d, n) in grid})
+        times = {b.lesson_number: b for b in bells}
+        days = [(w, monday + dt.timedelta(days=w - 1)) for w in WEEKDAYS]
+        context = dict(title=title, monday=monday, numbers=numbers, times=times, grid=grid, days=days,
+                       weekday_names=WEEKDAY_NAMES, mode=mode, class_group=class_group,
+                       prev_week=monday - dt.timedelta(weeks=1), next_week=monday + dt.timedelta(weeks=1),
+                       export_args=export_args or {}, editable=False, subs=subs or {}, extras=extras or {})
+        if mode == "class" and self._can_edit() and db.session.scalar(
+                select(ClassGroup.id).where(ClassGroup.id == class_group.id,
+                                            changeable(current_scope(), ClassGroup))) is not None:
+            session = db.session
+            context["editable"] = True
+            context["assignments"] = list(session.scalars(
+                select(TeachingAssignment)
+                .options(joinedload(TeachingAssignment.subject), joinedload(TeachingAssignment.teacher),
+                         joinedload(TeachingAssignment.subgroup))
+                .where(TeachingAssignment.class_group_id == class_group.id)
+                .order_by(TeachingAssignment.subject_id, TeachingAssignment.subgroup_id)).unique())
+            context["rooms"] = list(session.scalars(select(Room).where(Room.school_id == class_group.school_id)
+                                                    .order_by(Room.name)))
+            first = _first_school_monday(year)
+            context["valid_from"] = year.starts_on if monday <= first else monday
+        if class_group is not None:
+            context["warnings"] = class_warnings(db.session, class_group, monday)
+            context["sibling_classes"] = list(db.session.scalars(
+                select(ClassGroup).where(ClassGroup.school_id == class_group.school_id,
+                                         ClassGroup.academic_year_id == class_group.academic_year_id,
+                                         visible(current_scope(), ClassGroup))
+                .order_by(ClassGroup.grade, ClassGroup.letter)))
+        return self.render_template("timetable/grid.html", **context)
+
+    @expose("/class/<int:pk>")
+    @has_access
+    @permission_name("grid")
+    def class_week(self, pk):
+        session = db.session
+        class_group = _visible_or_404(session, ClassGroup, pk)
+        year = class_group.academic_year
+        monday = _week(year)
+        bells = list(session.scalars(select(BellSchedule).where(
+            BellSchedule.school_id == class_group.school_id, BellSchedule.shift == class_group.shift)
+            .order_by(BellSchedule.lesson_number)))
+        grid = week_slots(session, TimetableSlot.class_group_id == class_group.id, monday)
+        subs = _week_substitutions(session, TeachingAssignment.class_group_id == class_group.id, monday)
+        return self._grid_page(title=_("Расписание %(cls)s класса", cls=class_group.name), monday=monday,
+                               bells=bells, grid=grid, mode="class", class_group=class_group, year=year,
+                               export_args={"kind": "class", "id": class_group.id}, subs=subs)
+
+    @expose("/teacher/<int:pk>")
+    @has_access
+    @permission_name("grid")
+    def teacher_week(self, pk):
+        session = read_session()
+        teacher = _visible_or_404(session, Staff, pk)
+        monday = _week(None)
+        bells = list(session.scalars(select(BellSchedule).where(BellSchedule.school_id == teacher.school_id,
+                                                                BellSchedule.shift == 1)))
+        grid = week_slots(session, TeachingAssignment.teacher_id == teacher.id, monday)
+        subs = _week_substitutions(session, TeachingAssignment.teacher_id == teacher.id, monday)
+        # Lessons this teacher takes over from colleagues that week.
+        extras: dict = {}
+        taken = _week_substitutions(session, Substitution.substitute_id == teacher.id, monday)
+        for (weekday, number, _a), sub in sorted(taken.items()):
+            extras.setdefault((weekday, number), []).append(_(
+                "Замена: %(cls)s, %(subject)s", cls=sub.assignment.class_group.name, subject=sub.assignment.subject.name))
+        return self._grid_page(title=_("Расписание учителя %(name)s", name=teacher.full_name), monday=monday,
+                               bells=bells, grid=grid, mode="teacher",
+                               export_args={"kind": "teacher", "id": teacher.id}, subs=subs, extras=extras)
+
+    @expose("/room/<int:pk>")
+    @has_access
+    @permission_name("grid")
+    def room_week(self, pk):
+        session = read_session()
+        room = _visible_or_404(session, Room, pk)
+        monday = _week(None)
+        bells = list(session.scalars(select(BellSchedule).where(BellSchedule.school_id == room.school_id,
+                                                                BellSchedule.shift == 1)))
+        grid = week_slots(session, TimetableSlot.room_id == room.id, monday)
+        return self._grid_page(title=_("Занятость кабинета %(room)s", room=room.name), monday=monday,
+                               bells=bells, grid=grid, mode="room")
+
+    def _cell_request(self, pk):
+        class_group = _visible_or_404(db.session, ClassGroup, pk, write=True)
+        data = request.get_json(silent=True) or {}
+        try:
+            weekday = int(data.get("weekday"))
+            number = int(data.get("lesson_number"))
+        except (TypeError, ValueError):
+            raise DomainError(_("Не указана клетка расписания (день и номер урока)."))
+        valid_from = _parse_date(data.get("valid_from"))
+        if valid_from is None:
+            raise DomainError(_("Укажите дату, с которой действует изменение."))
+        year = class_group.academic_year
+        if not (year.starts_on <= valid_from <= year.ends_on):
+            raise DomainError(_("Дата изменения должна быть внутри учебного года %(year)s.", year=year.name))
+        return class_group, data, weekday, number, valid_from
+
+    def _cell_reply(self, class_group, weekday, number, valid_from, result):
+        db.session.commit()
+        # The cell as shown in the page's week (which may differ from the change's start date).
+        monday = week_of(_parse_date((request.get_json(silent=True) or {}).get("week")) or valid_from)
+        day = monday + dt.timedelta(days=weekday - 1)
+        slots = [s for s in week_slots(db.session, TimetableSlot.class_group_id == class_group.id, monday)
+                 .get((weekday, number), [])]
+        subs = _week_substitutions(db.session, TeachingAssignment.class_group_id == class_group.id, monday)
+        html = self.render_template("timetable/_cell.html", slots=slots, mode="class", subs=subs, extras={},
+                                    weekday=weekday, number=number, day=day)
+        return jsonify(html=html, warnings=result.warnings, weekday=weekday, lesson_number=number,
+                       message=_("Сохранено; изменение действует с %(date)s.", date=valid_from.strftime("%d.%m.%Y")))
+
+    @expose("/class/<int:pk>/cell", methods=["POST"])
+    @has_access
+    @permission_name("edit")
+    def save(self, pk):
+        class_group, data, weekday, number, valid_from = self._cell_request(pk)
+        try:
+            assignment_id = int(data.get("assignment_id"))
+            room_id = int(data["room_id"]) if data.get("room_id") not in (None, "") else None
+        except (TypeError, ValueError):
+            raise DomainError(_("Выберите предмет и учителя из нагрузки этого класса."))
+        try:
+            result = save_cell(db.session, class_group, weekday, number, assignment_id, room_id, valid_from,
+                               add=bool(data.get("add")))
+        except DomainError:
+            db.session.rollback()
+            raise
+        return self._cell_reply(class_group, weekday, number, valid_from, result)
+
+    @expose("/class/<int:pk>/cell/clear", methods=["POST"])
+    @has_access
+    @permission_name("edit")
+    def clear(self, pk):
+        class_group, data, weekday, number, valid_from = self._cell_request(pk)
+        result = clear_cell(db.session, class_group, weekday, number, valid_from)
+        return self._cell_reply(class_group, weekday, number, valid_from, result)
+
+    @expose("/export")
+    @has_access
+    @permission_name("download")
+    def download(self):
+        session = read_session()
+        kind = request.args.get("kind", "class")
+        on = _parse_date(request.args.get("week")) or clock.today()
+        try:
+            pk = int(request.args.get("id", "0"))
+        except ValueError:
+            abort(404)
+        if kind == "class":
+            class_group = _visible_or_404(session, ClassGroup, pk)
+            data = export.class_timetable_xlsx(session, [class_group], on)
+            name = f"raspisanie-{class_group.grade}{class_group.letter}.xlsx"
+        elif kind == "teacher":
+            teacher = _visible_or_404(session, Staff, pk)
+            data = export.teacher_timetable_xlsx(session, teacher, on)
+            name = f"raspisanie-uchitel-{teacher.id}.xlsx"
+        elif kind == "school":
+            school_id = current_scope().school_id
+            if school_id is None:
+                abort(404)
+            year = session.scalar(select(ClassGroup.academic_year_id).where(ClassGroup.school_id == school_id)
+                                  .order_by(ClassGroup.academic_year_id.desc()))
+            classes = list(session.scalars(select(ClassGroup).where(
+                ClassGroup.school_id == school_id, ClassGroup.academic_year_id == year,
+                visible(current_scope(), ClassGroup)).order_by(ClassGroup.grade, ClassGroup.letter)))
+            data = export.class_timetable_xlsx(session, classes, on)
+            name = "raspisanie-shkoly.xlsx"
+        else:
+            abort(404)
+        return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=name)
+
+
+# --- the lesson calendar ------------------------------------------------------------------
+
+class LessonCalendarView(BaseView):
+    """Generate the lessons of a study period from the timetable; show what changed."""
+
+    route_base = "/lesson-calendar"
+    default_view = "index"
+    role_access = {R.SECRETARY: ("can_generate",), R.SCHOOL_ADMIN: ("can_generate",)}
+
+    def _choices(self):
+        scope = current_scope()
+        periods = list(db.session.scalars(
+            select(StudyPeriod).options(joinedload(StudyPeriod.academic_year), joinedload(StudyPeriod.school))
+            .where(visible(scope, StudyPeriod))
+            .order_by(StudyPeriod.academic_year_id.desc(), StudyPeriod.school_id, StudyPeriod.number)).unique())
+        classes = list(db.session.scalars(select(ClassGroup).where(changeable(scope, ClassGroup))
+                                          .order_by(ClassGroup.academic_year_id.desc(), ClassGroup.grade,
+                                                    ClassGroup.letter)))
+        return periods, classes
+
+    @expose("/", methods=["GET", "POST"])
+    @has_access
+    @permission_name("generate")
+    def index(self):
+        periods, classes = self._choices()
+        report = period = None
+        if request.method == "POST":
+            period = next((p for p in periods if str(p.id) == request.form.get("period_id")), None)
+            if period is None:
+                raise DomainError(_("Выберите учебный период."))
+            class_ids = None
+            if request.form.get("class_id"):
+                chosen = next((c for c in classes if str(c.id) == request.form["class_id"]), None)
+                if chosen is None or chosen.school_id != period.school_id:
+                    raise DomainError(_("Выберите класс той же школы, что и период."))
+                class_ids = [chosen.id]
+            elif not db.session.scalar(select(ClassGroup.id).where(
+                    ClassGroup.school_id == period.school_id, changeable(current_scope(), ClassGroup))):
+                abort(404)
+            try:
+                report = lesson_calendar.generate_lessons(db.session, period, class_ids)
+                db.session.commit()
+            except DomainError:
+                db.session.rollback()
+                raise
+        return self.render_template("timetable/calendar.html", title=_("Календарь уроков"), periods=periods,
+                                    classes=classes, report=report, period=period,
+                                    chosen_class=request.form.get("class_id", ""))
+
+
+# --- pupil import -------------------------------------------------------------------------
+
+def _import_year(session, school_id: int) -> AcademicYear | None:
+    """The academic year of today, or the latest year with classes in the school."""
+    today = clock.today()
+    year = session.scalars(select(AcademicYear).where(AcademicYear.starts_on <= today,
+                                                      AcademicYear.ends_on >= today)).first()
+    has_classes = year is not None and session.scalar(select(ClassGroup.id).where(
+        ClassGroup.school_id == school_id, ClassGroup.academic_year_id == year.id))
+    if not has_classes:
+        year = session.scalars(select(AcademicYear).join(ClassGroup, ClassGroup.academic_year_id == AcademicYear.id)
+                               .where(ClassGroup.school_id == school_id)
+                               .order_by(AcademicYear.starts_on.desc())).first()
+    return year
+
+
+class PupilImportView(BaseView):
+    """Upload a class list, see every bad row, confirm: then all rows are written or none."""
+
+    route_base = "/pupil-import"
+    default_view = "index"
+    role_access = {R.SECRETARY: ("can_import",)}
+
+    def _school_and_year(self):
+        school_id = current_scope().school_id
+        if school_id is None:
+            raise DomainError(_("Импорт учеников доступен сотруднику школы."))
+        year = _import_year(db.session, school_id)
+        if year is None:
+            raise DomainError(_("Сначала заведите классы школы на учебный год."))
+        return school_id, year
+
+    def _check(self, school_id, year, raw):
+        return pupil_import.check_rows(db.session, school_id, year.id, raw, year.starts_on)
+
+    @expose("/", methods=["GET"])
+    @has_access
+    @permission_name("import")
+    def index(self):
+        return self.render_template("timetable/import.html", title=_("Импорт учеников"), preview=None)
+
+    @expose("/template.xlsx")
+    @has_access
+    @permission_name("import")
+    def template(self):
+        return send_file(io.BytesIO(pupil_import.template_xlsx()), mimetype=XLSX, as_attachment=True,
+                         download_name="shablon-spisok-klassa.xlsx")
+
+    @expose("/preview", methods=["POST"])
+    @has_access
+    @permission_name("import")
+    def preview(self):
+        school_id, year = self._school_and_year()
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            raise DomainError(_("Выберите файл со списком класса (xlsx или csv)."))
+        raw = pupil_import.read_table(upload.filename, upload.read())
+        checked = self._check(school_id, year, raw)
+        token = pupil_import.sign_rows(raw, school_id, current_app.config["SECRET_KEY"]) if checked.ok else None
+        return self.render_template("timetable/import.html", title=_("Импорт учеников: проверка"), preview=checked,
+                                    token=token, year=year, filename=upload.filename)
+
+    @expose("/confirm", methods=["POST"])
+    @has_access
+    @permission_name("import")
+    def confirm(self):
+        school_id, year = self._school_and_year()
+        raw = pupil_import.unsign_rows(request.form.get("token", ""), school_id, current_app.config["SECRET_KEY"])
+        checked = self._check(school_id, year, raw)  # the school may have changed since the preview
+        if not checked.ok:
+            return self.render_template("timetable/import.html", title=_("Импорт учеников: проверка"),
+                                        preview=checked, token=None, year=year, filename="")
+        try:
+            result = pupil_import.import_pupils(db.session, school_id, checked, clock.today()
+                                                if year.starts_on <= clock.today() <= year.ends_on else year.starts_on)
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+        flash(_("Записано учеников: %(p)s; новых родителей: %(g)s; привязано к уже известным родителям: %(l)s.",
+                p=result.pupils, g=result.guardians_created, l=result.guardians_linked), "success")
+        return redirect(url_for("PupilView.list"))
+
+
 def register(appbuilder) -> None:
     menu.add(appbuilder, ClassGroupView, "Classes", _l("Классы"), menu.SCHOOL, "fa-users")
+    menu.add(appbuilder, TimetableView, "Timetable", _l("Расписание"), menu.SCHOOL, "fa-th")
+    menu.add(appbuilder, TeachingAssignmentView, "TeachingLoad", _l("Учебная нагрузка"), menu.SCHOOL, "fa-briefcase")
+    menu.add(appbuilder, SubstitutionView, "Substitutions", _l("Замены"), menu.SCHOOL, "fa-exchange")
+    menu.add(appbuilder, LessonCalendarView, "LessonCalendar", _l("Календарь уроков"), menu.SCHOOL, "fa-calendar-check-o")
+    menu.add(appbuilder, PupilImportView, "PupilImport", _l("Импорт учеников"), menu.SCHOOL, "fa-upload")
+    menu.add(appbuilder, SubjectView, "Subjects", _l("Предметы"), menu.SCHOOL, "fa-book")
+    menu.add(appbuilder, SubgroupView, "Subgroups", _l("Подгруппы"), menu.SCHOOL, "fa-object-group")
+    menu.add(appbuilder, RoomView, "Rooms", _l("Кабинеты"), menu.SCHOOL, "fa-building")
+    menu.add(appbuilder, BellScheduleView, "Bells", _l("Расписание звонков"), menu.SCHOOL, "fa-bell")

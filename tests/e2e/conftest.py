@@ -11,6 +11,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from app import create_app
+from app.demo import DEMO_DATE
 from tests.conftest import DEMO_PASSWORD
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -37,7 +38,8 @@ def live_server(demo_template, tmp_path, browser_type_launch_args):
     """The demo region served on a free loopback port (Chromium checked first, so tests skip early)."""
     path = tmp_path / "live.sqlite"
     shutil.copy(demo_template, path)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "WTF_CSRF_SSL_STRICT": False})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "WTF_CSRF_SSL_STRICT": False,
+                      "TODAY": DEMO_DATE})  # as `make run` serves the demo
     server = LiveServer(app).start()
     yield server
     server.stop()

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import shutil
+import time
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.engine import make_url
 
 from tests.web.test_backup import add_history, invoke_in, rows
@@ -22,8 +24,14 @@ def restore_url(pg_url):
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     yield url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    # Not WITH (FORCE): that needs the right to end other roles' backends (autovacuum may be one).
+    for attempt in range(20):
+        try:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            break
+        except OperationalError:
+            time.sleep(0.5)
     admin.dispose()
 
 
@@ -43,3 +51,7 @@ def test_postgresql_backup_restores_every_mark_and_change(app, session, world, r
     result = invoke_in(other, ["backup", "restore", "--from", str(backup)])
     assert result.exit_code == 0, result.output
     assert rows(restore_url) == expected
+    with other.app_context():
+        from app.extensions import db
+
+        db.engine.dispose()

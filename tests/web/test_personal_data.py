@@ -23,6 +23,19 @@ def _personal_markers(world) -> list[str]:
     return sorted(markers)
 
 
+def readable_text(response) -> str:
+    """The text a person would read: cells of an xlsx download, the decoded body otherwise."""
+    if "spreadsheetml" in response.content_type:
+        import io
+
+        import openpyxl
+
+        book = openpyxl.load_workbook(io.BytesIO(response.get_data()), read_only=True)
+        return "\n".join(str(value) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+                         for value in row if value is not None)
+    return response.get_data().decode("utf-8", errors="replace")
+
+
 def crawl(client, seeds):
     """Every same-site page reachable from the seeds by links (GET), bounded."""
     seen, queue, pages = set(), deque(seeds), {}
@@ -33,7 +46,7 @@ def crawl(client, seeds):
             continue
         seen.add(url)
         response = client.get(url)
-        pages[url] = (response.status_code, response.get_data(as_text=True))
+        pages[url] = (response.status_code, readable_text(response))
         if response.status_code != 200 or "html" not in response.content_type:
             continue
         for href in re.findall(r'href="([^"#]+)"', pages[url][1]):

@@ -17,6 +17,10 @@ does not declare `scope_routes` fails `test_custom_views_declare_their_id_routes
 Custom views declare their id-taking routes as a class attribute, rules relative to route_base:
     scope_routes = [("/grid/<int:assignment_id>", TeachingAssignment)]
 one URL parameter per rule, filled with a pk of the model (in scope: 200, out of scope: 404).
+A view whose rows are narrower than `visible()` names its own rule from app.security.scope as a
+third element, `(scope) -> clause` over the model: ("/<int:assignment_id>/", TeachingAssignment,
+journal_assignments). POST-only routes are posted with the page's CSRF token; in scope they answer
+200 or a redirect, out of scope 404.
 """
 from __future__ import annotations
 
@@ -167,11 +171,16 @@ def check_model_view(m: Matrix, session, view, username, user, client, token):
                  (404,) if may(user, "can_download", view) else _denied(user))
 
 
-def _scope_route_urls(view, rule: str, model, session, user):
+def _scope_route_urls(view, rule: str, model, session, user, rows_rule=None):
     names = re.findall(r"<(?:[^:<>]+:)?([^<>]+)>", rule)
     assert len(names) == 1, f"{type(view).__name__}.scope_routes {rule!r}: exactly one URL parameter please"
     key = model.__mapper__.primary_key[0]
-    shown = set(session.scalars(select(key).where(visible(load_scope(session, user), model)))) if user else set()
+    if user:
+        scope = load_scope(session, user)
+        clause = rows_rule(scope) if rows_rule else visible(scope, model)
+        shown = set(session.scalars(select(key).where(clause)))
+    else:
+        shown = set()
     everything = set(session.scalars(select(key)))
     url = (view.route_base or "") + rule
     result = []
@@ -182,28 +191,37 @@ def _scope_route_urls(view, rule: str, model, session, user):
     return result
 
 
-def _route_permission(app, view, rule: str) -> str | None:
-    """can_<method> of the endpoint that serves `rule` under the view."""
+def _route_permission(app, view, rule: str) -> tuple[str | None, bool]:
+    """(can_<method> of the endpoint that serves `rule` under the view, whether it answers GET)."""
     full = (view.route_base or "") + rule
     for url_rule in app.url_map.iter_rules():
         if url_rule.rule == full and url_rule.endpoint.startswith(view.endpoint + "."):
             method = url_rule.endpoint.split(".", 1)[1]
             name = getattr(getattr(view, method), "_permission_name", method)
             name = (view.method_permission_name or {}).get(method, name)
-            return "can_" + name
-    return None
+            return "can_" + name, "GET" in url_rule.methods
+    return None, False
 
 
 def check_scope_routes(m: Matrix, app, session, view, username, user, client):
-    for rule, model, *_ in getattr(view, "scope_routes", None) or ():
-        permission = _route_permission(app, view, rule)
+    for rule, model, *rest in getattr(view, "scope_routes", None) or ():
+        permission, answers_get = _route_permission(app, view, rule)
         assert permission, f"{type(view).__name__}.scope_routes: no route {rule!r} under {view.route_base!r}"
         m.views.add(type(view).__name__)
-        for where, url in _scope_route_urls(view, rule, model, session, user):
-            response = client.get(url)
+        for where, url in _scope_route_urls(view, rule, model, session, user, rest[0] if rest else None):
+            if answers_get:
+                response = client.get(url)
+            else:
+                token = form_token(client) if user is not None else ""
+                response = client.post(url, data={"csrf_token": token}, headers={"X-CSRFToken": token})
             allowed = user is not None and may(user, permission, view)
+            status = response.status_code
+            if allowed and where == "in scope" and not answers_get and status in (200, 302, 303, 400):
+                status = 200  # a POST in scope was accepted or refused on its content, not hidden
+            if user is None and not answers_get and status == 400:
+                status = _denied(user)[0]  # a visitor's POST is stopped by CSRF before the login check
             expected = (200 if where == "in scope" else 404) if allowed else _denied(user)
-            m.expect(f"{type(view).__name__} as {username}: {url} ({where})", response.status_code, expected)
+            m.expect(f"{type(view).__name__} as {username}: {url} ({where})", status, expected)
 
 
 def check_model_api(m: Matrix, session, api, username, user, client, token):

@@ -1,0 +1,179 @@
+"""A pupil's progress: per subject the marks of a period, the weighted average, period and year
+marks; the attendance summary by absence code.
+
+The weighted average is the journal's own (`app.journal.grading.weighted_average`: weights of the
+work types, 2 decimals, half-up), so the diary never shows a figure the teacher does not see.
+Five queries whatever the number of marks.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.diary.pupils import PupilCard
+from app.diary.week import pupil_subgroups_clause
+from app.journal.grading import weighted_average
+from app.models import Absence, AbsenceCode, Lesson, Mark, MarkType, PeriodMark, StudyPeriod, Subject, TeachingAssignment
+
+YEAR = "year"
+
+
+@dataclass(frozen=True)
+class PeriodChoice:
+    """A study period of the pupil's school year (id None: the whole year)."""
+
+    id: int | None
+    name: str
+    starts_on: dt.date
+    ends_on: dt.date
+
+    @property
+    def key(self) -> str:
+        return YEAR if self.id is None else str(self.id)
+
+
+@dataclass(frozen=True)
+class ProgressMark:
+    date: dt.date
+    value: int
+    work_type: str
+    work_type_short: str
+    weight: Decimal
+
+
+@dataclass
+class SubjectProgress:
+    subject_id: int
+    subject: str
+    marks: list[ProgressMark] = field(default_factory=list)
+    average: Decimal | None = None
+    period_mark: str | None = None  # of the chosen period; None for the whole year
+    period_marks: dict[int, str] = field(default_factory=dict)  # study period id -> mark, all periods
+    year_mark: str | None = None
+
+
+@dataclass(frozen=True)
+class AttendanceLine:
+    code: str
+    name: str
+    excused: bool
+    counts_as_missed: bool
+    lessons: int
+
+
+@dataclass
+class Progress:
+    pupil: PupilCard
+    periods: list[PeriodChoice]
+    chosen: PeriodChoice | None  # None: the school has not set up its periods or the pupil has no class
+    subjects: list[SubjectProgress] = field(default_factory=list)
+    attendance: list[AttendanceLine] = field(default_factory=list)
+
+    @property
+    def missed_lessons(self) -> int:
+        return sum(line.lessons for line in self.attendance if line.counts_as_missed)
+
+    @property
+    def missed_excused(self) -> int:
+        return sum(line.lessons for line in self.attendance if line.counts_as_missed and line.excused)
+
+
+def study_periods(session: Session, pupil: PupilCard) -> list[PeriodChoice]:
+    """The study periods of the pupil's school in the class's academic year, then the whole year."""
+    if pupil.academic_year_id is None:
+        return []
+    periods = [
+        PeriodChoice(pid, name, start, end)
+        for pid, name, start, end in session.execute(
+            select(StudyPeriod.id, StudyPeriod.name, StudyPeriod.starts_on, StudyPeriod.ends_on).where(
+                StudyPeriod.school_id == pupil.school_id, StudyPeriod.academic_year_id == pupil.academic_year_id
+            ).order_by(StudyPeriod.starts_on)
+        )
+    ]
+    return periods + [PeriodChoice(None, "", pupil.year_starts_on, pupil.year_ends_on)]
+
+
+def choose_period(periods: list[PeriodChoice], key: str | None, on: dt.date) -> PeriodChoice | None:
+    """The period asked for by `key` ("year" or a study period id), else the period containing
+    `on`, else the last one begun before `on`, else the first. An unknown key counts as none."""
+    if not periods:
+        return None
+    if key:
+        for period in periods:
+            if period.key == key:
+                return period
+    terms = [p for p in periods if p.id is not None] or periods
+    for period in terms:
+        if period.starts_on <= on <= period.ends_on:
+            return period
+    begun = [p for p in terms if p.starts_on <= on]
+    return begun[-1] if begun else terms[0]
+
+
+def build_progress(session: Session, pupil: PupilCard, period_key: str | None, on: dt.date) -> Progress:
+    """Progress of `pupil` in the period `period_key` (default: the one containing `on`).
+
+    Subjects are those the pupil's class (and subgroups) is taught, plus any subject with a mark
+    or a period mark; alphabetical. The average is over the chosen period's marks only; None
+    without marks. Attendance counts every absence record in the period by code; `missed_lessons`
+    leaves out codes that do not count as missed (late arrival)."""
+    periods = study_periods(session, pupil)
+    chosen = choose_period(periods, period_key, on)
+    progress = Progress(pupil=pupil, periods=periods, chosen=chosen)
+    if chosen is None or pupil.class_group_id is None:
+        return progress
+
+    subjects: dict[int, SubjectProgress] = {
+        sid: SubjectProgress(sid, name)
+        for sid, name in session.execute(
+            select(Subject.id, Subject.name).distinct()
+            .join(TeachingAssignment, TeachingAssignment.subject_id == Subject.id)
+            .where(TeachingAssignment.class_group_id == pupil.class_group_id, pupil_subgroups_clause(pupil.id))
+        )
+    }
+    in_period = (Lesson.date >= chosen.starts_on, Lesson.date <= chosen.ends_on)
+    for sid, name, date, value, type_name, type_short, weight in session.execute(
+        select(Subject.id, Subject.name, Lesson.date, Mark.value, MarkType.name, MarkType.short_name, MarkType.weight)
+        .select_from(Mark)
+        .join(Lesson, Lesson.id == Mark.lesson_id)
+        .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
+        .join(Subject, Subject.id == TeachingAssignment.subject_id)
+        .join(MarkType, MarkType.id == Mark.mark_type_id)
+        .where(Mark.pupil_id == pupil.id, *in_period)
+        .order_by(Lesson.date, Lesson.lesson_number, Mark.position)
+    ):
+        subject = subjects.setdefault(sid, SubjectProgress(sid, name))
+        subject.marks.append(ProgressMark(date, value, type_name, type_short, Decimal(weight)))
+    for sid, name, period_id, value in session.execute(
+        select(PeriodMark.subject_id, Subject.name, PeriodMark.study_period_id, PeriodMark.value)
+        .join(Subject, Subject.id == PeriodMark.subject_id)
+        .where(PeriodMark.pupil_id == pupil.id, PeriodMark.academic_year_id == pupil.academic_year_id)
+    ):
+        subject = subjects.setdefault(sid, SubjectProgress(sid, name))
+        if period_id is None:
+            subject.year_mark = value
+        else:
+            subject.period_marks[period_id] = value
+    for subject in subjects.values():
+        subject.average = weighted_average((m.value, m.weight) for m in subject.marks)
+        if chosen.id is not None:
+            subject.period_mark = subject.period_marks.get(chosen.id)
+    progress.subjects = sorted(subjects.values(), key=lambda s: (s.subject, s.subject_id))
+
+    progress.attendance = [
+        AttendanceLine(code, name, excused, counts_as_missed, lessons)
+        for code, name, excused, counts_as_missed, lessons in session.execute(
+            select(Absence.code, AbsenceCode.name, AbsenceCode.excused, AbsenceCode.counts_as_missed,
+                   func.count(Absence.id))
+            .join(AbsenceCode, AbsenceCode.code == Absence.code)
+            .join(Lesson, Lesson.id == Absence.lesson_id)
+            .where(Absence.pupil_id == pupil.id, *in_period)
+            .group_by(Absence.code, AbsenceCode.name, AbsenceCode.excused, AbsenceCode.counts_as_missed)
+            .order_by(func.count(Absence.id).desc(), Absence.code)
+        )
+    ]
+    return progress

@@ -1,0 +1,372 @@
+"""A pupil's diary week, Monday to Saturday: what the timetable planned and the journal recorded.
+
+For each school day the lessons by number with bell times, subject, teacher and room; a
+substitution or cancellation shown as such; the topic and homework the teacher wrote; the pupil's
+marks (work type and weight) and absence. Lessons the journal has recorded (`Lesson` rows) win
+over the weekly timetable; timetable slots fill the numbers nobody has recorded yet (the coming
+days of the week), with that day's substitutions applied.
+
+The cost is a constant number of queries (at most nine) whatever the number of lessons: nothing is
+loaded per lesson or per day, so the evening peak of the region stays cheap.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from app.diary.pupils import PupilCard
+from app.models import (
+    Absence,
+    AbsenceCode,
+    BellSchedule,
+    Holiday,
+    Lesson,
+    Mark,
+    MarkType,
+    Room,
+    Staff,
+    StudyPeriod,
+    Subject,
+    Substitution,
+    TeachingAssignment,
+    TimetableSlot,
+)
+from app.models.people import short_name
+from app.models.timetable import subgroup_pupil
+
+DAYS_SHOWN = 6  # Monday to Saturday
+
+# Week states (the template explains each in Russian).
+OK = "ok"
+NO_CLASS = "no_class"
+NO_TIMETABLE = "no_timetable"
+HOLIDAY = "holiday"
+OUTSIDE_PERIODS = "outside_periods"
+
+
+@dataclass(frozen=True)
+class DiaryMark:
+    value: int
+    work_type: str
+    work_type_short: str
+    weight: Decimal
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class DiaryAbsence:
+    code: str
+    name: str
+    excused: bool
+
+
+@dataclass
+class DiaryLesson:
+    """One lesson of the day. `recorded` is False for a lesson known only from the timetable."""
+
+    number: int
+    subject: str
+    teacher: str | None
+    starts_at: dt.time | None = None
+    ends_at: dt.time | None = None
+    room: str | None = None
+    recorded: bool = False
+    cancelled: bool = False
+    # Set when another teacher takes the lesson: the teacher the timetable names.
+    replaces: str | None = None
+    topic: str | None = None
+    homework: str | None = None
+    marks: list[DiaryMark] = field(default_factory=list)
+    absence: DiaryAbsence | None = None
+
+    @property
+    def substituted(self) -> bool:
+        return self.replaces is not None
+
+
+@dataclass
+class DiaryDay:
+    date: dt.date
+    is_today: bool = False
+    holiday: str | None = None  # the name of the holiday that covers this day for the pupil's grade
+    outside_periods: bool = False  # not within any study period of the school
+    lessons: list[DiaryLesson] = field(default_factory=list)
+
+
+@dataclass
+class DiaryWeek:
+    pupil: PupilCard
+    monday: dt.date
+    state: str
+    days: list[DiaryDay] = field(default_factory=list)
+    period_name: str | None = None  # the study period most of the week belongs to
+    holiday_name: str | None = None  # set with state HOLIDAY
+
+    @property
+    def saturday(self) -> dt.date:
+        return self.monday + dt.timedelta(days=DAYS_SHOWN - 1)
+
+    @property
+    def previous_monday(self) -> dt.date:
+        return self.monday - dt.timedelta(days=7)
+
+    @property
+    def next_monday(self) -> dt.date:
+        return self.monday + dt.timedelta(days=7)
+
+    @property
+    def lesson_count(self) -> int:
+        return sum(len(d.lessons) for d in self.days)
+
+
+def monday_of(day: dt.date) -> dt.date:
+    """The Monday of the week of `day` (a Sunday belongs to the week that ends with it)."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+def reference_date(session: Session, pupil: PupilCard, today: dt.date) -> dt.date:
+    """The date the diary opens on: today within the pupil's school year.
+
+    Outside it (summer, or a demo database of a past year) the diary opens on the latest day for
+    which the journal recorded a lesson topic, so the first screen shows real content instead of
+    an empty week. One query, only in that case."""
+    if pupil.class_group_id is None or pupil.year_starts_on is None:
+        return today
+    if pupil.year_starts_on <= today <= pupil.year_ends_on:
+        return today
+    latest = session.scalar(
+        select(func.max(Lesson.date)).where(
+            Lesson.class_group_id == pupil.class_group_id, Lesson.date <= today, Lesson.topic.is_not(None)
+        )
+    )
+    return latest or today
+
+
+def pupil_subgroups_clause(pupil_id: int):
+    """Assignments this pupil attends: whole-class ones and those of the pupil's subgroups."""
+    return or_(
+        TeachingAssignment.subgroup_id.is_(None),
+        TeachingAssignment.subgroup_id.in_(
+            select(subgroup_pupil.c.subgroup_id).where(subgroup_pupil.c.pupil_id == pupil_id)
+        ),
+    )
+
+
+def build_week(session: Session, pupil: PupilCard, day: dt.date, today: dt.date) -> DiaryWeek:
+    """The diary week (Mon–Sat) containing `day` for `pupil`; `today` is highlighted.
+
+    States: NO_CLASS (the pupil is in no class: nothing else is loaded), OUTSIDE_PERIODS (no day
+    of the week is within a study period of the school), HOLIDAY (every study day is a holiday
+    for the pupil's grade and nothing was recorded), NO_TIMETABLE (school days but neither
+    timetable slots nor recorded lessons), OK otherwise. Days keep their own holiday and
+    outside-period flags so a half-holiday week reads right."""
+    monday = monday_of(day)
+    saturday = monday + dt.timedelta(days=DAYS_SHOWN - 1)
+    if pupil.class_group_id is None:
+        return DiaryWeek(pupil=pupil, monday=monday, state=NO_CLASS)
+
+    periods = session.execute(
+        select(StudyPeriod.name, StudyPeriod.starts_on, StudyPeriod.ends_on).where(
+            StudyPeriod.school_id == pupil.school_id,
+            StudyPeriod.starts_on <= saturday,
+            StudyPeriod.ends_on >= monday,
+        ).order_by(StudyPeriod.starts_on)
+    ).all()
+    holidays = session.execute(
+        select(Holiday.name, Holiday.starts_on, Holiday.ends_on).where(
+            Holiday.school_id == pupil.school_id,
+            Holiday.starts_on <= saturday,
+            Holiday.ends_on >= monday,
+            Holiday.grade_from <= pupil.grade,
+            Holiday.grade_to >= pupil.grade,
+        ).order_by(Holiday.starts_on)
+    ).all()
+    bells = {
+        number: (starts, ends)
+        for number, starts, ends in session.execute(
+            select(BellSchedule.lesson_number, BellSchedule.starts_at, BellSchedule.ends_at).where(
+                BellSchedule.school_id == pupil.school_id, BellSchedule.shift == pupil.shift
+            )
+        )
+    }
+
+    days = []
+    for offset in range(DAYS_SHOWN):
+        date = monday + dt.timedelta(days=offset)
+        days.append(DiaryDay(
+            date=date,
+            is_today=date == today,
+            holiday=next((name for name, start, end in holidays if start <= date <= end), None),
+            outside_periods=not any(start <= date <= end for _, start, end in periods),
+        ))
+
+    recorded = _recorded_lessons(session, pupil, monday, saturday, bells)
+    slots, substitutions = _timetable(session, pupil, monday, saturday, bells, {a for _, a, _ in recorded})
+    by_date: dict[dt.date, dict[int, list[DiaryLesson]]] = defaultdict(lambda: defaultdict(list))
+    for date, assignment_id, lesson in recorded:
+        if substitutions.get((assignment_id, date, lesson.number), (False,))[0]:
+            lesson.cancelled = True  # cancelled by the secretary, whatever the journal row says
+        by_date[date][lesson.number].append(lesson)
+    for d in days:
+        numbers = by_date[d.date]
+        if not d.holiday and not d.outside_periods:
+            for slot in slots.get(d.date.isoweekday(), ()):
+                # A number the journal has recorded shows what was recorded, not the plan.
+                if slot.valid_on(d.date) and slot.lesson.number not in numbers:
+                    numbers[slot.lesson.number].append(slot.on(d.date, substitutions))
+        for number in sorted(numbers):
+            d.lessons.extend(sorted(numbers[number], key=lambda lesson: lesson.subject))
+
+    state = OK
+    study_days = [d for d in days if not d.outside_periods]
+    if not study_days and not recorded:
+        state = OUTSIDE_PERIODS
+    elif not recorded and all(d.holiday for d in study_days):
+        state = HOLIDAY
+    elif not recorded and not any(d.lessons for d in days):
+        state = NO_TIMETABLE
+    week = DiaryWeek(pupil=pupil, monday=monday, state=state, days=days)
+    if periods:
+        # The period covering most of the week's days (a week may straddle two).
+        week.period_name = max(
+            periods, key=lambda p: sum(p[1] <= d.date <= p[2] for d in days)
+        )[0]
+    if state == HOLIDAY:
+        week.holiday_name = next(d.holiday for d in study_days)
+    return week
+
+
+def _teacher_name(last, first, middle) -> str | None:
+    return short_name(last, first, middle) if last else None
+
+
+def _recorded_lessons(session, pupil, monday, saturday, bells) -> list[tuple[dt.date, int, DiaryLesson]]:
+    """Lessons of the pupil's class in the week with their marks and absence: three queries."""
+    actual = aliased(Staff)
+    planned = aliased(Staff)
+    rows = session.execute(
+        select(
+            Lesson.id, Lesson.date, Lesson.lesson_number, Lesson.cancelled, Lesson.topic, Lesson.homework,
+            Subject.name, actual.last_name, actual.first_name, actual.middle_name,
+            Lesson.teacher_id, TeachingAssignment.teacher_id, Lesson.assignment_id,
+            planned.last_name, planned.first_name, planned.middle_name, Room.name,
+        )
+        .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
+        .join(Subject, Subject.id == TeachingAssignment.subject_id)
+        .join(actual, actual.id == Lesson.teacher_id)
+        .join(planned, planned.id == TeachingAssignment.teacher_id)
+        .outerjoin(Room, Room.id == Lesson.room_id)
+        .where(
+            Lesson.class_group_id == pupil.class_group_id,
+            Lesson.date >= monday,
+            Lesson.date <= saturday,
+            pupil_subgroups_clause(pupil.id),
+        )
+    ).all()
+    lessons: dict[int, tuple[dt.date, int, DiaryLesson]] = {}
+    for (lesson_id, date, number, cancelled, topic, homework, subject, a_last, a_first, a_middle,
+         actual_id, planned_id, assignment_id, p_last, p_first, p_middle, room) in rows:
+        starts, ends = bells.get(number, (None, None))
+        lessons[lesson_id] = (date, assignment_id, DiaryLesson(
+            number=number, subject=subject, teacher=_teacher_name(a_last, a_first, a_middle),
+            starts_at=starts, ends_at=ends, room=room, recorded=True, cancelled=cancelled,
+            replaces=_teacher_name(p_last, p_first, p_middle) if actual_id != planned_id else None,
+            topic=topic, homework=homework,
+        ))
+    if not lessons:
+        return []
+    ids = list(lessons)
+    for lesson_id, value, name, short, weight, comment in session.execute(
+        select(Mark.lesson_id, Mark.value, MarkType.name, MarkType.short_name, MarkType.weight, Mark.comment)
+        .join(MarkType, MarkType.id == Mark.mark_type_id)
+        .where(Mark.pupil_id == pupil.id, Mark.lesson_id.in_(ids))
+        .order_by(Mark.lesson_id, Mark.position)
+    ):
+        lessons[lesson_id][2].marks.append(DiaryMark(value, name, short, Decimal(weight), comment))
+    for lesson_id, code, name, excused in session.execute(
+        select(Absence.lesson_id, Absence.code, AbsenceCode.name, AbsenceCode.excused)
+        .join(AbsenceCode, AbsenceCode.code == Absence.code)
+        .where(Absence.pupil_id == pupil.id, Absence.lesson_id.in_(ids))
+    ):
+        lessons[lesson_id][2].absence = DiaryAbsence(code, name, excused)
+    return list(lessons.values())
+
+
+@dataclass(frozen=True)
+class _Slot:
+    """A weekly timetable slot, ready to become a planned DiaryLesson on a given date."""
+
+    assignment_id: int
+    valid_from: dt.date
+    valid_to: dt.date | None
+    lesson: DiaryLesson
+
+    def valid_on(self, date: dt.date) -> bool:
+        return self.valid_from <= date and (self.valid_to is None or date <= self.valid_to)
+
+    def on(self, date: dt.date, substitutions: dict) -> DiaryLesson:
+        lesson = replace(self.lesson, marks=[])
+        change = substitutions.get((self.assignment_id, date, lesson.number))
+        if change:
+            cancelled, substitute = change
+            if cancelled:
+                lesson.cancelled = True
+            elif substitute:
+                lesson.replaces, lesson.teacher = lesson.teacher, substitute
+        return lesson
+
+
+def _timetable(session, pupil, monday, saturday, bells, recorded_assignments) -> tuple[dict[int, list[_Slot]], dict]:
+    """Timetable slots valid in the week by weekday, and the week's substitutions: two queries.
+
+    Substitutions are keyed (assignment id, date, lesson number) -> (cancelled, substitute name)."""
+    teacher = aliased(Staff)
+    rows = session.execute(
+        select(
+            TimetableSlot.weekday, TimetableSlot.lesson_number, TimetableSlot.assignment_id,
+            TimetableSlot.valid_from, TimetableSlot.valid_to, Subject.name,
+            teacher.last_name, teacher.first_name, teacher.middle_name, Room.name,
+        )
+        .join(TeachingAssignment, TeachingAssignment.id == TimetableSlot.assignment_id)
+        .join(Subject, Subject.id == TeachingAssignment.subject_id)
+        .join(teacher, teacher.id == TeachingAssignment.teacher_id)
+        .outerjoin(Room, Room.id == TimetableSlot.room_id)
+        .where(
+            TimetableSlot.class_group_id == pupil.class_group_id,
+            TimetableSlot.valid_from <= saturday,
+            or_(TimetableSlot.valid_to.is_(None), TimetableSlot.valid_to >= monday),
+            TimetableSlot.weekday <= DAYS_SHOWN,
+            pupil_subgroups_clause(pupil.id),
+        )
+    ).all()
+    slots: dict[int, list[_Slot]] = defaultdict(list)
+    for weekday, number, assignment_id, valid_from, valid_to, subject, last, first, middle, room in rows:
+        starts, ends = bells.get(number, (None, None))
+        slots[weekday].append(_Slot(
+            assignment_id=assignment_id, valid_from=valid_from, valid_to=valid_to,
+            lesson=DiaryLesson(number=number, subject=subject, teacher=_teacher_name(last, first, middle),
+                               starts_at=starts, ends_at=ends, room=room),
+        ))
+    substitutions: dict = {}
+    assignments = {row[2] for row in rows} | set(recorded_assignments)
+    if assignments:
+        substitute = aliased(Staff)
+        for assignment_id, date, number, cancelled, s_last, s_first, s_middle in session.execute(
+            select(
+                Substitution.assignment_id, Substitution.date, Substitution.lesson_number, Substitution.cancelled,
+                substitute.last_name, substitute.first_name, substitute.middle_name,
+            )
+            .outerjoin(substitute, substitute.id == Substitution.substitute_id)
+            .where(
+                Substitution.assignment_id.in_(sorted(assignments)),
+                Substitution.date >= monday,
+                Substitution.date <= saturday,
+            )
+        ):
+            substitutions[(assignment_id, date, number)] = (cancelled, _teacher_name(s_last, s_first, s_middle))
+    return slots, substitutions

@@ -1,0 +1,225 @@
+"""Reading the plan and readiness forms: every field checked first, then written all at once.
+
+`form` is anything with `get(name)` and `getlist(name)` (a werkzeug MultiDict in the views, a
+plain helper in tests). Parsing returns a list of Russian error sentences; saving happens only
+when that list is empty, so bad input changes nothing."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from app.models import PlanTarget, RolloutPlan, School, SchoolReadiness
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PHONE_RE = re.compile(r"^[0-9+()\-\s]{5,40}$")
+
+
+def parse_date(value: str | None, label) -> tuple[dt.date | None, str | None]:
+    """An ISO date (input type=date) or 'ДД.ММ.ГГГГ'; empty -> None."""
+    value = (value or "").strip()
+    if not value:
+        return None, None
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            day = dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+        if not 2000 <= day.year <= 2100:
+            break
+        return day, None
+    return None, str(_l("%(field)s: «%(value)s» — не дата; укажите дату в виде ДД.ММ.ГГГГ.", field=label, value=value))
+
+
+def _int(value: str | None, label, *, low: int = 0, high: int = 1_000_000) -> tuple[int | None, str | None]:
+    value = (value or "").strip()
+    if not value:
+        return None, None
+    try:
+        number = int(value)
+    except ValueError:
+        return None, str(_l("%(field)s: «%(value)s» — не целое число.", field=label, value=value))
+    if not low <= number <= high:
+        return None, str(_l("%(field)s: число должно быть от %(low)s до %(high)s.", field=label, low=low, high=high))
+    return number, None
+
+
+@dataclass
+class PlanInput:
+    values: dict = field(default_factory=dict)
+    targets: list[tuple[dt.date, Decimal | None, int | None]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+PLAN_TEXT_FIELDS = {
+    "approval_doc_number": (_l("Номер документа об утверждении"), 50),
+    "responsible_full_name": (_l("ФИО ответственного"), 200),
+    "responsible_position": (_l("Должность ответственного"), 200),
+    "responsible_phone": (_l("Телефон ответственного"), 40),
+    "responsible_email": (_l("Эл. почта ответственного"), 200),
+}
+PLAN_DATE_FIELDS = {
+    "approval_doc_date": _l("Дата утверждения плана"),
+    "responsible_appointed_on": _l("Дата назначения ответственного"),
+}
+
+
+def parse_plan_form(form, school_total: int) -> PlanInput:
+    """Plan fields and the target rows (target_date[], share[], school_count[], remove[] by index).
+
+    A target row needs a date and a share (0–100 %) or a number of schools (0..school_total);
+    empty rows are skipped; two targets on one date are refused."""
+    result = PlanInput()
+    for name, (label, limit) in PLAN_TEXT_FIELDS.items():
+        value = (form.get(name) or "").strip()
+        if len(value) > limit:
+            result.errors.append(str(_l("%(field)s: не длиннее %(n)s символов.", field=label, n=limit)))
+        result.values[name] = value or None
+    for name, label in PLAN_DATE_FIELDS.items():
+        result.values[name], error = parse_date(form.get(name), label)
+        if error:
+            result.errors.append(error)
+    email = result.values["responsible_email"]
+    if email and not EMAIL_RE.match(email):
+        result.errors.append(str(_l("Эл. почта ответственного: «%(value)s» — не адрес электронной почты.", value=email)))
+    phone = result.values["responsible_phone"]
+    if phone and not PHONE_RE.match(phone):
+        result.errors.append(str(_l("Телефон ответственного: допускаются цифры, пробелы, «+», «-» и скобки.")))
+    if result.values["approval_doc_number"] and not result.values["approval_doc_date"]:
+        result.errors.append(str(_l("Укажите дату утверждения плана.")))
+    if result.values["responsible_full_name"] and not result.values["responsible_appointed_on"]:
+        result.errors.append(str(_l("Укажите дату назначения ответственного.")))
+
+    dates, shares, counts = form.getlist("target_date"), form.getlist("share"), form.getlist("school_count")
+    removed = set(form.getlist("remove"))
+    seen: set[dt.date] = set()
+    for i in range(max(len(dates), len(shares), len(counts))):
+        if str(i) in removed:
+            continue
+        raw_date = dates[i] if i < len(dates) else ""
+        raw_share = (shares[i] if i < len(shares) else "").strip().replace(",", ".").rstrip("%").strip()
+        raw_count = counts[i] if i < len(counts) else ""
+        if not (raw_date.strip() or raw_share or raw_count.strip()):
+            continue
+        row = i + 1
+        label = _l("Показатель %(n)s", n=row)
+        day, error = parse_date(raw_date, label)
+        if error:
+            result.errors.append(error)
+        elif day is None:
+            result.errors.append(str(_l("Показатель %(n)s: укажите дату.", n=row)))
+        share = None
+        if raw_share:
+            try:
+                share = Decimal(raw_share)
+                if not Decimal(0) <= share <= Decimal(100):
+                    raise InvalidOperation
+            except InvalidOperation:
+                result.errors.append(str(_l("Показатель %(n)s: доля школ — число от 0 до 100.", n=row)))
+                share = None
+        count, error = _int(raw_count, label, high=school_total)
+        if error:
+            result.errors.append(str(_l("Показатель %(n)s: число школ — от 0 до %(total)s (школ в муниципалитете).",
+                                        n=row, total=school_total)))
+        if share is None and count is None and not raw_share and not raw_count.strip():
+            result.errors.append(str(_l("Показатель %(n)s: укажите долю школ или число школ.", n=row)))
+        if day is not None:
+            if day in seen:
+                result.errors.append(str(_l("Показатель на %(date)s указан дважды.", date=day.strftime("%d.%m.%Y"))))
+            seen.add(day)
+            if share is not None or count is not None:
+                result.targets.append((day, share, count))
+    result.targets.sort(key=lambda t: t[0])
+    return result
+
+
+def save_plan(session: Session, plan: RolloutPlan, data: PlanInput, *, user_id: int | None, now: dt.datetime) -> None:
+    """Write checked plan input: fields, and the targets replaced by the submitted list."""
+    assert not data.errors, "save only checked input"
+    for name, value in data.values.items():
+        setattr(plan, name, value)
+    plan.updated_at = now
+    plan.updated_by_id = user_id
+    existing = {t.target_date: t for t in plan.targets}
+    wanted = {day for day, _, _ in data.targets}
+    for day, target in existing.items():
+        if day not in wanted:
+            plan.targets.remove(target)
+    session.flush()
+    for day, share, count in data.targets:
+        target = existing.get(day)
+        if target is None:
+            target = PlanTarget(target_date=day)
+            plan.targets.append(target)
+        target.share = share
+        target.school_count = count
+    session.flush()
+
+
+@dataclass
+class ReadinessInput:
+    values: dict = field(default_factory=dict)
+    journal_system_id: int | None = None
+    errors: list[str] = field(default_factory=list)
+
+
+READINESS_DATES = {
+    "normative_acts_on": _l("Дата принятия локальных актов"),
+    "system_chosen_on": _l("Дата выбора системы"),
+    "hardware_ready_on": _l("Дата готовности техники и ПО"),
+    "staff_trained_on": _l("Дата обучения работников"),
+}
+
+
+def parse_readiness_form(form, system_ids: set[int]) -> ReadinessInput:
+    """The checklist of p.4.2. `system_ids`: the journal systems one may choose from."""
+    result = ReadinessInput()
+    doc = (form.get("normative_acts_doc") or "").strip()
+    note = (form.get("hardware_note") or "").strip()
+    if len(doc) > 200:
+        result.errors.append(str(_l("Локальные акты: название не длиннее 200 символов.")))
+    if len(note) > 500:
+        result.errors.append(str(_l("Примечание о технике: не длиннее 500 символов.")))
+    result.values["normative_acts_doc"] = doc or None
+    result.values["hardware_note"] = note or None
+    for name, label in READINESS_DATES.items():
+        result.values[name], error = parse_date(form.get(name), label)
+        if error:
+            result.errors.append(error)
+    trained, error = _int(form.get("staff_trained"), _l("Обучено работников"))
+    if error:
+        result.errors.append(error)
+    total, error = _int(form.get("staff_total"), _l("Всего работников"))
+    if error:
+        result.errors.append(error)
+    if trained is not None and total is not None and trained > total:
+        result.errors.append(str(_l("Обучено работников (%(a)s) больше, чем всего работников (%(b)s).", a=trained, b=total)))
+    result.values["staff_trained"], result.values["staff_total"] = trained, total
+    raw_system = (form.get("journal_system_id") or "").strip()
+    if raw_system:
+        system_id, error = _int(raw_system, _l("Система"))
+        if error or system_id not in system_ids:
+            result.errors.append(str(_l("Выберите систему электронного журнала из списка.")))
+        else:
+            result.journal_system_id = system_id
+    if result.values["system_chosen_on"] and result.journal_system_id is None:
+        result.errors.append(str(_l("Указана дата выбора системы, но не выбрана сама система.")))
+    if result.values["normative_acts_on"] and not doc:
+        result.errors.append(str(_l("Укажите реквизиты локального акта (название, номер).")))
+    return result
+
+
+def save_readiness(session: Session, readiness: SchoolReadiness, school: School, data: ReadinessInput, *,
+                   user_id: int | None, now: dt.datetime) -> None:
+    """Write checked readiness input; the chosen system is stored on the school itself."""
+    assert not data.errors, "save only checked input"
+    for name, value in data.values.items():
+        setattr(readiness, name, value)
+    readiness.updated_at = now
+    readiness.updated_by_id = user_id
+    school.journal_system_id = data.journal_system_id
+    session.flush()

@@ -1,0 +1,86 @@
+"""The control table as an xlsx workbook (xlsxwriter), the same rows and counts as the page."""
+from __future__ import annotations
+
+import io
+
+import xlsxwriter
+
+from app.exports.cells import neutralize
+from app.rollout.control import ControlTable
+from app.rollout.labels import LIGHT_LABELS, STATUS_LABELS
+from app.rollout.status import GREEN, GREY, LATE, NOT_DUE, ON_TIME, OVERDUE, RED, STATUSES, YELLOW
+
+_FILL = {
+    ON_TIME: "#C6EFCE", GREEN: "#C6EFCE",
+    LATE: "#FFEB9C", YELLOW: "#FFEB9C",
+    OVERDUE: "#FFC7CE", RED: "#FFC7CE",
+    NOT_DUE: "#E7E6E6", GREY: "#E7E6E6",
+}
+
+
+def cell_text(cell) -> str:
+    """What a control-table cell says: the status, and for school milestones 'done of total'."""
+    text = str(STATUS_LABELS[cell.status])
+    if cell.total is not None and (cell.milestone.level == "school" or cell.milestone.code == "usage_share"):
+        text += f" ({cell.done or 0} из {cell.total or 0})"
+    if cell.done_on and cell.milestone.level != "school":
+        text += f", {cell.done_on:%d.%m.%Y}"
+    return text
+
+
+def control_xlsx(table: ControlTable) -> bytes:
+    """One sheet «Контроль»: a title line, a header of milestones with due dates, one row per
+    municipality (traffic light, then each milestone's status), and a totals block of
+    municipalities per status. Every name goes through neutralize()."""
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet("Контроль")
+    bold = book.add_format({"bold": True})
+    title = book.add_format({"bold": True, "font_size": 13})
+    head = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "border": 1, "bg_color": "#DDEBF7"})
+    plain = book.add_format({"border": 1})
+    fills = {key: book.add_format({"border": 1, "bg_color": color, "text_wrap": True}) for key, color in _FILL.items()}
+    number = book.add_format({"border": 1})
+
+    campaign = table.campaign
+    sheet.write(0, 0, neutralize(f"{campaign.title}: контроль исполнения на {table.today:%d.%m.%Y}"), title)
+    sheet.write(1, 0, neutralize(f"Приказ № {campaign.order_number} от {campaign.order_date:%d.%m.%Y}"))
+
+    header_row = 3
+    sheet.write(header_row, 0, "Муниципальное образование", head)
+    sheet.write(header_row, 1, "Светофор", head)
+    for j, m in enumerate(table.milestones, start=2):
+        sheet.write(header_row, j, neutralize(f"п.{m.order_item} {m.title} (до {m.due_on:%d.%m.%Y})"), head)
+    sheet.set_row(header_row, 60)
+    sheet.set_column(0, 0, 38)
+    sheet.set_column(1, 1, 18)
+    sheet.set_column(2, 1 + len(table.milestones), 24)
+
+    row = header_row + 1
+    for r in table.rows:
+        sheet.write(row, 0, neutralize(r.name), plain)
+        sheet.write(row, 1, str(LIGHT_LABELS[r.light]), fills[r.light])
+        for j, m in enumerate(table.milestones, start=2):
+            cell = r.cells[m.code]
+            sheet.write(row, j, cell_text(cell), fills.get(cell.status, plain))
+        row += 1
+
+    row += 1
+    sheet.write(row, 0, "Итого муниципальных образований", bold)
+    row += 1
+    for status in STATUSES:
+        sheet.write(row, 0, str(STATUS_LABELS[status]), fills[status])
+        for j, m in enumerate(table.milestones, start=2):
+            sheet.write_number(row, j, table.totals[m.code][status], number)
+        row += 1
+    row += 1
+    for light, count in table.lights.items():
+        sheet.write(row, 0, str(LIGHT_LABELS[light]), fills[light])
+        sheet.write_number(row, 1, count, number)
+        row += 1
+
+    sheet.freeze_panes(header_row + 1, 1)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    book.close()
+    return out.getvalue()

@@ -1,0 +1,372 @@
+"""Status against the campaign's milestones: computed from the records, never typed by anyone.
+
+Four statuses of one milestone for one municipality or school, as of a given day `today`
+(passed in by the caller; nothing here reads the clock):
+
+- ON_TIME  «выполнено в срок»: done on or before the due date (the due day itself is on time);
+- LATE     «выполнено с опозданием»: done after the due date;
+- OVERDUE  «просрочено»: not done and the due date has passed (today > due_on);
+- NOT_DUE  «срок не наступил»: not done, due today or later.
+
+A date entered in the future (done_on > today) does not count as done yet: the record says
+what is planned, not what happened.
+
+What "done" means for each milestone code (app.models.rollout.MILESTONE_CODES):
+
+- plan_approved (p.4.1): the plan has an approval document number and date and at least one
+  dated quantitative target; done on the approval date;
+- responsible_appointed (p.4.1): the responsible person's full name and appointment date;
+- normative_acts (p.4.2): the school's local act (document) and its date;
+- system_chosen (p.4.2): the school has a chosen journal system and the date of the choice;
+- hardware_ready (p.4.2): the date hardware and software were ready;
+- staff_trained (p.4.2): all staff taking part trained (trained == total > 0) and the date;
+- usage_share (p.4.3): the share of the municipality's general-education schools whose monthly
+  usage snapshot says "uses the system" reaches the campaign's target share; done on the first
+  day of the first such month (a September 2012 snapshot meets a 01.09.2012 deadline).
+
+School milestones are judged per school; the municipality's cell for such a milestone is the
+worst of its schools (OVERDUE, then NOT_DUE, then LATE, then ON_TIME). Only general-education
+schools (School.is_general_education) take part, as in the order's 75% rule.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.models import (
+    Campaign,
+    JournalSystem,
+    Milestone,
+    Municipality,
+    PlanTarget,
+    RolloutPlan,
+    School,
+    SchoolReadiness,
+    UsageSnapshot,
+)
+
+ON_TIME = "on_time"
+LATE = "late"
+OVERDUE = "overdue"
+NOT_DUE = "not_due"
+STATUSES = (ON_TIME, LATE, OVERDUE, NOT_DUE)
+
+# Traffic light of a whole municipality or school.
+GREEN = "green"    # nothing overdue or late, at least one milestone reached or due
+YELLOW = "yellow"  # something done late, nothing overdue
+RED = "red"        # something overdue
+GREY = "grey"      # no deadline has come and nothing is done yet
+LIGHTS = (RED, YELLOW, GREEN, GREY)
+
+SCHOOL_ITEMS = ("normative_acts", "system_chosen", "hardware_ready", "staff_trained")
+MUNICIPAL_ITEMS = ("plan_approved", "responsible_appointed", "usage_share")
+
+# Worst first: how a group of schools sums up into one municipality cell.
+_WORST_FIRST = (OVERDUE, NOT_DUE, LATE, ON_TIME)
+
+
+def milestone_status(due_on: dt.date, done_on: dt.date | None, today: dt.date) -> str:
+    """Status of one milestone. `done_on` None (or later than `today`) means not done."""
+    if done_on is not None and done_on <= today:
+        return ON_TIME if done_on <= due_on else LATE
+    return OVERDUE if today > due_on else NOT_DUE
+
+
+def worst_status(statuses) -> str | None:
+    """The group's status: the worst one present; None for an empty group."""
+    present = set(statuses)
+    for status in _WORST_FIRST:
+        if status in present:
+            return status
+    return None
+
+
+def light_of(statuses) -> str:
+    """Traffic light of a set of milestone statuses (None entries are ignored)."""
+    present = {s for s in statuses if s is not None}
+    if OVERDUE in present:
+        return RED
+    if LATE in present:
+        return YELLOW
+    if not present or present == {NOT_DUE}:
+        return GREY
+    return GREEN
+
+
+# --- what counts as done -------------------------------------------------------------------
+
+def plan_done_on(plan: RolloutPlan | None, code: str, has_targets: bool) -> dt.date | None:
+    """Done date of a municipal plan milestone (plan_approved / responsible_appointed)."""
+    if plan is None:
+        return None
+    if code == "plan_approved":
+        if (plan.approval_doc_number or "").strip() and plan.approval_doc_date and has_targets:
+            return plan.approval_doc_date
+        return None
+    if code == "responsible_appointed":
+        if (plan.responsible_full_name or "").strip() and plan.responsible_appointed_on:
+            return plan.responsible_appointed_on
+        return None
+    raise ValueError(f"not a plan milestone: {code}")
+
+
+def readiness_done_on(readiness: SchoolReadiness | None, code: str, journal_system_id: int | None) -> dt.date | None:
+    """Done date of one readiness item of a school (see the module docstring)."""
+    if readiness is None:
+        return None
+    r = readiness
+    if code == "normative_acts":
+        return r.normative_acts_on if (r.normative_acts_doc or "").strip() else None
+    if code == "system_chosen":
+        return r.system_chosen_on if journal_system_id else None
+    if code == "hardware_ready":
+        return r.hardware_ready_on
+    if code == "staff_trained":
+        if r.staff_total and r.staff_trained is not None and r.staff_trained >= r.staff_total:
+            return r.staff_trained_on
+        return None
+    raise ValueError(f"not a readiness item: {code}")
+
+
+# --- results -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MilestoneInfo:
+    id: int
+    code: str
+    level: str
+    order_item: str
+    title: str
+    due_on: dt.date
+
+
+@dataclass
+class Cell:
+    """One municipality (or school) × one milestone.
+
+    `status` is None when there is nothing to judge (a school milestone in a municipality without
+    general-education schools). `counts` holds schools per status for school milestones, and
+    {status: 1} for municipal ones. `done`/`total`: schools done / schools, or for usage_share
+    the schools using the system in the latest month / schools."""
+
+    milestone: MilestoneInfo
+    status: str | None
+    done_on: dt.date | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    done: int | None = None
+    total: int | None = None
+
+
+@dataclass
+class SchoolRow:
+    school_id: int
+    name: str
+    journal_system: str | None
+    readiness_id: int | None
+    cells: dict[str, Cell]
+
+    @property
+    def light(self) -> str:
+        return light_of(c.status for c in self.cells.values())
+
+
+@dataclass
+class MunicipalityRow:
+    municipality_id: int
+    name: str
+    plan_id: int | None
+    cells: dict[str, Cell]
+    schools: list[SchoolRow]
+
+    @property
+    def light(self) -> str:
+        return light_of(c.status for c in self.cells.values())
+
+    def count(self, status: str) -> int:
+        """Milestones of this municipality in `status`."""
+        return sum(1 for c in self.cells.values() if c.status == status)
+
+
+def milestones_of(session: Session, campaign: Campaign) -> list[MilestoneInfo]:
+    rows = session.scalars(
+        select(Milestone).where(Milestone.campaign_id == campaign.id).order_by(Milestone.due_on, Milestone.id)
+    )
+    return [MilestoneInfo(m.id, m.code, m.level, m.order_item, m.title, m.due_on) for m in rows]
+
+
+def active_campaign(session: Session, today: dt.date) -> Campaign | None:
+    """The campaign that applies on `today`.
+
+    The one running on that day (starts_on ≤ today ≤ ends_on, an open end counts as running);
+    of several, the latest started. If none runs, the latest started before `today`; if every
+    campaign starts later, the earliest of them. None when there is no campaign at all."""
+    running = session.scalars(
+        select(Campaign)
+        .where(Campaign.starts_on <= today, (Campaign.ends_on.is_(None)) | (Campaign.ends_on >= today))
+        .order_by(Campaign.starts_on.desc(), Campaign.id.desc())
+    ).first()
+    if running:
+        return running
+    past = session.scalars(
+        select(Campaign).where(Campaign.starts_on <= today).order_by(Campaign.starts_on.desc(), Campaign.id.desc())
+    ).first()
+    if past:
+        return past
+    return session.scalars(select(Campaign).order_by(Campaign.starts_on, Campaign.id)).first()
+
+
+def _usage_done_on(months: dict[dt.date, int], total: int, target: Decimal, today: dt.date) -> dt.date | None:
+    """First month (its first day, not after today) whose using-schools share reaches target."""
+    if total <= 0:
+        return None
+    for month in sorted(months):
+        if month <= today and Decimal(months[month]) * 100 >= target * total:
+            return month
+    return None
+
+
+def evaluate(session: Session, campaign: Campaign, today: dt.date, *, where=None,
+             municipality_id: int | None = None) -> list[MunicipalityRow]:
+    """Every municipality (filtered by the SQL clause `where`, e.g. the user's scope on
+    Municipality, and/or one `municipality_id`) with its milestone cells and its schools' rows,
+    ordered by name. Queries: a fixed handful, independent of the number of municipalities."""
+    milestones = milestones_of(session, campaign)
+    query = select(Municipality.id, Municipality.name).order_by(Municipality.name)
+    if where is not None:
+        query = query.where(where)
+    if municipality_id is not None:
+        query = query.where(Municipality.id == municipality_id)
+    municipalities = session.execute(query).all()
+    ids = [m.id for m in municipalities]
+    if not ids:
+        return []
+
+    plans = {p.municipality_id: p for p in session.scalars(
+        select(RolloutPlan).where(RolloutPlan.campaign_id == campaign.id, RolloutPlan.municipality_id.in_(ids)))}
+    targets = dict(session.execute(
+        select(PlanTarget.plan_id, func.count()).where(PlanTarget.plan_id.in_([p.id for p in plans.values()]))
+        .group_by(PlanTarget.plan_id)).all()) if plans else {}
+
+    schools = session.execute(
+        select(School.id, School.municipality_id, School.short_name, School.journal_system_id, JournalSystem.name)
+        .outerjoin(JournalSystem, JournalSystem.id == School.journal_system_id)
+        .where(School.municipality_id.in_(ids), School.is_general_education.is_(True))
+        .order_by(School.short_name, School.id)
+    ).all()
+    school_ids = [s.id for s in schools]
+    readiness = {r.school_id: r for r in session.scalars(
+        select(SchoolReadiness).where(SchoolReadiness.campaign_id == campaign.id,
+                                      SchoolReadiness.school_id.in_(school_ids)))} if school_ids else {}
+
+    usage_months: dict[int, dict[dt.date, int]] = defaultdict(dict)
+    if any(m.code == "usage_share" for m in milestones) and school_ids:
+        rows = session.execute(
+            select(School.municipality_id, UsageSnapshot.month, func.count())
+            .join(School, School.id == UsageSnapshot.school_id)
+            .where(School.municipality_id.in_(ids), School.is_general_education.is_(True),
+                   UsageSnapshot.uses_system.is_(True), UsageSnapshot.month >= campaign.starts_on.replace(day=1),
+                   UsageSnapshot.month <= today)
+            .group_by(School.municipality_id, UsageSnapshot.month)
+        ).all()
+        for mid, month, n in rows:
+            usage_months[mid][month] = n
+
+    schools_by_municipality: dict[int, list] = defaultdict(list)
+    for s in schools:
+        schools_by_municipality[s.municipality_id].append(s)
+
+    result = []
+    for mid, name in municipalities:
+        plan = plans.get(mid)
+        has_targets = bool(plan and targets.get(plan.id))
+        school_rows = []
+        for s in schools_by_municipality[mid]:
+            r = readiness.get(s.id)
+            cells = {}
+            for m in milestones:
+                if m.level != "school":
+                    continue
+                done_on = readiness_done_on(r, m.code, s.journal_system_id)
+                status = milestone_status(m.due_on, done_on, today)
+                cells[m.code] = Cell(m, status, done_on, {status: 1}, int(status in (ON_TIME, LATE)), 1)
+            school_rows.append(SchoolRow(s.id, s.short_name, s[4], r.id if r else None, cells))
+
+        cells = {}
+        total = len(school_rows)
+        for m in milestones:
+            if m.level == "school":
+                statuses = [row.cells[m.code].status for row in school_rows]
+                counts = {st: statuses.count(st) for st in STATUSES if st in statuses}
+                done = counts.get(ON_TIME, 0) + counts.get(LATE, 0)
+                cells[m.code] = Cell(m, worst_status(statuses), None, counts, done, total)
+            elif m.code == "usage_share":
+                months = usage_months.get(mid, {})
+                done_on = _usage_done_on(months, total, campaign.target_share, today)
+                status = milestone_status(m.due_on, done_on, today) if total else None
+                latest = months[max(months)] if months else 0
+                cells[m.code] = Cell(m, status, done_on, {status: 1} if status else {}, latest, total)
+            else:
+                done_on = plan_done_on(plan, m.code, has_targets)
+                status = milestone_status(m.due_on, done_on, today)
+                cells[m.code] = Cell(m, status, done_on, {status: 1})
+        result.append(MunicipalityRow(mid, name, plan.id if plan else None, cells, school_rows))
+    return result
+
+
+@dataclass(frozen=True)
+class OverdueMilestone:
+    """One overdue milestone of a campaign, for the monitoring dashboard."""
+
+    code: str
+    title: str
+    order_item: str
+    level: str                 # 'municipality' or 'school'
+    due_on: dt.date
+    days_overdue: int          # whole days since the due date (today - due_on)
+    municipalities: list[tuple[int, str]]  # (id, name) of municipalities with this milestone overdue
+    school_count: int          # schools with it overdue (0 for municipal milestones)
+
+    @property
+    def municipality_count(self) -> int:
+        return len(self.municipalities)
+
+    def __str__(self) -> str:
+        text = _l("п.%(item)s %(title)s (срок %(due)s, просрочено на %(days)s дн.): муниципальных образований — %(m)s",
+                  item=self.order_item, title=self.title, due=self.due_on.strftime("%d.%m.%Y"),
+                  days=self.days_overdue, m=self.municipality_count)
+        if self.level == "school":
+            return str(text) + str(_l(", школ — %(n)s", n=self.school_count))
+        return str(text)
+
+
+def overdue_milestones(session: Session, campaign: Campaign | None, today: dt.date, *,
+                       where=None) -> list[OverdueMilestone]:
+    """Milestones of `campaign` that are overdue somewhere as of `today`.
+
+    Returns a list of `OverdueMilestone` (code, title, order_item, level, due_on, days_overdue,
+    municipalities: list of (id, name) sorted by name, school_count; property
+    municipality_count; str() is a one-line Russian summary), ordered by due date. A milestone
+    appears only when at least one municipality (or, for school milestones, at least one school)
+    has it OVERDUE; a milestone completed late is not overdue. An empty list means nothing is
+    overdue (or there is no campaign).
+
+    `where` optionally narrows the municipalities (a clause on Municipality, e.g. the user's
+    `visible(scope, Municipality)`)."""
+    if campaign is None:
+        return []
+    rows = evaluate(session, campaign, today, where=where)
+    result = []
+    for m in milestones_of(session, campaign):
+        late = [(row.municipality_id, row.name) for row in rows if row.cells[m.code].status == OVERDUE]
+        if not late:
+            continue
+        schools = sum(row.cells[m.code].counts.get(OVERDUE, 0) for row in rows) if m.level == "school" else 0
+        result.append(OverdueMilestone(m.code, m.title, m.order_item, m.level, m.due_on,
+                                       (today - m.due_on).days, late, schools))
+    return result

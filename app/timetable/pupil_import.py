@@ -1,0 +1,357 @@
+"""Pupil import from a class list (xlsx or csv): parse, check every row, then write all or nothing.
+
+Columns (by header, any order): ФИО, дата рождения, класс, ФИО родителя, телефон, e-mail.
+Row numbers in messages are the spreadsheet's own (the header is row 1), so a secretary finds
+the row in Excel. The checked rows travel between the preview and the confirmation as a signed
+token (`sign_rows` / `unsign_rows`): no file is kept on the server, any worker can confirm.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from app.errors import DomainError
+from app.exports.cells import neutralize
+from app.models import ClassGroup, Guardian, GuardianLink, Pupil
+
+MAX_ROWS = 2000
+TOKEN_MAX_AGE = 2 * 60 * 60  # seconds a preview may wait for its confirmation
+
+# Canonical column -> accepted header spellings (lower case, spaces collapsed).
+HEADERS = {
+    "name": ("фио", "фио ученика", "ученик"),
+    "birth_date": ("дата рождения", "дата рожд.", "д.р."),
+    "class": ("класс",),
+    "guardian": ("фио родителя", "родитель", "фио законного представителя"),
+    "phone": ("телефон", "телефон родителя"),
+    "email": ("e-mail", "email", "эл. почта", "электронная почта"),
+}
+REQUIRED = ("name", "birth_date", "class")
+TEMPLATE_HEADER = ["ФИО", "дата рождения", "класс", "ФИО родителя", "телефон", "e-mail"]
+
+NAME_PART = re.compile(r"^[A-Za-zА-Яа-яЁё][A-Za-zА-Яа-яЁё'’\-]*$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+CLASS_NAME = re.compile(r"^\s*(\d{1,2})\s*[-–]?\s*([A-Za-zА-Яа-яЁё])\s*$")
+# Latin letters typed instead of their Cyrillic twins in class names.
+LATIN_TWINS = str.maketrans("ABCEHKMOPTXabcehkmoptx", "АВСЕНКМОРТХавсенкмортх")
+
+
+@dataclass
+class PupilRow:
+    number: int
+    last_name: str
+    first_name: str
+    middle_name: str | None
+    birth_date: dt.date
+    class_group_id: int
+    class_name: str
+    guardian: tuple[str, str, str | None] | None = None
+    phone: str | None = None
+    email: str | None = None
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.last_name, self.first_name, self.middle_name) if p)
+
+    @property
+    def guardian_name(self) -> str:
+        return " ".join(p for p in (self.guardian or ()) if p)
+
+
+@dataclass
+class RowError:
+    number: int
+    reason: str
+
+
+@dataclass
+class Preview:
+    rows: list[PupilRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    raw: list[list[str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.rows) and not self.errors
+
+
+@dataclass
+class ImportResult:
+    pupils: int = 0
+    guardians_created: int = 0
+    guardians_linked: int = 0
+
+
+# --- reading ------------------------------------------------------------------------------
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def read_table(filename: str, data: bytes) -> list[list[str]]:
+    """The file's rows as lists of trimmed strings (dates as ДД.ММ.ГГГГ). xlsx or csv (UTF-8 or
+    Windows-1251, separated by ';' or ','). Raises DomainError for anything else."""
+    name = (filename or "").lower()
+    if not data:
+        raise DomainError(_("Файл пустой. Выберите список класса в формате xlsx или csv."))
+    if name.endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+            rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        except Exception as error:  # openpyxl raises many types for a broken file
+            raise DomainError(_("Не удалось прочитать файл xlsx: сохраните его в Excel заново и загрузите ещё раз.")) from error
+    elif name.endswith(".csv"):
+        for encoding in ("utf-8-sig", "cp1251"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise DomainError(_("Не удалось прочитать csv: сохраните файл в кодировке UTF-8."))
+        first_line = text.splitlines()[0] if text.splitlines() else ""
+        delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+        rows = [[_cell_text(v) for v in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    else:
+        raise DomainError(_("Загрузите файл xlsx или csv (можно взять шаблон на этой странице)."))
+    return rows
+
+
+# --- checking -----------------------------------------------------------------------------
+
+def _columns(header: list[str]) -> dict[str, int]:
+    found = {}
+    for index, title in enumerate(header):
+        title = title.strip().lower().rstrip(":")
+        for key, spellings in HEADERS.items():
+            if title in spellings and key not in found:
+                found[key] = index
+    missing = [TEMPLATE_HEADER[list(HEADERS).index(k)] for k in REQUIRED if k not in found]
+    if missing:
+        raise DomainError(_(
+            "В первой строке файла нет столбцов: %(missing)s. Возьмите шаблон на этой странице.",
+            missing=", ".join(f"«{m}»" for m in missing)))
+    return found
+
+
+def split_name(text: str) -> tuple[str, str, str | None] | None:
+    """«Иванова Мария Петровна» -> parts; None unless surname and first name are present."""
+    parts = text.split()
+    if len(parts) < 2 or not all(NAME_PART.match(p) for p in parts):
+        return None
+    return parts[0], parts[1], " ".join(parts[2:]) or None
+
+
+def parse_date(text: str) -> dt.date | None:
+    for pattern in ("%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def parse_class(text: str) -> tuple[int, str] | None:
+    match = CLASS_NAME.match(text or "")
+    if not match:
+        return None
+    return int(match.group(1)), match.group(2).translate(LATIN_TWINS).upper()
+
+
+def normalize_phone(text: str) -> str | None:
+    """+7XXXXXXXXXX from 8 (916) 123-45-67 and the like; None when it is not a Russian number."""
+    digits = re.sub(r"\D", "", text)
+    if len(digits) == 11 and digits[0] in "78":
+        digits = digits[1:]
+    if len(digits) != 10:
+        return None
+    return "+7" + digits
+
+
+def check_rows(session: Session, school_id: int, academic_year_id: int, raw: list[list[str]],
+               reference: dt.date) -> Preview:
+    """Check every row; nothing is written. `reference` is the date ages are checked against
+    (the start of the academic year): a pupil must be 5 to 20 years old then."""
+    preview = Preview(raw=raw)
+    if not raw or not any(raw[0]):
+        raise DomainError(_("В файле нет строки заголовков. Возьмите шаблон на этой странице."))
+    columns = _columns(raw[0])
+    body = [(n, row) for n, row in enumerate(raw[1:], start=2) if any(cell.strip() for cell in row)]
+    if not body:
+        raise DomainError(_("В файле нет ни одного ученика."))
+    if len(body) > MAX_ROWS:
+        raise DomainError(_("В файле больше %(n)s строк: разделите его на несколько.", n=MAX_ROWS))
+    classes = {(c.grade, c.letter.upper()): c for c in session.scalars(select(ClassGroup).where(
+        ClassGroup.school_id == school_id, ClassGroup.academic_year_id == academic_year_id))}
+    existing = {
+        (p.last_name.lower(), p.first_name.lower(), (p.middle_name or "").lower(), p.birth_date)
+        for p in session.scalars(select(Pupil).where(Pupil.school_id == school_id))
+    }
+    seen: dict[tuple, int] = {}
+
+    def cell(row, key):
+        index = columns.get(key)
+        return row[index].strip() if index is not None and index < len(row) else ""
+
+    for number, row in body:
+        reasons = []
+        name = split_name(cell(row, "name"))
+        if name is None:
+            reasons.append(_("ФИО ученика: нужны хотя бы фамилия и имя (буквами)"))
+        birth = parse_date(cell(row, "birth_date"))
+        if birth is None:
+            reasons.append(_("дата рождения «%(v)s» не распознана, нужен формат ДД.ММ.ГГГГ", v=cell(row, "birth_date")))
+        else:
+            age = reference.year - birth.year - ((reference.month, reference.day) < (birth.month, birth.day))
+            if not 5 <= age <= 20:
+                reasons.append(_("дата рождения %(d)s: возраст ученика %(age)s лет", d=birth.strftime("%d.%m.%Y"), age=age))
+        parsed_class = parse_class(cell(row, "class"))
+        class_group = classes.get(parsed_class) if parsed_class else None
+        if class_group is None:
+            reasons.append(_("класса «%(v)s» нет в школе в этом учебном году", v=cell(row, "class")))
+        guardian = None
+        guardian_text = cell(row, "guardian")
+        phone_text, email_text = cell(row, "phone"), cell(row, "email")
+        if guardian_text:
+            guardian = split_name(guardian_text)
+            if guardian is None:
+                reasons.append(_("ФИО родителя: нужны хотя бы фамилия и имя (буквами)"))
+        elif phone_text or email_text:
+            reasons.append(_("телефон или e-mail указан, а ФИО родителя нет"))
+        phone = normalize_phone(phone_text) if phone_text else None
+        if phone_text and phone is None:
+            reasons.append(_("телефон «%(v)s»: нужен российский номер из 10 цифр после +7", v=phone_text))
+        if email_text and not EMAIL.match(email_text):
+            reasons.append(_("e-mail «%(v)s» написан с ошибкой", v=email_text))
+        if name and birth:
+            key = (name[0].lower(), name[1].lower(), (name[2] or "").lower(), birth)
+            if key in seen:
+                reasons.append(_("этот ученик уже есть в строке %(n)s", n=seen[key]))
+            elif key in existing:
+                reasons.append(_("такой ученик уже есть в школе"))
+            seen.setdefault(key, number)
+        if reasons:
+            preview.errors.append(RowError(number, "; ".join(reasons) + "."))
+            continue
+        preview.rows.append(PupilRow(
+            number=number, last_name=name[0], first_name=name[1], middle_name=name[2], birth_date=birth,
+            class_group_id=class_group.id, class_name=class_group.name, guardian=guardian, phone=phone,
+            email=email_text or None,
+        ))
+    return preview
+
+
+# --- writing ------------------------------------------------------------------------------
+
+def import_pupils(session: Session, school_id: int, preview: Preview, enrolled_on: dt.date) -> ImportResult:
+    """Write every checked row: pupils, their guardians (one guardian for siblings in the file or
+    an existing guardian of the school with the same name and phone or e-mail) and the links.
+    Refuses a preview with errors. Flushes; the caller commits (all rows or none)."""
+    if preview.errors or not preview.rows:
+        raise DomainError(_("В файле есть ошибки: исправьте их и загрузите файл ещё раз. Ничего не записано."))
+    result = ImportResult()
+    guardians: dict[tuple, Guardian] = {}
+    for row in preview.rows:
+        pupil = Pupil(school_id=school_id, class_group_id=row.class_group_id, last_name=row.last_name,
+                      first_name=row.first_name, middle_name=row.middle_name, birth_date=row.birth_date,
+                      enrolled_on=enrolled_on)
+        session.add(pupil)
+        result.pupils += 1
+        if row.guardian is None:
+            continue
+        key = (row.guardian_name.lower(), row.phone or row.email or "")
+        guardian = guardians.get(key)
+        if guardian is None:
+            guardian = _existing_guardian(session, school_id, row)
+            if guardian is None:
+                guardian = Guardian(last_name=row.guardian[0], first_name=row.guardian[1],
+                                    middle_name=row.guardian[2], phone=row.phone, email=row.email)
+                session.add(guardian)
+                result.guardians_created += 1
+            else:
+                result.guardians_linked += 1
+            guardians[key] = guardian
+        session.add(GuardianLink(pupil=pupil, guardian=guardian))
+    session.flush()
+    return result
+
+
+def _existing_guardian(session: Session, school_id: int, row: PupilRow) -> Guardian | None:
+    """A guardian of a pupil of this school with the same ФИО and the same phone or e-mail."""
+    contact = []
+    if row.phone:
+        contact.append(Guardian.phone == row.phone)
+    if row.email:
+        contact.append(Guardian.email == row.email)
+    if not contact:
+        return None
+    # Names compared in Python: SQLite's lower() leaves Cyrillic as it is.
+    candidates = session.scalars(
+        select(Guardian).join(GuardianLink).join(Pupil).where(Pupil.school_id == school_id, or_(*contact))
+    ).unique()
+    wanted = (row.guardian[0].casefold(), row.guardian[1].casefold())
+    for guardian in candidates:
+        if (guardian.last_name.casefold(), guardian.first_name.casefold()) == wanted:
+            return guardian
+    return None
+
+
+# --- the preview between two requests -----------------------------------------------------
+
+def _serializer(secret: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret, salt="pupil-import")
+
+
+def sign_rows(raw: list[list[str]], school_id: int, secret: str) -> str:
+    """A tamper-proof token carrying the file's rows to the confirmation request."""
+    return _serializer(secret).dumps({"school": school_id, "rows": raw})
+
+
+def unsign_rows(token: str, school_id: int, secret: str, max_age: int = TOKEN_MAX_AGE) -> list[list[str]]:
+    try:
+        payload = _serializer(secret).loads(token, max_age=max_age)
+    except SignatureExpired as error:
+        raise DomainError(_("Предпросмотр устарел: загрузите файл ещё раз.")) from error
+    except BadSignature as error:
+        raise DomainError(_("Данные предпросмотра повреждены: загрузите файл ещё раз.")) from error
+    if payload.get("school") != school_id:
+        raise DomainError(_("Предпросмотр сделан для другой школы: загрузите файл ещё раз."))
+    return payload["rows"]
+
+
+def template_xlsx() -> bytes:
+    """The class-list template: the header and one example row."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet(_("Ученики"))
+    bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    text = book.add_format({"num_format": "@"})
+    sheet.write_row(0, 0, TEMPLATE_HEADER, bold)
+    example = ["Иванова Мария Петровна", "14.03.2005", "7А", "Иванов Пётр Сергеевич", "+7 916 123-45-67",
+               "ivanov@example.ru"]
+    sheet.write_row(1, 0, [neutralize(value) for value in example], text)
+    for column, width in enumerate((32, 15, 8, 32, 18, 26)):
+        sheet.set_column(column, column, width, text)
+    sheet.freeze_panes(1, 0)
+    book.close()
+    return buffer.getvalue()

@@ -1,0 +1,74 @@
+"""The control table and its xlsx export, and the plan/readiness form readers."""
+import datetime as dt
+import io
+
+import openpyxl
+from werkzeug.datastructures import MultiDict
+
+from app.rollout import editing
+from app.rollout.control import control_table
+from app.rollout.export import control_xlsx
+from tests.factories import make_municipality, make_school
+from tests.rollout_helpers import PLAN_DUE, USAGE_DUE, make_campaign, make_plan, make_readiness
+
+D = dt.date
+
+
+def _region(session):
+    campaign = make_campaign(session)
+    a = make_municipality(session, "Аларский район")
+    b = make_municipality(session, "=HYPERLINK(\"x\")")
+    s = make_school(session, a, "СОШ № 1")
+    make_school(session, b, "СОШ № 2")
+    make_plan(session, campaign, a, approved_on=PLAN_DUE, appointed_on=PLAN_DUE, targets=[(USAGE_DUE, "75")])
+    make_readiness(session, campaign, s, on=D(2012, 7, 30))
+    return campaign, a, b
+
+
+def test_totals_and_lights(session):
+    campaign, a, b = _region(session)
+    table = control_table(session, campaign, D(2012, 8, 2))
+    assert [r.name for r in table.rows] == ["=HYPERLINK(\"x\")", "Аларский район"]
+    assert table.totals["plan_approved"] == {"on_time": 1, "late": 0, "overdue": 1, "not_due": 0}
+    assert table.school_totals["hardware_ready"] == {"on_time": 1, "late": 0, "overdue": 1, "not_due": 0}
+    assert table.lights == {"red": 1, "yellow": 0, "green": 1, "grey": 0}
+
+
+def test_filters_and_sort(session):
+    campaign, a, b = _region(session)
+    today = D(2012, 8, 2)
+    assert [r.name for r in control_table(session, campaign, today, light="green").rows] == ["Аларский район"]
+    assert [r.name for r in control_table(session, campaign, today, status="overdue").rows] == ["=HYPERLINK(\"x\")"]
+    assert [r.name for r in control_table(session, campaign, today, name="АЛАР").rows] == ["Аларский район"]
+    assert control_table(session, campaign, today, sort="overdue").rows[0].name == "=HYPERLINK(\"x\")"
+    assert len(control_table(session, campaign, today, light="purple").rows) == 2  # unknown: ignored
+
+
+def test_xlsx_export_neutralizes_names(session):
+    campaign, a, b = _region(session)
+    book = openpyxl.load_workbook(io.BytesIO(control_xlsx(control_table(session, campaign, D(2012, 8, 2)))))
+    sheet = book["Контроль"]
+    assert sheet["A4"].value == "Муниципальное образование"
+    assert sheet["A5"].value == "'=HYPERLINK(\"x\")" and sheet["B5"].value == "есть просрочка"
+    assert sheet["A6"].value == "Аларский район" and sheet["B6"].value == "в графике"
+    assert sheet["C6"].value == "выполнено в срок, 01.07.2012"
+
+
+def test_plan_form_reads_targets_and_skips_empty_rows():
+    form = MultiDict([("approval_doc_number", " 45-р "), ("approval_doc_date", "28.06.2012"),
+                      ("target_date", "2012-12-01"), ("share", "100 %"), ("school_count", ""),
+                      ("target_date", "2012-09-01"), ("share", "75,5"), ("school_count", "3"),
+                      ("target_date", ""), ("share", ""), ("school_count", ""),
+                      ("target_date", "2012-10-01"), ("share", "80"), ("school_count", ""), ("remove", "3")])
+    data = editing.parse_plan_form(form, school_total=4)
+    assert data.errors == []
+    assert data.values["approval_doc_number"] == "45-р" and data.values["approval_doc_date"] == D(2012, 6, 28)
+    assert [(d, str(s), c) for d, s, c in data.targets] == [(D(2012, 9, 1), "75.5", 3), (D(2012, 12, 1), "100", None)]
+
+
+def test_readiness_form_requires_system_for_a_choice_date():
+    form = MultiDict([("system_chosen_on", "2012-07-05"), ("journal_system_id", "")])
+    errors = editing.parse_readiness_form(form, {1}).errors
+    assert errors == ["Указана дата выбора системы, но не выбрана сама система."]
+    assert editing.parse_readiness_form(MultiDict([("journal_system_id", "99")]), {1}).errors == [
+        "Выберите систему электронного журнала из списка."]

@@ -1,0 +1,216 @@
+"""The «Дневник» pages and API as parents and pupils use them: content, isolation, states, cost."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import event, select
+
+from app.models import DiaryVisit
+from tests.diary_helpers import MONDAY, add_holiday, build_diary_week, day, other_family, sign_in
+from tests.factories import make_catalogues, make_lesson, make_mark
+
+
+def week_url(pupil, date=MONDAY):
+    return f"/diary/{pupil.id}/?date={date.isoformat()}"
+
+
+@pytest.fixture
+def diary(session, world):
+    return build_diary_week(session, world)
+
+
+def text(response):
+    return response.get_data(as_text=True)
+
+
+def test_parent_sees_the_week_as_the_journal_recorded_it(client, world, diary):
+    page = text(sign_in(client, "parent").get(week_url(world.pupil_a)))
+    for expected in (
+        "Алексеева Мария", "7А класс", "17 сентября — 22 сентября 2012", "1 четверть",
+        "Понедельник, 17 сентября", "08:30–09:15", "Математика", "Иванова А.П.", "каб. 21",
+        "Сложение дробей", "№ 15, 16 на с. 40", "Контрольная работа ×2", "Ответ на уроке",
+        "Причастный оборот", "Упр. 112", "замена", "(вместо Петрова А.П.)", "урок отменён",
+        "Английский язык", "Смирнова А.П.", "болел",
+    ):
+        assert expected in page, expected
+    assert "Одноклассникова" not in page
+    # Both children in the switcher, each a link to the child's own diary.
+    assert f'href="/diary/{world.sibling_a.id}/"' in page and f'href="/diary/{world.pupil_a.id}/"' in page
+    assert "<script>" not in page  # nothing inline: CSP allows nonce'd scripts only
+
+
+def test_parent_switches_to_the_second_child(client, world, diary):
+    page = text(sign_in(client, "parent").get(f"/diary/{world.sibling_a.id}/?date=2012-09-17"))
+    assert "Алексеев Мария" in page and "8Б класс" in page
+    assert "Сложение дробей" not in page
+    assert "Расписание класса 8Б на эту неделю ещё не составлено" in page
+
+
+def test_diary_opens_on_the_first_child_and_last_recorded_week(client, world, diary):
+    page = text(sign_in(client, "pupil").get("/diary/"))
+    # The test database holds 2012: the diary opens on the last day with a recorded topic.
+    assert "Алексеева Мария" in page and "Вычитание дробей" in page
+
+
+@pytest.mark.parametrize("username", ["parent", "pupil"])
+def test_another_familys_child_answers_404_in_pages_and_api(client, session, world, diary, username):
+    sign_in(client, username)
+    strangers = [world.pupil_a_other.id, world.pupil_b.id, 999999]
+    if username == "pupil":
+        strangers.append(world.sibling_a.id)  # a pupil sees only their own diary, not a sibling's
+    for pupil_id in strangers:
+        for url in (f"/diary/{pupil_id}/", f"/diary/{pupil_id}/?date=2012-09-17", f"/diary/{pupil_id}/progress/",
+                    f"/api/v1/diary/{pupil_id}/week", f"/api/v1/diary/{pupil_id}/progress"):
+            response = client.get(url)
+            assert response.status_code == 404, url
+            assert "Борисов" not in text(response) and "Васильев" not in text(response)
+    assert session.scalar(select(DiaryVisit.pupil_id).where(DiaryVisit.pupil_id.in_(strangers))) is None
+
+
+def test_second_family_sees_only_its_own_child(client, app, session, world, diary):
+    other_family(session, app.appbuilder.sm, world)
+    sign_in(client, "parent2")
+    assert client.get(week_url(world.pupil_a)).status_code == 404
+    page = text(client.get("/diary/"))
+    assert "Борисов Мария" in page and "Алексеева" not in page
+    children = client.get("/api/v1/diary/children").get_json()["result"]
+    assert [c["id"] for c in children] == [world.pupil_a_other.id]
+
+
+def test_staff_without_diary_rights_cannot_open_it(client, world, diary):
+    sign_in(client, "teacher")
+    response = client.get(week_url(world.pupil_a))
+    assert response.status_code in (302, 403)
+    assert "Сложение дробей" not in text(client.get(week_url(world.pupil_a), follow_redirects=True))
+    assert client.get(f"/api/v1/diary/{world.pupil_a.id}/week").status_code in (401, 403)
+
+
+def test_api_week_and_progress_match_the_page(client, world, diary):
+    sign_in(client, "parent")
+    kids = client.get("/api/v1/diary/children").get_json()["result"]
+    assert {k["id"] for k in kids} == {world.pupil_a.id, world.sibling_a.id}
+    week = client.get(f"/api/v1/diary/{world.pupil_a.id}/week?date=2012-09-19").get_json()["result"]
+    assert week["monday"] == "2012-09-17" and week["state"] == "ok"
+    mon1 = week["days"][0]["lessons"][0]
+    assert mon1["topic"] == "Сложение дробей" and mon1["starts_at"] == "08:30"
+    assert [(m["value"], m["work_type"], m["weight"]) for m in mon1["marks"]] == [
+        (5, "Контрольная работа", "2.0"), (4, "Ответ на уроке", "1.0")]
+    assert week["days"][0]["lessons"][1]["replaces"] == "Петрова А.П."
+    assert week["days"][2]["lessons"][0]["cancelled"] is True
+    bad = client.get(f"/api/v1/diary/{world.pupil_a.id}/week?date=вчера")
+    assert bad.status_code == 400 and "Дата не распознана" in bad.get_json()["message"]
+    progress = client.get(f"/api/v1/diary/{world.pupil_a.id}/progress?period=year").get_json()["result"]
+    maths = next(s for s in progress["subjects"] if s["subject"] == "Математика")
+    assert maths["average"] == "4.75" and progress["chosen"] == "year"
+
+
+def test_progress_page_shows_marks_average_and_attendance(client, world, diary):
+    page = text(sign_in(client, "parent").get(f"/diary/{world.pupil_a.id}/progress/?period=year"))
+    for expected in ("Успеваемость", "Математика", "Средний балл", "4,75", "к/р ×2", "10.09", "17.09",
+                     "Посещаемость", "болел", "Пропущено уроков: 1, из них по уважительной причине: 1.",
+                     "1 четверть", "Учебный год"):
+        assert expected in page, expected
+
+
+def test_menu_progress_entry_opens_the_first_childs_progress(client, world, diary):
+    response = sign_in(client, "pupil").get("/diary/progress/")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/diary/{world.pupil_a.id}/progress/")
+
+
+def test_each_family_page_view_counts_one_visit(client, session, world, diary):
+    sign_in(client, "parent")
+    client.get(week_url(world.pupil_a))
+    client.get(f"/diary/{world.pupil_a.id}/progress/")
+    client.get(f"/api/v1/diary/{world.pupil_a.id}/week")
+    client.get(f"/diary/{world.sibling_a.id}/")
+    rows = dict(session.execute(select(DiaryVisit.pupil_id, DiaryVisit.visits).where(DiaryVisit.day == dt.date.today())).all())
+    assert rows == {world.pupil_a.id: 3, world.sibling_a.id: 1}
+    # An administrator reading a diary is not a family's visit.
+    sign_in(client, "admin")
+    assert client.get(week_url(world.pupil_a)).status_code == 200
+    session.expire_all()
+    assert session.scalar(select(DiaryVisit.visits).where(DiaryVisit.pupil_id == world.pupil_a.id)) == 3
+
+
+def test_page_costs_the_same_queries_for_a_full_week(app, client, session, world, diary):
+    engine = session.get_bind()
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    types = make_catalogues(session)
+    full_monday = MONDAY + dt.timedelta(days=7)
+    for offset in range(6):
+        for number in range(1, 7):
+            lesson = make_lesson(session, diary.maths, full_monday + dt.timedelta(days=offset), number,
+                                 topic=f"Тема {offset}.{number}", homework="§ 1")
+            make_mark(session, lesson, world.pupil_a, 4, types["с/р"])
+    session.commit()
+    small_url, full_url = week_url(world.pupil_a), week_url(world.pupil_a, full_monday)
+    sign_in(client, "parent")
+    # Warm up: the tests share one session with the app, so the first request reloads the user.
+    client.get(small_url)
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        small_page = text(client.get(small_url))
+        small = len(statements)
+        statements.clear()
+        full_page = text(client.get(full_url))
+        full = len(statements)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert "Сложение дробей" in small_page and full_page.count("Тема ") >= 36
+    assert full == small, "a fuller week must not cost more queries"
+    # 8 diary queries, 1 visit upsert, 1 children list, 3 to load the scope; the rest is FAB's
+    # login and menu permission checks (one per menu entry), the same on every page.
+    assert full <= 25
+
+
+def test_odd_states_are_explained_in_russian(client, session, world, diary):
+    add_holiday(session, world.school_a, world.year, "Карантин по гриппу", dt.date(2013, 2, 11), dt.date(2013, 2, 16))
+    sign_in(client, "parent")
+    holiday = text(client.get(week_url(world.pupil_a, dt.date(2013, 2, 12))))
+    assert "Каникулы: Карантин по гриппу. Уроков на этой неделе нет." in holiday
+    outside = text(client.get(week_url(world.pupil_a, dt.date(2012, 10, 31))))
+    assert "Эта неделя вне учебных периодов школы" in outside
+    bad = client.get(f"/diary/{world.pupil_a.id}/?date=31.02.2012")
+    assert bad.status_code == 200 and "Дата «31.02.2012» не распознана" in text(bad)
+    world.pupil_a.class_group_id = None
+    session.commit()
+    no_class = text(client.get(f"/diary/{world.pupil_a.id}/"))
+    assert "Ученик пока не зачислен ни в один класс" in no_class
+    assert "Ученик пока не зачислен ни в один класс" in text(client.get(f"/diary/{world.pupil_a.id}/progress/"))
+
+
+def test_week_navigation_links(client, world, diary):
+    page = text(sign_in(client, "parent").get(week_url(world.pupil_a, day(3))))
+    assert f"/diary/{world.pupil_a.id}/?date=2012-09-10" in page
+    assert f"/diary/{world.pupil_a.id}/?date=2012-09-24" in page
+    assert 'type="date" name="date" value="2012-09-17"' in page
+
+
+def test_api_with_a_jwt_keeps_the_same_isolation(client, world, diary):
+    from tests.security_helpers import api_token
+
+    parent = {"Authorization": f"Bearer {api_token(client, 'parent')}"}
+    assert client.get(f"/api/v1/diary/{world.pupil_a.id}/week?date=2012-09-17", headers=parent).status_code == 200
+    for pupil_id in (world.pupil_a_other.id, world.pupil_b.id):
+        for what in ("week", "progress"):
+            assert client.get(f"/api/v1/diary/{pupil_id}/{what}", headers=parent).status_code == 404
+    kids = client.get("/api/v1/diary/children", headers=parent).get_json()["result"]
+    assert {k["id"] for k in kids} == {world.pupil_a.id, world.sibling_a.id}
+    teacher = {"Authorization": f"Bearer {api_token(client, 'teacher')}"}
+    assert client.get(f"/api/v1/diary/{world.pupil_a.id}/week", headers=teacher).status_code == 403
+    assert client.get("/api/v1/diary/children").status_code == 401
+
+
+@pytest.mark.pg
+def test_week_progress_and_visits_on_postgresql(client, session, world, diary):
+    sign_in(client, "parent")
+    page = text(client.get(week_url(world.pupil_a)))
+    for expected in ("Сложение дробей", "Упр. 112", "(вместо Петрова А.П.)", "урок отменён", "болел"):
+        assert expected in page, expected
+    assert client.get(week_url(world.pupil_a_other)).status_code == 404
+    progress = client.get(f"/api/v1/diary/{world.pupil_a.id}/progress?period=year").get_json()["result"]
+    assert next(s for s in progress["subjects"] if s["subject"] == "Математика")["average"] == "4.75"
+    session.expire_all()
+    assert session.scalar(select(DiaryVisit.visits).where(DiaryVisit.pupil_id == world.pupil_a.id)) == 2

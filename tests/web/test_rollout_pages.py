@@ -1,0 +1,310 @@
+"""Rollout pages: the control page's counts, scope (404 for another municipality), plan and
+readiness forms, evidence files, the xlsx export, consultations."""
+import datetime as dt
+import io
+import re
+
+import openpyxl
+import pytest
+
+from app.models import Consultation, PlanTarget, ReadinessEvidence, RolloutPlan, SchoolReadiness
+from tests.conftest import csrf_token
+from tests.factories import make_municipality, make_school
+from tests.rollout_helpers import (
+    PLAN_DUE, READINESS_DUE, USAGE_DUE, make_campaign, make_plan, make_readiness, make_system,
+)
+
+D = dt.date
+TODAY = dt.date(2012, 8, 15)
+
+
+@pytest.fixture
+def app(app):
+    app.config["TODAY"] = TODAY
+    return app
+
+
+@pytest.fixture
+def region(session, world):
+    """The world's two municipalities plus a third; statuses on 15.08.2012 by hand:
+
+    - Одинцовский (a): plan and responsible on time; school 1 fully ready on time, school 2
+      hardware late and the rest on time -> yellow;
+    - Клинский (b): nothing at all -> red (plan, responsible and school 3 overdue);
+    - Рузский (c): plan late (approved 05.07), responsible on time, its one school ready on time
+      -> yellow."""
+    campaign = make_campaign(session)
+    w = world
+    make_plan(session, campaign, w.municipality_a, approved_on=D(2012, 6, 28), appointed_on=D(2012, 6, 20),
+              targets=[(USAGE_DUE, "75")])
+    make_readiness(session, campaign, w.school_a, on=D(2012, 7, 20))
+    make_readiness(session, campaign, w.school_a2, on=D(2012, 7, 25), hardware=D(2012, 8, 3))
+    c = make_municipality(session, "Рузский муниципальный район")
+    school_c = make_school(session, c, "СОШ № 7")
+    make_plan(session, campaign, c, approved_on=D(2012, 7, 5), appointed_on=PLAN_DUE, targets=[(USAGE_DUE, "80")])
+    make_readiness(session, campaign, school_c, on=READINESS_DUE)
+    session.commit()
+    return campaign, c, school_c
+
+
+def _totals(page):
+    """{(milestone, status): municipalities} from the control table's footer."""
+    return {(m, s): int(n) for m, s, n in re.findall(
+        r'class="total" data-milestone="(\w+)" data-status="(\w+)">(\d+)', page)}
+
+
+def _lights(page):
+    return {lt: int(n) for lt, n in re.findall(r'data-light-count="(\w+)">[^<]*<strong>(\d+)</strong>', page)}
+
+
+def test_control_page_counts_equal_the_fixture(region, as_user):
+    page = as_user("ministry").get("/rollout/control/").get_data(as_text=True)
+    assert "Рузский муниципальный район" in page
+    totals = _totals(page)
+    assert totals[("plan_approved", "on_time")] == 1
+    assert totals[("plan_approved", "late")] == 1
+    assert totals[("plan_approved", "overdue")] == 1
+    assert totals[("responsible_appointed", "on_time")] == 2
+    assert totals[("responsible_appointed", "overdue")] == 1
+    assert totals[("hardware_ready", "late")] == 1      # Одинцовский (school 2)
+    assert totals[("hardware_ready", "on_time")] == 1   # Рузский
+    assert totals[("hardware_ready", "overdue")] == 1   # Клинский
+    assert totals[("normative_acts", "on_time")] == 2
+    assert totals[("usage_share", "not_due")] == 3
+    assert _lights(page) == {"red": 1, "yellow": 2, "green": 0, "grey": 0}
+    assert "школ: 1" in page  # one school overdue on hardware (СОШ № 3)
+
+
+def test_control_page_filters_and_sorts(region, as_user):
+    client = as_user("ministry")
+    page = client.get("/rollout/control/?light=red").get_data(as_text=True)
+    assert "Клинский" in page and "Рузский" not in page and "Одинцовский" not in page
+    page = client.get("/rollout/control/?milestone=plan_approved&status=late").get_data(as_text=True)
+    assert "Рузский" in page and "Клинский" not in page
+    page = client.get("/rollout/control/?q=одинц").get_data(as_text=True)
+    assert "Одинцовский" in page and "Клинский" not in page
+    page = client.get("/rollout/control/?sort=light").get_data(as_text=True)
+    assert page.index("Клинский") < page.index("Одинцовский")
+
+
+def test_control_page_as_of_another_day(region, as_user):
+    page = as_user("ministry").get("/rollout/control/?on=2012-06-01").get_data(as_text=True)
+    # Before the first deadline: done items are on time, nothing is overdue.
+    assert _lights(page)["red"] == 0
+    assert "Состояние на 01.06.2012" in page
+
+
+def test_control_xlsx_has_the_same_rows(region, as_user):
+    response = as_user("ministry").get("/rollout/control/xlsx")
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(response.data))
+    sheet = book["Контроль"]
+    names = [sheet.cell(row=r, column=1).value for r in range(5, 8)]
+    assert names == ["Клинский муниципальный район", "Одинцовский муниципальный район", "Рузский муниципальный район"]
+    assert sheet.cell(row=5, column=2).value == "есть просрочка"
+    values = [c.value for c in sheet[6]]
+    assert any(v and v.startswith("выполнено с опозданием (2 из 2)") for v in values if isinstance(v, str))
+
+
+def test_municipal_coordinator_sees_only_own_municipality(region, world, as_user):
+    client = as_user("municipal")
+    page = client.get("/rollout/control/").get_data(as_text=True)
+    assert "Одинцовский" in page and "Клинский" not in page
+    assert client.get(f"/rollout/municipality/{world.municipality_b.id}").status_code == 404
+    assert client.get(f"/rollout/municipality/{world.municipality_b.id}/plan").status_code == 404
+    assert client.get(f"/rollout/readiness/school/{world.school_b.id}").status_code == 404
+    own = client.get(f"/rollout/municipality/{world.municipality_a.id}").get_data(as_text=True)
+    assert "СОШ № 1" in own and "СОШ № 2" in own
+
+
+def test_municipal_coordinator_cannot_edit_other_municipality(region, world, as_user, session):
+    client = as_user("municipal")
+    token = csrf_token(client, "/")
+    response = client.post(f"/rollout/municipality/{world.municipality_b.id}/plan", data={
+        "csrf_token": token, "approval_doc_number": "1", "approval_doc_date": "2012-06-01"})
+    assert response.status_code == 404
+    response = client.post(f"/rollout/readiness/school/{world.school_b.id}", data={
+        "csrf_token": token, "hardware_ready_on": "2012-07-01"})
+    assert response.status_code == 404
+    session.expire_all()
+    assert session.query(RolloutPlan).filter_by(municipality_id=world.municipality_b.id).count() == 0
+    assert session.query(SchoolReadiness).filter_by(school_id=world.school_b.id).count() == 0
+
+
+def test_coordinator_fills_the_plan(session, world, as_user):
+    campaign = make_campaign(session)
+    session.commit()
+    client = as_user("municipal")
+    assert client.get("/rollout/municipality/").headers["Location"].endswith(f"/rollout/municipality/{world.municipality_a.id}")
+    url = f"/rollout/municipality/{world.municipality_a.id}/plan"
+    form = client.get(url).get_data(as_text=True)
+    assert "Сохранить план" in form
+    response = client.post(url, data={
+        "csrf_token": csrf_token(client, url),
+        "approval_doc_number": "45-р", "approval_doc_date": "2012-06-29",
+        "responsible_full_name": "Смирнова Ольга Викторовна", "responsible_position": "начальник отдела",
+        "responsible_phone": "+7 (495) 123-45-67", "responsible_email": "smirnova@example.test",
+        "responsible_appointed_on": "25.06.2012",
+        "target_date": ["2012-09-01", "2012-12-01", ""], "share": ["75", "", ""], "school_count": ["", "2", ""],
+    })
+    assert response.status_code == 302
+    plan = session.query(RolloutPlan).filter_by(campaign_id=campaign.id, municipality_id=world.municipality_a.id).one()
+    assert plan.approval_doc_number == "45-р" and plan.responsible_appointed_on == D(2012, 6, 25)
+    assert [(t.target_date, t.share, t.school_count) for t in plan.targets] == [
+        (D(2012, 9, 1), 75, None), (D(2012, 12, 1), None, 2)]
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "План внедрения сохранён" in page
+    assert "№ 45-р от 29.06.2012" in page
+
+
+def test_bad_plan_input_changes_nothing(session, world, as_user):
+    make_campaign(session)
+    session.commit()
+    client = as_user("municipal")
+    url = f"/rollout/municipality/{world.municipality_a.id}/plan"
+    response = client.post(url, data={
+        "csrf_token": csrf_token(client, url),
+        "approval_doc_number": "45-р", "approval_doc_date": "31.02.2012",
+        "responsible_email": "не почта",
+        "target_date": ["2012-09-01", "2012-09-01"], "share": ["175", "70"], "school_count": ["", "9"],
+    })
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Ничего не сохранено" in page
+    assert "не дата" in page
+    assert "не адрес электронной почты" in page
+    assert "доля школ — число от 0 до 100" in page
+    assert "число школ — от 0 до 2" in page
+    assert "указан дважды" in page
+    assert session.query(RolloutPlan).count() == 0 and session.query(PlanTarget).count() == 0
+
+
+def test_ministry_reads_plan_but_cannot_post(region, world, as_user):
+    client = as_user("ministry")
+    url = f"/rollout/municipality/{world.municipality_a.id}/plan"
+    page = client.get(url).get_data(as_text=True)
+    assert "только просматривать" in page
+    assert client.post(url, data={"csrf_token": csrf_token(client, url), "approval_doc_number": "x"}).status_code == 403
+
+
+def test_school_admin_fills_readiness(session, world, as_user):
+    campaign = make_campaign(session)
+    system = make_system(session)
+    session.commit()
+    client = as_user("director")
+    assert client.get("/rollout/readiness/").headers["Location"].endswith(f"/rollout/readiness/school/{world.school_a.id}")
+    url = f"/rollout/readiness/school/{world.school_a.id}"
+    response = client.post(url, data={
+        "csrf_token": csrf_token(client, url),
+        "normative_acts_doc": "Положение об ЭЖ, приказ № 12", "normative_acts_on": "2012-07-10",
+        "journal_system_id": str(system.id), "system_chosen_on": "2012-07-05",
+        "hardware_ready_on": "2012-07-30", "hardware_note": "12 ноутбуков",
+        "staff_trained": "30", "staff_total": "30", "staff_trained_on": "2012-08-01",
+    })
+    assert response.status_code == 302
+    r = session.query(SchoolReadiness).filter_by(campaign_id=campaign.id, school_id=world.school_a.id).one()
+    assert r.staff_trained == 30 and r.hardware_note == "12 ноутбуков"
+    session.refresh(world.school_a)
+    assert world.school_a.journal_system_id == system.id
+    page = client.get(url).get_data(as_text=True)
+    assert page.count('data-status="on_time"') == 4
+    # Another school of the same municipality is not the director's.
+    assert client.get(f"/rollout/readiness/school/{world.school_a2.id}").status_code == 404
+
+
+def test_readiness_refuses_trained_above_total(session, world, as_user):
+    make_campaign(session)
+    session.commit()
+    client = as_user("director")
+    url = f"/rollout/readiness/school/{world.school_a.id}"
+    response = client.post(url, data={"csrf_token": csrf_token(client, url), "staff_trained": "31", "staff_total": "30"})
+    assert response.status_code == 400
+    assert "больше, чем всего работников" in response.get_data(as_text=True)
+    assert session.query(SchoolReadiness).count() == 0
+
+
+PDF = b"%PDF-1.4\n% test\n"
+
+
+def test_evidence_upload_download_and_refusals(session, world, as_user):
+    make_campaign(session)
+    session.commit()
+    client = as_user("director")
+    url = f"/rollout/readiness/school/{world.school_a.id}"
+    upload = f"{url}/evidence/normative_acts"
+    token = csrf_token(client, url)
+    response = client.post(upload, data={"csrf_token": token, "file": (io.BytesIO(PDF), "Положение.pdf")},
+                           content_type="multipart/form-data", follow_redirects=True)
+    assert "Файл «Положение.pdf» загружен" in response.get_data(as_text=True)
+    e = session.query(ReadinessEvidence).one()
+    assert e.content_type == "application/pdf" and e.size_bytes == len(PDF)
+
+    download = client.get(f"/rollout/readiness/evidence/{e.id}")
+    assert download.data == PDF and "attachment" in download.headers["Content-Disposition"]
+
+    page = client.post(upload, data={"csrf_token": token, "file": (io.BytesIO(b"MZ\x90\x00"), "virus.exe")},
+                       content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+    assert "допускаются только файлы" in page
+    page = client.post(upload, data={"csrf_token": token, "file": (io.BytesIO(b"MZ\x90\x00"), "fake.pdf")},
+                       content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+    assert "не похож на файл PDF" in page
+    big = PDF + b"0" * (5 * 1024 * 1024)
+    page = client.post(upload, data={"csrf_token": token, "file": (io.BytesIO(big), "big.pdf")},
+                       content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+    assert "слишком большой" in page
+    session.expire_all()
+    assert session.query(ReadinessEvidence).one().filename == "Положение.pdf"
+
+    # The coordinator of another municipality does not see the file.
+    other = as_user("ministry")
+    assert other.get(f"/rollout/readiness/evidence/{e.id}").status_code == 200
+    client = as_user("director")
+    client.post(f"/rollout/readiness/evidence/{e.id}/delete", data={"csrf_token": csrf_token(client, url)})
+    assert session.query(ReadinessEvidence).count() == 0
+
+
+def test_evidence_of_another_municipality_is_404(session, world, as_user, app):
+    campaign = make_campaign(session)
+    r = make_readiness(session, campaign, world.school_b, on=READINESS_DUE)
+    e = ReadinessEvidence(readiness_id=r.id, item="hardware_ready", filename="a.pdf", content_type="application/pdf",
+                          size_bytes=len(PDF), data=PDF)
+    session.add(e)
+    session.commit()
+    assert as_user("municipal").get(f"/rollout/readiness/evidence/{e.id}").status_code == 404
+    assert as_user("director").get(f"/rollout/readiness/evidence/{e.id}").status_code == 404
+
+
+def test_consultation_asked_by_school_answered_by_methodist(session, world, as_user):
+    client = as_user("director")
+    response = client.post("/consultationview/add", data={
+        "csrf_token": csrf_token(client, "/consultationview/add"),
+        "topic": "Выставление итоговых отметок", "question": "Как закрыть четверть?"})
+    assert response.status_code == 302
+    c = session.query(Consultation).one()
+    assert (c.school_id, c.municipality_id, c.status) == (world.school_a.id, world.municipality_a.id, "new")
+
+    methodist = as_user("methodist")
+    assert "Выставление итоговых отметок" in methodist.get("/consultationview/list/").get_data(as_text=True)
+    response = methodist.post(f"/consultationview/edit/{c.id}", data={
+        "csrf_token": csrf_token(methodist, f"/consultationview/edit/{c.id}"),
+        "status": "new", "answer": "Откройте журнал и нажмите «Закрыть период»."})
+    assert response.status_code == 302
+    session.expire_all()
+    c = session.get(Consultation, c.id)
+    assert c.status == "answered" and c.answered_on is not None and c.methodist_id == world.users["methodist"].id
+
+    # A coordinator of the other municipality sees nothing of it.
+    other = Consultation(municipality_id=world.municipality_b.id, topic="Чужой вопрос", question="?",
+                         asked_on=D(2012, 9, 1))
+    session.add(other)
+    session.commit()
+    page = as_user("municipal").get("/consultationview/list/").get_data(as_text=True)
+    assert "Выставление итоговых отметок" in page and "Чужой вопрос" not in page
+    assert as_user("municipal").get(f"/consultationview/show/{other.id}").status_code == 404
+
+
+def test_menu_entries_by_role(region, as_user):
+    assert "План внедрения и школы" in as_user("municipal").get("/").get_data(as_text=True)
+    ministry = as_user("ministry").get("/").get_data(as_text=True)
+    assert "Контроль исполнения приказа" in ministry and "План внедрения и школы" not in ministry
+    assert "Готовность школы" in as_user("director").get("/").get_data(as_text=True)
