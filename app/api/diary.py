@@ -25,7 +25,8 @@ from app.diary.pupils import children
 from app.reading import read_session
 from app.security import roles as R
 from app.security.current import current_scope
-from app.views.diary import note_visit, open_diary, parse_date, today
+from app.clock import today
+from app.views.diary import note_visit, open_diary, parse_date
 
 
 def plain(value):
