@@ -52,7 +52,7 @@ def live_server(demo_template, tmp_path, browser_type_launch_args):
 @pytest.fixture
 def browser_context_args(browser_context_args):
     """The user guides' size: every scenario runs at 1100×700 (the parent's phone sets its own)."""
-    return {**browser_context_args, "viewport": GUIDE_VIEWPORT}
+    return {**browser_context_args, "viewport": GUIDE_VIEWPORT, "locale": "ru-RU"}
 
 
 @pytest.fixture
@@ -113,7 +113,9 @@ def guide_shot(page, name: str, selector: str | None = None) -> None:
         return
     GUIDE_IMG.mkdir(parents=True, exist_ok=True)
     path = GUIDE_IMG / f"{name}.png"
-    if selector:
-        page.locator(selector).first.screenshot(path=str(path), type="png")
+    if selector:  # that region, at most one screen high (a long chart would make a heavy PNG)
+        box = page.locator(selector).first.bounding_box()
+        clip = {"x": box["x"], "y": box["y"], "width": box["width"], "height": min(box["height"], GUIDE_VIEWPORT["height"])}
+        page.screenshot(path=str(path), type="png", full_page=True, clip=clip)
     else:
         page.screenshot(path=str(path), type="png", full_page=False)

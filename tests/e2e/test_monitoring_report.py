@@ -44,4 +44,4 @@ def test_monitor_computes_month_and_downloads_report_then_ministry_sees_chart(gu
     assert ministry.locator("figure.mon-chart").first.locator("svg line.mon-target").count() == 1
     assert ministry.locator("#card-schools .mon-big").inner_text() == using_card
     assert_accessible(ministry)
-    guide_shot(ministry, "ministry-2-chart")
+    guide_shot(ministry, "ministry-2-chart", "figure.mon-chart")

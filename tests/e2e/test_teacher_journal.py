@@ -91,3 +91,10 @@ def test_teacher_types_marks_and_absence_by_keyboard_and_finds_them_after_reload
     assert "5 (отв)" in page.inner_text("#history-panel")
     assert "teacher" in page.inner_text("#history-panel")
     guide_shot(page, "director-2-history")
+
+    # The director's period page (closing a quarter stops changes in it): readable, accessible.
+    page.goto(f"{server.url}/journal/periods/")
+    assert "Закрытие периодов" in page.inner_text("h1")
+    violations = axe_violations(page)
+    assert violations == [], [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
+    guide_shot(page, "director-1-periods")
