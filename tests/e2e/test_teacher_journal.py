@@ -44,7 +44,7 @@ def test_teacher_types_marks_and_absence_by_keyboard_and_finds_them_after_reload
     assert violations == [], [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
     guide_shot(page, "teacher-1-grid")
     cell = f'tr[data-pupil="{first}"] input[data-lesson="{lesson}"]'
-    page.click(cell)
+    page.focus(cell)                             # where Tab would bring the teacher; no mouse from here on
     page.keyboard.type("5")
     page.keyboard.press("Enter")                 # saves, moves down to the second pupil
     page.keyboard.type("н")
@@ -72,7 +72,10 @@ def test_teacher_types_marks_and_absence_by_keyboard_and_finds_them_after_reload
     page.keyboard.press("Tab")
     page.keyboard.type("№ 5, 6")
     guide_shot(page, "teacher-3-topic")
-    page.click("#lesson-save")
+    page.keyboard.press("Tab")                   # the kind of work
+    page.keyboard.press("Tab")                   # «Сохранить тему и задание»
+    assert page.evaluate("document.activeElement.id") == "lesson-save"
+    page.keyboard.press("Enter")
     expect(page.locator("#journal-status")).to_have_text("Сохранено")
     page.reload()
     assert page.get_attribute(f'th.lesson[data-lesson="{lesson}"]', "data-topic") == "Сложение дробей"
