@@ -29,6 +29,10 @@ class Config:
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'journal.sqlite'}"
     )
     DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL") or None
+    # Replica routing (app/reading.py): give up connecting after this many seconds, then read from
+    # the primary for REPLICA_RETRY_SECONDS before trying the replica again.
+    REPLICA_CONNECT_TIMEOUT = int(os.environ.get("REPLICA_CONNECT_TIMEOUT", "2"))
+    REPLICA_RETRY_SECONDS = int(os.environ.get("REPLICA_RETRY_SECONDS", "30"))
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
@@ -85,6 +89,11 @@ class Config:
     MAIL_FROM = os.environ.get("MAIL_FROM", "dnevnik@localhost")
     APP_BASE_URL = os.environ.get("APP_BASE_URL", "http://127.0.0.1:8080")
     SLOW_REQUEST_MS = int(os.environ.get("SLOW_REQUEST_MS", "500"))
+    # "json": every log line (not only the request lines) as one-line JSON.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    # Number of proxies (nginx, balancer) in front of gunicorn whose X-Forwarded-For is trusted;
+    # 0 = none. Without it, behind a proxy every client shares the proxy's address (rate limit!).
+    PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
 
     def __init__(self):
         self.SECRET_KEY = _secret_key()

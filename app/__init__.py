@@ -36,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
 
     from app import http, models  # noqa: F401  (models: every table mapped before FAB starts)
+    from app import observability, reading
 
     with app.app_context():
         appbuilder = AppBuilder(update_perms=False)
@@ -46,6 +47,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         appbuilder.post_init()
 
     http.init_app(app)
+    reading.init_app(app)
+    observability.init_app(app)
 
     from app.cli import register_cli
 

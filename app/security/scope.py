@@ -316,6 +316,8 @@ def _municipal_visible(scope: Scope, model) -> ColumnElement[bool]:
     m = scope.municipality_id
     if m is None or model in PERSONAL:
         return false()
+    if model is Training:  # region-wide trainings (no municipality) are for everyone
+        return or_(Training.municipality_id.is_(None), Training.municipality_id == m)
     column = _municipality_rule(model)
     if column is not None:
         return column == m

@@ -2,6 +2,7 @@
 that records every request (none may leave 127.0.0.1), and axe-core for accessibility checks."""
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 from pathlib import Path
@@ -14,7 +15,10 @@ from app import create_app
 from app.demo import DEMO_DATE
 from tests.conftest import DEMO_PASSWORD
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+GUIDE_IMG = ROOT / "docs" / "img"
+GUIDE_VIEWPORT = {"width": 1100, "height": 700}
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 
@@ -43,6 +47,12 @@ def live_server(demo_template, tmp_path, browser_type_launch_args):
     server = LiveServer(app).start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    """The user guides' size: every scenario runs at 1100×700 (the parent's phone sets its own)."""
+    return {**browser_context_args, "viewport": GUIDE_VIEWPORT, "locale": "ru-RU"}
 
 
 @pytest.fixture
@@ -82,3 +92,30 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
     page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [v for v in result["violations"] if v["impact"] in impacts]
+
+
+def db_scalar(server: LiveServer, sql: str, **params):
+    """One value from the served app's database (what the scenario's clicks actually stored)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(server.app.config["SQLALCHEMY_DATABASE_URI"])
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text(sql), params).scalar()
+    finally:
+        engine.dispose()
+
+
+def guide_shot(page, name: str, selector: str | None = None) -> None:
+    """docs/img/<name>.png for the user guides, only when GUIDE_SCREENSHOTS=1, so that ordinary runs
+    leave the committed images alone. With a selector, only that region of the page is taken."""
+    if not os.environ.get("GUIDE_SCREENSHOTS"):
+        return
+    GUIDE_IMG.mkdir(parents=True, exist_ok=True)
+    path = GUIDE_IMG / f"{name}.png"
+    if selector:  # that region, at most one screen high (a long chart would make a heavy PNG)
+        box = page.locator(selector).first.bounding_box()
+        clip = {"x": box["x"], "y": box["y"], "width": box["width"], "height": min(box["height"], GUIDE_VIEWPORT["height"])}
+        page.screenshot(path=str(path), type="png", full_page=True, clip=clip)
+    else:
+        page.screenshot(path=str(path), type="png", full_page=False)

@@ -2,7 +2,7 @@
 sees the table and downloads the xlsx; the page is accessible and loads nothing from outside."""
 import pytest
 
-from tests.e2e.conftest import axe_violations, sign_in
+from tests.e2e.conftest import axe_violations, guide_shot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -20,7 +20,7 @@ def test_director_opens_the_completion_report_and_downloads_it(guarded_page, liv
     assert "неделя 15.10.2012 – 21.10.2012" in page.content()
     rows = page.locator("#completion-table tbody tr")
     assert rows.count() > 5
-    page.screenshot(path=str(tmp_path / "completion.png"), full_page=True)
+    guide_shot(page, "director-3-completion")
     violations = axe_violations(page)
     assert violations == [], [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
     with page.expect_download() as download:

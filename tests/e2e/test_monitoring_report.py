@@ -5,17 +5,26 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import axe_violations, db_scalar, guide_shot, sign_in
 
 pytestmark = pytest.mark.e2e
 
 
-def test_monitor_computes_month_and_downloads_report_then_ministry_sees_chart(guarded_page, live_server, browser):
+def assert_accessible(page):
+    violations = axe_violations(page)
+    assert violations == [], [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
+
+
+def test_monitor_computes_month_and_downloads_report_then_ministry_sees_chart(guarded_page, live_server):
     page = guarded_page
     sign_in(page, live_server, "monitor")
     page.goto(f"{live_server.url}/monitoring/dashboard?month=2012-09")
+    assert_accessible(page)
+    guide_shot(page, "monitoring-1-dashboard")
     page.click("#compute-button")
     page.wait_for_selector("text=рассчитано школ")
+    guide_shot(page, "monitoring-2-computed")
+    assert db_scalar(live_server, "SELECT count(*) FROM usage_snapshot WHERE month = '2012-09-01'") > 0
     using_card = page.locator("#card-schools .mon-big").inner_text()
     with page.expect_download() as download_info:
         page.click("#report-button")
@@ -26,10 +35,13 @@ def test_monitor_computes_month_and_downloads_report_then_ministry_sees_chart(gu
     assert (summary["Используют систему"], summary["Общеобразовательных школ"]) == (using, total)
     assert using > 0
 
-    ministry = browser.new_context().new_page()
+    # The ministry user, in the same guarded page (nothing may leave 127.0.0.1 for either).
+    ministry = page
+    ministry.goto(f"{live_server.url}/logout/")
     sign_in(ministry, live_server, "ministry")
     ministry.goto(f"{live_server.url}/monitoring/dashboard?month=2012-09")
     ministry.wait_for_selector("figure.mon-chart svg rect.mon-bar")
     assert ministry.locator("figure.mon-chart").first.locator("svg line.mon-target").count() == 1
     assert ministry.locator("#card-schools .mon-big").inner_text() == using_card
-    ministry.context.close()
+    assert_accessible(ministry)
+    guide_shot(ministry, "ministry-2-chart", "figure.mon-chart")

@@ -9,7 +9,7 @@ import pytest
 
 from app import create_app
 from app.extensions import db
-from tests.e2e.conftest import LiveServer
+from tests.e2e.conftest import LiveServer, axe_violations, db_scalar, guide_shot
 from tests.factories import PASSWORD, build_world
 from tests.rollout_helpers import make_campaign, make_readiness, make_system
 
@@ -47,6 +47,11 @@ def sign_in(page, server, username):
     page.wait_for_url(f"{server.url}/")
 
 
+def assert_accessible(page):
+    violations = axe_violations(page)
+    assert violations == [], [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
+
+
 def light_of(page, municipality_id):
     return page.locator(f'tr[data-municipality="{municipality_id}"] [data-light]').first.get_attribute("data-light")
 
@@ -64,7 +69,10 @@ def test_coordinator_completes_plan_and_readiness_and_ministry_sees_green(guarde
     assert page.locator('a[href="/rollout/municipality/"]').count() == 1
     page.goto(f"{server.url}/rollout/municipality/")
     page.wait_for_url(f"{server.url}/rollout/municipality/{mid}")
+    assert_accessible(page)
+    guide_shot(page, "municipal-1-overview")
     page.get_by_role("link", name="Заполнить план и ответственного").click()
+    assert_accessible(page)
     page.fill("#approval_doc_number", "45-р")
     page.fill("#approval_doc_date", "2012-06-28")
     page.fill("#responsible_full_name", "Смирнова Ольга Викторовна")
@@ -74,12 +82,16 @@ def test_coordinator_completes_plan_and_readiness_and_ministry_sees_green(guarde
     page.fill("#responsible_appointed_on", "2012-06-20")
     page.locator('#targets input[name="target_date"]').first.fill("2012-09-01")
     page.locator('#targets input[name="share"]').first.fill("75")
+    guide_shot(page, "municipal-2-plan")
     page.get_by_role("button", name="Сохранить план").click()
     page.wait_for_url(f"{server.url}/rollout/municipality/{mid}")
     page.get_by_text("План внедрения сохранён").wait_for()
     assert page.locator('#milestones tr[data-milestone="plan_approved"] td[data-status]').get_attribute("data-status") == "on_time"
+    assert db_scalar(server, "SELECT responsible_full_name FROM rollout_plan WHERE municipality_id = :m",
+                     m=mid) == "Смирнова Ольга Викторовна"
 
     page.get_by_role("link", name="СОШ № 1").click()
+    assert_accessible(page)
     page.fill("#normative_acts_doc", "Положение об электронном журнале, приказ № 31")
     page.fill("#normative_acts_on", "2012-07-10")
     page.select_option("#journal_system_id", label="Электронный журнал МО (Министерство образования МО)")
@@ -89,12 +101,18 @@ def test_coordinator_completes_plan_and_readiness_and_ministry_sees_green(guarde
     page.fill("#staff_trained", "28")
     page.fill("#staff_total", "28")
     page.fill("#staff_trained_on", "2012-08-01")
+    guide_shot(page, "municipal-3-readiness")
     page.get_by_role("button", name="Сохранить готовность").click()
     page.get_by_text("Готовность школы сохранена").wait_for()
     assert page.locator("h1 [data-light]").get_attribute("data-light") == "green"
+    assert db_scalar(server, "SELECT staff_trained FROM school_readiness WHERE school_id = :s",
+                     s=server.ids["school"]) == 28
+    guide_shot(page, "municipal-4-green")
 
     sign_in(page, server, "ministry")
     page.goto(f"{server.url}/rollout/control/")
     assert light_of(page, mid) == "green"
+    assert_accessible(page)
+    guide_shot(page, "ministry-1-rollout")
     page.locator(f'tr[data-municipality="{mid}"] a').click()
     assert page.locator(f'#schools tr[data-school="{server.ids["school"]}"] [data-light]').get_attribute("data-light") == "green"

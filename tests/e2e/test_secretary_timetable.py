@@ -8,6 +8,7 @@ from werkzeug.serving import make_server
 
 from app.models import TimetableSlot
 from app.timetable.clashes import save_cell
+from tests.e2e.conftest import axe_violations, guide_shot
 from tests.factories import PASSWORD
 from tests.timetable_helpers import MONDAY, build_timetable_school
 
@@ -27,7 +28,8 @@ def timetable_site(app, world, session, browser_type_launch_args):
     server.shutdown()
 
 
-def test_secretary_sees_clash_message_for_double_booked_teacher(page, timetable_site, session):
+def test_secretary_sees_clash_message_for_double_booked_teacher(guarded_page, timetable_site, session):
+    page = guarded_page
     url, t = timetable_site
     console_errors = []
     page.on("console", lambda message: message.type == "error" and console_errors.append(message.text))
@@ -36,10 +38,14 @@ def test_secretary_sees_clash_message_for_double_booked_teacher(page, timetable_
     page.goto(f"{url}/login/")
     page.fill("#username", "secretary")
     page.fill("#password", PASSWORD)
+    guide_shot(page, "login")
     page.keyboard.press("Enter")
     page.wait_for_url(f"{url}/")
 
     page.goto(f"{url}/timetable/class/{t.class_7a.id}?week={MONDAY.isoformat()}")
+    violations = axe_violations(page)
+    assert violations == [], [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
+    guide_shot(page, "secretary-1-week")
     first = page.locator('td.tt-cell[data-weekday="1"][data-lesson-number="1"]')
     first.focus()
     page.keyboard.press("ArrowDown")  # Monday, lesson 2
@@ -49,6 +55,8 @@ def test_secretary_sees_clash_message_for_double_booked_teacher(page, timetable_
     picker = page.locator("#tt-picker")
     assert picker.is_visible()
     assert page.evaluate("document.activeElement.id") == "tt-assignment"
+    violations = axe_violations(page)  # the open picker: every field labelled
+    assert violations == [], [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
 
     page.select_option("#tt-assignment", str(t.maths_7a.id))
     page.select_option("#tt-room", str(t.room_21.id))
@@ -57,6 +65,7 @@ def test_secretary_sees_clash_message_for_double_booked_teacher(page, timetable_
     error.wait_for(state="visible")
     text = error.inner_text()
     assert "Учитель Иванова А.П. в это время уже ведёт урок" in text and "8Б" in text and "2-й урок" in text
+    guide_shot(page, "secretary-2-clash")
     session.expire_all()
     assert session.query(TimetableSlot).filter_by(class_group_id=t.class_7a.id).count() == 0
 
@@ -66,6 +75,7 @@ def test_secretary_sees_clash_message_for_double_booked_teacher(page, timetable_
     picker.wait_for(state="hidden")
     assert "Русский язык" in cell.inner_text() and "каб. 21" in cell.inner_text()
     assert "Сохранено" in page.locator("#tt-status").inner_text()
+    guide_shot(page, "secretary-3-saved")
     assert cell.evaluate("el => el === document.activeElement")
 
     # Escape closes the picker and gives the focus back to the cell.

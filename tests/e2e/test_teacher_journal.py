@@ -5,7 +5,7 @@ from types import SimpleNamespace
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import LiveServer, axe_violations
+from tests.e2e.conftest import LiveServer, axe_violations, db_scalar, guide_shot
 from tests.factories import PASSWORD
 from tests.journal_helpers import build_journal_world
 
@@ -40,8 +40,11 @@ def test_teacher_types_marks_and_absence_by_keyboard_and_finds_them_after_reload
     first, second, third = jw.pupils
     sign_in(page, server, "teacher")
     page.goto(f"{server.url}/journal/{jw.assignment}/?period=")
+    violations = axe_violations(page)
+    assert violations == [], [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
+    guide_shot(page, "teacher-1-grid")
     cell = f'tr[data-pupil="{first}"] input[data-lesson="{lesson}"]'
-    page.click(cell)
+    page.focus(cell)                             # where Tab would bring the teacher; no mouse from here on
     page.keyboard.type("5")
     page.keyboard.press("Enter")                 # saves, moves down to the second pupil
     page.keyboard.type("н")
@@ -53,6 +56,7 @@ def test_teacher_types_marks_and_absence_by_keyboard_and_finds_them_after_reload
     # (the page's CSP forbids eval, so waits go through locators, not wait_for_function)
     expect(page.locator("input.cell-input.saved")).to_have_count(3)
     expect(page.locator("#journal-status")).to_contain_text("не отметка")
+    guide_shot(page, "teacher-2-marks")
 
     page.reload()
     assert page.input_value(cell) == "5"
@@ -67,10 +71,19 @@ def test_teacher_types_marks_and_absence_by_keyboard_and_finds_them_after_reload
     page.keyboard.type("Сложение дробей")
     page.keyboard.press("Tab")
     page.keyboard.type("№ 5, 6")
-    page.click("#lesson-save")
+    guide_shot(page, "teacher-3-topic")
+    page.keyboard.press("Tab")                   # the kind of work
+    page.keyboard.press("Tab")                   # «Сохранить тему и задание»
+    assert page.evaluate("document.activeElement.id") == "lesson-save"
+    page.keyboard.press("Enter")
     expect(page.locator("#journal-status")).to_have_text("Сохранено")
     page.reload()
     assert page.get_attribute(f'th.lesson[data-lesson="{lesson}"]', "data-topic") == "Сложение дробей"
+    # What the keyboard stored: two marks (5 and 3/4 → three values), one absence, the topic.
+    assert db_scalar(server, "SELECT count(*) FROM mark WHERE lesson_id = :l", l=lesson) == 3
+    assert db_scalar(server, "SELECT count(*) FROM absence WHERE lesson_id = :l AND pupil_id = :p",
+                     l=lesson, p=second) == 1
+    assert db_scalar(server, "SELECT homework FROM lesson WHERE id = :l", l=lesson) == "№ 5, 6"
 
     page.goto(f"{server.url}/logout/")
     sign_in(page, server, "director")
@@ -80,3 +93,11 @@ def test_teacher_types_marks_and_absence_by_keyboard_and_finds_them_after_reload
     page.wait_for_selector("#history-panel:not([hidden]) tbody tr")
     assert "5 (отв)" in page.inner_text("#history-panel")
     assert "teacher" in page.inner_text("#history-panel")
+    guide_shot(page, "director-2-history")
+
+    # The director's period page (closing a quarter stops changes in it): readable, accessible.
+    page.goto(f"{server.url}/journal/periods/")
+    assert "Закрытие периодов" in page.inner_text("h1")
+    violations = axe_violations(page)
+    assert violations == [], [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
+    guide_shot(page, "director-1-periods")

@@ -222,19 +222,20 @@ def test_active_campaign_by_date(session):
     assert active_campaign(session, D(2020, 1, 1)) == second  # open end
 
 
-def test_overdue_milestones_takes_a_scope_too(session, region, world):
-    """The monitoring dashboard passes the user's scope: active campaign, scoped municipalities."""
+def test_overdue_milestones_narrowed_to_a_users_municipalities(session, region, world):
+    """The monitoring dashboard passes `where=visible(scope, Municipality)`."""
+    from app.models import Municipality
     from app.security import roles as R
-    from app.security.scope import Scope
+    from app.security.scope import Scope, visible
 
     campaign, m, s1, s2 = region
     make_plan(session, campaign, world.municipality_a, approved_on=PLAN_DUE, appointed_on=PLAN_DUE,
               targets=[(USAGE_DUE, "75")])
     coordinator = Scope(role=R.MUNICIPAL, municipality_id=world.municipality_a.id)
-    items = overdue_milestones(session, coordinator, PLAN_DUE + DAY)
+    items = overdue_milestones(session, campaign, PLAN_DUE + DAY, where=visible(coordinator, Municipality))
     assert items == []  # its own plan is done; Истринский's overdue plan is not in its scope
     ministry = Scope(role=R.MINISTRY)
-    items = overdue_milestones(session, ministry, PLAN_DUE + DAY)
+    items = overdue_milestones(session, campaign, PLAN_DUE + DAY, where=visible(ministry, Municipality))
     assert [i.code for i in items] == ["plan_approved", "responsible_appointed"]
     assert items[0].municipality_count == 2  # Истринский and Клинский (world b) have no plan
     assert str(items[0]).startswith("п.4.1 План внедрения с количественными показателями (срок 01.07.2012")

@@ -1,0 +1,100 @@
+"""Two app servers, one PostgreSQL, one Redis: nothing a user needs lives in one server's memory.
+
+Two gunicorn instances on different ports share only the database, the SECRET_KEY and a private
+redis-server. A login made on one is valid on the other (Flask's signed session cookie), and the
+login rate limit counts POSTs to the login form on both (Flask-Limiter's counters in Redis)."""
+from __future__ import annotations
+
+import re
+import secrets
+import shutil
+
+import pytest
+
+from app import create_app
+from app.extensions import db
+from tests.factories import PASSWORD, make_user
+from tests.ops_helpers import Gunicorn, RedisServer
+from app.security import roles as R
+
+pytestmark = pytest.mark.pg
+requests = pytest.importorskip("requests")
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+LIMIT = 5
+
+
+@pytest.fixture
+def redis_server(request):
+    if not shutil.which("redis-server"):
+        pytest.skip("the two-instance test needs redis-server (apt-get install -y redis-server; .ci/run installs it)")
+    server = RedisServer()
+    request.addfinalizer(server.stop)
+    return server.start()
+
+
+@pytest.fixture
+def two_servers(pg_url, redis_server, tmp_path, request):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": pg_url})
+    with app.app_context():
+        make_user(db.session, app.appbuilder.sm, "teacher", R.TEACHER)
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    env = {
+        "APP_ENV": "prod",
+        "DATABASE_URL": pg_url,
+        "SECRET_KEY": secrets.token_hex(32),
+        "SESSION_COOKIE_SECURE": "0",  # plain http on loopback in this test
+        "RATELIMIT_STORAGE_URI": redis_server.url,
+        "AUTH_RATE_LIMIT": f"{LIMIT} per 10 minute",
+        "INSTANCE_DIR": str(tmp_path / "instance"),
+    }
+    servers = []
+    for _ in range(2):
+        server = Gunicorn(env, tmp_path)
+        request.addfinalizer(server.stop)
+        servers.append(server.start())
+    return servers
+
+
+def login_form_token(http, base: str) -> str:
+    match = CSRF_RE.search(http.get(base + "/login/").text)
+    assert match, "no csrf token on the login form"
+    return match.group(1)
+
+
+def post_login(http, base: str, password: str):
+    token = login_form_token(http, base)
+    return http.post(base + "/login/", data={"username": "teacher", "password": password, "csrf_token": token},
+                     allow_redirects=False)
+
+
+def test_login_on_one_server_is_valid_on_the_other(two_servers):
+    a, b = two_servers
+    on_a = requests.Session()
+    response = post_login(on_a, a.base, PASSWORD)
+    assert response.status_code == 302 and "/login" not in response.headers["Location"]
+
+    on_b = requests.Session()
+    on_b.cookies.set("session", on_a.cookies.get("session"))
+    page = on_b.get(b.base + "/")
+    assert page.status_code == 200
+    assert "Вы вошли как" in page.text
+
+    stranger = requests.Session()
+    assert "Вы вошли как" not in stranger.get(b.base + "/").text
+
+
+def test_login_lockout_counts_failures_on_both_servers(two_servers, redis_server):
+    import redis
+
+    a, b = two_servers
+    http = requests.Session()
+    # LIMIT - 1 wrong passwords on A, one on B: B alone has seen a single attempt.
+    for _ in range(LIMIT - 1):
+        assert post_login(http, a.base, "wrong-password").status_code == 302
+    assert post_login(http, b.base, "wrong-password").status_code == 302
+    assert post_login(http, b.base, "wrong-password").status_code == 429
+    assert post_login(http, a.base, PASSWORD).status_code == 429, "even the right password waits"
+    keys = redis.Redis.from_url(redis_server.url).keys("*")
+    assert keys, "the limiter's counters are in Redis"
