@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 import tracemalloc
 from dataclasses import dataclass, field
 
@@ -65,6 +66,16 @@ class NaiveMarkList(MarkView):
     search_columns = ["value"]
     base_filters = [["lesson_id", FilterInFunction, lambda: NaiveFilter.lesson_ids],
                     ["pupil_id", FilterInFunction, lambda: NaiveFilter.pupil_ids]]
+
+
+class ShippedMarkList(MarkView):
+    """The same listing with FAB's search form as MarkView ships it (every in-scope lesson and
+    pupil rendered as a filter <option>): timed once per database, it is what /markview/list/ costs."""
+
+    route_base = "/bench/shipped-marks"
+    class_permission_name = "MarkView"
+    page_size = 100_000
+    base_filters = NaiveMarkList.base_filters
 
 
 # --- the benchmark app and its fixture ---------------------------------------------------------
@@ -175,6 +186,7 @@ def open_bench(url: str) -> Bench:
     app = create_app(app_config(url))
     with app.app_context():
         app.appbuilder.add_view_no_menu(NaiveMarkList())
+        app.appbuilder.add_view_no_menu(ShippedMarkList())
         ENGINE = db.engine
         fixture = find_fixture()
         db.session.remove()
@@ -452,6 +464,17 @@ def _archive(f: Fixture, c) -> Case:
                 raw=lambda: [rows(ARCHIVE_LESSONS, **params), rows(ARCHIVE_MARKS, **params),
                              rows(ARCHIVE_ABSENCES, **params)],
                 naive=lambda: naive_listing(c["director"], lesson_ids, pupil_ids), repeat=3)
+
+
+def shipped_listing_ms(bench: Bench) -> float:
+    """One request of the as-shipped MarkView list (search form included) for the grid's marks."""
+    f = bench.fixture
+    params = dict(a=f.assignment_id, c=f.class_group_id, s=f.starts_on, e=f.ends_on)
+    NaiveFilter.lesson_ids = [r.id for r in rows(GRID_LESSONS, **params)]
+    NaiveFilter.pupil_ids = [r.id for r in rows(GRID_PUPILS, **params)]
+    started = time.perf_counter()
+    get(bench.clients["teacher"], f"/bench/shipped-marks/list/?psize_ShippedMarkList={ShippedMarkList.page_size}")
+    return (time.perf_counter() - started) * 1000
 
 
 def archive_memory(bench: Bench) -> tuple[float, int]:

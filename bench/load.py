@@ -30,8 +30,8 @@ from bench.generate import PASSWORD
 ROOT = Path(__file__).resolve().parent.parent
 
 LUA = r"""
-local bad = 0
-local small = 0
+bad = 0
+small = 0
 function response(status, headers, body)
   if status ~= 200 then bad = bad + 1 elseif #body < MIN_BYTES then small = small + 1 end
 end
@@ -117,7 +117,7 @@ def run_load(url: str, *, engine: str = "sqlite", duration: int = 15, connection
         result = subprocess.run([wrk, f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "-s", script,
                                  "-H", f"Cookie: {cookie}", f"{base}{path}"], capture_output=True, text=True,
                                 timeout=duration + 60)
-        output = result.stdout
+        output = result.stdout + result.stderr
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
