@@ -87,7 +87,7 @@ def child_id(url: str) -> int:
 
 
 def run_load(url: str, *, engine: str = "sqlite", duration: int = 15, connections: int = 16, threads: int = 2,
-             workers: int = 2) -> str:
+             workers: int = 2, user: str = "parent") -> str:
     """Run gunicorn + wrk against the diary week; returns a markdown paragraph with the figures."""
     wrk = shutil.which("wrk")
     if wrk is None:
@@ -103,7 +103,7 @@ def run_load(url: str, *, engine: str = "sqlite", duration: int = 15, connection
     script = None
     try:
         wait_for(f"{base}/login/")
-        session = login(base, "parent")
+        session = login(base, user)
         path = f"/diary/{child_id(url)}/?date={DIARY_WEEK.isoformat()}"
         page = session.get(f"{base}{path}", allow_redirects=False)
         if page.status_code != 200:
@@ -132,7 +132,7 @@ def run_load(url: str, *, engine: str = "sqlite", duration: int = 15, connection
     bad, small = int(stats.group(1)), int(stats.group(2))
     p50, p90, p99 = (float(stats.group(i)) for i in (3, 4, 5))
     verdict = "✓" if rps >= 200 and not bad and not small else "✗"
-    text = (f"Diary week of the parent's child ({engine}, `{path}`), gunicorn --workers {workers} on 127.0.0.1, "
+    text = (f"Diary week of the parent's child as `{user}` ({engine}, `{path}`), gunicorn --workers {workers} on 127.0.0.1, "
             f"`wrk -t{threads} -c{connections} -d{duration}s` from a second process: **{rps:.0f} requests/s** "
             f"(target ≥ 200 {verdict}), {total} requests, latency p50 {p50:.1f} ms, p90 {p90:.1f} ms, "
             f"**p99 {p99:.1f} ms**; answers that were not the page: {bad} non-200, {small} too short.")
@@ -145,13 +145,15 @@ def main() -> None:
     parser.add_argument("--schools", type=int, default=40)
     parser.add_argument("--duration", type=int, default=15)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--user", default="parent", help="who reads the diary (admin: no visit is counted)")
     args = parser.parse_args()
     pg_base = os.environ.get("BENCH_PG_URL")
     engine = args.engine or ("postgresql" if pg_base else "sqlite")
     from bench.run import database_url, ensure_database
     url = database_url(engine, args.schools, pg_base)
     ensure_database(url, args.schools)
-    print(run_load(url, engine=engine, duration=args.duration, connections=args.connections))
+    print(run_load(url, engine=engine, duration=args.duration, connections=args.connections,
+                   user=args.user))
 
 
 if __name__ == "__main__":
