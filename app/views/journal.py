@@ -2,7 +2,6 @@
 and the archive copy. Thin: every rule lives in app.journal.*, every filter in app.security.scope."""
 from __future__ import annotations
 
-import datetime as dt
 import io
 import os
 import tempfile
@@ -155,26 +154,9 @@ class JournalView(BaseView):
     def _history_allowed(self) -> bool:
         return self.appbuilder.sm.has_access("can_history", self.class_permission_name)
 
-    @expose("/class/<int:class_group_id>/report")
-    @has_access
-    def report(self, class_group_id: int):
-        scope = current_scope()
-        session = read_session()
-        try:
-            class_group = reports.readable_class(session, scope, class_group_id)
-            periods = grid.school_periods(session, class_group)
-            period_id = _period_arg() or (periods[0].id if periods else None)
-            if period_id is None:
-                raise NotInScope("no periods")
-            data = reports.class_report(session, scope, class_group_id, period_id)
-        except NotInScope:
-            abort(404)
-        return self.render_template("journal/report.html", report=data, periods=periods, title=_("Итоги класса"),
-                                    fmt=lambda v: "—" if v is None else str(v).replace(".", ","))
-
-    @expose("/class/<int:class_group_id>/report.xlsx")
-    @has_access
-    def report_xlsx(self, class_group_id: int):
+    @staticmethod
+    def _class_report(class_group_id: int):
+        """(the class report for ?period= or the school's first period, the periods) or 404."""
         scope, session = current_scope(), read_session()
         try:
             class_group = reports.readable_class(session, scope, class_group_id)
@@ -182,9 +164,21 @@ class JournalView(BaseView):
             period_id = _period_arg() or (periods[0].id if periods else None)
             if period_id is None:
                 raise NotInScope("no periods")
-            data = reports.class_report(session, scope, class_group_id, period_id)
+            return reports.class_report(session, scope, class_group_id, period_id), periods
         except NotInScope:
             abort(404)
+
+    @expose("/class/<int:class_group_id>/report")
+    @has_access
+    def report(self, class_group_id: int):
+        data, periods = self._class_report(class_group_id)
+        return self.render_template("journal/report.html", report=data, periods=periods, title=_("Итоги класса"),
+                                    fmt=lambda v: "—" if v is None else str(v).replace(".", ","))
+
+    @expose("/class/<int:class_group_id>/report.xlsx")
+    @has_access
+    def report_xlsx(self, class_group_id: int):
+        data, _periods = self._class_report(class_group_id)
         stream = io.BytesIO()
         reports.report_xlsx(data, stream)
         stream.seek(0)
