@@ -25,7 +25,7 @@ from pathlib import Path
 import requests
 
 from bench.cases import DIARY_WEEK, TODAY
-from bench.generate import PASSWORD
+from bench.generate import OUT, PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -98,8 +98,10 @@ def run_load(url: str, *, engine: str = "sqlite", duration: int = 15, connection
            "SESSION_COOKIE_SECURE": "0", "SECRET_KEY": "bench-secret-key", "PYTHONPATH": str(ROOT)}
     gunicorn = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--no-control-socket",
                 "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "app:create_app()"]
-    server = subprocess.Popen(gunicorn, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              start_new_session=True)
+    # The app logs every request to stderr: into a file, never an unread pipe (a full pipe buffer,
+    # ~120 request lines, blocks the workers).
+    log = open(OUT / "gunicorn.log", "w")
+    server = subprocess.Popen(gunicorn, cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True)
     script = None
     try:
         wait_for(f"{base}/login/")
@@ -114,7 +116,7 @@ def run_load(url: str, *, engine: str = "sqlite", duration: int = 15, connection
             script = handle.name
         for _ in range(20):  # warm both workers up
             session.get(f"{base}{path}")
-        result = subprocess.run([wrk, f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "-s", script,
+        result = subprocess.run([wrk, f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "10s", "-s", script,
                                  "-H", f"Cookie: {cookie}", f"{base}{path}"], capture_output=True, text=True,
                                 timeout=duration + 60)
         output = result.stdout + result.stderr
@@ -124,6 +126,7 @@ def run_load(url: str, *, engine: str = "sqlite", duration: int = 15, connection
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
+        log.close()
         if script:
             os.unlink(script)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
