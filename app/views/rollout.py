@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import quote
 
-from flask import Response, abort, current_app, flash, g, redirect, request, url_for
+from flask import Response, abort, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from app.journal.access import would_be_changeable
 from app import clock
 from app.errors import DomainError
 from app.extensions import db
@@ -233,17 +234,12 @@ class RolloutPlanView(BaseView):
 
     @staticmethod
     def _editable(session, plan, campaign, municipality_id) -> bool:
-        """May the user change this plan? An existing row asks the scope module; a plan not yet
-        written is tried as a row and rolled back."""
+        """May the user change this plan? The scope module answers, for a plan not yet written too."""
         scope = current_scope()
         if plan is not None:
             return is_changeable(session, scope, RolloutPlan, plan.id)
-        probe = RolloutPlan(campaign_id=campaign.id, municipality_id=municipality_id)
-        session.add(probe)
-        session.flush()
-        allowed = is_changeable(session, scope, RolloutPlan, probe.id)
-        session.rollback()
-        return allowed
+        return would_be_changeable(session, scope, RolloutPlan, campaign_id=campaign.id,
+                                   municipality_id=municipality_id)
 
 
 # --- school readiness (p.4.2) ------------------------------------------------------------
@@ -292,12 +288,7 @@ class ReadinessView(BaseView):
         scope = current_scope()
         if readiness is not None:
             return is_changeable(session, scope, SchoolReadiness, readiness.id)
-        probe = SchoolReadiness(campaign_id=campaign.id, school_id=school_id)
-        session.add(probe)
-        session.flush()
-        allowed = is_changeable(session, scope, SchoolReadiness, probe.id)
-        session.rollback()
-        return allowed
+        return would_be_changeable(session, scope, SchoolReadiness, campaign_id=campaign.id, school_id=school_id)
 
     def _ensure(self, session, readiness, campaign, school_id):
         if readiness is None:
