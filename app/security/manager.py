@@ -8,6 +8,8 @@
   attempts, per IP and login name (AUTH_RATE_LIMIT) and per IP alone (AUTH_RATE_LIMIT_PER_IP), on
   the web form and on the API login (/api/v1/security/login). The limiter's storage is
   RATELIMIT_STORAGE_URI (memory:// for one process; redis://host:6379 for several workers).
+- Permission checks: FAB asks the database once per menu entry and per `has_access` (10–30
+  statements a page); ours loads the (permission, view) pairs of the user's roles once per request.
 - Login messages: FAB gives the same message for an unknown user and a wrong password and balances
   the work done on both paths (a fake hash check); tests keep it so.
 """
@@ -17,7 +19,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from flask import abort, current_app, jsonify, request
+from flask import abort, current_app, g, has_request_context, jsonify, request
 from flask_appbuilder import expose
 from flask_appbuilder.exceptions import PasswordComplexityValidationError
 from flask_appbuilder.security.decorators import has_access
@@ -25,8 +27,10 @@ from flask_appbuilder.security.views import RoleModelView as FabRoleModelView
 from flask_appbuilder.security.views import UserDBModelView as FabUserDBModelView
 from flask_appbuilder.security.views import UserGroupModelView as FabUserGroupModelView
 from flask_appbuilder.security.sqla.manager import SecurityManager as FabSecurityManager
+from flask_appbuilder.security.sqla.models import assoc_permissionview_role
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
+from sqlalchemy import select
 
 MIN_PASSWORD_LENGTH = 10
 COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
@@ -121,6 +125,33 @@ class SecurityManager(FabSecurityManager):
     def is_auth_limited(self) -> bool:
         """FAB's own limit (every POST) stays off; `register_views` puts ours on failures only."""
         return False
+
+    def role_permissions(self, role_ids) -> frozenset[tuple[str, str]]:
+        """The (permission, view) pairs granted to these roles: one query, kept for the request."""
+        key = tuple(sorted(role_ids))
+        cache = g.setdefault("role_permissions", {}) if has_request_context() else {}
+        if key not in cache:
+            pv, permission, view = self.permissionview_model, self.permission_model, self.viewmenu_model
+            link = assoc_permissionview_role
+            cache[key] = frozenset() if not key else frozenset(self.session.execute(
+                select(permission.name, view.name)
+                .join(pv, pv.permission_id == permission.id)
+                .join(view, pv.view_menu_id == view.id)
+                .join(link, link.c.permission_view_id == pv.id)
+                .where(link.c.role_id.in_(key))
+            ).all())
+        return cache[key]
+
+    def exist_permission_on_roles(self, view_name: str, permission_name: str, role_ids) -> bool:
+        return (permission_name, view_name) in self.role_permissions(role_ids)
+
+    def _get_user_permission_view_menus(self, user, permission_name: str, view_menus_name) -> set[str]:
+        roles = [self.get_public_role()] if user is None else self.get_user_roles(user)
+        result = {name for role in roles if role and role.name in self.builtin_roles for name in view_menus_name or ()
+                  if self._has_access_builtin_roles(role, permission_name, name)}
+        granted = self.role_permissions([role.id for role in roles if role and role.name not in self.builtin_roles])
+        result.update(view for permission, view in granted if permission == permission_name)
+        return result
 
     def create_jwt_manager(self, app):
         """Every JWT problem (missing, malformed, expired, revoked) answers 401, not 422."""
