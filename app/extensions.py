@@ -17,9 +17,17 @@ csrf = CSRFProtect()
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, connection_record):
-    """SQLite enforces foreign keys (and their ON DELETE) only when asked, per connection."""
-    if dbapi_connection.__class__.__module__.startswith("sqlite3"):
+def _connection_settings(dbapi_connection, connection_record):
+    """SQLite enforces foreign keys (and their ON DELETE) only when asked, per connection.
+
+    PostgreSQL: no JIT. Our statements are short OLTP queries; when the planner's cost estimate of
+    a join over the region's tables passes jit_above_cost, compiling takes longer (~50 ms) than the
+    query itself."""
+    module = dbapi_connection.__class__.__module__
+    if module.startswith("psycopg"):
+        dbapi_connection.execute("SET jit = off")
+        dbapi_connection.commit()
+    if module.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
