@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request, send_from_directory
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
@@ -41,6 +41,12 @@ def init_app(app: Flask) -> None:
     def appbuilder_context():
         # Error pages are rendered outside FAB's views, which normally pass these.
         return {"appbuilder": app.appbuilder, "base_template": app.appbuilder.base_template}
+
+    @app.get("/favicon.ico")
+    def favicon():
+        # Browsers ask for it on their own. Answered by a page (404), it would resave the session
+        # cookie, and when it races a login the browser keeps the stale, anonymous cookie.
+        return send_from_directory(app.static_folder, "img/favicon.svg", mimetype="image/svg+xml", max_age=86400)
 
     @app.after_request
     def security_headers(response):

@@ -190,3 +190,12 @@ def test_own_password_change_checks_the_policy(world, as_user, session, app):
                                                 "csrf_token": token})
     client.get("/logout/")
     login(client, "teacher", "Липовая-аллея-77")
+
+
+def test_the_browsers_favicon_request_does_not_resave_the_session(client, world):
+    """Chromium asks for /favicon.ico while the login form is posted; a page answering it resaved
+    the anonymous session cookie after the login's, and the user was logged out at once."""
+    assert 'rel="icon"' in client.get("/login/").get_data(as_text=True)
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    assert "Set-Cookie" not in response.headers
