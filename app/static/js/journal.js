@@ -144,14 +144,19 @@
         if (target) { break; }
       }
     }
-    if (target) { target.focus(); }
+    if (target) { target.focus(); target.select(); }
   }
 
   inputs.forEach(function (input) {
     input.addEventListener("focus", function () {
       if (input.classList.contains("cell-input")) { lastCell = input; }
       markColumn(input.dataset.lesson);
-      setTimeout(function () { input.select(); }, 0);
+      // A click's mouseup would undo a selection made now; select after it, unless the teacher has
+      // already typed into the cell (fast typing after Enter must not lose its first characters).
+      var before = input.value;
+      setTimeout(function () {
+        if (document.activeElement === input && input.value === before) { input.select(); }
+      }, 0);
     });
     input.addEventListener("change", function () {
       if (input.readOnly) { return; }
