@@ -1,17 +1,21 @@
-"""Browser fixtures: the app served on loopback from a private copy of the demo region, a page
+"""Browser fixtures: the app served by gunicorn on loopback from a private copy of the demo region, a page
 that records every request (none may leave 127.0.0.1), and axe-core for accessibility checks."""
 from __future__ import annotations
 
 import os
 import shutil
-import threading
+import signal
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
+from urllib.request import urlopen
 
 import pytest
-from werkzeug.serving import make_server
 
-from app import create_app
 from app.demo import DEMO_DATE
 from tests.conftest import DEMO_PASSWORD
 
@@ -23,30 +27,80 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 
 class LiveServer:
-    def __init__(self, app):
-        self.app = app
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+    """gunicorn serving the app on a free loopback port, as `make run` does, with the test settings
+    (APP_ENV=test) and the demo date. Its log goes to a file; an ERROR in it fails the test."""
 
-    def start(self):
-        self.thread.start()
-        return self
+    def __init__(self, database_url: str, log_path: Path, today=DEMO_DATE, workers: int = 2):
+        self.database_url = database_url
+        self.today = today
+        self.log_path = log_path
+        self.workers = workers
+        self.url = ""
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 60):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
+        env = {**os.environ, "APP_ENV": "test", "DATABASE_URL": self.database_url, "DATABASE_REPLICA_URL": ""}
+        env.pop("APP_TODAY", None)
+        if self.today:
+            env["APP_TODAY"] = self.today.isoformat()
+        command = [sys.executable, "-m", "gunicorn", "--workers", str(self.workers), "--no-control-socket",
+                   "--bind", f"127.0.0.1:{port}", "--timeout", "60", "app:create_app()"]
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                            start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.process.returncode}:\n{self.log()}")
+            try:
+                with urlopen(f"{self.url}/health", timeout=2):
+                    return self
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"gunicorn did not answer on {self.url} within {timeout} s:\n{self.log()}")
 
     def stop(self):
-        self.server.shutdown()
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path.exists() else ""
+
+    def logged_errors(self) -> list[str]:
+        return [line for line in self.log().splitlines()
+                if '"level": "ERROR"' in line or '"level": "CRITICAL"' in line or " ERROR " in line
+                or "Traceback" in line]
+
+
+@contextmanager
+def served(database_url: str, tmp_path: Path, today=DEMO_DATE):
+    """gunicorn on `database_url` for the duration of the block; fails when the server logged an error."""
+    server = LiveServer(database_url, tmp_path / "gunicorn.log", today).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+    assert server.logged_errors() == [], "the server logged errors:\n" + server.log()[-4000:]
 
 
 @pytest.fixture
 def live_server(demo_template, tmp_path, browser_type_launch_args):
-    """The demo region served on a free loopback port (Chromium checked first, so tests skip early)."""
+    """The demo region served by gunicorn on a free loopback port (Chromium checked first, so tests
+    skip early)."""
     path = tmp_path / "live.sqlite"
     shutil.copy(demo_template, path)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "WTF_CSRF_SSL_STRICT": False,
-                      "TODAY": DEMO_DATE})  # as `make run` serves the demo
-    server = LiveServer(app).start()
-    yield server
-    server.stop()
+    with served(f"sqlite:///{path}", tmp_path) as server:
+        yield server
 
 
 @pytest.fixture
@@ -98,7 +152,7 @@ def db_scalar(server: LiveServer, sql: str, **params):
     """One value from the served app's database (what the scenario's clicks actually stored)."""
     from sqlalchemy import create_engine, text
 
-    engine = create_engine(server.app.config["SQLALCHEMY_DATABASE_URI"])
+    engine = create_engine(server.database_url)
     try:
         with engine.connect() as connection:
             return connection.execute(text(sql), params).scalar()

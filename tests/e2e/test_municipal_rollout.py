@@ -9,7 +9,7 @@ import pytest
 
 from app import create_app
 from app.extensions import db
-from tests.e2e.conftest import LiveServer, axe_violations, db_scalar, guide_shot
+from tests.e2e.conftest import axe_violations, db_scalar, guide_shot, served
 from tests.factories import PASSWORD, build_world
 from tests.rollout_helpers import make_campaign, make_readiness, make_system
 
@@ -22,8 +22,8 @@ def rollout_server(sqlite_template, tmp_path, browser_type_launch_args):
     Одинцовский has two schools; СОШ № 2 is ready on time, the plan and СОШ № 1 are empty."""
     path = tmp_path / "rollout.sqlite"
     shutil.copy(sqlite_template, path)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "WTF_CSRF_SSL_STRICT": False,
-                      "TODAY": dt.date(2012, 8, 20)})
+    url = f"sqlite:///{path}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         world = build_world(db.session, app.appbuilder.sm)
         campaign = make_campaign(db.session)
@@ -32,10 +32,10 @@ def rollout_server(sqlite_template, tmp_path, browser_type_launch_args):
         db.session.commit()
         ids = {"municipality": world.municipality_a.id, "school": world.school_a.id}
         db.session.remove()
-    server = LiveServer(app).start()
-    server.ids = ids
-    yield server
-    server.stop()
+        db.engine.dispose()
+    with served(url, tmp_path, today=dt.date(2012, 8, 20)) as server:
+        server.ids = ids
+        yield server
 
 
 def sign_in(page, server, username):

@@ -1,14 +1,11 @@
 """The secretary fills a timetable cell with the keyboard and meets a double-booked teacher."""
 from __future__ import annotations
 
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
 from app.models import TimetableSlot
 from app.timetable.clashes import save_cell
-from tests.e2e.conftest import axe_violations, guide_shot
+from tests.e2e.conftest import axe_violations, guide_shot, served
 from tests.factories import PASSWORD
 from tests.timetable_helpers import MONDAY, build_timetable_school
 
@@ -16,16 +13,13 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def timetable_site(app, world, session, browser_type_launch_args):
-    """The test app with a small timetable world, served on a free loopback port."""
+def timetable_site(app, world, session, database_url, tmp_path, browser_type_launch_args):
+    """The test app's database with a small timetable world, served by gunicorn on loopback."""
     t = build_timetable_school(session, world.school_a, world.year, (world.class_a, world.class_a_other))
     save_cell(session, t.class_8b, 1, 2, t.maths_8b.id, None, MONDAY)  # Иванова: 8Б, Monday, lesson 2
     session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", t
-    server.shutdown()
+    with served(database_url, tmp_path, today=None) as server:
+        yield server.url, t
 
 
 def test_secretary_sees_clash_message_for_double_booked_teacher(guarded_page, timetable_site, session):

@@ -1,11 +1,11 @@
 """In a real browser: the teacher types marks and an absence by keyboard only, reloads, finds them
-saved; then the director opens the cell's history. Our own small world, served on loopback."""
+saved; then the director opens the cell's history. Our own small world, served by gunicorn on loopback."""
 from types import SimpleNamespace
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import LiveServer, axe_violations, db_scalar, guide_shot
+from tests.e2e.conftest import axe_violations, db_scalar, guide_shot, served
 from tests.factories import PASSWORD
 from tests.journal_helpers import build_journal_world
 
@@ -13,16 +13,14 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def journal_server(app, session, browser_type_launch_args):
+def journal_server(app, session, database_url, tmp_path, browser_type_launch_args):
     jw = build_journal_world(session, app.appbuilder.sm)
     ids = SimpleNamespace(assignment=jw.assignment.id, lessons=[l.id for l in jw.lessons], pupils=[p.id for p in jw.pupils])
+    session.commit()
     session.remove()
-    jw = ids
-    app.config["WTF_CSRF_SSL_STRICT"] = False
-    server = LiveServer(app).start()
-    server.jw = jw
-    yield server
-    server.stop()
+    with served(database_url, tmp_path, today=None) as server:
+        server.jw = ids
+        yield server
 
 
 def sign_in(page, server, username):
