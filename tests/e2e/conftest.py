@@ -77,9 +77,9 @@ class LiveServer:
         return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path.exists() else ""
 
     def logged_errors(self) -> list[str]:
-        return [line for line in self.log().splitlines()
-                if '"level": "ERROR"' in line or '"level": "CRITICAL"' in line or " ERROR " in line
-                or "Traceback" in line]
+        markers = ('"level": "ERROR"', '"level": "CRITICAL"', " ERROR ", " CRITICAL ", "[ERROR]", "[CRITICAL]",
+                   "Traceback")
+        return [line for line in self.log().splitlines() if any(marker in line for marker in markers)]
 
 
 @contextmanager
