@@ -10,12 +10,12 @@ import io
 import re
 
 import xlsxwriter
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.exports.cells import neutralize
 from app.models import BellSchedule, ClassGroup, Staff, TeachingAssignment, TimetableSlot
+from app.text import _
 from app.timetable import WEEKDAYS
 from app.timetable.clashes import WEEKDAY_NAMES, week_of, week_slots
 

@@ -13,7 +13,6 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Session
 from app.errors import DomainError
 from app.exports.cells import neutralize
 from app.models import ClassGroup, Guardian, GuardianLink, Pupil
+from app.text import _
 
 MAX_ROWS = 2000
 TOKEN_MAX_AGE = 2 * 60 * 60  # seconds a preview may wait for its confirmation
