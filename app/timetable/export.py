@@ -28,7 +28,7 @@ def _bells(session: Session, school_id: int, shift: int | None):
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
-    name = re.sub(r"[\[\]:*?/\\]", " ", name)[:28] or "Лист"
+    name = re.sub(r"[\[\]:*?/\\]", " ", name)[:28] or _("Лист")
     candidate, n = name, 2
     while candidate.lower() in used:
         candidate, n = f"{name[:25]} {n}", n + 1
