@@ -10,6 +10,7 @@ from flask_appbuilder import AppBuilder
 
 from app.extensions import csrf, db, migrate
 from app.startup import MIGRATIONS_DIR, check_or_exit
+from app.text import _
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -24,7 +25,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         try:
             app.config.from_object(config_from_env())
         except RuntimeError as error:
-            click.echo(f"Ошибка запуска: {error}", err=True)
+            click.echo(_("Ошибка запуска: %(problem)s", problem=error), err=True)
             raise SystemExit(1)
         # A server must not start on a bad database; CLI commands (db upgrade) must still run.
         serving = click.get_current_context(silent=True) is None

@@ -4,9 +4,10 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.extensions import db
+from app.text import _, _l
 
-roles_cli = AppGroup("roles", help="Роли и права доступа.")
-demo_cli = AppGroup("demo", help="Демонстрационный регион.")
+roles_cli = AppGroup("roles", help=_l("Роли и права доступа."))
+demo_cli = AppGroup("demo", help=_l("Демонстрационный регион."))
 
 
 @roles_cli.command("sync")
@@ -16,13 +17,13 @@ def roles_sync():
 
     counts = sync_roles(current_app.appbuilder)
     for role, count in counts.items():
-        click.echo(f"{role}: {count} прав")
+        click.echo(_("%(role)s: %(count)s прав", role=role, count=count))
 
 
 @demo_cli.command("load")
-@click.option("--schools", default=1400, show_default=True, help="Сколько школ в регионе.")
-@click.option("--full-schools", default=3, show_default=True, help="Сколько школ с полными журналами.")
-@click.option("--if-empty", is_flag=True, help="Ничего не делать, если в базе уже есть школы.")
+@click.option("--schools", default=1400, show_default=True, help=_l("Сколько школ в регионе."))
+@click.option("--full-schools", default=3, show_default=True, help=_l("Сколько школ с полными журналами."))
+@click.option("--if-empty", is_flag=True, help=_l("Ничего не делать, если в базе уже есть школы."))
 def demo_load(schools: int, full_schools: int, if_empty: bool):
     """Load the demo region (idempotent; refuses a database with non-demo data)."""
     from app.demo import DemoRefused, load_demo

@@ -3,11 +3,13 @@ import sys
 
 from config import Config
 from app.security.roles import DEMO_LOGINS
+from app.text import _
 
 
 def main(port: str) -> None:
-    print(f"\nЭлектронный журнал: http://127.0.0.1:{port}/")
-    print(f"Демонстрационные входы (пароль для всех: {Config.DEMO_PASSWORD}):")
+    print()
+    print(_("Электронный журнал: %(url)s", url=f"http://127.0.0.1:{port}/"))
+    print(_("Демонстрационные входы (пароль для всех: %(password)s):", password=Config.DEMO_PASSWORD))
     for login, role in DEMO_LOGINS.items():
         print(f"  {login:<10} {role}")
     print()

@@ -11,6 +11,8 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 
+from app.text import _
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
@@ -30,29 +32,30 @@ def database_problem(url: str, *, require_head: bool) -> str | None:
         parsed = make_url(url)
         engine = create_engine(parsed)
     except (ArgumentError, NoSuchModuleError, ValueError) as error:
-        return f"Неверный DATABASE_URL ({error.__class__.__name__}): проверьте адрес базы данных, например postgresql+psycopg://user:pass@host:5432/db."
+        return _("Неверный DATABASE_URL (%(error)s): проверьте адрес базы данных, "
+                 "например postgresql+psycopg://user:pass@host:5432/db.", error=error.__class__.__name__)
     try:
         with engine.connect() as connection:
             current = MigrationContext.configure(connection).get_current_revision()
     except OperationalError as error:
         reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-        return f"База данных недоступна ({parsed.render_as_string(hide_password=True)}): {reason}. Проверьте, что сервер запущен и DATABASE_URL верен."
+        return _("База данных недоступна (%(url)s): %(reason)s. Проверьте, что сервер запущен и DATABASE_URL верен.",
+                 url=parsed.render_as_string(hide_password=True), reason=reason)
     except SQLAlchemyError as error:
-        return f"Ошибка подключения к базе данных: {error.__class__.__name__}. Проверьте DATABASE_URL."
+        return _("Ошибка подключения к базе данных: %(error)s. Проверьте DATABASE_URL.", error=error.__class__.__name__)
     finally:
         engine.dispose()
     if require_head:
         head = head_revision()
         if current != head:
-            return (
-                f"Схема базы данных устарела (версия {current or 'пусто'}, нужна {head}): "
-                "выполните `flask --app app db upgrade` (или `make migrate`)."
-            )
+            return _("Схема базы данных устарела (версия %(current)s, нужна %(head)s): "
+                     "выполните `flask --app app db upgrade` (или `make migrate`).",
+                     current=current or _("пусто"), head=head)
     return None
 
 
 def check_or_exit(url: str, *, require_head: bool) -> None:
     problem = database_problem(url, require_head=require_head)
     if problem:
-        print(f"Ошибка запуска: {problem}", file=sys.stderr)
+        print(_("Ошибка запуска: %(problem)s", problem=problem), file=sys.stderr)
         raise SystemExit(1)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import g
+from flask_babel import gettext as _
 from marshmallow.validate import Range
 from sqlalchemy import select
 
@@ -20,6 +21,7 @@ from app.monitoring.indicators import INDICATORS
 from app.monitoring.thresholds import current_threshold, uses_system
 from app.security import roles as R
 from app.security.scope import WRITABLE, is_visible
+from app.text import N_
 
 WRITE = API_READ + ("can_post", "can_put")
 SHOWN = ["id", "school.id", "school.short_name", "month", "source", *INDICATORS, "uses_system", "computed_at"]
@@ -35,31 +37,32 @@ class UsageSnapshotApi(ScopedModelRestApi):
     order_columns = ["month", "school.short_name", "source", "uses_system"]
     search_columns = ["school", "month", "source", "uses_system"]
     validators_columns = {name: Range(min=0, max=MAX_COUNT) for name in INDICATORS}
+    # FAB translates these with gettext where it shows them (_info, the OpenAPI spec).
     description_columns = {
-        "month": "Первое число месяца, ГГГГ-ММ-01",
-        "teachers_active": "Учителя, заполнявшие журнал в этом месяце",
-        "lessons_filled": "Уроки месяца с записанной темой",
-        "lessons_due": "Уроки месяца по расписанию (без отменённых)",
-        "marks_on_time": "Отметки, выставленные не позднее следующего дня после урока",
-        "pupils_with_diary_access": "Ученики, у которых сам ученик или родитель имеет вход в дневник",
+        "month": N_("Первое число месяца, ГГГГ-ММ-01"),
+        "teachers_active": N_("Учителя, заполнявшие журнал в этом месяце"),
+        "lessons_filled": N_("Уроки месяца с записанной темой"),
+        "lessons_due": N_("Уроки месяца по расписанию (без отменённых)"),
+        "marks_on_time": N_("Отметки, выставленные не позднее следующего дня после урока"),
+        "pupils_with_diary_access": N_("Ученики, у которых сам ученик или родитель имеет вход в дневник"),
     }
 
     def _check(self, item: UsageSnapshot) -> None:
         scope = current_scope()
         session = self.datamodel.session
         if not (scope.is_admin or UsageSnapshot in WRITABLE.get(scope.role, set())):
-            raise ScopeRefused("Эта учётная запись не может передавать показатели.")
+            raise ScopeRefused(_("Эта учётная запись не может передавать показатели."))
         if item.school_id is None or not is_visible(session, scope, School, item.school_id):
-            raise ScopeRefused("Школа вне зоны ответственности этой учётной записи: показатели не приняты.")
+            raise ScopeRefused(_("Школа вне зоны ответственности этой учётной записи: показатели не приняты."))
         own = session.scalar(select(JournalSystem.is_own).join(School, School.journal_system_id == JournalSystem.id)
                              .where(School.id == item.school_id))
         if own:
-            raise DomainError("Школа работает в этой системе: её показатели рассчитываются автоматически.")
+            raise DomainError(_("Школа работает в этой системе: её показатели рассчитываются автоматически."))
         for part, whole in PAIRS:
             if (getattr(item, part) or 0) > (getattr(item, whole) or 0):
-                raise DomainError(f"Показатель {part} не может быть больше {whole}.")
+                raise DomainError(_("Показатель %(part)s не может быть больше %(whole)s.", part=part, whole=whole))
         if item.month is None:
-            raise DomainError("Укажите месяц (первое число месяца).")
+            raise DomainError(_("Укажите месяц (первое число месяца)."))
         item.month = item.month.replace(day=1)
         for name in INDICATORS:
             setattr(item, name, getattr(item, name) or 0)

@@ -6,25 +6,26 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.backup.core import BackupError, create_backup, restore_backup
+from app.text import _, _l
 
-cli = AppGroup("backup", help="Резервная копия базы данных и восстановление из неё.")
+cli = AppGroup("backup", help=_l("Резервная копия базы данных и восстановление из неё."))
 
 
 @cli.command("create")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Файл резервной копии.")
+              help=_l("Файл резервной копии."))
 def create(out: Path):
     """Back up the database of DATABASE_URL into FILE (SQLite: a database file; PostgreSQL: pg_dump custom)."""
     try:
         path = create_backup(current_app.config["SQLALCHEMY_DATABASE_URI"], out)
     except BackupError as error:
         raise click.ClickException(str(error))
-    click.echo(f"Резервная копия сохранена: {path} ({path.stat().st_size} байт)")
+    click.echo(_("Резервная копия сохранена: %(path)s (%(size)s байт)", path=path, size=path.stat().st_size))
 
 
 @cli.command("restore")
 @click.option("--from", "source", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Файл резервной копии.")
+              help=_l("Файл резервной копии."))
 def restore(source: Path):
     """Restore FILE into the (empty) database of DATABASE_URL."""
     from app.extensions import db
@@ -35,4 +36,4 @@ def restore(source: Path):
         restore_backup(current_app.config["SQLALCHEMY_DATABASE_URI"], source)
     except BackupError as error:
         raise click.ClickException(str(error))
-    click.echo(f"База данных восстановлена из {source}")
+    click.echo(_("База данных восстановлена из %(path)s", path=source))

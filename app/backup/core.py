@@ -20,6 +20,8 @@ from pathlib import Path
 from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import URL, make_url
 
+from app.text import _
+
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_MAGIC = b"PGDMP"
 
@@ -32,12 +34,12 @@ def _kind(url: URL) -> str:
     backend = url.get_backend_name()
     if backend in ("sqlite", "postgresql"):
         return backend
-    raise BackupError(f"Резервное копирование поддерживает SQLite и PostgreSQL, а не {backend}.")
+    raise BackupError(_("Резервное копирование поддерживает SQLite и PostgreSQL, а не %(backend)s.", backend=backend))
 
 
 def _sqlite_path(url: URL) -> Path:
     if not url.database or url.database == ":memory:":
-        raise BackupError("Для SQLite нужна база в файле, а не в памяти.")
+        raise BackupError(_("Для SQLite нужна база в файле, а не в памяти."))
     return Path(url.database)
 
 
@@ -53,7 +55,8 @@ def _pg_args(url: URL) -> tuple[list[str], dict]:
 def _tool(name: str) -> str:
     path = shutil.which(name)
     if not path:
-        raise BackupError(f"Не найдена программа {name}: установите клиент PostgreSQL (пакет postgresql-client).")
+        raise BackupError(_("Не найдена программа %(name)s: установите клиент PostgreSQL (пакет postgresql-client).",
+                            name=name))
     return path
 
 
@@ -61,7 +64,8 @@ def _run(command: list[str], env: dict) -> None:
     result = subprocess.run(command, env=env, capture_output=True, text=True)
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip().splitlines()
-        raise BackupError(f"{Path(command[0]).name} завершился с ошибкой: {detail[-1] if detail else result.returncode}")
+        raise BackupError(_("%(program)s завершился с ошибкой: %(detail)s", program=Path(command[0]).name,
+                            detail=detail[-1] if detail else result.returncode))
 
 
 def create_backup(database_url: str, out: Path) -> Path:
@@ -74,7 +78,7 @@ def create_backup(database_url: str, out: Path) -> Path:
         if _kind(url) == "sqlite":
             source_path = _sqlite_path(url)
             if not source_path.exists():
-                raise BackupError(f"Файл базы данных не найден: {source_path}")
+                raise BackupError(_("Файл базы данных не найден: %(path)s", path=source_path))
             source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
             target = sqlite3.connect(partial)
             try:
@@ -104,23 +108,24 @@ def restore_backup(database_url: str, source: Path) -> None:
     url = make_url(database_url)
     source = Path(source)
     if not source.is_file():
-        raise BackupError(f"Файл резервной копии не найден: {source}")
+        raise BackupError(_("Файл резервной копии не найден: %(path)s", path=source))
     with source.open("rb") as handle:
         head = handle.read(16)
     kind = _kind(url)
     if kind == "sqlite" and not head.startswith(SQLITE_MAGIC):
-        raise BackupError("Это не резервная копия SQLite (файл повреждён или от PostgreSQL).")
+        raise BackupError(_("Это не резервная копия SQLite (файл повреждён или от PostgreSQL)."))
     if kind == "postgresql" and not head.startswith(PG_MAGIC):
-        raise BackupError("Это не резервная копия pg_dump в формате custom (файл повреждён или от SQLite).")
+        raise BackupError(_("Это не резервная копия pg_dump в формате custom (файл повреждён или от SQLite)."))
     if not _is_empty(database_url):
-        raise BackupError("База данных не пуста: восстанавливайте в новую пустую базу, затем переключите на неё DATABASE_URL.")
+        raise BackupError(_("База данных не пуста: восстанавливайте в новую пустую базу, "
+                            "затем переключите на неё DATABASE_URL."))
     if kind == "sqlite":
         source_db = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
         target = sqlite3.connect(_sqlite_path(url))
         try:
             check = source_db.execute("PRAGMA integrity_check").fetchone()[0]
             if check != "ok":
-                raise BackupError(f"Резервная копия повреждена: {check}")
+                raise BackupError(_("Резервная копия повреждена: %(check)s", check=check))
             source_db.backup(target)
         finally:
             target.close()

@@ -18,12 +18,13 @@ from app.journal import grading
 from app.journal.reports import readable_class
 from app.models import Absence, Lesson, Mark, MarkType, PeriodMark, Pupil, StudyPeriod, TeachingAssignment
 from app.security.scope import Scope, journal_assignments, visible
+from app.text import _
 
 SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
-    base = SHEET_NAME_BAD.sub(" ", name)[:28].strip() or "Предмет"
+    base = SHEET_NAME_BAD.sub(" ", name)[:28].strip() or _("Предмет")
     candidate, n = base, 2
     while candidate.lower() in used:
         candidate, n = f"{base[:25]} {n}", n + 1
@@ -46,7 +47,7 @@ def write_archive(session: Session, scope: Scope, class_group_id: int, period_id
             raise NotInScope(f"study_period {period_id}")
     starts = periods[0].starts_on if periods else class_group.academic_year.starts_on
     ends = periods[-1].ends_on if periods else class_group.academic_year.ends_on
-    title = periods[0].name if period_id is not None else f"{class_group.academic_year.name} учебный год"
+    title = periods[0].name if period_id is not None else _("%(year)s учебный год", year=class_group.academic_year.name)
 
     assignments = list(session.scalars(
         select(TeachingAssignment).where(TeachingAssignment.class_group_id == class_group.id, journal_assignments(scope))
@@ -64,7 +65,7 @@ def write_archive(session: Session, scope: Scope, class_group_id: int, period_id
     name_cell = book.add_format({"border": 1})
     used: set[str] = set()
     if not assignments:
-        book.add_worksheet("Журнал").write(0, 0, "Нет предметов для архивной копии")
+        book.add_worksheet(_("Журнал")).write(0, 0, _("Нет предметов для архивной копии"))
     for assignment in assignments:
         label = assignment.subject.name + (f" ({assignment.subgroup.name})" if assignment.subgroup else "")
         sheet = book.add_worksheet(_sheet_name(label, used))
@@ -92,20 +93,20 @@ def write_archive(session: Session, scope: Scope, class_group_id: int, period_id
 
         teacher = assignment.teacher.short_name if assignment.teacher else ""
         sheet.write(0, 0, neutralize(f"{class_group.name} — {label}"), bold)
-        sheet.write(1, 0, neutralize(f"{title}. Учитель: {teacher}"))
+        sheet.write(1, 0, neutralize(_("%(title)s. Учитель: %(teacher)s", title=title, teacher=teacher)))
         row = 3
         sheet.set_column(0, 0, 4)
         sheet.set_column(1, 1, 28)
         sheet.set_column(2, 2 + len(lessons), 6)
         sheet.write(row, 0, "№", head)
-        sheet.write(row, 1, "Ученик", head)
+        sheet.write(row, 1, _("Ученик"), head)
         for col, lesson in enumerate(lessons, 2):
             sheet.write(row, col, lesson.date.strftime("%d.%m"), head)
         extra = 2 + len(lessons)
         period_columns = periods if period_id is not None else periods + [None]
-        sheet.write(row, extra, "Средний балл", head)
+        sheet.write(row, extra, _("Средний балл"), head)
         for offset, period in enumerate(period_columns, 1):
-            sheet.write(row, extra + offset, period.name if period else "Год", head)
+            sheet.write(row, extra + offset, period.name if period else _("Год"), head)
         for number, pupil in enumerate(pupils, 1):
             row += 1
             sheet.write(row, 0, number, cell)
@@ -117,9 +118,9 @@ def write_archive(session: Session, scope: Scope, class_group_id: int, period_id
             for offset, period in enumerate(period_columns, 1):
                 sheet.write(row, extra + offset, period_marks[pupil.id].get(period.id if period else None, ""), cell)
         row += 2
-        sheet.write(row, 0, "Дата", bold)
-        sheet.write(row, 1, "Тема урока", bold)
-        sheet.write(row, 2, "Домашнее задание", bold)
+        sheet.write(row, 0, _("Дата"), bold)
+        sheet.write(row, 1, _("Тема урока"), bold)
+        sheet.write(row, 2, _("Домашнее задание"), bold)
         for lesson in lessons:
             row += 1
             sheet.write(row, 0, lesson.date.strftime("%d.%m.%Y"))

@@ -9,7 +9,8 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable
 
-from app.models.journal import MARK_VALUES, PERIOD_MARK_VALUES
+# The period-result codes (н/а, осв., зач., незач.) live with the model; grading.EXEMPT etc. are used across app/journal.
+from app.models.journal import EXEMPT, FAILED, MARK_VALUES, NOT_ASSESSED, PASSED, PERIOD_MARK_VALUES
 
 TWO_PLACES = Decimal("0.01")
 
@@ -17,12 +18,6 @@ TWO_PLACES = Decimal("0.01")
 # or above this threshold rounds up. 0.5 is the ordinary arithmetic rule (3.50 -> 4, 3.49 -> 3);
 # a school with a stricter regulation (e.g. 0.6) passes its own threshold.
 DEFAULT_ROUND_UP_FROM = Decimal("0.50")
-
-# Period results that are not numbers on the five-point scale.
-NOT_ASSESSED = "н/а"
-EXEMPT = "осв."
-PASSED = "зач."
-FAILED = "незач."
 
 
 def weighted_average(marks: Iterable[tuple[int, Decimal]]) -> Decimal | None:

@@ -6,10 +6,12 @@ from sqlalchemy.orm import Session
 
 from app.models import JournalChange, Lesson
 from app.security.scope import Scope, visible
+from app.text import N_, _
 
-ACTIONS = {"create": "выставлено", "update": "изменено", "delete": "удалено"}
-ENTITIES = {"mark": "отметка", "absence": "пропуск", "period_mark": "итоговая отметка", "topic": "тема урока",
-            "homework": "домашнее задание"}
+# Labels of the codes stored in journal_change, translated where a history is read.
+ACTIONS = {"create": N_("выставлено"), "update": N_("изменено"), "delete": N_("удалено")}
+ENTITIES = {"mark": N_("отметка"), "absence": N_("пропуск"), "period_mark": N_("итоговая отметка"),
+            "topic": N_("тема урока"), "homework": N_("домашнее задание")}
 
 
 def cell_history(session: Session, scope: Scope, lesson_id: int, pupil_id: int | None) -> list[dict] | None:
@@ -25,8 +27,8 @@ def cell_history(session: Session, scope: Scope, lesson_id: int, pupil_id: int |
     return [
         {
             "when": c.changed_at.strftime("%d.%m.%Y %H:%M:%S") if c.changed_at else "",
-            "who": c.user_name, "ip": c.ip_address or "", "what": ENTITIES.get(c.entity, c.entity),
-            "action": ACTIONS.get(c.action, c.action), "old": c.old_value or "", "new": c.new_value or "",
+            "who": c.user_name, "ip": c.ip_address or "", "what": _(ENTITIES[c.entity]) if c.entity in ENTITIES else c.entity,
+            "action": _(ACTIONS[c.action]) if c.action in ACTIONS else c.action, "old": c.old_value or "", "new": c.new_value or "",
             "reason": c.reason or "",
         }
         for c in session.scalars(query.order_by(JournalChange.changed_at, JournalChange.id))

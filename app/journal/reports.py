@@ -28,6 +28,7 @@ from app.journal import grading
 from app.journal.access import NotInScope
 from app.models import Absence, AbsenceCode, ClassGroup, Lesson, PeriodMark, Pupil, StudyPeriod, Subject, TeachingAssignment
 from app.security.scope import Scope, journal_assignments, journal_classes, visible
+from app.text import _
 
 ONE_PLACE = Decimal("0.1")
 SOU_WEIGHTS = {"5": 100, "4": 64, "3": 36, "2": 16, grading.NOT_ASSESSED: 7}
@@ -72,7 +73,7 @@ class MarkCounts:
     @property
     def average(self) -> Decimal | None:
         numeric = [(int(v), n) for v, n in self.counts.items() if v.isdigit()]
-        total = sum(n for _, n in numeric)
+        total = sum(n for _value, n in numeric)
         if not total:
             return None
         return grading.weighted_average((v, n) for v, n in numeric)
@@ -179,14 +180,16 @@ def report_xlsx(report: ClassReport, stream) -> None:
     from app.exports.cells import neutralize
 
     book = xlsxwriter.Workbook(stream, {"in_memory": True})
-    sheet = book.add_worksheet("Отчёт")
+    sheet = book.add_worksheet(_("Отчёт"))
     bold = book.add_format({"bold": True})
     head = book.add_format({"bold": True, "text_wrap": True, "border": 1, "valign": "top"})
     cell = book.add_format({"border": 1})
-    sheet.write(0, 0, neutralize(f"Класс {report.class_group.name}, {report.period.name}: итоги"), bold)
-    sheet.write(1, 0, f"Учеников в классе: {report.pupils}")
-    columns = ["Предмет", "«5»", "«4»", "«3»", "«2»", "н/а", "осв.", "Аттестовано (N)", "Успеваемость, %",
-               "Качество знаний, %", "СОУ, %", "Средний балл", "Пропущено уроков", "из них по уважительной"]
+    sheet.write(0, 0, neutralize(_("Класс %(class_name)s, %(period)s: итоги", class_name=report.class_group.name,
+                                   period=report.period.name)), bold)
+    sheet.write(1, 0, _("Учеников в классе: %(count)s", count=report.pupils))
+    columns = [_("Предмет"), "«5»", "«4»", "«3»", "«2»", _(grading.NOT_ASSESSED), _(grading.EXEMPT),
+               _("Аттестовано (N)"), _("Успеваемость, %"), _("Качество знаний, %"), _("СОУ, %"), _("Средний балл"),
+               _("Пропущено уроков"), _("из них по уважительной")]
     sheet.set_column(0, 0, 28)
     sheet.set_column(1, len(columns), 11)
     for col, title in enumerate(columns):
@@ -204,7 +207,8 @@ def report_xlsx(report: ClassReport, stream) -> None:
     for subject in report.subjects:
         line(row, subject.subject, subject.marks, subject.missed, subject.missed_excused)
         row += 1
-    line(row, "Итого по классу (ученики)", report.total, report.missed, report.missed_excused,
+    line(row, _("Итого по классу (ученики)"), report.total, report.missed, report.missed_excused,
          report.success, report.quality)
-    sheet.write(row + 2, 0, "Успеваемость и качество в строке «Итого» считаются по ученикам; СОУ и средний балл — по всем отметкам.")
+    sheet.write(row + 2, 0, _("Успеваемость и качество в строке «Итого» считаются по ученикам; "
+                              "СОУ и средний балл — по всем отметкам."))
     book.close()

@@ -25,11 +25,20 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.text import N_
+
 # SQLite only autoincrements INTEGER primary keys; PostgreSQL gets a real bigint.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 MARK_VALUES = (2, 3, 4, 5)
-PERIOD_MARK_VALUES = ("5", "4", "3", "2", "н/а", "осв.", "зач.", "незач.")
+# Period results that are not numbers on the five-point scale. They are codes stored in
+# period_mark.value (and typed by teachers), so they never change with the language; N_ marks
+# them for the catalogue so that a page or a report shows them through gettext.
+NOT_ASSESSED = N_("н/а")
+EXEMPT = N_("осв.")
+PASSED = N_("зач.")
+FAILED = N_("незач.")
+PERIOD_MARK_VALUES = ("5", "4", "3", "2", NOT_ASSESSED, EXEMPT, PASSED, FAILED)
 
 
 class MarkType(Model):
@@ -112,7 +121,7 @@ class PeriodMark(Model):
     __tablename__ = "period_mark"
     __table_args__ = (
         CheckConstraint(
-            "value IN ('5', '4', '3', '2', 'н/а', 'осв.', 'зач.', 'незач.')", name="ck_period_mark_value"
+            "value IN (" + ", ".join(f"'{value}'" for value in PERIOD_MARK_VALUES) + ")", name="ck_period_mark_value"
         ),
         Index(
             "uq_period_mark_period", "pupil_id", "subject_id", "study_period_id", unique=True,

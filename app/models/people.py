@@ -110,13 +110,17 @@ class Guardian(PersonNameMixin, Model):
     links: Mapped[list["GuardianLink"]] = relationship(back_populates="guardian", cascade="all, delete-orphan")
 
 
+# Stored as the link's text, which users type themselves (мать, бабушка, опекун): data, not a label.
+DEFAULT_RELATION = "родитель"
+
+
 class GuardianLink(Model):
     __tablename__ = "guardian_link"
     pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), primary_key=True)
     guardian_id: Mapped[int] = mapped_column(
         ForeignKey("guardian.id", ondelete="CASCADE"), primary_key=True, index=True
     )
-    relation: Mapped[str] = mapped_column(String(30), nullable=False, default="родитель")
+    relation: Mapped[str] = mapped_column(String(30), nullable=False, default=DEFAULT_RELATION)
 
     pupil: Mapped[Pupil] = relationship(back_populates="guardian_links")
     guardian: Mapped[Guardian] = relationship(back_populates="links")

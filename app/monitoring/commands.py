@@ -8,8 +8,9 @@ from flask.cli import AppGroup
 
 from app.errors import DomainError
 from app.extensions import db
+from app.text import _, _l
 
-cli = AppGroup("monitoring", help="Мониторинг использования: показатели школ и аналитическая справка.")
+cli = AppGroup("monitoring", help=_l("Мониторинг использования: показатели школ и аналитическая справка."))
 
 
 def _month(value: str):
@@ -22,27 +23,28 @@ def _month(value: str):
 
 
 @cli.command("compute")
-@click.option("--month", required=True, help="Месяц в виде ГГГГ-ММ, например 2012-09.")
+@click.option("--month", required=True, help=_l("Месяц в виде ГГГГ-ММ, например 2012-09."))
 def compute(month: str):
     """Compute the month's usage snapshots of the schools on this product (idempotent)."""
     from app.monitoring.indicators import compute_month
     from app.monitoring.months import month_label
 
     result = compute_month(db.session, _month(month))
-    click.echo(f"{month_label(result.month)}: рассчитано школ — {result.computed}; "
-               f"сохранены загруженные или введённые вручную — {len(result.kept)}.")
+    click.echo(_("%(month)s: рассчитано школ — %(computed)s; сохранены загруженные или введённые вручную — "
+                 "%(kept)s.", month=month_label(result.month), computed=result.computed, kept=len(result.kept)))
 
 
 @cli.command("report")
-@click.option("--month", required=True, help="Месяц в виде ГГГГ-ММ, например 2012-09.")
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True), help="Куда записать xlsx.")
+@click.option("--month", required=True, help=_l("Месяц в виде ГГГГ-ММ, например 2012-09."))
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True),
+              help=_l("Куда записать xlsx."))
 def report(month: str, out: str):
     """Write the month's analytical report (xlsx) and record it in the register."""
     from app.monitoring.register import record_generation
     from app.monitoring.report import build_report
 
     first = _month(month)
-    content = build_report(db.session, first, generated_by="командная строка")
+    content = build_report(db.session, first, generated_by=_("командная строка"))
     record_generation(db.session, first, content, user_id=None)
     Path(out).write_bytes(content)
-    click.echo(f"Справка записана в {out} ({len(content)} байт) и внесена в реестр.")
+    click.echo(_("Справка записана в %(path)s (%(size)s байт) и внесена в реестр.", path=out, size=len(content)))

@@ -29,13 +29,14 @@ from app.models import ClassGroup, Lesson, School, Staff, Subgroup, Subject, Tea
 from app.monitoring.activity import AssignmentActivity, assignment_activity
 from app.monitoring.months import last_day, month_key, month_label, parse_month
 from app.security.scope import Scope, visible
+from app.text import N_, _
 
 WEEK, MONTH = "week", "month"
 _DATE_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 
-HEADERS = (
-    "№", "Учитель", "Класс", "Предмет", "Уроков по календарю", "Уроков с темой", "Заполнено тем, %",
-    "Отметок выставлено", "Уроков без записей",
+HEADERS = (  # translated where they are written
+    "№", N_("Учитель"), N_("Класс"), N_("Предмет"), N_("Уроков по календарю"), N_("Уроков с темой"),
+    N_("Заполнено тем, %"), N_("Отметок выставлено"), N_("Уроков без записей"),
 )
 
 
@@ -50,7 +51,7 @@ class Period:
         """«неделя 10.09.2012 – 16.09.2012» or «сентябрь 2012»."""
         if self.kind == MONTH:
             return month_label(self.start)
-        return f"неделя {self.start:%d.%m.%Y} – {self.end:%d.%m.%Y}"
+        return _("неделя %(start)s – %(end)s", start=f"{self.start:%d.%m.%Y}", end=f"{self.end:%d.%m.%Y}")
 
     @property
     def key(self) -> str:
@@ -83,9 +84,10 @@ def parse_day(text: str | None) -> dt.date:
             raise ValueError
         day = dt.date(*(int(g) for g in match.groups()))
     except ValueError:
-        raise DomainError(f"Дата «{text or ''}» не распознана: укажите её в виде ГГГГ-ММ-ДД, например 2012-09-10.") from None
+        raise DomainError(_("Дата «%(text)s» не распознана: укажите её в виде ГГГГ-ММ-ДД, например 2012-09-10.",
+                            text=text or "")) from None
     if not 2000 <= day.year <= 2100:
-        raise DomainError(f"Дата «{text}» вне допустимого диапазона лет (2000–2100).")
+        raise DomainError(_("Дата «%(text)s» вне допустимого диапазона лет (2000–2100).", text=text))
     return day
 
 
@@ -95,7 +97,7 @@ def parse_period(kind: str | None, *, day: str | None = None, month: str | None 
         return month_of(parse_month(month))
     if kind in (WEEK, None, ""):
         return week_of(parse_day(day))
-    raise DomainError("Выберите период: неделя или месяц.")
+    raise DomainError(_("Выберите период: неделя или месяц."))
 
 
 @dataclass
@@ -254,7 +256,7 @@ def completion_xlsx(report: CompletionReport) -> bytes:
     Every figure is a value (no formulas); names pass through `neutralize`."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = book.add_worksheet("Заполнение журналов")
+    sheet = book.add_worksheet(_("Заполнение журналов"))
     bold = book.add_format({"bold": True})
     head = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "border": 1, "bg_color": "#EEEEEE"})
     cell = book.add_format({"border": 1})
@@ -262,12 +264,12 @@ def completion_xlsx(report: CompletionReport) -> bytes:
     empty_cell = book.add_format({"border": 1, "bg_color": "#F2DEDE"})
     empty_pct = book.add_format({"border": 1, "num_format": "0.0", "bg_color": "#F2DEDE"})
 
-    sheet.write(0, 0, neutralize(f"Заполнение журналов: {report.school_name}"), bold)
-    sheet.write(1, 0, f"Период: {report.period.label}")
-    sheet.write(2, 0, f"Уроки учтены по {report.due_until:%d.%m.%Y}" if report.due_until
-                else "Период ещё не начался: уроков к проведению нет")
+    sheet.write(0, 0, neutralize(_("Заполнение журналов: %(school)s", school=report.school_name)), bold)
+    sheet.write(1, 0, _("Период: %(period)s", period=report.period.label))
+    sheet.write(2, 0, _("Уроки учтены по %(day)s", day=f"{report.due_until:%d.%m.%Y}") if report.due_until
+                else _("Период ещё не начался: уроков к проведению нет"))
     first = 4
-    sheet.write_row(first, 0, HEADERS, head)
+    sheet.write_row(first, 0, [_(h) for h in HEADERS], head)
     for n, row in enumerate(report.rows, 1):
         a = row.activity
         plain, percent = (empty_cell, empty_pct) if row.nothing_filled else (cell, pct)
@@ -283,7 +285,7 @@ def completion_xlsx(report: CompletionReport) -> bytes:
         sheet.write(r, 8, a.lessons_empty, plain)
     t = report.totals
     r = first + len(report.rows) + 1
-    sheet.write(r, 1, "Итого по школе", head)
+    sheet.write(r, 1, _("Итого по школе"), head)
     for c, value in ((4, t.lessons_due), (5, t.lessons_with_topic), (7, t.marks_entered), (8, t.lessons_empty)):
         sheet.write(r, c, value, head)
     sheet.write(r, 6, _number(t.fill_share), book.add_format({"bold": True, "border": 1, "num_format": "0.0"}))

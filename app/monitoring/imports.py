@@ -25,20 +25,24 @@ from app.monitoring.indicators import INDICATORS
 from app.monitoring.months import month_label
 from app.monitoring.thresholds import current_threshold, uses_system
 from app.security.scope import WRITABLE, Scope, visible
+from app.text import N_, _
 
 SCHOOL_ID = "school_id"
-COLUMNS = {  # key -> header in the template (the header is what the file must carry)
-    SCHOOL_ID: "Код школы",
-    "school": "Школа",
-    "teachers_active": "Учителей активных",
-    "teachers_total": "Учителей всего",
-    "lessons_filled": "Уроков заполнено",
-    "lessons_due": "Уроков по расписанию",
-    "marks_entered": "Отметок выставлено",
-    "marks_on_time": "Отметок вовремя",
-    "pupils_with_diary_access": "Учеников с доступом к дневнику",
-    "pupils_total": "Учеников всего",
-    "diary_visits": "Посещений дневника",
+# key -> header in the template. The headers are the file format: the import matches a file's
+# header row against these Russian source strings and the template carries them as they are;
+# messages show them through gettext.
+COLUMNS = {
+    SCHOOL_ID: N_("Код школы"),
+    "school": N_("Школа"),
+    "teachers_active": N_("Учителей активных"),
+    "teachers_total": N_("Учителей всего"),
+    "lessons_filled": N_("Уроков заполнено"),
+    "lessons_due": N_("Уроков по расписанию"),
+    "marks_entered": N_("Отметок выставлено"),
+    "marks_on_time": N_("Отметок вовремя"),
+    "pupils_with_diary_access": N_("Учеников с доступом к дневнику"),
+    "pupils_total": N_("Учеников всего"),
+    "diary_visits": N_("Посещений дневника"),
 }
 REQUIRED = (SCHOOL_ID, *INDICATORS)
 PAIRS = (  # (part, whole): the part may not exceed the whole
@@ -87,22 +91,23 @@ def read_table(data: bytes, filename: str) -> list[tuple[int, dict]]:
     elif name.endswith(".csv"):
         table = _csv_rows(data)
     else:
-        raise DomainError("Загрузите файл в формате .xlsx или .csv (шаблон можно скачать на этой странице).")
+        raise DomainError(_("Загрузите файл в формате .xlsx или .csv (шаблон можно скачать на этой странице)."))
     if not table:
-        raise DomainError("Файл пуст: в нём нет строки заголовков.")
+        raise DomainError(_("Файл пуст: в нём нет строки заголовков."))
     header, *body = table
     keys = [_KEYS_BY_HEADER.get(_normalize(h)) for h in header]
     missing = [COLUMNS[k] for k in REQUIRED if k not in keys]
     if missing:
-        raise DomainError("В файле нет столбцов: " + ", ".join(f"«{m}»" for m in missing)
-                          + ". Возьмите шаблон на этой странице и не меняйте строку заголовков.")
+        raise DomainError(_("В файле нет столбцов: %(columns)s. Возьмите шаблон на этой странице "
+                            "и не меняйте строку заголовков.",
+                            columns=", ".join(f"«{_(m)}»" for m in missing)))
     rows = []
     for number, cells in enumerate(body, 2):
         if all(c is None or str(c).strip() == "" for c in cells):
             continue
         rows.append((number, {k: _plain(c) for k, c in zip(keys, cells) if k}))
     if len(rows) > MAX_ROWS:
-        raise DomainError(f"В файле больше {MAX_ROWS} строк: разделите его на несколько файлов.")
+        raise DomainError(_("В файле больше %(max)s строк: разделите его на несколько файлов.", max=MAX_ROWS))
     return rows
 
 
@@ -121,7 +126,7 @@ def _xlsx_rows(data: bytes) -> list[list]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged or foreign file
-        raise DomainError("Файл не читается как таблица Excel (.xlsx): сохраните его заново в формате .xlsx.") from None
+        raise DomainError(_("Файл не читается как таблица Excel (.xlsx): сохраните его заново в формате .xlsx.")) from None
     try:
         sheet = book.worksheets[0]
         return [list(r) for r in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2)]
@@ -137,7 +142,7 @@ def _csv_rows(data: bytes) -> list[list]:
         except UnicodeDecodeError:
             continue
     else:
-        raise DomainError("Файл CSV не читается: сохраните его в кодировке UTF-8.")
+        raise DomainError(_("Файл CSV не читается: сохраните его в кодировке UTF-8."))
     first = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first.count)
     return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
@@ -145,20 +150,22 @@ def _csv_rows(data: bytes) -> list[list]:
 
 def _count(value, header: str) -> tuple[int | None, str | None]:
     if value is None or str(value).strip() == "":
-        return None, f"не заполнен столбец «{header}»"
+        return None, _("не заполнен столбец «%(column)s»", column=_(header))
     try:
         number = Decimal(str(value).strip().replace(",", ".").replace("\xa0", "").replace(" ", ""))
     except InvalidOperation:
-        return None, f"«{header}»: ожидается целое неотрицательное число, указано «{value}»"
-    if not number.is_finite() or number != number.to_integral_value() or number < 0 or number > MAX_COUNT:
-        return None, f"«{header}»: ожидается целое неотрицательное число, указано «{value}»"
+        number = None
+    if number is None or not number.is_finite() or number != number.to_integral_value() or number < 0 \
+            or number > MAX_COUNT:
+        return None, _("«%(column)s»: ожидается целое неотрицательное число, указано «%(value)s»",
+                       column=_(header), value=value)
     return int(number), None
 
 
 def importable_schools(scope: Scope):
     """SELECT of ids of schools whose snapshots this user may import (raises if none at all)."""
     if not (scope.is_admin or UsageSnapshot in WRITABLE.get(scope.role, set())):
-        raise DomainError("Загружать показатели может только мониторинг или поставщик системы.")
+        raise DomainError(_("Загружать показатели может только мониторинг или поставщик системы."))
     return select(School.id).where(visible(scope, School))
 
 
@@ -166,10 +173,10 @@ def validate(session: Session, scope: Scope, month: dt.date, raw: list[tuple[int
     """Check every row (never stops at the first error). Reads only; writes nothing."""
     preview = Preview(month=month, filename=filename, raw=raw)
     if not raw:
-        preview.errors.append(RowError(0, "В файле нет ни одной строки с показателями."))
+        preview.errors.append(RowError(0, _("В файле нет ни одной строки с показателями.")))
         return preview
     ids = set()
-    for _, cells in raw:
+    for _number, cells in raw:
         try:
             ids.add(int(str(cells.get(SCHOOL_ID)).strip()))
         except (TypeError, ValueError):
@@ -186,12 +193,12 @@ def validate(session: Session, scope: Scope, month: dt.date, raw: list[tuple[int
         if problem:
             reasons.append(problem)
         elif school_id not in schools:
-            reasons.append(f"школа с кодом {school_id} не найдена или вне вашей зоны ответственности")
+            reasons.append(_("школа с кодом %(code)s не найдена или вне вашей зоны ответственности", code=school_id))
         elif school_id in own:
-            reasons.append(f"школа «{schools[school_id].short_name}» работает в этой системе: её показатели "
-                           "рассчитываются автоматически, загружать их не нужно")
+            reasons.append(_("школа «%(school)s» работает в этой системе: её показатели рассчитываются "
+                             "автоматически, загружать их не нужно", school=schools[school_id].short_name))
         elif school_id in seen:
-            reasons.append(f"школа с кодом {school_id} уже есть в строке {seen[school_id]}")
+            reasons.append(_("школа с кодом %(code)s уже есть в строке %(row)s", code=school_id, row=seen[school_id]))
         values = {}
         for key in INDICATORS:
             value, problem = _count(cells.get(key), COLUMNS[key])
@@ -200,7 +207,9 @@ def validate(session: Session, scope: Scope, month: dt.date, raw: list[tuple[int
             values[key] = value
         for part, whole in PAIRS:
             if values[part] is not None and values[whole] is not None and values[part] > values[whole]:
-                reasons.append(f"«{COLUMNS[part]}» ({values[part]}) больше, чем «{COLUMNS[whole]}» ({values[whole]})")
+                reasons.append(_("«%(part)s» (%(part_value)s) больше, чем «%(whole)s» (%(whole_value)s)",
+                                 part=_(COLUMNS[part]), part_value=values[part],
+                                 whole=_(COLUMNS[whole]), whole_value=values[whole]))
         if reasons:
             preview.errors.append(RowError(number, "; ".join(reasons)))
         else:
@@ -216,7 +225,8 @@ def apply_import(session: Session, scope: Scope, preview: Preview, *, user_id: i
     Replaces the month's earlier imported snapshots in the importer's scope, and any snapshot of
     the month for the schools in the file."""
     if not preview.ok:
-        raise DomainError(f"Файл не загружен: исправьте ошибки в строках ({len(preview.errors)}) и загрузите его снова.")
+        raise DomainError(_("Файл не загружен: исправьте ошибки в строках (%(count)s) и загрузите его снова.",
+                            count=len(preview.errors)))
     now = now or dt.datetime.now()
     threshold = current_threshold(session)
     month = preview.month
@@ -225,13 +235,13 @@ def apply_import(session: Session, scope: Scope, preview: Preview, *, user_id: i
             UsageSnapshot.month == month, UsageSnapshot.source == "imported",
             UsageSnapshot.school_id.in_(importable_schools(scope))).execution_options(synchronize_session=False))
         session.execute(delete(UsageSnapshot).where(
-            UsageSnapshot.month == month, UsageSnapshot.school_id.in_([s.id for _, s, _ in preview.rows]))
+            UsageSnapshot.month == month, UsageSnapshot.school_id.in_([school.id for _number, school, _values in preview.rows]))
             .execution_options(synchronize_session=False))
         batch = ImportBatch(month=month, source="file", filename=(preview.filename or "")[:200],
                             rows_accepted=len(preview.rows), rows_rejected=0, uploaded_by_id=user_id, uploaded_at=now)
         session.add(batch)
         session.flush()
-        for _, school, values in preview.rows:
+        for _number, school, values in preview.rows:
             session.add(UsageSnapshot(
                 school_id=school.id, month=month, source="imported", import_batch_id=batch.id, computed_at=now,
                 uses_system=uses_system(threshold, **{k: values[k] for k in (
@@ -261,27 +271,28 @@ def template_xlsx(session: Session, scope: Scope, month: dt.date | None = None) 
     """The import template: the header row, one row per importable school with its code and name."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
-    sheet = book.add_worksheet("Показатели")
+    sheet = book.add_worksheet(_("Показатели"))
     head = book.add_format({"bold": True, "text_wrap": True, "bg_color": "#DDEBF7", "border": 1})
-    sheet.write_row(0, 0, list(COLUMNS.values()), head)
+    sheet.write_row(0, 0, list(COLUMNS.values()), head)  # the source headers: read_table matches them
     for row, (school_id, municipality, school, system) in enumerate(template_schools(session, scope), 1):
         sheet.write_number(row, 0, school_id)
-        sheet.write(row, 1, neutralize(f"{school} ({municipality}; {system or 'система не выбрана'})"))
+        sheet.write(row, 1, neutralize(f"{school} ({municipality}; {system or _('система не выбрана')})"))
     sheet.set_column(0, 0, 10)
     sheet.set_column(1, 1, 50)
     sheet.set_column(2, len(COLUMNS) - 1, 14)
     sheet.freeze_panes(1, 2)
-    help_sheet = book.add_worksheet("Инструкция")
+    help_sheet = book.add_worksheet(_("Инструкция"))
     lines = [
-        "Заполните по одной строке на школу за один месяц" + (f" ({month_label(month)})." if month else "."),
-        "«Код школы» не меняйте; столбец «Школа» только для справки.",
-        "Все показатели — целые неотрицательные числа за месяц.",
-        "Учителей активных — учителя, заполнявшие журнал в этом месяце; не больше, чем учителей всего.",
-        "Уроков заполнено — уроки с записанной темой; не больше, чем уроков по расписанию.",
-        "Отметок вовремя — выставленные не позднее следующего дня после урока; не больше, чем всех отметок.",
-        "Учеников с доступом к дневнику — у ученика или его родителя есть вход в дневник.",
-        "Если хоть одна строка с ошибкой, файл не загружается целиком: исправьте ошибки и загрузите снова.",
-        "Повторная загрузка за тот же месяц заменяет ранее загруженные показатели.",
+        _("Заполните по одной строке на школу за один месяц (%(month)s).", month=month_label(month)) if month
+        else _("Заполните по одной строке на школу за один месяц."),
+        _("«Код школы» не меняйте; столбец «Школа» только для справки."),
+        _("Все показатели — целые неотрицательные числа за месяц."),
+        _("Учителей активных — учителя, заполнявшие журнал в этом месяце; не больше, чем учителей всего."),
+        _("Уроков заполнено — уроки с записанной темой; не больше, чем уроков по расписанию."),
+        _("Отметок вовремя — выставленные не позднее следующего дня после урока; не больше, чем всех отметок."),
+        _("Учеников с доступом к дневнику — у ученика или его родителя есть вход в дневник."),
+        _("Если хоть одна строка с ошибкой, файл не загружается целиком: исправьте ошибки и загрузите снова."),
+        _("Повторная загрузка за тот же месяц заменяет ранее загруженные показатели."),
     ]
     for i, line in enumerate(lines):
         help_sheet.write(i, 0, line)

@@ -5,14 +5,15 @@ import datetime as dt
 import re
 
 from app.errors import DomainError
+from app.text import N_, _
 
-MONTH_NAMES = (
-    "январь", "февраль", "март", "апрель", "май", "июнь",
-    "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
+MONTH_NAMES = (  # translated where a label is built
+    N_("январь"), N_("февраль"), N_("март"), N_("апрель"), N_("май"), N_("июнь"),
+    N_("июль"), N_("август"), N_("сентябрь"), N_("октябрь"), N_("ноябрь"), N_("декабрь"),
 )
 MONTH_NAMES_IN = (  # «в сентябре»
-    "январе", "феврале", "марте", "апреле", "мае", "июне",
-    "июле", "августе", "сентябре", "октябре", "ноябре", "декабре",
+    N_("январе"), N_("феврале"), N_("марте"), N_("апреле"), N_("мае"), N_("июне"),
+    N_("июле"), N_("августе"), N_("сентябре"), N_("октябре"), N_("ноябре"), N_("декабре"),
 )
 _MONTH_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 
@@ -21,7 +22,8 @@ def parse_month(text: str | None) -> dt.date:
     """'2012-09' -> date(2012, 9, 1). Anything else raises DomainError with a Russian hint."""
     match = _MONTH_RE.match(text or "")
     if not match or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 2100:
-        raise DomainError(f"Месяц «{text or ''}» не распознан: укажите его в виде ГГГГ-ММ, например 2012-09.")
+        raise DomainError(_("Месяц «%(text)s» не распознан: укажите его в виде ГГГГ-ММ, например 2012-09.",
+                            text=text or ""))
     return dt.date(int(match.group(1)), int(match.group(2)), 1)
 
 
@@ -43,12 +45,12 @@ def last_day(month: dt.date) -> dt.date:
 
 def month_label(month: dt.date) -> str:
     """'сентябрь 2012'."""
-    return f"{MONTH_NAMES[month.month - 1]} {month.year}"
+    return f"{_(MONTH_NAMES[month.month - 1])} {month.year}"
 
 
 def month_label_in(month: dt.date) -> str:
     """'сентябре 2012' (to follow «в»)."""
-    return f"{MONTH_NAMES_IN[month.month - 1]} {month.year}"
+    return f"{_(MONTH_NAMES_IN[month.month - 1])} {month.year}"
 
 
 def month_key(month: dt.date) -> str:

@@ -24,28 +24,41 @@ from app.monitoring.months import month_label, month_label_in
 from app.monitoring.thresholds import Threshold, current_threshold
 from app.security import roles as R
 from app.security.scope import Scope, visible
+from app.text import N_, _
 
-SOURCE_LABELS = {"computed": "рассчитано", "imported": "загружено", "entered": "введено вручную"}
+# Labels and headers are marked here and translated where they are written (xlsxwriter takes
+# plain str only, so no lazy strings): `_(SOURCE_LABELS[...])`, `[_(h) for h in SCHOOL_HEADERS]`.
+SOURCE_LABELS = {"computed": N_("рассчитано"), "imported": N_("загружено"), "entered": N_("введено вручную")}
 REGION = Scope(role=R.ADMIN)  # the region-wide report of the register: every municipality
 
+SUMMARY_SHEET = N_("Сводка")
+MUNICIPALITIES_SHEET = N_("Муниципалитеты")
+SCHOOLS_SHEET = N_("Школы")
+ROLLOUT_SHEET = N_("Внедрение")
+CHART_SHEET = N_("Диаграмма")
+
 MUNICIPALITY_HEADERS = (
-    "№", "Муниципальное образование", "Общеобразовательных школ", "Используют систему", "Доля, %",
-    "Целевая доля, %", "Плановая доля, %", "Дата планового показателя", "Статус",
-    "Доля в предыдущем месяце, %", "Изменение, п.п.", "Школ с показателями",
+    "№", N_("Муниципальное образование"), N_("Общеобразовательных школ"), N_("Используют систему"), N_("Доля, %"),
+    N_("Целевая доля, %"), N_("Плановая доля, %"), N_("Дата планового показателя"), N_("Статус"),
+    N_("Доля в предыдущем месяце, %"), N_("Изменение, п.п."), N_("Школ с показателями"),
 )
 SCHOOL_HEADERS = (
-    "Муниципальное образование", "Школа", "Система журнала", "Источник данных",
-    "Учителей активных", "Учителей всего", "Активных учителей, %",
-    "Уроков заполнено", "Уроков по расписанию", "Заполнено уроков, %",
-    "Отметок выставлено", "Отметок вовремя", "Вовремя, %",
-    "Учеников с доступом к дневнику", "Учеников всего", "С доступом, %",
-    "Посещений дневника", "Использует систему",
+    N_("Муниципальное образование"), N_("Школа"), N_("Система журнала"), N_("Источник данных"),
+    N_("Учителей активных"), N_("Учителей всего"), N_("Активных учителей, %"),
+    N_("Уроков заполнено"), N_("Уроков по расписанию"), N_("Заполнено уроков, %"),
+    N_("Отметок выставлено"), N_("Отметок вовремя"), N_("Вовремя, %"),
+    N_("Учеников с доступом к дневнику"), N_("Учеников всего"), N_("С доступом, %"),
+    N_("Посещений дневника"), N_("Использует систему"),
 )
 ROLLOUT_HEADERS = (
-    "Муниципальное образование", "План: документ", "План: дата утверждения", "Ответственный",
-    "Назначен", "Школ", "Нормативные акты приняты", "Система выбрана", "Оборудование готово",
-    "Сотрудников обучено", "Сотрудников всего", "Школ готово полностью", "Статус",
+    N_("Муниципальное образование"), N_("План: документ"), N_("План: дата утверждения"), N_("Ответственный"),
+    N_("Назначен"), N_("Школ"), N_("Нормативные акты приняты"), N_("Система выбрана"), N_("Оборудование готово"),
+    N_("Сотрудников обучено"), N_("Сотрудников всего"), N_("Школ готово полностью"), N_("Статус"),
 )
+
+
+def _translated(headers) -> list[str]:
+    return [_(h) for h in headers]
 
 
 def _num(value):
@@ -65,63 +78,70 @@ def _pct(value: Decimal | None) -> str:
 
 def municipality_status(row) -> str:
     if row.with_data == 0:
-        return "нет данных"
+        return _("нет данных")
     if row.meets_target:
-        return "целевая доля достигнута"
-    return "ниже целевой доли"
+        return _("целевая доля достигнута")
+    return _("ниже целевой доли")
 
 
 def conclusions(totals: RegionTotals, threshold: Threshold) -> list[str]:
     """Short Russian conclusions drawn from the figures (the same figures the sheets carry)."""
     label = month_label(totals.month)
     if not totals.has_data:
-        return [f"За {label} нет данных мониторинга: показатели школ не рассчитаны и не загружены. "
-                "Рассчитайте месяц (кнопка «Рассчитать» или команда monitoring compute) и загрузите "
-                "показатели школ, работающих в других системах, затем сформируйте справку заново."]
+        return [_("За %(month)s нет данных мониторинга: показатели школ не рассчитаны и не загружены. "
+                  "Рассчитайте месяц (кнопка «Рассчитать» или команда monitoring compute) и загрузите "
+                  "показатели школ, работающих в других системах, затем сформируйте справку заново.", month=label)]
     lines = [
-        f"В {month_label_in(totals.month)} систему используют {totals.schools_using} из {totals.schools_total} общеобразовательных "
-        f"школ области ({_pct(totals.share)}).",
-        f"Целевую долю {_pct(totals.target_share)} достигли {totals.municipalities_meeting_target} "
-        f"из {totals.municipalities} муниципальных образований.",
+        _("В %(month_in)s систему используют %(using)s из %(total)s общеобразовательных школ области (%(share)s).",
+          month_in=month_label_in(totals.month), using=totals.schools_using, total=totals.schools_total,
+          share=_pct(totals.share)),
+        _("Целевую долю %(target)s достигли %(meeting)s из %(municipalities)s муниципальных образований.",
+          target=_pct(totals.target_share), meeting=totals.municipalities_meeting_target,
+          municipalities=totals.municipalities),
     ]
     if totals.share is not None:
         gap = totals.share - totals.target_share
         if gap >= 0:
-            lines.append(f"Доля по области выше целевой на {_fmt_pp(gap)} п.п.")
+            lines.append(_("Доля по области выше целевой на %(pp)s п.п.", pp=_fmt_pp(gap)))
         else:
-            lines.append(f"Доля по области ниже целевой на {_fmt_pp(gap)} п.п.")
+            lines.append(_("Доля по области ниже целевой на %(pp)s п.п.", pp=_fmt_pp(gap)))
     change = totals.change
     if change is None:
-        lines.append("Данных за предыдущий месяц нет: изменение не рассчитано.")
+        lines.append(_("Данных за предыдущий месяц нет: изменение не рассчитано."))
     elif change > 0:
-        lines.append(f"По сравнению с предыдущим месяцем доля выросла на {_fmt_pp(change)} п.п.")
+        lines.append(_("По сравнению с предыдущим месяцем доля выросла на %(pp)s п.п.", pp=_fmt_pp(change)))
     elif change < 0:
-        lines.append(f"По сравнению с предыдущим месяцем доля снизилась на {_fmt_pp(change)} п.п.")
+        lines.append(_("По сравнению с предыдущим месяцем доля снизилась на %(pp)s п.п.", pp=_fmt_pp(change)))
     else:
-        lines.append("По сравнению с предыдущим месяцем доля не изменилась.")
+        lines.append(_("По сравнению с предыдущим месяцем доля не изменилась."))
     behind = sorted((r for r in totals.rows if r.with_data and not r.meets_target and r.share is not None),
                     key=lambda r: (r.share, r.name))
     if behind:
         names = ", ".join(f"{r.name} ({_pct(r.share)})" for r in behind[:5])
-        more = f" и ещё {len(behind) - 5}" if len(behind) > 5 else ""
-        lines.append(f"Наименьшая доля среди не достигших цели: {names}{more}.")
+        lines.append(_("Наименьшая доля среди не достигших цели: %(names)s%(more)s.",
+                       names=names, more=_and_more(len(behind) - 5)))
     off_plan = [r for r in totals.rows if r.meets_plan is False]
     if off_plan:
         names = ", ".join(r.name for r in off_plan[:5])
-        more = f" и ещё {len(off_plan) - 5}" if len(off_plan) > 5 else ""
-        lines.append(f"Не выполняют собственный план внедрения: {names}{more}.")
+        lines.append(_("Не выполняют собственный план внедрения: %(names)s%(more)s.",
+                       names=names, more=_and_more(len(off_plan) - 5)))
     missing = totals.schools_total - sum(r.with_data for r in totals.rows)
     no_data = [r.name for r in totals.rows if r.with_data == 0 and r.schools_total]
     if no_data:
-        lines.append(f"Нет показателей ни по одной школе в муниципальных образованиях: {len(no_data)}.")
+        lines.append(_("Нет показателей ни по одной школе в муниципальных образованиях: %(count)s.",
+                       count=len(no_data)))
     elif missing > 0:
-        lines.append(f"Нет показателей за месяц у части школ: {missing}.")
-    lines.append(
-        f"Школа считается использующей систему, если заполнено не менее "
-        f"{_pct(threshold.min_lessons_filled_share)} уроков и активны не менее "
-        f"{_pct(threshold.min_teachers_active_share)} учителей."
-    )
+        lines.append(_("Нет показателей за месяц у части школ: %(count)s.", count=missing))
+    lines.append(_("Школа считается использующей систему, если заполнено не менее %(lessons)s уроков "
+                   "и активны не менее %(teachers)s учителей.",
+                   lessons=_pct(threshold.min_lessons_filled_share),
+                   teachers=_pct(threshold.min_teachers_active_share)))
     return lines
+
+
+def _and_more(rest: int) -> str:
+    """' и ещё 3' after a list cut at five names; '' when nothing was cut."""
+    return _(" и ещё %(count)s", count=rest) if rest > 0 else ""
 
 
 @dataclass
@@ -158,16 +178,21 @@ class RolloutLine:
     ready: int
 
     @property
-    def status(self) -> str:
-        """A simple status from the plan and readiness fields (see the note on the sheet)."""
+    def problems(self) -> list[str]:
+        """What the plan and readiness fields lack (see the note on the sheet); [] when in order."""
         problems = []
         if self.plan is None or self.plan.approval_doc_date is None:
-            problems.append("план не утверждён")
+            problems.append(_("план не утверждён"))
         if self.plan is None or not self.plan.responsible_full_name:
-            problems.append("ответственный не назначен")
+            problems.append(_("ответственный не назначен"))
         if self.schools and self.ready < self.schools:
-            problems.append(f"не готовы школ: {self.schools - self.ready}")
-        return "; ".join(problems) if problems else "в норме"
+            problems.append(_("не готовы школ: %(count)s", count=self.schools - self.ready))
+        return problems
+
+    @property
+    def status(self) -> str:
+        """A simple status from the plan and readiness fields (see the note on the sheet)."""
+        return "; ".join(self.problems) or _("в норме")
 
 
 def rollout_lines(session: Session, scope: Scope, month: dt.date) -> list[RolloutLine]:
@@ -211,14 +236,15 @@ def build_report(session: Session, month: dt.date, *, scope: Scope = REGION, gen
 
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
-    book.set_properties({"title": f"Аналитическая справка за {month_label(month)}", "author": generated_by or ""})
+    book.set_properties({"title": _("Аналитическая справка за %(month)s", month=month_label(month)),
+                         "author": generated_by or ""})
     f = _formats(book)
 
-    summary = book.add_worksheet("Сводка")
-    municipalities = book.add_worksheet("Муниципалитеты")
-    schools = book.add_worksheet("Школы")
-    rollout = book.add_worksheet("Внедрение")
-    chart_sheet = book.add_worksheet("Диаграмма")
+    summary = book.add_worksheet(_(SUMMARY_SHEET))
+    municipalities = book.add_worksheet(_(MUNICIPALITIES_SHEET))
+    schools = book.add_worksheet(_(SCHOOLS_SHEET))
+    rollout = book.add_worksheet(_(ROLLOUT_SHEET))
+    chart_sheet = book.add_worksheet(_(CHART_SHEET))
 
     _write_summary(summary, f, totals, threshold, campaign, month, generated_at, generated_by)
     last_row = _write_municipalities(municipalities, f, totals, month)
@@ -253,54 +279,58 @@ def _page(sheet, header_row: int, last_row: int, last_col: int, title: str) -> N
     sheet.set_paper(9)
     sheet.fit_to_pages(1, 0)
     sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    sheet.set_header(f"&L{title}&RСтр. &P из &N")
+    sheet.set_header(f"&L{title}&R" + _("Стр. &P из &N"))
     sheet.repeat_rows(0, header_row)
     sheet.freeze_panes(header_row + 1, 0)
     sheet.autofilter(header_row, 0, max(last_row, header_row), last_col)
 
 
 def _write_summary(ws, f, totals: RegionTotals, threshold, campaign, month, generated_at, generated_by):
-    ws.write(0, 0, f"Аналитическая справка об использовании электронных журналов и дневников за {month_label(month)}", f["title"])
-    basis = (f"Приказ № {campaign.order_number} от {campaign.order_date:%d.%m.%Y}" if campaign
-             else "Приказ Министерства образования Московской области № 2613 от 13.06.2012")
-    ws.write(1, 0, neutralize(f"{basis}. Сформирована {generated_at:%d.%m.%Y %H:%M}"
-                              + (f", {generated_by}" if generated_by else "") + "."), f["note"])
+    ws.write(0, 0, _("Аналитическая справка об использовании электронных журналов и дневников за %(month)s",
+                     month=month_label(month)), f["title"])
+    basis = (_("Приказ № %(number)s от %(date)s", number=campaign.order_number, date=f"{campaign.order_date:%d.%m.%Y}")
+             if campaign else _("Приказ Министерства образования Московской области № 2613 от 13.06.2012"))
+    made = f"{generated_at:%d.%m.%Y %H:%M}"
+    ws.write(1, 0, neutralize(_("%(basis)s. Сформирована %(when)s, %(who)s.", basis=basis, when=made, who=generated_by)
+                              if generated_by else _("%(basis)s. Сформирована %(when)s.", basis=basis, when=made)),
+             f["note"])
     header = 3
-    ws.write_row(header, 0, ("Показатель", "Значение"), f["header"])
+    ws.write_row(header, 0, (_("Показатель"), _("Значение")), f["header"])
     rows = [
-        ("Общеобразовательных школ", totals.schools_total, "int"),
-        ("Используют систему", totals.schools_using, "int"),
-        ("Доля школ, использующих систему, %", _num(totals.share), "pct"),
-        ("Доля в предыдущем месяце, %", _num(totals.previous_share), "pct"),
-        ("Изменение, п.п.", _num(totals.change), "pct"),
-        ("Целевая доля, %", _num(totals.target_share), "pct"),
-        ("Муниципальных образований", totals.municipalities, "int"),
-        ("Достигли целевой доли", totals.municipalities_meeting_target, "int"),
-        ("Школ с показателями за месяц", totals.snapshots, "int"),
-        ("Порог: заполнено уроков не менее, %", _num(threshold.min_lessons_filled_share), "pct"),
-        ("Порог: активных учителей не менее, %", _num(threshold.min_teachers_active_share), "pct"),
+        (_("Общеобразовательных школ"), totals.schools_total, "int"),
+        (_("Используют систему"), totals.schools_using, "int"),
+        (_("Доля школ, использующих систему, %"), _num(totals.share), "pct"),
+        (_("Доля в предыдущем месяце, %"), _num(totals.previous_share), "pct"),
+        (_("Изменение, п.п."), _num(totals.change), "pct"),
+        (_("Целевая доля, %"), _num(totals.target_share), "pct"),
+        (_("Муниципальных образований"), totals.municipalities, "int"),
+        (_("Достигли целевой доли"), totals.municipalities_meeting_target, "int"),
+        (_("Школ с показателями за месяц"), totals.snapshots, "int"),
+        (_("Порог: заполнено уроков не менее, %"), _num(threshold.min_lessons_filled_share), "pct"),
+        (_("Порог: активных учителей не менее, %"), _num(threshold.min_teachers_active_share), "pct"),
     ]
     for i, (label, value, kind) in enumerate(rows, header + 1):
         ws.write(i, 0, label, f["text"])
         if value is None:
-            ws.write(i, 1, "нет данных", f["text"])
+            ws.write(i, 1, _("нет данных"), f["text"])
         else:
             ws.write_number(i, 1, value, f[kind])
     last = header + len(rows)
-    ws.write(last + 2, 0, "Выводы", f["title"])
+    ws.write(last + 2, 0, _("Выводы"), f["title"])
     for i, line in enumerate(conclusions(totals, threshold), last + 3):
         ws.merge_range(i, 0, i, 5, line, f["wrap"])
         ws.set_row(i, 32)
     ws.set_column(0, 0, 48)
     ws.set_column(1, 1, 16)
     ws.set_column(2, 5, 18)
-    _page(ws, header, last, 1, "Сводка")
+    _page(ws, header, last, 1, _(SUMMARY_SHEET))
 
 
 def _write_municipalities(ws, f, totals: RegionTotals, month) -> int:
-    ws.write(0, 0, f"Доля школ, использующих систему, по муниципальным образованиям за {month_label(month)}", f["title"])
+    ws.write(0, 0, _("Доля школ, использующих систему, по муниципальным образованиям за %(month)s",
+                     month=month_label(month)), f["title"])
     header = 2
-    ws.write_row(header, 0, MUNICIPALITY_HEADERS, f["header"])
+    ws.write_row(header, 0, _translated(MUNICIPALITY_HEADERS), f["header"])
     row = header
     for number, m in enumerate(totals.rows, 1):
         row += 1
@@ -322,7 +352,7 @@ def _write_municipalities(ws, f, totals: RegionTotals, month) -> int:
         ws.write_number(row, 11, m.with_data, f["int"])
     last_data_row = row
     row += 1
-    ws.write(row, 1, "Итого по области", f["bold_text"])
+    ws.write(row, 1, _("Итого по области"), f["bold_text"])
     ws.write_number(row, 2, totals.schools_total, f["bold_int"])
     ws.write_number(row, 3, totals.schools_using, f["bold_int"])
     _maybe(ws, row, 4, totals.share, f["bold_pct"])
@@ -334,7 +364,7 @@ def _write_municipalities(ws, f, totals: RegionTotals, month) -> int:
     ws.set_column(1, 1, 40)
     ws.set_column(2, 11, 13)
     ws.set_column(8, 8, 24)
-    _page(ws, header, last_data_row, len(MUNICIPALITY_HEADERS) - 1, "Муниципалитеты")
+    _page(ws, header, last_data_row, len(MUNICIPALITY_HEADERS) - 1, _(MUNICIPALITIES_SHEET))
     return last_data_row
 
 
@@ -346,22 +376,22 @@ def _maybe(ws, row, col, value, fmt):
 
 
 def _write_schools(ws, f, lines: list[SchoolLine], month):
-    ws.write(0, 0, f"Показатели использования системы по школам за {month_label(month)}", f["title"])
+    ws.write(0, 0, _("Показатели использования системы по школам за %(month)s", month=month_label(month)), f["title"])
     header = 2
-    ws.write_row(header, 0, SCHOOL_HEADERS, f["header"])
+    ws.write_row(header, 0, _translated(SCHOOL_HEADERS), f["header"])
     row = header
     for line in lines:
         row += 1
         s = line.snapshot
         ws.write(row, 0, neutralize(line.municipality), f["text"])
         ws.write(row, 1, neutralize(line.school), f["text"])
-        ws.write(row, 2, neutralize(line.system or "не выбрана"), f["text"])
+        ws.write(row, 2, neutralize(line.system or _("не выбрана")), f["text"])
         if s is None:
-            ws.write(row, 3, "нет данных", f["text"])
+            ws.write(row, 3, _("нет данных"), f["text"])
             for col in range(4, len(SCHOOL_HEADERS)):
                 ws.write_blank(row, col, None, f["text"])
             continue
-        ws.write(row, 3, SOURCE_LABELS.get(s.source, s.source), f["text"])
+        ws.write(row, 3, _(SOURCE_LABELS[s.source]) if s.source in SOURCE_LABELS else s.source, f["text"])
         col = 4
         for part, whole in (("teachers_active", "teachers_total"), ("lessons_filled", "lessons_due"),
                             ("marks_on_time", "marks_entered"), ("pupils_with_diary_access", "pupils_total")):
@@ -374,23 +404,23 @@ def _write_schools(ws, f, lines: list[SchoolLine], month):
             _maybe(ws, row, col + 2, percent(getattr(s, part), getattr(s, whole)), f["pct"])
             col += 3
         ws.write_number(row, col, s.diary_visits, f["int"])
-        ws.write(row, col + 1, "да" if s.uses_system else "нет", f["good"] if s.uses_system else f["bad"])
+        ws.write(row, col + 1, _("да") if s.uses_system else _("нет"), f["good"] if s.uses_system else f["bad"])
     if not lines:
-        ws.write(header + 1, 0, "Нет школ.", f["note"])
+        ws.write(header + 1, 0, _("Нет школ."), f["note"])
     ws.set_column(0, 0, 30)
     ws.set_column(1, 1, 30)
     ws.set_column(2, 3, 16)
     ws.set_column(4, len(SCHOOL_HEADERS) - 1, 11)
-    _page(ws, header, row, len(SCHOOL_HEADERS) - 1, "Школы")
+    _page(ws, header, row, len(SCHOOL_HEADERS) - 1, _(SCHOOLS_SHEET))
 
 
 def _write_rollout(ws, f, lines: list[RolloutLine], month):
-    ws.write(0, 0, f"Выполнение планов внедрения и готовность школ на {month_label(month)}", f["title"])
-    ws.write(1, 0, "Статус рассчитан по полям плана внедрения и готовности школ: утверждён ли план, назначен ли "
-                   "ответственный, все ли школы приняли нормативные акты, выбрали систему и подготовили оборудование.",
+    ws.write(0, 0, _("Выполнение планов внедрения и готовность школ на %(month)s", month=month_label(month)), f["title"])
+    ws.write(1, 0, _("Статус рассчитан по полям плана внедрения и готовности школ: утверждён ли план, назначен ли "
+                     "ответственный, все ли школы приняли нормативные акты, выбрали систему и подготовили оборудование."),
              f["note"])
     header = 3
-    ws.write_row(header, 0, ROLLOUT_HEADERS, f["header"])
+    ws.write_row(header, 0, _translated(ROLLOUT_HEADERS), f["header"])
     row = header
     for line in lines:
         row += 1
@@ -403,13 +433,13 @@ def _write_rollout(ws, f, lines: list[RolloutLine], month):
         for col, value in enumerate((line.schools, line.normative_acts, line.system_chosen, line.hardware_ready,
                                      line.staff_trained, line.staff_total, line.ready), 5):
             ws.write_number(row, col, value, f["int"])
-        ws.write(row, 12, line.status, f["good"] if line.status == "в норме" else f["bad"])
+        ws.write(row, 12, line.status, f["bad"] if line.problems else f["good"])
     ws.set_column(0, 0, 34)
     ws.set_column(1, 4, 16)
     ws.set_column(3, 3, 28)
     ws.set_column(5, 11, 12)
     ws.set_column(12, 12, 40)
-    _page(ws, header, row, len(ROLLOUT_HEADERS) - 1, "Внедрение")
+    _page(ws, header, row, len(ROLLOUT_HEADERS) - 1, _(ROLLOUT_SHEET))
 
 
 def _date(ws, row, col, value, f):
@@ -420,19 +450,21 @@ def _date(ws, row, col, value, f):
 
 
 def _write_chart(book, ws, f, totals: RegionTotals, last_row: int, month):
-    ws.write(0, 0, f"Доля школ, использующих систему, за {month_label(month)}: столбцы — доля, линия — целевая "
-                   f"доля {_pct(totals.target_share)}, точки — плановая доля муниципального образования", f["title"])
+    ws.write(0, 0, _("Доля школ, использующих систему, за %(month)s: столбцы — доля, линия — целевая доля %(target)s, "
+                     "точки — плановая доля муниципального образования",
+                     month=month_label(month), target=_pct(totals.target_share)), f["title"])
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 1)
     if not totals.has_data or not totals.rows:
-        ws.write(2, 0, f"За {month_label(month)} нет данных мониторинга: диаграмма не построена.", f["note"])
+        ws.write(2, 0, _("За %(month)s нет данных мониторинга: диаграмма не построена.", month=month_label(month)),
+                 f["note"])
         return
     first = 3  # the municipality sheet's first data row (0-based)
-    sheet = "'Муниципалитеты'"
+    sheet = "'" + _(MUNICIPALITIES_SHEET) + "'"
     bars = book.add_chart({"type": "column"})
     bars.add_series({
-        "name": "Доля, %",
+        "name": _("Доля, %"),
         "categories": f"={sheet}!$B${first + 1}:$B${last_row + 1}",
         "values": f"={sheet}!$E${first + 1}:$E${last_row + 1}",
         "fill": {"color": "#4472C4"},
@@ -440,7 +472,7 @@ def _write_chart(book, ws, f, totals: RegionTotals, last_row: int, month):
     })
     target = book.add_chart({"type": "line"})
     target.add_series({
-        "name": "Целевая доля, %",
+        "name": _("Целевая доля, %"),
         "categories": f"={sheet}!$B${first + 1}:$B${last_row + 1}",
         "values": f"={sheet}!$F${first + 1}:$F${last_row + 1}",
         "line": {"color": "#C00000", "width": 2.25, "dash_type": "dash"},
@@ -448,14 +480,14 @@ def _write_chart(book, ws, f, totals: RegionTotals, last_row: int, month):
     })
     if any(r.plan_share is not None for r in totals.rows):
         target.add_series({
-            "name": "Плановая доля, %",
+            "name": _("Плановая доля, %"),
             "categories": f"={sheet}!$B${first + 1}:$B${last_row + 1}",
             "values": f"={sheet}!$G${first + 1}:$G${last_row + 1}",
             "line": {"none": True},
             "marker": {"type": "diamond", "size": 7, "fill": {"color": "#ED7D31"}, "border": {"color": "#ED7D31"}},
         })
     bars.combine(target)
-    bars.set_title({"name": f"Доля школ, использующих систему, {month_label(month)}"})
+    bars.set_title({"name": _("Доля школ, использующих систему, %(month)s", month=month_label(month))})
     bars.set_y_axis({"min": 0, "max": 100, "name": "%", "major_gridlines": {"visible": True}})
     bars.set_x_axis({"num_font": {"rotation": -60, "size": 8}})
     bars.set_legend({"position": "bottom"})

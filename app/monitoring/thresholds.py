@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import DomainError
 from app.models import UsageSnapshot, UsageThreshold
+from app.text import _
 
 DEFAULT_LESSONS_FILLED = Decimal("80")
 DEFAULT_TEACHERS_ACTIVE = Decimal("50")
@@ -74,9 +75,9 @@ def _share(value, label: str) -> Decimal:
     try:
         share = Decimal(str(value).strip().replace(",", "."))
     except (InvalidOperation, AttributeError):
-        raise DomainError(f"{label}: введите число от 0 до 100.") from None
+        raise DomainError(_("%(label)s: введите число от 0 до 100.", label=label)) from None
     if not share.is_finite() or not Decimal(0) <= share <= Decimal(100):
-        raise DomainError(f"{label}: введите число от 0 до 100.")
+        raise DomainError(_("%(label)s: введите число от 0 до 100.", label=label))
     return share.quantize(Decimal("0.01"))
 
 
@@ -85,8 +86,8 @@ def change_thresholds(session: Session, *, lessons_filled_share, teachers_active
     """Record new thresholds (a new row: who and when) and recompute every snapshot's verdict.
 
     Returns the number of snapshots whose verdict was recomputed. Commits."""
-    lessons = _share(lessons_filled_share, "Доля заполненных уроков")
-    teachers = _share(teachers_active_share, "Доля активных учителей")
+    lessons = _share(lessons_filled_share, _("Доля заполненных уроков"))
+    teachers = _share(teachers_active_share, _("Доля активных учителей"))
     session.add(UsageThreshold(
         min_lessons_filled_share=lessons, min_teachers_active_share=teachers,
         changed_at=now or dt.datetime.now(), changed_by_id=user_id,

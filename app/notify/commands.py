@@ -12,9 +12,10 @@ from flask.cli import AppGroup
 from app.extensions import db
 from app.notify.digest import collect_due, mark_sent, render, start_watermarks
 from app.notify.mailer import Mailer, SmtpSettings
+from app.text import _, _l
 
 log = logging.getLogger(__name__)
-cli = AppGroup("notify", help="Уведомления родителям по электронной почте.")
+cli = AppGroup("notify", help=_l("Уведомления родителям по электронной почте."))
 
 
 def smtp_settings(config) -> SmtpSettings:
@@ -51,7 +52,7 @@ def send_due(now: dt.datetime) -> tuple[int, int]:
 
 
 @cli.command("send")
-@click.option("--now", "now_text", default=None, help="Момент отправки (ISO 8601), по умолчанию — текущий.")
+@click.option("--now", "now_text", default=None, help=_l("Момент отправки (ISO 8601), по умолчанию — текущий."))
 def send_command(now_text: str | None):
     """Send the notifications that are due now."""
     now = dt.datetime.fromisoformat(now_text) if now_text else dt.datetime.now()
@@ -59,6 +60,7 @@ def send_command(now_text: str | None):
         sent, failed = send_due(now)
     except (OSError, smtplib.SMTPException) as error:
         raise click.ClickException(
-            f"Не удалось связаться с почтовым сервером {current_app.config['MAIL_SERVER']}:"
-            f"{current_app.config['MAIL_PORT']} ({error}). Ничего не отмечено отправленным; повторите позже.")
-    click.echo(f"Отправлено писем: {sent}; не отправлено (будут повторены): {failed}.")
+            _("Не удалось связаться с почтовым сервером %(server)s:%(port)s (%(error)s). "
+              "Ничего не отмечено отправленным; повторите позже.",
+              server=current_app.config["MAIL_SERVER"], port=current_app.config["MAIL_PORT"], error=error))
+    click.echo(_("Отправлено писем: %(sent)s; не отправлено (будут повторены): %(failed)s.", sent=sent, failed=failed))

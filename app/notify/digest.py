@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from app.text import N_, _
+
 from app.models import Absence, AbsenceCode, ClassGroup, Guardian, GuardianLink, Lesson, Mark, MarkType, Pupil, Subject, TeachingAssignment
 
 
@@ -114,7 +116,7 @@ def _new_entries(session: Session, pupil_ids: list[int], since: dt.datetime, unt
         .where(Mark.pupil_id.in_(pupil_ids), Mark.created_at > since, Mark.created_at <= until)
     ).all()
     for pupil_id, date, subject, value, kind, created in marks:
-        entries.append(Entry(pupil_id, date, subject, f"отметка {value} ({kind.lower()})", created))
+        entries.append(Entry(pupil_id, date, subject, _("отметка %(value)s (%(kind)s)", value=value, kind=kind.lower()), created))
     absences = session.execute(
         select(Absence.pupil_id, Lesson.date, Subject.name, AbsenceCode.name, Absence.created_at)
         .join(Lesson, Lesson.id == Absence.lesson_id)
@@ -124,7 +126,7 @@ def _new_entries(session: Session, pupil_ids: list[int], since: dt.datetime, unt
         .where(Absence.pupil_id.in_(pupil_ids), Absence.created_at > since, Absence.created_at <= until)
     ).all()
     for pupil_id, date, subject, reason, created in absences:
-        entries.append(Entry(pupil_id, date, subject, f"пропуск урока: {reason}", created))
+        entries.append(Entry(pupil_id, date, subject, _("пропуск урока: %(reason)s", reason=reason), created))
     return entries
 
 
@@ -137,24 +139,24 @@ def mark_sent(session: Session, digest: Digest) -> None:
     )
 
 
-MODE_SUBJECT = {
-    "instant": "Новые отметки и пропуски",
-    "daily": "Ежедневная сводка",
-    "weekly": "Еженедельная сводка",
+MODE_SUBJECT = {  # translated where the subject is built
+    "instant": N_("Новые отметки и пропуски"),
+    "daily": N_("Ежедневная сводка"),
+    "weekly": N_("Еженедельная сводка"),
 }
 
 
 def render(digest: Digest, diary_url: str) -> tuple[str, str]:
     """(subject, plain-text body) in Russian. Only the guardian's own children appear."""
-    subject = f"{MODE_SUBJECT.get(digest.mode, 'Сводка')}: электронный дневник"
-    lines = [f"Здравствуйте, {digest.guardian_name}!", "", "Новое в электронном дневнике:"]
+    subject = _("%(mode)s: электронный дневник", mode=_(MODE_SUBJECT.get(digest.mode, N_("Сводка"))))
+    lines = [_("Здравствуйте, %(name)s!", name=digest.guardian_name), "", _("Новое в электронном дневнике:")]
     by_pupil: dict[int, list[Entry]] = defaultdict(list)
     for entry in digest.entries:
         by_pupil[entry.pupil_id].append(entry)
     for pupil_id, entries in by_pupil.items():
         lines += ["", digest.children[pupil_id] + ":"]
         lines += [f"  {e.date:%d.%m.%Y}, {e.subject}: {e.text}" for e in entries]
-    lines += ["", f"Дневник: {diary_url}", "",
-              "Настроить или отключить уведомления можно в дневнике, в разделе «Уведомления».",
-              "Это письмо отправлено автоматически, отвечать на него не нужно."]
+    lines += ["", _("Дневник: %(url)s", url=diary_url), "",
+              _("Настроить или отключить уведомления можно в дневнике, в разделе «Уведомления»."),
+              _("Это письмо отправлено автоматически, отвечать на него не нужно.")]
     return subject, "\n".join(lines)

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr
 
+from app.text import _
+
 
 @dataclass(frozen=True)
 class SmtpSettings:
@@ -15,7 +17,7 @@ class SmtpSettings:
     username: str | None = None
     password: str | None = None
     sender: str = "dnevnik@localhost"
-    sender_name: str = "Электронный дневник"
+    sender_name: str | None = None  # None: «Электронный дневник», translated when a message is built
     timeout: float = 20.0
 
 
@@ -44,7 +46,7 @@ class Mailer:
 
     def send(self, to: str, subject: str, body: str) -> None:
         message = EmailMessage()
-        message["From"] = formataddr((self.settings.sender_name, self.settings.sender))
+        message["From"] = formataddr((self.settings.sender_name or _("Электронный дневник"), self.settings.sender))
         message["To"] = to
         message["Subject"] = subject
         message.set_content(body)

@@ -10,10 +10,10 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from app.models import PlanTarget, RolloutPlan, School, SchoolReadiness
+from app.text import _l
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_RE = re.compile(r"^[0-9+()\-\s]{5,40}$")

@@ -9,10 +9,9 @@ import os
 import re
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
-
 from app.errors import DomainError
 from app.rollout.status import SCHOOL_ITEMS
+from app.text import _l
 
 MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
 

@@ -9,6 +9,7 @@ from app.exports.cells import neutralize
 from app.rollout.control import ControlTable
 from app.rollout.labels import LIGHT_LABELS, STATUS_LABELS
 from app.rollout.status import GREEN, GREY, LATE, NOT_DUE, ON_TIME, OVERDUE, RED, STATUSES, YELLOW
+from app.text import _
 
 _FILL = {
     ON_TIME: "#C6EFCE", GREEN: "#C6EFCE",
@@ -22,7 +23,7 @@ def cell_text(cell) -> str:
     """What a control-table cell says: the status, and for school milestones 'done of total'."""
     text = str(STATUS_LABELS[cell.status])
     if cell.total is not None and (cell.milestone.level == "school" or cell.milestone.code == "usage_share"):
-        text += f" ({cell.done or 0} из {cell.total or 0})"
+        text += " " + _("(%(done)s из %(total)s)", done=cell.done or 0, total=cell.total or 0)
     if cell.done_on and cell.milestone.level != "school":
         text += f", {cell.done_on:%d.%m.%Y}"
     return text
@@ -34,7 +35,7 @@ def control_xlsx(table: ControlTable) -> bytes:
     municipalities per status. Every name goes through neutralize()."""
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True})
-    sheet = book.add_worksheet("Контроль")
+    sheet = book.add_worksheet(_("Контроль"))
     bold = book.add_format({"bold": True})
     title = book.add_format({"bold": True, "font_size": 13})
     head = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "border": 1, "bg_color": "#DDEBF7"})
@@ -43,14 +44,17 @@ def control_xlsx(table: ControlTable) -> bytes:
     number = book.add_format({"border": 1})
 
     campaign = table.campaign
-    sheet.write(0, 0, neutralize(f"{campaign.title}: контроль исполнения на {table.today:%d.%m.%Y}"), title)
-    sheet.write(1, 0, neutralize(f"Приказ № {campaign.order_number} от {campaign.order_date:%d.%m.%Y}"))
+    sheet.write(0, 0, neutralize(_("%(campaign)s: контроль исполнения на %(day)s", campaign=campaign.title,
+                                   day=f"{table.today:%d.%m.%Y}")), title)
+    sheet.write(1, 0, neutralize(_("Приказ № %(number)s от %(date)s", number=campaign.order_number,
+                                   date=f"{campaign.order_date:%d.%m.%Y}")))
 
     header_row = 3
-    sheet.write(header_row, 0, "Муниципальное образование", head)
-    sheet.write(header_row, 1, "Светофор", head)
+    sheet.write(header_row, 0, _("Муниципальное образование"), head)
+    sheet.write(header_row, 1, _("Светофор"), head)
     for j, m in enumerate(table.milestones, start=2):
-        sheet.write(header_row, j, neutralize(f"п.{m.order_item} {m.title} (до {m.due_on:%d.%m.%Y})"), head)
+        sheet.write(header_row, j, neutralize(_("п.%(item)s %(title)s (до %(due)s)", item=m.order_item, title=m.title,
+                                                due=f"{m.due_on:%d.%m.%Y}")), head)
     sheet.set_row(header_row, 60)
     sheet.set_column(0, 0, 38)
     sheet.set_column(1, 1, 18)
@@ -66,7 +70,7 @@ def control_xlsx(table: ControlTable) -> bytes:
         row += 1
 
     row += 1
-    sheet.write(row, 0, "Итого муниципальных образований", bold)
+    sheet.write(row, 0, _("Итого муниципальных образований"), bold)
     row += 1
     for status in STATUSES:
         sheet.write(row, 0, str(STATUS_LABELS[status]), fills[status])

@@ -1,7 +1,6 @@
 """Russian names of statuses, lights and readiness items (shown in pages and the xlsx export)."""
-from flask_babel import lazy_gettext as _l
-
 from app.rollout.status import GREEN, GREY, LATE, NOT_DUE, ON_TIME, OVERDUE, RED, YELLOW
+from app.text import _l
 
 STATUS_LABELS = {
     ON_TIME: _l("выполнено в срок"),

@@ -12,7 +12,6 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
@@ -28,6 +27,7 @@ from app.models import (
     TeachingAssignment,
     TimetableSlot,
 )
+from app.text import _
 from app.timetable import WEEKDAYS
 
 

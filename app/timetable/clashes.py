@@ -15,15 +15,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.errors import DomainError
 from app.models import BellSchedule, ClassGroup, Room, TeachingAssignment, TimetableSlot
+from app.text import N_, _
 
-WEEKDAY_NAMES = {1: "понедельник", 2: "вторник", 3: "среда", 4: "четверг", 5: "пятница", 6: "суббота"}
-WEEKDAY_SHORT = {1: "Пн", 2: "Вт", 3: "Ср", 4: "Чт", 5: "Пт", 6: "Сб"}
+WEEKDAY_NAMES = {  # translated where shown: weekday_name(), the grid template, the xlsx export
+    1: N_("понедельник"), 2: N_("вторник"), 3: N_("среда"), 4: N_("четверг"), 5: N_("пятница"), 6: N_("суббота"),
+}
 
 
 def weekday_name(weekday: int) -> str:

@@ -10,12 +10,12 @@ import io
 import re
 
 import xlsxwriter
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.exports.cells import neutralize
 from app.models import BellSchedule, ClassGroup, Staff, TeachingAssignment, TimetableSlot
+from app.text import _
 from app.timetable import WEEKDAYS
 from app.timetable.clashes import WEEKDAY_NAMES, week_of, week_slots
 
@@ -28,7 +28,7 @@ def _bells(session: Session, school_id: int, shift: int | None):
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
-    name = re.sub(r"[\[\]:*?/\\]", " ", name)[:28] or "Лист"
+    name = re.sub(r"[\[\]:*?/\\]", " ", name)[:28] or _("Лист")
     candidate, n = name, 2
     while candidate.lower() in used:
         candidate, n = f"{name[:25]} {n}", n + 1

@@ -13,7 +13,6 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Session
 from app.errors import DomainError
 from app.exports.cells import neutralize
 from app.models import ClassGroup, Guardian, GuardianLink, Pupil
+from app.text import N_, _
 
 MAX_ROWS = 2000
 TOKEN_MAX_AGE = 2 * 60 * 60  # seconds a preview may wait for its confirmation
@@ -35,7 +35,11 @@ HEADERS = {
     "email": ("e-mail", "email", "эл. почта", "электронная почта"),
 }
 REQUIRED = ("name", "birth_date", "class")
-TEMPLATE_HEADER = ["ФИО", "дата рождения", "класс", "ФИО родителя", "телефон", "e-mail"]
+# The template's header row: accepted spellings of HEADERS, so it stays as written; messages translate it.
+TEMPLATE_HEADER = [N_("ФИО"), N_("дата рождения"), N_("класс"), N_("ФИО родителя"), N_("телефон"), "e-mail"]
+# The template's example row: sample data a school overwrites.
+TEMPLATE_EXAMPLE = ["Иванова Мария Петровна", "14.03.2005", "7А", "Иванов Пётр Сергеевич", "+7 916 123-45-67",
+                    "ivanov@example.ru"]
 
 NAME_PART = re.compile(r"^[A-Za-zА-Яа-яЁё][A-Za-zА-Яа-яЁё'’\-]*$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -148,7 +152,7 @@ def _columns(header: list[str]) -> dict[str, int]:
     if missing:
         raise DomainError(_(
             "В первой строке файла нет столбцов: %(missing)s. Возьмите шаблон на этой странице.",
-            missing=", ".join(f"«{m}»" for m in missing)))
+            missing=", ".join(f"«{_(m)}»" for m in missing)))
     return found
 
 
@@ -347,9 +351,7 @@ def template_xlsx() -> bytes:
     bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     text = book.add_format({"num_format": "@"})
     sheet.write_row(0, 0, TEMPLATE_HEADER, bold)
-    example = ["Иванова Мария Петровна", "14.03.2005", "7А", "Иванов Пётр Сергеевич", "+7 916 123-45-67",
-               "ivanov@example.ru"]
-    sheet.write_row(1, 0, [neutralize(value) for value in example], text)
+    sheet.write_row(1, 0, [neutralize(value) for value in TEMPLATE_EXAMPLE], text)
     for column, width in enumerate((32, 15, 8, 32, 18, 26)):
         sheet.set_column(column, column, width, text)
     sheet.freeze_panes(1, 0)

@@ -4,12 +4,12 @@ The calendar's Lesson row carries the result (Lesson.teacher_id, Lesson.cancelle
 substitute finds the lesson in their journal for that date and the diary shows it."""
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import DomainError
 from app.models import Lesson, Staff, Substitution, TeachingAssignment, TimetableSlot
+from app.text import _
 from app.timetable.clashes import active_on
 
 

@@ -13,6 +13,7 @@ from wtforms import BooleanField
 from app.errors import DomainError
 from app.extensions import db
 from app.models import ClassGroup, Guardian, GuardianLink, Pupil, Staff
+from app.models.people import DEFAULT_RELATION
 from app.security import roles as R
 from app.security.current import current_scope
 from app.security.scope import changeable, visible
@@ -139,7 +140,7 @@ class PupilGuardianView(BaseView):
         pupil = self._pupil()
         form = request.form
         if request.method == "POST":
-            relation = (form.get("relation") or "").strip() or "родитель"
+            relation = (form.get("relation") or "").strip() or DEFAULT_RELATION
             if len(relation) > 30:
                 raise DomainError(_("Степень родства — не длиннее 30 знаков."))
             if form.get("guardian_id"):
