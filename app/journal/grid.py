@@ -81,6 +81,10 @@ class GridLesson:
     editable: bool
     column_type_id: int | None = None
     average: Decimal | None = None
+    day: str = field(init=False)  # "10.09": the column head and every cell's label
+
+    def __post_init__(self):
+        self.day = self.date.strftime("%d.%m")
 
 
 @dataclass
@@ -127,6 +131,11 @@ class Grid:
     @property
     def locked(self) -> bool:
         return bool(self.period and self.period.is_locked)
+
+    def known_versions(self) -> dict:
+        """{pupil id: {lesson id: versions}} of the cells that hold something (an empty cell has
+        none): the page sends them in one JSON block for the client's next saves."""
+        return {p.id: {lesson_id: cell.known for lesson_id, cell in p.cells.items()} for p in self.pupils if p.cells}
 
 
 def _pupils_query(scope: Scope, assignment: TeachingAssignment):
