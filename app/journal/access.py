@@ -62,9 +62,15 @@ def on_row(clause, model):
         if not is_key(element.left) or not isinstance(inner, Select):
             return None
         columns = list(inner.selected_columns)
-        if (len(columns) != 1 or not is_key(columns[0]) or inner.get_final_froms() != [table] or inner._setup_joins
+        if (len(columns) != 1 or not is_key(columns[0]) or inner._from_obj or inner._setup_joins
                 or inner._group_by_clauses or inner._having_criteria or inner._limit_clause is not None
                 or inner._offset_clause is not None or inner._distinct):
+            return None
+        # The FROM list the subquery would get (get_final_froms() costs a millisecond): only the table.
+        froms = list(inner.columns_clause_froms)
+        if inner.whereclause is not None:
+            froms += inner.whereclause._from_objects
+        if any(f._deannotate() is not table for f in froms):
             return None
         return true() if inner.whereclause is None else inner.whereclause.self_group()
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from app.journal.access import as_if, marks_writable_on, on_row
-from app.models import Lesson, Mark
+from app.models import Lesson, Mark, TeachingAssignment
 from app.security.scope import changeable, load_scope
 from tests.factories import make_lesson, make_staff, make_user
 from app.security import roles as R
@@ -56,3 +56,5 @@ def test_on_row_leaves_other_subqueries_alone():
     assert "LIMIT" in str(on_row(limited, Lesson))
     plain = Lesson.id.in_(select(Lesson.id).where(Lesson.teacher_id == 1))
     assert str(on_row(plain, Lesson)).strip("()") == "lesson.teacher_id = :teacher_id_1"
+    joined = Lesson.id.in_(select(Lesson.id).where(Lesson.teacher_id == TeachingAssignment.teacher_id))
+    assert "teaching_assignment" in str(on_row(joined, Lesson)) and "IN" in str(on_row(joined, Lesson))
