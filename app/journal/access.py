@@ -6,9 +6,11 @@ an empty cell) by substituting the would-be column values into the scope clause.
 """
 from __future__ import annotations
 
-from sqlalchemy import literal, select
+from sqlalchemy import literal, select, true
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import visitors
+from sqlalchemy.sql import operators, visitors
+from sqlalchemy.sql.elements import BinaryExpression
+from sqlalchemy.sql.selectable import ScalarSelect, Select
 
 from app.models import Lesson, Mark, TeachingAssignment
 from app.security.scope import Scope, changeable, journal_assignments
@@ -27,8 +29,50 @@ def as_if(clause, model, values: dict):
     def replace(element):
         if getattr(element, "table", None) is table and getattr(element, "key", None) in values:
             value = values[element.key]
-            return value if hasattr(value, "__clause_element__") or hasattr(value, "compile") else literal(value)
+            if hasattr(value, "__clause_element__"):
+                return value.__clause_element__()
+            return value if hasattr(value, "compile") else literal(value)
         return None
+
+    return visitors.replacement_traverse(clause, {}, replace)
+
+
+def on_row(clause, model):
+    """`clause` with every `model.pk IN (SELECT model.pk FROM model WHERE p)` replaced by `p`.
+
+    Substituting `Lesson.id` for `Mark.lesson_id` in a Mark clause yields "this lesson is one of
+    the lessons where p", which PostgreSQL answers by scanning every lesson of the region; `p`
+    evaluated on the same row is the same condition (the key is unique and not null) and uses the
+    row at hand. Only a bare subquery is unwrapped (one table, one key column, no join, grouping,
+    limit or distinct). The result may be NULL where the IN form is FALSE: use it in WHERE or as a
+    truth value, not under NOT."""
+    table = model.__table__
+    keys = list(table.primary_key.columns)
+    if len(keys) != 1:
+        return clause
+    key = keys[0]
+
+    def is_key(column):  # ORM clauses carry annotated copies of the table's columns
+        return getattr(column, "table", None) is table and getattr(column, "name", None) == key.name
+
+    def replace(element):
+        if not (isinstance(element, BinaryExpression) and element.operator is operators.in_op):
+            return None
+        inner = element.right.element if isinstance(element.right, ScalarSelect) else element.right
+        if not is_key(element.left) or not isinstance(inner, Select):
+            return None
+        columns = list(inner.selected_columns)
+        if (len(columns) != 1 or not is_key(columns[0]) or inner._from_obj or inner._setup_joins
+                or inner._group_by_clauses or inner._having_criteria or inner._limit_clause is not None
+                or inner._offset_clause is not None or inner._distinct):
+            return None
+        # The FROM list the subquery would get (get_final_froms() costs a millisecond): only the table.
+        froms = list(inner.columns_clause_froms)
+        if inner.whereclause is not None:
+            froms += inner.whereclause._from_objects
+        if any(f._deannotate() is not table for f in froms):
+            return None
+        return true() if inner.whereclause is None else inner.whereclause.self_group()
 
     return visitors.replacement_traverse(clause, {}, replace)
 
@@ -40,8 +84,11 @@ def would_be_changeable(session: Session, scope: Scope, model, **values) -> bool
 
 
 def marks_writable_on(scope: Scope):
-    """A boolean SQL expression over Lesson: may the user write marks/absences on this lesson?"""
-    return as_if(changeable(scope, Mark), Mark, {"lesson_id": Lesson.id})
+    """A boolean SQL expression over Lesson: may the user write marks/absences on this lesson?
+
+    A predicate on the Lesson row itself (see `on_row`), so the database checks only the lessons
+    the query selects."""
+    return on_row(as_if(changeable(scope, Mark), Mark, {"lesson_id": Lesson.id}), Lesson)
 
 
 def open_assignment(session: Session, scope: Scope, assignment_id: int) -> TeachingAssignment:

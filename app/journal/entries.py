@@ -18,19 +18,18 @@ import re
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.errors import DomainError
-from app.journal.access import NotInScope, open_assignment, would_be_changeable
+from app.journal.access import NotInScope, as_if, on_row, open_assignment, would_be_changeable
+from app.journal.catalogue import Catalogue, load_catalogue
 from app.models import (
     Absence,
-    AbsenceCode,
     JournalChange,
     Lesson,
     Mark,
-    MarkType,
     PeriodMark,
     Pupil,
     StudyPeriod,
@@ -75,6 +74,34 @@ class ParsedCell:
     absence: str | None
 
 
+@dataclass
+class CellState:
+    """A cell as it stands after a write: marks as (position, value, type id, version) by
+    position, the absence as (code, version) or None, and whether anything changed."""
+
+    changed: bool
+    marks: list[tuple[int, int, int, int]]
+    absence: tuple[str, int] | None
+
+
+@dataclass(frozen=True)
+class PeriodDates:
+    """A study period's id and dates, still readable after the commit has expired the row."""
+
+    id: int
+    starts_on: dt.date
+    ends_on: dt.date
+
+
+@dataclass
+class SavedCell:
+    """What `save_cell` wrote, with what the reply needs to show it without reading it back."""
+
+    state: CellState
+    catalogue: Catalogue
+    period: PeriodDates | None
+
+
 # --- parsing ----------------------------------------------------------------------------------
 
 def parse_cell(text: str, absence_codes: set[str]) -> ParsedCell:
@@ -112,11 +139,45 @@ def _lesson_for_write(session: Session, scope: Scope, lesson_id: int) -> Lesson:
     return lesson
 
 
-def _check_marks_writable(session: Session, scope: Scope, lesson: Lesson, pupil_id: int | None = None) -> None:
-    values = {"lesson_id": lesson.id}
-    if pupil_id is not None:
-        values["pupil_id"] = pupil_id
-    if not would_be_changeable(session, scope, Mark, **values):
+@dataclass
+class _CellTarget:
+    lesson: Lesson
+    writable: bool
+    pupil_class_id: int | None
+    subgroup_id: int | None
+    in_subgroup: bool
+    period: StudyPeriod | None
+
+
+def _cell_target(session: Session, scope: Scope, lesson_id: int, pupil_id: int) -> _CellTarget:
+    """The lesson, locked, with everything a cell save checks, in one query: may the user write
+    marks of this pupil on it (the Mark scope clause on the lesson row), the pupil's class, the
+    assignment's subgroup and the pupil's membership, the study period of the lesson's date.
+    NotInScope when the user cannot see the lesson."""
+    writable = on_row(as_if(changeable(scope, Mark), Mark, {"lesson_id": Lesson.id, "pupil_id": pupil_id}), Lesson)
+    pupil_class = select(Pupil.class_group_id).where(Pupil.id == pupil_id).scalar_subquery()
+    member = exists().where(subgroup_pupil.c.subgroup_id == TeachingAssignment.subgroup_id,
+                            subgroup_pupil.c.pupil_id == pupil_id)
+    row = session.execute(
+        select(Lesson, writable, pupil_class, TeachingAssignment.subgroup_id, member, StudyPeriod)
+        .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
+        .outerjoin(StudyPeriod, and_(StudyPeriod.school_id == Lesson.school_id, StudyPeriod.starts_on <= Lesson.date,
+                                     StudyPeriod.ends_on >= Lesson.date))
+        .where(Lesson.id == lesson_id, visible(scope, Lesson))
+        .with_for_update(of=Lesson)
+    ).first()
+    if row is None:
+        raise NotInScope(f"lesson {lesson_id}")
+    lesson, writable, pupil_class, subgroup_id, member, period = row
+    return _CellTarget(lesson, bool(writable), pupil_class, subgroup_id, bool(member), period)
+
+
+def _check_marks_writable(session: Session, scope: Scope, lesson: Lesson) -> None:
+    _refuse_unless_writable(lesson, would_be_changeable(session, scope, Mark, lesson_id=lesson.id))
+
+
+def _refuse_unless_writable(lesson: Lesson, writable: bool) -> None:
+    if not writable:
         raise DomainError(_("Этот журнал вы можете только просматривать: отметки ставит учитель, который ведёт урок."))
     if lesson.cancelled:
         raise DomainError(_("Урок %(date)s отменён: отметки и пропуски за него не ставятся.",
@@ -152,17 +213,11 @@ def _check_lock(scope: Scope, period: StudyPeriod | None, reason: str | None) ->
                         "Для исправления обратитесь к администрации школы.", name=period.name))
 
 
-def _pupil_of_lesson(session: Session, lesson: Lesson, pupil_id: int) -> Pupil:
-    pupil = session.get(Pupil, pupil_id)
-    if pupil is None or pupil.class_group_id != lesson.class_group_id:
+def _check_pupil_of_lesson(target: _CellTarget) -> None:
+    if target.pupil_class_id is None or target.pupil_class_id != target.lesson.class_group_id:
         raise DomainError(_("Ученик не числится в классе этого урока: отметка не сохранена."))
-    subgroup_id = session.scalar(select(TeachingAssignment.subgroup_id).where(TeachingAssignment.id == lesson.assignment_id))
-    if subgroup_id is not None:
-        member = session.scalar(select(subgroup_pupil.c.pupil_id).where(
-            subgroup_pupil.c.subgroup_id == subgroup_id, subgroup_pupil.c.pupil_id == pupil_id))
-        if member is None:
-            raise DomainError(_("Ученик не входит в подгруппу этого урока: отметка не сохранена."))
-    return pupil
+    if target.subgroup_id is not None and not target.in_subgroup:
+        raise DomainError(_("Ученик не входит в подгруппу этого урока: отметка не сохранена."))
 
 
 def _audit(session: Session, actor: Actor, *, school_id: int, entity: str, action: str,
@@ -197,22 +252,28 @@ def _transaction(session: Session, work):
 
 def _write_cell(session: Session, scope: Scope, actor: Actor, lesson: Lesson, pupil_id: int,
                 parsed: ParsedCell, known: CellKnown | None, mark_type_id: int | None, reason: str | None,
-                *, skip_filled: bool = False) -> bool:
-    """Bring one cell to `parsed`; returns True when something changed. Caller holds the lesson lock."""
+                catalogue: Catalogue, *, skip_filled: bool = False) -> CellState:
+    """Bring one cell to `parsed`; returns the cell as it now stands. Caller holds the lesson lock."""
     marks = list(session.scalars(
         select(Mark).where(Mark.lesson_id == lesson.id, Mark.pupil_id == pupil_id).order_by(Mark.position)))
     absence = session.scalar(select(Absence).where(Absence.lesson_id == lesson.id, Absence.pupil_id == pupil_id))
+    final = {m.position: (m.position, m.value, m.mark_type_id, m.version) for m in marks}
+    absence_now = (absence.code, absence.version) if absence else None
+
+    def state(changed: bool) -> CellState:
+        return CellState(changed, [final[position] for position in sorted(final)], absence_now)
+
     if skip_filled and (marks or absence):
-        return False
+        return state(False)
     if known is not None:
         current = CellKnown({m.position: m.version for m in marks}, absence.version if absence else None)
         if current != known:
             raise StaleVersion()
-    codes = {c.code: c for c in session.scalars(select(AbsenceCode))}
+    codes = catalogue.codes
     if parsed.marks and parsed.absence and codes[parsed.absence].counts_as_missed:
         raise DomainError(_("Ученик отмечен как отсутствующий («%(code)s»): отметку за этот урок поставить нельзя.",
                             code=parsed.absence))
-    types = {t.id: t for t in session.scalars(select(MarkType))}
+    types = catalogue.types
     if mark_type_id is not None and mark_type_id not in types:
         raise DomainError(_("Такого вида работы нет в справочнике."))
     default_type = next((t.id for t in types.values() if t.is_default), None) or min(types, default=None)
@@ -231,6 +292,7 @@ def _write_cell(session: Session, scope: Scope, actor: Actor, lesson: Lesson, pu
             session.flush()
             _audit(session, actor, entity="mark", action="create", entity_id=new.id,
                    new=_mark_text(value, types[type_id].short_name), **audit)
+            final[position] = (position, value, type_id, 1)
             changed = True
             continue
         type_id = mark_type_id or row.mark_type_id
@@ -245,6 +307,7 @@ def _write_cell(session: Session, scope: Scope, actor: Actor, lesson: Lesson, pu
         _audit(session, actor, entity="mark", action="update", entity_id=row.id,
                old=_mark_text(row.value, types[row.mark_type_id].short_name),
                new=_mark_text(value, types[type_id].short_name), **audit)
+        final[position] = (position, value, type_id, row.version + 1)
         changed = True
     for row in marks:
         if row.position < len(parsed.marks):
@@ -255,12 +318,14 @@ def _write_cell(session: Session, scope: Scope, actor: Actor, lesson: Lesson, pu
             raise StaleVersion()
         _audit(session, actor, entity="mark", action="delete", entity_id=row.id,
                old=_mark_text(row.value, types[row.mark_type_id].short_name), **audit)
+        del final[row.position]
         changed = True
     if absence is None and parsed.absence:
         new = Absence(lesson_id=lesson.id, pupil_id=pupil_id, code=parsed.absence, created_by_id=actor.user_id, version=1)
         session.add(new)
         session.flush()
         _audit(session, actor, entity="absence", action="create", entity_id=new.id, new=parsed.absence, **audit)
+        absence_now = (parsed.absence, 1)
         changed = True
     elif absence is not None and parsed.absence and absence.code != parsed.absence:
         done = session.execute(update(Absence).where(Absence.id == absence.id, Absence.version == absence.version)
@@ -270,6 +335,7 @@ def _write_cell(session: Session, scope: Scope, actor: Actor, lesson: Lesson, pu
             raise StaleVersion()
         _audit(session, actor, entity="absence", action="update", entity_id=absence.id,
                old=absence.code, new=parsed.absence, **audit)
+        absence_now = (parsed.absence, absence.version + 1)
         changed = True
     elif absence is not None and not parsed.absence:
         done = session.execute(delete(Absence).where(Absence.id == absence.id, Absence.version == absence.version)
@@ -277,32 +343,33 @@ def _write_cell(session: Session, scope: Scope, actor: Actor, lesson: Lesson, pu
         if done.rowcount != 1:
             raise StaleVersion()
         _audit(session, actor, entity="absence", action="delete", entity_id=absence.id, old=absence.code, **audit)
+        absence_now = None
         changed = True
-    return changed
-
-
-def _absence_codes(session: Session) -> set[str]:
-    return set(session.scalars(select(AbsenceCode.code)))
+    return state(changed)
 
 
 def save_cell(session: Session, scope: Scope, actor: Actor, *, lesson_id: int, pupil_id: int, text: str,
               known: CellKnown, mark_type_id: int | None = None, reason: str | None = None,
-              today: dt.date | None = None) -> bool:
+              today: dt.date | None = None) -> SavedCell:
     """Set a grid cell (a pupil's marks and absence for a lesson) to what the teacher typed.
 
     `text`: "5", "3/5" (two marks, positions 0 and 1), "н" (absence code), "оп 5", "" (clear).
     `known`: the versions the client saw; any difference -> StaleVersion, nothing written.
     `mark_type_id`: the work type for the typed marks (None: keep existing, default for new).
-    Returns True when something changed."""
+    Returns the cell as written (`.state.changed`: whether something changed)."""
     def work():
-        lesson = _lesson_for_write(session, scope, lesson_id)
-        _check_marks_writable(session, scope, lesson, pupil_id)
-        _pupil_of_lesson(session, lesson, pupil_id)
-        parsed = parse_cell(text, _absence_codes(session))
+        target = _cell_target(session, scope, lesson_id, pupil_id)
+        lesson = target.lesson
+        _refuse_unless_writable(lesson, target.writable)
+        _check_pupil_of_lesson(target)
+        catalogue = load_catalogue(session)
+        parsed = parse_cell(text, set(catalogue.codes))
         if parsed.marks or parsed.absence:
             _check_not_future(lesson, today)
-        recorded = _check_lock(scope, period_of(session, lesson.school_id, lesson.date), reason)
-        return _write_cell(session, scope, actor, lesson, pupil_id, parsed, known, mark_type_id, recorded)
+        recorded = _check_lock(scope, target.period, reason)
+        state = _write_cell(session, scope, actor, lesson, pupil_id, parsed, known, mark_type_id, recorded, catalogue)
+        period = target.period
+        return SavedCell(state, catalogue, period and PeriodDates(period.id, period.starts_on, period.ends_on))
     return _transaction(session, work)
 
 
@@ -324,14 +391,16 @@ def fill_lesson(session: Session, scope: Scope, actor: Actor, *, lesson_id: int,
     def work():
         lesson = _lesson_for_write(session, scope, lesson_id)
         _check_marks_writable(session, scope, lesson)
-        parsed = parse_cell(text, _absence_codes(session))
+        catalogue = load_catalogue(session)
+        parsed = parse_cell(text, set(catalogue.codes))
         if not parsed.marks and not parsed.absence:
             raise DomainError(_("Введите отметку или код пропуска, которым заполнить столбец."))
         _check_not_future(lesson, today)
         recorded = _check_lock(scope, period_of(session, lesson.school_id, lesson.date), reason)
         filled = 0
         for pupil_id in lesson_pupil_ids(session, lesson):
-            if _write_cell(session, scope, actor, lesson, pupil_id, parsed, None, mark_type_id, recorded, skip_filled=True):
+            if _write_cell(session, scope, actor, lesson, pupil_id, parsed, None, mark_type_id, recorded, catalogue,
+                           skip_filled=True).changed:
                 filled += 1
         return filled
     return _transaction(session, work)
@@ -346,7 +415,8 @@ def record_absentees(session: Session, scope: Scope, actor: Actor, *, lesson_id:
     def work():
         lesson = _lesson_for_write(session, scope, lesson_id)
         _check_marks_writable(session, scope, lesson)
-        codes = _absence_codes(session)
+        catalogue = load_catalogue(session)
+        codes = catalogue.codes
         pupils = lesson_pupil_ids(session, lesson)
         strangers = set(absent) - set(pupils)
         if strangers:
@@ -365,7 +435,7 @@ def record_absentees(session: Session, scope: Scope, actor: Actor, *, lesson_id:
         changed = 0
         for pupil_id in pupils:
             parsed = ParsedCell(marks.get(pupil_id, []), absent.get(pupil_id))
-            if _write_cell(session, scope, actor, lesson, pupil_id, parsed, None, None, recorded):
+            if _write_cell(session, scope, actor, lesson, pupil_id, parsed, None, None, recorded, catalogue).changed:
                 changed += 1
         return changed
     return _transaction(session, work)

@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session, joinedload
 
 from app.journal import grading
 from app.journal.access import NotInScope, marks_writable_on, open_assignment, would_be_changeable
+from app.journal.catalogue import Catalogue, Code, WorkType, load_catalogue
 from app.models import (
     Absence,
-    AbsenceCode,
     ClassGroup,
     Lesson,
     Mark,
@@ -81,6 +81,10 @@ class GridLesson:
     editable: bool
     column_type_id: int | None = None
     average: Decimal | None = None
+    day: str = field(init=False)  # "10.09": the column head and every cell's label
+
+    def __post_init__(self):
+        self.day = self.date.strftime("%d.%m")
 
 
 @dataclass
@@ -113,8 +117,8 @@ class Grid:
     period: StudyPeriod | None
     lessons: list[GridLesson]
     pupils: list[PupilRow]
-    mark_types: list[MarkType]
-    absence_codes: list[AbsenceCode]
+    mark_types: tuple[WorkType, ...]
+    absence_codes: tuple[Code, ...]
     period_marks_editable: bool
     required_marks: int
     shortage_due: bool
@@ -127,6 +131,11 @@ class Grid:
     @property
     def locked(self) -> bool:
         return bool(self.period and self.period.is_locked)
+
+    def known_versions(self) -> dict:
+        """{pupil id: {lesson id: versions}} of the cells that hold something (an empty cell has
+        none): the page sends them in one JSON block for the client's next saves."""
+        return {p.id: {lesson_id: cell.known for lesson_id, cell in p.cells.items()} for p in self.pupils if p.cells}
 
 
 def _pupils_query(scope: Scope, assignment: TeachingAssignment):
@@ -189,10 +198,9 @@ def build_grid(session: Session, scope: Scope, assignment_id: int, period_id: in
         if period is None:
             raise NotInScope(f"study_period {period_id}")
 
-    mark_types = list(session.scalars(select(MarkType).order_by(MarkType.weight, MarkType.name)))
-    absence_codes = list(session.scalars(select(AbsenceCode).order_by(AbsenceCode.code)))
-    types = {t.id: t for t in mark_types}
-    missed = {c.code for c in absence_codes if c.counts_as_missed}
+    catalogue = load_catalogue(session)
+    mark_types, absence_codes = catalogue.mark_types, catalogue.absence_codes
+    types, missed = catalogue.types, catalogue.missed
 
     lesson_filter = _lesson_filter(scope, assignment_id, period)
     lesson_ids = select(Lesson.id).where(lesson_filter)
@@ -268,8 +276,18 @@ def build_grid(session: Session, scope: Scope, assignment_id: int, period_id: in
                 required_marks=required, shortage_due=shortage_due, class_average=class_average)
 
 
+def written_cell(state, catalogue: Catalogue) -> GridCell:
+    """The cell a save has just written (an entries.CellState), as the grid shows it."""
+    types = catalogue.types
+    cell = GridCell(marks=[GridMark(position, value, type_id, types[type_id].short_name, types[type_id].weight, version)
+                           for position, value, type_id, version in state.marks])
+    if state.absence is not None:
+        cell.absence, cell.absence_version = state.absence
+    return cell
+
+
 def cell_state(session: Session, scope: Scope, lesson_id: int, pupil_id: int) -> GridCell:
-    """One cell as the grid shows it (after a save, or to refresh a stale cell)."""
+    """One cell as the grid shows it, read back (to refresh a stale cell)."""
     if session.scalar(select(Lesson.id).where(Lesson.id == lesson_id, visible(scope, Lesson))) is None:
         raise NotInScope(f"lesson {lesson_id}")
     cell = GridCell()
@@ -286,22 +304,29 @@ def cell_state(session: Session, scope: Scope, lesson_id: int, pupil_id: int) ->
 
 
 def pupil_summary(session: Session, scope: Scope, assignment_id: int, period_id: int | None, pupil_id: int,
-                  today: dt.date | None = None) -> PupilRow:
-    """A pupil's average, count of marks and absences in the grid's period (after a save)."""
+                  catalogue: Catalogue, today: dt.date | None = None, known_period=None) -> PupilRow:
+    """A pupil's average, count of marks and absences in the grid's period (after a save).
+
+    `known_period`: the period (id, starts_on, ends_on) the caller has already read, used when it
+    is the one asked for."""
     today = today or dt.date.today()
     assignment = open_assignment(session, scope, assignment_id)
-    period = session.get(StudyPeriod, period_id) if period_id else None
+    if known_period is not None and known_period.id == period_id:
+        period = known_period
+    else:
+        period = session.get(StudyPeriod, period_id) if period_id else None
     lesson_ids = select(Lesson.id).where(_lesson_filter(scope, assignment_id, period))
     row = PupilRow(id=pupil_id, name="")
-    marks = [(r.value, r.weight) for r in session.execute(
-        select(Mark.value, MarkType.weight).join(MarkType, MarkType.id == Mark.mark_type_id)
+    types = catalogue.types
+    marks = [(r.value, types[r.mark_type_id].weight) for r in session.execute(
+        select(Mark.value, Mark.mark_type_id)
         .where(Mark.pupil_id == pupil_id, Mark.lesson_id.in_(lesson_ids), visible(scope, Mark)))]
     row.average = grading.weighted_average(marks)
     row.mark_count = len(marks)
     row.proposal = grading.propose_period_mark(row.average)
     row.absences = session.scalar(
-        select(func.count()).select_from(Absence).join(AbsenceCode, AbsenceCode.code == Absence.code)
-        .where(Absence.pupil_id == pupil_id, Absence.lesson_id.in_(lesson_ids), AbsenceCode.counts_as_missed.is_(True),
+        select(func.count()).select_from(Absence)
+        .where(Absence.pupil_id == pupil_id, Absence.lesson_id.in_(lesson_ids), Absence.code.in_(sorted(catalogue.missed)),
                visible(scope, Absence))) or 0
     if period is not None:
         row.shortage = grading.shortage_warning_due(period.ends_on, today) and grading.has_shortage(

@@ -20,6 +20,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.journal import archive, entries, grading, grid, history, reports
 from app.journal.access import NotInScope
+from app.journal.catalogue import load_catalogue
 from app.models import ClassGroup, Mark, StudyPeriod, TeachingAssignment
 from app.reading import read_session
 from app.security import roles as R
@@ -220,26 +221,31 @@ class JournalView(BaseView):
         lesson_id, pupil_id = _int(data, "lesson_id"), _int(data, "pupil_id")
         assignment_id, period_id = _int(data, "assignment_id"), _int(data, "period_id", optional=True)
         try:
-            entries.save_cell(db.session, scope, _actor(), lesson_id=lesson_id, pupil_id=pupil_id,
-                              text=_text(data, "text"), known=_known(data),
-                              mark_type_id=_int(data, "mark_type_id", optional=True),
-                              reason=_text(data, "reason"), today=clock.today())
+            saved = entries.save_cell(db.session, scope, _actor(), lesson_id=lesson_id, pupil_id=pupil_id,
+                                      text=_text(data, "text"), known=_known(data),
+                                      mark_type_id=_int(data, "mark_type_id", optional=True),
+                                      reason=_text(data, "reason"), today=clock.today())
         except NotInScope:
             abort(404)
         except entries.StaleVersion as stale:
-            return self._cell_reply(scope, lesson_id, pupil_id, assignment_id, period_id, error=stale.message), 409
-        return self._cell_reply(scope, lesson_id, pupil_id, assignment_id, period_id)
-
-    def _cell_reply(self, scope, lesson_id, pupil_id, assignment_id, period_id, error=None):
+            return self._stale_cell_reply(scope, lesson_id, pupil_id, assignment_id, period_id, stale.message), 409
+        # The reply shows the values just written; only the pupil's summary is read again.
         try:
-            cell = grid.cell_state(db.session, scope, lesson_id, pupil_id)
-            summary = grid.pupil_summary(db.session, scope, assignment_id, period_id, pupil_id)
+            summary = grid.pupil_summary(db.session, scope, assignment_id, period_id, pupil_id, saved.catalogue,
+                                         known_period=saved.period)
         except NotInScope:
             abort(404)
-        reply = {"cell": cell.as_json(), "summary": summary.summary_json()}
-        if error:
-            reply.update(error=error, code="stale")
-        return jsonify(reply)
+        return jsonify({"cell": grid.written_cell(saved.state, saved.catalogue).as_json(),
+                        "summary": summary.summary_json()})
+
+    def _stale_cell_reply(self, scope, lesson_id, pupil_id, assignment_id, period_id, error):
+        try:
+            cell = grid.cell_state(db.session, scope, lesson_id, pupil_id)
+            summary = grid.pupil_summary(db.session, scope, assignment_id, period_id, pupil_id,
+                                         load_catalogue(db.session))
+        except NotInScope:
+            abort(404)
+        return jsonify({"cell": cell.as_json(), "summary": summary.summary_json(), "error": error, "code": "stale"})
 
     @expose("/api/lesson", methods=["POST"])
     @has_access_api

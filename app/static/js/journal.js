@@ -11,6 +11,9 @@
   var grid = document.getElementById("journal-grid") || document.getElementById("journal-year");
   if (!grid) { return; }
   var cfg = grid.dataset;
+  // The versions of the non-empty cells, {pupil: {lesson: {marks, absence}}}, sent back with each save.
+  var knownBlock = document.getElementById("journal-known");
+  var known = knownBlock ? JSON.parse(knownBlock.textContent || "{}") : {};
   var pending = 0;
   var lastCell = null;
 
@@ -55,9 +58,16 @@
     return th && th.dataset.type ? parseInt(th.dataset.type, 10) : null;
   }
 
+  function knownOf(input) {
+    var pupil = known[input.closest("tr").dataset.pupil];
+    return (pupil && pupil[input.dataset.lesson]) || {marks: {}, absence: null};
+  }
+
   function applyCell(input, cell, keepTyping) {
     input.dataset.saved = cell.text;
-    input.dataset.known = JSON.stringify(cell.known);
+    var pupilId = input.closest("tr").dataset.pupil;
+    known[pupilId] = known[pupilId] || {};
+    known[pupilId][input.dataset.lesson] = cell.known;
     if (!keepTyping) { input.value = cell.text; }
     input.parentNode.classList.toggle("absent", !!cell.absence);
   }
@@ -86,7 +96,7 @@
       assignment_id: parseInt(cfg.assignment, 10),
       period_id: cfg.period ? parseInt(cfg.period, 10) : null,
       text: text,
-      known: JSON.parse(input.dataset.known || '{"marks": {}, "absence": null}'),
+      known: knownOf(input),
       mark_type_id: columnType(input.dataset.lesson),
       reason: reason()
     }).then(function (reply) {
