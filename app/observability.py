@@ -20,6 +20,7 @@ import uuid
 
 from flask import Flask, g, request
 from sqlalchemy import event
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -71,12 +72,18 @@ def _request_id() -> str:
 
 
 def _user_fields() -> tuple[int | None, str | None]:
-    # Only a user Flask-Login already loaded for this request: logging must not query for it.
+    # Logging must not query: the user as the security manager loaded it (g.request_user), else
+    # what Flask-Login holds (the login request) without touching attributes a commit has expired.
+    if g.get("request_user"):
+        return g.request_user
     user = g.get("_login_user")
     if user is None or not getattr(user, "is_authenticated", False):
         return None, None
-    roles = getattr(user, "roles", None) or []
-    return getattr(user, "id", None), (roles[0].name if roles else None)
+    state = sa_inspect(user, raiseerr=False)
+    if state is None:
+        return getattr(user, "id", None), None
+    roles = [] if "roles" in state.unloaded else user.roles
+    return (state.identity[0] if state.identity else None), (roles[0].name if roles else None)
 
 
 def _configure_logger(app: Flask) -> None:

@@ -126,6 +126,13 @@ class SecurityManager(FabSecurityManager):
         """FAB's own limit (every POST) stays off; `register_views` puts ours on failures only."""
         return False
 
+    def load_user(self, pk):
+        user = super().load_user(pk)
+        if user is not None and has_request_context():
+            # For the request log, read while loaded: after the view's commit they would be reloaded.
+            g.request_user = (user.id, user.roles[0].name if user.roles else None)
+        return user
+
     def role_permissions(self, role_ids) -> frozenset[tuple[str, str]]:
         """The (permission, view) pairs granted to these roles: one query, kept for the request."""
         key = tuple(sorted(role_ids))

@@ -16,9 +16,10 @@ from tests.conftest import csrf_token
 from tests.factories import make_lesson, make_mark, make_pupil
 from tests.journal_helpers import build_journal_world
 
-# FAB's own statements (the user, roles, groups, one permission check per menu entry) are counted
-# apart: they do not belong to the journal and are being cached elsewhere.
+# FAB's own statements (the user, roles, groups, the roles' permissions) are counted apart: they
+# do not belong to the journal.
 FAB = re.compile(r"\bab_(user|role|group|permission|view_menu|permission_view|permission_view_role)\b")
+FAB_STATEMENTS = 4     # the user, roles, groups, the roles' permissions (app.security.manager)
 
 GRID_STATEMENTS = 13   # scope 3 + grid 10
 SAVE_STATEMENTS = 13   # scope 3 + lesson (locked, with its checks and period) 1 + catalogues 2 + cell 2
@@ -30,13 +31,27 @@ def jw(app, session):
     return build_journal_world(session, app.appbuilder.sm)
 
 
-def journal_statements(work) -> list[str]:
+def journal_statements(work, fab: list | None = None) -> list[str]:
+    """The statements `work` runs, FAB's own put into `fab` when given."""
     statements = []
 
     def record(conn, cursor, statement, parameters, context, executemany):
         if not FAB.search(statement):
             statements.append(statement)
+        elif fab is not None:
+            fab.append(statement)
 
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        work()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return statements
+
+
+def all_statements(work) -> list[str]:
+    statements = []
+    record = lambda conn, cursor, statement, *args: statements.append(statement)  # noqa: E731
     event.listen(db.engine, "before_cursor_execute", record)
     try:
         work()
@@ -65,12 +80,15 @@ def test_grid_page_statements_are_fixed(app, jw, session, as_user):
     client.get(url)
 
     def page():
+        session.expire_all()  # as in production, the request loads its user afresh
         assert client.get(url).status_code == 200
 
-    small = journal_statements(page)
+    fab = []
+    small = journal_statements(page, fab)
     grow(session, jw)
     large = journal_statements(page)
     assert len(small) == len(large) == GRID_STATEMENTS, "\n".join(large)
+    assert len(fab) == FAB_STATEMENTS, "\n".join(fab)
 
 
 def save(client, token, ids, text, known, period_id):
@@ -98,10 +116,17 @@ def test_cell_save_statements_are_fixed(app, jw, session, as_user):
         reply = save(client, token, ids, str(state["value"]), state["known"], period_id)
         state["known"] = reply["cell"]["known"]
 
-    small = journal_statements(one_save)
+    fab = []
+    small = journal_statements(one_save, fab)
     grow(session, jw)
     large = journal_statements(one_save)
     assert len(small) == len(large) == SAVE_STATEMENTS, "\n".join(large)
+    assert len(fab) == FAB_STATEMENTS, "\n".join(fab)
+    # Nothing reloads the user after the save's commit (the request log reads what was loaded).
+    session.expire_all()
+    order = all_statements(one_save)
+    written = next(i for i, s in enumerate(order) if s.startswith("INSERT INTO journal_change"))
+    assert [s for s in order[written:] if FAB.search(s)] == []
 
 
 @pytest.mark.parametrize("which_period", ["lesson's", "none", "another"])
