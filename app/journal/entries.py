@@ -17,7 +17,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
 from sqlalchemy import and_, delete, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -39,6 +38,7 @@ from app.models.journal import MARK_VALUES, PERIOD_MARK_VALUES
 from app.models.timetable import subgroup_pupil
 from app.security import roles as R
 from app.security.scope import Scope, changeable, visible
+from app.text import _
 
 MAX_MARKS_PER_CELL = 5
 CORRECTING_ROLES = (R.ADMIN, R.SCHOOL_ADMIN)
