@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from app.models import Campaign, Municipality, PlanTarget, RolloutPlan, School, UsageSnapshot
@@ -34,12 +34,20 @@ def percent(part: int, whole: int) -> Decimal | None:
 
 def campaign_for(session: Session, month: dt.date) -> Campaign | None:
     """The campaign running in `month` (latest started), else the latest campaign, else None."""
-    running = session.scalars(
-        select(Campaign)
-        .where(Campaign.starts_on <= last_day(month), or_(Campaign.ends_on.is_(None), Campaign.ends_on >= month))
-        .order_by(Campaign.starts_on.desc(), Campaign.id.desc()).limit(1)
-    ).first()
-    return running or session.scalars(select(Campaign).order_by(Campaign.starts_on.desc(), Campaign.id.desc()).limit(1)).first()
+    return campaign_in(all_campaigns(session), month)
+
+
+def all_campaigns(session: Session) -> list[Campaign]:
+    """Every campaign, latest started first (a region has a handful)."""
+    return list(session.scalars(select(Campaign).order_by(Campaign.starts_on.desc(), Campaign.id.desc())))
+
+
+def campaign_in(campaigns: list[Campaign], month: dt.date) -> Campaign | None:
+    """`campaign_for` over campaigns already loaded by `all_campaigns`."""
+    for campaign in campaigns:
+        if campaign.starts_on <= last_day(month) and (campaign.ends_on is None or campaign.ends_on >= month):
+            return campaign
+    return campaigns[0] if campaigns else None
 
 
 def target_share(campaign: Campaign | None) -> Decimal:
