@@ -241,14 +241,20 @@ def build_week(session: Session, pupil: PupilCard, day: dt.date, today: dt.date)
     return week
 
 
+# The staff table in its roles, aliased once: an alias made per call costs more to build than the
+# rest of the query (SQLAlchemy adapts every column anew for a fresh alias).
+_ACTUAL = aliased(Staff, name="actual_teacher")
+_PLANNED = aliased(Staff, name="planned_teacher")
+_SUBSTITUTE = aliased(Staff, name="substitute_teacher")
+
+
 def _teacher_name(last, first, middle) -> str | None:
     return short_name(last, first, middle) if last else None
 
 
 def _recorded_lessons(session, pupil, monday, saturday, bells) -> list[tuple[dt.date, int, DiaryLesson]]:
     """Lessons of the pupil's class in the week with their marks and absence: three queries."""
-    actual = aliased(Staff)
-    planned = aliased(Staff)
+    actual, planned = _ACTUAL, _PLANNED
     rows = session.execute(
         select(
             Lesson.id, Lesson.date, Lesson.lesson_number, Lesson.cancelled, Lesson.topic, Lesson.homework,
@@ -325,7 +331,7 @@ def _timetable(session, pupil, monday, saturday, bells, recorded_assignments) ->
     """Timetable slots valid in the week by weekday, and the week's substitutions: two queries.
 
     Substitutions are keyed (assignment id, date, lesson number) -> (cancelled, substitute name)."""
-    teacher = aliased(Staff)
+    teacher = _PLANNED
     rows = session.execute(
         select(
             TimetableSlot.weekday, TimetableSlot.lesson_number, TimetableSlot.assignment_id,
@@ -355,7 +361,7 @@ def _timetable(session, pupil, monday, saturday, bells, recorded_assignments) ->
     substitutions: dict = {}
     assignments = {row[2] for row in rows} | set(recorded_assignments)
     if assignments:
-        substitute = aliased(Staff)
+        substitute = _SUBSTITUTE
         for assignment_id, date, number, cancelled, s_last, s_first, s_middle in session.execute(
             select(
                 Substitution.assignment_id, Substitution.date, Substitution.lesson_number, Substitution.cancelled,
