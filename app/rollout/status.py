@@ -466,9 +466,10 @@ def _usage_months_query(campaign: Campaign, today: dt.date, where):
     query = (
         select(School.municipality_id, UsageSnapshot.month, func.count())
         .join(School, School.id == UsageSnapshot.school_id)
-        .join(Municipality, Municipality.id == School.municipality_id)
         .where(School.is_general_education.is_(True), UsageSnapshot.uses_system.is_(True),
                UsageSnapshot.month >= campaign.starts_on.replace(day=1), UsageSnapshot.month <= today)
         .group_by(School.municipality_id, UsageSnapshot.month)
     )
-    return query.where(where) if where is not None else query
+    if where is None:
+        return query
+    return query.join(Municipality, Municipality.id == School.municipality_id).where(where)
