@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from app.diary.pupils import PupilCard
@@ -82,6 +82,45 @@ class Progress:
         return sum(line.lessons for line in self.attendance if line.counts_as_missed and line.excused)
 
 
+# Built once with bind parameters, as the diary week's (building a statement costs more CPU than
+# the database spends answering it).
+_PERIODS = (
+    select(StudyPeriod.id, StudyPeriod.name, StudyPeriod.starts_on, StudyPeriod.ends_on)
+    .where(StudyPeriod.school_id == bindparam("school_id"), StudyPeriod.academic_year_id == bindparam("year_id"))
+    .order_by(StudyPeriod.starts_on)
+)
+_SUBJECTS = (
+    select(Subject.id, Subject.name).distinct()
+    .join(TeachingAssignment, TeachingAssignment.subject_id == Subject.id)
+    .where(TeachingAssignment.class_group_id == bindparam("class_group_id"),
+           pupil_subgroups_clause(bindparam("pupil_id")))
+)
+_IN_PERIOD = (Lesson.date >= bindparam("starts_on"), Lesson.date <= bindparam("ends_on"))
+_MARKS = (
+    select(Subject.id, Subject.name, Lesson.date, Mark.value, MarkType.name, MarkType.short_name, MarkType.weight)
+    .select_from(Mark)
+    .join(Lesson, Lesson.id == Mark.lesson_id)
+    .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
+    .join(Subject, Subject.id == TeachingAssignment.subject_id)
+    .join(MarkType, MarkType.id == Mark.mark_type_id)
+    .where(Mark.pupil_id == bindparam("pupil_id"), *_IN_PERIOD)
+    .order_by(Lesson.date, Lesson.lesson_number, Mark.position)
+)
+_PERIOD_MARKS = (
+    select(PeriodMark.subject_id, Subject.name, PeriodMark.study_period_id, PeriodMark.value)
+    .join(Subject, Subject.id == PeriodMark.subject_id)
+    .where(PeriodMark.pupil_id == bindparam("pupil_id"), PeriodMark.academic_year_id == bindparam("year_id"))
+)
+_ATTENDANCE = (
+    select(Absence.code, AbsenceCode.name, AbsenceCode.excused, AbsenceCode.counts_as_missed, func.count(Absence.id))
+    .join(AbsenceCode, AbsenceCode.code == Absence.code)
+    .join(Lesson, Lesson.id == Absence.lesson_id)
+    .where(Absence.pupil_id == bindparam("pupil_id"), *_IN_PERIOD)
+    .group_by(Absence.code, AbsenceCode.name, AbsenceCode.excused, AbsenceCode.counts_as_missed)
+    .order_by(func.count(Absence.id).desc(), Absence.code)
+)
+
+
 def study_periods(session: Session, pupil: PupilCard) -> list[PeriodChoice]:
     """The study periods of the pupil's school in the class's academic year, then the whole year."""
     if pupil.academic_year_id is None:
@@ -89,10 +128,7 @@ def study_periods(session: Session, pupil: PupilCard) -> list[PeriodChoice]:
     periods = [
         PeriodChoice(pid, name, start, end)
         for pid, name, start, end in session.execute(
-            select(StudyPeriod.id, StudyPeriod.name, StudyPeriod.starts_on, StudyPeriod.ends_on).where(
-                StudyPeriod.school_id == pupil.school_id, StudyPeriod.academic_year_id == pupil.academic_year_id
-            ).order_by(StudyPeriod.starts_on)
-        )
+            _PERIODS, {"school_id": pupil.school_id, "year_id": pupil.academic_year_id})
     ]
     return periods + [PeriodChoice(None, "", pupil.year_starts_on, pupil.year_ends_on)]
 
@@ -129,30 +165,14 @@ def build_progress(session: Session, pupil: PupilCard, period_key: str | None, o
 
     subjects: dict[int, SubjectProgress] = {
         sid: SubjectProgress(sid, name)
-        for sid, name in session.execute(
-            select(Subject.id, Subject.name).distinct()
-            .join(TeachingAssignment, TeachingAssignment.subject_id == Subject.id)
-            .where(TeachingAssignment.class_group_id == pupil.class_group_id, pupil_subgroups_clause(pupil.id))
-        )
+        for sid, name in session.execute(_SUBJECTS, {"class_group_id": pupil.class_group_id, "pupil_id": pupil.id})
     }
-    in_period = (Lesson.date >= chosen.starts_on, Lesson.date <= chosen.ends_on)
-    for sid, name, date, value, type_name, type_short, weight in session.execute(
-        select(Subject.id, Subject.name, Lesson.date, Mark.value, MarkType.name, MarkType.short_name, MarkType.weight)
-        .select_from(Mark)
-        .join(Lesson, Lesson.id == Mark.lesson_id)
-        .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
-        .join(Subject, Subject.id == TeachingAssignment.subject_id)
-        .join(MarkType, MarkType.id == Mark.mark_type_id)
-        .where(Mark.pupil_id == pupil.id, *in_period)
-        .order_by(Lesson.date, Lesson.lesson_number, Mark.position)
-    ):
+    in_period = {"pupil_id": pupil.id, "starts_on": chosen.starts_on, "ends_on": chosen.ends_on}
+    for sid, name, date, value, type_name, type_short, weight in session.execute(_MARKS, in_period):
         subject = subjects.setdefault(sid, SubjectProgress(sid, name))
         subject.marks.append(ProgressMark(date, value, type_name, type_short, Decimal(weight)))
     for sid, name, period_id, value in session.execute(
-        select(PeriodMark.subject_id, Subject.name, PeriodMark.study_period_id, PeriodMark.value)
-        .join(Subject, Subject.id == PeriodMark.subject_id)
-        .where(PeriodMark.pupil_id == pupil.id, PeriodMark.academic_year_id == pupil.academic_year_id)
-    ):
+            _PERIOD_MARKS, {"pupil_id": pupil.id, "year_id": pupil.academic_year_id}):
         subject = subjects.setdefault(sid, SubjectProgress(sid, name))
         if period_id is None:
             subject.year_mark = value
@@ -166,14 +186,6 @@ def build_progress(session: Session, pupil: PupilCard, period_key: str | None, o
 
     progress.attendance = [
         AttendanceLine(code, name, excused, counts_as_missed, lessons)
-        for code, name, excused, counts_as_missed, lessons in session.execute(
-            select(Absence.code, AbsenceCode.name, AbsenceCode.excused, AbsenceCode.counts_as_missed,
-                   func.count(Absence.id))
-            .join(AbsenceCode, AbsenceCode.code == Absence.code)
-            .join(Lesson, Lesson.id == Absence.lesson_id)
-            .where(Absence.pupil_id == pupil.id, *in_period)
-            .group_by(Absence.code, AbsenceCode.name, AbsenceCode.excused, AbsenceCode.counts_as_missed)
-            .order_by(func.count(Absence.id).desc(), Absence.code)
-        )
+        for code, name, excused, counts_as_missed, lessons in session.execute(_ATTENDANCE, in_period)
     ]
     return progress

@@ -37,17 +37,17 @@ class PupilCard:
         return f"{self.grade}{self.letter}" if self.class_group_id else None
 
 
-def _cards_query():
-    return (
-        select(
-            Pupil.id, Pupil.last_name, Pupil.first_name, Pupil.school_id, School.short_name,
-            Pupil.class_group_id, ClassGroup.grade, ClassGroup.letter, ClassGroup.shift,
-            ClassGroup.academic_year_id, AcademicYear.starts_on, AcademicYear.ends_on,
-        )
-        .join(School, School.id == Pupil.school_id)
-        .outerjoin(ClassGroup, ClassGroup.id == Pupil.class_group_id)
-        .outerjoin(AcademicYear, AcademicYear.id == ClassGroup.academic_year_id)
+# Built once; each page adds its WHERE clause.
+_CARDS = (
+    select(
+        Pupil.id, Pupil.last_name, Pupil.first_name, Pupil.school_id, School.short_name,
+        Pupil.class_group_id, ClassGroup.grade, ClassGroup.letter, ClassGroup.shift,
+        ClassGroup.academic_year_id, AcademicYear.starts_on, AcademicYear.ends_on,
     )
+    .join(School, School.id == Pupil.school_id)
+    .outerjoin(ClassGroup, ClassGroup.id == Pupil.class_group_id)
+    .outerjoin(AcademicYear, AcademicYear.id == ClassGroup.academic_year_id)
+)
 
 
 def _card(row) -> PupilCard:
@@ -65,7 +65,7 @@ def children(session: Session, scope: Scope) -> list[PupilCard]:
     if not scope.pupil_ids:
         return []
     rows = session.execute(
-        _cards_query().where(Pupil.id.in_(scope.pupil_ids), visible(scope, Pupil))
+        _CARDS.where(Pupil.id.in_(scope.pupil_ids), visible(scope, Pupil))
         .order_by(Pupil.first_name, Pupil.id)
     )
     return [_card(row) for row in rows]
@@ -73,5 +73,5 @@ def children(session: Session, scope: Scope) -> list[PupilCard]:
 
 def visible_pupil(session: Session, scope: Scope, pupil_id: int) -> PupilCard | None:
     """The pupil `pupil_id` if this user may read their diary, else None (the view answers 404)."""
-    row = session.execute(_cards_query().where(Pupil.id == pupil_id, visible(scope, Pupil))).first()
+    row = session.execute(_CARDS.where(Pupil.id == pupil_id, visible(scope, Pupil))).first()
     return _card(row) if row else None

@@ -8,13 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from app.models import DiaryVisit
 
-_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+def _upsert(insert):
+    return insert(DiaryVisit).values(pupil_id=bindparam("pupil_id"), day=bindparam("day"), visits=1).on_conflict_do_update(
+        index_elements=[DiaryVisit.pupil_id, DiaryVisit.day],
+        set_={"visits": DiaryVisit.visits + 1},
+    )
+
+
+# Built once per dialect: every family page view runs it.
+_UPSERTS = {"postgresql": _upsert(postgresql.insert), "sqlite": _upsert(sqlite.insert)}
 
 
 def count_visit(target: Session | Connection, pupil_id: int, day: dt.date) -> None:
@@ -25,11 +34,7 @@ def count_visit(target: Session | Connection, pupil_id: int, day: dt.date) -> No
     engine raises ValueError."""
     bind = target if isinstance(target, Connection) else target.get_bind(mapper=DiaryVisit.__mapper__)
     dialect = bind.dialect.name
-    insert = _INSERTS.get(dialect)
-    if insert is None:
+    statement = _UPSERTS.get(dialect)
+    if statement is None:
         raise ValueError(f"diary visits need SQLite or PostgreSQL, not {dialect}")
-    statement = insert(DiaryVisit).values(pupil_id=pupil_id, day=day, visits=1)
-    target.execute(statement.on_conflict_do_update(
-        index_elements=[DiaryVisit.pupil_id, DiaryVisit.day],
-        set_={"visits": DiaryVisit.visits + 1},
-    ))
+    target.execute(statement, {"pupil_id": pupil_id, "day": day})

@@ -6,7 +6,7 @@ marks (work type and weight) and absence. Lessons the journal has recorded (`Les
 over the weekly timetable; timetable slots fill the numbers nobody has recorded yet (the coming
 days of the week), with that day's substitutions applied.
 
-The cost is a constant number of queries (at most nine) whatever the number of lessons: nothing is
+The cost is a constant number of queries (at most seven) whatever the number of lessons: nothing is
 loaded per lesson or per day, so the evening peak of the region stays cheap.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from app.diary.pupils import PupilCard
@@ -147,14 +147,34 @@ def reference_date(session: Session, pupil: PupilCard, today: dt.date) -> dt.dat
     return latest or today
 
 
-def pupil_subgroups_clause(pupil_id: int):
-    """Assignments this pupil attends: whole-class ones and those of the pupil's subgroups."""
+def pupil_subgroups_clause(pupil_id):
+    """Assignments this pupil attends: whole-class ones and those of the pupil's subgroups.
+    `pupil_id` is an id or a bind parameter."""
     return or_(
         TeachingAssignment.subgroup_id.is_(None),
         TeachingAssignment.subgroup_id.in_(
             select(subgroup_pupil.c.subgroup_id).where(subgroup_pupil.c.pupil_id == pupil_id)
         ),
     )
+
+
+# The week's statements are built once, with bind parameters: the diary is the busiest page of
+# the evening, and building a statement costs more CPU than the database spends answering it.
+_PERIODS = (
+    select(StudyPeriod.name, StudyPeriod.starts_on, StudyPeriod.ends_on)
+    .where(StudyPeriod.school_id == bindparam("school_id"), StudyPeriod.starts_on <= bindparam("saturday"),
+           StudyPeriod.ends_on >= bindparam("monday"))
+    .order_by(StudyPeriod.starts_on)
+)
+_HOLIDAYS = (
+    select(Holiday.name, Holiday.starts_on, Holiday.ends_on)
+    .where(Holiday.school_id == bindparam("school_id"), Holiday.starts_on <= bindparam("saturday"),
+           Holiday.ends_on >= bindparam("monday"), Holiday.grade_from <= bindparam("grade"),
+           Holiday.grade_to >= bindparam("grade"))
+    .order_by(Holiday.starts_on)
+)
+_BELLS = select(BellSchedule.lesson_number, BellSchedule.starts_at, BellSchedule.ends_at).where(
+    BellSchedule.school_id == bindparam("school_id"), BellSchedule.shift == bindparam("shift"))
 
 
 def build_week(session: Session, pupil: PupilCard, day: dt.date, today: dt.date) -> DiaryWeek:
@@ -170,29 +190,12 @@ def build_week(session: Session, pupil: PupilCard, day: dt.date, today: dt.date)
     if pupil.class_group_id is None:
         return DiaryWeek(pupil=pupil, monday=monday, state=NO_CLASS)
 
-    periods = session.execute(
-        select(StudyPeriod.name, StudyPeriod.starts_on, StudyPeriod.ends_on).where(
-            StudyPeriod.school_id == pupil.school_id,
-            StudyPeriod.starts_on <= saturday,
-            StudyPeriod.ends_on >= monday,
-        ).order_by(StudyPeriod.starts_on)
-    ).all()
-    holidays = session.execute(
-        select(Holiday.name, Holiday.starts_on, Holiday.ends_on).where(
-            Holiday.school_id == pupil.school_id,
-            Holiday.starts_on <= saturday,
-            Holiday.ends_on >= monday,
-            Holiday.grade_from <= pupil.grade,
-            Holiday.grade_to >= pupil.grade,
-        ).order_by(Holiday.starts_on)
-    ).all()
+    span = {"school_id": pupil.school_id, "monday": monday, "saturday": saturday}
+    periods = session.execute(_PERIODS, span).all()
+    holidays = session.execute(_HOLIDAYS, dict(span, grade=pupil.grade)).all()
     bells = {
         number: (starts, ends)
-        for number, starts, ends in session.execute(
-            select(BellSchedule.lesson_number, BellSchedule.starts_at, BellSchedule.ends_at).where(
-                BellSchedule.school_id == pupil.school_id, BellSchedule.shift == pupil.shift
-            )
-        )
+        for number, starts, ends in session.execute(_BELLS, {"school_id": pupil.school_id, "shift": pupil.shift})
     }
 
     days = []
@@ -241,59 +244,96 @@ def build_week(session: Session, pupil: PupilCard, day: dt.date, today: dt.date)
     return week
 
 
+# The staff table in its roles, aliased once: an alias made per call costs more to build than the
+# rest of the query (SQLAlchemy adapts every column anew for a fresh alias).
+_ACTUAL = aliased(Staff, name="actual_teacher")
+_PLANNED = aliased(Staff, name="planned_teacher")
+_SUBSTITUTE = aliased(Staff, name="substitute_teacher")
+
+
+# One row per lesson and mark of the pupil (a lesson without marks: one row with empty mark
+# columns); the absence, one per pupil and lesson at most, rides along.
+_LESSONS = (
+    select(
+        Lesson.id, Lesson.date, Lesson.lesson_number, Lesson.cancelled, Lesson.topic, Lesson.homework,
+        Subject.name, _ACTUAL.last_name, _ACTUAL.first_name, _ACTUAL.middle_name,
+        Lesson.teacher_id, TeachingAssignment.teacher_id, Lesson.assignment_id,
+        _PLANNED.last_name, _PLANNED.first_name, _PLANNED.middle_name, Room.name,
+        Mark.value, MarkType.name, MarkType.short_name, MarkType.weight, Mark.comment,
+        Absence.code, AbsenceCode.name, AbsenceCode.excused,
+    )
+    .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
+    .join(Subject, Subject.id == TeachingAssignment.subject_id)
+    .join(_ACTUAL, _ACTUAL.id == Lesson.teacher_id)
+    .join(_PLANNED, _PLANNED.id == TeachingAssignment.teacher_id)
+    .outerjoin(Room, Room.id == Lesson.room_id)
+    .outerjoin(Mark, and_(Mark.lesson_id == Lesson.id, Mark.pupil_id == bindparam("pupil_id")))
+    .outerjoin(MarkType, MarkType.id == Mark.mark_type_id)
+    .outerjoin(Absence, and_(Absence.lesson_id == Lesson.id, Absence.pupil_id == bindparam("pupil_id")))
+    .outerjoin(AbsenceCode, AbsenceCode.code == Absence.code)
+    .where(
+        Lesson.class_group_id == bindparam("class_group_id"),
+        Lesson.date >= bindparam("monday"),
+        Lesson.date <= bindparam("saturday"),
+        pupil_subgroups_clause(bindparam("pupil_id")),
+    )
+    .order_by(Lesson.id, Mark.position)
+)
+_SLOTS = (
+    select(
+        TimetableSlot.weekday, TimetableSlot.lesson_number, TimetableSlot.assignment_id,
+        TimetableSlot.valid_from, TimetableSlot.valid_to, Subject.name,
+        _PLANNED.last_name, _PLANNED.first_name, _PLANNED.middle_name, Room.name,
+    )
+    .join(TeachingAssignment, TeachingAssignment.id == TimetableSlot.assignment_id)
+    .join(Subject, Subject.id == TeachingAssignment.subject_id)
+    .join(_PLANNED, _PLANNED.id == TeachingAssignment.teacher_id)
+    .outerjoin(Room, Room.id == TimetableSlot.room_id)
+    .where(
+        TimetableSlot.class_group_id == bindparam("class_group_id"),
+        TimetableSlot.valid_from <= bindparam("saturday"),
+        or_(TimetableSlot.valid_to.is_(None), TimetableSlot.valid_to >= bindparam("monday")),
+        TimetableSlot.weekday <= DAYS_SHOWN,
+        pupil_subgroups_clause(bindparam("pupil_id")),
+    )
+)
+_SUBSTITUTIONS = (
+    select(
+        Substitution.assignment_id, Substitution.date, Substitution.lesson_number, Substitution.cancelled,
+        _SUBSTITUTE.last_name, _SUBSTITUTE.first_name, _SUBSTITUTE.middle_name,
+    )
+    .outerjoin(_SUBSTITUTE, _SUBSTITUTE.id == Substitution.substitute_id)
+    .where(
+        Substitution.assignment_id.in_(bindparam("assignment_ids", expanding=True)),
+        Substitution.date >= bindparam("monday"),
+        Substitution.date <= bindparam("saturday"),
+    )
+)
+
+
 def _teacher_name(last, first, middle) -> str | None:
     return short_name(last, first, middle) if last else None
 
 
 def _recorded_lessons(session, pupil, monday, saturday, bells) -> list[tuple[dt.date, int, DiaryLesson]]:
-    """Lessons of the pupil's class in the week with their marks and absence: three queries."""
-    actual = aliased(Staff)
-    planned = aliased(Staff)
-    rows = session.execute(
-        select(
-            Lesson.id, Lesson.date, Lesson.lesson_number, Lesson.cancelled, Lesson.topic, Lesson.homework,
-            Subject.name, actual.last_name, actual.first_name, actual.middle_name,
-            Lesson.teacher_id, TeachingAssignment.teacher_id, Lesson.assignment_id,
-            planned.last_name, planned.first_name, planned.middle_name, Room.name,
-        )
-        .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
-        .join(Subject, Subject.id == TeachingAssignment.subject_id)
-        .join(actual, actual.id == Lesson.teacher_id)
-        .join(planned, planned.id == TeachingAssignment.teacher_id)
-        .outerjoin(Room, Room.id == Lesson.room_id)
-        .where(
-            Lesson.class_group_id == pupil.class_group_id,
-            Lesson.date >= monday,
-            Lesson.date <= saturday,
-            pupil_subgroups_clause(pupil.id),
-        )
-    ).all()
+    """Lessons of the pupil's class in the week with the pupil's marks and absence: one query."""
+    rows = session.execute(_LESSONS, {"class_group_id": pupil.class_group_id, "monday": monday,
+                                      "saturday": saturday, "pupil_id": pupil.id})
     lessons: dict[int, tuple[dt.date, int, DiaryLesson]] = {}
     for (lesson_id, date, number, cancelled, topic, homework, subject, a_last, a_first, a_middle,
-         actual_id, planned_id, assignment_id, p_last, p_first, p_middle, room) in rows:
-        starts, ends = bells.get(number, (None, None))
-        lessons[lesson_id] = (date, assignment_id, DiaryLesson(
-            number=number, subject=subject, teacher=_teacher_name(a_last, a_first, a_middle),
-            starts_at=starts, ends_at=ends, room=room, recorded=True, cancelled=cancelled,
-            replaces=_teacher_name(p_last, p_first, p_middle) if actual_id != planned_id else None,
-            topic=topic, homework=homework,
-        ))
-    if not lessons:
-        return []
-    ids = list(lessons)
-    for lesson_id, value, name, short, weight, comment in session.execute(
-        select(Mark.lesson_id, Mark.value, MarkType.name, MarkType.short_name, MarkType.weight, Mark.comment)
-        .join(MarkType, MarkType.id == Mark.mark_type_id)
-        .where(Mark.pupil_id == pupil.id, Mark.lesson_id.in_(ids))
-        .order_by(Mark.lesson_id, Mark.position)
-    ):
-        lessons[lesson_id][2].marks.append(DiaryMark(value, name, short, Decimal(weight), comment))
-    for lesson_id, code, name, excused in session.execute(
-        select(Absence.lesson_id, Absence.code, AbsenceCode.name, AbsenceCode.excused)
-        .join(AbsenceCode, AbsenceCode.code == Absence.code)
-        .where(Absence.pupil_id == pupil.id, Absence.lesson_id.in_(ids))
-    ):
-        lessons[lesson_id][2].absence = DiaryAbsence(code, name, excused)
+         actual_id, planned_id, assignment_id, p_last, p_first, p_middle, room,
+         value, type_name, type_short, weight, comment, absence_code, absence_name, excused) in rows:
+        if lesson_id not in lessons:
+            starts, ends = bells.get(number, (None, None))
+            lessons[lesson_id] = (date, assignment_id, DiaryLesson(
+                number=number, subject=subject, teacher=_teacher_name(a_last, a_first, a_middle),
+                starts_at=starts, ends_at=ends, room=room, recorded=True, cancelled=cancelled,
+                replaces=_teacher_name(p_last, p_first, p_middle) if actual_id != planned_id else None,
+                topic=topic, homework=homework,
+                absence=DiaryAbsence(absence_code, absence_name, excused) if absence_code is not None else None,
+            ))
+        if value is not None:
+            lessons[lesson_id][2].marks.append(DiaryMark(value, type_name, type_short, Decimal(weight), comment))
     return list(lessons.values())
 
 
@@ -325,25 +365,8 @@ def _timetable(session, pupil, monday, saturday, bells, recorded_assignments) ->
     """Timetable slots valid in the week by weekday, and the week's substitutions: two queries.
 
     Substitutions are keyed (assignment id, date, lesson number) -> (cancelled, substitute name)."""
-    teacher = aliased(Staff)
-    rows = session.execute(
-        select(
-            TimetableSlot.weekday, TimetableSlot.lesson_number, TimetableSlot.assignment_id,
-            TimetableSlot.valid_from, TimetableSlot.valid_to, Subject.name,
-            teacher.last_name, teacher.first_name, teacher.middle_name, Room.name,
-        )
-        .join(TeachingAssignment, TeachingAssignment.id == TimetableSlot.assignment_id)
-        .join(Subject, Subject.id == TeachingAssignment.subject_id)
-        .join(teacher, teacher.id == TeachingAssignment.teacher_id)
-        .outerjoin(Room, Room.id == TimetableSlot.room_id)
-        .where(
-            TimetableSlot.class_group_id == pupil.class_group_id,
-            TimetableSlot.valid_from <= saturday,
-            or_(TimetableSlot.valid_to.is_(None), TimetableSlot.valid_to >= monday),
-            TimetableSlot.weekday <= DAYS_SHOWN,
-            pupil_subgroups_clause(pupil.id),
-        )
-    ).all()
+    span = {"monday": monday, "saturday": saturday}
+    rows = session.execute(_SLOTS, dict(span, class_group_id=pupil.class_group_id, pupil_id=pupil.id)).all()
     slots: dict[int, list[_Slot]] = defaultdict(list)
     for weekday, number, assignment_id, valid_from, valid_to, subject, last, first, middle, room in rows:
         starts, ends = bells.get(number, (None, None))
@@ -355,18 +378,7 @@ def _timetable(session, pupil, monday, saturday, bells, recorded_assignments) ->
     substitutions: dict = {}
     assignments = {row[2] for row in rows} | set(recorded_assignments)
     if assignments:
-        substitute = aliased(Staff)
         for assignment_id, date, number, cancelled, s_last, s_first, s_middle in session.execute(
-            select(
-                Substitution.assignment_id, Substitution.date, Substitution.lesson_number, Substitution.cancelled,
-                substitute.last_name, substitute.first_name, substitute.middle_name,
-            )
-            .outerjoin(substitute, substitute.id == Substitution.substitute_id)
-            .where(
-                Substitution.assignment_id.in_(sorted(assignments)),
-                Substitution.date >= monday,
-                Substitution.date <= saturday,
-            )
-        ):
+                _SUBSTITUTIONS, dict(span, assignment_ids=sorted(assignments))):
             substitutions[(assignment_id, date, number)] = (cancelled, _teacher_name(s_last, s_first, s_middle))
     return slots, substitutions

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from app.models import Campaign, Municipality, PlanTarget, RolloutPlan, School, UsageSnapshot
@@ -34,12 +34,20 @@ def percent(part: int, whole: int) -> Decimal | None:
 
 def campaign_for(session: Session, month: dt.date) -> Campaign | None:
     """The campaign running in `month` (latest started), else the latest campaign, else None."""
-    running = session.scalars(
-        select(Campaign)
-        .where(Campaign.starts_on <= last_day(month), or_(Campaign.ends_on.is_(None), Campaign.ends_on >= month))
-        .order_by(Campaign.starts_on.desc(), Campaign.id.desc()).limit(1)
-    ).first()
-    return running or session.scalars(select(Campaign).order_by(Campaign.starts_on.desc(), Campaign.id.desc()).limit(1)).first()
+    return campaign_in(all_campaigns(session), month)
+
+
+def all_campaigns(session: Session) -> list[Campaign]:
+    """Every campaign, latest started first (a region has a handful)."""
+    return list(session.scalars(select(Campaign).order_by(Campaign.starts_on.desc(), Campaign.id.desc())))
+
+
+def campaign_in(campaigns: list[Campaign], month: dt.date) -> Campaign | None:
+    """`campaign_for` over campaigns already loaded by `all_campaigns`."""
+    for campaign in campaigns:
+        if campaign.starts_on <= last_day(month) and (campaign.ends_on is None or campaign.ends_on >= month):
+            return campaign
+    return campaigns[0] if campaigns else None
 
 
 def target_share(campaign: Campaign | None) -> Decimal:
@@ -103,42 +111,52 @@ class RegionTotals:
         return self.share - self.previous_share
 
 
-def _using_by_municipality(session: Session, scope: Scope, month: dt.date):
-    """municipality id -> (general-education schools, of them using, schools with a snapshot)."""
+def _using_by_municipality(session: Session, scope: Scope, month: dt.date, previous: dt.date):
+    """municipality id -> ((general-education schools, of them using, schools with a snapshot) in
+    `month`, the same in `previous`); both months in one pass over the schools."""
     general = School.is_general_education.is_(True)
+    using = and_(general, UsageSnapshot.uses_system.is_(True))
+
+    def in_month(condition, when):
+        return func.sum(case((and_(condition, UsageSnapshot.month == when), 1), else_=0))
+
     rows = session.execute(
         select(
             School.municipality_id,
-            func.sum(case((general, 1), else_=0)),
-            func.sum(case((and_(general, UsageSnapshot.uses_system.is_(True)), 1), else_=0)),
-            func.count(UsageSnapshot.id),
+            func.count(func.distinct(case((general, School.id)))),
+            in_month(using, month), in_month(True, month),
+            in_month(using, previous), in_month(True, previous),
         )
-        .outerjoin(UsageSnapshot, and_(UsageSnapshot.school_id == School.id, UsageSnapshot.month == month))
+        .outerjoin(UsageSnapshot, and_(UsageSnapshot.school_id == School.id, UsageSnapshot.month.in_([month, previous])))
         .where(visible(scope, School))
         .group_by(School.municipality_id)
     )
-    return {m: (int(total or 0), int(using or 0), int(with_data or 0)) for m, total, using, with_data in rows}
+    return {m: ((int(total or 0), int(now or 0), int(now_data or 0)),
+                (int(total or 0), int(before or 0), int(before_data or 0)))
+            for m, total, now, now_data, before, before_data in rows}
 
 
-def _plan_targets(session: Session, campaign: Campaign | None, month: dt.date) -> dict[int, PlanTarget]:
-    """municipality id -> its latest plan target dated no later than the month's last day."""
+def _plan_targets(session: Session, campaign: Campaign | None, month: dt.date) -> dict[int, tuple]:
+    """municipality id -> (target_date, share, school_count) of its latest plan target dated no
+    later than the month's last day."""
     if campaign is None:
         return {}
     rows = session.execute(
-        select(RolloutPlan.municipality_id, PlanTarget)
+        select(RolloutPlan.municipality_id, PlanTarget.target_date, PlanTarget.share, PlanTarget.school_count)
         .join(PlanTarget, PlanTarget.plan_id == RolloutPlan.id)
         .where(RolloutPlan.campaign_id == campaign.id, PlanTarget.target_date <= last_day(month))
         .order_by(RolloutPlan.municipality_id, PlanTarget.target_date)
     )
-    return {m: target for m, target in rows}
+    return {m: (target_date, share, school_count) for m, target_date, share, school_count in rows}
 
 
 def municipality_shares(session: Session, scope: Scope, month: dt.date) -> RegionTotals:
     """Shares of every municipality in scope for `month`, with the region (scope) totals."""
     campaign = campaign_for(session, month)
     target = target_share(campaign)
-    now = _using_by_municipality(session, scope, month)
-    before = _using_by_municipality(session, scope, previous_month(month))
+    both = _using_by_municipality(session, scope, month, previous_month(month))
+    now = {m: pair[0] for m, pair in both.items()}
+    before = {m: pair[1] for m, pair in both.items()}
     plans = _plan_targets(session, campaign, month)
     totals = RegionTotals(month=month, target_share=target)
     municipalities = session.execute(
@@ -154,9 +172,10 @@ def municipality_shares(session: Session, scope: Scope, month: dt.date) -> Regio
         )
         plan = plans.get(municipality_id)
         if plan is not None:
-            row.plan_date = plan.target_date
-            row.plan_share = (Decimal(plan.share).quantize(ONE_DECIMAL) if plan.share is not None
-                              else percent(plan.school_count, total))
+            plan_date, plan_share, plan_count = plan
+            row.plan_date = plan_date
+            row.plan_share = (Decimal(plan_share).quantize(ONE_DECIMAL) if plan_share is not None
+                              else percent(plan_count, total))
         totals.rows.append(row)
         totals.schools_total += total
         totals.schools_using += using
@@ -183,16 +202,17 @@ def region_series(session: Session, scope: Scope, *, until: dt.date, months: int
     (at most `months` points, oldest first). The denominator is today's general-education
     schools in scope."""
     general_in_scope = and_(visible(scope, School), School.is_general_education.is_(True))
-    total = session.scalar(select(func.count()).select_from(School).where(general_in_scope)) or 0
+    total_query = select(func.count()).select_from(School).where(general_in_scope).correlate(None).scalar_subquery()
     rows = session.execute(
-        select(UsageSnapshot.month, func.sum(case((UsageSnapshot.uses_system.is_(True), 1), else_=0)))
+        select(UsageSnapshot.month, func.sum(case((UsageSnapshot.uses_system.is_(True), 1), else_=0)), total_query)
         .join(School, School.id == UsageSnapshot.school_id)
         .where(general_in_scope, UsageSnapshot.month <= until)
         .group_by(UsageSnapshot.month)
         .order_by(UsageSnapshot.month.desc())
         .limit(months)
     ).all()
-    return [MonthPoint(month, int(using or 0), total, percent(int(using or 0), total)) for month, using in reversed(rows)]
+    return [MonthPoint(month, int(using or 0), total or 0, percent(int(using or 0), total or 0))
+            for month, using, total in reversed(rows)]
 
 
 DISTRIBUTION_INDICATORS = {

@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, defer
 
 from app.errors import DomainError
-from app.models import AnalyticalReport, UsageSnapshot
-from app.monitoring.adoption import DEFAULT_REPORT_DAY, campaign_for
+from app.models import AnalyticalReport, Campaign, UsageSnapshot
+from app.monitoring.adoption import DEFAULT_REPORT_DAY, all_campaigns, campaign_in
 from app.monitoring.months import month_key, next_month
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -19,7 +19,11 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def due_date(session: Session, month: dt.date) -> dt.date:
     """The report for `month` is due on the campaign's report day of the following month (5th by default)."""
-    campaign = campaign_for(session, month)
+    return _due_date(all_campaigns(session), month)
+
+
+def _due_date(campaigns: list[Campaign], month: dt.date) -> dt.date:
+    campaign = campaign_in(campaigns, month)
     day = campaign.report_day if campaign else DEFAULT_REPORT_DAY
     return next_month(month).replace(day=day)
 
@@ -64,7 +68,8 @@ def mark_sent(session: Session, report_id: int, *, user_id: int | None, now: dt.
 class RegisterRow:
     month: dt.date
     due_on: dt.date
-    report: AnalyticalReport | None
+    report: AnalyticalReport | None   # loaded without its file (content)
+    has_file: bool = False
 
     @property
     def generated_at(self):
@@ -85,11 +90,17 @@ class RegisterRow:
 
 
 def register_rows(session: Session) -> list[RegisterRow]:
-    """Every month that has snapshots or a report, newest first."""
-    reports = {r.month: r for r in session.scalars(select(AnalyticalReport))}
+    """Every month that has snapshots or a report, newest first. The reports' files are not
+    loaded (a year of them is megabytes); `has_file` tells whether there is one."""
+    has_file = func.coalesce(func.length(AnalyticalReport.content), 0) > 0
+    loaded = session.execute(select(AnalyticalReport, has_file).options(defer(AnalyticalReport.content))).all()
+    reports = {r.month: r for r, _ in loaded}
+    with_file = {r.month for r, filed in loaded if filed}
     months = set(reports) | set(session.scalars(select(UsageSnapshot.month).distinct()))
+    campaigns = all_campaigns(session)
     rows = []
     for month in sorted(months, reverse=True):
         report = reports.get(month)
-        rows.append(RegisterRow(month, report.due_on if report else due_date(session, month), report))
+        rows.append(RegisterRow(month, report.due_on if report else _due_date(campaigns, month), report,
+                                month in with_file))
     return rows

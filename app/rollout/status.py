@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from app.models import (
@@ -357,16 +357,119 @@ def overdue_milestones(session: Session, campaign: Campaign | None, today: dt.da
     overdue (or there is no campaign).
 
     `where` optionally narrows the municipalities (a clause on Municipality, e.g. the user's
-    `visible(scope, Municipality)`)."""
+    `visible(scope, Municipality)`).
+
+    The same answer as reading OVERDUE cells off `evaluate`, counted by the database instead
+    (the dashboard would otherwise judge every school × milestone of the region on each view):
+    one row per municipality with its plan's milestones done or not and its schools not done
+    per readiness item, plus the usage months when the usage deadline has passed. Queries: 2–3."""
     if campaign is None:
         return []
-    rows = evaluate(session, campaign, today, where=where)
+    due = [m for m in milestones_of(session, campaign) if today > m.due_on]
+    if not due:
+        return []
+    rows = session.execute(_overdue_query(campaign, today, [m.code for m in due], where)).all()
+    usage_months: dict[int, dict[dt.date, int]] = defaultdict(dict)
+    if any(m.code == "usage_share" for m in due):
+        for mid, month, n in session.execute(_usage_months_query(campaign, today, where)):
+            usage_months[mid][month] = n
+
     result = []
-    for m in milestones_of(session, campaign):
-        late = [(row.municipality_id, row.name) for row in rows if row.cells[m.code].status == OVERDUE]
-        if not late:
-            continue
-        schools = sum(row.cells[m.code].counts.get(OVERDUE, 0) for row in rows) if m.level == "school" else 0
-        result.append(OverdueMilestone(m.code, m.title, m.order_item, m.level, m.due_on,
-                                       (today - m.due_on).days, late, schools))
+    for m in due:
+        late: list[tuple[int, str]] = []
+        schools = 0
+        for row in rows:
+            total = row.schools or 0
+            if m.level == "school":
+                not_done = getattr(row, m.code) or 0
+                if not_done:
+                    late.append((row.id, row.name))
+                    schools += not_done
+            elif m.code == "usage_share":
+                if total and _usage_done_on(usage_months.get(row.id, {}), total, campaign.target_share, today) is None:
+                    late.append((row.id, row.name))
+            elif not getattr(row, m.code):
+                late.append((row.id, row.name))
+        if late:
+            result.append(OverdueMilestone(m.code, m.title, m.order_item, m.level, m.due_on,
+                                           (today - m.due_on).days, late, schools))
     return result
+
+
+# Python's str.strip() removes every character for which isspace() is true; the SQL twins of
+# the "filled in" tests trim the same set so that a text of only such characters counts as blank.
+_WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+
+
+def _filled(column):
+    """SQL twin of `(value or "").strip()` being non-empty (NULL counts as blank)."""
+    return func.trim(column, _WHITESPACE) != ""
+
+
+def _plan_done_clause(code: str, today: dt.date):
+    """SQL twin of `plan_done_on(plan, code, has_targets) <= today` on RolloutPlan (NULL when
+    there is no plan, which the caller treats as not done)."""
+    p = RolloutPlan
+    if code == "plan_approved":
+        has_targets = select(PlanTarget.id).where(PlanTarget.plan_id == p.id).exists()
+        return and_(_filled(p.approval_doc_number), p.approval_doc_date <= today, has_targets)
+    if code == "responsible_appointed":
+        return and_(_filled(p.responsible_full_name), p.responsible_appointed_on <= today)
+    raise ValueError(f"not a plan milestone: {code}")
+
+
+def _readiness_done_clause(code: str, today: dt.date):
+    """SQL twin of `readiness_done_on(readiness, code, school.journal_system_id) <= today` on
+    School outer-joined to its SchoolReadiness (NULL, i.e. not done, without a readiness row)."""
+    r = SchoolReadiness
+    if code == "normative_acts":
+        return and_(_filled(r.normative_acts_doc), r.normative_acts_on <= today)
+    if code == "system_chosen":
+        return and_(School.journal_system_id.is_not(None), r.system_chosen_on <= today)
+    if code == "hardware_ready":
+        return r.hardware_ready_on <= today
+    if code == "staff_trained":
+        return and_(r.staff_total != 0, r.staff_trained >= r.staff_total, r.staff_trained_on <= today)
+    raise ValueError(f"not a readiness item: {code}")
+
+
+def _overdue_query(campaign: Campaign, today: dt.date, codes: list[str], where):
+    """Municipalities (id, name, schools = general-education schools) ordered by name, with a
+    column per code: for school items the number of schools not done by `today`, for plan
+    milestones whether the plan has it done (usage_share is judged by the caller)."""
+    school_codes = [c for c in codes if c in SCHOOL_ITEMS]
+    per_school = (
+        select(School.municipality_id.label("municipality_id"), func.count().label("schools"),
+               *[func.sum(case((_readiness_done_clause(c, today), 0), else_=1)).label(c) for c in school_codes])
+        .outerjoin(SchoolReadiness, and_(SchoolReadiness.school_id == School.id,
+                                         SchoolReadiness.campaign_id == campaign.id))
+        .where(School.is_general_education.is_(True))
+        .group_by(School.municipality_id)
+        .subquery()
+    )
+    plan_codes = [c for c in codes if c in ("plan_approved", "responsible_appointed")]
+    query = (
+        select(Municipality.id, Municipality.name, per_school.c.schools,
+               *[per_school.c[c] for c in school_codes],
+               *[case((_plan_done_clause(c, today), True), else_=False).label(c) for c in plan_codes])
+        .outerjoin(per_school, per_school.c.municipality_id == Municipality.id)
+        .outerjoin(RolloutPlan, and_(RolloutPlan.municipality_id == Municipality.id,
+                                     RolloutPlan.campaign_id == campaign.id))
+        .order_by(Municipality.name, Municipality.id)
+    )
+    return query.where(where) if where is not None else query
+
+
+def _usage_months_query(campaign: Campaign, today: dt.date, where):
+    """(municipality id, month, general-education schools using the system) from the campaign's
+    first month to `today`, as `evaluate` reads them."""
+    query = (
+        select(School.municipality_id, UsageSnapshot.month, func.count())
+        .join(School, School.id == UsageSnapshot.school_id)
+        .where(School.is_general_education.is_(True), UsageSnapshot.uses_system.is_(True),
+               UsageSnapshot.month >= campaign.starts_on.replace(day=1), UsageSnapshot.month <= today)
+        .group_by(School.municipality_id, UsageSnapshot.month)
+    )
+    if where is None:
+        return query
+    return query.join(Municipality, Municipality.id == School.municipality_id).where(where)

@@ -298,6 +298,23 @@ def _xlsx(entry: AnalyticalReport) -> Response:
         "Content-Disposition": f'attachment; filename="{entry.filename}"'})
 
 
+def _pct(value) -> str:
+    """66.7 -> '66,7'; None -> '—' (the percent sign is the template's)."""
+    return "—" if value is None else ("%.1f" % value).replace(".", ",")
+
+
+def _raw(value) -> str:
+    """The number for a chart's data attribute: '66.7'; None -> ''."""
+    return "" if value is None else "%.1f" % value
+
+
+def _signed(value) -> str:
+    """A change in percentage points: '+1,5', '-0,3', '0,0'; None -> '—'."""
+    if value is None:
+        return "—"
+    return ("+" if value > 0 else "") + _pct(value)
+
+
 class _MenuAccess:
     """Stands for a MonitoringView page in a menu link, so roles.sync_roles grants the menu entry
     exactly to the roles that may open the page."""
@@ -308,6 +325,8 @@ class _MenuAccess:
 
 
 def register(appbuilder) -> None:
+    current_app.jinja_env.globals.update(monitoring_pct=_pct, monitoring_raw=_raw, monitoring_signed=_signed)
+
     def link(name, label, href, icon, permission):
         appbuilder.add_link(name, label=label, href=href, icon=icon, category=menu.MONITORING,
                             category_label=menu.LABELS[menu.MONITORING], baseview=_MenuAccess(permission))

@@ -1,0 +1,73 @@
+"""The diary's week and progress pages ask the database a fixed number of questions, however many
+lessons, marks and absences the pupil has."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import event
+
+from tests.diary_helpers import MONDAY, build_diary_week, sign_in
+from tests.factories import make_catalogues, make_lesson, make_mark
+
+# The page's own statements, FAB's login and permission checks (ab_* tables) left out: they are
+# the same on every page. Week: the scope (user_scope, guardian, its children), the pupil cards,
+# the study periods, holidays, bells, lessons with the pupil's marks and absences, timetable
+# slots, substitutions, and the visit upsert.
+WEEK_STATEMENTS = 11
+# Progress: the scope, the cards, the study periods, subjects, marks, period marks, attendance,
+# and the visit upsert.
+PROGRESS_STATEMENTS = 11
+
+
+@pytest.fixture
+def diary(session, world):
+    return build_diary_week(session, world)
+
+
+def _fill_week(session, diary, monday):
+    """Six lessons a day with a mark each: a full week of the pupil's diary."""
+    types = make_catalogues(session)
+    for offset in range(6):
+        for number in range(1, 7):
+            lesson = make_lesson(session, diary.maths, monday + dt.timedelta(days=offset), number,
+                                 topic=f"Тема {offset}.{number}", homework="§ 1")
+            make_mark(session, lesson, diary.world.pupil_a, 4, types["с/р"])
+            make_mark(session, lesson, diary.world.pupil_a, 5, types["отв"], position=1)
+    session.commit()
+
+
+def _statements(client, session, url) -> tuple[int, str]:
+    statements = []
+
+    def listener(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    client.get(url)  # warm-up: the tests share one session with the app
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        response = client.get(url)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert response.status_code == 200
+    return len([s for s in statements if " ab_" not in s and "\nab_" not in s]), response.get_data(as_text=True)
+
+
+def test_diary_week_costs_the_same_statements_for_a_full_week(client, session, world, diary):
+    full_monday = MONDAY + dt.timedelta(days=7)
+    _fill_week(session, diary, full_monday)
+    sign_in(client, "parent")
+    small, _ = _statements(client, session, f"/diary/{world.pupil_a.id}/?date={MONDAY.isoformat()}")
+    full, page = _statements(client, session, f"/diary/{world.pupil_a.id}/?date={full_monday.isoformat()}")
+    assert page.count("Тема ") >= 36
+    assert small == full == WEEK_STATEMENTS
+
+
+def test_diary_progress_costs_the_same_statements_with_more_marks(client, session, world, diary):
+    url = f"/diary/{world.pupil_a.id}/progress/"
+    sign_in(client, "parent")
+    small, _ = _statements(client, session, url)
+    _fill_week(session, diary, MONDAY + dt.timedelta(days=7))
+    more, _ = _statements(client, session, url)
+    assert small == more == PROGRESS_STATEMENTS
