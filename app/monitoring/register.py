@@ -13,6 +13,7 @@ from app.errors import DomainError
 from app.models import AnalyticalReport, Campaign, UsageSnapshot
 from app.monitoring.adoption import DEFAULT_REPORT_DAY, all_campaigns, campaign_in
 from app.monitoring.months import month_key, next_month
+from app.text import _
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -53,11 +54,11 @@ def mark_sent(session: Session, report_id: int, *, user_id: int | None, now: dt.
     """Mark a generated report as sent to the ministry. Commits."""
     report = session.get(AnalyticalReport, report_id)
     if report is None:
-        raise DomainError("Такой справки нет в реестре.")
+        raise DomainError(_("Такой справки нет в реестре."))
     if report.content is None:
-        raise DomainError("Справка ещё не сформирована: сначала сформируйте её, потом отмечайте отправку.")
+        raise DomainError(_("Справка ещё не сформирована: сначала сформируйте её, потом отмечайте отправку."))
     if report.sent_at is not None:
-        raise DomainError(f"Справка уже отмечена как отправленная {report.sent_at:%d.%m.%Y}.")
+        raise DomainError(_("Справка уже отмечена как отправленная %(day)s.", day=f"{report.sent_at:%d.%m.%Y}"))
     report.sent_at = now or dt.datetime.now()
     report.sent_by_id = user_id
     session.commit()

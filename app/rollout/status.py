@@ -35,7 +35,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
@@ -50,6 +49,7 @@ from app.models import (
     SchoolReadiness,
     UsageSnapshot,
 )
+from app.text import _l
 
 ON_TIME = "on_time"
 LATE = "late"

@@ -163,14 +163,14 @@ class MonitoringView(BaseView):
         month = _month_arg(session)
         out = io.StringIO()
         writer = csv.writer(out, delimiter=";")
-        writer.writerow(SCHOOL_HEADERS)
+        writer.writerow([_(header) for header in SCHOOL_HEADERS])
         for line in school_lines(session, current_scope(), month):
             s = line.snapshot
             head = [neutralize(line.municipality), neutralize(line.school), neutralize(line.system or "")]
             if s is None:
                 writer.writerow(head + [_("нет данных")])
                 continue
-            cells = [SOURCE_LABELS.get(s.source, s.source)]
+            cells = [_(SOURCE_LABELS[s.source]) if s.source in SOURCE_LABELS else s.source]
             for part, whole in (("teachers_active", "teachers_total"), ("lessons_filled", "lessons_due"),
                                 ("marks_entered", "marks_on_time"), ("pupils_with_diary_access", "pupils_total")):
                 a, b = getattr(s, part), getattr(s, whole)
