@@ -95,7 +95,7 @@ def register_rows(session: Session) -> list[RegisterRow]:
     loaded (a year of them is megabytes); `has_file` tells whether there is one."""
     has_file = func.coalesce(func.length(AnalyticalReport.content), 0) > 0
     loaded = session.execute(select(AnalyticalReport, has_file).options(defer(AnalyticalReport.content))).all()
-    reports = {r.month: r for r, _ in loaded}
+    reports = {r.month: r for r, filed in loaded}
     with_file = {r.month for r, filed in loaded if filed}
     months = set(reports) | set(session.scalars(select(UsageSnapshot.month).distinct()))
     campaigns = all_campaigns(session)
