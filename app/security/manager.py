@@ -31,6 +31,7 @@ from flask_appbuilder.security.sqla.models import assoc_permissionview_role
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 MIN_PASSWORD_LENGTH = 10
 COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
@@ -127,8 +128,15 @@ class SecurityManager(FabSecurityManager):
         return False
 
     def load_user(self, pk):
-        user = super().load_user(pk)
-        if user is not None and has_request_context():
+        """The session's user with roles and groups in one statement (FAB's lazy loads take three)."""
+        users = self.user_model
+        user = self.session.scalars(
+            select(users).where(users.id == int(pk)).options(
+                joinedload(users.roles), joinedload(users.groups).joinedload(self.group_model.roles))
+        ).unique().one_or_none()
+        if user is None or not user.is_active:
+            return None
+        if has_request_context():
             # For the request log, read while loaded: after the view's commit they would be reloaded.
             g.request_user = (user.id, user.roles[0].name if user.roles else None)
         return user

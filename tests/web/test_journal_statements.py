@@ -19,7 +19,7 @@ from tests.journal_helpers import build_journal_world
 # FAB's own statements (the user, roles, groups, the roles' permissions) are counted apart: they
 # do not belong to the journal.
 FAB = re.compile(r"\bab_(user|role|group|permission|view_menu|permission_view|permission_view_role)\b")
-FAB_STATEMENTS = 4     # the user, roles, groups, the roles' permissions (app.security.manager)
+FAB_STATEMENTS = 2     # the user with roles and groups, the roles' permissions (app.security.manager)
 
 GRID_STATEMENTS = 13   # scope 3 + grid 10
 SAVE_STATEMENTS = 13   # scope 3 + lesson (locked, with its checks and period) 1 + catalogues 2 + cell 2
