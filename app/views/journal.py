@@ -12,6 +12,7 @@ from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access, has_access_api
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -102,6 +103,21 @@ def _period_arg() -> int | None:
     return int(value) if value.isdigit() else None
 
 
+def cell_row(pupil, lessons) -> Markup:
+    """The pupil's cells of the grid. A quarter's page has a thousand and more of them: joined here
+    in Python, they cost a fraction of what the same markup costs as a Jinja loop."""
+    name = escape(pupil.name)
+    cells = []
+    for lesson in lessons:
+        cell = pupil.cells.get(lesson.id)
+        text = escape(cell.text) if cell else ""
+        cells.append(
+            f'<td class="cell{" absent" if cell and cell.absence else ""}"><input class="cell-input" '
+            f'data-lesson="{lesson.id}" value="{text}" data-saved="{text}" aria-label="{name}, {escape(lesson.day)}" '
+            f'autocomplete="off" spellcheck="false" maxlength="20"{"" if lesson.editable else " readonly"}></td>')
+    return Markup("".join(cells))
+
+
 class JournalView(BaseView):
     """The journal pages of teachers, class teachers and the school administration."""
 
@@ -150,7 +166,7 @@ class JournalView(BaseView):
         except NotInScope:
             abort(404)
         return self.render_template("journal/grid.html", grid=data, title=_("Журнал"), fmt=grading.format_average,
-                                    history_allowed=self._history_allowed())
+                                    cell_row=cell_row, history_allowed=self._history_allowed())
 
     def _history_allowed(self) -> bool:
         return self.appbuilder.sm.has_access("can_history", self.class_permission_name)

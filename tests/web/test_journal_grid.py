@@ -125,3 +125,19 @@ def test_year_view_proposes_year_mark_from_period_marks(jw, as_user, session):
     session.commit()
     page = as_user("teacher").get(f"/journal/{jw.assignment.id}/?period=year").get_data(as_text=True)
     assert 'data-proposal="5"' in page
+
+
+def test_grid_cells_escape_the_name_and_show_absent_and_read_only_cells():
+    from types import SimpleNamespace
+
+    from app.journal.grid import GridCell, GridMark
+    from app.views.journal import cell_row
+
+    pupil = SimpleNamespace(name='<b>Ли "Ан"</b>', cells={
+        1: GridCell(absence="н"), 2: GridCell(marks=[GridMark(0, 3, 1, "отв", 1, 1), GridMark(1, 5, 1, "отв", 1, 1)])})
+    lessons = [SimpleNamespace(id=i, day=f"0{i}.09", editable=i != 2) for i in (1, 2, 3)]
+    first, second, third = str(cell_row(pupil, lessons)).split("</td>")[:3]
+    assert "<b>" not in first and 'aria-label="&lt;b&gt;Ли &#34;Ан&#34;&lt;/b&gt;, 01.09"' in first
+    assert 'class="cell absent"' in first and 'value="н" data-saved="н"' in first and "readonly" not in first
+    assert 'class="cell"' in second and 'value="3/5"' in second and second.endswith(" readonly>")
+    assert 'data-lesson="3" value=""' in third and "readonly" not in third
