@@ -100,6 +100,7 @@ def run_load(url: str, *, engine: str = "sqlite", duration: int = 15, connection
                 "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "app:create_app()"]
     # The app logs every request to stderr: into a file, never an unread pipe (a full pipe buffer,
     # ~120 request lines, blocks the workers).
+    OUT.mkdir(parents=True, exist_ok=True)  # absent in a fresh clone that measures PostgreSQL only
     log = open(OUT / "gunicorn.log", "w")
     server = subprocess.Popen(gunicorn, cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True)
     script = None
