@@ -8,7 +8,7 @@ from app.text import _
 
 def main(port: str) -> None:
     print()
-    print(_("Электронный журнал: %(url)s", url=f"http://127.0.0.1:{port}/"))
+    print(_("Электронный журнал: %(url)s", url="http://127.0.0.1:%s/" % port))
     print(_("Демонстрационные входы (пароль для всех: %(password)s):", password=Config.DEMO_PASSWORD))
     for login, role in DEMO_LOGINS.items():
         print(f"  {login:<10} {role}")

@@ -51,7 +51,7 @@ class Period:
         """«неделя 10.09.2012 – 16.09.2012» or «сентябрь 2012»."""
         if self.kind == MONTH:
             return month_label(self.start)
-        return _("неделя %(start)s – %(end)s", start=f"{self.start:%d.%m.%Y}", end=f"{self.end:%d.%m.%Y}")
+        return _("неделя %(start)s – %(end)s", start=self.start.strftime("%d.%m.%Y"), end=self.end.strftime("%d.%m.%Y"))
 
     @property
     def key(self) -> str:
@@ -266,7 +266,7 @@ def completion_xlsx(report: CompletionReport) -> bytes:
 
     sheet.write(0, 0, neutralize(_("Заполнение журналов: %(school)s", school=report.school_name)), bold)
     sheet.write(1, 0, _("Период: %(period)s", period=report.period.label))
-    sheet.write(2, 0, _("Уроки учтены по %(day)s", day=f"{report.due_until:%d.%m.%Y}") if report.due_until
+    sheet.write(2, 0, _("Уроки учтены по %(day)s", day=report.due_until.strftime("%d.%m.%Y")) if report.due_until
                 else _("Период ещё не начался: уроков к проведению нет"))
     first = 4
     sheet.write_row(first, 0, [_(h) for h in HEADERS], head)

@@ -58,7 +58,7 @@ def mark_sent(session: Session, report_id: int, *, user_id: int | None, now: dt.
     if report.content is None:
         raise DomainError(_("Справка ещё не сформирована: сначала сформируйте её, потом отмечайте отправку."))
     if report.sent_at is not None:
-        raise DomainError(_("Справка уже отмечена как отправленная %(day)s.", day=f"{report.sent_at:%d.%m.%Y}"))
+        raise DomainError(_("Справка уже отмечена как отправленная %(day)s.", day=report.sent_at.strftime("%d.%m.%Y")))
     report.sent_at = now or dt.datetime.now()
     report.sent_by_id = user_id
     session.commit()

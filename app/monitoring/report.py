@@ -288,7 +288,7 @@ def _page(sheet, header_row: int, last_row: int, last_col: int, title: str) -> N
 def _write_summary(ws, f, totals: RegionTotals, threshold, campaign, month, generated_at, generated_by):
     ws.write(0, 0, _("Аналитическая справка об использовании электронных журналов и дневников за %(month)s",
                      month=month_label(month)), f["title"])
-    basis = (_("Приказ № %(number)s от %(date)s", number=campaign.order_number, date=f"{campaign.order_date:%d.%m.%Y}")
+    basis = (_("Приказ № %(number)s от %(date)s", number=campaign.order_number, date=campaign.order_date.strftime("%d.%m.%Y"))
              if campaign else _("Приказ Министерства образования Московской области № 2613 от 13.06.2012"))
     made = f"{generated_at:%d.%m.%Y %H:%M}"
     ws.write(1, 0, neutralize(_("%(basis)s. Сформирована %(when)s, %(who)s.", basis=basis, when=made, who=generated_by)

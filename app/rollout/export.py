@@ -45,16 +45,16 @@ def control_xlsx(table: ControlTable) -> bytes:
 
     campaign = table.campaign
     sheet.write(0, 0, neutralize(_("%(campaign)s: контроль исполнения на %(day)s", campaign=campaign.title,
-                                   day=f"{table.today:%d.%m.%Y}")), title)
+                                   day=table.today.strftime("%d.%m.%Y"))), title)
     sheet.write(1, 0, neutralize(_("Приказ № %(number)s от %(date)s", number=campaign.order_number,
-                                   date=f"{campaign.order_date:%d.%m.%Y}")))
+                                   date=campaign.order_date.strftime("%d.%m.%Y"))))
 
     header_row = 3
     sheet.write(header_row, 0, _("Муниципальное образование"), head)
     sheet.write(header_row, 1, _("Светофор"), head)
     for j, m in enumerate(table.milestones, start=2):
         sheet.write(header_row, j, neutralize(_("п.%(item)s %(title)s (до %(due)s)", item=m.order_item, title=m.title,
-                                                due=f"{m.due_on:%d.%m.%Y}")), head)
+                                                due=m.due_on.strftime("%d.%m.%Y"))), head)
     sheet.set_row(header_row, 60)
     sheet.set_column(0, 0, 38)
     sheet.set_column(1, 1, 18)
