@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import event
 
 from tests.diary_helpers import MONDAY, build_diary_week, sign_in
 from tests.factories import make_catalogues, make_lesson, make_mark
+from tests.statements import page_statements
 
 # The page's own statements, FAB's login and permission checks (ab_* tables) left out: they are
 # the same on every page. Week: the scope (user_scope, guardian, its children), the pupil cards,
@@ -37,29 +37,12 @@ def _fill_week(session, diary, monday):
     session.commit()
 
 
-def _statements(client, session, url) -> tuple[int, str]:
-    statements = []
-
-    def listener(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    client.get(url)  # warm-up: the tests share one session with the app
-    engine = session.get_bind()
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    assert response.status_code == 200
-    return len([s for s in statements if " ab_" not in s and "\nab_" not in s]), response.get_data(as_text=True)
-
-
 def test_diary_week_costs_the_same_statements_for_a_full_week(client, session, world, diary):
     full_monday = MONDAY + dt.timedelta(days=7)
     _fill_week(session, diary, full_monday)
     sign_in(client, "parent")
-    small, _ = _statements(client, session, f"/diary/{world.pupil_a.id}/?date={MONDAY.isoformat()}")
-    full, page = _statements(client, session, f"/diary/{world.pupil_a.id}/?date={full_monday.isoformat()}")
+    small, _ = page_statements(client, session, f"/diary/{world.pupil_a.id}/?date={MONDAY.isoformat()}")
+    full, page = page_statements(client, session, f"/diary/{world.pupil_a.id}/?date={full_monday.isoformat()}")
     assert page.count("Тема ") >= 36
     assert small == full == WEEK_STATEMENTS
 
@@ -67,7 +50,7 @@ def test_diary_week_costs_the_same_statements_for_a_full_week(client, session, w
 def test_diary_progress_costs_the_same_statements_with_more_marks(client, session, world, diary):
     url = f"/diary/{world.pupil_a.id}/progress/"
     sign_in(client, "parent")
-    small, _ = _statements(client, session, url)
+    small, _ = page_statements(client, session, url)
     _fill_week(session, diary, MONDAY + dt.timedelta(days=7))
-    more, _ = _statements(client, session, url)
+    more, _ = page_statements(client, session, url)
     assert small == more == PROGRESS_STATEMENTS

@@ -3,10 +3,8 @@ class and of the journal; and the save's reply, built from the values just writt
 reading the cell back gives."""
 import datetime as dt
 import json
-import re
 
 import pytest
-from sqlalchemy import event
 
 from app.extensions import db
 from app.journal import grid
@@ -15,10 +13,8 @@ from app.security.scope import load_scope
 from tests.conftest import csrf_token
 from tests.factories import make_lesson, make_mark, make_pupil
 from tests.journal_helpers import build_journal_world
+from tests.statements import FAB, recorded_statements
 
-# FAB's own statements (the user, roles, groups, the roles' permissions) are counted apart: they
-# do not belong to the journal.
-FAB = re.compile(r"\bab_(user|role|group|permission|view_menu|permission_view|permission_view_role)\b")
 FAB_STATEMENTS = 2     # the user with roles and groups, the roles' permissions (app.security.manager)
 
 GRID_STATEMENTS = 13   # scope 3 + grid 10
@@ -33,31 +29,11 @@ def jw(app, session):
 
 def journal_statements(work, fab: list | None = None) -> list[str]:
     """The statements `work` runs, FAB's own put into `fab` when given."""
-    statements = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        if not FAB.search(statement):
-            statements.append(statement)
-        elif fab is not None:
-            fab.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with recorded_statements(db.engine) as statements:
         work()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    return statements
-
-
-def all_statements(work) -> list[str]:
-    statements = []
-    record = lambda conn, cursor, statement, *args: statements.append(statement)  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        work()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    return statements
+    if fab is not None:
+        fab.extend(s for s in statements if FAB.search(s))
+    return [s for s in statements if not FAB.search(s)]
 
 
 def quarter_of(session, jw):
@@ -124,7 +100,8 @@ def test_cell_save_statements_are_fixed(app, jw, session, as_user):
     assert len(fab) == FAB_STATEMENTS, "\n".join(fab)
     # Nothing reloads the user after the save's commit (the request log reads what was loaded).
     session.expire_all()
-    order = all_statements(one_save)
+    with recorded_statements(db.engine) as order:
+        one_save()
     written = next(i for i, s in enumerate(order) if s.startswith("INSERT INTO journal_change"))
     assert [s for s in order[written:] if FAB.search(s)] == []
 

@@ -3,13 +3,13 @@ many municipalities, schools, months and reports the region has."""
 import datetime as dt
 
 import pytest
-from sqlalchemy import event
 
 from app.models import AnalyticalReport, Milestone, UsageSnapshot
 from app.monitoring.indicators import compute_month
 from tests.factories import make_municipality, make_school
 from tests.monitoring_helpers import SEPTEMBER, build_monitoring_world
 from tests.rollout_helpers import MILESTONES_2012, make_plan, make_readiness, make_system
+from tests.statements import page_statements
 
 DASHBOARD = "/monitoring/dashboard?month=2012-09"
 CHART = "/monitoring/charts?month=2012-09&indicator=lessons_filled"
@@ -53,27 +53,10 @@ def _grow(session, mw):
     session.commit()
 
 
-def _page_statements(client, session, url) -> int:
-    statements = []
-
-    def listener(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    client.get(url)  # warm-up: the tests share one session with the app
-    engine = session.get_bind()
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    assert response.status_code == 200
-    return len([s for s in statements if " ab_" not in s and "\nab_" not in s])
-
-
 @pytest.mark.parametrize("url, expected", [(DASHBOARD, DASHBOARD_STATEMENTS), (CHART, CHART_STATEMENTS)])
 def test_monitoring_page_costs_the_same_statements_for_a_bigger_region(mw, as_user, session, url, expected):
     client = as_user("monitor")
-    small = _page_statements(client, session, url)
+    small, _ = page_statements(client, session, url)
     _grow(session, mw)
-    big = _page_statements(client, session, url)
+    big, _ = page_statements(client, session, url)
     assert big == small == expected

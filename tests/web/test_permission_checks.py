@@ -1,22 +1,8 @@
 """FAB's permission checks answered from one query per request (app/security/manager.py)."""
 from __future__ import annotations
 
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
 from app.security import roles as R
-
-
-@contextmanager
-def recorded_statements(engine):
-    statements: list[str] = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
+from tests.statements import recorded_statements
 
 
 def permission_queries(statements):
