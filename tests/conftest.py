@@ -23,7 +23,7 @@ DEMO_PASSWORD = "Demo-password-for-tests"
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
 # Rows of these tables survive between PostgreSQL tests: the migrated roles and permissions.
-KEEP_TABLES = {"alembic_version", "ab_permission", "ab_view_menu", "ab_permission_view", "ab_role",
+KEEP_TABLES = {"alembic_version", "reference_version", "ab_permission", "ab_view_menu", "ab_permission_view", "ab_role",
                "ab_permission_view_role"}
 
 

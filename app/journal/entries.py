@@ -350,19 +350,20 @@ def _write_cell(session: Session, scope: Scope, actor: Actor, lesson: Lesson, pu
 
 def save_cell(session: Session, scope: Scope, actor: Actor, *, lesson_id: int, pupil_id: int, text: str,
               known: CellKnown, mark_type_id: int | None = None, reason: str | None = None,
-              today: dt.date | None = None) -> SavedCell:
+              today: dt.date | None = None, catalogue: Catalogue | None = None) -> SavedCell:
     """Set a grid cell (a pupil's marks and absence for a lesson) to what the teacher typed.
 
     `text`: "5", "3/5" (two marks, positions 0 and 1), "н" (absence code), "оп 5", "" (clear).
     `known`: the versions the client saw; any difference -> StaleVersion, nothing written.
     `mark_type_id`: the work type for the typed marks (None: keep existing, default for new).
     Returns the cell as written (`.state.changed`: whether something changed)."""
+    catalogue = catalogue or load_catalogue(session)
+
     def work():
         target = _cell_target(session, scope, lesson_id, pupil_id)
         lesson = target.lesson
         _refuse_unless_writable(lesson, target.writable)
         _check_pupil_of_lesson(target)
-        catalogue = load_catalogue(session)
         parsed = parse_cell(text, set(catalogue.codes))
         if parsed.marks or parsed.absence:
             _check_not_future(lesson, today)
@@ -383,15 +384,17 @@ def lesson_pupil_ids(session: Session, lesson: Lesson) -> list[int]:
 
 
 def fill_lesson(session: Session, scope: Scope, actor: Actor, *, lesson_id: int, text: str,
-                mark_type_id: int | None = None, reason: str | None = None, today: dt.date | None = None) -> int:
+                mark_type_id: int | None = None, reason: str | None = None, today: dt.date | None = None,
+                catalogue: Catalogue | None = None) -> int:
     """Fill `text` (a mark or an absence code) into every EMPTY cell of a lesson column.
 
     Cells that already hold a mark or an absence are left as they are. One transaction; one
     history row per created row. Returns the number of cells filled."""
+    catalogue = catalogue or load_catalogue(session)
+
     def work():
         lesson = _lesson_for_write(session, scope, lesson_id)
         _check_marks_writable(session, scope, lesson)
-        catalogue = load_catalogue(session)
         parsed = parse_cell(text, set(catalogue.codes))
         if not parsed.marks and not parsed.absence:
             raise DomainError(_("Введите отметку или код пропуска, которым заполнить столбец."))
@@ -407,15 +410,17 @@ def fill_lesson(session: Session, scope: Scope, actor: Actor, *, lesson_id: int,
 
 
 def record_absentees(session: Session, scope: Scope, actor: Actor, *, lesson_id: int, absent: dict[int, str],
-                     reason: str | None = None, today: dt.date | None = None) -> int:
+                     reason: str | None = None, today: dt.date | None = None,
+                     catalogue: Catalogue | None = None) -> int:
     """«Only the absent»: `absent` maps pupil id -> absence code; every other pupil of the lesson
     is present (an absence recorded earlier for them is removed). Marks are kept.
 
     One transaction; one history row per changed absence. Returns the number of changed cells."""
+    catalogue = catalogue or load_catalogue(session)
+
     def work():
         lesson = _lesson_for_write(session, scope, lesson_id)
         _check_marks_writable(session, scope, lesson)
-        catalogue = load_catalogue(session)
         codes = catalogue.codes
         pupils = lesson_pupil_ids(session, lesson)
         strangers = set(absent) - set(pupils)

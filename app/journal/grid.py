@@ -186,8 +186,10 @@ def school_periods(session: Session, class_group: ClassGroup) -> list[StudyPerio
 
 
 def build_grid(session: Session, scope: Scope, assignment_id: int, period_id: int | None = None,
-               today: dt.date | None = None) -> Grid:
-    """Everything the grid page shows for one assignment and study period (NotInScope -> 404)."""
+               today: dt.date | None = None, catalogue: Catalogue | None = None) -> Grid:
+    """Everything the grid page shows for one assignment and study period (NotInScope -> 404).
+
+    `catalogue`: the caller's, when it keeps one (None: read it here)."""
     today = today or dt.date.today()
     assignment = load_assignment(session, scope, assignment_id)
     periods = school_periods(session, assignment.class_group)
@@ -198,7 +200,7 @@ def build_grid(session: Session, scope: Scope, assignment_id: int, period_id: in
         if period is None:
             raise NotInScope(f"study_period {period_id}")
 
-    catalogue = load_catalogue(session)
+    catalogue = catalogue or load_catalogue(session)
     mark_types, absence_codes = catalogue.mark_types, catalogue.absence_codes
     types, missed = catalogue.types, catalogue.missed
 

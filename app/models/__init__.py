@@ -47,3 +47,4 @@ from .rollout import (  # noqa: F401
     Training,
 )
 from .monitoring import AnalyticalReport, ImportBatch, UsageSnapshot, UsageThreshold  # noqa: F401
+from .reference import ReferenceVersion  # noqa: F401

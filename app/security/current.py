@@ -1,9 +1,27 @@
-"""The current request's Scope (Flask side of the scope module)."""
-from flask import g, has_request_context
+"""The current request's Scope and journal catalogue (Flask side of the scope module).
+
+Both come from the app's per-process caches while the reference version read with the request's
+user stays the same (app.reference_cache); a request without that version loads them afresh."""
+from __future__ import annotations
+
+from flask import current_app, g, has_request_context
 from flask_login import current_user
 
 from app.extensions import db
+from app.journal.catalogue import Catalogue, load_catalogue
+from app.reference_cache import VersionedCache
 from app.security.scope import NOBODY, Scope, load_scope
+
+
+def reference_cache(name: str) -> VersionedCache:
+    """The app's cache called `name` (one per app, so tests' apps share nothing)."""
+    caches = current_app.extensions.setdefault("reference_caches", {})
+    return caches.setdefault(name, VersionedCache())
+
+
+def reference_version() -> int | None:
+    """The reference version read with this request's user (None: no user was loaded)."""
+    return g.get("reference_version") if has_request_context() else None
 
 
 def current_scope() -> Scope:
@@ -18,6 +36,14 @@ def current_scope() -> Scope:
     key = getattr(user, "id", None)
     cached = g.get("scope_cache")
     if cached is None or cached[0] != key:
-        cached = (key, load_scope(db.session, user))
+        # The role is part of the key: the user's roles are read afresh with every request.
+        roles = tuple(role.name for role in user.roles) if user is not None else ()
+        scope = reference_cache("scopes").get(reference_version(), (key, roles), lambda: load_scope(db.session, user))
+        cached = (key, scope)
         g.scope_cache = cached
     return cached[1]
+
+
+def current_catalogue() -> Catalogue:
+    """The work types and absence codes."""
+    return reference_cache("catalogue").get(reference_version(), "catalogue", lambda: load_catalogue(db.session))

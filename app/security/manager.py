@@ -9,7 +9,8 @@
   the web form and on the API login (/api/v1/security/login). The limiter's storage is
   RATELIMIT_STORAGE_URI (memory:// for one process; redis://host:6379 for several workers).
 - Permission checks: FAB asks the database once per menu entry and per `has_access` (10–30
-  statements a page); ours loads the (permission, view) pairs of the user's roles once per request.
+  statements a page); ours loads the (permission, view) pairs of the user's roles once, and keeps
+  them per process while the reference version stays the same (app/reference_cache.py).
 - Login messages: FAB gives the same message for an unknown user and a wrong password and balances
   the work done on both paths (a fake hash check); tests keep it so.
 """
@@ -33,7 +34,11 @@ from flask_limiter.util import get_remote_address
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from app.models import ReferenceVersion
+from app.security.current import reference_cache, reference_version
+
 MIN_PASSWORD_LENGTH = 10
+REFERENCE_VERSION = select(ReferenceVersion.number).where(ReferenceVersion.id == 1).scalar_subquery()
 COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
 _TRAILING_NOISE = re.compile(r"[\d\W_]+$")
 _LEADING_NOISE = re.compile(r"^[\d\W_]+")
@@ -128,34 +133,46 @@ class SecurityManager(FabSecurityManager):
         return False
 
     def load_user(self, pk):
-        """The session's user with roles and groups in one statement (FAB's lazy loads take three)."""
+        """The session's user with roles and groups in one statement (FAB's lazy loads take three),
+        and the reference version the request's cached scope and permissions are checked against."""
         users = self.user_model
-        user = self.session.scalars(
-            select(users).where(users.id == int(pk)).options(
+        row = self.session.execute(
+            select(users, REFERENCE_VERSION).where(users.id == int(pk)).options(
                 joinedload(users.roles), joinedload(users.groups).joinedload(self.group_model.roles))
         ).unique().one_or_none()
-        if user is None or not user.is_active:
+        if row is None or not row[0].is_active:
             return None
+        user, version = row
         if has_request_context():
+            g.reference_version = version
             # For the request log, read while loaded: after the view's commit they would be reloaded.
             g.request_user = (user.id, user.roles[0].name if user.roles else None)
         return user
 
     def role_permissions(self, role_ids) -> frozenset[tuple[str, str]]:
-        """The (permission, view) pairs granted to these roles: one query, kept for the request."""
+        """The (permission, view) pairs granted to these roles: one query, kept for the request
+        and, while the reference version stays the same, for the process."""
         key = tuple(sorted(role_ids))
-        cache = g.setdefault("role_permissions", {}) if has_request_context() else {}
-        if key not in cache:
-            pv, permission, view = self.permissionview_model, self.permission_model, self.viewmenu_model
-            link = assoc_permissionview_role
-            cache[key] = frozenset() if not key else frozenset(self.session.execute(
-                select(permission.name, view.name)
-                .join(pv, pv.permission_id == permission.id)
-                .join(view, pv.view_menu_id == view.id)
-                .join(link, link.c.permission_view_id == pv.id)
-                .where(link.c.role_id.in_(key))
-            ).all())
-        return cache[key]
+        if not key:
+            return frozenset()
+        if not has_request_context():
+            return self._load_role_permissions(key)
+        per_request = g.setdefault("role_permissions", {})
+        if key not in per_request:
+            per_request[key] = reference_cache("permissions").get(
+                reference_version(), key, lambda: self._load_role_permissions(key))
+        return per_request[key]
+
+    def _load_role_permissions(self, role_ids: tuple[int, ...]) -> frozenset[tuple[str, str]]:
+        pv, permission, view = self.permissionview_model, self.permission_model, self.viewmenu_model
+        link = assoc_permissionview_role
+        return frozenset(self.session.execute(
+            select(permission.name, view.name)
+            .join(pv, pv.permission_id == permission.id)
+            .join(view, pv.view_menu_id == view.id)
+            .join(link, link.c.permission_view_id == pv.id)
+            .where(link.c.role_id.in_(role_ids))
+        ).all())
 
     def exist_permission_on_roles(self, view_name: str, permission_name: str, role_ids) -> bool:
         return (permission_name, view_name) in self.role_permissions(role_ids)

@@ -21,11 +21,10 @@ from app.errors import DomainError
 from app.extensions import db
 from app.journal import archive, entries, grading, grid, history, reports
 from app.journal.access import NotInScope
-from app.journal.catalogue import load_catalogue
 from app.models import ClassGroup, Mark, StudyPeriod, TeachingAssignment
 from app.reading import read_session
 from app.security import roles as R
-from app.security.current import current_scope
+from app.security.current import current_catalogue, current_scope
 from app.security.scope import journal_assignments, journal_classes, visible
 from app.views import menu
 from app.views.base import ScopedInterface, ScopedModelView
@@ -162,7 +161,8 @@ class JournalView(BaseView):
                 data = grid.build_year(db.session, scope, assignment_id)
                 return self.render_template("journal/year.html", year=data, title=_("Итоговые отметки"),
                                             history_allowed=self._history_allowed())
-            data = grid.build_grid(db.session, scope, assignment_id, _period_arg(), today=clock.today())
+            data = grid.build_grid(db.session, scope, assignment_id, _period_arg(), today=clock.today(),
+                                   catalogue=current_catalogue())
         except NotInScope:
             abort(404)
         return self.render_template("journal/grid.html", grid=data, title=_("Журнал"), fmt=grading.format_average,
@@ -240,7 +240,8 @@ class JournalView(BaseView):
             saved = entries.save_cell(db.session, scope, _actor(), lesson_id=lesson_id, pupil_id=pupil_id,
                                       text=_text(data, "text"), known=_known(data),
                                       mark_type_id=_int(data, "mark_type_id", optional=True),
-                                      reason=_text(data, "reason"), today=clock.today())
+                                      reason=_text(data, "reason"), today=clock.today(),
+                                      catalogue=current_catalogue())
         except NotInScope:
             abort(404)
         except entries.StaleVersion as stale:
@@ -258,7 +259,7 @@ class JournalView(BaseView):
         try:
             cell = grid.cell_state(db.session, scope, lesson_id, pupil_id)
             summary = grid.pupil_summary(db.session, scope, assignment_id, period_id, pupil_id,
-                                         load_catalogue(db.session))
+                                         current_catalogue())
         except NotInScope:
             abort(404)
         return jsonify({"cell": cell.as_json(), "summary": summary.summary_json(), "error": error, "code": "stale"})
@@ -307,7 +308,8 @@ class JournalView(BaseView):
         try:
             count = entries.fill_lesson(db.session, current_scope(), _actor(), lesson_id=_int(data, "lesson_id"),
                                         text=_text(data, "text"), mark_type_id=_int(data, "mark_type_id", optional=True),
-                                        reason=_text(data, "reason"), today=clock.today())
+                                        reason=_text(data, "reason"), today=clock.today(),
+                                        catalogue=current_catalogue())
         except NotInScope:
             abort(404)
         return jsonify(filled=count)
@@ -322,7 +324,8 @@ class JournalView(BaseView):
         absent = {_int({"v": k}, "v"): _text({"v": v}, "v") for k, v in raw.items()}
         try:
             count = entries.record_absentees(db.session, current_scope(), _actor(), lesson_id=_int(data, "lesson_id"),
-                                             absent=absent, reason=_text(data, "reason"), today=clock.today())
+                                             absent=absent, reason=_text(data, "reason"), today=clock.today(),
+                                             catalogue=current_catalogue())
         except NotInScope:
             abort(404)
         return jsonify(changed=count)

@@ -11,13 +11,13 @@ from tests.factories import make_catalogues, make_lesson, make_mark
 from tests.statements import page_statements
 
 # The page's own statements, FAB's login and permission checks (ab_* tables) left out: they are
-# the same on every page. Week: the scope (user_scope, guardian, its children), the pupil cards,
-# the study periods, holidays, bells, lessons with the pupil's marks and absences, timetable
-# slots, substitutions, and the visit upsert.
-WEEK_STATEMENTS = 11
-# Progress: the scope, the cards, the study periods, subjects, marks, period marks, attendance,
-# and the visit upsert.
-PROGRESS_STATEMENTS = 11
+# the same on every page. The scope comes from the process's cache (app/reference_cache.py).
+# Week: the pupil cards, the study periods, holidays, bells, lessons with the pupil's marks and
+# absences, timetable slots, substitutions, and the visit upsert.
+WEEK_STATEMENTS = 8
+# Progress: the cards, the study periods, subjects, marks, period marks, attendance, and the visit
+# upsert.
+PROGRESS_STATEMENTS = 8
 
 
 @pytest.fixture

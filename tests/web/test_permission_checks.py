@@ -1,4 +1,5 @@
-"""FAB's permission checks answered from one query per request (app/security/manager.py)."""
+"""FAB's permission checks answered from one query, kept per process while the reference version
+stays the same (app/security/manager.py, app/reference_cache.py)."""
 from __future__ import annotations
 
 from app.security import roles as R
@@ -9,15 +10,33 @@ def permission_queries(statements):
     return [s for s in statements if "ab_permission_view" in s]
 
 
-def test_a_page_with_its_menu_reads_the_roles_permissions_once(app, client, session, world, as_user):
-    as_user("teacher")
-    client.get("/journal/")
+def page_and_permission_queries(client, session, url):
     with recorded_statements(session.get_bind()) as statements:
-        page = client.get("/journal/").get_data(as_text=True)
+        page = client.get(url).get_data(as_text=True)
+    return page, len(permission_queries(statements))
+
+
+def test_a_page_with_its_menu_reads_the_roles_permissions_once_until_they_change(app, client, session, world,
+                                                                                   as_user):
+    as_user("teacher")
+    sm = app.appbuilder.sm
+    users_list = sm.find_permission_view_menu("can_list", "UserDBModelView")
+    teacher = sm.find_role(R.TEACHER)
+    assert users_list is not None and users_list not in teacher.permissions
+    # Any write to the permission tables makes the next request read them again.
+    sm.add_permission_role(teacher, sm.find_permission_view_menu("can_list", "SchoolModelView"))
+    session.commit()
+    page, queries = page_and_permission_queries(client, session, "/journal/")
     assert "Журнал" in page and 'href="/journal/"' in page
     # Menu entries of other roles stay hidden: the timetable editor, users, the dashboard.
     assert "/users/list/" not in page and "/monitoring/dashboard" not in page
-    assert len(permission_queries(statements)) == 1
+    assert queries == 1
+    assert page_and_permission_queries(client, session, "/journal/")[1] == 0
+    assert client.get("/users/list/").status_code == 403
+    sm.add_permission_role(teacher, users_list)
+    session.commit()
+    assert page_and_permission_queries(client, session, "/journal/")[1] == 1
+    assert client.get("/users/list/").status_code == 200
 
 
 def test_a_revoked_permission_refuses_from_the_next_request(app, client, session, world, as_user):
