@@ -33,3 +33,31 @@ def _connection_settings(dbapi_connection, connection_record):
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
+
+
+# psycopg prepares a statement once it has run it five times on a connection, which saves the
+# planning (2–9 ms for the diary's week statement against 1 ms to run it prepared). But it forgets
+# every prepared statement on ROLLBACK, and a request that only read ends with one when its
+# session closes: nothing was ever prepared. A transaction that wrote nothing ends with COMMIT
+# instead — the same for the database. One that wrote, or failed, is rolled back as before.
+@event.listens_for(Engine, "before_cursor_execute")
+def _note_writes(conn, cursor, statement, parameters, context, executemany):
+    if not statement.lstrip()[:6].upper() == "SELECT":
+        conn.info["wrote"] = True
+
+
+@event.listens_for(Engine, "rollback")
+def _commit_a_reading_transaction(conn):
+    wrote = conn.info.pop("wrote", False)
+    dbapi_connection = conn.connection.dbapi_connection
+    if wrote or not dbapi_connection.__class__.__module__.startswith("psycopg"):
+        return
+    from psycopg.pq import TransactionStatus  # only where psycopg is the driver
+
+    if dbapi_connection.info.transaction_status == TransactionStatus.INTRANS:
+        dbapi_connection.commit()  # psycopg's rollback that follows finds no transaction
+
+
+@event.listens_for(Engine, "commit")
+def _forget_writes(conn):
+    conn.info.pop("wrote", None)

@@ -125,7 +125,7 @@ def login(client, username: str, password: str = PASSWORD) -> str:
 def app_config(url: str) -> dict:
     return {"SQLALCHEMY_DATABASE_URI": url, "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False,
             "TODAY": TODAY, "RATELIMIT_ENABLED": False, "SECRET_KEY": "bench-secret-key",
-            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False}}
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False, "pool_use_lifo": True}}
 
 
 def _one(sql: str, **params):

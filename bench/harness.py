@@ -38,9 +38,13 @@ class Measure:
     queries: int
 
 
-def measure(action: Callable[[], object], counter: QueryCounter, *, warmup: int = 2, repeat: int = 7) -> Measure:
+def measure(action: Callable[[], object], counter: QueryCounter, *, warmup: int = 12, repeat: int = 7) -> Measure:
     """Median (and p90) of `repeat` timed runs after `warmup` untimed ones; the statements are
-    counted during the first timed run (the listener costs microseconds)."""
+    counted during the first timed run (the listener costs microseconds).
+
+    Twelve warm-up runs reach the steady state of a long-lived connection: psycopg prepares a
+    statement at its sixth run, and PostgreSQL plans a prepared statement five more times before
+    it settles on a generic plan."""
     for _ in range(warmup):
         action()
     times = []

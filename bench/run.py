@@ -156,7 +156,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--engines", nargs="+", default=None, choices=("sqlite", "postgresql"))
     parser.add_argument("--sizes", nargs="+", type=int, default=list(SIZES))
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--warmup", type=int, default=12,
+                        help="untimed runs first: 12 reach a pooled connection's steady state (bench.harness.measure)")
     parser.add_argument("--only", nargs="*", help="cases whose name contains one of these words")
     parser.add_argument("--no-naive", action="store_true", help="skip the naive approaches (slow)")
     parser.add_argument("--no-load", action="store_true", help="skip the gunicorn + wrk throughput run")
