@@ -149,6 +149,7 @@ def main() -> None:
     parser.add_argument("--schools", type=int, default=40)
     parser.add_argument("--duration", type=int, default=15)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--user", default="parent", help="who reads the diary (admin: no visit is counted)")
     args = parser.parse_args()
     pg_base = os.environ.get("BENCH_PG_URL")
@@ -156,7 +157,7 @@ def main() -> None:
     from bench.run import database_url, ensure_database
     url = database_url(engine, args.schools, pg_base)
     ensure_database(url, args.schools)
-    print(run_load(url, engine=engine, duration=args.duration, connections=args.connections,
+    print(run_load(url, engine=engine, duration=args.duration, connections=args.connections, workers=args.workers,
                    user=args.user))
 
 
