@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, inspect, text
 
 from bench import cases as bench_cases
-from bench.generate import OUT, generate, sqlite_path
+from bench.generate import OUT, generate, sqlite_path, upgrade_schema
 from bench.harness import Measure, QueryCounter, Row, markdown_table, measure
 
 SIZES = (10, 40)
@@ -51,6 +51,7 @@ def has_region(url: str) -> bool:
 
 def ensure_database(url: str, schools: int) -> None:
     if has_region(url):
+        upgrade_schema(url)
         return
     print(f"generating {url.split('@')[-1]} with {schools} full schools ...", flush=True)
     started = time.perf_counter()
