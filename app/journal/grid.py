@@ -12,11 +12,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.journal import grading
-from app.journal.access import NotInScope, marks_writable_on, open_assignment, would_be_changeable
+from app.journal.access import NotInScope, marks_writable_on, would_be_changeable
 from app.journal.catalogue import Catalogue, Code, WorkType, load_catalogue
 from app.models import (
     Absence,
@@ -307,32 +307,37 @@ def cell_state(session: Session, scope: Scope, lesson_id: int, pupil_id: int) ->
 
 def pupil_summary(session: Session, scope: Scope, assignment_id: int, period_id: int | None, pupil_id: int,
                   catalogue: Catalogue, today: dt.date | None = None, known_period=None) -> PupilRow:
-    """A pupil's average, count of marks and absences in the grid's period (after a save).
+    """A pupil's average, count of marks and absences in the grid's period (after a save): one
+    statement, the marks coming back as one string "value:type,value:type".
 
     `known_period`: the period (id, starts_on, ends_on) the caller has already read, used when it
     is the one asked for."""
     today = today or dt.date.today()
-    assignment = open_assignment(session, scope, assignment_id)
     if known_period is not None and known_period.id == period_id:
         period = known_period
     else:
         period = session.get(StudyPeriod, period_id) if period_id else None
     lesson_ids = select(Lesson.id).where(_lesson_filter(scope, assignment_id, period))
-    row = PupilRow(id=pupil_id, name="")
+    marks = (select(func.aggregate_strings(cast(Mark.value, String) + ":" + cast(Mark.mark_type_id, String), ","))
+             .where(Mark.pupil_id == pupil_id, Mark.lesson_id.in_(lesson_ids), visible(scope, Mark)).scalar_subquery())
+    absences = (select(func.count()).select_from(Absence)
+                .where(Absence.pupil_id == pupil_id, Absence.lesson_id.in_(lesson_ids),
+                       Absence.code.in_(sorted(catalogue.missed)), visible(scope, Absence)).scalar_subquery())
+    found = session.execute(select(TeachingAssignment.hours_per_week, marks, absences)
+                            .where(TeachingAssignment.id == assignment_id, journal_assignments(scope))).first()
+    if found is None:
+        raise NotInScope(f"teaching_assignment {assignment_id}")
+    hours_per_week, mark_list, absence_count = found
     types = catalogue.types
-    marks = [(r.value, types[r.mark_type_id].weight) for r in session.execute(
-        select(Mark.value, Mark.mark_type_id)
-        .where(Mark.pupil_id == pupil_id, Mark.lesson_id.in_(lesson_ids), visible(scope, Mark)))]
-    row.average = grading.weighted_average(marks)
-    row.mark_count = len(marks)
+    values = [pair.split(":") for pair in mark_list.split(",")] if mark_list else []
+    row = PupilRow(id=pupil_id, name="")
+    row.average = grading.weighted_average((int(value), types[int(type_id)].weight) for value, type_id in values)
+    row.mark_count = len(values)
     row.proposal = grading.propose_period_mark(row.average)
-    row.absences = session.scalar(
-        select(func.count()).select_from(Absence)
-        .where(Absence.pupil_id == pupil_id, Absence.lesson_id.in_(lesson_ids), Absence.code.in_(sorted(catalogue.missed)),
-               visible(scope, Absence))) or 0
+    row.absences = absence_count or 0
     if period is not None:
         row.shortage = grading.shortage_warning_due(period.ends_on, today) and grading.has_shortage(
-            row.mark_count, assignment.hours_per_week)
+            row.mark_count, hours_per_week)
     return row
 
 

@@ -249,7 +249,7 @@ class JournalView(BaseView):
         # The reply shows the values just written; only the pupil's summary is read again.
         try:
             summary = grid.pupil_summary(db.session, scope, assignment_id, period_id, pupil_id, saved.catalogue,
-                                         known_period=saved.period)
+                                         today=clock.today(), known_period=saved.period)
         except NotInScope:
             abort(404)
         return jsonify({"cell": grid.written_cell(saved.state, saved.catalogue).as_json(),
@@ -259,7 +259,7 @@ class JournalView(BaseView):
         try:
             cell = grid.cell_state(db.session, scope, lesson_id, pupil_id)
             summary = grid.pupil_summary(db.session, scope, assignment_id, period_id, pupil_id,
-                                         current_catalogue())
+                                         current_catalogue(), today=clock.today())
         except NotInScope:
             abort(404)
         return jsonify({"cell": cell.as_json(), "summary": summary.summary_json(), "error": error, "code": "stale"})
