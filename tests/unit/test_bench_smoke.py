@@ -7,7 +7,7 @@ import pytest
 from bench import cases
 from bench.generate import generate
 from bench.harness import Measure, QueryCounter, Row, markdown_table, measure
-from bench.run import has_region, stability
+from bench.run import has_region, side_by_side, stability
 
 
 @pytest.fixture(scope="module")
@@ -45,9 +45,18 @@ def test_every_case_runs_once_on_a_tiny_region(tiny_region):
     assert table.count("\n") == len(rows) + 1 and "journal grid" in table
 
 
+def test_side_by_side_runs_each_case_at_both_sizes(tiny_region):
+    pairs = side_by_side({1: tiny_region, 2: tiny_region}, repeat=1, warmup=0, only={"grid", "diary week"},
+                         log=lambda *_: None)
+    assert [name for name, *_ in pairs] == ["journal grid (class × subject × quarter)", "diary week (parent)"]
+    for _name, grows, small, large in pairs:
+        assert not grows and small.queries == large.queries > 0 and small.median_ms > 0 and large.median_ms > 0
+
+
 def test_stability_compares_the_sizes():
-    def row(schools, ms, queries):
-        return Row("sqlite", schools, "page", Measure(ms, ms, queries), None, None)
-    lines = stability([row(10, 10.0, 20), row(40, 11.0, 20), ])
-    assert lines[-1].endswith("✓ |")
-    assert stability([row(10, 10.0, 20), row(40, 13.0, 21)])[-1].endswith("✗ |")
+    def pair(ms_small, ms_large, queries_large, grows=False):
+        return ("page", grows, Measure(ms_small, ms_small, 20), Measure(ms_large, ms_large, queries_large))
+    lines = stability("sqlite", [pair(10.0, 11.0, 20), pair(10.0, 13.0, 20), pair(10.0, 11.0, 21),
+                                 pair(10.0, 40.0, 20, grows=True)])
+    assert [line.rsplit("|", 2)[1].strip()[:1] for line in lines] == ["✓", "✗", "✗", "✓"]
+    assert "by design" in lines[3] and "+300 %" in lines[3]
