@@ -6,14 +6,16 @@ an empty cell) by substituting the would-be column values into the scope clause.
 """
 from __future__ import annotations
 
-from sqlalchemy import literal, select, true
+from functools import lru_cache
+
+from sqlalchemy import bindparam, literal, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import operators, visitors
 from sqlalchemy.sql.elements import BinaryExpression
 from sqlalchemy.sql.selectable import ScalarSelect, Select
 
 from app.models import Lesson, Mark, TeachingAssignment
-from app.security.scope import Scope, changeable, journal_assignments
+from app.security.scope import CLAUSES_KEPT, Scope, changeable, journal_assignments
 
 
 class NotInScope(LookupError):
@@ -79,10 +81,20 @@ def on_row(clause, model):
 
 def would_be_changeable(session: Session, scope: Scope, model, **values) -> bool:
     """True when a row of `model` with these column values lies within `changeable(scope, model)`."""
-    clause = as_if(changeable(scope, model), model, values)
-    return session.scalar(select(literal(1)).where(clause)) is not None
+    statement = _would_be_changeable_statement(scope, model, tuple(sorted(values)))
+    return session.scalar(statement, {f"as_if_{name}": value for name, value in values.items()}) is not None
 
 
+# Rewriting a scope clause (as_if, on_row) walks and copies it: milliseconds a request. The results
+# depend only on the Scope value and the model, so each process keeps them.
+@lru_cache(maxsize=CLAUSES_KEPT)
+def _would_be_changeable_statement(scope: Scope, model, names: tuple[str, ...]):
+    columns = model.__table__.c
+    values = {name: bindparam(f"as_if_{name}", type_=columns[name].type) for name in names}
+    return select(literal(1)).where(as_if(changeable(scope, model), model, values))
+
+
+@lru_cache(maxsize=CLAUSES_KEPT)
 def marks_writable_on(scope: Scope):
     """A boolean SQL expression over Lesson: may the user write marks/absences on this lesson?
 

@@ -16,8 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from sqlalchemy import and_, delete, exists, func, select, update
+from sqlalchemy import and_, bindparam, delete, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -37,7 +38,7 @@ from app.models import (
 from app.models.journal import MARK_VALUES, PERIOD_MARK_VALUES
 from app.models.timetable import subgroup_pupil
 from app.security import roles as R
-from app.security.scope import Scope, changeable, visible
+from app.security.scope import CLAUSES_KEPT, Scope, changeable, visible
 from app.text import _
 
 MAX_MARKS_PER_CELL = 5
@@ -154,22 +155,29 @@ def _cell_target(session: Session, scope: Scope, lesson_id: int, pupil_id: int) 
     marks of this pupil on it (the Mark scope clause on the lesson row), the pupil's class, the
     assignment's subgroup and the pupil's membership, the study period of the lesson's date.
     NotInScope when the user cannot see the lesson."""
-    writable = on_row(as_if(changeable(scope, Mark), Mark, {"lesson_id": Lesson.id, "pupil_id": pupil_id}), Lesson)
-    pupil_class = select(Pupil.class_group_id).where(Pupil.id == pupil_id).scalar_subquery()
-    member = exists().where(subgroup_pupil.c.subgroup_id == TeachingAssignment.subgroup_id,
-                            subgroup_pupil.c.pupil_id == pupil_id)
-    row = session.execute(
-        select(Lesson, writable, pupil_class, TeachingAssignment.subgroup_id, member, StudyPeriod)
-        .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
-        .outerjoin(StudyPeriod, and_(StudyPeriod.school_id == Lesson.school_id, StudyPeriod.starts_on <= Lesson.date,
-                                     StudyPeriod.ends_on >= Lesson.date))
-        .where(Lesson.id == lesson_id, visible(scope, Lesson))
-        .with_for_update(of=Lesson)
-    ).first()
+    row = session.execute(_cell_target_statement(scope), {"lesson_id": lesson_id, "pupil_id": pupil_id}).first()
     if row is None:
         raise NotInScope(f"lesson {lesson_id}")
     lesson, writable, pupil_class, subgroup_id, member, period = row
     return _CellTarget(lesson, bool(writable), pupil_class, subgroup_id, bool(member), period)
+
+
+@lru_cache(maxsize=CLAUSES_KEPT)
+def _cell_target_statement(scope: Scope):
+    """Built once per scope (rewriting the scope clause onto the lesson row costs milliseconds)."""
+    pupil_id = bindparam("pupil_id", type_=Mark.pupil_id.type)
+    writable = on_row(as_if(changeable(scope, Mark), Mark, {"lesson_id": Lesson.id, "pupil_id": pupil_id}), Lesson)
+    pupil_class = select(Pupil.class_group_id).where(Pupil.id == pupil_id).scalar_subquery()
+    member = exists().where(subgroup_pupil.c.subgroup_id == TeachingAssignment.subgroup_id,
+                            subgroup_pupil.c.pupil_id == pupil_id)
+    return (
+        select(Lesson, writable, pupil_class, TeachingAssignment.subgroup_id, member, StudyPeriod)
+        .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
+        .outerjoin(StudyPeriod, and_(StudyPeriod.school_id == Lesson.school_id, StudyPeriod.starts_on <= Lesson.date,
+                                     StudyPeriod.ends_on >= Lesson.date))
+        .where(Lesson.id == bindparam("lesson_id"), visible(scope, Lesson))
+        .with_for_update(of=Lesson)
+    )
 
 
 def _check_marks_writable(session: Session, scope: Scope, lesson: Lesson) -> None:

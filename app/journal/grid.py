@@ -11,8 +11,9 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
-from sqlalchemy import String, and_, cast, func, or_, select
+from sqlalchemy import String, and_, bindparam, cast, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.journal import grading
@@ -30,7 +31,7 @@ from app.models import (
     TeachingAssignment,
 )
 from app.models.timetable import subgroup_pupil
-from app.security.scope import Scope, journal_assignments, visible
+from app.security.scope import CLAUSES_KEPT, Scope, journal_assignments, visible
 
 
 @dataclass
@@ -317,14 +318,9 @@ def pupil_summary(session: Session, scope: Scope, assignment_id: int, period_id:
         period = known_period
     else:
         period = session.get(StudyPeriod, period_id) if period_id else None
-    lesson_ids = select(Lesson.id).where(_lesson_filter(scope, assignment_id, period))
-    marks = (select(func.aggregate_strings(cast(Mark.value, String) + ":" + cast(Mark.mark_type_id, String), ","))
-             .where(Mark.pupil_id == pupil_id, Mark.lesson_id.in_(lesson_ids), visible(scope, Mark)).scalar_subquery())
-    absences = (select(func.count()).select_from(Absence)
-                .where(Absence.pupil_id == pupil_id, Absence.lesson_id.in_(lesson_ids),
-                       Absence.code.in_(sorted(catalogue.missed)), visible(scope, Absence)).scalar_subquery())
-    found = session.execute(select(TeachingAssignment.hours_per_week, marks, absences)
-                            .where(TeachingAssignment.id == assignment_id, journal_assignments(scope))).first()
+    dates = {"starts_on": period.starts_on, "ends_on": period.ends_on} if period is not None else {}
+    found = session.execute(_summary_statement(scope, tuple(sorted(catalogue.missed)), period is not None),
+                            {"assignment_id": assignment_id, "pupil_id": pupil_id, **dates}).first()
     if found is None:
         raise NotInScope(f"teaching_assignment {assignment_id}")
     hours_per_week, mark_list, absence_count = found
@@ -339,6 +335,23 @@ def pupil_summary(session: Session, scope: Scope, assignment_id: int, period_id:
         row.shortage = grading.shortage_warning_due(period.ends_on, today) and grading.has_shortage(
             row.mark_count, hours_per_week)
     return row
+
+
+@lru_cache(maxsize=CLAUSES_KEPT)
+def _summary_statement(scope: Scope, missed: tuple[str, ...], dated: bool):
+    """The statement of `pupil_summary`, built once per scope."""
+    lessons = [Lesson.assignment_id == bindparam("assignment_id"), Lesson.cancelled.is_(False), visible(scope, Lesson)]
+    if dated:
+        lessons += [Lesson.date >= bindparam("starts_on"), Lesson.date <= bindparam("ends_on")]
+    lesson_ids = select(Lesson.id).where(*lessons)
+    pupil_id = bindparam("pupil_id")
+    marks = (select(func.aggregate_strings(cast(Mark.value, String) + ":" + cast(Mark.mark_type_id, String), ","))
+             .where(Mark.pupil_id == pupil_id, Mark.lesson_id.in_(lesson_ids), visible(scope, Mark)).scalar_subquery())
+    absences = (select(func.count()).select_from(Absence)
+                .where(Absence.pupil_id == pupil_id, Absence.lesson_id.in_(lesson_ids), Absence.code.in_(missed),
+                       visible(scope, Absence)).scalar_subquery())
+    return select(TeachingAssignment.hours_per_week, marks, absences).where(
+        TeachingAssignment.id == bindparam("assignment_id"), journal_assignments(scope))
 
 
 # --- the year view: period marks and the year mark -------------------------------------------------
