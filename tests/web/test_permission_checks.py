@@ -54,3 +54,21 @@ def test_a_revoked_permission_refuses_from_the_next_request(app, client, session
     sm.del_permission_role(role, menu_entry)
     session.commit()
     assert 'href="/journal/"' not in client.get("/").get_data(as_text=True)
+
+
+def test_the_quick_check_answers_as_flask_appbuilder_for_every_pair_and_role(app, session, world):
+    from flask import g
+    from flask_appbuilder.security.sqla.manager import SecurityManager as FabSecurityManager
+    from flask_login import login_user
+
+    sm = app.appbuilder.sm
+    pairs = [(pv.permission.name, pv.view_menu.name) for pv in session.query(sm.permissionview_model)]
+    assert len(pairs) > 100
+    for name, user in world.users.items():
+        with app.test_request_context("/"):
+            login_user(user)
+            g.user = user
+            quick = {pair for pair in pairs if sm.has_access(*pair)}
+            g.pop("granted_to_user")
+            fab = {pair for pair in pairs if FabSecurityManager.has_access(sm, *pair)}
+        assert quick == fab and quick, name
