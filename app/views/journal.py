@@ -117,6 +117,21 @@ def cell_row(pupil, lessons) -> Markup:
     return Markup("".join(cells))
 
 
+def lesson_heads(lessons) -> Markup:
+    """The grid's column heads, one per lesson, joined in Python like the cells."""
+    no_topic = escape(_("Тема не записана"))
+    heads = []
+    for lesson in lessons:
+        topic = escape(lesson.topic or "")
+        heads.append(
+            f'<th scope="col" class="lesson{" has-topic" if lesson.topic else ""}" data-lesson="{lesson.id}" '
+            f'data-version="{lesson.version}" data-editable="{1 if lesson.editable else 0}" '
+            f'data-type="{lesson.column_type_id or ""}" data-date="{lesson.date.strftime("%d.%m.%Y")}" '
+            f'data-topic="{topic}" data-homework="{escape(lesson.homework or "")}">'
+            f'<button type="button" class="lesson-head" title="{topic or no_topic}">{escape(lesson.day)}</button></th>')
+    return Markup("".join(heads))
+
+
 class JournalView(BaseView):
     """The journal pages of teachers, class teachers and the school administration."""
 
@@ -166,7 +181,8 @@ class JournalView(BaseView):
         except NotInScope:
             abort(404)
         return self.render_template("journal/grid.html", grid=data, title=_("Журнал"), fmt=grading.format_average,
-                                    cell_row=cell_row, history_allowed=self._history_allowed())
+                                    cell_row=cell_row, lesson_heads=lesson_heads,
+                                    history_allowed=self._history_allowed())
 
     def _history_allowed(self) -> bool:
         return self.appbuilder.sm.has_access("can_history", self.class_permission_name)
