@@ -37,6 +37,12 @@ class Measure:
     p90_ms: float
     queries: int
 
+    @classmethod
+    def of(cls, times: list[float], queries: int) -> "Measure":
+        """Median and p90 of `times` (ms)."""
+        times = sorted(times)
+        return cls(statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.9))], queries)
+
 
 def measure(action: Callable[[], object], counter: QueryCounter, *, warmup: int = 12, repeat: int = 7) -> Measure:
     """Median (and p90) of `repeat` timed runs after `warmup` untimed ones; the statements are
@@ -60,8 +66,7 @@ def measure(action: Callable[[], object], counter: QueryCounter, *, warmup: int 
         started = time.perf_counter()
         action()
         times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    return Measure(statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.9))], queries)
+    return Measure.of(times, queries)
 
 
 @dataclass

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import platform
 import sqlite3
-import subprocess
 import sys
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 from sqlalchemy import create_engine, inspect, text
@@ -136,8 +135,8 @@ def pg_version(url: str) -> str:
 def side_by_side(urls: dict[int, str], *, repeat: int, warmup: int, only: set[str] | None = None,
                  log=print) -> list[tuple[str, bool, Measure, Measure]]:
     """Each case at the smaller and the larger size in alternation (small, large, small, …), both
-    databases open at once: the VM's speed, which drifts by up to 1.7× over minutes, weighs on both
-    sizes alike. Returns (case, grows with data, measure at small, measure at large)."""
+    databases open at once: the VM's speed, which drifts by up to 2× within minutes, weighs on both
+    sizes alike. The statements are counted in the first pair. Returns (case, grows with data, measure at small, measure at large)."""
     small, large = min(urls), max(urls)
     benches = {size: bench_cases.open_bench(urls[size]) for size in (small, large)}
     try:
@@ -159,16 +158,16 @@ def side_by_side(urls: dict[int, str], *, repeat: int, warmup: int, only: set[st
                     pair[size].run()
             times: dict[int, list[float]] = {small: [], large: []}
             queries = {}
-            for index_run in range(runs):
+            for _ in range(runs):
                 for size in pair:
                     bench_cases.activate(benches[size])
-                    with counters[size].counting():
+                    counting = counters[size].counting() if size not in queries else nullcontext()
+                    with counting:
                         started = time.perf_counter()
                         pair[size].run()
                         times[size].append((time.perf_counter() - started) * 1000)
                     queries.setdefault(size, counters[size].count)
-            measures = {size: Measure(statistics.median(t), sorted(t)[min(len(t) - 1, int(len(t) * 0.9))], queries[size])
-                        for size, t in times.items()}
+            measures = {size: Measure.of(t, queries[size]) for size, t in times.items()}
             out.append((case.name, case.grows_with_data, measures[small], measures[large]))
             log(f"{case.name}: {measures[small].median_ms:.1f} → {measures[large].median_ms:.1f} ms (alternating)")
         return out

@@ -1,14 +1,12 @@
-"""The current request's Scope and journal catalogue (Flask side of the scope module).
-
-Both come from the app's per-process caches while the reference version read with the request's
-user stays the same (app.reference_cache); a request without that version loads them afresh."""
+"""The current request's Scope (Flask side of the scope module), and the app's per-process caches
+of reference data (app.reference_cache): a value is served from them while the reference version
+read with the request's user stays the same; a request without that version loads it afresh."""
 from __future__ import annotations
 
 from flask import current_app, g, has_request_context
 from flask_login import current_user
 
 from app.extensions import db
-from app.journal.catalogue import Catalogue, load_catalogue
 from app.reference_cache import VersionedCache
 from app.security.scope import NOBODY, Scope, load_scope
 
@@ -43,7 +41,3 @@ def current_scope() -> Scope:
         g.scope_cache = cached
     return cached[1]
 
-
-def current_catalogue() -> Catalogue:
-    """The work types and absence codes."""
-    return reference_cache("catalogue").get(reference_version(), "catalogue", lambda: load_catalogue(db.session))

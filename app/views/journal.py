@@ -21,10 +21,11 @@ from app.errors import DomainError
 from app.extensions import db
 from app.journal import archive, entries, grading, grid, history, reports
 from app.journal.access import NotInScope
+from app.journal.catalogue import Catalogue, load_catalogue
 from app.models import ClassGroup, Mark, StudyPeriod, TeachingAssignment
 from app.reading import read_session
 from app.security import roles as R
-from app.security.current import current_catalogue, current_scope
+from app.security.current import current_scope, reference_cache, reference_version
 from app.security.scope import journal_assignments, journal_classes, visible
 from app.views import menu
 from app.views.base import ScopedInterface, ScopedModelView
@@ -95,6 +96,11 @@ def _text(data: dict, key: str) -> str:
     if not isinstance(value, str):
         raise DomainError(_("Запрос не распознан: обновите страницу и повторите."))
     return value
+
+
+def current_catalogue() -> Catalogue:
+    """The work types and absence codes, from the app's cache while the reference version holds."""
+    return reference_cache("catalogue").get(reference_version(), "catalogue", lambda: load_catalogue(db.session))
 
 
 def _period_arg() -> int | None:
