@@ -26,7 +26,7 @@ from app.diary.pupils import children
 from app.reading import read_session
 from app.security import roles as R
 from app.security.current import current_scope
-from app.views.diary import note_visit, open_diary, parse_date
+from app.views.diary import note_visit, open_diary, parse_date, school_calendar
 
 
 def plain(value):
@@ -74,7 +74,8 @@ class DiaryApi(BaseApi):
         except ValueError:
             return self.response_400(message=_("Дата не распознана: укажите её как ГГГГ-ММ-ДД."))
         session = read_session()
-        week = week_domain.build_week(session, pupil, day or week_domain.reference_date(session, pupil, clock.today()), clock.today())
+        on = day or week_domain.reference_date(session, pupil, clock.today())
+        week = week_domain.build_week(session, pupil, on, clock.today(), calendar=school_calendar(pupil))
         note_visit(pupil)
         result = plain(week)
         result["pupil"] = _pupil(pupil)

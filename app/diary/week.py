@@ -6,8 +6,9 @@ marks (work type and weight) and absence. Lessons the journal has recorded (`Les
 over the weekly timetable; timetable slots fill the numbers nobody has recorded yet (the coming
 days of the week), with that day's substitutions applied.
 
-The cost is a constant number of queries (at most seven) whatever the number of lessons: nothing is
-loaded per lesson or per day, so the evening peak of the region stays cheap.
+The cost is a constant number of queries whatever the number of lessons (six; three when the
+school's calendar is passed in): nothing is loaded per lesson or per day, so the evening peak of
+the region stays cheap.
 """
 from __future__ import annotations
 
@@ -158,45 +159,72 @@ def pupil_subgroups_clause(pupil_id):
     )
 
 
+@dataclass(frozen=True)
+class SchoolCalendar:
+    """A school's study periods, holidays and bell times: the same for every diary week of the
+    school, so the view keeps it per process while the reference version holds (the tables have
+    version triggers, migration 0003)."""
+
+    periods: tuple[tuple[str, dt.date, dt.date], ...]  # (name, starts_on, ends_on) by start
+    holidays: tuple[tuple[str, dt.date, dt.date, int, int], ...]  # (name, starts, ends, grade_from, grade_to)
+    bells: dict[int, dict[int, tuple[dt.time, dt.time]]]  # shift -> lesson number -> (starts, ends)
+
+    def periods_within(self, monday: dt.date, saturday: dt.date) -> list[tuple[str, dt.date, dt.date]]:
+        return [p for p in self.periods if p[1] <= saturday and p[2] >= monday]
+
+    def holidays_within(self, monday: dt.date, saturday: dt.date, grade: int | None) -> list[tuple[str, dt.date, dt.date]]:
+        return [(name, starts, ends) for name, starts, ends, low, high in self.holidays
+                if starts <= saturday and ends >= monday and grade is not None and low <= grade <= high]
+
+
 # The week's statements are built once, with bind parameters: the diary is the busiest page of
 # the evening, and building a statement costs more CPU than the database spends answering it.
 _PERIODS = (
     select(StudyPeriod.name, StudyPeriod.starts_on, StudyPeriod.ends_on)
-    .where(StudyPeriod.school_id == bindparam("school_id"), StudyPeriod.starts_on <= bindparam("saturday"),
-           StudyPeriod.ends_on >= bindparam("monday"))
+    .where(StudyPeriod.school_id == bindparam("school_id"))
     .order_by(StudyPeriod.starts_on)
 )
 _HOLIDAYS = (
-    select(Holiday.name, Holiday.starts_on, Holiday.ends_on)
-    .where(Holiday.school_id == bindparam("school_id"), Holiday.starts_on <= bindparam("saturday"),
-           Holiday.ends_on >= bindparam("monday"), Holiday.grade_from <= bindparam("grade"),
-           Holiday.grade_to >= bindparam("grade"))
+    select(Holiday.name, Holiday.starts_on, Holiday.ends_on, Holiday.grade_from, Holiday.grade_to)
+    .where(Holiday.school_id == bindparam("school_id"))
     .order_by(Holiday.starts_on)
 )
-_BELLS = select(BellSchedule.lesson_number, BellSchedule.starts_at, BellSchedule.ends_at).where(
-    BellSchedule.school_id == bindparam("school_id"), BellSchedule.shift == bindparam("shift"))
+_BELLS = select(BellSchedule.shift, BellSchedule.lesson_number, BellSchedule.starts_at, BellSchedule.ends_at).where(
+    BellSchedule.school_id == bindparam("school_id"))
 
 
-def build_week(session: Session, pupil: PupilCard, day: dt.date, today: dt.date) -> DiaryWeek:
+def load_calendar(session: Session, school_id: int) -> SchoolCalendar:
+    """The school's calendar: three queries."""
+    school = {"school_id": school_id}
+    bells: dict[int, dict[int, tuple[dt.time, dt.time]]] = defaultdict(dict)
+    for shift, number, starts, ends in session.execute(_BELLS, school):
+        bells[shift][number] = (starts, ends)
+    return SchoolCalendar(
+        periods=tuple(tuple(row) for row in session.execute(_PERIODS, school)),
+        holidays=tuple(tuple(row) for row in session.execute(_HOLIDAYS, school)),
+        bells=dict(bells),
+    )
+
+
+def build_week(session: Session, pupil: PupilCard, day: dt.date, today: dt.date,
+               calendar: SchoolCalendar | None = None) -> DiaryWeek:
     """The diary week (Mon–Sat) containing `day` for `pupil`; `today` is highlighted.
 
     States: NO_CLASS (the pupil is in no class: nothing else is loaded), OUTSIDE_PERIODS (no day
     of the week is within a study period of the school), HOLIDAY (every study day is a holiday
     for the pupil's grade and nothing was recorded), NO_TIMETABLE (school days but neither
     timetable slots nor recorded lessons), OK otherwise. Days keep their own holiday and
-    outside-period flags so a half-holiday week reads right."""
+    outside-period flags so a half-holiday week reads right. `calendar` is the school's
+    (load_calendar), loaded here when not given."""
     monday = monday_of(day)
     saturday = monday + dt.timedelta(days=DAYS_SHOWN - 1)
     if pupil.class_group_id is None:
         return DiaryWeek(pupil=pupil, monday=monday, state=NO_CLASS)
 
-    span = {"school_id": pupil.school_id, "monday": monday, "saturday": saturday}
-    periods = session.execute(_PERIODS, span).all()
-    holidays = session.execute(_HOLIDAYS, dict(span, grade=pupil.grade)).all()
-    bells = {
-        number: (starts, ends)
-        for number, starts, ends in session.execute(_BELLS, {"school_id": pupil.school_id, "shift": pupil.shift})
-    }
+    calendar = calendar or load_calendar(session, pupil.school_id)
+    periods = calendar.periods_within(monday, saturday)
+    holidays = calendar.holidays_within(monday, saturday, pupil.grade)
+    bells = calendar.bells.get(pupil.shift, {})
 
     days = []
     for offset in range(DAYS_SHOWN):

@@ -23,7 +23,7 @@ from app.extensions import db
 from app.models import Pupil
 from app.reading import read_session
 from app.security import roles as R
-from app.security.current import current_scope
+from app.security.current import current_scope, reference_cache, reference_version
 from app.views import menu
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,14 @@ def open_diary(pupil_id: int | None) -> tuple[list[PupilCard], PupilCard]:
     if pupil is None:
         abort(404)
     return kids, pupil
+
+
+def school_calendar(pupil: PupilCard) -> week_domain.SchoolCalendar:
+    """The pupil's school's periods, holidays and bells, from the app's cache while the reference
+    version holds. Read from the primary, where the version was read: a replica's older rows must
+    not be kept under a newer version."""
+    return reference_cache("calendars").get(
+        reference_version(), pupil.school_id, lambda: week_domain.load_calendar(db.session, pupil.school_id))
 
 
 def note_visit(pupil: PupilCard) -> None:
@@ -140,7 +148,7 @@ class DiaryView(BaseView):
             day = None
         if day is None:
             day = week_domain.reference_date(session, pupil, clock.today())
-        data = week_domain.build_week(session, pupil, day, clock.today())
+        data = week_domain.build_week(session, pupil, day, clock.today(), calendar=school_calendar(pupil))
         note_visit(pupil)
         return self.render_template(
             "diary/week.html", week=data, kids=kids, pupil=pupil, page="week",

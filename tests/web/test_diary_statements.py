@@ -11,10 +11,11 @@ from tests.factories import make_catalogues, make_lesson, make_mark
 from tests.statements import page_statements
 
 # The page's own statements, FAB's login and permission checks (ab_* tables) left out: they are
-# the same on every page. The scope comes from the process's cache (app/reference_cache.py).
-# Week: the pupil cards, the study periods, holidays, bells, lessons with the pupil's marks and
-# absences, timetable slots, substitutions, and the visit upsert.
-WEEK_STATEMENTS = 8
+# the same on every page. The scope and the school's calendar (study periods, holidays, bells) come
+# from the process's cache (app/reference_cache.py).
+# Week: the pupil cards, lessons with the pupil's marks and absences, timetable slots,
+# substitutions, and the visit upsert.
+WEEK_STATEMENTS = 5
 # Progress: the cards, the study periods, subjects, marks, period marks, attendance, and the visit
 # upsert.
 PROGRESS_STATEMENTS = 8

@@ -3,15 +3,18 @@ change: the next request after a write to their tables — through the app, or f
 connection such as another worker or psql — sees the new rows. On both engines."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
+from app.diary.week import load_calendar
 from app.journal.catalogue import load_catalogue
 from app.models import AbsenceCode
 from app.security import roles as R
 from app.security.scope import load_scope
+from tests.diary_helpers import MONDAY, build_diary_week
 from tests.statements import recorded_statements
 from tests.web.test_scope_lists import listed_ids
 
@@ -51,10 +54,11 @@ def test_every_table_a_cached_value_is_read_from_bumps_the_version(app, session,
         for user in world.users.values():
             load_scope(session, user)
         load_catalogue(session)
+        load_calendar(session, world.school_a.id)
         sm._load_role_permissions(tuple(role.id for role in sm.get_all_roles()))
     read = tables_read(statements) - LOADED_WITH_THE_USER
     assert {"user_scope", "staff", "pupil", "guardian", "guardian_link", "mark_type", "absence_code",
-            "ab_permission_view_role"} <= read, read
+            "ab_permission_view_role", "study_period", "holiday", "bell_schedule"} <= read, read
     triggered = triggered_tables(session)
     assert {table: triggered.get(table) for table in read} == {table: {"insert", "update", "delete"} for table in read}
     assert set(triggered) <= set(inspect(session.get_bind()).get_table_names())
@@ -75,6 +79,32 @@ def test_a_write_from_another_connection_reaches_the_next_request(world, as_user
         other.dispose()
     assert client.get(f"/diary/{sibling}/").status_code == 404
     assert client.get(f"/diary/{world.pupil_a.id}/").status_code == 200
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_holiday_and_new_bell_times_reach_the_next_diary_week(world, as_user, session, database_url, engine):
+    build_diary_week(session, world)
+    session.commit()
+    client = as_user("parent")
+    next_week = f"/diary/{world.pupil_a.id}/?date={(MONDAY + dt.timedelta(days=7)).isoformat()}"
+    for _ in range(2):  # the second answer comes with the school's calendar from the process's cache
+        page = client.get(next_week).get_data(as_text=True)
+        assert "08:30–09:15" in page and "Каникулы" not in page
+    other = create_engine(database_url)  # another worker, or psql
+    try:
+        with other.begin() as connection:
+            connection.execute(text("UPDATE bell_schedule SET starts_at = '08:00:00', ends_at = '08:45:00' "
+                                    "WHERE school_id = :school AND lesson_number = 1"), {"school": world.school_a.id})
+        assert "08:00–08:45" in client.get(next_week).get_data(as_text=True)
+        with other.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO holiday (school_id, academic_year_id, name, starts_on, ends_on, grade_from, grade_to) "
+                "VALUES (:school, :year, 'Карантин', :starts, :ends, 1, 11)"),
+                {"school": world.school_a.id, "year": world.year.id, "starts": MONDAY + dt.timedelta(days=7),
+                 "ends": MONDAY + dt.timedelta(days=13)})
+    finally:
+        other.dispose()
+    assert "Каникулы: Карантин. Уроков на этой неделе нет." in client.get(next_week).get_data(as_text=True)
 
 
 def test_a_new_absence_code_is_offered_on_the_next_grid(world, as_user, session):
