@@ -46,6 +46,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
         register_views(appbuilder)
         appbuilder.post_init()
+    from app.views import menu
+
+    app.jinja_env.globals["navbar_menu"] = menu.rendered
 
     http.init_app(app)
     reading.init_app(app)

@@ -72,3 +72,21 @@ def test_the_quick_check_answers_as_flask_appbuilder_for_every_pair_and_role(app
             g.pop("granted_to_user")
             fab = {pair for pair in pairs if FabSecurityManager.has_access(sm, *pair)}
         assert quick == fab and quick, name
+
+
+def test_each_role_set_and_condition_gets_its_own_menu_from_the_process_cache(app, client, session, world, as_user):
+    """The navbar's entries are rendered once per role set and answer of the entries' conditions
+    (app.views.menu.rendered); users taking turns in one process each see their own."""
+    from tests.factories import make_user
+
+    make_user(session, app.appbuilder.sm, "parent_unlinked", R.PARENT)  # a parent login with no children linked
+    session.commit()
+    notifications = 'href="/notifications/'
+    for _ in range(2):
+        teacher_page = as_user("teacher").get("/journal/").get_data(as_text=True)
+        assert 'href="/journal/"' in teacher_page and 'href="/diary/"' not in teacher_page
+        parent_page = as_user("parent").get("/diary/").get_data(as_text=True)
+        assert 'href="/diary/"' in parent_page and 'href="/journal/"' not in parent_page
+        assert notifications in parent_page
+        unlinked_page = as_user("parent_unlinked").get("/diary/").get_data(as_text=True)
+        assert 'href="/diary/"' in unlinked_page and notifications not in unlinked_page
