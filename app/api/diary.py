@@ -22,11 +22,10 @@ from werkzeug.exceptions import NotFound
 from app import clock
 from app.diary import progress as progress_domain
 from app.diary import week as week_domain
-from app.diary.pupils import children
 from app.reading import read_session
 from app.security import roles as R
 from app.security.current import current_scope
-from app.views.diary import note_visit, open_diary, parse_date, school_calendar
+from app.views.diary import family, note_visit, open_diary, parse_date, school_calendar
 
 
 def plain(value):
@@ -60,7 +59,7 @@ class DiaryApi(BaseApi):
     @protect()
     @permission_name("get")
     def list_children(self):
-        return self.response(200, result=[_pupil(kid) for kid in children(read_session(), current_scope())])
+        return self.response(200, result=[_pupil(kid) for kid in family(current_scope())])
 
     @expose("/<int:pupil_id>/week", methods=["GET"])
     @protect()

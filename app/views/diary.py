@@ -1,8 +1,10 @@
 """«Дневник»: the pupil's and parent's week and progress pages (read-only).
 
 Thin views: the pupil comes through the scope module (another family's child answers 404), the
-content from app.diary, read through read_session() (the replica when there is one). Each page
-view of a pupil or parent adds one to the pupil's daily visit counter with one upsert.
+content from app.diary, read through read_session() (the replica when there is one). The
+family's pupil cards and the school's calendar are kept per process while the reference version
+holds. Each page view of a pupil or parent adds one to the pupil's daily visit counter with one
+upsert.
 """
 from __future__ import annotations
 
@@ -33,24 +35,29 @@ FAMILY_ACCESS = ("can_index", "can_week", "can_progress")
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
-def open_diary(pupil_id: int | None) -> tuple[list[PupilCard], PupilCard]:
+def open_diary(pupil_id: int | None) -> tuple[tuple[PupilCard, ...], PupilCard]:
     """The user's own children (for the switcher) and the pupil whose diary is asked for.
 
     `pupil_id` None: the first child. A pupil outside the user's scope, or none at all, is 404:
     the answer does not tell another family's child from a pupil that does not exist."""
-    session = read_session()
     scope = current_scope()
-    kids = children(session, scope)
+    kids = family(scope)
     if pupil_id is None:
         pupil = kids[0] if kids else None
     else:
         pupil = next((kid for kid in kids if kid.id == pupil_id), None)
         if pupil is None and not scope.pupil_ids:
             # Staff with a wider scope (administrator) may read a diary within it.
-            pupil = visible_pupil(session, scope, pupil_id)
+            pupil = visible_pupil(read_session(), scope, pupil_id)
     if pupil is None:
         abort(404)
     return kids, pupil
+
+
+def family(scope) -> tuple[PupilCard, ...]:
+    """The user's own children (a pupil: themself), from the app's cache while the reference
+    version holds; read from the primary, as the scope is."""
+    return reference_cache("families").get(reference_version(), scope, lambda: tuple(children(db.session, scope)))
 
 
 def school_calendar(pupil: PupilCard) -> week_domain.SchoolCalendar:

@@ -11,14 +11,13 @@ from tests.factories import make_catalogues, make_lesson, make_mark
 from tests.statements import page_statements
 
 # The page's own statements, FAB's login and permission checks (ab_* tables) left out: they are
-# the same on every page. The scope and the school's calendar (study periods, holidays, bells) come
-# from the process's cache (app/reference_cache.py).
-# Week: the pupil cards, lessons with the pupil's marks and absences, timetable slots,
-# substitutions, and the visit upsert.
-WEEK_STATEMENTS = 5
-# Progress: the cards, the study periods, subjects, marks, period marks, attendance, and the visit
+# the same on every page. The scope, the family's pupil cards and the school's calendar (study
+# periods, holidays, bells) come from the process's cache (app/reference_cache.py).
+# Week: lessons with the pupil's marks and absences, timetable slots, substitutions, and the visit
 # upsert.
-PROGRESS_STATEMENTS = 8
+WEEK_STATEMENTS = 4
+# Progress: the study periods, subjects, marks, period marks, attendance, and the visit upsert.
+PROGRESS_STATEMENTS = 7
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import re
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
+from app.diary.pupils import children
 from app.diary.week import load_calendar
 from app.journal.catalogue import load_catalogue
 from app.models import AbsenceCode
@@ -52,13 +53,14 @@ def test_every_table_a_cached_value_is_read_from_bumps_the_version(app, session,
     sm = app.appbuilder.sm
     with recorded_statements(session.get_bind()) as statements:
         for user in world.users.values():
-            load_scope(session, user)
+            children(session, load_scope(session, user))
         load_catalogue(session)
         load_calendar(session, world.school_a.id)
         sm._load_role_permissions(tuple(role.id for role in sm.get_all_roles()))
     read = tables_read(statements) - LOADED_WITH_THE_USER
     assert {"user_scope", "staff", "pupil", "guardian", "guardian_link", "mark_type", "absence_code",
-            "ab_permission_view_role", "study_period", "holiday", "bell_schedule"} <= read, read
+            "ab_permission_view_role", "study_period", "holiday", "bell_schedule", "class_group",
+            "academic_year"} <= read, read
     triggered = triggered_tables(session)
     assert {table: triggered.get(table) for table in read} == {table: {"insert", "update", "delete"} for table in read}
     assert set(triggered) <= set(inspect(session.get_bind()).get_table_names())
@@ -105,6 +107,21 @@ def test_a_holiday_and_new_bell_times_reach_the_next_diary_week(world, as_user, 
     finally:
         other.dispose()
     assert "Каникулы: Карантин. Уроков на этой неделе нет." in client.get(next_week).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_renamed_class_reaches_the_next_diary_page(world, as_user, session, database_url, engine):
+    client = as_user("parent")
+    for _ in range(2):  # the second answer comes with the family's cards from the process's cache
+        assert f"{world.class_a.grade}{world.class_a.letter} класс" in client.get("/diary/").get_data(as_text=True)
+    session.commit()
+    other = create_engine(database_url)
+    try:
+        with other.begin() as connection:
+            connection.execute(text("UPDATE class_group SET letter = 'Я' WHERE id = :id"), {"id": world.class_a.id})
+    finally:
+        other.dispose()
+    assert f"{world.class_a.grade}Я класс" in client.get("/diary/").get_data(as_text=True)
 
 
 def test_a_new_absence_code_is_offered_on_the_next_grid(world, as_user, session):
