@@ -14,6 +14,7 @@ import logging
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import format_date, gettext as _, lazy_gettext as _l
+from markupsafe import Markup, escape
 from sqlalchemy.exc import SQLAlchemyError
 
 from app import clock
@@ -110,6 +111,67 @@ def format_weight(weight) -> str:
     return text[:-2] if text.endswith(",0") else text
 
 
+class LessonTexts:
+    """The diary's labels, translated once per page rather than once per lesson or mark."""
+
+    def __init__(self):
+        self.cancelled = escape(_("урок отменён"))
+        self.substitution = escape(_("замена"))
+        self.topic = escape(_("Тема:"))
+        self.homework = escape(_("Д/з:"))
+        self.weight = escape(_("вес"))
+        self.instead_of = Markup(escape(_("(вместо %(name)s)")))
+        self.room = Markup(escape(_("каб. %(room)s")))
+
+
+def lesson_items(lessons, texts: LessonTexts) -> Markup:
+    """A day's lessons as <li> items. The week has up to forty lessons with their marks: joined
+    here in Python, they cost a fraction of what the same markup costs as a Jinja loop (the diary
+    is the busiest page of the evening)."""
+    items = []
+    for lesson in lessons:
+        changed = lesson.substituted and not lesson.cancelled
+        css = "diary-lesson" + (" is-cancelled" if lesson.cancelled else "") + (" is-substituted" if lesson.substituted else "")
+        when = f'<span class="diary-num">{lesson.number}</span>'
+        if lesson.starts_at:
+            when += f'<span class="diary-time">{lesson.starts_at:%H:%M}–{lesson.ends_at:%H:%M}</span>'
+        subject = f"<strong>{escape(lesson.subject)}</strong>"
+        if lesson.cancelled:
+            subject += f' <span class="label label-danger">{texts.cancelled}</span>'
+        if changed:
+            subject += f' <span class="label label-warning">{texts.substitution}</span>'
+        meta = escape(lesson.teacher) if lesson.teacher else ""
+        if changed:
+            meta += " " + texts.instead_of % {"name": lesson.replaces}
+        if lesson.room:
+            if lesson.teacher:
+                meta += " · "
+            meta += texts.room % {"room": lesson.room} if lesson.room[:1].isdigit() else escape(lesson.room)
+        what = f'<div class="diary-subject">{subject}</div><div class="diary-meta">{meta}</div>'
+        if lesson.topic:
+            what += f'<div class="diary-topic"><span class="diary-k">{texts.topic}</span> {escape(lesson.topic)}</div>'
+        if lesson.homework:
+            what += f'<div class="diary-homework"><span class="diary-k">{texts.homework}</span> {escape(lesson.homework)}</div>'
+        results = ""
+        if lesson.marks or lesson.absence:
+            parts = []
+            for mark in lesson.marks:
+                weight = format_weight(mark.weight)
+                title = f"{escape(mark.work_type)}, {texts.weight} {weight}" + (f": {escape(mark.comment)}" if mark.comment else "")
+                kind = escape(mark.work_type) + (f" ×{weight}" if mark.weight != 1 else "")
+                parts.append(f'<span class="diary-mark mark-{mark.value}" title="{title}">'
+                             f'<span class="diary-mark-value">{mark.value}</span> '
+                             f'<span class="diary-mark-type">{kind}</span></span>')
+            if lesson.absence:
+                name = escape(lesson.absence.name)
+                parts.append(f'<span class="diary-absence" title="{name}">{escape(lesson.absence.code)} '
+                             f'<span class="diary-absence-name">{name}</span></span>')
+            results = '<div class="diary-results">' + " ".join(parts) + "</div>"
+        items.append(f'<li class="{css}"><div class="diary-when">{when}</div>'
+                     f'<div class="diary-what">{what}</div>{results}</li>')
+    return Markup("\n".join(items))
+
+
 class DiaryView(BaseView):
     """The diary week (Mon–Sat) with the child switcher, previous/next week and a date jump."""
 
@@ -159,7 +221,7 @@ class DiaryView(BaseView):
         note_visit(pupil)
         return self.render_template(
             "diary/week.html", week=data, kids=kids, pupil=pupil, page="week",
-            format_weight=format_weight, format_date=format_date,
+            format_date=format_date, lesson_items=lesson_items, texts=LessonTexts(),
         )
 
 

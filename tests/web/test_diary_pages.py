@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from sqlalchemy import event, select
 
-from app.models import DiaryVisit
+from app.models import DiaryVisit, Mark
 from tests.diary_helpers import MONDAY, add_holiday, build_diary_week, day, other_family, sign_in
 from tests.factories import make_catalogues, make_lesson, make_mark
 
@@ -214,3 +215,17 @@ def test_week_progress_and_visits_on_postgresql(client, session, world, diary):
     assert next(s for s in progress["subjects"] if s["subject"] == "Математика")["average"] == "4.75"
     session.expire_all()
     assert session.scalar(select(DiaryVisit.visits).where(DiaryVisit.pupil_id == world.pupil_a.id)) == 2
+
+
+def test_teachers_text_is_shown_as_text_and_the_marks_title_carries_the_comment(client, session, world, diary):
+    lesson = diary.lessons["mon1"]
+    lesson.topic = 'Дроби <b>"сложные"</b> & смешанные'
+    lesson.homework = "<script>alert(1)</script>"
+    mark = session.scalar(select(Mark).where(Mark.lesson_id == lesson.id, Mark.pupil_id == world.pupil_a.id,
+                                             Mark.position == 1))
+    mark.comment = "не решена <задача 3>"
+    session.commit()
+    page = text(sign_in(client, "parent").get(week_url(world.pupil_a, lesson.date)))
+    assert "Дроби &lt;b&gt;&#34;сложные&#34;&lt;/b&gt; &amp; смешанные" in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
+    assert re.search(r'class="diary-mark mark-\d" title="[^"<>]*, вес \d[^"<>]*: не решена &lt;задача 3&gt;"', page)
