@@ -75,9 +75,9 @@ class DiaryApi(BaseApi):
         session = read_session()
         on = day or week_domain.reference_date(session, pupil, clock.today())
         week = week_domain.build_week(session, pupil, on, clock.today(), calendar=school_calendar(pupil))
-        note_visit(pupil)
         result = plain(week)
         result["pupil"] = _pupil(pupil)
+        note_visit(pupil)
         return self.response(200, result=result)
 
     @expose("/<int:pupil_id>/progress", methods=["GET"])
@@ -90,10 +90,10 @@ class DiaryApi(BaseApi):
         session = read_session()
         on = week_domain.reference_date(session, pupil, clock.today())
         progress = progress_domain.build_progress(session, pupil, request.args.get("period"), on)
-        note_visit(pupil)
         result = plain(progress)
         result["pupil"] = _pupil(pupil)
         result["chosen"] = progress.chosen.key if progress.chosen else None
+        note_visit(pupil)
         return self.response(200, result=result)
 
     @staticmethod

@@ -72,15 +72,17 @@ def school_calendar(pupil: PupilCard) -> week_domain.SchoolCalendar:
 def note_visit(pupil: PupilCard) -> None:
     """Count the visit of a pupil or parent (staff reading a diary is not a family's visit).
 
-    One upsert in its own short transaction on the primary: the page's read session is left
-    alone (a commit there would expire the loaded user and cost the page three more queries).
-    The counter is a statistic: if the write fails the page is still served."""
+    One upsert on the primary, committed with the request's own transaction there (the one that
+    loaded the user). Call it once the page is rendered: the commit expires the loaded user, whose
+    attributes the page would otherwise load again. The counter is a statistic: if the write
+    fails the page is still served."""
     if current_scope().role not in R.FAMILY_ROLES:
         return
     try:
-        with db.engine.begin() as connection:
-            count_visit(connection, pupil.id, clock.today())
+        count_visit(db.session, pupil.id, clock.today())
+        db.session.commit()
     except SQLAlchemyError as error:
+        db.session.rollback()
         log.warning("diary visit of pupil %s not counted: %s", pupil.id, error)
 
 
@@ -200,11 +202,12 @@ class DiaryView(BaseView):
         session = read_session()
         on = week_domain.reference_date(session, pupil, clock.today())
         data = progress_domain.build_progress(session, pupil, request.args.get("period"), on)
-        note_visit(pupil)
-        return self.render_template(
+        page = self.render_template(
             "diary/progress.html", progress=data, kids=kids, pupil=pupil, page="progress",
             format_average=format_average, format_weight=format_weight, format_date=format_date,
         )
+        note_visit(pupil)
+        return page
 
     def _week(self, pupil_id: int | None):
         kids, pupil = open_diary(pupil_id)
@@ -218,11 +221,12 @@ class DiaryView(BaseView):
         if day is None:
             day = week_domain.reference_date(session, pupil, clock.today())
         data = week_domain.build_week(session, pupil, day, clock.today(), calendar=school_calendar(pupil))
-        note_visit(pupil)
-        return self.render_template(
+        page = self.render_template(
             "diary/week.html", week=data, kids=kids, pupil=pupil, page="week",
             format_date=format_date, lesson_items=lesson_items, texts=LessonTexts(),
         )
+        note_visit(pupil)
+        return page
 
 
 class DiaryProgressView(BaseView):

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from sqlalchemy import event, select
+from sqlalchemy import text as sql_text
 
 from app.models import DiaryVisit, Mark
 from tests.diary_helpers import MONDAY, add_holiday, build_diary_week, day, other_family, sign_in
@@ -229,3 +230,15 @@ def test_teachers_text_is_shown_as_text_and_the_marks_title_carries_the_comment(
     assert "Дроби &lt;b&gt;&#34;сложные&#34;&lt;/b&gt; &amp; смешанные" in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
     assert re.search(r'class="diary-mark mark-\d" title="[^"<>]*, вес \d[^"<>]*: не решена &lt;задача 3&gt;"', page)
+
+
+def test_a_visit_that_cannot_be_counted_still_serves_the_pages(client, session, world, diary, caplog):
+    session.execute(sql_text("DROP TABLE diary_visit"))
+    session.commit()
+    sign_in(client, "parent")
+    for _ in range(2):  # and the request after a failed write is served as well
+        week = client.get(week_url(world.pupil_a))
+        assert week.status_code == 200 and "Сложение дробей" in text(week)
+        progress = client.get(f"/diary/{world.pupil_a.id}/progress/")
+        assert progress.status_code == 200 and "Средний балл" in text(progress)
+    assert f"diary visit of pupil {world.pupil_a.id} not counted" in caplog.text
