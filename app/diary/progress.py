@@ -127,7 +127,7 @@ def study_periods(session: Session, pupil: PupilCard) -> list[PeriodChoice]:
         return []
     periods = [
         PeriodChoice(pid, name, start, end)
-        for pid, name, start, end in session.execute(
+        for pid, name, start, end in session.connection().execute(
             _PERIODS, {"school_id": pupil.school_id, "year_id": pupil.academic_year_id})
     ]
     return periods + [PeriodChoice(None, "", pupil.year_starts_on, pupil.year_ends_on)]
@@ -163,15 +163,16 @@ def build_progress(session: Session, pupil: PupilCard, period_key: str | None, o
     if chosen is None or pupil.class_group_id is None:
         return progress
 
+    connection = session.connection()  # Core: plain rows, without the ORM's result handling
     subjects: dict[int, SubjectProgress] = {
         sid: SubjectProgress(sid, name)
-        for sid, name in session.execute(_SUBJECTS, {"class_group_id": pupil.class_group_id, "pupil_id": pupil.id})
+        for sid, name in connection.execute(_SUBJECTS, {"class_group_id": pupil.class_group_id, "pupil_id": pupil.id})
     }
     in_period = {"pupil_id": pupil.id, "starts_on": chosen.starts_on, "ends_on": chosen.ends_on}
-    for sid, name, date, value, type_name, type_short, weight in session.execute(_MARKS, in_period):
+    for sid, name, date, value, type_name, type_short, weight in connection.execute(_MARKS, in_period):
         subject = subjects.setdefault(sid, SubjectProgress(sid, name))
         subject.marks.append(ProgressMark(date, value, type_name, type_short, Decimal(weight)))
-    for sid, name, period_id, value in session.execute(
+    for sid, name, period_id, value in connection.execute(
             _PERIOD_MARKS, {"pupil_id": pupil.id, "year_id": pupil.academic_year_id}):
         subject = subjects.setdefault(sid, SubjectProgress(sid, name))
         if period_id is None:
@@ -186,6 +187,6 @@ def build_progress(session: Session, pupil: PupilCard, period_key: str | None, o
 
     progress.attendance = [
         AttendanceLine(code, name, excused, counts_as_missed, lessons)
-        for code, name, excused, counts_as_missed, lessons in session.execute(_ATTENDANCE, in_period)
+        for code, name, excused, counts_as_missed, lessons in connection.execute(_ATTENDANCE, in_period)
     ]
     return progress

@@ -179,6 +179,8 @@ class SchoolCalendar:
 
 # The week's statements are built once, with bind parameters: the diary is the busiest page of
 # the evening, and building a statement costs more CPU than the database spends answering it.
+# They run on the session's connection (Core): their rows are plain tuples, and the ORM's result
+# handling would add a third to each statement's cost.
 _PERIODS = (
     select(StudyPeriod.name, StudyPeriod.starts_on, StudyPeriod.ends_on)
     .where(StudyPeriod.school_id == bindparam("school_id"))
@@ -345,7 +347,7 @@ def _teacher_name(last, first, middle) -> str | None:
 
 def _recorded_lessons(session, pupil, monday, saturday, bells) -> list[tuple[dt.date, int, DiaryLesson]]:
     """Lessons of the pupil's class in the week with the pupil's marks and absence: one query."""
-    rows = session.execute(_LESSONS, {"class_group_id": pupil.class_group_id, "monday": monday,
+    rows = session.connection().execute(_LESSONS, {"class_group_id": pupil.class_group_id, "monday": monday,
                                       "saturday": saturday, "pupil_id": pupil.id})
     lessons: dict[int, tuple[dt.date, int, DiaryLesson]] = {}
     for (lesson_id, date, number, cancelled, topic, homework, subject, a_last, a_first, a_middle,
@@ -394,7 +396,8 @@ def _timetable(session, pupil, monday, saturday, bells, recorded_assignments) ->
 
     Substitutions are keyed (assignment id, date, lesson number) -> (cancelled, substitute name)."""
     span = {"monday": monday, "saturday": saturday}
-    rows = session.execute(_SLOTS, dict(span, class_group_id=pupil.class_group_id, pupil_id=pupil.id)).all()
+    connection = session.connection()
+    rows = connection.execute(_SLOTS, dict(span, class_group_id=pupil.class_group_id, pupil_id=pupil.id)).all()
     slots: dict[int, list[_Slot]] = defaultdict(list)
     for weekday, number, assignment_id, valid_from, valid_to, subject, last, first, middle, room in rows:
         starts, ends = bells.get(number, (None, None))
@@ -406,7 +409,7 @@ def _timetable(session, pupil, monday, saturday, bells, recorded_assignments) ->
     substitutions: dict = {}
     assignments = {row[2] for row in rows} | set(recorded_assignments)
     if assignments:
-        for assignment_id, date, number, cancelled, s_last, s_first, s_middle in session.execute(
+        for assignment_id, date, number, cancelled, s_last, s_first, s_middle in connection.execute(
                 _SUBSTITUTIONS, dict(span, assignment_ids=sorted(assignments))):
             substitutions[(assignment_id, date, number)] = (cancelled, _teacher_name(s_last, s_first, s_middle))
     return slots, substitutions
