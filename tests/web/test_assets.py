@@ -201,3 +201,14 @@ def test_stylesheets_we_link_fetch_nothing_from_outside(client):
 ])
 def test_outside_reference_finder(source, expected):
     assert outside_refs(source) == expected
+
+
+def test_asset_links_follow_the_prefix_the_app_is_mounted_under(client):
+    """The layout keeps its asset URLs per script root (app.views.layout): a proxy mounting the app
+    under /journal gets prefixed links, the same process unprefixed ones without it."""
+    for _ in range(2):
+        plain = client.get("/login/").get_data(as_text=True)
+        mounted = client.get("/login/", environ_overrides={"SCRIPT_NAME": "/journal"}).get_data(as_text=True)
+        assert 'href="/static/css/app.css"' in plain and "/journal/static" not in plain
+        assert 'href="/journal/static/css/app.css"' in mounted
+        assert re.search(r'<script src="/journal/static/appbuilder/js/ab\.js" nonce="[^"]+"></script>', mounted)
