@@ -46,9 +46,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
         register_views(appbuilder)
         appbuilder.post_init()
-    from app.views import layout, menu
+    from app.views import layout
 
-    app.jinja_env.globals["navbar_menu"] = menu.rendered
     layout.install(app)
 
     http.init_app(app)

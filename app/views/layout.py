@@ -1,5 +1,6 @@
-"""The stylesheets and scripts every page links, as tags: their URLs are built once per script
-root (the prefix a proxy may mount the app under), not with two dozen url_for calls a page."""
+"""What every page's layout calls: the stylesheet and script tags, whose URLs are built once per
+script root (the prefix a proxy may mount the app under) instead of with two dozen url_for calls
+a page, and the navbar's menu entries (app.views.menu.rendered)."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -8,6 +9,7 @@ from flask import request, url_for
 from markupsafe import Markup, escape
 
 from app.http import csp_nonce
+from app.views import menu
 
 STYLESHEETS = (
     ("appbuilder.static", "css/bootstrap.min.css"),
@@ -54,4 +56,4 @@ def scripts(assets: tuple[tuple[str, str], ...]) -> Markup:
 
 def install(app) -> None:
     app.jinja_env.globals.update(stylesheets=stylesheets, head_scripts=lambda: scripts(HEAD_SCRIPTS),
-                                 tail_scripts=lambda: scripts(TAIL_SCRIPTS))
+                                 tail_scripts=lambda: scripts(TAIL_SCRIPTS), navbar_menu=menu.rendered)
