@@ -348,7 +348,7 @@ def _teacher_name(last, first, middle) -> str | None:
 def _recorded_lessons(session, pupil, monday, saturday, bells) -> list[tuple[dt.date, int, DiaryLesson]]:
     """Lessons of the pupil's class in the week with the pupil's marks and absence: one query."""
     rows = session.connection().execute(_LESSONS, {"class_group_id": pupil.class_group_id, "monday": monday,
-                                      "saturday": saturday, "pupil_id": pupil.id})
+                                                   "saturday": saturday, "pupil_id": pupil.id})
     lessons: dict[int, tuple[dt.date, int, DiaryLesson]] = {}
     for (lesson_id, date, number, cancelled, topic, homework, subject, a_last, a_first, a_middle,
          actual_id, planned_id, assignment_id, p_last, p_first, p_middle, room,
