@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from functools import lru_cache
 
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
-from flask_babel import format_date, gettext as _, lazy_gettext as _l
+from flask_babel import format_date, get_locale, gettext as _, lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -116,7 +117,8 @@ def format_weight(weight) -> str:
 
 
 class LessonTexts:
-    """The diary's labels, translated once per page rather than once per lesson or mark."""
+    """The diary's labels, translated once per locale (`lesson_texts`) rather than once per
+    lesson or mark."""
 
     def __init__(self):
         self.cancelled = escape(_("урок отменён"))
@@ -126,6 +128,16 @@ class LessonTexts:
         self.weight = escape(_("вес"))
         self.instead_of = Markup(escape(_("(вместо %(name)s)")))
         self.room = Markup(escape(_("каб. %(room)s")))
+
+
+def lesson_texts() -> LessonTexts:
+    """The labels in the request's locale, translated once per process."""
+    return _texts_in(str(get_locale()))
+
+
+@lru_cache(maxsize=8)
+def _texts_in(locale: str) -> LessonTexts:
+    return LessonTexts()  # translated into the request's locale, which is `locale`
 
 
 def lesson_items(lessons, texts: LessonTexts) -> Markup:
@@ -225,7 +237,7 @@ class DiaryView(BaseView):
         data = week_domain.build_week(session, pupil, day, clock.today(), calendar=school_calendar(pupil))
         page = self.render_template(
             "diary/week.html", week=data, kids=kids, pupil=pupil, page="week",
-            format_date=format_date, lesson_items=lesson_items, texts=LessonTexts(),
+            format_date=format_date, lesson_items=lesson_items, texts=lesson_texts(),
         )
         note_visit(pupil)
         return page
