@@ -1,10 +1,11 @@
 """Per-process caches of reference data — the users' scopes, the roles' permissions, the journal's
-catalogues — kept while the database's reference version stays the same.
+catalogues, the menu per role set, the diary's school calendars and family cards — kept while
+the database's reference version stays the same (app.security.current.kept).
 
 Every request reads the version (`reference_version.number`) in the statement that loads its
 user (app.security.manager). Database triggers add one to it in the same transaction as any
-write to the tables these values are built from (migration 0002), whichever worker, instance or
-tool writes. So a cached value is served only while nothing it was built from has changed since.
+write to the tables these values are built from (migrations 0002 and 0003), whichever worker,
+instance or tool writes. So a cached value is served only while nothing it was built from has changed since.
 A plain per-process cache would not do: with two gunicorn workers, the one that did not serve
 the write would keep the old scope.
 """

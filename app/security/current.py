@@ -3,23 +3,23 @@ of reference data (app.reference_cache): a value is served from them while the r
 read with the request's user stays the same; a request without that version loads it afresh."""
 from __future__ import annotations
 
+from typing import Callable, Hashable
+
 from flask import current_app, g, has_request_context
 from flask_login import current_user
 
 from app.extensions import db
-from app.reference_cache import VersionedCache
+from app.reference_cache import V, VersionedCache
 from app.security.scope import NOBODY, Scope, load_scope
 
 
-def reference_cache(name: str) -> VersionedCache:
-    """The app's cache called `name` (one per app, so tests' apps share nothing)."""
+def kept(name: str, key: Hashable, load: Callable[[], V]) -> V:
+    """The value of `key` in the app's cache called `name` (one per app, so tests' apps share
+    nothing), from `load()` unless it was kept under the reference version read with this
+    request's user. Without that version (no user was loaded) it is loaded every time."""
     caches = current_app.extensions.setdefault("reference_caches", {})
-    return caches.setdefault(name, VersionedCache())
-
-
-def reference_version() -> int | None:
-    """The reference version read with this request's user (None: no user was loaded)."""
-    return g.get("reference_version") if has_request_context() else None
+    version = g.get("reference_version") if has_request_context() else None
+    return caches.setdefault(name, VersionedCache()).get(version, key, load)
 
 
 def current_scope() -> Scope:
@@ -36,8 +36,7 @@ def current_scope() -> Scope:
     if cached is None or cached[0] != key:
         # The role is part of the key: the user's roles are read afresh with every request.
         roles = tuple(role.name for role in user.roles) if user is not None else ()
-        scope = reference_cache("scopes").get(reference_version(), (key, roles), lambda: load_scope(db.session, user))
+        scope = kept("scopes", (key, roles), lambda: load_scope(db.session, user))
         cached = (key, scope)
         g.scope_cache = cached
     return cached[1]
-

@@ -41,7 +41,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import aliased, contains_eager
 
 from app.models import ReferenceVersion
-from app.security.current import reference_cache, reference_version
+from app.security.current import kept
 
 MIN_PASSWORD_LENGTH = 10
 REFERENCE_VERSION = select(ReferenceVersion.number).where(ReferenceVersion.id == 1).scalar_subquery()
@@ -180,8 +180,7 @@ class SecurityManager(FabSecurityManager):
             return self._load_role_permissions(key)
         per_request = g.setdefault("role_permissions", {})
         if key not in per_request:
-            per_request[key] = reference_cache("permissions").get(
-                reference_version(), key, lambda: self._load_role_permissions(key))
+            per_request[key] = kept("permissions", key, lambda: self._load_role_permissions(key))
         return per_request[key]
 
     def _load_role_permissions(self, role_ids: tuple[int, ...]) -> frozenset[tuple[str, str]]:

@@ -27,7 +27,7 @@ from app.extensions import db
 from app.models import Pupil
 from app.reading import read_session
 from app.security import roles as R
-from app.security.current import current_scope, reference_cache, reference_version
+from app.security.current import current_scope, kept
 from app.views import menu
 
 log = logging.getLogger(__name__)
@@ -59,15 +59,14 @@ def open_diary(pupil_id: int | None) -> tuple[tuple[PupilCard, ...], PupilCard]:
 def family(scope) -> tuple[PupilCard, ...]:
     """The user's own children (a pupil: themself), from the app's cache while the reference
     version holds; read from the primary, as the scope is."""
-    return reference_cache("families").get(reference_version(), scope, lambda: tuple(children(db.session, scope)))
+    return kept("families", scope, lambda: tuple(children(db.session, scope)))
 
 
 def school_calendar(pupil: PupilCard) -> week_domain.SchoolCalendar:
     """The pupil's school's periods, holidays and bells, from the app's cache while the reference
     version holds. Read from the primary, where the version was read: a replica's older rows must
     not be kept under a newer version."""
-    return reference_cache("calendars").get(
-        reference_version(), pupil.school_id, lambda: week_domain.load_calendar(db.session, pupil.school_id))
+    return kept("calendars", pupil.school_id, lambda: week_domain.load_calendar(db.session, pupil.school_id))
 
 
 def note_visit(pupil: PupilCard) -> None:

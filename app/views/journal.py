@@ -25,7 +25,7 @@ from app.journal.catalogue import Catalogue, load_catalogue
 from app.models import ClassGroup, Mark, StudyPeriod, TeachingAssignment
 from app.reading import read_session
 from app.security import roles as R
-from app.security.current import current_scope, reference_cache, reference_version
+from app.security.current import current_scope, kept
 from app.security.scope import journal_assignments, journal_classes, visible
 from app.views import menu
 from app.views.base import ScopedInterface, ScopedModelView
@@ -100,7 +100,7 @@ def _text(data: dict, key: str) -> str:
 
 def current_catalogue() -> Catalogue:
     """The work types and absence codes, from the app's cache while the reference version holds."""
-    return reference_cache("catalogue").get(reference_version(), "catalogue", lambda: load_catalogue(db.session))
+    return kept("catalogue", "catalogue", lambda: load_catalogue(db.session))
 
 
 def _period_arg() -> int | None:

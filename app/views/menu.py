@@ -5,7 +5,7 @@ from flask_babel import get_locale, lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
-from app.security.current import reference_cache, reference_version
+from app.security.current import kept
 from app.text import N_
 
 # A category's name is also an identifier: FAB keeps it as the view-menu of its «menu_access»
@@ -42,7 +42,7 @@ def rendered(appbuilder) -> Markup:
     roles = tuple(sorted(role.id for role in appbuilder.sm.get_user_roles(user)))
     shown = tuple(item.should_render() for item in _conditional_items(appbuilder))
     key = (roles, shown, request.script_root, str(get_locale()))
-    return reference_cache("menus").get(reference_version(), key, lambda: _render(appbuilder))
+    return kept("menus", key, lambda: _render(appbuilder))
 
 
 def _render(appbuilder) -> Markup:
