@@ -17,6 +17,8 @@
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -38,7 +40,7 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import aliased, contains_eager
+from sqlalchemy.orm import Session, aliased, contains_eager
 
 from app.models import ReferenceVersion
 from app.security.current import kept
@@ -119,6 +121,32 @@ class UserGroupModelView(_NoFileDownload, FabUserGroupModelView):
     pass
 
 
+class KeptUsers:
+    """Detached user objects by id, each with the rows it was built from; `size` users at most
+    (the least recently used go)."""
+
+    def __init__(self, size: int = 4096):
+        self._size = size
+        self._users: OrderedDict[int, tuple[tuple, object]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, user_id: int, state: tuple):
+        """The kept object of `user_id` if it was built from exactly `state`, else None."""
+        with self._lock:
+            kept = self._users.get(user_id)
+            if kept is None or kept[0] != state:
+                return None
+            self._users.move_to_end(user_id)
+            return kept[1]
+
+    def put(self, user_id: int, state: tuple, user) -> None:
+        with self._lock:
+            self._users[user_id] = (state, user)
+            self._users.move_to_end(user_id)
+            if len(self._users) > self._size:
+                self._users.popitem(last=False)
+
+
 class SecurityManager(FabSecurityManager):
     """FAB's SQLA security manager with our password policy and failed-login limits."""
 
@@ -139,27 +167,72 @@ class SecurityManager(FabSecurityManager):
         return False
 
     def load_user(self, pk):
-        """The session's user with roles and groups in one statement (FAB's lazy loads take three),
-        and the reference version the request's cached scope and permissions are checked against."""
-        row = self.session.execute(self._user_statement, {"user_id": int(pk)}).unique().one_or_none()
-        if row is None or not row[0].is_active:
+        """The session's user with roles and groups, and the reference version the request's cached
+        scope and permissions are checked against: one Core statement a request.
+
+        Building the ORM objects of the user, roles and groups cost more than the statement, so
+        the process keeps them (detached, fully loaded) with the rows they were built from, and
+        builds them again only when the rows differ: a role granted, a name changed, a login."""
+        user_id = int(pk)
+        rows = self.session.connection().execute(self._user_rows, {"user_id": user_id}).all()
+        if not rows:
             return None
-        user, version = row
+        version = rows[0][-1]
+        state = tuple(row[:-1] for row in rows)
+        user = self._kept_users.get(user_id, state)
+        if user is None:
+            user = self._detached_user(user_id)
+            if user is None:
+                return None
+            self._kept_users.put(user_id, state, user)
+        if not user.is_active:
+            return None
         if has_request_context():
             g.reference_version = version
-            # For the request log, read while loaded: after the view's commit they would be reloaded.
             g.request_user = (user.id, user.roles[0].name if user.roles else None)
         return user
 
     @cached_property
+    def _kept_users(self) -> KeptUsers:
+        return KeptUsers()
+
+    def _detached_user(self, user_id: int):
+        """The user with roles and groups loaded, in a session of its own on the request's
+        connection: the objects outlive the request, so they must be nobody else's (the request's
+        session may hold the same rows), and no commit may expire them."""
+        with Session(bind=self.session.connection()) as own:
+            return own.execute(self._user_statement, {"user_id": user_id}).unique().scalar_one_or_none()
+
+    @cached_property
+    def _user_rows(self):
+        """The rows a kept user object is checked against (every column of the user, the ids and
+        names of roles and groups), in a stable order, with the reference version last. The joins
+        are written out flat: the nested LEFT JOIN (link JOIN role) that joinedload writes for a
+        many-to-many makes SQLite materialise every user's roles (a scan of ab_user_role on every
+        request, 12 ms at 20,000 users)."""
+        users, groups, roles = (model.__table__ for model in (self.user_model, self.group_model, self.role_model))
+        group_roles = roles.alias("group_role")
+        return (
+            select(*users.c, roles.c.id, roles.c.name, groups.c.id, groups.c.name, group_roles.c.id,
+                   group_roles.c.name, REFERENCE_VERSION)
+            .outerjoin(assoc_user_role, assoc_user_role.c.user_id == users.c.id)
+            .outerjoin(roles, roles.c.id == assoc_user_role.c.role_id)
+            .outerjoin(assoc_user_group, assoc_user_group.c.user_id == users.c.id)
+            .outerjoin(groups, groups.c.id == assoc_user_group.c.group_id)
+            .outerjoin(assoc_group_role, assoc_group_role.c.group_id == groups.c.id)
+            .outerjoin(group_roles, group_roles.c.id == assoc_group_role.c.role_id)
+            .where(users.c.id == bindparam("user_id"))
+            .order_by(roles.c.id, groups.c.id, group_roles.c.id)
+        )
+
+    @cached_property
     def _user_statement(self):
-        """Built once. The joins are written out flat: the nested LEFT JOIN (link JOIN role) that
-        joinedload writes for a many-to-many makes SQLite materialise every user's roles (a scan
-        of ab_user_role on every request, 12 ms at 20,000 users)."""
+        """The user with roles and groups as ORM objects, built when the kept one is out of date.
+        Flat joins, as in `_user_rows`."""
         users, groups, roles = self.user_model, self.group_model, self.role_model
         group_roles = aliased(roles, name="group_role")
         return (
-            select(users, REFERENCE_VERSION)
+            select(users)
             .outerjoin(assoc_user_role, assoc_user_role.c.user_id == users.id)
             .outerjoin(roles, roles.id == assoc_user_role.c.role_id)
             .outerjoin(assoc_user_group, assoc_user_group.c.user_id == users.id)
