@@ -14,7 +14,8 @@ from functools import lru_cache
 
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
-from flask_babel import format_date, get_locale, gettext as _, lazy_gettext as _l
+from babel import dates as babel_dates
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -113,6 +114,19 @@ def format_weight(weight) -> str:
     """Work-type weight without trailing zeros: 1, 1,5, 2."""
     text = f"{weight:.1f}".replace(".", ",")
     return text[:-2] if text.endswith(",0") else text
+
+
+def date_formatter():
+    """format_date(date, pattern) in the request's locale for the diary's templates: a week's
+    headers and a period's mark dates are the same strings for every family, so they are
+    formatted once per process (Flask-Babel's format_date looks the locale up on every call)."""
+    locale = str(get_locale())
+    return lambda date, pattern: _formatted_date(date, pattern, locale)
+
+
+@lru_cache(maxsize=4096)
+def _formatted_date(date: dt.date, pattern: str, locale: str) -> str:
+    return babel_dates.format_date(date, pattern, locale=locale)
 
 
 class LessonTexts:
@@ -217,7 +231,7 @@ class DiaryView(BaseView):
         data = progress_domain.build_progress(session, pupil, request.args.get("period"), on)
         page = self.render_template(
             "diary/progress.html", progress=data, kids=kids, pupil=pupil, page="progress",
-            format_average=format_average, format_weight=format_weight, format_date=format_date,
+            format_average=format_average, format_weight=format_weight, format_date=date_formatter(),
         )
         note_visit(pupil)
         return page
@@ -236,7 +250,7 @@ class DiaryView(BaseView):
         data = week_domain.build_week(session, pupil, day, clock.today(), calendar=school_calendar(pupil))
         page = self.render_template(
             "diary/week.html", week=data, kids=kids, pupil=pupil, page="week",
-            format_date=format_date, lesson_items=lesson_items, texts=lesson_texts(),
+            format_date=date_formatter(), lesson_items=lesson_items, texts=lesson_texts(),
         )
         note_visit(pupil)
         return page

@@ -1,11 +1,14 @@
 """What every page's layout calls: the stylesheet and script tags, whose URLs are built once per
 script root (the prefix a proxy may mount the app under) instead of with two dozen url_for calls
-a page, and the navbar's menu entries (app.views.menu.rendered)."""
+a page, the navbar's menu entries (app.views.menu.rendered), and the templates' gettext bound to
+the request's catalogue once per page."""
 from __future__ import annotations
 
 from functools import lru_cache
 
 from flask import request, url_for
+from flask_babel import get_translations
+from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from app.http import csp_nonce
@@ -54,6 +57,35 @@ def scripts(assets: tuple[tuple[str, str], ...]) -> Markup:
                             for url in _urls(assets, request.script_root)))
 
 
+def _template_gettext(translate):
+    """Jinja's new-style gettext (jinja2.ext) over one catalogue: the result is escaped when
+    autoescaping is on and always formatted with the keyword arguments."""
+    @pass_context
+    def gettext(context, string, **variables):
+        text = translate(string)
+        return (Markup(text) if context.eval_ctx.autoescape else text) % variables
+    return gettext
+
+
+def _template_ngettext(translate):
+    @pass_context
+    def ngettext(context, singular, plural, number, **variables):
+        variables.setdefault("num", number)
+        text = translate(singular, plural, number)
+        return (Markup(text) if context.eval_ctx.autoescape else text) % variables
+    return ngettext
+
+
+def request_translations() -> dict:
+    """`gettext` and `ngettext` for the page being rendered (`_()` calls `gettext`), bound to the
+    request's catalogue. Flask-Babel's own look the catalogue up again on every call, two dozen
+    times a page, which cost more than the rest of the layout."""
+    translations = get_translations()
+    return {"gettext": _template_gettext(translations.ugettext),
+            "ngettext": _template_ngettext(translations.ungettext)}
+
+
 def install(app) -> None:
+    app.context_processor(request_translations)
     app.jinja_env.globals.update(stylesheets=stylesheets, head_scripts=lambda: scripts(HEAD_SCRIPTS),
                                  tail_scripts=lambda: scripts(TAIL_SCRIPTS), navbar_menu=menu.rendered)

@@ -242,3 +242,18 @@ def test_a_visit_that_cannot_be_counted_still_serves_the_pages(client, session, 
         progress = client.get(f"/diary/{world.pupil_a.id}/progress/")
         assert progress.status_code == 200 and "Средний балл" in text(progress)
     assert f"diary visit of pupil {world.pupil_a.id} not counted" in caplog.text
+
+
+def test_translated_sentences_escape_what_they_are_given_and_dates_read_in_russian(client, session, world, diary):
+    """The templates' gettext is bound to the request's catalogue once per page and the week's
+    dates are formatted once per process: the sentences still escape their variables, and the
+    headings are the Russian day and month names."""
+    add_holiday(session, world.school_a, world.year, "<b>Карантин</b> & грипп", dt.date(2013, 2, 11), dt.date(2013, 2, 16))
+    sign_in(client, "parent")
+    holiday = text(client.get(week_url(world.pupil_a, dt.date(2013, 2, 12))))
+    assert "Каникулы: &lt;b&gt;Карантин&lt;/b&gt; &amp; грипп. Уроков на этой неделе нет." in holiday
+    assert "<b>Карантин" not in holiday
+    assert "11 февраля — 16 февраля 2013" in holiday
+    week = text(client.get(week_url(world.pupil_a)))
+    assert "Понедельник, 17 сентября" in week and "Суббота, 22 сентября" in week
+    assert "17 сентября — 22 сентября 2012" in week
