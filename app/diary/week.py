@@ -6,7 +6,7 @@ marks (work type and weight) and absence. Lessons the journal has recorded (`Les
 over the weekly timetable; timetable slots fill the numbers nobody has recorded yet (the coming
 days of the week), with that day's substitutions applied.
 
-The cost is a constant number of queries whatever the number of lessons (six; three when the
+The cost is a constant number of queries whatever the number of lessons (five; two when the
 school's calendar is passed in): nothing is loaded per lesson or per day, so the evening peak of
 the region stays cheap.
 """
@@ -239,11 +239,9 @@ def build_week(session: Session, pupil: PupilCard, day: dt.date, today: dt.date,
         ))
 
     recorded = _recorded_lessons(session, pupil, monday, saturday, bells)
-    slots, substitutions = _timetable(session, pupil, monday, saturday, bells, {a for _, a, _ in recorded})
+    slots, substitutions = _timetable(session, pupil, monday, saturday, bells)
     by_date: dict[dt.date, dict[int, list[DiaryLesson]]] = defaultdict(lambda: defaultdict(list))
-    for date, assignment_id, lesson in recorded:
-        if substitutions.get((assignment_id, date, lesson.number), (False,))[0]:
-            lesson.cancelled = True  # cancelled by the secretary, whatever the journal row says
+    for date, lesson in recorded:
         by_date[date][lesson.number].append(lesson)
     for d in days:
         numbers = by_date[d.date]
@@ -282,13 +280,13 @@ _SUBSTITUTE = aliased(Staff, name="substitute_teacher")
 
 
 # One row per lesson and mark of the pupil (a lesson without marks: one row with empty mark
-# columns); the absence, one per pupil and lesson at most, rides along.
+# columns); the absence and the substitution, one per lesson at most, ride along.
 _LESSONS = (
     select(
         Lesson.id, Lesson.date, Lesson.lesson_number, Lesson.cancelled, Lesson.topic, Lesson.homework,
         Subject.name, _ACTUAL.last_name, _ACTUAL.first_name, _ACTUAL.middle_name,
-        Lesson.teacher_id, TeachingAssignment.teacher_id, Lesson.assignment_id,
-        _PLANNED.last_name, _PLANNED.first_name, _PLANNED.middle_name, Room.name,
+        Lesson.teacher_id, TeachingAssignment.teacher_id,
+        _PLANNED.last_name, _PLANNED.first_name, _PLANNED.middle_name, Room.name, Substitution.cancelled,
         Mark.value, MarkType.name, MarkType.short_name, MarkType.weight, Mark.comment,
         Absence.code, AbsenceCode.name, AbsenceCode.excused,
     )
@@ -297,6 +295,8 @@ _LESSONS = (
     .join(_ACTUAL, _ACTUAL.id == Lesson.teacher_id)
     .join(_PLANNED, _PLANNED.id == TeachingAssignment.teacher_id)
     .outerjoin(Room, Room.id == Lesson.room_id)
+    .outerjoin(Substitution, and_(Substitution.assignment_id == Lesson.assignment_id, Substitution.date == Lesson.date,
+                                  Substitution.lesson_number == Lesson.lesson_number))
     .outerjoin(Mark, and_(Mark.lesson_id == Lesson.id, Mark.pupil_id == bindparam("pupil_id")))
     .outerjoin(MarkType, MarkType.id == Mark.mark_type_id)
     .outerjoin(Absence, and_(Absence.lesson_id == Lesson.id, Absence.pupil_id == bindparam("pupil_id")))
@@ -309,16 +309,26 @@ _LESSONS = (
     )
     .order_by(Lesson.id, Mark.position)
 )
+# One row per slot and substitution of its assignment and lesson number in the week (a slot
+# without any: one row with empty substitution columns).
 _SLOTS = (
     select(
-        TimetableSlot.weekday, TimetableSlot.lesson_number, TimetableSlot.assignment_id,
+        TimetableSlot.id, TimetableSlot.weekday, TimetableSlot.lesson_number, TimetableSlot.assignment_id,
         TimetableSlot.valid_from, TimetableSlot.valid_to, Subject.name,
         _PLANNED.last_name, _PLANNED.first_name, _PLANNED.middle_name, Room.name,
+        Substitution.date, Substitution.cancelled, _SUBSTITUTE.last_name, _SUBSTITUTE.first_name, _SUBSTITUTE.middle_name,
     )
     .join(TeachingAssignment, TeachingAssignment.id == TimetableSlot.assignment_id)
     .join(Subject, Subject.id == TeachingAssignment.subject_id)
     .join(_PLANNED, _PLANNED.id == TeachingAssignment.teacher_id)
     .outerjoin(Room, Room.id == TimetableSlot.room_id)
+    .outerjoin(Substitution, and_(
+        Substitution.assignment_id == TimetableSlot.assignment_id,
+        Substitution.lesson_number == TimetableSlot.lesson_number,
+        Substitution.date >= bindparam("monday"),
+        Substitution.date <= bindparam("saturday"),
+    ))
+    .outerjoin(_SUBSTITUTE, _SUBSTITUTE.id == Substitution.substitute_id)
     .where(
         TimetableSlot.class_group_id == bindparam("class_group_id"),
         TimetableSlot.valid_from <= bindparam("saturday"),
@@ -327,43 +337,33 @@ _SLOTS = (
         pupil_subgroups_clause(bindparam("pupil_id")),
     )
 )
-_SUBSTITUTIONS = (
-    select(
-        Substitution.assignment_id, Substitution.date, Substitution.lesson_number, Substitution.cancelled,
-        _SUBSTITUTE.last_name, _SUBSTITUTE.first_name, _SUBSTITUTE.middle_name,
-    )
-    .outerjoin(_SUBSTITUTE, _SUBSTITUTE.id == Substitution.substitute_id)
-    .where(
-        Substitution.assignment_id.in_(bindparam("assignment_ids", expanding=True)),
-        Substitution.date >= bindparam("monday"),
-        Substitution.date <= bindparam("saturday"),
-    )
-)
 
 
 def _teacher_name(last, first, middle) -> str | None:
     return short_name(last, first, middle) if last else None
 
 
-def _recorded_lessons(session, pupil, monday, saturday, bells) -> list[tuple[dt.date, int, DiaryLesson]]:
-    """Lessons of the pupil's class in the week with the pupil's marks and absence: one query."""
+def _recorded_lessons(session, pupil, monday, saturday, bells) -> list[tuple[dt.date, DiaryLesson]]:
+    """Lessons of the pupil's class in the week with the pupil's marks and absence, and whether the
+    secretary cancelled them: one query."""
     rows = session.connection().execute(_LESSONS, {"class_group_id": pupil.class_group_id, "monday": monday,
                                                    "saturday": saturday, "pupil_id": pupil.id})
-    lessons: dict[int, tuple[dt.date, int, DiaryLesson]] = {}
+    lessons: dict[int, tuple[dt.date, DiaryLesson]] = {}
     for (lesson_id, date, number, cancelled, topic, homework, subject, a_last, a_first, a_middle,
-         actual_id, planned_id, assignment_id, p_last, p_first, p_middle, room,
+         actual_id, planned_id, p_last, p_first, p_middle, room, cancelled_by_secretary,
          value, type_name, type_short, weight, comment, absence_code, absence_name, excused) in rows:
         if lesson_id not in lessons:
             starts, ends = bells.get(number, (None, None))
-            lessons[lesson_id] = (date, assignment_id, DiaryLesson(
+            lessons[lesson_id] = (date, DiaryLesson(
                 number=number, subject=subject, teacher=_teacher_name(a_last, a_first, a_middle),
-                starts_at=starts, ends_at=ends, room=room, recorded=True, cancelled=cancelled,
+                # A substitution that cancels the lesson wins over what the journal row says.
+                starts_at=starts, ends_at=ends, room=room, recorded=True, cancelled=cancelled or bool(cancelled_by_secretary),
                 replaces=_teacher_name(p_last, p_first, p_middle) if actual_id != planned_id else None,
                 topic=topic, homework=homework,
                 absence=DiaryAbsence(absence_code, absence_name, excused) if absence_code is not None else None,
             ))
         if value is not None:
-            lessons[lesson_id][2].marks.append(DiaryMark(value, type_name, type_short, Decimal(weight), comment))
+            lessons[lesson_id][1].marks.append(DiaryMark(value, type_name, type_short, Decimal(weight), comment))
     return list(lessons.values())
 
 
@@ -391,25 +391,26 @@ class _Slot:
         return lesson
 
 
-def _timetable(session, pupil, monday, saturday, bells, recorded_assignments) -> tuple[dict[int, list[_Slot]], dict]:
-    """Timetable slots valid in the week by weekday, and the week's substitutions: two queries.
+def _timetable(session, pupil, monday, saturday, bells) -> tuple[dict[int, list[_Slot]], dict]:
+    """Timetable slots valid in the week by weekday, and the substitutions of their lessons in the
+    week: one query.
 
     Substitutions are keyed (assignment id, date, lesson number) -> (cancelled, substitute name)."""
-    span = {"monday": monday, "saturday": saturday}
-    connection = session.connection()
-    rows = connection.execute(_SLOTS, dict(span, class_group_id=pupil.class_group_id, pupil_id=pupil.id)).all()
+    rows = session.connection().execute(_SLOTS, {"monday": monday, "saturday": saturday,
+                                                 "class_group_id": pupil.class_group_id, "pupil_id": pupil.id})
     slots: dict[int, list[_Slot]] = defaultdict(list)
-    for weekday, number, assignment_id, valid_from, valid_to, subject, last, first, middle, room in rows:
-        starts, ends = bells.get(number, (None, None))
-        slots[weekday].append(_Slot(
-            assignment_id=assignment_id, valid_from=valid_from, valid_to=valid_to,
-            lesson=DiaryLesson(number=number, subject=subject, teacher=_teacher_name(last, first, middle),
-                               starts_at=starts, ends_at=ends, room=room),
-        ))
+    seen: set[int] = set()
     substitutions: dict = {}
-    assignments = {row[2] for row in rows} | set(recorded_assignments)
-    if assignments:
-        for assignment_id, date, number, cancelled, s_last, s_first, s_middle in connection.execute(
-                _SUBSTITUTIONS, dict(span, assignment_ids=sorted(assignments))):
+    for (slot_id, weekday, number, assignment_id, valid_from, valid_to, subject, last, first, middle, room,
+         date, cancelled, s_last, s_first, s_middle) in rows:
+        if slot_id not in seen:
+            seen.add(slot_id)
+            starts, ends = bells.get(number, (None, None))
+            slots[weekday].append(_Slot(
+                assignment_id=assignment_id, valid_from=valid_from, valid_to=valid_to,
+                lesson=DiaryLesson(number=number, subject=subject, teacher=_teacher_name(last, first, middle),
+                                   starts_at=starts, ends_at=ends, room=room),
+            ))
+        if date is not None:
             substitutions[(assignment_id, date, number)] = (cancelled, _teacher_name(s_last, s_first, s_middle))
     return slots, substitutions

@@ -8,7 +8,7 @@ from sqlalchemy import event, select
 
 from app.diary import week as W
 from app.diary.pupils import children, visible_pupil
-from app.models import Lesson, Mark, MarkType
+from app.models import Lesson, Mark, MarkType, Substitution
 from app.security.scope import load_scope
 from tests.diary_helpers import MONDAY, add_holiday, build_diary_week, day
 from tests.factories import make_catalogues, make_lesson, make_mark, make_pupil
@@ -63,6 +63,20 @@ def test_substitution_and_cancellation_are_shown_as_such(session, world):
     wed1 = week.days[2].lessons[0]
     assert wed1.cancelled and not wed1.recorded
     assert not week.days[0].lessons[0].substituted and not week.days[0].lessons[0].cancelled
+    thu1 = week.days[3].lessons[0]
+    assert (thu1.number, thu1.subject) == (1, "Математика") and not thu1.cancelled, \
+        "the same lesson of the same assignment on another day keeps its own (no) substitution"
+
+
+def test_a_recorded_lesson_the_secretary_cancelled_reads_cancelled(session, world):
+    dw = build_diary_week(session, world)
+    session.add(Substitution(assignment_id=dw.maths.id, date=day(0), lesson_number=1, cancelled=True, reason="карантин"))
+    session.commit()
+    week = W.build_week(session, pupil_card(session, world), MONDAY, today=MONDAY)
+    mon1 = week.days[0].lessons[0]
+    assert mon1.recorded and mon1.cancelled and mon1.topic == "Сложение дробей"
+    assert [m.value for m in mon1.marks] == [5, 4], "the marks stay, one row per mark as before"
+    assert not week.days[0].lessons[1].cancelled
 
 
 def test_week_equals_what_the_journal_recorded(session, world):

@@ -13,9 +13,9 @@ from tests.statements import page_statements
 # The page's own statements, FAB's login and permission checks (ab_* tables) left out: they are
 # the same on every page. The scope, the family's pupil cards and the school's calendar (study
 # periods, holidays, bells) come from the process's cache (app/reference_cache.py).
-# Week: lessons with the pupil's marks and absences, timetable slots, substitutions, and the visit
-# upsert.
-WEEK_STATEMENTS = 4
+# Week: lessons with the pupil's marks, absences and cancellations, timetable slots with their
+# substitutions, and the visit upsert.
+WEEK_STATEMENTS = 3
 # Progress: the study periods, subjects, marks, period marks, attendance, and the visit upsert.
 PROGRESS_STATEMENTS = 7
 
