@@ -91,6 +91,9 @@ class Config:
     MAIL_FROM = os.environ.get("MAIL_FROM", "dnevnik@localhost")
     APP_BASE_URL = os.environ.get("APP_BASE_URL", "http://127.0.0.1:8080")
     SLOW_REQUEST_MS = int(os.environ.get("SLOW_REQUEST_MS", "500"))
+    # Diary visits are tallied per process and written together once this many seconds have
+    # passed since the oldest unwritten one (app/diary/visits.py); 0 writes each at once.
+    DIARY_VISITS_WRITE_SECONDS = float(os.environ.get("DIARY_VISITS_WRITE_SECONDS", "2"))
     # "json": every log line (not only the request lines) as one-line JSON.
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
     # Number of proxies (nginx, balancer) in front of gunicorn whose X-Forwarded-For is trusted;
@@ -126,6 +129,8 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = True
     # Cheap hashing keeps per-test user creation fast; production keeps FAB's scrypt default.
     FAB_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    # A page's visit is in the database when the page is served (tests of the tally set their own).
+    DIARY_VISITS_WRITE_SECONDS = 0
 
     def __init__(self):
         self.SECRET_KEY = self.SECRET_KEY_FOR_TESTS

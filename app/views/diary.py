@@ -3,16 +3,17 @@
 Thin views: the pupil comes through the scope module (another family's child answers 404), the
 content from app.diary, read through read_session() (the replica when there is one). The
 family's pupil cards and the school's calendar are kept per process while the reference version
-holds. Each page view of a pupil or parent adds one to the pupil's daily visit counter with one
-upsert.
+holds. Each page view of a pupil or parent adds one to the pupil's daily visit counter, written
+with the process's other visits every DIARY_VISITS_WRITE_SECONDS.
 """
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import logging
 from functools import lru_cache
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from babel import dates as babel_dates
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
@@ -23,7 +24,7 @@ from app import clock
 from app.diary import progress as progress_domain
 from app.diary import week as week_domain
 from app.diary.pupils import PupilCard, children, visible_pupil
-from app.diary.visits import count_visit
+from app.diary.visits import VisitTally, write_visits
 from app.extensions import db
 from app.models import Pupil
 from app.reading import read_session
@@ -73,20 +74,43 @@ def school_calendar(pupil: PupilCard) -> week_domain.SchoolCalendar:
 def note_visit(pupil: PupilCard) -> None:
     """Count the visit of a pupil or parent (staff reading a diary is not a family's visit).
 
-    One upsert on the primary, committed with the request's own transaction there (the one that
-    loaded the user). Call it once the page is rendered: the commit expires the loaded user, whose
-    attributes the page would otherwise load again. The counter is a statistic: if the write
-    fails the page is still served."""
+    Added to the process's tally (app.diary.visits); when the tally is due, its visits are written
+    in the request's own transaction on the primary (the one that loaded the user). Call it once
+    the page is rendered: a commit expires what the session loaded, which the page would
+    otherwise load again. The counter is a statistic: if the write fails the page is still served."""
     if current_scope().role not in R.FAMILY_ROLES:
+        return
+    due = current_app.extensions["diary_visits"].add(pupil.id, clock.today())
+    if not due:
         return
     try:
         # On the session's connection: through the session itself the upsert would take the ORM's
         # bulk-insert path, twice the CPU.
-        count_visit(db.session.connection(), pupil.id, clock.today())
+        write_visits(db.session.connection(), due)
         db.session.commit()
     except SQLAlchemyError as error:
         db.session.rollback()
-        log.warning("diary visit of pupil %s not counted: %s", pupil.id, error)
+        log.warning("%s diary visits not counted: %s", sum(row["visits"] for row in due), error)
+
+
+def install_visit_tally(app) -> None:
+    """The process's tally of diary visits; with a delay configured, what is left is written as
+    the process exits."""
+    tally = VisitTally(app.config["DIARY_VISITS_WRITE_SECONDS"])
+    app.extensions["diary_visits"] = tally
+    if tally.seconds > 0:
+        atexit.register(_write_left_over_visits, app, tally)
+
+
+def _write_left_over_visits(app, tally: VisitTally) -> None:
+    rows = tally.take()
+    if not rows:
+        return
+    try:
+        with app.app_context(), db.engine.begin() as connection:
+            write_visits(connection, rows)
+    except SQLAlchemyError as error:
+        log.warning("%s diary visits not counted at exit: %s", sum(row["visits"] for row in rows), error)
 
 
 def parse_date(value: str | None) -> dt.date | None:
@@ -274,6 +298,8 @@ class DiaryProgressView(BaseView):
 
 def register(appbuilder) -> None:
     from app.api.diary import DiaryApi
+
+    install_visit_tally(current_app._get_current_object())
 
     menu.add(appbuilder, DiaryView, "DiaryWeek", _l("Неделя"), menu.DIARY, "fa-calendar")
     menu.add(appbuilder, DiaryProgressView, "DiaryProgress", _l("Успеваемость"), menu.DIARY, "fa-line-chart")
