@@ -258,13 +258,24 @@ def _transaction(session: Session, work):
 
 # --- cells: marks and absence -------------------------------------------------------------------
 
+# A cell's marks and absence in one statement: a row per mark (one row without marks), the
+# absence, at most one per pupil and lesson, on each.
+_CELL = (
+    select(Mark, Absence)
+    .select_from(Pupil)
+    .outerjoin(Mark, and_(Mark.pupil_id == Pupil.id, Mark.lesson_id == bindparam("lesson_id")))
+    .outerjoin(Absence, and_(Absence.pupil_id == Pupil.id, Absence.lesson_id == bindparam("lesson_id")))
+    .where(Pupil.id == bindparam("pupil_id"))
+    .order_by(Mark.position)
+)
+
 def _write_cell(session: Session, scope: Scope, actor: Actor, lesson: Lesson, pupil_id: int,
                 parsed: ParsedCell, known: CellKnown | None, mark_type_id: int | None, reason: str | None,
                 catalogue: Catalogue, *, skip_filled: bool = False) -> CellState:
     """Bring one cell to `parsed`; returns the cell as it now stands. Caller holds the lesson lock."""
-    marks = list(session.scalars(
-        select(Mark).where(Mark.lesson_id == lesson.id, Mark.pupil_id == pupil_id).order_by(Mark.position)))
-    absence = session.scalar(select(Absence).where(Absence.lesson_id == lesson.id, Absence.pupil_id == pupil_id))
+    rows = session.execute(_CELL, {"lesson_id": lesson.id, "pupil_id": pupil_id}).all()
+    marks = [mark for mark, _absence in rows if mark is not None]
+    absence = rows[0][1] if rows else None
     final = {m.position: (m.position, m.value, m.mark_type_id, m.version) for m in marks}
     absence_now = (absence.code, absence.version) if absence else None
 

@@ -21,7 +21,7 @@ FAB_STATEMENTS = 1
 RELOADED_AFTER_A_WRITE = {"fab": 1, "page": 5}  # permissions; scope 3 + catalogues 2
 
 GRID_STATEMENTS = 8    # assignment, periods, lessons, pupils, marks, absences, period marks, averages
-SAVE_STATEMENTS = 6    # lesson (locked, with its checks and period) 1 + cell 2 + UPDATE + history INSERT 2
+SAVE_STATEMENTS = 5    # lesson (locked, with its checks and period) 1 + cell (marks and absence) 1 + UPDATE + history INSERT 2
                        # + reply: the pupil's summary 1
 
 
