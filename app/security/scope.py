@@ -82,7 +82,7 @@ NOBODY = Scope(role=None)
 
 
 def load_scope(session: Session, user) -> Scope:
-    """Build the Scope of a FAB user (None or anonymous -> NOBODY). Two small queries at most."""
+    """Build the Scope of a FAB user (None or anonymous -> NOBODY). Two or three small queries."""
     if user is None or not getattr(user, "id", None) or not user.roles:
         return NOBODY
     role = user.roles[0].name
@@ -98,13 +98,16 @@ def load_scope(session: Session, user) -> Scope:
     elif role == R.PUPIL:
         pupil_ids = tuple(session.scalars(select(Pupil.id).where(Pupil.user_id == user.id)))
     elif role == R.PARENT:
-        guardian_id = session.scalar(select(Guardian.id).where(Guardian.user_id == user.id))
-        if guardian_id:
-            pupil_ids = tuple(
-                session.scalars(
-                    select(GuardianLink.pupil_id).where(GuardianLink.guardian_id == guardian_id).order_by(GuardianLink.pupil_id)
-                )
-            )
+        # The user's guardian (one at most) with the children linked: a row per child, one without.
+        rows = session.execute(
+            select(Guardian.id, GuardianLink.pupil_id)
+            .outerjoin(GuardianLink, GuardianLink.guardian_id == Guardian.id)
+            .where(Guardian.user_id == user.id)
+            .order_by(GuardianLink.pupil_id)
+        ).all()
+        if rows:
+            guardian_id = rows[0][0]
+            pupil_ids = tuple(pupil_id for _guardian, pupil_id in rows if pupil_id is not None)
     if school_id and not municipality_id:
         municipality_id = session.scalar(select(School.municipality_id).where(School.id == school_id))
     return Scope(
