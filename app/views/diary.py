@@ -13,9 +13,9 @@ import datetime as dt
 import logging
 from functools import lru_cache
 
+from babel import dates as babel_dates
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
-from babel import dates as babel_dates
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy.exc import SQLAlchemyError
