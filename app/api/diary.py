@@ -89,7 +89,8 @@ class DiaryApi(BaseApi):
             return self.response_404()
         session = read_session()
         on = week_domain.reference_date(session, pupil, clock.today())
-        progress = progress_domain.build_progress(session, pupil, request.args.get("period"), on)
+        progress = progress_domain.build_progress(session, pupil, request.args.get("period"), on,
+                                                  calendar=school_calendar(pupil))
         result = plain(progress)
         result["pupil"] = _pupil(pupil)
         result["chosen"] = progress.chosen.key if progress.chosen else None

@@ -3,7 +3,7 @@ marks; the attendance summary by absence code.
 
 The weighted average is the journal's own (`app.journal.grading.weighted_average`: weights of the
 work types, 2 decimals, half-up), so the diary never shows a figure the teacher does not see.
-Five queries whatever the number of marks.
+Five queries whatever the number of marks; four with the school's calendar passed in.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from app.diary.pupils import PupilCard
-from app.diary.week import pupil_subgroups_clause
+from app.diary.week import SchoolCalendar, pupil_subgroups_clause
 from app.journal.grading import weighted_average
 from app.models import Absence, AbsenceCode, Lesson, Mark, MarkType, PeriodMark, StudyPeriod, Subject, TeachingAssignment
 
@@ -121,15 +121,16 @@ _ATTENDANCE = (
 )
 
 
-def study_periods(session: Session, pupil: PupilCard) -> list[PeriodChoice]:
-    """The study periods of the pupil's school in the class's academic year, then the whole year."""
+def study_periods(session: Session, pupil: PupilCard, calendar: SchoolCalendar | None = None) -> list[PeriodChoice]:
+    """The study periods of the pupil's school in the class's academic year, then the whole year.
+    From the school's calendar when given (week.load_calendar), else one query."""
     if pupil.academic_year_id is None:
         return []
-    periods = [
-        PeriodChoice(pid, name, start, end)
-        for pid, name, start, end in session.connection().execute(
-            _PERIODS, {"school_id": pupil.school_id, "year_id": pupil.academic_year_id})
-    ]
+    if calendar is not None:
+        rows = [(p.id, p.name, p.starts_on, p.ends_on) for p in calendar.periods_of_year(pupil.academic_year_id)]
+    else:
+        rows = session.connection().execute(_PERIODS, {"school_id": pupil.school_id, "year_id": pupil.academic_year_id})
+    periods = [PeriodChoice(pid, name, start, end) for pid, name, start, end in rows]
     return periods + [PeriodChoice(None, "", pupil.year_starts_on, pupil.year_ends_on)]
 
 
@@ -150,14 +151,16 @@ def choose_period(periods: list[PeriodChoice], key: str | None, on: dt.date) -> 
     return begun[-1] if begun else terms[0]
 
 
-def build_progress(session: Session, pupil: PupilCard, period_key: str | None, on: dt.date) -> Progress:
+def build_progress(session: Session, pupil: PupilCard, period_key: str | None, on: dt.date,
+                   calendar: SchoolCalendar | None = None) -> Progress:
     """Progress of `pupil` in the period `period_key` (default: the one containing `on`).
 
     Subjects are those the pupil's class (and subgroups) is taught, plus any subject with a mark
     or a period mark; alphabetical. The average is over the chosen period's marks only; None
     without marks. Attendance counts every absence record in the period by code; `missed_lessons`
-    leaves out codes that do not count as missed (late arrival)."""
-    periods = study_periods(session, pupil)
+    leaves out codes that do not count as missed (late arrival). `calendar` is the school's
+    (week.load_calendar); without it the periods take one query more."""
+    periods = study_periods(session, pupil, calendar)
     chosen = choose_period(periods, period_key, on)
     progress = Progress(pupil=pupil, periods=periods, chosen=chosen)
     if chosen is None or pupil.class_group_id is None:

@@ -16,6 +16,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -159,18 +160,32 @@ def pupil_subgroups_clause(pupil_id):
     )
 
 
+class CalendarPeriod(NamedTuple):
+    """A study period of the school (of any of its years)."""
+
+    name: str
+    starts_on: dt.date
+    ends_on: dt.date
+    id: int
+    academic_year_id: int
+
+
 @dataclass(frozen=True)
 class SchoolCalendar:
     """A school's study periods, holidays and bell times: the same for every diary week of the
     school, so the view keeps it per process while the reference version holds (the tables have
     version triggers, migration 0003)."""
 
-    periods: tuple[tuple[str, dt.date, dt.date], ...]  # (name, starts_on, ends_on) by start
+    periods: tuple[CalendarPeriod, ...]  # by start
     holidays: tuple[tuple[str, dt.date, dt.date, int, int], ...]  # (name, starts, ends, grade_from, grade_to)
     bells: dict[int, dict[int, tuple[dt.time, dt.time]]]  # shift -> lesson number -> (starts, ends)
 
     def periods_within(self, monday: dt.date, saturday: dt.date) -> list[tuple[str, dt.date, dt.date]]:
-        return [p for p in self.periods if p[1] <= saturday and p[2] >= monday]
+        """(name, starts_on, ends_on) of the periods that overlap the week."""
+        return [(p.name, p.starts_on, p.ends_on) for p in self.periods if p.starts_on <= saturday and p.ends_on >= monday]
+
+    def periods_of_year(self, academic_year_id: int) -> list[CalendarPeriod]:
+        return [p for p in self.periods if p.academic_year_id == academic_year_id]
 
     def holidays_within(self, monday: dt.date, saturday: dt.date, grade: int | None) -> list[tuple[str, dt.date, dt.date]]:
         return [(name, starts, ends) for name, starts, ends, low, high in self.holidays
@@ -182,7 +197,7 @@ class SchoolCalendar:
 # They run on the session's connection (Core): their rows are plain tuples, and the ORM's result
 # handling would add a third to each statement's cost.
 _PERIODS = (
-    select(StudyPeriod.name, StudyPeriod.starts_on, StudyPeriod.ends_on)
+    select(StudyPeriod.name, StudyPeriod.starts_on, StudyPeriod.ends_on, StudyPeriod.id, StudyPeriod.academic_year_id)
     .where(StudyPeriod.school_id == bindparam("school_id"))
     .order_by(StudyPeriod.starts_on)
 )
@@ -202,7 +217,7 @@ def load_calendar(session: Session, school_id: int) -> SchoolCalendar:
     for shift, number, starts, ends in session.execute(_BELLS, school):
         bells[shift][number] = (starts, ends)
     return SchoolCalendar(
-        periods=tuple(tuple(row) for row in session.execute(_PERIODS, school)),
+        periods=tuple(CalendarPeriod(*row) for row in session.execute(_PERIODS, school)),
         holidays=tuple(tuple(row) for row in session.execute(_HOLIDAYS, school)),
         bells=dict(bells),
     )

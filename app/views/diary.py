@@ -252,7 +252,8 @@ class DiaryView(BaseView):
         kids, pupil = open_diary(pupil_id)
         session = read_session()
         on = week_domain.reference_date(session, pupil, clock.today())
-        data = progress_domain.build_progress(session, pupil, request.args.get("period"), on)
+        data = progress_domain.build_progress(session, pupil, request.args.get("period"), on,
+                                              calendar=school_calendar(pupil))
         page = self.render_template(
             "diary/progress.html", progress=data, kids=kids, pupil=pupil, page="progress",
             format_average=format_average, format_weight=format_weight, format_date=date_formatter(),

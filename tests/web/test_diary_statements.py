@@ -16,8 +16,9 @@ from tests.statements import page_statements
 # Week: lessons with the pupil's marks, absences and cancellations, timetable slots with their
 # substitutions, and the visit upsert.
 WEEK_STATEMENTS = 3
-# Progress: the study periods, subjects, marks, period marks, attendance, and the visit upsert.
-PROGRESS_STATEMENTS = 7
+# Progress: the date it opens on, subjects, marks, period marks, attendance, and the visit upsert;
+# the study periods come with the school's calendar.
+PROGRESS_STATEMENTS = 6
 
 
 @pytest.fixture

@@ -140,3 +140,22 @@ def test_a_changed_role_changes_the_scope_on_the_next_request(app, world, as_use
     user.roles = [app.appbuilder.sm.find_role(R.MINISTRY)]  # ab_user_role has no trigger: roles are part of the key
     session.commit()
     assert listed_ids(client, "schoolview") == {world.school_a.id, world.school_a2.id, world.school_b.id}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_renamed_study_period_reaches_the_next_progress_page(world, as_user, session, database_url, engine):
+    """The progress page takes the school's periods from its cached calendar."""
+    build_diary_week(session, world)
+    session.commit()
+    client = as_user("parent")
+    url = f"/diary/{world.pupil_a.id}/progress/"
+    for _ in range(2):  # the second answer comes with the calendar from the process's cache
+        assert "Осенняя четверть" not in client.get(url).get_data(as_text=True)
+    other = create_engine(database_url)
+    try:
+        with other.begin() as connection:
+            connection.execute(text("UPDATE study_period SET name = 'Осенняя четверть' WHERE school_id = :school"),
+                               {"school": world.school_a.id})
+    finally:
+        other.dispose()
+    assert "Осенняя четверть" in client.get(url).get_data(as_text=True)
