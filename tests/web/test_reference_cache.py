@@ -25,6 +25,16 @@ TABLES = re.compile(r"\b(?:FROM|JOIN)\s+(\w+)")
 LOADED_WITH_THE_USER = {"ab_user", "ab_user_role"}
 
 
+def write_elsewhere(database_url, sql, **params):
+    """A write from another connection: another worker, another host, or psql."""
+    other = create_engine(database_url)
+    try:
+        with other.begin() as connection:
+            connection.execute(text(sql), params)
+    finally:
+        other.dispose()
+
+
 def tables_read(statements) -> set[str]:
     return {name for statement in statements for name in TABLES.findall(statement)}
 
@@ -73,12 +83,7 @@ def test_a_write_from_another_connection_reaches_the_next_request(world, as_user
     assert client.get(f"/diary/{sibling}/").status_code == 200
     assert client.get(f"/diary/{sibling}/").status_code == 200  # now from the process's cache
     session.commit()
-    other = create_engine(database_url)  # another worker, or psql
-    try:
-        with other.begin() as connection:
-            connection.execute(text("DELETE FROM guardian_link WHERE pupil_id = :pupil"), {"pupil": sibling})
-    finally:
-        other.dispose()
+    write_elsewhere(database_url, "DELETE FROM guardian_link WHERE pupil_id = :pupil", pupil=sibling)
     assert client.get(f"/diary/{sibling}/").status_code == 404
     assert client.get(f"/diary/{world.pupil_a.id}/").status_code == 200
 
@@ -115,12 +120,7 @@ def test_a_renamed_class_reaches_the_next_diary_page(world, as_user, session, da
     for _ in range(2):  # the second answer comes with the family's cards from the process's cache
         assert f"{world.class_a.grade}{world.class_a.letter} класс" in client.get("/diary/").get_data(as_text=True)
     session.commit()
-    other = create_engine(database_url)
-    try:
-        with other.begin() as connection:
-            connection.execute(text("UPDATE class_group SET letter = 'Я' WHERE id = :id"), {"id": world.class_a.id})
-    finally:
-        other.dispose()
+    write_elsewhere(database_url, "UPDATE class_group SET letter = 'Я' WHERE id = :id", id=world.class_a.id)
     assert f"{world.class_a.grade}Я класс" in client.get("/diary/").get_data(as_text=True)
 
 
@@ -151,11 +151,6 @@ def test_a_renamed_study_period_reaches_the_next_progress_page(world, as_user, s
     url = f"/diary/{world.pupil_a.id}/progress/"
     for _ in range(2):  # the second answer comes with the calendar from the process's cache
         assert "Осенняя четверть" not in client.get(url).get_data(as_text=True)
-    other = create_engine(database_url)
-    try:
-        with other.begin() as connection:
-            connection.execute(text("UPDATE study_period SET name = 'Осенняя четверть' WHERE school_id = :school"),
-                               {"school": world.school_a.id})
-    finally:
-        other.dispose()
+    write_elsewhere(database_url, "UPDATE study_period SET name = 'Осенняя четверть' WHERE school_id = :school",
+                    school=world.school_a.id)
     assert "Осенняя четверть" in client.get(url).get_data(as_text=True)

@@ -4,10 +4,11 @@ the user's objects and builds them again only when those rows change."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import event
 
 from app.security import roles as R
 from tests.statements import recorded_statements
+from tests.web.test_reference_cache import ENGINES, write_elsewhere
 
 
 def grant_role(sm, session, name, permission, view):
@@ -66,19 +67,6 @@ def test_the_user_is_read_by_key_not_by_scanning_everyones_roles(app, client, se
         plan = [row[3] for row in session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)]
         assert any("ab_user_role" in step and step.startswith("SEARCH") for step in plan), plan
         assert not [step for step in plan if step.startswith(("SCAN", "MATERIALIZE"))], plan
-
-
-ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)]
-
-
-def write_elsewhere(database_url, sql, **params):
-    """A write from another connection: another worker, another host, or psql."""
-    other = create_engine(database_url)
-    try:
-        with other.begin() as connection:
-            connection.execute(text(sql), params)
-    finally:
-        other.dispose()
 
 
 @pytest.mark.parametrize("engine", ENGINES)
