@@ -35,6 +35,13 @@ def write_elsewhere(database_url, sql, **params):
         other.dispose()
 
 
+def parent_reading_a_diary(session, world, as_user):
+    """The parent signed in, with a week of the child's journal recorded."""
+    build_diary_week(session, world)
+    session.commit()
+    return as_user("parent")
+
+
 def tables_read(statements) -> set[str]:
     return {name for statement in statements for name in TABLES.findall(statement)}
 
@@ -90,9 +97,7 @@ def test_a_write_from_another_connection_reaches_the_next_request(world, as_user
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_a_holiday_and_new_bell_times_reach_the_next_diary_week(world, as_user, session, database_url, engine):
-    build_diary_week(session, world)
-    session.commit()
-    client = as_user("parent")
+    client = parent_reading_a_diary(session, world, as_user)
     next_week = f"/diary/{world.pupil_a.id}/?date={(MONDAY + dt.timedelta(days=7)).isoformat()}"
     for _ in range(2):  # the second answer comes with the school's calendar from the process's cache
         page = client.get(next_week).get_data(as_text=True)
@@ -145,9 +150,7 @@ def test_a_changed_role_changes_the_scope_on_the_next_request(app, world, as_use
 @pytest.mark.parametrize("engine", ENGINES)
 def test_a_renamed_study_period_reaches_the_next_progress_page(world, as_user, session, database_url, engine):
     """The progress page takes the school's periods from its cached calendar."""
-    build_diary_week(session, world)
-    session.commit()
-    client = as_user("parent")
+    client = parent_reading_a_diary(session, world, as_user)
     url = f"/diary/{world.pupil_a.id}/progress/"
     for _ in range(2):  # the second answer comes with the calendar from the process's cache
         assert "Осенняя четверть" not in client.get(url).get_data(as_text=True)
