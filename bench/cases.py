@@ -123,13 +123,16 @@ def login(client, username: str, password: str = PASSWORD) -> str:
     return token
 
 
+SECRET_KEY = "bench-secret-key"  # the in-process app's and the load's gunicorn's
+
+
 def app_config(url: str) -> dict:
     """The app as configured for production, except: the diary's visits wait in the tally for an
     hour (written when the benchmark exits), so that the statements of one request are the same on
     every run. Served, the tally is written every 2 s: one upsert per worker, which the throughput
     run (bench.load, default configuration) includes."""
     return {"SQLALCHEMY_DATABASE_URI": url, "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False,
-            "TODAY": TODAY, "RATELIMIT_ENABLED": False, "SECRET_KEY": "bench-secret-key",
+            "TODAY": TODAY, "RATELIMIT_ENABLED": False, "SECRET_KEY": SECRET_KEY,
             "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False, "pool_use_lifo": True},
             "DIARY_VISITS_WRITE_SECONDS": 3600}
 

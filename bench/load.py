@@ -32,11 +32,10 @@ from pathlib import Path
 
 import requests
 
-from bench.cases import DIARY_WEEK, TODAY
+from bench.cases import DIARY_WEEK, SECRET_KEY, TODAY
 from bench.generate import OUT, PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
-SECRET_KEY = "bench-secret-key"
 
 # The many-families load: each request takes a random (cookie, path) line of PAIRS_FILE.
 FAMILIES_LUA = r"""
@@ -97,35 +96,31 @@ def login(base: str, username: str) -> requests.Session:
     return session
 
 
-def child_id(url: str) -> int:
+def _rows(url: str, sql: str, **params) -> list[tuple]:
     from sqlalchemy import create_engine, text
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
-            return connection.execute(text("""SELECT gl.pupil_id FROM guardian_link gl
-                JOIN guardian g ON g.id = gl.guardian_id JOIN ab_user u ON u.id = g.user_id
-                WHERE u.username = 'parent' ORDER BY gl.pupil_id LIMIT 1""")).scalar()
+            return [tuple(row) for row in connection.execute(text(sql), params)]
     finally:
         engine.dispose()
+
+
+def child_id(url: str) -> int:
+    return _rows(url, """SELECT gl.pupil_id FROM guardian_link gl
+        JOIN guardian g ON g.id = gl.guardian_id JOIN ab_user u ON u.id = g.user_id
+        WHERE u.username = 'parent' ORDER BY gl.pupil_id LIMIT 1""")[0][0]
 
 
 def family_pairs(url: str, families: int) -> list[tuple[int, int]]:
     """(user id, pupil id) of `families` parents with a diary login whose child is in a class the
     journal recorded lessons for in the benchmark's week, spread over the region (deterministic)."""
-    from sqlalchemy import create_engine, text
-    engine = create_engine(url)
-    try:
-        with engine.connect() as connection:
-            return [tuple(row) for row in connection.execute(text("""
-                SELECT u.id, MIN(gl.pupil_id) FROM ab_user u
-                JOIN guardian g ON g.user_id = u.id JOIN guardian_link gl ON gl.guardian_id = g.id
-                JOIN pupil p ON p.id = gl.pupil_id
-                WHERE u.username LIKE 'family%' AND p.class_group_id IN (
-                    SELECT DISTINCT class_group_id FROM lesson WHERE date = :week)
-                GROUP BY u.id ORDER BY (u.id * 7919) % 10007, u.id LIMIT :families"""),
-                {"week": DIARY_WEEK, "families": families})]
-    finally:
-        engine.dispose()
+    return _rows(url, """SELECT u.id, MIN(gl.pupil_id) FROM ab_user u
+        JOIN guardian g ON g.user_id = u.id JOIN guardian_link gl ON gl.guardian_id = g.id
+        JOIN pupil p ON p.id = gl.pupil_id
+        WHERE u.username LIKE 'family%' AND p.class_group_id IN (
+            SELECT DISTINCT class_group_id FROM lesson WHERE date = :week)
+        GROUP BY u.id ORDER BY (u.id * 7919) % 10007, u.id LIMIT :families""", week=DIARY_WEEK, families=families)
 
 
 def signed_sessions(cookie: str, user_ids: list[int]) -> dict[int, str]:

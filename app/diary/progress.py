@@ -3,7 +3,8 @@ marks; the attendance summary by absence code.
 
 The weighted average is the journal's own (`app.journal.grading.weighted_average`: weights of the
 work types, 2 decimals, half-up), so the diary never shows a figure the teacher does not see.
-Five queries whatever the number of marks; four with the school's calendar passed in.
+Four queries whatever the number of marks, with the school's calendar passed in (loading it takes
+three more).
 """
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from app.diary.pupils import PupilCard
-from app.diary.week import SchoolCalendar, pupil_subgroups_clause
+from app.diary.week import SchoolCalendar, load_calendar, pupil_subgroups_clause
 from app.journal.grading import weighted_average
-from app.models import Absence, AbsenceCode, Lesson, Mark, MarkType, PeriodMark, StudyPeriod, Subject, TeachingAssignment
+from app.models import Absence, AbsenceCode, Lesson, Mark, MarkType, PeriodMark, Subject, TeachingAssignment
 
 YEAR = "year"
 
@@ -84,11 +85,6 @@ class Progress:
 
 # Built once with bind parameters, as the diary week's (building a statement costs more CPU than
 # the database spends answering it).
-_PERIODS = (
-    select(StudyPeriod.id, StudyPeriod.name, StudyPeriod.starts_on, StudyPeriod.ends_on)
-    .where(StudyPeriod.school_id == bindparam("school_id"), StudyPeriod.academic_year_id == bindparam("year_id"))
-    .order_by(StudyPeriod.starts_on)
-)
 _SUBJECTS = (
     select(Subject.id, Subject.name).distinct()
     .join(TeachingAssignment, TeachingAssignment.subject_id == Subject.id)
@@ -123,14 +119,11 @@ _ATTENDANCE = (
 
 def study_periods(session: Session, pupil: PupilCard, calendar: SchoolCalendar | None = None) -> list[PeriodChoice]:
     """The study periods of the pupil's school in the class's academic year, then the whole year.
-    From the school's calendar when given (week.load_calendar), else one query."""
+    From the school's calendar (week.load_calendar), loaded here when not given."""
     if pupil.academic_year_id is None:
         return []
-    if calendar is not None:
-        rows = [(p.id, p.name, p.starts_on, p.ends_on) for p in calendar.periods_of_year(pupil.academic_year_id)]
-    else:
-        rows = session.connection().execute(_PERIODS, {"school_id": pupil.school_id, "year_id": pupil.academic_year_id})
-    periods = [PeriodChoice(pid, name, start, end) for pid, name, start, end in rows]
+    calendar = calendar or load_calendar(session, pupil.school_id)
+    periods = [PeriodChoice(p.id, p.name, p.starts_on, p.ends_on) for p in calendar.periods_of_year(pupil.academic_year_id)]
     return periods + [PeriodChoice(None, "", pupil.year_starts_on, pupil.year_ends_on)]
 
 
@@ -159,7 +152,7 @@ def build_progress(session: Session, pupil: PupilCard, period_key: str | None, o
     or a period mark; alphabetical. The average is over the chosen period's marks only; None
     without marks. Attendance counts every absence record in the period by code; `missed_lessons`
     leaves out codes that do not count as missed (late arrival). `calendar` is the school's
-    (week.load_calendar); without it the periods take one query more."""
+    (week.load_calendar), loaded here when not given."""
     periods = study_periods(session, pupil, calendar)
     chosen = choose_period(periods, period_key, on)
     progress = Progress(pupil=pupil, periods=periods, chosen=chosen)

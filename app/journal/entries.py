@@ -269,6 +269,7 @@ _CELL = (
     .order_by(Mark.position)
 )
 
+
 def _write_cell(session: Session, scope: Scope, actor: Actor, lesson: Lesson, pupil_id: int,
                 parsed: ParsedCell, known: CellKnown | None, mark_type_id: int | None, reason: str | None,
                 catalogue: Catalogue, *, skip_filled: bool = False) -> CellState:
