@@ -74,7 +74,7 @@ class DiaryApi(BaseApi):
             return self.response_400(message=_("Дата не распознана: укажите её как ГГГГ-ММ-ДД."))
         session = read_session()
         on = day or week_domain.reference_date(session, pupil, clock.today())
-        week = week_domain.build_week(session, pupil, on, clock.today(), calendar=school_calendar(pupil))
+        week = week_domain.build_week(session, pupil, on, clock.today(), calendar=school_calendar(pupil.school_id))
         result = plain(week)
         result["pupil"] = _pupil(pupil)
         note_visit(pupil)
@@ -90,7 +90,7 @@ class DiaryApi(BaseApi):
         session = read_session()
         on = week_domain.reference_date(session, pupil, clock.today())
         progress = progress_domain.build_progress(session, pupil, request.args.get("period"), on,
-                                                  calendar=school_calendar(pupil))
+                                                  calendar=school_calendar(pupil.school_id))
         result = plain(progress)
         result["pupil"] = _pupil(pupil)
         result["chosen"] = progress.chosen.key if progress.chosen else None

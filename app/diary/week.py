@@ -168,6 +168,12 @@ class CalendarPeriod(NamedTuple):
     ends_on: dt.date
     id: int
     academic_year_id: int
+    number: int
+    locked_at: dt.datetime | None
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
 
 
 @dataclass(frozen=True)
@@ -197,7 +203,8 @@ class SchoolCalendar:
 # They run on the session's connection (Core): their rows are plain tuples, and the ORM's result
 # handling would add a third to each statement's cost.
 _PERIODS = (
-    select(StudyPeriod.name, StudyPeriod.starts_on, StudyPeriod.ends_on, StudyPeriod.id, StudyPeriod.academic_year_id)
+    select(StudyPeriod.name, StudyPeriod.starts_on, StudyPeriod.ends_on, StudyPeriod.id, StudyPeriod.academic_year_id,
+           StudyPeriod.number, StudyPeriod.locked_at)
     .where(StudyPeriod.school_id == bindparam("school_id"))
     .order_by(StudyPeriod.starts_on)
 )
@@ -210,6 +217,11 @@ _BELLS = select(BellSchedule.shift, BellSchedule.lesson_number, BellSchedule.sta
     BellSchedule.school_id == bindparam("school_id"))
 
 
+def load_periods(session: Session, school_id: int) -> tuple[CalendarPeriod, ...]:
+    """The school's study periods of every year, by start."""
+    return tuple(CalendarPeriod(*row) for row in session.execute(_PERIODS, {"school_id": school_id}))
+
+
 def load_calendar(session: Session, school_id: int) -> SchoolCalendar:
     """The school's calendar: three queries."""
     school = {"school_id": school_id}
@@ -217,7 +229,7 @@ def load_calendar(session: Session, school_id: int) -> SchoolCalendar:
     for shift, number, starts, ends in session.execute(_BELLS, school):
         bells[shift][number] = (starts, ends)
     return SchoolCalendar(
-        periods=tuple(CalendarPeriod(*row) for row in session.execute(_PERIODS, school)),
+        periods=load_periods(session, school_id),
         holidays=tuple(tuple(row) for row in session.execute(_HOLIDAYS, school)),
         bells=dict(bells),
     )

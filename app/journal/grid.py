@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from typing import NamedTuple
 
-from sqlalchemy import String, and_, bindparam, cast, func, or_, select
+from sqlalchemy import Integer, String, and_, bindparam, cast, func, null, or_, select, union_all
 from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.sql import CompoundSelect, Select
 
+from app.diary.week import CalendarPeriod, load_periods
 from app.journal import grading
 from app.journal.access import NotInScope, marks_writable_on, would_be_changeable
 from app.journal.catalogue import Catalogue, Code, WorkType, load_catalogue
@@ -34,7 +38,7 @@ from app.models.timetable import subgroup_pupil
 from app.security.scope import CLAUSES_KEPT, Scope, journal_assignments, visible
 
 
-@dataclass
+@dataclass(slots=True)
 class GridMark:
     position: int
     value: int
@@ -114,8 +118,8 @@ class PupilRow:
 @dataclass
 class Grid:
     assignment: TeachingAssignment
-    periods: list[StudyPeriod]
-    period: StudyPeriod | None
+    periods: list[CalendarPeriod]
+    period: CalendarPeriod | None
     lessons: list[GridLesson]
     pupils: list[PupilRow]
     mark_types: tuple[WorkType, ...]
@@ -148,14 +152,50 @@ def _pupils_query(scope: Scope, assignment: TeachingAssignment):
     return query.order_by(Pupil.last_name, Pupil.first_name, Pupil.middle_name, Pupil.id)
 
 
-def _lesson_filter(scope: Scope, assignment_id: int, period: StudyPeriod | None):
-    conditions = [Lesson.assignment_id == assignment_id, Lesson.cancelled.is_(False), visible(scope, Lesson)]
-    if period is not None:
-        conditions += [Lesson.date >= period.starts_on, Lesson.date <= period.ends_on]
-    return and_(*conditions)
+class _GridStatements(NamedTuple):
+    lessons: Select
+    pupils: Select  # with each pupil's mark for the period (none when the period id is NULL)
+    cells: CompoundSelect  # marks (by position), then absences: the code column is set on absences only
 
 
-def _default_period(session: Session, periods: list[StudyPeriod], assignment_id: int, today: dt.date):
+# The grid's statements are built once per scope, with bind parameters: building them costs more
+# CPU than the database spends answering. They run on the session's connection (Core): their
+# rows are plain tuples, and the ORM's result handling would add a third to each statement's cost.
+@lru_cache(maxsize=CLAUSES_KEPT)
+def _grid_statements(scope: Scope, dated: bool) -> _GridStatements:
+    """`dated`: the lessons of the period from :starts_on to :ends_on (else every lesson)."""
+    conditions = [Lesson.assignment_id == bindparam("assignment_id"), Lesson.cancelled.is_(False),
+                  visible(scope, Lesson)]
+    if dated:
+        conditions += [Lesson.date >= bindparam("starts_on"), Lesson.date <= bindparam("ends_on")]
+    lesson_filter = and_(*conditions)
+    lessons = (select(Lesson.id, Lesson.date, Lesson.lesson_number, Lesson.topic, Lesson.homework, Lesson.version,
+                      marks_writable_on(scope).label("editable"))
+               .where(lesson_filter).order_by(Lesson.date, Lesson.lesson_number))
+
+    subgroup_id = bindparam("subgroup_id", type_=Integer)
+    period_mark = and_(PeriodMark.pupil_id == Pupil.id, PeriodMark.subject_id == bindparam("subject_id"),
+                       PeriodMark.study_period_id == bindparam("period_id", type_=Integer),
+                       PeriodMark.class_group_id == bindparam("class_group_id"), visible(scope, PeriodMark))
+    pupils = (select(Pupil.id, Pupil.last_name, Pupil.first_name, PeriodMark.value, PeriodMark.version)
+              .outerjoin(PeriodMark, period_mark)
+              .where(Pupil.class_group_id == bindparam("class_group_id"), visible(scope, Pupil),
+                     or_(subgroup_id.is_(None), Pupil.id.in_(
+                         select(subgroup_pupil.c.pupil_id).where(subgroup_pupil.c.subgroup_id == subgroup_id))))
+              .order_by(Pupil.last_name, Pupil.first_name, Pupil.middle_name, Pupil.id))
+
+    lesson_ids = select(Lesson.id).where(lesson_filter)
+    marks = select(Mark.lesson_id, Mark.pupil_id, Mark.position, Mark.value, Mark.mark_type_id,
+                   cast(null(), String).label("code"), Mark.version).where(
+        Mark.lesson_id.in_(lesson_ids), visible(scope, Mark))
+    absences = select(Absence.lesson_id, Absence.pupil_id, cast(null(), Integer), cast(null(), Integer),
+                      cast(null(), Integer), Absence.code, Absence.version).where(
+        Absence.lesson_id.in_(lesson_ids), visible(scope, Absence))
+    cells = union_all(marks, absences).order_by("position")
+    return _GridStatements(lessons, pupils, cells)
+
+
+def _default_period(session: Session, periods: list[CalendarPeriod], assignment_id: int, today: dt.date):
     """The period of today; else the period of the last lesson with a topic or a mark; else the first."""
     for period in periods:
         if period.starts_on <= today <= period.ends_on:
@@ -187,13 +227,17 @@ def school_periods(session: Session, class_group: ClassGroup) -> list[StudyPerio
 
 
 def build_grid(session: Session, scope: Scope, assignment_id: int, period_id: int | None = None,
-               today: dt.date | None = None, catalogue: Catalogue | None = None) -> Grid:
+               today: dt.date | None = None, catalogue: Catalogue | None = None,
+               periods_of: Callable[[int], tuple[CalendarPeriod, ...]] | None = None) -> Grid:
     """Everything the grid page shows for one assignment and study period (NotInScope -> 404).
 
-    `catalogue`: the caller's, when it keeps one (None: read it here)."""
+    `catalogue`, `periods_of` (school id -> the school's study periods): the caller's, when it
+    keeps them (None: read them here)."""
     today = today or dt.date.today()
     assignment = load_assignment(session, scope, assignment_id)
-    periods = school_periods(session, assignment.class_group)
+    class_group = assignment.class_group
+    school_periods_ = (periods_of or (lambda school_id: load_periods(session, school_id)))(class_group.school_id)
+    periods = [p for p in school_periods_ if p.academic_year_id == class_group.academic_year_id]
     if period_id is None:
         period = _default_period(session, periods, assignment_id, today)
     else:
@@ -205,45 +249,45 @@ def build_grid(session: Session, scope: Scope, assignment_id: int, period_id: in
     mark_types, absence_codes = catalogue.mark_types, catalogue.absence_codes
     types, missed = catalogue.types, catalogue.missed
 
-    lesson_filter = _lesson_filter(scope, assignment_id, period)
-    lesson_ids = select(Lesson.id).where(lesson_filter)
+    statements = _grid_statements(scope, dated=period is not None)
+    params = {"assignment_id": assignment_id, "class_group_id": assignment.class_group_id,
+              "subgroup_id": assignment.subgroup_id, "subject_id": assignment.subject_id,
+              "period_id": period.id if period else None}
+    if period is not None:
+        params.update(starts_on=period.starts_on, ends_on=period.ends_on)
+    connection = session.connection()
     lessons = [
-        GridLesson(id=r.id, date=r.date, number=r.lesson_number, topic=r.topic, homework=r.homework, version=r.version,
-                   editable=bool(r.editable))
-        for r in session.execute(
-            select(Lesson.id, Lesson.date, Lesson.lesson_number, Lesson.topic, Lesson.homework, Lesson.version,
-                   marks_writable_on(scope).label("editable"))
-            .where(lesson_filter).order_by(Lesson.date, Lesson.lesson_number))
+        GridLesson(id=lesson_id, date=date, number=number, topic=topic, homework=homework, version=version,
+                   editable=bool(editable))
+        for lesson_id, date, number, topic, homework, version, editable in connection.execute(statements.lessons, params)
     ]
-    pupils = [PupilRow(id=r.id, name=" ".join(p for p in (r.last_name, r.first_name) if p))
-              for r in session.execute(_pupils_query(scope, assignment))]
-    rows = {p.id: p for p in pupils}
+    pupils = [
+        PupilRow(id=pupil_id, name=" ".join(p for p in (last_name, first_name) if p),
+                 period_mark=PeriodValue(value, version) if version is not None else PeriodValue())
+        for pupil_id, last_name, first_name, value, version in connection.execute(statements.pupils, params)
+    ]
 
     column_types: dict[int, Counter] = defaultdict(Counter)
     column_values: dict[int, list[int]] = defaultdict(list)
     weighted: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
-    for m in session.execute(
-            select(Mark.lesson_id, Mark.pupil_id, Mark.position, Mark.value, Mark.mark_type_id, Mark.version)
-            .where(Mark.lesson_id.in_(lesson_ids), visible(scope, Mark)).order_by(Mark.position)):
-        row = rows.get(m.pupil_id)
+    rows = {p.id: p for p in pupils}
+    for lesson_id, pupil_id, position, value, type_id, code, version in connection.execute(statements.cells, params):
+        row = rows.get(pupil_id)
         if row is None:
             continue  # a pupil who has left the class keeps the marks; they are not in this grid
-        kind = types[m.mark_type_id]
-        row.cells.setdefault(m.lesson_id, GridCell()).marks.append(
-            GridMark(m.position, m.value, m.mark_type_id, kind.short_name, kind.weight, m.version))
-        weighted[m.pupil_id].append((m.value, kind.weight))
-        column_types[m.lesson_id][m.mark_type_id] += 1
-        column_values[m.lesson_id].append(m.value)
-    for a in session.execute(
-            select(Absence.lesson_id, Absence.pupil_id, Absence.code, Absence.version)
-            .where(Absence.lesson_id.in_(lesson_ids), visible(scope, Absence))):
-        row = rows.get(a.pupil_id)
-        if row is None:
+        cell = row.cells.get(lesson_id)
+        if cell is None:
+            cell = row.cells[lesson_id] = GridCell()
+        if code is not None:
+            cell.absence, cell.absence_version = code, version
+            if code in missed:
+                row.absences += 1
             continue
-        cell = row.cells.setdefault(a.lesson_id, GridCell())
-        cell.absence, cell.absence_version = a.code, a.version
-        if a.code in missed:
-            row.absences += 1
+        kind = types[type_id]
+        cell.marks.append(GridMark(position, value, type_id, kind.short_name, kind.weight, version))
+        weighted[pupil_id].append((value, kind.weight))
+        column_types[lesson_id][type_id] += 1
+        column_values[lesson_id].append(value)
 
     default_type = next((t.id for t in mark_types if t.is_default), mark_types[0].id if mark_types else None)
     for lesson in lessons:
@@ -252,14 +296,6 @@ def build_grid(session: Session, scope: Scope, assignment_id: int, period_id: in
         values = column_values.get(lesson.id)
         if values:
             lesson.average = grading.weighted_average((v, 1) for v in values)
-
-    if period is not None:
-        for pm in session.execute(
-                select(PeriodMark.pupil_id, PeriodMark.value, PeriodMark.version).where(
-                    PeriodMark.subject_id == assignment.subject_id, PeriodMark.study_period_id == period.id,
-                    PeriodMark.class_group_id == assignment.class_group_id, visible(scope, PeriodMark))):
-            if pm.pupil_id in rows:
-                rows[pm.pupil_id].period_mark = PeriodValue(pm.value, pm.version)
 
     required = grading.required_marks(assignment.hours_per_week)
     shortage_due = bool(period) and grading.shortage_warning_due(period.ends_on, today)

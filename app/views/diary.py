@@ -64,11 +64,11 @@ def family(scope) -> tuple[PupilCard, ...]:
     return kept("families", scope, lambda: tuple(children(db.session, scope)))
 
 
-def school_calendar(pupil: PupilCard) -> week_domain.SchoolCalendar:
-    """The pupil's school's periods, holidays and bells, from the app's cache while the reference
-    version holds. Read from the primary, where the version was read: a replica's older rows must
-    not be kept under a newer version."""
-    return kept("calendars", pupil.school_id, lambda: week_domain.load_calendar(db.session, pupil.school_id))
+def school_calendar(school_id: int) -> week_domain.SchoolCalendar:
+    """The school's periods, holidays and bells (the diary's and the journal's), from the app's
+    cache while the reference version holds. Read from the primary, where the version was read: a
+    replica's older rows must not be kept under a newer version."""
+    return kept("calendars", school_id, lambda: week_domain.load_calendar(db.session, school_id))
 
 
 def note_visit(pupil: PupilCard) -> None:
@@ -253,7 +253,7 @@ class DiaryView(BaseView):
         session = read_session()
         on = week_domain.reference_date(session, pupil, clock.today())
         data = progress_domain.build_progress(session, pupil, request.args.get("period"), on,
-                                              calendar=school_calendar(pupil))
+                                              calendar=school_calendar(pupil.school_id))
         page = self.render_template(
             "diary/progress.html", progress=data, kids=kids, pupil=pupil, page="progress",
             format_average=format_average, format_weight=format_weight, format_date=date_formatter(),
@@ -272,7 +272,7 @@ class DiaryView(BaseView):
             day = None
         if day is None:
             day = week_domain.reference_date(session, pupil, clock.today())
-        data = week_domain.build_week(session, pupil, day, clock.today(), calendar=school_calendar(pupil))
+        data = week_domain.build_week(session, pupil, day, clock.today(), calendar=school_calendar(pupil.school_id))
         page = self.render_template(
             "diary/week.html", week=data, kids=kids, pupil=pupil, page="week",
             format_date=date_formatter(), lesson_items=lesson_items, texts=lesson_texts(),

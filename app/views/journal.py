@@ -29,6 +29,7 @@ from app.security.current import current_scope, kept
 from app.security.scope import journal_assignments, journal_classes, visible
 from app.views import menu
 from app.views.base import ScopedInterface, ScopedModelView
+from app.views.diary import school_calendar
 
 TEACHER_PERMISSIONS = ("can_index", "can_grid", "can_save_cell", "can_save_lesson", "can_save_period_mark",
                        "can_fill_column", "can_absentees", "can_report", "can_report_xlsx", "can_archive")
@@ -112,15 +113,23 @@ def cell_row(pupil, lessons) -> Markup:
     """The pupil's cells of the grid. A quarter's page has a thousand and more of them: joined here
     in Python, they cost a fraction of what the same markup costs as a Jinja loop."""
     name = escape(pupil.name)
-    cells = []
+    cells = pupil.cells
+    parts = []
     for lesson in lessons:
-        cell = pupil.cells.get(lesson.id)
-        text = escape(cell.text) if cell else ""
-        cells.append(
-            f'<td class="cell{" absent" if cell and cell.absence else ""}"><input class="cell-input" '
-            f'data-lesson="{lesson.id}" value="{text}" data-saved="{text}" aria-label="{name}, {escape(lesson.day)}" '
-            f'autocomplete="off" spellcheck="false" maxlength="20"{"" if lesson.editable else " readonly"}></td>')
-    return Markup("".join(cells))
+        cell = cells.get(lesson.id)
+        if cell is None:
+            parts.append(f'<td class="cell"><input class="cell-input" data-lesson="{lesson.id}" value="" data-saved="" '
+                         f'aria-label="{name}, {lesson.day}"{_CELL_INPUT_END[lesson.editable]}')
+            continue
+        text = escape(cell.text)
+        parts.append(f'<td class="cell{" absent" if cell.absence else ""}"><input class="cell-input" '
+                     f'data-lesson="{lesson.id}" value="{text}" data-saved="{text}" aria-label="{name}, {lesson.day}"'
+                     f'{_CELL_INPUT_END[lesson.editable]}')
+    return Markup("".join(parts))
+
+
+_CELL_INPUT_END = {True: ' autocomplete="off" spellcheck="false" maxlength="20"></td>',
+                   False: ' autocomplete="off" spellcheck="false" maxlength="20" readonly></td>'}
 
 
 def lesson_heads(lessons) -> Markup:
@@ -183,7 +192,8 @@ class JournalView(BaseView):
                 return self.render_template("journal/year.html", year=data, title=_("Итоговые отметки"),
                                             history_allowed=self._history_allowed())
             data = grid.build_grid(db.session, scope, assignment_id, _period_arg(), today=clock.today(),
-                                   catalogue=current_catalogue())
+                                   catalogue=current_catalogue(),
+                                   periods_of=lambda school_id: school_calendar(school_id).periods)
         except NotInScope:
             abort(404)
         return self.render_template("journal/grid.html", grid=data, title=_("Журнал"), fmt=grading.format_average,

@@ -1,5 +1,6 @@
 """The grid page: who may open which journal, what it shows, and a query count that does not grow."""
 import datetime as dt
+import re
 
 import pytest
 from sqlalchemy import event
@@ -26,6 +27,52 @@ def test_teacher_sees_own_grid_with_marks_averages_and_class_average(jw, as_user
     assert "3,67" in page            # weighted average of the pupil
     assert "Средний балл класса" in page
     assert 'value="5"' in page and "10.09" in page
+
+
+ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)]
+
+
+def pupil_row(page: str, pupil) -> str:
+    """The grid's table row of a pupil ("" when the pupil is not in the grid)."""
+    found = re.search(rf'<tr data-pupil="{pupil.id}".*?</tr>', page, re.S)
+    return found.group(0) if found else ""
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_grid_shows_cells_period_marks_and_only_the_subgroups_pupils(jw, as_user, session, engine):
+    from app.models import Absence, PeriodMark, Subgroup
+
+    anna, boris, vova = jw.pupils
+    first, second = (p for p in grid.school_periods(session, jw.w.class_a) if p.number in (1, 2))
+    make_mark(session, jw.lessons[1], anna, 5, jw.types["к/р"], position=1)  # written second, shown second
+    make_mark(session, jw.lessons[1], anna, 3, jw.types["отв"], position=0)
+    session.add(Absence(lesson_id=jw.lessons[2].id, pupil_id=boris.id, code="н"))
+    for pupil, period, value in ((anna, first, "4"), (boris, second, "5")):
+        session.add(PeriodMark(pupil_id=pupil.id, class_group_id=jw.w.class_a.id, subject_id=jw.assignment.subject_id,
+                               academic_year_id=jw.w.year.id, study_period_id=period.id, value=value))
+    session.commit()
+    client = as_user("teacher")
+    url = f"/journal/{jw.assignment.id}/?period={first.id}"
+
+    page = client.get(url).get_data(as_text=True)
+    row = pupil_row(page, anna)
+    assert f'data-lesson="{jw.lessons[1].id}" value="3/5"' in row
+    assert 'class="period-input" value="4" data-saved="4"' in row
+    assert '<td class="sum avg">4,50</td>' in row  # (5 × 1 + 3 × 1 + 5 × 2) / 4: each by its own work type
+    row = pupil_row(page, boris)
+    assert f'<td class="cell absent"><input class="cell-input" data-lesson="{jw.lessons[2].id}" value="н"' in row
+    assert 'class="period-input" value="" data-saved=""' in row  # his mark is the second quarter's
+    assert pupil_row(page, vova)
+
+    group = Subgroup(class_group_id=jw.w.class_a.id, name="Группа 1")
+    group.pupils.extend([anna, vova])
+    session.add(group)
+    session.flush()
+    jw.assignment.subgroup_id = group.id
+    session.commit()
+    page = client.get(url).get_data(as_text=True)
+    assert pupil_row(page, anna) and pupil_row(page, vova) and not pupil_row(page, boris)
+    assert "(Группа 1)" in page
 
 
 def test_teacher_gets_404_on_another_teachers_journal(jw, as_user):

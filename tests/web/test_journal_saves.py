@@ -135,6 +135,10 @@ def test_locked_period_refuses_teacher_and_takes_director_correction_with_reason
     assert "закрыт" in page
     session.expire_all()
     assert session.get(StudyPeriod, period.id).is_locked
+    # a grid of the school was opened before the lock (the teacher fixture): the kept calendar must not hide it
+    grid_page = director.get(f"/journal/{jw.assignment.id}/?period={period.id}").get_data(as_text=True)
+    assert "Период закрыт. Исправление возможно только с указанием причины." in grid_page
+    assert f"{period.name} 🔒" in grid_page
 
     teacher = as_user("teacher")
     token = csrf_token(teacher, f"/journal/{jw.assignment.id}/")
