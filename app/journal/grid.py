@@ -21,7 +21,7 @@ from sqlalchemy.sql import CompoundSelect, Select
 
 from app.diary.week import CalendarPeriod, load_periods
 from app.journal import grading
-from app.journal.access import NotInScope, marks_writable_on, would_be_changeable
+from app.journal.access import NotInScope, as_if, marks_writable_on, would_be_changeable
 from app.journal.catalogue import Catalogue, Code, WorkType, load_catalogue
 from app.models import (
     Absence,
@@ -35,7 +35,7 @@ from app.models import (
     TeachingAssignment,
 )
 from app.models.timetable import subgroup_pupil
-from app.security.scope import CLAUSES_KEPT, Scope, journal_assignments, visible
+from app.security.scope import CLAUSES_KEPT, Scope, changeable, journal_assignments, visible
 
 
 @dataclass(slots=True)
@@ -137,11 +137,6 @@ class Grid:
     def locked(self) -> bool:
         return bool(self.period and self.period.is_locked)
 
-    def known_versions(self) -> dict:
-        """{pupil id: {lesson id: versions}} of the cells that hold something (an empty cell has
-        none): the page sends them in one JSON block for the client's next saves."""
-        return {p.id: {lesson_id: cell.known for lesson_id, cell in p.cells.items()} for p in self.pupils if p.cells}
-
 
 def _pupils_query(scope: Scope, assignment: TeachingAssignment):
     query = select(Pupil.id, Pupil.last_name, Pupil.first_name, Pupil.middle_name).where(
@@ -154,7 +149,8 @@ def _pupils_query(scope: Scope, assignment: TeachingAssignment):
 
 class _GridStatements(NamedTuple):
     lessons: Select
-    pupils: Select  # with each pupil's mark for the period (none when the period id is NULL)
+    pupils: Select  # with each pupil's mark for the period (none when the period id is NULL) and whether
+                    # the period's marks may change
     cells: CompoundSelect  # marks (by position), then absences: the code column is set on absences only
 
 
@@ -177,7 +173,11 @@ def _grid_statements(scope: Scope, dated: bool) -> _GridStatements:
     period_mark = and_(PeriodMark.pupil_id == Pupil.id, PeriodMark.subject_id == bindparam("subject_id"),
                        PeriodMark.study_period_id == bindparam("period_id", type_=Integer),
                        PeriodMark.class_group_id == bindparam("class_group_id"), visible(scope, PeriodMark))
-    pupils = (select(Pupil.id, Pupil.last_name, Pupil.first_name, PeriodMark.value, PeriodMark.version)
+    # the same on every row: may the user set this class's marks for the period in this subject?
+    period_marks_editable = as_if(changeable(scope, PeriodMark), PeriodMark, {
+        "subject_id": bindparam("subject_id"), "class_group_id": bindparam("class_group_id")})
+    pupils = (select(Pupil.id, Pupil.last_name, Pupil.first_name, PeriodMark.value, PeriodMark.version,
+                     period_marks_editable.label("period_marks_editable"))
               .outerjoin(PeriodMark, period_mark)
               .where(Pupil.class_group_id == bindparam("class_group_id"), visible(scope, Pupil),
                      or_(subgroup_id.is_(None), Pupil.id.in_(
@@ -261,11 +261,11 @@ def build_grid(session: Session, scope: Scope, assignment_id: int, period_id: in
                    editable=bool(editable))
         for lesson_id, date, number, topic, homework, version, editable in connection.execute(statements.lessons, params)
     ]
-    pupils = [
-        PupilRow(id=pupil_id, name=" ".join(p for p in (last_name, first_name) if p),
-                 period_mark=PeriodValue(value, version) if version is not None else PeriodValue())
-        for pupil_id, last_name, first_name, value, version in connection.execute(statements.pupils, params)
-    ]
+    pupils, period_marks_editable = [], False
+    for pupil_id, last_name, first_name, value, version, period_marks_editable in connection.execute(
+            statements.pupils, params):
+        pupils.append(PupilRow(id=pupil_id, name=" ".join(p for p in (last_name, first_name) if p),
+                               period_mark=PeriodValue(value, version) if version is not None else PeriodValue()))
 
     column_types: dict[int, Counter] = defaultdict(Counter)
     column_values: dict[int, list[int]] = defaultdict(list)
@@ -308,10 +308,8 @@ def build_grid(session: Session, scope: Scope, assignment_id: int, period_id: in
     averages = [r.average for r in pupils if r.average is not None]
     class_average = grading.weighted_average((a, 1) for a in averages) if averages else None
 
-    period_marks_editable = would_be_changeable(session, scope, PeriodMark, subject_id=assignment.subject_id,
-                                                class_group_id=assignment.class_group_id)
     return Grid(assignment=assignment, periods=periods, period=period, lessons=lessons, pupils=pupils,
-                mark_types=mark_types, absence_codes=absence_codes, period_marks_editable=period_marks_editable,
+                mark_types=mark_types, absence_codes=absence_codes, period_marks_editable=bool(period_marks_editable),
                 required_marks=required, shortage_due=shortage_due, class_average=class_average)
 
 

@@ -110,8 +110,9 @@ def _period_arg() -> int | None:
 
 
 def cell_row(pupil, lessons) -> Markup:
-    """The pupil's cells of the grid. A quarter's page has a thousand and more of them: joined here
-    in Python, they cost a fraction of what the same markup costs as a Jinja loop."""
+    """The pupil's cells of the grid, each with the versions of what it holds (sent back with the
+    next save). A quarter's page has a thousand and more of them: joined here in Python, they cost
+    a fraction of what the same markup costs as a Jinja loop."""
     name = escape(pupil.name)
     cells = pupil.cells
     parts = []
@@ -122,9 +123,11 @@ def cell_row(pupil, lessons) -> Markup:
                          f'aria-label="{name}, {lesson.day}"{_CELL_INPUT_END[lesson.editable]}')
             continue
         text = escape(cell.text)
+        versions = ",".join(f"{m.position}:{m.version}" for m in cell.marks)
+        absence = "" if cell.absence_version is None else f' data-absence="{cell.absence_version}"'
         parts.append(f'<td class="cell{" absent" if cell.absence else ""}"><input class="cell-input" '
-                     f'data-lesson="{lesson.id}" value="{text}" data-saved="{text}" aria-label="{name}, {lesson.day}"'
-                     f'{_CELL_INPUT_END[lesson.editable]}')
+                     f'data-lesson="{lesson.id}" value="{text}" data-saved="{text}" data-marks="{versions}"{absence} '
+                     f'aria-label="{name}, {lesson.day}"{_CELL_INPUT_END[lesson.editable]}')
     return Markup("".join(parts))
 
 

@@ -62,6 +62,11 @@ def test_teacher_types_marks_and_absence_by_keyboard_and_finds_them_after_reload
     assert page.input_value(f'tr[data-pupil="{third}"] input[data-lesson="{lesson}"]') == "3/4"
     assert page.input_value(f'tr[data-pupil="{third}"] input[data-lesson="{jw.lessons[2]}"]') == ""
     assert page.inner_text(f'tr[data-pupil="{third}"] .avg') == "3,50"
+    # Changing a saved mark sends back the version the page was given (without it: refused as stale).
+    page.fill(cell, "4")
+    page.keyboard.press("Enter")
+    expect(page.locator(f"{cell}.saved")).to_have_count(1)
+    assert db_scalar(server, "SELECT value FROM mark WHERE lesson_id = :l AND pupil_id = :p", l=lesson, p=first) == 4
 
     # Topic and homework from the column header, by keyboard.
     page.focus(f'th.lesson[data-lesson="{lesson}"] button')

@@ -38,6 +38,10 @@ def pupil_row(page: str, pupil) -> str:
     return found.group(0) if found else ""
 
 
+def period_input(row: str) -> str:
+    return re.search(r'<input class="period-input".*?>', row, re.S).group(0)
+
+
 @pytest.mark.parametrize("engine", ENGINES)
 def test_grid_shows_cells_period_marks_and_only_the_subgroups_pupils(jw, as_user, session, engine):
     from app.models import Absence, PeriodMark, Subgroup
@@ -58,6 +62,7 @@ def test_grid_shows_cells_period_marks_and_only_the_subgroups_pupils(jw, as_user
     row = pupil_row(page, anna)
     assert f'data-lesson="{jw.lessons[1].id}" value="3/5"' in row
     assert 'class="period-input" value="4" data-saved="4"' in row
+    assert "readonly" not in period_input(row)  # the subject's teacher sets the period's marks
     assert '<td class="sum avg">4,50</td>' in row  # (5 × 1 + 3 × 1 + 5 × 2) / 4: each by its own work type
     row = pupil_row(page, boris)
     assert f'<td class="cell absent"><input class="cell-input" data-lesson="{jw.lessons[2].id}" value="н"' in row
@@ -104,7 +109,8 @@ def test_class_teacher_reads_whole_class_journal_read_only(app, jw, session, as_
     client = as_user("classteacher")
     page = client.get(f"/journal/{jw.foreign_assignment.id}/").get_data(as_text=True)
     assert "8Б — Математика" in page and "только для просмотра" in page
-    assert "readonly" in page
+    row = pupil_row(page, jw.w.pupil_a_other)
+    assert " readonly>" in row and "readonly" in period_input(row)
 
 
 def test_director_opens_every_journal_of_the_school_but_not_of_another(jw, as_user, session):
@@ -181,10 +187,13 @@ def test_grid_cells_escape_the_name_and_show_absent_and_read_only_cells():
     from app.views.journal import cell_row
 
     pupil = SimpleNamespace(name='<b>Ли "Ан"</b>', cells={
-        1: GridCell(absence="н"), 2: GridCell(marks=[GridMark(0, 3, 1, "отв", 1, 1), GridMark(1, 5, 1, "отв", 1, 1)])})
+        1: GridCell(absence="н", absence_version=4),
+        2: GridCell(marks=[GridMark(0, 3, 1, "отв", 1, 1), GridMark(1, 5, 1, "отв", 1, 2)])})
     lessons = [SimpleNamespace(id=i, day=f"0{i}.09", editable=i != 2) for i in (1, 2, 3)]
     first, second, third = str(cell_row(pupil, lessons)).split("</td>")[:3]
     assert "<b>" not in first and 'aria-label="&lt;b&gt;Ли &#34;Ан&#34;&lt;/b&gt;, 01.09"' in first
     assert 'class="cell absent"' in first and 'value="н" data-saved="н"' in first and "readonly" not in first
+    assert 'data-marks="" data-absence="4"' in first  # the versions the next save sends back
     assert 'class="cell"' in second and 'value="3/5"' in second and second.endswith(" readonly>")
-    assert 'data-lesson="3" value=""' in third and "readonly" not in third
+    assert 'data-marks="0:1,1:2"' in second and "data-absence" not in second
+    assert 'data-lesson="3" value=""' in third and "readonly" not in third and "data-marks" not in third

@@ -21,7 +21,7 @@ FAB_STATEMENTS = 1
 RELOADED_AFTER_A_WRITE = {"fab": 1, "page": 5}  # permissions; scope 3 + catalogues 2
 CALENDAR_STATEMENTS = 3  # the school's study periods, holidays and bells, kept like the catalogues
 
-GRID_STATEMENTS = 5    # assignment, lessons, pupils with their period marks, cells (marks and absences), may period marks change
+GRID_STATEMENTS = 4    # assignment, lessons, pupils with their period marks (and whether they may change), cells
 SAVE_STATEMENTS = 5    # lesson (locked, with its checks and period) 1 + cell (marks and absence) 1 + UPDATE + history INSERT 2
                        # + reply: the pupil's summary 1
 

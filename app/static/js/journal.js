@@ -11,9 +11,6 @@
   var grid = document.getElementById("journal-grid") || document.getElementById("journal-year");
   if (!grid) { return; }
   var cfg = grid.dataset;
-  // The versions of the non-empty cells, {pupil: {lesson: {marks, absence}}}, sent back with each save.
-  var knownBlock = document.getElementById("journal-known");
-  var known = knownBlock ? JSON.parse(knownBlock.textContent || "{}") : {};
   var pending = 0;
   var lastCell = null;
 
@@ -58,16 +55,23 @@
     return th && th.dataset.type ? parseInt(th.dataset.type, 10) : null;
   }
 
+  // The versions of what the cell holds, sent back with each save: data-marks="position:version,…",
+  // data-absence="version".
   function knownOf(input) {
-    var pupil = known[input.closest("tr").dataset.pupil];
-    return (pupil && pupil[input.dataset.lesson]) || {marks: {}, absence: null};
+    var marks = {};
+    (input.dataset.marks || "").split(",").forEach(function (pair) {
+      var parts = pair.split(":");
+      if (parts.length === 2) { marks[parts[0]] = parseInt(parts[1], 10); }
+    });
+    return {marks: marks, absence: input.dataset.absence ? parseInt(input.dataset.absence, 10) : null};
   }
 
   function applyCell(input, cell, keepTyping) {
     input.dataset.saved = cell.text;
-    var pupilId = input.closest("tr").dataset.pupil;
-    known[pupilId] = known[pupilId] || {};
-    known[pupilId][input.dataset.lesson] = cell.known;
+    input.dataset.marks = Object.keys(cell.known.marks).map(function (position) {
+      return position + ":" + cell.known.marks[position];
+    }).join(",");
+    if (cell.known.absence === null) { delete input.dataset.absence; } else { input.dataset.absence = cell.known.absence; }
     if (!keepTyping) { input.value = cell.text; }
     input.parentNode.classList.toggle("absent", !!cell.absence);
   }
