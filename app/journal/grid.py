@@ -259,11 +259,12 @@ def build_grid(session: Session, scope: Scope, assignment_id: int, period_id: in
     lessons = [
         GridLesson(id=lesson_id, date=date, number=number, topic=topic, homework=homework, version=version,
                    editable=bool(editable))
-        for lesson_id, date, number, topic, homework, version, editable in connection.execute(statements.lessons, params)
+        for lesson_id, date, number, topic, homework, version, editable
+        in connection.execute(statements.lessons, params).all()
     ]
     pupils, period_marks_editable = [], False
     for pupil_id, last_name, first_name, value, version, period_marks_editable in connection.execute(
-            statements.pupils, params):
+            statements.pupils, params).all():
         pupils.append(PupilRow(id=pupil_id, name=" ".join(p for p in (last_name, first_name) if p),
                                period_mark=PeriodValue(value, version) if version is not None else PeriodValue()))
 
@@ -271,7 +272,8 @@ def build_grid(session: Session, scope: Scope, assignment_id: int, period_id: in
     column_values: dict[int, list[int]] = defaultdict(list)
     weighted: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
     rows = {p.id: p for p in pupils}
-    for lesson_id, pupil_id, position, value, type_id, code, version in connection.execute(statements.cells, params):
+    cells = connection.execute(statements.cells, params).all()
+    for lesson_id, pupil_id, position, value, type_id, code, version in cells:
         row = rows.get(pupil_id)
         if row is None:
             continue  # a pupil who has left the class keeps the marks; they are not in this grid
