@@ -121,6 +121,11 @@ class UserGroupModelView(_NoFileDownload, FabUserGroupModelView):
     pass
 
 
+def _state(rows) -> tuple:
+    """What a kept user object was built from: the rows of `_user_rows` without the version."""
+    return tuple(tuple(row[:-1]) for row in rows)
+
+
 class KeptUsers:
     """Detached user objects by id, each with the rows it was built from; `size` users at most
     (the least recently used go)."""
@@ -129,6 +134,9 @@ class KeptUsers:
         self._size = size
         self._users: OrderedDict[int, tuple[tuple, object]] = OrderedDict()
         self._lock = threading.Lock()
+
+    def __contains__(self, user_id: int) -> bool:
+        return user_id in self._users
 
     def get(self, user_id: int, state: tuple):
         """The kept object of `user_id` if it was built from exactly `state`, else None."""
@@ -172,23 +180,24 @@ class SecurityManager(FabSecurityManager):
 
         Building the ORM objects of the user, roles and groups cost more than the statement, so
         the process keeps them (detached, fully loaded) with the rows they were built from, and
-        builds them again only when the rows differ: a role granted, a name changed, a login."""
+        builds them again only when the rows differ: a role granted, a name changed, a login. A
+        user the process keeps nothing for is read once, objects and rows together."""
         user_id = int(pk)
-        rows = self.session.connection().execute(self._user_rows, {"user_id": user_id}).all()
-        if not rows:
-            return None
-        version = rows[0][-1]
-        state = tuple(row[:-1] for row in rows)
-        user = self._kept_users.get(user_id, state)
+        user = None
+        if user_id in self._kept_users:
+            rows = self.session.connection().execute(self._user_rows, {"user_id": user_id}).all()
+            if not rows:
+                return None
+            user = self._kept_users.get(user_id, _state(rows))
         if user is None:
-            user = self._detached_user(user_id)
+            user, rows = self._detached_user(user_id)
             if user is None:
                 return None
-            self._kept_users.put(user_id, state, user)
+            self._kept_users.put(user_id, _state(rows), user)
         if not user.is_active:
             return None
         if has_request_context():
-            g.reference_version = version
+            g.reference_version = rows[0][-1]
             g.request_user = (user.id, user.roles[0].name if user.roles else None)
         return user
 
@@ -196,43 +205,44 @@ class SecurityManager(FabSecurityManager):
     def _kept_users(self) -> KeptUsers:
         return KeptUsers()
 
-    def _detached_user(self, user_id: int):
-        """The user with roles and groups loaded, in a session of its own on the request's
-        connection: the objects outlive the request, so they must be nobody else's (the request's
-        session may hold the same rows), and no commit may expire them."""
+    def _detached_user(self, user_id: int) -> tuple[object | None, list]:
+        """The user with roles and groups loaded, and the rows of `_user_rows`, in one statement and
+        a session of its own on the request's connection: the objects outlive the request, so they
+        must be nobody else's (the request's session may hold the same rows), and no commit may
+        expire them."""
         with Session(bind=self.session.connection()) as own:
-            return own.execute(self._user_statement, {"user_id": user_id}).unique().scalar_one_or_none()
+            found = own.execute(self._user_statement, {"user_id": user_id}).unique().all()
+        if not found:
+            return None, []
+        return found[0][0], [tuple(row[1:]) for row in found]
 
     @cached_property
     def _user_rows(self):
         """The rows a kept user object is checked against (every column of the user, the ids and
-        names of roles and groups), in a stable order, with the reference version last. The joins
-        are written out flat: the nested LEFT JOIN (link JOIN role) that joinedload writes for a
-        many-to-many makes SQLite materialise every user's roles (a scan of ab_user_role on every
-        request, 12 ms at 20,000 users)."""
-        users, groups, roles = (model.__table__ for model in (self.user_model, self.group_model, self.role_model))
-        group_roles = roles.alias("group_role")
-        return (
-            select(*users.c, roles.c.id, roles.c.name, groups.c.id, groups.c.name, group_roles.c.id,
-                   group_roles.c.name, REFERENCE_VERSION)
-            .outerjoin(assoc_user_role, assoc_user_role.c.user_id == users.c.id)
-            .outerjoin(roles, roles.c.id == assoc_user_role.c.role_id)
-            .outerjoin(assoc_user_group, assoc_user_group.c.user_id == users.c.id)
-            .outerjoin(groups, groups.c.id == assoc_user_group.c.group_id)
-            .outerjoin(assoc_group_role, assoc_group_role.c.group_id == groups.c.id)
-            .outerjoin(group_roles, group_roles.c.id == assoc_group_role.c.role_id)
-            .where(users.c.id == bindparam("user_id"))
-            .order_by(roles.c.id, groups.c.id, group_roles.c.id)
-        )
+        names of roles and groups), in a stable order, with the reference version last."""
+        return self._user_joins(select(*self.user_model.__table__.c))
 
     @cached_property
     def _user_statement(self):
-        """The user with roles and groups as ORM objects, built when the kept one is out of date.
-        Flat joins, as in `_user_rows`."""
-        users, groups, roles = self.user_model, self.group_model, self.role_model
-        group_roles = aliased(roles, name="group_role")
+        """The user with roles and groups as ORM objects, followed by the columns of `_user_rows`:
+        run when the kept object is missing or out of date."""
+        users, groups = self.user_model, self.group_model
+        return self._user_joins(select(users).add_columns(*users.__table__.c)).options(
+            contains_eager(users.roles), contains_eager(users.groups).contains_eager(groups.roles, alias=self._group_roles))
+
+    @cached_property
+    def _group_roles(self):
+        return aliased(self.role_model, name="group_role")
+
+    def _user_joins(self, statement):
+        """`statement` (the user's columns) with the ids and names of the roles and groups and the
+        reference version, in a stable order. The joins are written out flat: the nested LEFT JOIN
+        (link JOIN role) that joinedload writes for a many-to-many makes SQLite materialise every
+        user's roles (a scan of ab_user_role on every request, 12 ms at 20,000 users)."""
+        users, groups, roles, group_roles = self.user_model, self.group_model, self.role_model, self._group_roles
         return (
-            select(users)
+            statement.add_columns(roles.id, roles.name, groups.id, groups.name, group_roles.id, group_roles.name,
+                                  REFERENCE_VERSION)
             .outerjoin(assoc_user_role, assoc_user_role.c.user_id == users.id)
             .outerjoin(roles, roles.id == assoc_user_role.c.role_id)
             .outerjoin(assoc_user_group, assoc_user_group.c.user_id == users.id)
@@ -240,7 +250,7 @@ class SecurityManager(FabSecurityManager):
             .outerjoin(assoc_group_role, assoc_group_role.c.group_id == groups.id)
             .outerjoin(group_roles, group_roles.id == assoc_group_role.c.role_id)
             .where(users.id == bindparam("user_id"))
-            .options(contains_eager(users.roles), contains_eager(users.groups).contains_eager(groups.roles, alias=group_roles))
+            .order_by(roles.id, groups.id, group_roles.id)
         )
 
     def role_permissions(self, role_ids) -> frozenset[tuple[str, str]]:
