@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from sqlalchemy import and_, false, or_, select, true
+from sqlalchemy import Integer, and_, bindparam, false, func, or_, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -82,34 +82,25 @@ NOBODY = Scope(role=None)
 
 
 def load_scope(session: Session, user) -> Scope:
-    """Build the Scope of a FAB user (None or anonymous -> NOBODY). Two or three small queries."""
+    """Build the Scope of a FAB user (None or anonymous -> NOBODY): one query."""
     if user is None or not getattr(user, "id", None) or not user.roles:
         return NOBODY
     role = user.roles[0].name
-    us = session.get(UserScope, user.id)
-    municipality_id = us.municipality_id if us else None
-    school_id = us.school_id if us else None
+    rows = session.execute(_scope_statement(role), {"user_id": user.id}).all()
+    municipality_id, school_id, journal_system_id, school_municipality_id = rows[0][:4]
     staff_id = guardian_id = None
     pupil_ids: tuple[int, ...] = ()
-    if role in (R.SCHOOL_ADMIN, R.SECRETARY, R.TEACHER):
-        staff = session.execute(select(Staff.id, Staff.school_id).where(Staff.user_id == user.id)).first()
-        if staff:
-            staff_id, school_id = staff
+    if role in STAFF_ROLES:
+        staff_id, staff_school_id = rows[0][4:]
+        if staff_id is not None:
+            school_id = staff_school_id
     elif role == R.PUPIL:
-        pupil_ids = tuple(session.scalars(select(Pupil.id).where(Pupil.user_id == user.id)))
+        pupil_ids = tuple(row[4] for row in rows if row[4] is not None)
     elif role == R.PARENT:
-        # The user's guardian (one at most) with the children linked: a row per child, one without.
-        rows = session.execute(
-            select(Guardian.id, GuardianLink.pupil_id)
-            .outerjoin(GuardianLink, GuardianLink.guardian_id == Guardian.id)
-            .where(Guardian.user_id == user.id)
-            .order_by(GuardianLink.pupil_id)
-        ).all()
-        if rows:
-            guardian_id = rows[0][0]
-            pupil_ids = tuple(pupil_id for _guardian, pupil_id in rows if pupil_id is not None)
+        guardian_id = rows[0][4]  # one guardian a user at most, a row per linked child
+        pupil_ids = tuple(row[5] for row in rows if row[5] is not None)
     if school_id and not municipality_id:
-        municipality_id = session.scalar(select(School.municipality_id).where(School.id == school_id))
+        municipality_id = school_municipality_id
     return Scope(
         role=role,
         user_id=user.id,
@@ -117,9 +108,40 @@ def load_scope(session: Session, user) -> Scope:
         school_id=school_id,
         staff_id=staff_id,
         guardian_id=guardian_id,
-        journal_system_id=us.journal_system_id if us else None,
+        journal_system_id=journal_system_id,
         pupil_ids=pupil_ids,
     )
+
+
+STAFF_ROLES = (R.SCHOOL_ADMIN, R.SECRETARY, R.TEACHER)
+
+
+@lru_cache(maxsize=None)
+def _scope_statement(role: str):
+    """The user's user_scope row, the municipality of the school, and the user's own rows for the
+    role (staff: the staff row; pupil: the pupils; parent: the guardian with a row per child)."""
+    me = select(bindparam("user_id", type_=Integer).label("user_id")).subquery("me")
+    person: list = []
+    if role in STAFF_ROLES:
+        person = [Staff.id, Staff.school_id]
+        school_id = func.coalesce(Staff.school_id, UserScope.school_id)
+    else:
+        school_id = UserScope.school_id
+        if role == R.PUPIL:
+            person = [Pupil.id]
+        elif role == R.PARENT:
+            person = [Guardian.id, GuardianLink.pupil_id]
+    statement = (select(UserScope.municipality_id, UserScope.school_id, UserScope.journal_system_id,
+                        School.municipality_id, *person)
+                 .select_from(me).outerjoin(UserScope, UserScope.user_id == me.c.user_id))
+    if role in STAFF_ROLES:
+        statement = statement.outerjoin(Staff, Staff.user_id == me.c.user_id).order_by(Staff.id)
+    elif role == R.PUPIL:
+        statement = statement.outerjoin(Pupil, Pupil.user_id == me.c.user_id).order_by(Pupil.id)
+    elif role == R.PARENT:
+        statement = (statement.outerjoin(Guardian, Guardian.user_id == me.c.user_id)
+                     .outerjoin(GuardianLink, GuardianLink.guardian_id == Guardian.id).order_by(GuardianLink.pupil_id))
+    return statement.outerjoin(School, School.id == school_id)
 
 
 # The clauses below depend on nothing but the Scope (a frozen value) and the model: each process

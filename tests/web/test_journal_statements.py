@@ -18,7 +18,7 @@ from tests.statements import FAB, recorded_statements
 # The user with roles, groups and the reference version (app.security.manager). The roles'
 # permissions, the scope and the catalogues are read again only after a write to their tables.
 FAB_STATEMENTS = 1
-RELOADED_AFTER_A_WRITE = {"fab": 1, "page": 5}  # permissions; scope 3 + catalogues 2
+RELOADED_AFTER_A_WRITE = {"fab": 1, "page": 3}  # permissions; scope 1 + catalogues 2
 CALENDAR_STATEMENTS = 3  # the school's study periods, holidays and bells, kept like the catalogues
 
 GRID_STATEMENTS = 4    # assignment, lessons, pupils with their period marks (and whether they may change), cells
