@@ -138,19 +138,37 @@ class Grid:
         return bool(self.period and self.period.is_locked)
 
 
-def _pupils_query(scope: Scope, assignment: TeachingAssignment):
-    query = select(Pupil.id, Pupil.last_name, Pupil.first_name, Pupil.middle_name).where(
-        Pupil.class_group_id == assignment.class_group_id, visible(scope, Pupil))
-    if assignment.subgroup_id is not None:
-        query = query.where(Pupil.id.in_(
-            select(subgroup_pupil.c.pupil_id).where(subgroup_pupil.c.subgroup_id == assignment.subgroup_id)))
-    return query.order_by(Pupil.last_name, Pupil.first_name, Pupil.middle_name, Pupil.id)
+@lru_cache(maxsize=CLAUSES_KEPT)
+def _pupils_statement(scope: Scope) -> Select:
+    """The pupils of :class_group_id (of :subgroup_id when it is not NULL) by name, each with the
+    mark for :period_id in :subject_id (NULL when there is none or no period is given), and whether
+    the user may set the class's period marks in the subject (the same on every row)."""
+    subgroup_id = bindparam("subgroup_id", type_=Integer)
+    period_mark = and_(PeriodMark.pupil_id == Pupil.id, PeriodMark.subject_id == bindparam("subject_id"),
+                       PeriodMark.study_period_id == bindparam("period_id", type_=Integer),
+                       PeriodMark.class_group_id == bindparam("class_group_id"), visible(scope, PeriodMark))
+    period_marks_editable = as_if(changeable(scope, PeriodMark), PeriodMark, {
+        "subject_id": bindparam("subject_id"), "class_group_id": bindparam("class_group_id")})
+    return (select(Pupil.id, Pupil.last_name, Pupil.first_name, PeriodMark.value, PeriodMark.version,
+                   period_marks_editable.label("period_marks_editable"))
+            .outerjoin(PeriodMark, period_mark)
+            .where(Pupil.class_group_id == bindparam("class_group_id"), visible(scope, Pupil),
+                   or_(subgroup_id.is_(None), Pupil.id.in_(
+                       select(subgroup_pupil.c.pupil_id).where(subgroup_pupil.c.subgroup_id == subgroup_id))))
+            .order_by(Pupil.last_name, Pupil.first_name, Pupil.middle_name, Pupil.id))
+
+
+def _pupils_params(assignment: TeachingAssignment, period_id: int | None) -> dict:
+    return {"class_group_id": assignment.class_group_id, "subgroup_id": assignment.subgroup_id,
+            "subject_id": assignment.subject_id, "period_id": period_id}
+
+
+def _pupil_name(last_name: str, first_name: str) -> str:
+    return " ".join(p for p in (last_name, first_name) if p)
 
 
 class _GridStatements(NamedTuple):
     lessons: Select
-    pupils: Select  # with each pupil's mark for the period (none when the period id is NULL) and whether
-                    # the period's marks may change
     cells: CompoundSelect  # marks (by position), then absences: the code column is set on absences only
 
 
@@ -168,22 +186,6 @@ def _grid_statements(scope: Scope, dated: bool) -> _GridStatements:
     lessons = (select(Lesson.id, Lesson.date, Lesson.lesson_number, Lesson.topic, Lesson.homework, Lesson.version,
                       marks_writable_on(scope).label("editable"))
                .where(lesson_filter).order_by(Lesson.date, Lesson.lesson_number))
-
-    subgroup_id = bindparam("subgroup_id", type_=Integer)
-    period_mark = and_(PeriodMark.pupil_id == Pupil.id, PeriodMark.subject_id == bindparam("subject_id"),
-                       PeriodMark.study_period_id == bindparam("period_id", type_=Integer),
-                       PeriodMark.class_group_id == bindparam("class_group_id"), visible(scope, PeriodMark))
-    # the same on every row: may the user set this class's marks for the period in this subject?
-    period_marks_editable = as_if(changeable(scope, PeriodMark), PeriodMark, {
-        "subject_id": bindparam("subject_id"), "class_group_id": bindparam("class_group_id")})
-    pupils = (select(Pupil.id, Pupil.last_name, Pupil.first_name, PeriodMark.value, PeriodMark.version,
-                     period_marks_editable.label("period_marks_editable"))
-              .outerjoin(PeriodMark, period_mark)
-              .where(Pupil.class_group_id == bindparam("class_group_id"), visible(scope, Pupil),
-                     or_(subgroup_id.is_(None), Pupil.id.in_(
-                         select(subgroup_pupil.c.pupil_id).where(subgroup_pupil.c.subgroup_id == subgroup_id))))
-              .order_by(Pupil.last_name, Pupil.first_name, Pupil.middle_name, Pupil.id))
-
     lesson_ids = select(Lesson.id).where(lesson_filter)
     marks = select(Mark.lesson_id, Mark.pupil_id, Mark.position, Mark.value, Mark.mark_type_id,
                    cast(null(), String).label("code"), Mark.version).where(
@@ -191,8 +193,7 @@ def _grid_statements(scope: Scope, dated: bool) -> _GridStatements:
     absences = select(Absence.lesson_id, Absence.pupil_id, cast(null(), Integer), cast(null(), Integer),
                       cast(null(), Integer), Absence.code, Absence.version).where(
         Absence.lesson_id.in_(lesson_ids), visible(scope, Absence))
-    cells = union_all(marks, absences).order_by("position")
-    return _GridStatements(lessons, pupils, cells)
+    return _GridStatements(lessons, union_all(marks, absences).order_by("position"))
 
 
 def _default_period(session: Session, periods: list[CalendarPeriod], assignment_id: int, today: dt.date):
@@ -236,8 +237,8 @@ def build_grid(session: Session, scope: Scope, assignment_id: int, period_id: in
     today = today or dt.date.today()
     assignment = load_assignment(session, scope, assignment_id)
     class_group = assignment.class_group
-    school_periods_ = (periods_of or (lambda school_id: load_periods(session, school_id)))(class_group.school_id)
-    periods = [p for p in school_periods_ if p.academic_year_id == class_group.academic_year_id]
+    of_school = (periods_of or (lambda school_id: load_periods(session, school_id)))(class_group.school_id)
+    periods = [p for p in of_school if p.academic_year_id == class_group.academic_year_id]
     if period_id is None:
         period = _default_period(session, periods, assignment_id, today)
     else:
@@ -250,9 +251,7 @@ def build_grid(session: Session, scope: Scope, assignment_id: int, period_id: in
     types, missed = catalogue.types, catalogue.missed
 
     statements = _grid_statements(scope, dated=period is not None)
-    params = {"assignment_id": assignment_id, "class_group_id": assignment.class_group_id,
-              "subgroup_id": assignment.subgroup_id, "subject_id": assignment.subject_id,
-              "period_id": period.id if period else None}
+    params = {"assignment_id": assignment_id, **_pupils_params(assignment, period.id if period else None)}
     if period is not None:
         params.update(starts_on=period.starts_on, ends_on=period.ends_on)
     connection = session.connection()
@@ -264,8 +263,8 @@ def build_grid(session: Session, scope: Scope, assignment_id: int, period_id: in
     ]
     pupils, period_marks_editable = [], False
     for pupil_id, last_name, first_name, value, version, period_marks_editable in connection.execute(
-            statements.pupils, params).all():
-        pupils.append(PupilRow(id=pupil_id, name=" ".join(p for p in (last_name, first_name) if p),
+            _pupils_statement(scope), params).all():
+        pupils.append(PupilRow(id=pupil_id, name=_pupil_name(last_name, first_name),
                                period_mark=PeriodValue(value, version) if version is not None else PeriodValue()))
 
     column_types: dict[int, Counter] = defaultdict(Counter)
@@ -414,8 +413,8 @@ def build_year(session: Session, scope: Scope, assignment_id: int) -> YearGrid:
     """Period marks of the year per pupil, the year mark and its proposal (constant queries)."""
     assignment = load_assignment(session, scope, assignment_id)
     periods = school_periods(session, assignment.class_group)
-    pupils = [YearRow(id=r.id, name=" ".join(p for p in (r.last_name, r.first_name) if p))
-              for r in session.execute(_pupils_query(scope, assignment))]
+    pupils = [YearRow(id=row[0], name=_pupil_name(row[1], row[2]))
+              for row in session.connection().execute(_pupils_statement(scope), _pupils_params(assignment, None))]
     rows = {p.id: p for p in pupils}
     for pm in session.execute(
             select(PeriodMark.pupil_id, PeriodMark.study_period_id, PeriodMark.value, PeriodMark.version).where(
