@@ -81,6 +81,9 @@ class Scope:
 NOBODY = Scope(role=None)
 
 
+STAFF_ROLES = (R.SCHOOL_ADMIN, R.SECRETARY, R.TEACHER)
+
+
 def load_scope(session: Session, user) -> Scope:
     """Build the Scope of a FAB user (None or anonymous -> NOBODY): one query."""
     if user is None or not getattr(user, "id", None) or not user.roles:
@@ -111,9 +114,6 @@ def load_scope(session: Session, user) -> Scope:
         journal_system_id=journal_system_id,
         pupil_ids=pupil_ids,
     )
-
-
-STAFF_ROLES = (R.SCHOOL_ADMIN, R.SECRETARY, R.TEACHER)
 
 
 @lru_cache(maxsize=None)
