@@ -221,24 +221,26 @@ def load_assignment(session: Session, scope: Scope, assignment_id: int) -> Teach
     return assignment
 
 
-def school_periods(session: Session, class_group: ClassGroup) -> list[StudyPeriod]:
-    return list(session.scalars(select(StudyPeriod).where(
-        StudyPeriod.school_id == class_group.school_id,
-        StudyPeriod.academic_year_id == class_group.academic_year_id).order_by(StudyPeriod.number)))
+PeriodsOf = Callable[[int], tuple[CalendarPeriod, ...]]  # school id -> the school's study periods
+
+
+def school_periods(session: Session, class_group: ClassGroup, periods_of: PeriodsOf | None = None) -> list[CalendarPeriod]:
+    """The study periods of the class's school and year, by start. `periods_of`: the caller's kept
+    periods of a school (None: read them here)."""
+    of_school = (periods_of or (lambda school_id: load_periods(session, school_id)))(class_group.school_id)
+    return [p for p in of_school if p.academic_year_id == class_group.academic_year_id]
 
 
 def build_grid(session: Session, scope: Scope, assignment_id: int, period_id: int | None = None,
                today: dt.date | None = None, catalogue: Catalogue | None = None,
-               periods_of: Callable[[int], tuple[CalendarPeriod, ...]] | None = None) -> Grid:
+               periods_of: PeriodsOf | None = None) -> Grid:
     """Everything the grid page shows for one assignment and study period (NotInScope -> 404).
 
     `catalogue`, `periods_of` (school id -> the school's study periods): the caller's, when it
     keeps them (None: read them here)."""
     today = today or dt.date.today()
     assignment = load_assignment(session, scope, assignment_id)
-    class_group = assignment.class_group
-    of_school = (periods_of or (lambda school_id: load_periods(session, school_id)))(class_group.school_id)
-    periods = [p for p in of_school if p.academic_year_id == class_group.academic_year_id]
+    periods = school_periods(session, assignment.class_group, periods_of)
     if period_id is None:
         period = _default_period(session, periods, assignment_id, today)
     else:
@@ -403,16 +405,16 @@ class YearRow:
 @dataclass
 class YearGrid:
     assignment: TeachingAssignment
-    periods: list[StudyPeriod]
+    periods: list[CalendarPeriod]
     pupils: list[YearRow]
     editable: bool
     locked: bool
 
 
-def build_year(session: Session, scope: Scope, assignment_id: int) -> YearGrid:
+def build_year(session: Session, scope: Scope, assignment_id: int, periods_of: PeriodsOf | None = None) -> YearGrid:
     """Period marks of the year per pupil, the year mark and its proposal (constant queries)."""
     assignment = load_assignment(session, scope, assignment_id)
-    periods = school_periods(session, assignment.class_group)
+    periods = school_periods(session, assignment.class_group, periods_of)
     pupils = [YearRow(id=row[0], name=_pupil_name(row[1], row[2]))
               for row in session.connection().execute(_pupils_statement(scope), _pupils_params(assignment, None))]
     rows = {p.id: p for p in pupils}

@@ -105,6 +105,11 @@ def current_catalogue() -> Catalogue:
     return kept("catalogue", "catalogue", lambda: load_catalogue(db.session))
 
 
+def kept_periods(school_id: int):
+    """The school's study periods, from its calendar kept per process (the diary's)."""
+    return school_calendar(school_id).periods
+
+
 def _period_arg() -> int | None:
     value = request.args.get("period", "")
     return int(value) if value.isdigit() else None
@@ -198,12 +203,11 @@ class JournalView(BaseView):
         scope = current_scope()
         try:
             if request.args.get("period") == "year":
-                data = grid.build_year(db.session, scope, assignment_id)
+                data = grid.build_year(db.session, scope, assignment_id, periods_of=kept_periods)
                 return self.render_template("journal/year.html", year=data, title=_("Итоговые отметки"),
                                             history_allowed=self._history_allowed())
             data = grid.build_grid(db.session, scope, assignment_id, _period_arg(), today=clock.today(),
-                                   catalogue=current_catalogue(),
-                                   periods_of=lambda school_id: school_calendar(school_id).periods)
+                                   catalogue=current_catalogue(), periods_of=kept_periods)
         except NotInScope:
             abort(404)
         return self.render_template("journal/grid.html", grid=data, title=_("Журнал"), fmt=grading.format_average,
@@ -219,7 +223,7 @@ class JournalView(BaseView):
         scope, session = current_scope(), read_session()
         try:
             class_group = reports.readable_class(session, scope, class_group_id)
-            periods = grid.school_periods(session, class_group)
+            periods = grid.school_periods(session, class_group, kept_periods)
             period_id = _period_arg() or (periods[0].id if periods else None)
             if period_id is None:
                 raise NotInScope("no periods")
