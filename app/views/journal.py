@@ -115,26 +115,55 @@ def _period_arg() -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def cell_row(pupil, lessons) -> Markup:
-    """The pupil's cells of the grid, each with the versions of what it holds (sent back with the
-    next save). A quarter's page has a thousand and more of them: joined here in Python, they cost
-    a fraction of what the same markup costs as a Jinja loop."""
-    name = escape(pupil.name)
-    cells = pupil.cells
+def pupil_rows(data: grid.Grid) -> Markup:
+    """The grid's body, a row per pupil: the cells, the period's figures and the period mark.
+    A quarter's page has a thousand and more inputs: joined here in Python, like the cells and the
+    column heads, they cost a fraction of what the same markup costs as a Jinja loop."""
+    few_marks = f' <span class="sr-only">{escape(_("(мало отметок)"))}</span>'
+    period_name = escape(data.period.name) if data.period else ""
+    period_input_end = (' maxlength="8" autocomplete="off"></td></tr>' if data.period_marks_editable and data.period
+                        else ' maxlength="8" autocomplete="off" readonly></td></tr>')
+    format_average = grading.format_average
+    columns = _columns(data.lessons)
+    rows = []
+    for index, pupil in enumerate(data.pupils, 1):
+        name = str(escape(pupil.name))
+        mark = escape(pupil.period_mark.value or "")
+        proposal = escape(pupil.proposal or "")
+        rows.append(
+            f'<tr data-pupil="{pupil.id}" class="{"shortage" if pupil.shortage else ""}"><td class="num">{index}</td>'
+            f'<th scope="row" class="pupil">{name}{few_marks if pupil.shortage else ""}</th>'
+            f'{_cells(name, pupil.cells, columns)}'
+            f'<td class="sum avg">{format_average(pupil.average)}</td><td class="sum count">{pupil.mark_count}</td>'
+            f'<td class="sum abs">{pupil.absences}</td><td class="sum proposal">{proposal}</td>'
+            f'<td class="sum period-mark"><input class="period-input" value="{mark}" data-saved="{mark}" '
+            f'data-version="{pupil.period_mark.version or ""}" data-proposal="{proposal}" '
+            f'aria-label="{name}: {period_name}"{period_input_end}')
+    return Markup("".join(rows))
+
+
+def _cells(name: str, cells: dict, columns: list[tuple[int, str, str]]) -> str:
+    """A pupil's cells, each with the versions of what it holds (sent back with the next save)."""
     parts = []
-    for lesson in lessons:
-        cell = cells.get(lesson.id)
+    for lesson_id, empty_start, end in columns:
+        cell = cells.get(lesson_id)
         if cell is None:
-            parts.append(f'<td class="cell"><input class="cell-input" data-lesson="{lesson.id}" value="" data-saved="" '
-                         f'aria-label="{name}, {lesson.day}"{_CELL_INPUT_END[lesson.editable]}')
+            parts.append(f"{empty_start}{name}{end}")
             continue
         text = _attribute(cell.text)
         versions = ",".join(f"{m.position}:{m.version}" for m in cell.marks)
         absence = "" if cell.absence_version is None else f' data-absence="{cell.absence_version}"'
         parts.append(f'<td class="cell{" absent" if cell.absence else ""}"><input class="cell-input" '
-                     f'data-lesson="{lesson.id}" value="{text}" data-saved="{text}" data-marks="{versions}"{absence} '
-                     f'aria-label="{name}, {lesson.day}"{_CELL_INPUT_END[lesson.editable]}')
-    return Markup("".join(parts))
+                     f'data-lesson="{lesson_id}" value="{text}" data-saved="{text}" data-marks="{versions}"{absence} '
+                     f'aria-label="{name}{end}')
+    return "".join(parts)
+
+
+def _columns(lessons) -> list[tuple[int, str, str]]:
+    """Per lesson: its id, an empty cell's markup up to the pupil's name, and every cell's markup
+    after the name (the same in every row)."""
+    return [(lesson.id, f'<td class="cell"><input class="cell-input" data-lesson="{lesson.id}" value="" data-saved="" '
+                        f'aria-label="', f', {lesson.day}"{_CELL_INPUT_END[lesson.editable]}') for lesson in lessons]
 
 
 @lru_cache(maxsize=1024)
@@ -160,6 +189,12 @@ def lesson_heads(lessons) -> Markup:
             f'data-topic="{topic}" data-homework="{escape(lesson.homework or "")}">'
             f'<button type="button" class="lesson-head" title="{topic or no_topic}">{escape(lesson.day)}</button></th>')
     return Markup("".join(heads))
+
+
+def lesson_averages(lessons) -> Markup:
+    """The class's average in each lesson: the grid's foot, joined in Python like the heads."""
+    return Markup("".join(f'<td class="cell-average">{grading.format_average(lesson.average)}</td>'
+                          for lesson in lessons))
 
 
 class JournalView(BaseView):
@@ -211,7 +246,7 @@ class JournalView(BaseView):
         except NotInScope:
             abort(404)
         return self.render_template("journal/grid.html", grid=data, title=_("Журнал"), fmt=grading.format_average,
-                                    cell_row=cell_row, lesson_heads=lesson_heads,
+                                    pupil_rows=pupil_rows, lesson_heads=lesson_heads, lesson_averages=lesson_averages,
                                     history_allowed=self._history_allowed())
 
     def _history_allowed(self) -> bool:

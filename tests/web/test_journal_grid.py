@@ -180,20 +180,35 @@ def test_year_view_proposes_year_mark_from_period_marks(jw, as_user, session):
     assert 'data-proposal="5"' in page
 
 
-def test_grid_cells_escape_the_name_and_show_absent_and_read_only_cells():
+def test_grid_rows_escape_the_name_and_show_absent_and_read_only_cells_and_the_period_mark(app):
     from types import SimpleNamespace
 
-    from app.journal.grid import GridCell, GridMark
-    from app.views.journal import cell_row
+    from app.journal.grid import GridCell, GridMark, PeriodValue, PupilRow
+    from app.views.journal import pupil_rows
 
-    pupil = SimpleNamespace(name='<b>Ли "Ан"</b>', cells={
+    pupil = PupilRow(id=7, name='<b>Ли "Ан"</b>', cells={
         1: GridCell(absence="н", absence_version=4),
-        2: GridCell(marks=[GridMark(0, 3, 1, "отв", 1, 1), GridMark(1, 5, 1, "отв", 1, 2)])})
+        2: GridCell(marks=[GridMark(0, 3, 1, "отв", 1, 1), GridMark(1, 5, 1, "отв", 1, 2)])},
+        period_mark=PeriodValue("4", 9), proposal="4", shortage=True, mark_count=2, absences=1)
     lessons = [SimpleNamespace(id=i, day=f"0{i}.09", editable=i != 2) for i in (1, 2, 3)]
-    first, second, third = str(cell_row(pupil, lessons)).split("</td>")[:3]
-    assert "<b>" not in first and 'aria-label="&lt;b&gt;Ли &#34;Ан&#34;&lt;/b&gt;, 01.09"' in first
+    data = SimpleNamespace(pupils=[pupil], lessons=lessons, period=SimpleNamespace(name="3 четверть"),
+                           period_marks_editable=False)
+    with app.test_request_context():
+        row = str(pupil_rows(data))
+    head, first, second, third, *sums = row.split("</td>")
+    assert '<tr data-pupil="7" class="shortage"><td class="num">1' in head and "<b>" not in row
+    assert "<th scope=\"row\" class=\"pupil\">&lt;b&gt;Ли &#34;Ан&#34;&lt;/b&gt; <span class=\"sr-only\">" in first
+    assert 'aria-label="&lt;b&gt;Ли &#34;Ан&#34;&lt;/b&gt;, 01.09"' in first
     assert 'class="cell absent"' in first and 'value="н" data-saved="н"' in first and "readonly" not in first
     assert 'data-marks="" data-absence="4"' in first  # the versions the next save sends back
     assert 'class="cell"' in second and 'value="3/5"' in second and second.endswith(" readonly>")
     assert 'data-marks="0:1,1:2"' in second and "data-absence" not in second
     assert 'data-lesson="3" value=""' in third and "readonly" not in third and "data-marks" not in third
+    assert sums[:4] == ['<td class="sum avg">', '<td class="sum count">2', '<td class="sum abs">1',
+                        '<td class="sum proposal">4']
+    assert ('<input class="period-input" value="4" data-saved="4" data-version="9" data-proposal="4" '
+            'aria-label="&lt;b&gt;Ли &#34;Ан&#34;&lt;/b&gt;: 3 четверть" maxlength="8" autocomplete="off" readonly>'
+            in sums[4])
+    data.period_marks_editable = True
+    with app.test_request_context():
+        assert "readonly>" not in str(pupil_rows(data)).split('class="period-input"')[1]
