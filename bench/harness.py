@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import statistics
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -67,6 +67,27 @@ def measure(action: Callable[[], object], counter: QueryCounter, *, warmup: int 
         action()
         times.append((time.perf_counter() - started) * 1000)
     return Measure.of(times, queries)
+
+
+def measure_alternately(actions: list[Callable[[], object]], counter: QueryCounter, *, warmup: int = 12,
+                        repeat: int = 9) -> list[Measure]:
+    """`measure` for several actions in turn (a, b, a, b, …), so that the VM's speed, which drifts
+    within seconds, weighs on all of them alike: a page and its raw SQL, timed this way, give a
+    ratio that a slow second cannot tilt. Each action's statements are counted in the first round."""
+    for _ in range(warmup):
+        for action in actions:
+            action()
+    times: list[list[float]] = [[] for _ in actions]
+    queries = [0] * len(actions)
+    for round_ in range(repeat):
+        for index, action in enumerate(actions):
+            with counter.counting() if round_ == 0 else nullcontext():
+                started = time.perf_counter()
+                action()
+                times[index].append((time.perf_counter() - started) * 1000)
+            if round_ == 0:
+                queries[index] = counter.count
+    return [Measure.of(t, q) for t, q in zip(times, queries)]
 
 
 @dataclass

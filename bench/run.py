@@ -22,7 +22,7 @@ from sqlalchemy import create_engine, inspect, text
 
 from bench import cases as bench_cases
 from bench.generate import OUT, generate, sqlite_path, upgrade_schema
-from bench.harness import Measure, QueryCounter, Row, markdown_table, measure
+from bench.harness import Measure, QueryCounter, Row, markdown_table, measure, measure_alternately
 
 SIZES = (10, 40)
 HEAVY_MS = 1_000  # an approach slower than this is measured with one warm-up and three runs
@@ -63,12 +63,27 @@ def ensure_database(url: str, schools: int) -> None:
 
 def _measure(action, counter: QueryCounter, repeat: int, warmup: int, heavy_repeat: int = 3) -> Measure:
     """Median after warm-up; an action slower than HEAVY_MS gets one warm-up and `heavy_repeat` runs."""
-    started = time.perf_counter()
-    action()
-    first = (time.perf_counter() - started) * 1000
-    if first > HEAVY_MS:
+    if _first_ms(action) > HEAVY_MS:
         return measure(action, counter, warmup=0, repeat=min(repeat, heavy_repeat))
     return measure(action, counter, warmup=max(warmup - 1, 0), repeat=repeat)
+
+
+def _measure_with_raw(case, counter: QueryCounter, repeat: int, warmup: int) -> tuple[Measure, Measure]:
+    """The page and its raw SQL in turn (page, raw, page, raw, …): at least 9 rounds after the
+    warm-up, or min(repeat, case.repeat) rounds for a case of few runs (after one warm-up when the
+    page is slower than HEAVY_MS)."""
+    heavy = _first_ms(case.run) > HEAVY_MS
+    case.raw()
+    rounds = min(repeat, case.repeat) if heavy or case.repeat < 7 else max(repeat, 9)
+    page, raw = measure_alternately([case.run, case.raw], counter, warmup=0 if heavy else max(warmup - 1, 0),
+                                    repeat=rounds)
+    return page, raw
+
+
+def _first_ms(action) -> float:
+    started = time.perf_counter()
+    action()
+    return (time.perf_counter() - started) * 1000
 
 
 def run_size(engine: str, schools: int, url: str, *, repeat: int, warmup: int, naive: bool = True,
@@ -82,8 +97,10 @@ def run_size(engine: str, schools: int, url: str, *, repeat: int, warmup: int, n
             if only and not any(word in case.name for word in only):
                 continue
             case_repeat = min(repeat, case.repeat)
-            page = _measure(case.run, counter, case_repeat, warmup)
-            raw = _measure(case.raw, counter, repeat, warmup) if case.raw else None
+            if case.raw:
+                page, raw = _measure_with_raw(case, counter, repeat, warmup)
+            else:
+                page, raw = _measure(case.run, counter, case_repeat, warmup), None
             slow = naive and case.naive is not None
             naive_measure = _measure(case.naive, counter, min(repeat, 3), 1, heavy_repeat=2) if slow else None
             row = Row(engine, schools, case.name, page, raw, naive_measure, case.target_ms)
