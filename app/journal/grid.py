@@ -178,15 +178,15 @@ class _GridStatements(NamedTuple):
 @lru_cache(maxsize=CLAUSES_KEPT)
 def _grid_statements(scope: Scope, dated: bool) -> _GridStatements:
     """`dated`: the lessons of the period from :starts_on to :ends_on (else every lesson)."""
-    conditions = [Lesson.assignment_id == bindparam("assignment_id"), Lesson.cancelled.is_(False),
-                  visible(scope, Lesson)]
+    conditions = [Lesson.assignment_id == bindparam("assignment_id"), Lesson.cancelled.is_(False)]
     if dated:
         conditions += [Lesson.date >= bindparam("starts_on"), Lesson.date <= bindparam("ends_on")]
-    lesson_filter = and_(*conditions)
     lessons = (select(Lesson.id, Lesson.date, Lesson.lesson_number, Lesson.topic, Lesson.homework, Lesson.version,
                       marks_writable_on(scope).label("editable"))
-               .where(lesson_filter).order_by(Lesson.date, Lesson.lesson_number))
-    lesson_ids = select(Lesson.id).where(lesson_filter)
+               .where(*conditions, visible(scope, Lesson)).order_by(Lesson.date, Lesson.lesson_number))
+    # The marks' and absences' own scope clauses decide which of them the user sees: the lessons'
+    # clause would check the same lessons a second time.
+    lesson_ids = select(Lesson.id).where(*conditions)
     marks = select(Mark.lesson_id, Mark.pupil_id, Mark.position, Mark.value, Mark.mark_type_id,
                    cast(null(), String).label("code"), Mark.version).where(
         Mark.lesson_id.in_(lesson_ids), visible(scope, Mark))
