@@ -6,8 +6,10 @@ import pytest
 
 from bench import cases
 from bench.generate import generate
-from bench.harness import Measure, QueryCounter, Row, markdown_table, measure
-from bench.run import has_region, side_by_side, stability
+from contextlib import contextmanager
+
+from bench.harness import Measure, QueryCounter, Row, markdown_table, measure, measure_alternately
+from bench.run import has_region, run_size, side_by_side, stability
 
 
 @pytest.fixture(scope="module")
@@ -60,3 +62,31 @@ def test_stability_compares_the_sizes():
                                  pair(10.0, 40.0, 20, grows=True)])
     assert [line.rsplit("|", 2)[1].strip()[:1] for line in lines] == ["✓", "✗", "✗", "✓"]
     assert "by design" in lines[3] and "+300 %" in lines[3]
+
+
+def test_a_page_and_its_raw_sql_are_timed_in_turn_each_on_its_own_cell(tiny_region):
+    rows, _extra = run_size("sqlite", 1, tiny_region, repeat=1, warmup=1, naive=False, only={"grid", "save"},
+                            log=lambda *_: None)
+    grid, save = rows
+    assert "grid" in grid.case and "save" in save.case
+    # The grid's raw SQL: heading, pupils with their period marks, lessons, marks, absences; the
+    # save's: the update and its history row. Timed in turn with the page's saves, the raw save
+    # must not touch the page's cell (a stale version would fail the page's next save).
+    assert (grid.raw.queries, save.raw.queries) == (5, 2)
+    assert grid.page.queries > 0 and save.page.queries > 0
+
+
+class _Counter:
+    count = 0
+
+    @contextmanager
+    def counting(self):
+        yield self
+
+
+def test_measure_alternately_runs_the_actions_in_turn():
+    order = []
+    page, raw = measure_alternately([lambda: order.append("page"), lambda: order.append("raw")], _Counter(),
+                                    warmup=1, repeat=3)
+    assert order == ["page", "raw"] * 4
+    assert page.median_ms >= 0 and raw.median_ms >= 0
