@@ -1,9 +1,10 @@
 """The journal grid's data: pupils × lessons of one teaching assignment and study period.
 
-`build_grid` runs a fixed number of queries (about ten) whatever the number of pupils, lessons
-and marks: each kind of row is fetched once with a subquery for the lessons, never per pupil or
-per lesson (tests/web/test_journal_grid.py counts the statements). Every query is filtered by
-the scope module; the lessons a user may write are marked by the same scope clause.
+`build_grid` runs four statements whatever the number of pupils, lessons and marks (the
+assignment, the lessons, the pupils, the cells): each kind of row is fetched once with a subquery
+for the lessons, never per pupil or per lesson (the journal tests count them).
+Every statement is filtered by the scope module; the lessons a user may write are marked by the
+same scope clause.
 """
 from __future__ import annotations
 
