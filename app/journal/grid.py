@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from sqlalchemy import Integer, String, and_, bindparam, cast, func, null, or_, select, union_all
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 from sqlalchemy.sql import CompoundSelect, Select
 
 from app.diary.week import CalendarPeriod, load_periods
@@ -32,10 +32,14 @@ from app.models import (
     MarkType,
     PeriodMark,
     Pupil,
+    Staff,
     StudyPeriod,
+    Subgroup,
+    Subject,
     TeachingAssignment,
 )
-from app.models.timetable import subgroup_pupil
+from app.models.people import short_name
+from app.models.timetable import class_name, subgroup_pupil
 from app.security.scope import CLAUSES_KEPT, Scope, changeable, journal_assignments, visible
 
 
@@ -118,7 +122,7 @@ class PupilRow:
 
 @dataclass
 class Grid:
-    assignment: TeachingAssignment
+    assignment: GridAssignment
     periods: list[CalendarPeriod]
     period: CalendarPeriod | None
     lessons: list[GridLesson]
@@ -159,7 +163,7 @@ def _pupils_statement(scope: Scope) -> Select:
             .order_by(Pupil.last_name, Pupil.first_name, Pupil.middle_name, Pupil.id))
 
 
-def _pupils_params(assignment: TeachingAssignment, period_id: int | None) -> dict:
+def _pupils_params(assignment: GridAssignment, period_id: int | None) -> dict:
     return {"class_group_id": assignment.class_group_id, "subgroup_id": assignment.subgroup_id,
             "subject_id": assignment.subject_id, "period_id": period_id}
 
@@ -211,30 +215,59 @@ def _default_period(session: Session, periods: list[CalendarPeriod], assignment_
     return periods[0] if periods else None
 
 
+@dataclass(frozen=True, slots=True)
+class GridAssignment:
+    """What the journal pages need of a teaching assignment: its keys and its heading."""
+    id: int
+    class_group_id: int
+    subject_id: int
+    subgroup_id: int | None
+    hours_per_week: int
+    school_id: int
+    academic_year_id: int
+    class_name: str
+    subject_name: str
+    subgroup_name: str | None
+    teacher_name: str | None
+
+
 @lru_cache(maxsize=CLAUSES_KEPT)
 def _assignment_statement(scope: Scope) -> Select:
     """The assignment :assignment_id with its class, subject, teacher and subgroup, if in scope.
-    Built once per scope like the grid's: building it cost twice what the database spends on it."""
-    return select(TeachingAssignment).where(
-        TeachingAssignment.id == bindparam("assignment_id"), journal_assignments(scope)).options(
-        joinedload(TeachingAssignment.class_group), joinedload(TeachingAssignment.subject),
-        joinedload(TeachingAssignment.teacher), joinedload(TeachingAssignment.subgroup))
+    Built once per scope like the grid's, and read as rows: the ORM's objects cost twice what
+    the database spends on them."""
+    return (select(TeachingAssignment.id, TeachingAssignment.class_group_id, TeachingAssignment.subject_id,
+                   TeachingAssignment.subgroup_id, TeachingAssignment.hours_per_week, ClassGroup.school_id,
+                   ClassGroup.academic_year_id, ClassGroup.grade, ClassGroup.letter, Subject.name, Subgroup.name,
+                   Staff.last_name, Staff.first_name, Staff.middle_name)
+            .join(ClassGroup, ClassGroup.id == TeachingAssignment.class_group_id)
+            .join(Subject, Subject.id == TeachingAssignment.subject_id)
+            .outerjoin(Subgroup, Subgroup.id == TeachingAssignment.subgroup_id)
+            .outerjoin(Staff, Staff.id == TeachingAssignment.teacher_id)
+            .where(TeachingAssignment.id == bindparam("assignment_id"), journal_assignments(scope)))
 
 
-def load_assignment(session: Session, scope: Scope, assignment_id: int) -> TeachingAssignment:
-    """The assignment with its class, subject and teacher in one query, or NotInScope."""
-    assignment = session.scalar(_assignment_statement(scope), {"assignment_id": assignment_id})
-    if assignment is None:
+def load_assignment(session: Session, scope: Scope, assignment_id: int) -> GridAssignment:
+    """The assignment with its class, subject, subgroup and teacher in one statement, or NotInScope."""
+    row = session.connection().execute(_assignment_statement(scope), {"assignment_id": assignment_id}).first()
+    if row is None:
         raise NotInScope(f"teaching_assignment {assignment_id}")
-    return assignment
+    (id_, class_group_id, subject_id, subgroup_id, hours_per_week, school_id, academic_year_id, grade, letter,
+     subject_name, subgroup_name, last_name, first_name, middle_name) = row
+    return GridAssignment(
+        id=id_, class_group_id=class_group_id, subject_id=subject_id, subgroup_id=subgroup_id,
+        hours_per_week=hours_per_week, school_id=school_id, academic_year_id=academic_year_id,
+        class_name=class_name(grade, letter), subject_name=subject_name, subgroup_name=subgroup_name,
+        teacher_name=short_name(last_name, first_name, middle_name) if last_name is not None else None)
 
 
 PeriodsOf = Callable[[int], tuple[CalendarPeriod, ...]]  # school id -> the school's study periods
 
 
-def school_periods(session: Session, class_group: ClassGroup, periods_of: PeriodsOf | None = None) -> list[CalendarPeriod]:
-    """The study periods of the class's school and year, by start. `periods_of`: the caller's kept
-    periods of a school (None: read them here)."""
+def school_periods(session: Session, class_group: ClassGroup | GridAssignment,
+                   periods_of: PeriodsOf | None = None) -> list[CalendarPeriod]:
+    """The study periods of the class's school and year (an assignment's: its class's), by start.
+    `periods_of`: the caller's kept periods of a school (None: read them here)."""
     of_school = (periods_of or (lambda school_id: load_periods(session, school_id)))(class_group.school_id)
     return [p for p in of_school if p.academic_year_id == class_group.academic_year_id]
 
@@ -248,7 +281,7 @@ def build_grid(session: Session, scope: Scope, assignment_id: int, period_id: in
     keeps them (None: read them here)."""
     today = today or dt.date.today()
     assignment = load_assignment(session, scope, assignment_id)
-    periods = school_periods(session, assignment.class_group, periods_of)
+    periods = school_periods(session, assignment, periods_of)
     if period_id is None:
         period = _default_period(session, periods, assignment_id, today)
     else:
@@ -412,7 +445,7 @@ class YearRow:
 
 @dataclass
 class YearGrid:
-    assignment: TeachingAssignment
+    assignment: GridAssignment
     periods: list[CalendarPeriod]
     pupils: list[YearRow]
     editable: bool
@@ -422,14 +455,14 @@ class YearGrid:
 def build_year(session: Session, scope: Scope, assignment_id: int, periods_of: PeriodsOf | None = None) -> YearGrid:
     """Period marks of the year per pupil, the year mark and its proposal (constant queries)."""
     assignment = load_assignment(session, scope, assignment_id)
-    periods = school_periods(session, assignment.class_group, periods_of)
+    periods = school_periods(session, assignment, periods_of)
     pupils = [YearRow(id=row[0], name=_pupil_name(row[1], row[2]))
               for row in session.connection().execute(_pupils_statement(scope), _pupils_params(assignment, None))]
     rows = {p.id: p for p in pupils}
     for pm in session.execute(
             select(PeriodMark.pupil_id, PeriodMark.study_period_id, PeriodMark.value, PeriodMark.version).where(
                 PeriodMark.subject_id == assignment.subject_id, PeriodMark.class_group_id == assignment.class_group_id,
-                PeriodMark.academic_year_id == assignment.class_group.academic_year_id, visible(scope, PeriodMark))):
+                PeriodMark.academic_year_id == assignment.academic_year_id, visible(scope, PeriodMark))):
         row = rows.get(pm.pupil_id)
         if row is None:
             continue

@@ -67,10 +67,15 @@ class ClassGroup(Model):
 
     @property
     def name(self) -> str:
-        return f"{self.grade}{self.letter}"
+        return class_name(self.grade, self.letter)
 
     def __repr__(self) -> str:
         return self.name
+
+
+def class_name(grade: int, letter: str) -> str:
+    """«7Б» from a class's grade and letter."""
+    return f"{grade}{letter}"
 
 
 subgroup_pupil = Table(

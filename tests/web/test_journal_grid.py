@@ -22,7 +22,7 @@ def test_teacher_sees_own_grid_with_marks_averages_and_class_average(jw, as_user
     make_mark(session, jw.lessons[1], jw.w.pupil_a, 3, jw.types["к/р"])   # 5 (1.0) and 3 (2.0) -> 3.67
     session.commit()
     page = as_user("teacher").get(f"/journal/{jw.assignment.id}/?period={jw.w.school_a.id and ''}").get_data(as_text=True)
-    assert "7А — Математика" in page
+    assert "7А — Математика" in page and f"<small>{jw.w.teacher.short_name}</small>" in page
     assert "Алексеева Мария" in page and "Борисова Мария" in page
     assert "3,67" in page            # weighted average of the pupil
     assert "Средний балл класса" in page
@@ -177,7 +177,7 @@ def test_year_view_proposes_year_mark_from_period_marks(jw, as_user, session):
                                academic_year_id=jw.w.year.id, study_period_id=period.id, value=value))
     session.commit()
     page = as_user("teacher").get(f"/journal/{jw.assignment.id}/?period=year").get_data(as_text=True)
-    assert 'data-proposal="5"' in page
+    assert 'data-proposal="5"' in page and "7А — Математика: итоговые отметки" in page
 
 
 def test_grid_rows_escape_the_name_and_show_absent_and_read_only_cells_and_the_period_mark(app):
