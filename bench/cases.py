@@ -163,13 +163,16 @@ def find_fixture() -> Fixture:
     starts, ends = _date(period.starts_on), _date(period.ends_on)
     # Two cells: the page saves one, the raw SQL updates the other (timed in turn, they must not
     # bump each other's versions).
-    save, raw_save = db.session.execute(text("""
+    cells = db.session.execute(text("""
         SELECT l.id AS lesson_id, p.id AS pupil_id FROM lesson l JOIN pupil p ON p.class_group_id = l.class_group_id
         WHERE l.assignment_id = :a AND l.date >= :s AND l.date <= :e AND l.cancelled = false
           AND NOT EXISTS (SELECT 1 FROM absence x WHERE x.lesson_id = l.id AND x.pupil_id = p.id)
           AND NOT EXISTS (SELECT 1 FROM mark m WHERE m.lesson_id = l.id AND m.pupil_id = p.id AND m.position > 0)
         ORDER BY l.date, l.lesson_number, p.last_name, p.first_name, p.id LIMIT 2"""),
         dict(a=assignment.id, s=starts, e=ends)).all()
+    if len(cells) < 2:
+        raise RuntimeError(f"the benchmark database lacks two cells to save in assignment {assignment.id}")
+    save, raw_save = cells
     child = _one("""
         SELECT p.id, p.class_group_id, p.school_id, cg.academic_year_id FROM pupil p
         JOIN guardian_link gl ON gl.pupil_id = p.id JOIN guardian g ON g.id = gl.guardian_id
@@ -178,7 +181,8 @@ def find_fixture() -> Fixture:
     child_period = _one("""SELECT id, starts_on, ends_on FROM study_period WHERE school_id = :s AND academic_year_id = :y
                            AND number = :n""", s=child.school_id, y=child.academic_year_id, n=QUARTER)
     return Fixture(
-        assignment_id=assignment.id, subject_id=assignment.subject_id, class_group_id=assignment.class_group_id, school_id=assignment.school_id,
+        assignment_id=assignment.id, subject_id=assignment.subject_id, class_group_id=assignment.class_group_id,
+        school_id=assignment.school_id,
         period_id=period.id, starts_on=starts, ends_on=ends, year_starts_on=_date(year_starts),
         save_lesson_id=save.lesson_id, save_pupil_id=save.pupil_id, raw_save_pupil_id=raw_save.pupil_id,
         child_id=child.id, child_class_id=child.class_group_id, child_school_id=child.school_id,

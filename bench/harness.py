@@ -73,7 +73,7 @@ def measure_alternately(actions: list[Callable[[], object]], counter: QueryCount
                         repeat: int = 9) -> list[Measure]:
     """`measure` for several actions in turn (a, b, a, b, …), so that the VM's speed, which drifts
     within seconds, weighs on all of them alike: a page and its raw SQL, timed this way, give a
-    ratio that a slow second cannot tilt. Each action's statements are counted in the first round."""
+    ratio that a slow second hardly tilts. Each action's statements are counted in the first round."""
     for _ in range(warmup):
         for action in actions:
             action()
