@@ -282,6 +282,7 @@
       event.preventDefault();
       var th = currentLesson;
       if (!th) { return; }
+      say(messages.saving, false);
       post(cfg.lessonUrl, {
         lesson_id: parseInt(th.dataset.lesson, 10),
         version: parseInt(th.dataset.version, 10),
