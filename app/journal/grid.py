@@ -22,7 +22,7 @@ from sqlalchemy.sql import CompoundSelect, Select
 
 from app.diary.week import CalendarPeriod, load_periods
 from app.journal import grading
-from app.journal.access import NotInScope, as_if, marks_writable_on, would_be_changeable
+from app.journal.access import NotInScope, as_if, marks_writable_on
 from app.journal.catalogue import Catalogue, Code, WorkType, load_catalogue
 from app.models import (
     Absence,
@@ -453,11 +453,14 @@ class YearGrid:
 
 
 def build_year(session: Session, scope: Scope, assignment_id: int, periods_of: PeriodsOf | None = None) -> YearGrid:
-    """Period marks of the year per pupil, the year mark and its proposal (constant queries)."""
+    """Period marks of the year per pupil, the year mark and its proposal (constant queries); the
+    year marks are editable as the period marks are (the pupils' statement says so on every row)."""
     assignment = load_assignment(session, scope, assignment_id)
     periods = school_periods(session, assignment, periods_of)
-    pupils = [YearRow(id=row[0], name=_pupil_name(row[1], row[2]))
-              for row in session.connection().execute(_pupils_statement(scope), _pupils_params(assignment, None))]
+    pupils, editable = [], False
+    for pupil_id, last_name, first_name, _value, _version, editable in session.connection().execute(
+            _pupils_statement(scope), _pupils_params(assignment, None)).all():
+        pupils.append(YearRow(id=pupil_id, name=_pupil_name(last_name, first_name)))
     rows = {p.id: p for p in pupils}
     for pm in session.execute(
             select(PeriodMark.pupil_id, PeriodMark.study_period_id, PeriodMark.value, PeriodMark.version).where(
@@ -472,7 +475,5 @@ def build_year(session: Session, scope: Scope, assignment_id: int, periods_of: P
             row.period_marks[pm.study_period_id] = PeriodValue(pm.value, pm.version)
     for row in pupils:
         row.proposal = grading.propose_year_mark(pm.value for pm in row.period_marks.values())
-    editable = would_be_changeable(session, scope, PeriodMark, subject_id=assignment.subject_id,
-                                   class_group_id=assignment.class_group_id)
     locked = bool(periods) and periods[-1].is_locked
-    return YearGrid(assignment=assignment, periods=periods, pupils=pupils, editable=editable, locked=locked)
+    return YearGrid(assignment=assignment, periods=periods, pupils=pupils, editable=bool(editable), locked=locked)

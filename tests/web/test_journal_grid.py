@@ -178,6 +178,16 @@ def test_year_view_proposes_year_mark_from_period_marks(jw, as_user, session):
     session.commit()
     page = as_user("teacher").get(f"/journal/{jw.assignment.id}/?period=year").get_data(as_text=True)
     assert 'data-proposal="5"' in page and "7А — Математика: итоговые отметки" in page
+    assert "readonly" not in period_input(pupil_row(page, jw.w.pupil_a))  # the subject's teacher sets the year mark
+
+
+def test_class_teacher_reads_the_year_marks_of_another_teachers_subject(app, jw, session, as_user):
+    user = make_user(session, app.appbuilder.sm, "classteacher", R.TEACHER)
+    jw.w.class_a_other.class_teacher_id = make_staff(session, jw.w.school_a, "Руководителева", user).id
+    session.commit()
+    page = as_user("classteacher").get(f"/journal/{jw.foreign_assignment.id}/?period=year").get_data(as_text=True)
+    assert "8Б — Математика: итоговые отметки" in page
+    assert "readonly" in period_input(pupil_row(page, jw.w.pupil_a_other))
 
 
 def test_grid_rows_escape_the_name_and_show_absent_and_read_only_cells_and_the_period_mark(app):
