@@ -62,8 +62,10 @@ class GridCell:
     @property
     def text(self) -> str:
         """What the cell shows and what the teacher would type: "н", "3/5", "оп 5"."""
-        marks = "/".join(str(m.value) for m in self.marks)
-        return " ".join(p for p in (self.absence, marks) if p)
+        marks = "/".join([str(m.value) for m in self.marks])
+        if self.absence is None:
+            return marks
+        return f"{self.absence} {marks}" if marks else self.absence
 
     @property
     def known(self) -> dict:
@@ -94,7 +96,7 @@ class GridLesson:
     day: str = field(init=False)  # "10.09": the column head and every cell's label
 
     def __post_init__(self):
-        self.day = self.date.strftime("%d.%m")
+        self.day = f"{self.date.day:02}.{self.date.month:02}"
 
 
 @dataclass

@@ -198,14 +198,16 @@ def test_grid_rows_escape_the_name_and_show_absent_and_read_only_cells_and_the_p
 
     pupil = PupilRow(id=7, name='<b>Ли "Ан"</b>', cells={
         1: GridCell(absence="н", absence_version=4),
-        2: GridCell(marks=[GridMark(0, 3, 1, "отв", 1, 1), GridMark(1, 5, 1, "отв", 1, 2)])},
+        2: GridCell(marks=[GridMark(0, 3, 1, "отв", 1, 1), GridMark(1, 5, 1, "отв", 1, 2)]),
+        4: GridCell(marks=[GridMark(0, 4, 1, "отв", 1, 6)]),
+        5: GridCell(marks=[GridMark(0, 5, 1, "отв", 1, 3)], absence="оп", absence_version=8)},
         period_mark=PeriodValue("4", 9), proposal="4", shortage=True, mark_count=2, absences=1)
-    lessons = [SimpleNamespace(id=i, day=f"0{i}.09", editable=i != 2) for i in (1, 2, 3)]
+    lessons = [SimpleNamespace(id=i, day=f"0{i}.09", editable=i != 2) for i in (1, 2, 3, 4, 5)]
     data = SimpleNamespace(pupils=[pupil], lessons=lessons, period=SimpleNamespace(name="3 четверть"),
                            period_marks_editable=False)
     with app.test_request_context():
         row = str(pupil_rows(data))
-    head, first, second, third, *sums = row.split("</td>")
+    head, first, second, third, fourth, fifth, *sums = row.split("</td>")
     assert '<tr data-pupil="7" class="shortage"><td class="num">1' in head and "<b>" not in row
     assert "<th scope=\"row\" class=\"pupil\">&lt;b&gt;Ли &#34;Ан&#34;&lt;/b&gt; <span class=\"sr-only\">" in first
     assert 'aria-label="&lt;b&gt;Ли &#34;Ан&#34;&lt;/b&gt;, 01.09"' in first
@@ -214,6 +216,10 @@ def test_grid_rows_escape_the_name_and_show_absent_and_read_only_cells_and_the_p
     assert 'class="cell"' in second and 'value="3/5"' in second and second.endswith(" readonly>")
     assert 'data-marks="0:1,1:2"' in second and "data-absence" not in second
     assert 'data-lesson="3" value=""' in third and "readonly" not in third and "data-marks" not in third
+    assert fourth == ('<td class="cell"><input class="cell-input" data-lesson="4" value="4" data-saved="4" '
+                      'data-marks="0:6" aria-label="&lt;b&gt;Ли &#34;Ан&#34;&lt;/b&gt;, 04.09" autocomplete="off" '
+                      'spellcheck="false" maxlength="20">')
+    assert 'class="cell absent"' in fifth and 'value="оп 5" data-saved="оп 5" data-marks="0:3" data-absence="8"' in fifth
     assert sums[:4] == ['<td class="sum avg">', '<td class="sum count">2', '<td class="sum abs">1',
                         '<td class="sum proposal">4']
     assert ('<input class="period-input" value="4" data-saved="4" data-version="9" data-proposal="4" '
