@@ -15,7 +15,7 @@ from sqlalchemy.sql.elements import BinaryExpression
 from sqlalchemy.sql.selectable import ScalarSelect, Select
 
 from app.models import Lesson, Mark, TeachingAssignment
-from app.security.scope import CLAUSES_KEPT, Scope, changeable, journal_assignments
+from app.security.scope import CLAUSES_KEPT, Scope, changeable, journal_assignments, visible
 
 
 class NotInScope(LookupError):
@@ -103,10 +103,17 @@ def marks_writable_on(scope: Scope):
     return on_row(as_if(changeable(scope, Mark), Mark, {"lesson_id": Lesson.id}), Lesson)
 
 
+def visible_on_lesson(scope: Scope, model):
+    """A boolean SQL expression over Lesson: may the user read the rows of `model` (marks or
+    absences) of this lesson? `visible(scope, model)` checked on the lesson row, like
+    `marks_writable_on`."""
+    return on_row(as_if(visible(scope, model), model, {"lesson_id": Lesson.id}), Lesson)
+
+
 def open_assignment(session: Session, scope: Scope, assignment_id: int) -> TeachingAssignment:
     """The assignment whose journal the user may open, or NotInScope."""
     assignment = session.scalar(
-        select(TeachingAssignment).where(TeachingAssignment.id == assignment_id, journal_assignments(scope))
+        select(TeachingAssignment).where(TeachingAssignment.id == assignment_id, journal_assignments(scope, by_id=True))
     )
     if assignment is None:
         raise NotInScope(f"teaching_assignment {assignment_id}")

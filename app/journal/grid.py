@@ -22,7 +22,7 @@ from sqlalchemy.sql import CompoundSelect, Select
 
 from app.diary.week import CalendarPeriod, load_periods
 from app.journal import grading
-from app.journal.access import NotInScope, as_if, marks_writable_on
+from app.journal.access import NotInScope, as_if, marks_writable_on, on_row, visible_on_lesson
 from app.journal.catalogue import Catalogue, Code, WorkType, load_catalogue
 from app.models import (
     Absence,
@@ -188,18 +188,17 @@ def _grid_statements(scope: Scope, dated: bool) -> _GridStatements:
     conditions = [Lesson.assignment_id == bindparam("assignment_id"), Lesson.cancelled.is_(False)]
     if dated:
         conditions += [Lesson.date >= bindparam("starts_on"), Lesson.date <= bindparam("ends_on")]
+    # Each scope clause is checked on the lesson rows the statement reads (`on_row`): as a subquery
+    # of lesson ids it would join every lesson a second time.
     lessons = (select(Lesson.id, Lesson.date, Lesson.lesson_number, Lesson.topic, Lesson.homework, Lesson.version,
                       marks_writable_on(scope).label("editable"))
-               .where(*conditions, visible(scope, Lesson)).order_by(Lesson.date, Lesson.lesson_number))
-    # The marks' and absences' own scope clauses decide which of them the user sees: the lessons'
-    # clause would check the same lessons a second time.
-    lesson_ids = select(Lesson.id).where(*conditions)
+               .where(*conditions, on_row(visible(scope, Lesson), Lesson)).order_by(Lesson.date, Lesson.lesson_number))
     marks = select(Mark.lesson_id, Mark.pupil_id, Mark.position, Mark.value, Mark.mark_type_id,
                    cast(null(), String).label("code"), Mark.version).where(
-        Mark.lesson_id.in_(lesson_ids), visible(scope, Mark))
+        Mark.lesson_id.in_(select(Lesson.id).where(*conditions, visible_on_lesson(scope, Mark))))
     absences = select(Absence.lesson_id, Absence.pupil_id, cast(null(), Integer), cast(null(), Integer),
                       cast(null(), Integer), Absence.code, Absence.version).where(
-        Absence.lesson_id.in_(lesson_ids), visible(scope, Absence))
+        Absence.lesson_id.in_(select(Lesson.id).where(*conditions, visible_on_lesson(scope, Absence))))
     return _GridStatements(lessons, union_all(marks, absences).order_by("position"))
 
 
@@ -246,7 +245,7 @@ def _assignment_statement(scope: Scope) -> Select:
             .join(Subject, Subject.id == TeachingAssignment.subject_id)
             .outerjoin(Subgroup, Subgroup.id == TeachingAssignment.subgroup_id)
             .outerjoin(Staff, Staff.id == TeachingAssignment.teacher_id)
-            .where(TeachingAssignment.id == bindparam("assignment_id"), journal_assignments(scope)))
+            .where(TeachingAssignment.id == bindparam("assignment_id"), journal_assignments(scope, by_id=True)))
 
 
 def load_assignment(session: Session, scope: Scope, assignment_id: int) -> GridAssignment:
@@ -431,7 +430,7 @@ def _summary_statement(scope: Scope, missed: tuple[str, ...], dated: bool):
                 .where(Absence.pupil_id == pupil_id, Absence.lesson_id.in_(lesson_ids), Absence.code.in_(missed),
                        visible(scope, Absence)).scalar_subquery())
     return select(TeachingAssignment.hours_per_week, marks, absences).where(
-        TeachingAssignment.id == bindparam("assignment_id"), journal_assignments(scope))
+        TeachingAssignment.id == bindparam("assignment_id"), journal_assignments(scope, by_id=True))
 
 
 # --- the year view: period marks and the year mark -------------------------------------------------

@@ -1,14 +1,14 @@
-"""`marks_writable_on`: the Mark scope clause as a predicate on the lesson row, same answers as the
-IN-subquery form it replaces, without a second pass over the lesson table."""
+"""`marks_writable_on`, `visible_on_lesson`: the Mark and Absence scope clauses as predicates on the
+lesson row, and `journal_assignments(by_id=True)`: the same answers as the forms they replace."""
 import datetime as dt
 
 import pytest
 from sqlalchemy import select
 
-from app.journal.access import as_if, marks_writable_on, on_row
-from app.models import Lesson, Mark, TeachingAssignment
-from app.security.scope import changeable, load_scope
-from tests.factories import make_lesson, make_staff, make_user
+from app.journal.access import as_if, marks_writable_on, on_row, visible_on_lesson
+from app.models import Absence, Lesson, Mark, TeachingAssignment
+from app.security.scope import changeable, journal_assignments, load_scope, visible
+from tests.factories import make_lesson, make_mark, make_staff, make_user
 from app.security import roles as R
 from tests.journal_helpers import build_journal_world
 
@@ -26,6 +26,10 @@ def jw(app, session):
                             make_user(session, app.appbuilder.sm, "substitute", R.TEACHER))
     covered = make_lesson(session, jw.foreign_assignment, dt.date(2012, 9, 20))
     covered.teacher_id = substitute.id
+    # A mark and an absence on a lesson of each kind: own, another teacher's, taught as a substitute.
+    for lesson in (jw.lessons[0], make_lesson(session, jw.foreign_assignment, dt.date(2012, 9, 21)), covered):
+        make_mark(session, lesson, jw.pupils[0], 5, jw.types["отв"], position=3)
+        session.add(Absence(lesson_id=lesson.id, pupil_id=jw.pupils[1].id, code="н"))
     session.commit()
     return jw
 
@@ -39,6 +43,33 @@ def test_writable_lessons_match_the_mark_clause(app, jw, session, username, engi
     got = {id_: bool(v) for id_, v in session.execute(select(Lesson.id, marks_writable_on(scope))).all()}
     assert got == {id_: bool(v) for id_, v in expected.items()}
     assert len(got) >= 6
+
+
+@pytest.mark.parametrize("engine", ["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
+@pytest.mark.parametrize("username", USERS)
+def test_scope_checked_on_the_lesson_row_reads_the_same_rows(app, jw, session, username, engine):
+    scope = load_scope(session, app.appbuilder.sm.find_user(username))
+    lessons = set(session.scalars(select(Lesson.id).where(visible(scope, Lesson))))
+    assert set(session.scalars(select(Lesson.id).where(on_row(visible(scope, Lesson), Lesson)))) == lessons
+    for model in (Mark, Absence):
+        rows = set(session.scalars(select(model.id).where(visible(scope, model))))
+        on_lesson = select(Lesson.id).where(visible_on_lesson(scope, model))
+        assert set(session.scalars(select(model.id).where(model.lesson_id.in_(on_lesson)))) == rows
+        if username in ("teacher", "substitute", "director"):
+            assert rows, f"{username} reads some {model.__name__} rows"
+
+
+@pytest.mark.parametrize("engine", ["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
+@pytest.mark.parametrize("username", USERS)
+def test_one_assignment_clause_opens_the_journals_the_list_shows(app, jw, session, username, engine):
+    scope = load_scope(session, app.appbuilder.sm.find_user(username))
+    listed = set(session.scalars(select(TeachingAssignment.id).where(journal_assignments(scope))))
+    for assignment_id in session.scalars(select(TeachingAssignment.id)):
+        one = session.scalar(select(TeachingAssignment.id).where(
+            TeachingAssignment.id == assignment_id, journal_assignments(scope, by_id=True)))
+        assert (one is not None) == (assignment_id in listed), assignment_id
+    if username == "substitute":
+        assert listed == {jw.foreign_assignment.id}
 
 
 def test_teacher_clause_reads_the_outer_lesson_row(app, jw, session):
