@@ -419,16 +419,20 @@ def pupil_summary(session: Session, scope: Scope, assignment_id: int, period_id:
 @lru_cache(maxsize=CLAUSES_KEPT)
 def _summary_statement(scope: Scope, missed: tuple[str, ...], dated: bool):
     """The statement of `pupil_summary`, built once per scope."""
-    lessons = [Lesson.assignment_id == bindparam("assignment_id"), Lesson.cancelled.is_(False), visible(scope, Lesson)]
+    # The scope clauses are checked on the lesson rows read, as the grid's are.
+    lessons = [Lesson.assignment_id == bindparam("assignment_id"), Lesson.cancelled.is_(False),
+               on_row(visible(scope, Lesson), Lesson)]
     if dated:
         lessons += [Lesson.date >= bindparam("starts_on"), Lesson.date <= bindparam("ends_on")]
-    lesson_ids = select(Lesson.id).where(*lessons)
     pupil_id = bindparam("pupil_id")
     marks = (select(func.aggregate_strings(cast(Mark.value, String) + ":" + cast(Mark.mark_type_id, String), ","))
-             .where(Mark.pupil_id == pupil_id, Mark.lesson_id.in_(lesson_ids), visible(scope, Mark)).scalar_subquery())
+             .where(Mark.pupil_id == pupil_id,
+                    Mark.lesson_id.in_(select(Lesson.id).where(*lessons, visible_on_lesson(scope, Mark))))
+             .scalar_subquery())
     absences = (select(func.count()).select_from(Absence)
-                .where(Absence.pupil_id == pupil_id, Absence.lesson_id.in_(lesson_ids), Absence.code.in_(missed),
-                       visible(scope, Absence)).scalar_subquery())
+                .where(Absence.pupil_id == pupil_id, Absence.code.in_(missed),
+                       Absence.lesson_id.in_(select(Lesson.id).where(*lessons, visible_on_lesson(scope, Absence))))
+                .scalar_subquery())
     return select(TeachingAssignment.hours_per_week, marks, absences).where(
         TeachingAssignment.id == bindparam("assignment_id"), journal_assignments(scope, by_id=True))
 
