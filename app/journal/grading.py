@@ -27,15 +27,13 @@ def weighted_average(marks: Iterable[tuple[int, Decimal]]) -> Decimal | None:
     answer in class 1.0, test 2.0). Formula: Σ(value × weight) / Σ(weight).
     Example: 5 (weight 1), 3 (weight 2) -> (5 + 6) / 3 = 3.666… -> 3.67.
     """
-    total = Decimal(0)
-    weights = Decimal(0)
+    total = weights = 0  # exact: whole marks times Decimal (or whole) weights
     for value, weight in marks:
-        weight = Decimal(weight)
-        total += Decimal(value) * weight
+        total += value * weight
         weights += weight
     if weights == 0:
         return None
-    return (total / weights).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+    return (Decimal(total) / Decimal(weights)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
 def round_mark(average: Decimal | None, round_up_from: Decimal = DEFAULT_ROUND_UP_FROM) -> int | None:

@@ -337,7 +337,8 @@ def build_grid(session: Session, scope: Scope, assignment_id: int, period_id: in
     default_type = next((t.id for t in mark_types if t.is_default), mark_types[0].id if mark_types else None)
     for lesson in lessons:
         counted = column_types.get(lesson.id)
-        lesson.column_type_id = counted.most_common(1)[0][0] if counted else default_type
+        # The most frequent work type of the column (the first counted on a tie).
+        lesson.column_type_id = max(counted, key=counted.get) if counted else default_type
         values = column_values.get(lesson.id)
         if values:
             lesson.average = grading.weighted_average((v, 1) for v in values)
