@@ -9,7 +9,6 @@ the state as of another day."""
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import quote
 
 from flask import Response, abort, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
@@ -18,9 +17,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.journal.access import would_be_changeable
-from app import clock
+from app import clock, uploads
 from app.errors import DomainError
 from app.extensions import db
+from app.http import stored_file
 from app.models import (
     Campaign,
     Consultation,
@@ -36,7 +36,7 @@ from app.models import (
 from app.reading import read_session
 from app.rollout import editing
 from app.rollout.control import SORTS, control_table
-from app.rollout.evidence import ALLOWED, MAX_EVIDENCE_BYTES, validate_evidence
+from app.rollout.evidence import validate_evidence
 from app.rollout.export import cell_text, control_xlsx
 from app.rollout.labels import ITEM_LABELS, LIGHT_LABELS, STATUS_LABELS
 from app.rollout.status import LIGHTS, SCHOOL_ITEMS, STATUSES, active_campaign, evaluate
@@ -331,7 +331,7 @@ class ReadinessView(BaseView):
             errors=errors, editable=editable, systems=systems, school_row=school_row, evidence=evidence,
             item_labels=ITEM_LABELS, status_labels=STATUS_LABELS, light_labels=LIGHT_LABELS,
             school_items=SCHOOL_ITEMS, today=today,
-            accept=",".join("." + e for e in ALLOWED), max_mb=MAX_EVIDENCE_BYTES // (1024 * 1024),
+            accept=uploads.ACCEPT, max_mb=uploads.MAX_UPLOAD_MB,
         ), (400 if errors else 200)
 
     @expose("/school/<int:school_id>/evidence/<item>", methods=["POST"])
@@ -376,9 +376,7 @@ class ReadinessView(BaseView):
         if not is_visible(session, current_scope(), ReadinessEvidence, evidence_id):
             abort(404)
         e = session.get(ReadinessEvidence, evidence_id)
-        ascii_name = "".join(c if c.isascii() and c.isalnum() or c in "._-" else "_" for c in e.filename)
-        disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(e.filename)}"
-        return Response(e.data, mimetype=e.content_type, headers={"Content-Disposition": disposition})
+        return stored_file(e.data, e.filename, e.content_type)
 
     @expose("/evidence/<int:evidence_id>/delete", methods=["POST"])
     @has_access
