@@ -27,6 +27,8 @@ ALLOWED = {
 
 # What a file input offers in the browser's dialog (the server checks again).
 ACCEPT = ",".join("." + extension for extension in ALLOWED)
+# The types as forms and refusals name them: "docx, jpg, pdf, png, xlsx".
+TYPES = ", ".join(sorted({extension for extension in ALLOWED if extension != "jpeg"}))
 MAX_UPLOAD_MB = MAX_UPLOAD_BYTES // (1024 * 1024)
 
 
@@ -59,12 +61,11 @@ def check_upload(filename: str, data: bytes, *, missing=_l("Файл не выб
     The content type is decided here from the extension (what the browser sends is not trusted)."""
     name = safe_filename(filename)
     extension = name.rpartition(".")[2].lower() if "." in name else ""
-    allowed = ", ".join(sorted({e for e in ALLOWED if e != "jpeg"}))
     if not filename or not data:
         raise DomainError(str(missing))
     if extension not in ALLOWED:
         raise DomainError(str(_l("Файл «%(name)s» не принят: допускаются только файлы %(types)s.",
-                                 name=name, types=allowed)))
+                                 name=name, types=TYPES)))
     if len(data) > MAX_UPLOAD_BYTES:
         raise DomainError(str(_l("Файл «%(name)s» слишком большой: допускается не более %(mb)s МБ.",
                                  name=name, mb=MAX_UPLOAD_MB)))
