@@ -36,6 +36,7 @@ from app.models import (
     Lesson,
     Mark,
     MarkType,
+    Material,
     Milestone,
     Municipality,
     PlanTarget,
@@ -452,6 +453,55 @@ class _Loader:
                      topic="Региональный вебинар: ежемесячный мониторинг использования", participants=140,
                      methodist_id=self.demo_users["methodist"].id),
         ])
+        for published_on, title, description, filename, lines in DEMO_MATERIALS:
+            self.s.add(Material(title=title, description=description, filename=filename,
+                                content_type="application/pdf", data=_demo_pdf(title, lines),
+                                published_on=published_on, author_id=self.demo_users["methodist"].id))
+
+
+# The methodists' library: (published on, title, description, file name, the page's lines).
+DEMO_MATERIALS = (
+    (dt.date(2012, 7, 10), "Положение об электронном журнале (образец для школ)",
+     "Образец локального акта школы (п. 4.2 приказа № 2613): кто и как ведёт электронный журнал и дневник.",
+     "Положение об электронном журнале.pdf",
+     ("Polozhenie ob elektronnom zhurnale", "Obrazets lokalnogo akta shkoly (demo)")),
+    (dt.date(2012, 8, 27), "Памятка учителю: отметки, пропуски, тема и домашнее задание",
+     "Как заполнять электронный журнал на уроке и после него.",
+     "Памятка учителю.pdf",
+     ("Pamyatka uchitelyu", "Otmetki, propuski, tema i domashnee zadanie (demo)")),
+    (dt.date(2012, 10, 16), "Как выдать родителям доступ к электронному дневнику",
+     "Выдача логинов родителям и законным представителям, согласие на обработку персональных данных.",
+     "Доступ родителей к дневнику.pdf",
+     ("Dostup roditelej k elektronnomu dnevniku", "Vydacha loginov roditelyam (demo)")),
+)
+
+
+def _demo_pdf(title: str, lines: tuple[str, ...]) -> bytes:
+    """A one-page A4 PDF with `lines` (ASCII: the standard Helvetica has no Cyrillic) and `title`
+    as its document title (UTF-16, shown by viewers in the window's title)."""
+    def literal(text: str) -> str:
+        return "(" + text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ")"
+
+    content = ("BT /F1 14 Tf 56 800 Td 20 TL " + " ".join(f"{literal(line)} '" for line in lines) + " ET").encode("ascii")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
+        b"/Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        b"<< /Title <FEFF%s> >>" % title.encode("utf-16-be").hex().upper().encode("ascii"),
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R /Info 6 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
 
 
 class _FullSchool:

@@ -8,7 +8,7 @@ from flask_appbuilder import ModelView
 from flask_appbuilder.api import ModelRestApi
 from sqlalchemy import select
 
-from app.models import Holiday, JournalSystem
+from app.models import Holiday, JournalSystem, Material
 from app.security import roles as R
 from app.security.scope import load_scope, visible
 from tests.conftest import login
@@ -19,7 +19,8 @@ META_TOKEN_RE = re.compile(r'name="csrf-token" content="([^"]+)"')
 
 
 def add_vendor_and_extras(session, sm, world):
-    """A vendor login (its system runs school_b) and a holiday per school, so more views have rows."""
+    """A vendor login (its system runs school_b), a holiday per school and a methodical material
+    with its file, so more views have rows."""
     system = JournalSystem(name="Другой журнал", vendor="ООО «Поставщик»", is_own=False)
     session.add(system)
     session.flush()
@@ -28,6 +29,9 @@ def add_vendor_and_extras(session, sm, world):
     for school in (world.school_a, world.school_a2, world.school_b):
         session.add(Holiday(school_id=school.id, academic_year_id=world.year.id, name="Осенние каникулы",
                             starts_on=dt.date(2012, 10, 28), ends_on=dt.date(2012, 11, 4), grade_from=1, grade_to=11))
+    session.add(Material(title="Памятка учителю", filename="Памятка.pdf", content_type="application/pdf",
+                         data=b"%PDF-1.4\n%%EOF\n", published_on=dt.date(2012, 8, 27),
+                         author_id=world.users["methodist"].id))
     session.commit()
     return world
 

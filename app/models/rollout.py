@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from flask_appbuilder import Model
 from sqlalchemy import (
@@ -21,7 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 MILESTONE_CODES = (
     "plan_approved",          # p.4.1 plan with quantitative targets
@@ -252,8 +252,19 @@ class Training(Model):
     methodist = relationship("User")
 
 
+class Attachment(NamedTuple):
+    """The file of a material as its list shows it: which row, the name, the size in bytes."""
+
+    material_id: int
+    filename: str
+    size_bytes: int
+
+
 class Material(Model):
-    """Методический материал для школ."""
+    """Методический материал для школ (п.2): публикует методист, читают и скачивают все.
+
+    The file is kept in the row (`data`); it is loaded only when asked for, so lists read the
+    name and size (`size_bytes`, computed by the database) without the files' bytes."""
 
     __tablename__ = "material"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -261,6 +272,19 @@ class Material(Model):
     description: Mapped[Optional[str]] = mapped_column(Text)
     filename: Mapped[Optional[str]] = mapped_column(String(200))
     content_type: Mapped[Optional[str]] = mapped_column(String(100))
-    data: Mapped[Optional[bytes]] = mapped_column(LargeBinary)
+    data: Mapped[Optional[bytes]] = mapped_column(LargeBinary, deferred=True)
     published_on: Mapped[dt.date] = mapped_column(Date, nullable=False)
     author_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
+    size_bytes: Mapped[Optional[int]] = column_property(func.length(data, type_=Integer))
+
+    author = relationship("User")
+
+    @property
+    def attachment(self) -> Optional[Attachment]:
+        """The material's file, or None when it has none."""
+        if not self.filename or not self.size_bytes:
+            return None
+        return Attachment(self.id, self.filename, self.size_bytes)
+
+    def __repr__(self) -> str:
+        return self.title

@@ -1,72 +1,18 @@
-"""Evidence files for readiness items: which files are accepted, refused with a Russian reason.
+"""Evidence files for readiness items: the file checks of app.uploads, for a known item.
 
-Files are stored in the database (ReadinessEvidence.data): the app servers keep nothing on disk.
-A file is accepted when its extension is allowed, its first bytes match that type (a renamed
-.exe is refused), and its size is between 1 byte and MAX_EVIDENCE_BYTES."""
+Files are stored in the database (ReadinessEvidence.data): the app servers keep nothing on disk."""
 from __future__ import annotations
-
-import os
-import re
-from dataclasses import dataclass
 
 from app.errors import DomainError
 from app.rollout.status import SCHOOL_ITEMS
 from app.text import _l
+from app.uploads import MAX_UPLOAD_BYTES, UploadedFile, check_upload
 
-MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
-
-# extension -> (content type, accepted leading bytes)
-ALLOWED = {
-    "pdf": ("application/pdf", (b"%PDF-",)),
-    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
-}
+MAX_EVIDENCE_BYTES = MAX_UPLOAD_BYTES
 
 
-@dataclass(frozen=True)
-class EvidenceFile:
-    filename: str
-    content_type: str
-    data: bytes
-
-    @property
-    def size_bytes(self) -> int:
-        return len(self.data)
-
-
-def safe_filename(name: str) -> str:
-    """The file's own name without any path, control characters or quotes; at most 200 chars,
-    keeping the extension."""
-    base = os.path.basename((name or "").replace("\\", "/"))
-    base = re.sub(r'[\x00-\x1f\x7f"<>:|?*;]', "_", base).strip(" .") or "file"
-    if len(base) > 200:
-        stem, dot, ext = base.rpartition(".")
-        base = (stem[: 199 - len(ext)] + dot + ext) if dot else base[:200]
-    return base
-
-
-def validate_evidence(item: str, filename: str, data: bytes) -> EvidenceFile:
-    """Check an uploaded file for readiness item `item`; return it cleaned or raise DomainError.
-
-    The content type is decided here from the extension (what the browser sends is not trusted)."""
+def validate_evidence(item: str, filename: str, data: bytes) -> UploadedFile:
+    """Check an uploaded file for readiness item `item`; return it cleaned or raise DomainError."""
     if item not in SCHOOL_ITEMS:
         raise DomainError(str(_l("Неизвестный пункт готовности.")))
-    name = safe_filename(filename)
-    extension = name.rpartition(".")[2].lower() if "." in name else ""
-    allowed = ", ".join(sorted({e for e in ALLOWED if e != "jpeg"}))
-    if not filename or not data:
-        raise DomainError(str(_l("Файл не выбран или пуст: выберите файл подтверждения.")))
-    if extension not in ALLOWED:
-        raise DomainError(str(_l("Файл «%(name)s» не принят: допускаются только файлы %(types)s.",
-                                 name=name, types=allowed)))
-    if len(data) > MAX_EVIDENCE_BYTES:
-        raise DomainError(str(_l("Файл «%(name)s» слишком большой: допускается не более %(mb)s МБ.",
-                                 name=name, mb=MAX_EVIDENCE_BYTES // (1024 * 1024))))
-    content_type, signatures = ALLOWED[extension]
-    if not data.startswith(signatures):
-        raise DomainError(str(_l("Файл «%(name)s» не похож на файл %(ext)s: сохраните документ заново и загрузите ещё раз.",
-                                 name=name, ext=extension.upper())))
-    return EvidenceFile(name, content_type, data)
+    return check_upload(filename, data, missing=_l("Файл не выбран или пуст: выберите файл подтверждения."))

@@ -6,9 +6,12 @@ from flask_appbuilder import ModelView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from wtforms.validators import ValidationError
 
+from app import uploads
 from app.errors import DomainError
 from app.security.current import current_scope
 from app.security.filters import ScopeFilter, scope_base_filters
@@ -24,6 +27,35 @@ def database_error_message(error: SQLAlchemyError) -> str:
     if "check" in text or "not null" in text or "null value" in text:
         return str(_l("Значения не проходят проверку: заполните обязательные поля допустимыми значениями."))
     return str(_l("Не удалось сохранить изменения в базе данных; ничего не изменено."))
+
+
+class UploadField(FileField):
+    """A file input of a FAB form, checked by app.uploads when the form validates.
+
+    A refused file is the field's error (a Russian sentence under the input) and nothing is saved.
+    On saving, an accepted file fills the model's `filename`, `content_type` and `data`; with
+    `required=False` an empty input keeps the file the row already has (an edit form)."""
+
+    def __init__(self, label=None, validators=None, *, required: bool, **kwargs):
+        super().__init__(label, validators, render_kw={"accept": uploads.ACCEPT}, **kwargs)
+        self.required = required
+        self.flags.required = required
+        self.checked: uploads.UploadedFile | None = None
+
+    def pre_validate(self, form):
+        storage = self.data
+        if not storage and not self.required:
+            return
+        try:
+            self.checked = uploads.check_upload(storage.filename if storage else "", storage.read() if storage else b"")
+        except DomainError as refusal:
+            raise ValidationError(refusal.message) from refusal
+
+    def populate_obj(self, obj, name):
+        if self.checked is not None:
+            obj.filename = self.checked.filename
+            obj.content_type = self.checked.content_type
+            obj.data = self.checked.data
 
 
 class ScopedInterface(SQLAInterface):

@@ -1,5 +1,6 @@
 """Rollout views (order 2613): campaign and milestones, municipal plans, school readiness with
-evidence files, the control page of p.5 with its xlsx export, consultations and trainings (p.2).
+evidence files, the control page of p.5 with its xlsx export, consultations, trainings and the
+library of methodical materials (p.2).
 
 Which campaign a page shows: `?campaign=<id>` if given, otherwise the active campaign of
 app.rollout.status.active_campaign — the one running on "today" (starts_on ≤ today ≤ ends_on),
@@ -9,22 +10,25 @@ the state as of another day."""
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import quote
 
 from flask import Response, abort, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from sqlalchemy import func, select
+from wtforms.validators import DataRequired
 
 from app.journal.access import would_be_changeable
-from app import clock
+from app import clock, uploads
 from app.errors import DomainError
 from app.extensions import db
+from app.http import stored_file
 from app.models import (
     Campaign,
     Consultation,
     JournalSystem,
+    Material,
     Milestone,
     Municipality,
     ReadinessEvidence,
@@ -36,7 +40,7 @@ from app.models import (
 from app.reading import read_session
 from app.rollout import editing
 from app.rollout.control import SORTS, control_table
-from app.rollout.evidence import ALLOWED, MAX_EVIDENCE_BYTES, validate_evidence
+from app.rollout.evidence import validate_evidence
 from app.rollout.export import cell_text, control_xlsx
 from app.rollout.labels import ITEM_LABELS, LIGHT_LABELS, STATUS_LABELS
 from app.rollout.status import LIGHTS, SCHOOL_ITEMS, STATUSES, active_campaign, evaluate
@@ -44,7 +48,7 @@ from app.security import roles as R
 from app.security.current import current_scope
 from app.security.scope import is_changeable, is_visible, visible
 from app.views import menu
-from app.views.base import ScopedInterface, ScopedModelView
+from app.views.base import ScopedInterface, ScopedModelView, UploadField
 
 REGION_READERS = (R.MINISTRY, R.MONITORING, R.METHODIST)
 
@@ -331,7 +335,7 @@ class ReadinessView(BaseView):
             errors=errors, editable=editable, systems=systems, school_row=school_row, evidence=evidence,
             item_labels=ITEM_LABELS, status_labels=STATUS_LABELS, light_labels=LIGHT_LABELS,
             school_items=SCHOOL_ITEMS, today=today,
-            accept=",".join("." + e for e in ALLOWED), max_mb=MAX_EVIDENCE_BYTES // (1024 * 1024),
+            accept=uploads.ACCEPT, max_mb=uploads.MAX_UPLOAD_MB,
         ), (400 if errors else 200)
 
     @expose("/school/<int:school_id>/evidence/<item>", methods=["POST"])
@@ -376,9 +380,7 @@ class ReadinessView(BaseView):
         if not is_visible(session, current_scope(), ReadinessEvidence, evidence_id):
             abort(404)
         e = session.get(ReadinessEvidence, evidence_id)
-        ascii_name = "".join(c if c.isascii() and c.isalnum() or c in "._-" else "_" for c in e.filename)
-        disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(e.filename)}"
-        return Response(e.data, mimetype=e.content_type, headers={"Content-Disposition": disposition})
+        return stored_file(e.data, e.filename, e.content_type)
 
     @expose("/evidence/<int:evidence_id>/delete", methods=["POST"])
     @has_access
@@ -530,6 +532,70 @@ class TrainingView(ScopedModelView):
         super().pre_add(item)
 
 
+# Who reads the library besides the methodists who keep it: everyone working on the rollout.
+MATERIAL_READERS = (R.MINISTRY, R.MONITORING, R.MUNICIPAL, R.SCHOOL_ADMIN, R.SECRETARY, R.TEACHER)
+
+
+def attachment_link(attachment) -> Markup | str:
+    """The «Файл» column: the file's name as its download link, and its size; a dash without a file."""
+    if attachment is None:
+        return "—"
+    kilobytes = -(-attachment.size_bytes // 1024)
+    return Markup('<a href="{}">{}</a> ({})').format(
+        url_for("MaterialView.file", pk=attachment.material_id), attachment.filename, _("%(kb)s КБ", kb=kilobytes))
+
+
+class MaterialView(ScopedModelView):
+    """The library of methodical materials: methodists publish a title, a description and one file
+    (the author and the date are set on adding); everyone working on the rollout reads the list and
+    downloads the files, which are kept in the database."""
+
+    datamodel = ScopedInterface(Material)
+    role_access = {
+        R.METHODIST: R.EDIT + ("can_file",),
+        **{role: R.READ + ("can_file",) for role in MATERIAL_READERS},
+    }
+    scope_routes = [("/file/<int:pk>", Material)]
+    list_title = _l("Методические материалы")
+    show_title = edit_title = _l("Методический материал")
+    add_title = _l("Новый методический материал")
+    list_columns = ["title", "published_on", "author", "attachment"]
+    show_columns = ["title", "description", "published_on", "author", "attachment"]
+    add_columns = edit_columns = ["title", "description", "file"]
+    search_columns = ["title"]
+    order_columns = ["title", "published_on"]
+    base_order = ("published_on", "desc")  # FAB adds the id as the tie-breaker: the latest first
+    label_columns = {
+        "title": _l("Название"), "description": _l("Описание"), "published_on": _l("Дата публикации"),
+        "author": _l("Автор"), "attachment": _l("Файл"), "file": _l("Файл"),
+    }
+    formatters_columns = {"attachment": attachment_link}
+    validators_columns = {"title": [DataRequired()]}  # FAB's own check lets a title of spaces through
+    add_form_extra_fields = {"file": UploadField(
+        _l("Файл"), required=True,
+        description=_l("Файлы %(types)s, не более %(mb)s МБ.", types=uploads.TYPES, mb=uploads.MAX_UPLOAD_MB))}
+    edit_form_extra_fields = {"file": UploadField(
+        _l("Новый файл"), required=False,
+        description=_l("Оставьте пустым, чтобы сохранить прежний файл. Файлы %(types)s, не более %(mb)s МБ.",
+                       types=uploads.TYPES, mb=uploads.MAX_UPLOAD_MB))}
+
+    def pre_add(self, item):
+        item.published_on = clock.today()
+        item.author_id = _user_id()
+        super().pre_add(item)
+
+    @expose("/file/<int:pk>")
+    @has_access
+    def file(self, pk: int):
+        row = read_session().execute(
+            select(Material.filename, Material.content_type, Material.data)
+            .where(Material.id == pk, visible(current_scope(), Material))
+        ).one_or_none()
+        if row is None or not row.data:
+            abort(404)
+        return stored_file(row.data, row.filename, row.content_type)
+
+
 class _MenuFor:
     """Stands in as a menu entry's view so that only these roles get the entry
     (app.security.roles.view_permissions reads `role_access`); the pages behind it keep the
@@ -552,6 +618,7 @@ def register(appbuilder) -> None:
     _link(appbuilder, "MySchoolReadiness", "ReadinessView.mine", _l("Готовность школы"), "fa-check-square-o", R.SCHOOL_ADMIN)
     menu.add(appbuilder, ConsultationView, "Consultations", _l("Консультации"), menu.ROLLOUT, "fa-question-circle")
     menu.add(appbuilder, TrainingView, "Trainings", _l("Обучение"), menu.ROLLOUT, "fa-graduation-cap")
+    menu.add(appbuilder, MaterialView, "Materials", _l("Методические материалы"), menu.ROLLOUT, "fa-book")
     menu.add(appbuilder, CampaignView, "Campaigns", _l("Кампании внедрения"), menu.ROLLOUT, "fa-flag")
     appbuilder.add_view_no_menu(MilestoneView)
     menu.add(appbuilder, JournalSystemView, "JournalSystems", _l("Системы электронного журнала"), menu.CATALOGUES, "fa-laptop")

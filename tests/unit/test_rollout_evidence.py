@@ -2,7 +2,8 @@
 import pytest
 
 from app.errors import DomainError
-from app.rollout.evidence import MAX_EVIDENCE_BYTES, safe_filename, validate_evidence
+from app.rollout.evidence import MAX_EVIDENCE_BYTES, validate_evidence
+from app.uploads import safe_filename
 
 PDF = b"%PDF-1.7\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 10

@@ -1,8 +1,10 @@
 """The demo region: what `make run` loads, the logins it prints, idempotence and refusal."""
+import re
+
 from sqlalchemy import func, select
 
 from app.demo import load_demo
-from app.models import ClassGroup, Lesson, Mark, Municipality, Pupil, School, Staff, TimetableSlot
+from app.models import ClassGroup, Lesson, Mark, Material, Municipality, Pupil, School, Staff, TimetableSlot
 from app.security.roles import DEMO_LOGINS
 from tests.conftest import DEMO_PASSWORD, login
 
@@ -36,6 +38,28 @@ def test_every_demo_login_works(demo_app):
         client.get("/logout/")
         login(client, username, DEMO_PASSWORD)
         assert "Вы вошли как" in client.get("/").get_data(as_text=True), username
+
+
+def test_demo_library_has_methodists_pdfs_for_schools(demo_app):
+    from app.extensions import db
+    from app.uploads import check_upload
+
+    materials = db.session.scalars(select(Material).order_by(Material.published_on)).all()
+    assert len(materials) == 3
+    for material in materials:
+        assert material.author.username == "methodist"
+        assert check_upload(material.filename, material.data).content_type == material.content_type
+        # A readable PDF: every object the cross-reference table lists starts where it says.
+        pdf = material.data
+        start = int(re.search(rb"startxref\n(\d+)\n%%EOF\n$", pdf).group(1))
+        offsets = re.findall(rb"(\d{10}) 00000 n \n", pdf[start:])
+        assert offsets and all(pdf[int(offset):].startswith(b"%d 0 obj" % number)
+                               for number, offset in enumerate(offsets, 1))
+    client = demo_app.test_client()
+    login(client, "director", DEMO_PASSWORD)
+    page = client.get("/materialview/list/").get_data(as_text=True)
+    assert all(material.title in page for material in materials)
+    assert client.get(f"/materialview/file/{materials[0].id}").data == materials[0].data
 
 
 def test_demo_load_is_idempotent(demo_app):
