@@ -274,9 +274,10 @@ def template_xlsx(session: Session, scope: Scope, month: dt.date | None = None) 
     sheet = book.add_worksheet(_("Показатели"))
     head = book.add_format({"bold": True, "text_wrap": True, "bg_color": "#DDEBF7", "border": 1})
     sheet.write_row(0, 0, list(COLUMNS.values()), head)  # the source headers: read_table matches them
+    no_system = _("система не выбрана")  # outside the f-string, where the catalogue's extractor finds it
     for row, (school_id, municipality, school, system) in enumerate(template_schools(session, scope), 1):
         sheet.write_number(row, 0, school_id)
-        sheet.write(row, 1, neutralize(f"{school} ({municipality}; {system or _('система не выбрана')})"))
+        sheet.write(row, 1, neutralize(f"{school} ({municipality}; {system or no_system})"))
     sheet.set_column(0, 0, 10)
     sheet.set_column(1, 1, 50)
     sheet.set_column(2, len(COLUMNS) - 1, 14)
