@@ -113,7 +113,8 @@ def visible_on_lesson(scope: Scope, model):
 def open_assignment(session: Session, scope: Scope, assignment_id: int) -> TeachingAssignment:
     """The assignment whose journal the user may open, or NotInScope."""
     assignment = session.scalar(
-        select(TeachingAssignment).where(TeachingAssignment.id == assignment_id, journal_assignments(scope, by_id=True))
+        select(TeachingAssignment).where(TeachingAssignment.id == assignment_id,
+                                         journal_assignments(scope, by_id=True))
     )
     if assignment is None:
         raise NotInScope(f"teaching_assignment {assignment_id}")

@@ -274,7 +274,7 @@ def template_xlsx(session: Session, scope: Scope, month: dt.date | None = None) 
     sheet = book.add_worksheet(_("Показатели"))
     head = book.add_format({"bold": True, "text_wrap": True, "bg_color": "#DDEBF7", "border": 1})
     sheet.write_row(0, 0, list(COLUMNS.values()), head)  # the source headers: read_table matches them
-    no_system = _("система не выбрана")  # outside the f-string, where the catalogue's extractor finds it
+    no_system = _("система не выбрана")  # not inside the f-string: the extractor would miss it
     for row, (school_id, municipality, school, system) in enumerate(template_schools(session, scope), 1):
         sheet.write_number(row, 0, school_id)
         sheet.write(row, 1, neutralize(f"{school} ({municipality}; {system or no_system})"))

@@ -119,8 +119,8 @@ def pupil_rows(data: grid.Grid) -> Markup:
     """The grid's body, a row per pupil: the cells, the period's figures and the period mark.
     A quarter's page has a thousand and more inputs: joined here in Python, like the cells and the
     column heads, they cost a fraction of what the same markup costs as a Jinja loop."""
-    few_marks = escape(_("(мало отметок)"))  # outside the f-string, where the catalogue's extractor finds it
-    few_marks = f' <span class="sr-only">{few_marks}</span>'
+    few_marks_label = escape(_("(мало отметок)"))  # not inside the f-string: the extractor would miss it
+    few_marks = f' <span class="sr-only">{few_marks_label}</span>'
     period_name = escape(data.period.name) if data.period else ""
     period_input_end = (' maxlength="8" autocomplete="off"></td></tr>' if data.period_marks_editable and data.period
                         else ' maxlength="8" autocomplete="off" readonly></td></tr>')
