@@ -225,6 +225,19 @@ def lesson_items(lessons, texts: LessonTexts) -> Markup:
     return Markup("\n".join(items))
 
 
+def progress_marks(marks, texts: LessonTexts, format_date) -> Markup:
+    """A subject's marks for the period as <li> items, joined in Python like the week's lessons: a
+    quarter's sixty marks took 2 ms as a Jinja loop, a fifth of the progress page."""
+    items = []
+    for mark in marks:
+        weight = format_weight(mark.weight)
+        kind = escape(mark.work_type_short) + (f" ×{weight}" if mark.weight != 1 else "")
+        items.append(f'<li class="diary-mark mark-{mark.value}" title="{escape(mark.work_type)}, {texts.weight} {weight}">'
+                     f'<span class="diary-mark-value">{mark.value}</span> '
+                     f'<span class="diary-mark-type">{format_date(mark.date, "dd.MM")} · {kind}</span></li>')
+    return Markup("\n".join(items))
+
+
 class DiaryView(BaseView):
     """The diary week (Mon–Sat) with the child switcher, previous/next week and a date jump."""
 
@@ -256,7 +269,8 @@ class DiaryView(BaseView):
                                               calendar=school_calendar(pupil.school_id))
         page = self.render_template(
             "diary/progress.html", progress=data, kids=kids, pupil=pupil, page="progress",
-            format_average=format_average, format_weight=format_weight, format_date=date_formatter(),
+            format_average=format_average, format_date=date_formatter(), progress_marks=progress_marks,
+            texts=lesson_texts(),
         )
         note_visit(pupil)
         return page
