@@ -17,7 +17,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import func, select
-from wtforms.validators import DataRequired
+from wtforms import SelectField
+from wtforms.validators import DataRequired, InputRequired, NumberRange
 
 from app.journal.access import would_be_changeable
 from app import clock, uploads
@@ -486,7 +487,9 @@ class ConsultationView(ScopedModelView):
         "answered_on": _l("Дата ответа"),
     }
     formatters_columns = {"status": lambda value: str(CONSULTATION_STATUS.get(value, value))}
-    description_columns = {"status": _l("new — новое, in_progress — в работе, answered — есть ответ, closed — закрыто")}
+    # A list of the states by their Russian names: a state typed by hand that is not one of them
+    # was refused with the answer lost.
+    edit_form_extra_fields = {"status": SelectField(_l("Состояние"), choices=list(CONSULTATION_STATUS.items()))}
 
     def pre_add(self, item):
         scope = current_scope()
@@ -526,6 +529,11 @@ class TrainingView(ScopedModelView):
         "participants": _l("Участников"), "methodist": _l("Методист"), "note": _l("Примечание"),
     }
     description_columns = {"municipality": _l("Пусто — для всего региона")}
+    # Checked on the form, which keeps what was typed; the database's own check would refuse the
+    # row only after the form is gone.
+    validators_columns = {"participants": [
+        InputRequired(_l("Укажите число участников.")),
+        NumberRange(min=0, message=_l("Число участников не может быть отрицательным."))]}
 
     def pre_add(self, item):
         item.methodist_id = _user_id()

@@ -37,6 +37,18 @@ def test_ministry_cannot_edit_campaigns(session, world, as_user):
     assert client.get(f"/campaignview/edit/{campaign.id}").status_code == 403
 
 
+def test_negative_participants_are_refused_on_the_form_which_keeps_the_topic(session, world, as_user):
+    client = as_user("methodist")
+    response = client.post("/trainingview/add", data={
+        "csrf_token": csrf_token(client, "/trainingview/add"),
+        "held_on": "2012-08-20", "topic": "Работа с электронным журналом", "municipality": "", "participants": "-5",
+        "note": ""})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Число участников не может быть отрицательным." in page
+    assert 'value="Работа с электронным журналом"' in page
+    assert session.query(Training).count() == 0
+
+
 def test_methodist_records_training_seen_by_its_municipality_only(session, world, as_user):
     client = as_user("methodist")
     response = client.post("/trainingview/add", data={

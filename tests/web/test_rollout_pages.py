@@ -303,6 +303,27 @@ def test_consultation_asked_by_school_answered_by_methodist(session, world, as_u
     assert as_user("municipal").get(f"/consultationview/show/{other.id}").status_code == 404
 
 
+def test_methodist_picks_the_state_by_its_russian_name_and_a_bad_one_keeps_the_answer(session, world, as_user):
+    c = Consultation(municipality_id=world.municipality_a.id, school_id=world.school_a.id, topic="Итоговые отметки",
+                     question="Как закрыть четверть?", asked_on=D(2012, 9, 1))
+    session.add(c)
+    session.commit()
+    methodist = as_user("methodist")
+    url = f"/consultationview/edit/{c.id}"
+    form = methodist.get(url).get_data(as_text=True)
+    states = re.search(r'<select[^>]*name="status".*?</select>', form, re.S).group(0)
+    assert re.findall(r'<option[^>]*value="(\w+)"[^>]*>([^<]+)</option>', states) == [
+        ("new", "новое"), ("in_progress", "в работе"), ("answered", "есть ответ"), ("closed", "закрыто")]
+
+    response = methodist.post(url, data={"csrf_token": csrf_token(methodist, url), "status": "есть ответ",
+                                         "answer": "Откройте журнал и нажмите «Закрыть период»."})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Откройте журнал и нажмите «Закрыть период»." in page
+    assert re.search(r"^[А-Яа-я ]+\.$", re.search(r'alert-danger">\s*([^<]+?)\s*<', page).group(1))  # in Russian
+    session.expire_all()
+    assert (session.get(Consultation, c.id).status, session.get(Consultation, c.id).answer) == ("new", None)
+
+
 def test_menu_entries_by_role(region, as_user):
     assert "План внедрения и школы" in as_user("municipal").get("/").get_data(as_text=True)
     ministry = as_user("ministry").get("/").get_data(as_text=True)
