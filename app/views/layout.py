@@ -85,7 +85,14 @@ def request_translations() -> dict:
             "ngettext": _template_ngettext(translations.ungettext)}
 
 
+def blank_none(value):
+    """What `{{ value }}` prints for None: nothing. FAB's lists and record pages print a field as
+    `{{ item[column] }}`, which showed an empty school or date as «None»."""
+    return "" if value is None else value
+
+
 def install(app) -> None:
+    app.jinja_env.finalize = blank_none
     app.context_processor(request_translations)
     app.jinja_env.globals.update(stylesheets=stylesheets, head_scripts=lambda: scripts(HEAD_SCRIPTS),
                                  tail_scripts=lambda: scripts(TAIL_SCRIPTS), navbar_menu=menu.rendered)

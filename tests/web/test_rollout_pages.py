@@ -324,6 +324,19 @@ def test_methodist_picks_the_state_by_its_russian_name_and_a_bad_one_keeps_the_a
     assert (session.get(Consultation, c.id).status, session.get(Consultation, c.id).answer) == ("new", None)
 
 
+def test_empty_fields_show_blank_not_none(session, world, as_user):
+    c = Consultation(municipality_id=world.municipality_a.id, topic="Вопрос координатора", question="?",
+                     asked_on=D(2012, 9, 1))  # no school, no answer yet
+    session.add(c)
+    session.commit()
+    methodist = as_user("methodist")
+    listing = methodist.get("/consultationview/list/").get_data(as_text=True)
+    row = re.search(r"<tr[^>]*>(?:(?!</tr>).)*Вопрос координатора.*?</tr>", listing, re.S).group(0)
+    assert ">None<" not in row.replace(" ", "").replace("\n", "") and "None" not in row
+    record = methodist.get(f"/consultationview/show/{c.id}").get_data(as_text=True)
+    assert "Вопрос координатора" in record and "None" not in record
+
+
 def test_menu_entries_by_role(region, as_user):
     assert "План внедрения и школы" in as_user("municipal").get("/").get_data(as_text=True)
     ministry = as_user("ministry").get("/").get_data(as_text=True)
