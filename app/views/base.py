@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from flask import abort
 from flask_appbuilder import ModelView, expose
+from flask_appbuilder.fields import QuerySelectField
 from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from wtforms.fields.core import UnboundField
 from wtforms.validators import ValidationError
 
 from app import uploads
@@ -100,6 +102,16 @@ def _assert_changeable(datamodel: SQLAInterface, item) -> None:
         raise DomainError(str(_l("Эта запись вне вашей зоны ответственности: изменение не сохранено.")))
 
 
+def _label_blank_choices(*forms) -> None:
+    """Give the «no value» option of an optional relation's drop-down a Russian label. FAB leaves it
+    without one, and WTForms then shows its value, «__None»."""
+    for form in forms:
+        for name in dir(form):
+            field = getattr(form, name, None)
+            if isinstance(field, UnboundField) and issubclass(field.field_class, QuerySelectField):
+                field.kwargs["blank_text"] = _l("— не выбрано —")
+
+
 class ScopedModelView(ModelView):
     """A ModelView that lists, shows and changes only rows in the user's scope.
 
@@ -112,6 +124,7 @@ class ScopedModelView(ModelView):
         self.base_filters = scope_base_filters(self.datamodel.obj) + list(self.base_filters or [])
         self._scope_related_fields()
         super().__init__(**kwargs)
+        _label_blank_choices(self.add_form, self.edit_form)
 
     def _scope_related_fields(self) -> None:
         """Offer only in-scope rows in the relation drop-downs of add and edit forms."""

@@ -37,6 +37,17 @@ def test_ministry_cannot_edit_campaigns(session, world, as_user):
     assert client.get(f"/campaignview/edit/{campaign.id}").status_code == 403
 
 
+def test_the_no_value_choice_of_an_optional_relation_reads_in_russian(session, world, as_user):
+    client = as_user("methodist")
+    form = client.get("/trainingview/add").get_data(as_text=True)
+    assert '<option selected value="__None">— не выбрано —</option>' in form and ">__None<" not in form
+    response = client.post("/trainingview/add", data={
+        "csrf_token": csrf_token(client, "/trainingview/add"), "held_on": "2012-08-20", "topic": "Вебинар для региона",
+        "municipality": "__None", "participants": "120", "note": ""})
+    assert response.status_code == 302
+    assert session.query(Training).one().municipality_id is None
+
+
 def test_negative_participants_are_refused_on_the_form_which_keeps_the_topic(session, world, as_user):
     client = as_user("methodist")
     response = client.post("/trainingview/add", data={
