@@ -6,9 +6,7 @@ from __future__ import annotations
 from app.errors import DomainError
 from app.rollout.status import SCHOOL_ITEMS
 from app.text import _l
-from app.uploads import MAX_UPLOAD_BYTES, UploadedFile, check_upload
-
-MAX_EVIDENCE_BYTES = MAX_UPLOAD_BYTES
+from app.uploads import UploadedFile, check_upload
 
 
 def validate_evidence(item: str, filename: str, data: bytes) -> UploadedFile:

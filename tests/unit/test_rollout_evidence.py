@@ -2,8 +2,8 @@
 import pytest
 
 from app.errors import DomainError
-from app.rollout.evidence import MAX_EVIDENCE_BYTES, validate_evidence
-from app.uploads import safe_filename
+from app.rollout.evidence import validate_evidence
+from app.uploads import MAX_UPLOAD_BYTES, safe_filename
 
 PDF = b"%PDF-1.7\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 10
@@ -35,9 +35,9 @@ def test_a_renamed_file_is_refused():
 
 
 def test_size_limit_is_five_megabytes():
-    validate_evidence("staff_trained", "a.pdf", PDF + b"0" * (MAX_EVIDENCE_BYTES - len(PDF)))
+    validate_evidence("staff_trained", "a.pdf", PDF + b"0" * (MAX_UPLOAD_BYTES - len(PDF)))
     with pytest.raises(DomainError, match="не более 5 МБ"):
-        validate_evidence("staff_trained", "a.pdf", PDF + b"0" * (MAX_EVIDENCE_BYTES - len(PDF) + 1))
+        validate_evidence("staff_trained", "a.pdf", PDF + b"0" * (MAX_UPLOAD_BYTES - len(PDF) + 1))
 
 
 def test_empty_or_missing_file_is_refused():
