@@ -26,6 +26,7 @@ from flask import abort, current_app, g, has_request_context, jsonify, request
 from flask_appbuilder import expose
 from flask_appbuilder.exceptions import PasswordComplexityValidationError
 from flask_appbuilder.security.decorators import has_access
+from flask_appbuilder.security.views import PermissionViewModelView as FabPermissionViewModelView
 from flask_appbuilder.security.views import RoleModelView as FabRoleModelView
 from flask_appbuilder.security.views import UserDBModelView as FabUserDBModelView
 from flask_appbuilder.security.views import UserGroupModelView as FabUserGroupModelView
@@ -37,6 +38,7 @@ from flask_appbuilder.security.sqla.models import (
     assoc_user_role,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from sqlalchemy import bindparam, select
@@ -113,12 +115,18 @@ class UserDBModelView(_NoFileDownload, FabUserDBModelView):
     pass
 
 
+# FAB names some search conditions after the bare column ("User", "Groups"): ours are in Russian.
 class RoleModelView(_NoFileDownload, FabRoleModelView):
-    pass
+    label_columns = {**FabRoleModelView.label_columns, "user": _l("Пользователи"), "groups": _l("Группы")}
 
 
 class UserGroupModelView(_NoFileDownload, FabUserGroupModelView):
-    pass
+    label_columns = {"name": _l("Название"), "label": _l("Подпись"), "description": _l("Описание"),
+                     "users": _l("Пользователи"), "roles": _l("Роли")}
+
+
+class PermissionViewModelView(FabPermissionViewModelView):
+    label_columns = {**FabPermissionViewModelView.label_columns, "role": _l("Роли")}
 
 
 def _state(rows) -> tuple:
@@ -161,6 +169,7 @@ class SecurityManager(FabSecurityManager):
     userdbmodelview = UserDBModelView
     rolemodelview = RoleModelView
     groupmodelview = UserGroupModelView
+    permissionviewmodelview = PermissionViewModelView
 
     def __init__(self, appbuilder):
         config = current_app.config

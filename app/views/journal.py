@@ -45,6 +45,9 @@ class MarkView(ScopedModelView):
     show_title = _l("Отметка")
     list_columns = ["lesson.date", "lesson.assignment", "pupil", "value", "mark_type"]
     show_columns = ["lesson.date", "lesson.assignment", "pupil", "value", "mark_type", "comment", "created_at"]
+    # FAB's default searches every column, the lesson among them: its drop-down listed every lesson
+    # of the school's year (tens of thousands, a minute to draw, each shown as «<Lesson object>»).
+    search_columns = ["pupil", "value", "mark_type", "created_at"]
     base_order = ("id", "desc")
     label_columns = {
         "lesson.date": _l("Дата"), "lesson.assignment": _l("Класс и предмет"), "pupil": _l("Ученик"),

@@ -433,6 +433,7 @@ class CampaignView(ScopedModelView):
     list_columns = ["title", "order_number", "order_date", "starts_on", "ends_on", "target_share"]
     add_columns = edit_columns = show_columns = [
         "title", "order_number", "order_date", "target_share", "report_day", "starts_on", "ends_on"]
+    search_columns = ["title", "order_number", "order_date", "starts_on"]
     base_order = ("starts_on", "desc")
     label_columns = {
         "title": _l("Название"), "order_number": _l("Номер приказа"), "order_date": _l("Дата приказа"),
