@@ -51,3 +51,22 @@ def test_the_marks_list_searches_by_pupil_value_and_work_type(world, as_user):
     html = as_user("teacher").get("/markview/list/").get_data(as_text=True)
     assert [label for _, label in FILTER_RE.findall(html)] == ["Ученик", "Отметка", "Вид работы", "Выставлена"]
     assert html.count("<option") < 1000
+
+
+def test_no_form_shows_a_row_as_an_object_address(app, world, as_user):
+    """The drop-downs of add forms name their rows (a model without a name shows «<X object at 0x…>»)."""
+    client = as_user("admin")
+    shown, checked = [], 0
+    for view in _list_views(app):
+        if "can_add" not in view.base_permissions:
+            continue
+        with app.test_request_context():
+            path = url_for(f"{view.endpoint}.add")
+        response = client.get(path)
+        if response.status_code != 200:
+            continue  # a view whose add is refused to the admin (e.g. records only a school adds)
+        checked += 1
+        if "object at 0x" in response.get_data(as_text=True):
+            shown.append(path)
+    assert checked >= 10
+    assert shown == []
