@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Response, abort, flash, g, redirect, request, url_for
+from flask import Response, abort, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.widgets import RenderTemplateWidget
 from flask_babel import gettext as _
@@ -25,7 +25,7 @@ from app.journal.access import would_be_changeable
 from app import clock, uploads
 from app.errors import DomainError
 from app.extensions import db
-from app.http import stored_file
+from app.http import limit_uploads, stored_file
 from app.models import (
     Campaign,
     Consultation,
@@ -635,6 +635,9 @@ def _link(appbuilder, name, endpoint, label, icon, *roles):
 
 
 def register(appbuilder) -> None:
+    # One file of at most uploads.MAX_UPLOAD_BYTES each: a request over the whole limit is told that.
+    limit_uploads(current_app, uploads.MAX_UPLOAD_BYTES,
+                  "ReadinessView.evidence_upload", "MaterialView.add", "MaterialView.edit")
     menu.add(appbuilder, RolloutControlView, "RolloutControl", _l("Контроль исполнения приказа"), menu.ROLLOUT, "fa-traffic-light")
     appbuilder.add_view_no_menu(RolloutPlanView)
     appbuilder.add_view_no_menu(ReadinessView)
