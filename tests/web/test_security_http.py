@@ -6,7 +6,7 @@ import io
 
 from app import uploads
 from app.http import UPLOAD_LIMITS
-from app.models import ImportBatch, Material, Pupil, ReadinessEvidence
+from app.models import ImportBatch, Material, Pupil, ReadinessEvidence, UsageSnapshot
 from app.views.base import UploadField
 from tests.factories import make_pupil
 from tests.rollout_helpers import make_campaign
@@ -205,6 +205,15 @@ def test_imports_over_the_request_limit_are_told_the_10_mb_they_take(app, sessio
     assert response.status_code == 413
     assert "Файл слишком большой: допускается не более 10 МБ." in response.get_data(as_text=True)
     assert session.query(ImportBatch).count() == 0
+
+
+def test_an_api_request_over_the_limit_gets_a_json_413(app, session, world, client):
+    headers = {"Authorization": f"Bearer {api_token(client, 'monitor')}"}
+    response = client.post("/api/v1/usage_snapshot/", data=b"{" + b" " * app.config["MAX_CONTENT_LENGTH"] + b"}",
+                           content_type="application/json", headers=headers)
+    assert response.status_code == 413
+    assert response.get_json() == {"message": "Файл слишком большой: допускается не более 10 МБ."}
+    assert session.query(UsageSnapshot).count() == 0
 
 
 def test_every_form_with_a_file_field_names_its_limit_on_413(app):
