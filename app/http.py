@@ -39,6 +39,27 @@ def stored_file(data: bytes, filename: str, content_type: str) -> Response:
     return Response(data, mimetype=content_type, headers={"Content-Disposition": disposition})
 
 
+UPLOAD_LIMITS = "upload_limits"  # app.extensions[UPLOAD_LIMITS]: {endpoint: bytes}
+MB = 1024 * 1024
+
+
+def limit_uploads(app: Flask, max_bytes: int, *endpoints: str) -> None:
+    """Say that the forms of these endpoints take a file of at most `max_bytes`, below the whole
+    request's MAX_CONTENT_LENGTH. The form refuses a larger file itself; a request over
+    MAX_CONTENT_LENGTH is cut off before the form sees it, and its 413 reply names `max_bytes` too,
+    so that the user is told one limit, whatever the size of the file they picked."""
+    app.extensions.setdefault(UPLOAD_LIMITS, {}).update(dict.fromkeys(endpoints, max_bytes))
+
+
+def upload_limit(app: Flask, endpoint: str | None) -> int:
+    """The size limit, in bytes, that the user of this endpoint's form faces: its own file limit
+    (limit_uploads) where it has one, otherwise the whole request's MAX_CONTENT_LENGTH (the pupil
+    and monitoring imports, the API)."""
+    whole = app.config["MAX_CONTENT_LENGTH"]
+    own = app.extensions.get(UPLOAD_LIMITS, {}).get(endpoint)
+    return min(own, whole) if own else whole
+
+
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json" or request.is_json
 
@@ -106,7 +127,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(413)
     def too_large(error: HTTPException):
-        message = _("Файл слишком большой: допускается не более %(mb)s МБ.", mb=app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024))
+        message = _("Файл слишком большой: допускается не более %(mb)s МБ.",
+                    mb=upload_limit(app, request.endpoint) // MB)
         if _wants_json():
             return jsonify(message=message), 413
         return _page(_("Файл не принят"), message, 413)

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Response, abort, flash, g, redirect, request, url_for
+from flask import Response, abort, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
+from flask_appbuilder.widgets import RenderTemplateWidget
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -24,7 +25,7 @@ from app.journal.access import would_be_changeable
 from app import clock, uploads
 from app.errors import DomainError
 from app.extensions import db
-from app.http import stored_file
+from app.http import limit_uploads, stored_file
 from app.models import (
     Campaign,
     Consultation,
@@ -459,6 +460,13 @@ CONSULTATION_STATUS = {
 }
 
 
+class ConsultationQuestionWidget(RenderTemplateWidget):
+    """What was asked, read-only above the methodist's answer form: who asked, when, the topic and
+    the question's text with its line breaks."""
+
+    template = "rollout/_consultation_question.html"
+
+
 class ConsultationView(ScopedModelView):
     """Schools and municipalities ask (add); methodists answer (edit). Scope: methodists see all,
     a school its own requests, a municipality its own and its schools'."""
@@ -491,6 +499,8 @@ class ConsultationView(ScopedModelView):
     # A list of the states by their Russian names: a state typed by hand that is not one of them
     # was refused with the answer lost.
     edit_form_extra_fields = {"status": SelectField(_l("Состояние"), choices=list(CONSULTATION_STATUS.items()))}
+    # The answer form shows the question above it: the methodist answers what they read.
+    edit_template = "rollout/consultation_edit.html"
 
     def pre_add(self, item):
         scope = current_scope()
@@ -502,6 +512,12 @@ class ConsultationView(ScopedModelView):
         if item.municipality_id is None:
             raise DomainError(_("Вопрос задают школа или муниципальный координатор: у вашей учётной записи нет муниципалитета."))
         super().pre_add(item)
+
+    def _edit(self, pk):
+        widgets = super()._edit(pk)  # 404 outside the scope; None once saved (FAB then redirects)
+        if widgets:
+            widgets["question"] = ConsultationQuestionWidget(consultation=self.datamodel.get(pk, self._base_filters))
+        return widgets
 
     def pre_update(self, item):
         if item.status not in CONSULTATION_STATUS:
@@ -620,6 +636,9 @@ def _link(appbuilder, name, endpoint, label, icon, *roles):
 
 
 def register(appbuilder) -> None:
+    # One file of at most uploads.MAX_UPLOAD_BYTES each: a request over the whole limit is told that.
+    limit_uploads(current_app, uploads.MAX_UPLOAD_BYTES,
+                  "ReadinessView.evidence_upload", "MaterialView.add", "MaterialView.edit")
     menu.add(appbuilder, RolloutControlView, "RolloutControl", _l("Контроль исполнения приказа"), menu.ROLLOUT, "fa-traffic-light")
     appbuilder.add_view_no_menu(RolloutPlanView)
     appbuilder.add_view_no_menu(ReadinessView)

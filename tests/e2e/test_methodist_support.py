@@ -14,7 +14,7 @@ pytestmark = pytest.mark.e2e
 
 TODAY = DEMO_DATE.isoformat()  # the served app's "today": asked and answered on it
 TOPIC = "Замена учителя в журнале"
-QUESTION = "Учитель заболел на две недели. Кто ставит отметки на уроках, которые ведёт замещающий учитель?"
+QUESTION = "Учитель заболел на две недели.\nКто ставит отметки на уроках, которые ведёт замещающий учитель?"
 ANSWER = "Замещающий учитель: урок замены записывается на него, отметки он ставит в журнале класса сам."
 
 
@@ -60,13 +60,16 @@ def test_methodist_answers_a_school_question_and_the_director_reads_the_answer(g
     open_menu(page, "Консультации")
     assert_accessible(page)
     assert cells(question_row)[3:6] == ["СОШ № 1", TOPIC, "новое"]
-    # The edit form has the status and the answer only: the question is read on the record's page.
     question_row.get_by_role("link", name="Открыть").click()
-    page.get_by_text(QUESTION).wait_for()
+    page.get_by_text(TOPIC).first.wait_for()
     assert_accessible(page)
     page.go_back()
+    # The answer form shows above it what was asked, by whom and when, the question as typed.
     question_row.get_by_role("link", name="Изменить").click()
     page.wait_for_url(f"{server.url}/consultationview/edit/{consultation}")
+    asked = page.locator(".consultation-question")
+    assert asked.locator(".consultation-text").inner_text() == QUESTION
+    assert "Школа\nСОШ № 1" in asked.inner_text() and TOPIC in asked.inner_text()
     assert page.input_value("#status") == "new"
     page.fill("#answer", ANSWER)
     assert_accessible(page)

@@ -3,6 +3,7 @@ readiness forms, evidence files, the xlsx export, consultations."""
 import datetime as dt
 import io
 import re
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -274,6 +275,16 @@ def test_evidence_of_another_municipality_is_404(session, world, as_user, app):
     assert as_user("director").get(f"/rollout/readiness/evidence/{e.id}").status_code == 404
 
 
+def _question(session, municipality, school=None, *, topic="Итоговые отметки", question="Как закрыть четверть?",
+              asked_by=None, asked_on=D(2012, 9, 1)) -> Consultation:
+    """A consultation as asked (state «новое», no answer yet), written."""
+    c = Consultation(municipality_id=municipality.id, school_id=school.id if school else None, topic=topic,
+                     question=question, asked_on=asked_on, asked_by_id=asked_by.id if asked_by else None)
+    session.add(c)
+    session.commit()
+    return c
+
+
 def test_consultation_asked_by_school_answered_by_methodist(session, world, as_user):
     client = as_user("director")
     response = client.post("/consultationview/add", data={
@@ -304,10 +315,7 @@ def test_consultation_asked_by_school_answered_by_methodist(session, world, as_u
 
 
 def test_methodist_picks_the_state_by_its_russian_name_and_a_bad_one_keeps_the_answer(session, world, as_user):
-    c = Consultation(municipality_id=world.municipality_a.id, school_id=world.school_a.id, topic="Итоговые отметки",
-                     question="Как закрыть четверть?", asked_on=D(2012, 9, 1))
-    session.add(c)
-    session.commit()
+    c = _question(session, world.municipality_a, world.school_a)
     methodist = as_user("methodist")
     url = f"/consultationview/edit/{c.id}"
     form = methodist.get(url).get_data(as_text=True)
@@ -320,15 +328,89 @@ def test_methodist_picks_the_state_by_its_russian_name_and_a_bad_one_keeps_the_a
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "Откройте журнал и нажмите «Закрыть период»." in page
     assert re.search(r"^[А-Яа-я ]+\.$", re.search(r'alert-danger">\s*([^<]+?)\s*<', page).group(1))  # in Russian
+    assert "Как закрыть четверть?" in _question_panel(page)  # the question stays above the form
     session.expire_all()
     assert (session.get(Consultation, c.id).status, session.get(Consultation, c.id).answer) == ("new", None)
 
 
+def _question_panel(page: str) -> str:
+    """The read-only question above the answer form (it must stand before the form)."""
+    panel = re.search(r'<section[^>]*class="[^"]*consultation-question.*?</section>', page, re.S)
+    assert panel and panel.start() < page.index('<form id="model_form"'), "no question above the form"
+    return panel.group(0)
+
+
+def _panel_fields(panel: str) -> dict[str, str]:
+    return dict(re.findall(r"<dt>([^<]+)</dt><dd[^>]*>(.*?)</dd>", panel, re.S))
+
+
+def test_answer_form_shows_the_question_above_it_and_saves_only_the_answer(session, world, as_user):
+    question = "Учитель заболел.\nКто ставит отметки на <b>замене</b>?"
+    c = _question(session, world.municipality_a, world.school_a, topic="Замена <учителя>", question=question,
+                  asked_by=world.users["director"], asked_on=D(2012, 9, 3))
+    methodist = as_user("methodist")
+    url = f"/consultationview/edit/{c.id}"
+    page = methodist.get(url).get_data(as_text=True)
+    assert _panel_fields(_question_panel(page)) == {
+        "Муниципальное образование": "Одинцовский муниципальный район",
+        "Школа": world.school_a.short_name,  # as in the list and on the record page
+        "Кто спросил": "Director Тестов",
+        "Дата вопроса": "03.09.2012",
+        "Тема": "Замена &lt;учителя&gt;",
+        # escaped, the line break kept in the text (rollout.css shows it: white-space: pre-line)
+        "Вопрос": "Учитель заболел.\nКто ставит отметки на &lt;b&gt;замене&lt;/b&gt;?",
+    }
+    assert "css/rollout.css" in page and '<select id="status" name="status">' in page
+
+    response = methodist.post(url, data={"csrf_token": csrf_token(methodist, url), "status": "new",
+                                         "answer": "Замещающий учитель."})
+    assert response.status_code == 302
+    session.expire_all()
+    saved = session.get(Consultation, c.id)
+    assert (saved.status, saved.answer, saved.question, saved.topic, saved.asked_by_id, saved.school_id) == (
+        "answered", "Замещающий учитель.", question, "Замена <учителя>", world.users["director"].id, world.school_a.id)
+
+
+def test_an_answer_corrected_later_keeps_the_date_of_the_first_answer(app, session, world, as_user):
+    """The school got its answer on the first date; a later correction does not move it."""
+    c = _question(session, world.municipality_a, world.school_a, asked_on=D(2012, 9, 3))
+    methodist = as_user("methodist")
+    url = f"/consultationview/edit/{c.id}"
+    for today, answer in ((D(2012, 9, 5), "Закройте период."), (D(2012, 9, 20), "Закройте период в журнале.")):
+        app.config["TODAY"] = today
+        methodist.post(url, data={"csrf_token": csrf_token(methodist, url), "status": "answered", "answer": answer})
+    session.expire_all()
+    saved = session.get(Consultation, c.id)
+    assert (saved.answer, saved.answered_on, saved.status) == ("Закройте период в журнале.", D(2012, 9, 5), "answered")
+
+
+def test_answer_form_of_a_coordinators_question_names_the_municipality_and_no_school(session, world, as_user):
+    c = _question(session, world.municipality_a, topic="План внедрения", question="Какие доли ставить?",
+                  asked_by=world.users["municipal"], asked_on=D(2012, 9, 3))
+    page = as_user("methodist").get(f"/consultationview/edit/{c.id}").get_data(as_text=True)
+    assert _panel_fields(_question_panel(page)) == {
+        "Муниципальное образование": "Одинцовский муниципальный район", "Кто спросил": "Municipal Тестов",
+        "Дата вопроса": "03.09.2012", "Тема": "План внедрения", "Вопрос": "Какие доли ставить?"}
+
+
+def test_answer_form_keeps_its_scope(session, world, as_user):
+    c = _question(session, world.municipality_b, world.school_b, question="Текст чужого вопроса")
+    methodist = as_user("methodist")
+    assert methodist.get(f"/consultationview/edit/{c.id + 1}").status_code == 404
+    municipal = as_user("municipal")  # another municipality's coordinator, who does not answer at all
+    response = municipal.get(f"/consultationview/edit/{c.id}", follow_redirects=True)
+    assert "Текст чужого вопроса" not in response.get_data(as_text=True)
+    assert municipal.get(f"/consultationview/show/{c.id}").status_code == 404
+
+
+def test_the_question_keeps_its_line_breaks_by_the_stylesheet(app):
+    css = (Path(app.static_folder) / "css" / "rollout.css").read_text(encoding="utf-8")
+    rule = re.search(r"\.consultation-text\s*\{([^}]*)\}", css)
+    assert rule and re.search(r"white-space:\s*pre-(line|wrap)", rule.group(1))
+
+
 def test_empty_fields_show_blank_not_none(session, world, as_user):
-    c = Consultation(municipality_id=world.municipality_a.id, topic="Вопрос координатора", question="?",
-                     asked_on=D(2012, 9, 1))  # no school, no answer yet
-    session.add(c)
-    session.commit()
+    c = _question(session, world.municipality_a, topic="Вопрос координатора", question="?")  # no school, no answer yet
     methodist = as_user("methodist")
     listing = methodist.get("/consultationview/list/").get_data(as_text=True)
     row = re.search(r"<tr[^>]*>(?:(?!</tr>).)*Вопрос координатора.*?</tr>", listing, re.S).group(0)

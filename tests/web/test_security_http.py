@@ -1,8 +1,15 @@
 """CSRF on forms and API writes, security headers, upload size limit, escaped HTML."""
 from __future__ import annotations
 
-from app.models import Pupil
+import datetime as dt
+import io
+
+from app import uploads
+from app.http import UPLOAD_LIMITS
+from app.models import ImportBatch, Material, Pupil, ReadinessEvidence, UsageSnapshot
+from app.views.base import UploadField
 from tests.factories import make_pupil
+from tests.rollout_helpers import make_campaign
 from tests.security_helpers import api_token, client_for, form_token, register_test_apis
 
 
@@ -133,4 +140,90 @@ def test_too_large_upload_gets_a_russian_413(app, world, as_user):
     response = client.post("/pupilview/add", data={"csrf_token": token, "blob": "x" * (limit + 1)})
     assert response.status_code == 413
     page = response.get_data(as_text=True)
-    assert "Файл слишком большой" in page and "МБ" in page
+    assert "Файл слишком большой: допускается не более 10 МБ." in page
+
+
+# --- which limit a 413 names: the one the form's user meets below it ----------------------------
+
+PDF = b"%PDF-1.4\n% test\n"
+
+
+def _over_the_request_limit(app) -> bytes:
+    return PDF + b"0" * app.config["MAX_CONTENT_LENGTH"]
+
+
+def _post_file(client, url: str, data: bytes, name: str, page: str, **fields):
+    return client.post(url, data={"csrf_token": form_token(client, page), "file": (io.BytesIO(data), name), **fields},
+                       content_type="multipart/form-data")
+
+
+def test_evidence_over_the_request_limit_is_told_the_5_mb_of_the_form(app, session, world, as_user):
+    make_campaign(session)
+    session.commit()
+    page = f"/rollout/readiness/school/{world.school_a.id}"
+    client = as_user("director")
+    assert "не более 5 МБ" in client.get(page).get_data(as_text=True)  # what the form says
+    response = _post_file(client, f"{page}/evidence/normative_acts", _over_the_request_limit(app), "Положение.pdf", page)
+    assert response.status_code == 413
+    text = response.get_data(as_text=True)
+    assert "Файл слишком большой: допускается не более 5 МБ." in text and "10 МБ" not in text
+    assert session.query(ReadinessEvidence).count() == 0
+
+
+def test_a_material_over_the_request_limit_is_told_the_5_mb_of_the_form(app, session, world, as_user):
+    client = as_user("methodist")
+    response = _post_file(client, "/materialview/add", _over_the_request_limit(app), "Регламент.pdf",
+                          "/materialview/add", title="Регламент")
+    assert response.status_code == 413
+    text = response.get_data(as_text=True)
+    assert "Файл слишком большой: допускается не более 5 МБ." in text and "10 МБ" not in text
+    assert session.query(Material).count() == 0
+
+    material = Material(title="Регламент", published_on=dt.date(2012, 9, 1), filename="a.pdf",
+                        content_type="application/pdf", data=PDF)
+    session.add(material)
+    session.commit()
+    url = f"/materialview/edit/{material.id}"
+    response = _post_file(client, url, _over_the_request_limit(app), "Новый.pdf", url, title="Новый")
+    assert response.status_code == 413 and "не более 5 МБ" in response.get_data(as_text=True)
+    session.expire_all()
+    assert [(m.title, m.filename, m.data) for m in session.query(Material)] == [("Регламент", "a.pdf", PDF)]
+
+
+def test_imports_over_the_request_limit_are_told_the_10_mb_they_take(app, session, world, as_user):
+    """The class list and the monitoring import have no file limit of their own: the request's is theirs."""
+    before = session.query(Pupil).count()
+    client = as_user("secretary")
+    response = _post_file(client, "/pupil-import/preview", _over_the_request_limit(app), "список.csv", "/pupil-import/")
+    assert response.status_code == 413
+    assert "Файл слишком большой: допускается не более 10 МБ." in response.get_data(as_text=True)
+    assert session.query(Pupil).count() == before
+
+    client = as_user("monitor")
+    response = _post_file(client, "/monitoring/import", _over_the_request_limit(app), "сентябрь.csv",
+                          "/monitoring/import", month="2012-09")
+    assert response.status_code == 413
+    assert "Файл слишком большой: допускается не более 10 МБ." in response.get_data(as_text=True)
+    assert session.query(ImportBatch).count() == 0
+
+
+def test_an_api_request_over_the_limit_gets_a_json_413(app, session, world, client):
+    headers = {"Authorization": f"Bearer {api_token(client, 'monitor')}"}
+    response = client.post("/api/v1/usage_snapshot/", data=b"{" + b" " * app.config["MAX_CONTENT_LENGTH"] + b"}",
+                           content_type="application/json", headers=headers)
+    assert response.status_code == 413
+    assert response.get_json() == {"message": "Файл слишком большой: допускается не более 10 МБ."}
+    assert session.query(UsageSnapshot).count() == 0
+
+
+def test_every_form_with_a_file_field_names_its_limit_on_413(app):
+    """A form built with UploadField refuses files over app.uploads' limit; its add and edit
+    endpoints must be registered with app.http.limit_uploads, or a 413 would name another limit."""
+    limits = app.extensions[UPLOAD_LIMITS]
+    assert set(limits) <= set(app.view_functions)
+    for view in app.appbuilder.baseviews:
+        for kind in ("add", "edit"):
+            fields = getattr(view, f"{kind}_form_extra_fields", None) or {}
+            if any(getattr(f, "field_class", None) is UploadField for f in fields.values()):
+                assert limits.get(f"{view.endpoint}.{kind}") == uploads.MAX_UPLOAD_BYTES, (view.endpoint, kind)
+    assert limits["ReadinessView.evidence_upload"] == uploads.MAX_UPLOAD_BYTES
