@@ -1,4 +1,5 @@
 """A bad database stops the server with one clear line, not a traceback."""
+import gc
 import os
 import subprocess
 import sys
@@ -9,10 +10,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def start(database_url: str, tmp_path) -> subprocess.CompletedProcess:
+def start(database_url: str, tmp_path, then: str = "") -> subprocess.CompletedProcess:
     env = {**os.environ, "DATABASE_URL": database_url, "APP_ENV": "dev", "INSTANCE_DIR": str(tmp_path)}
-    return subprocess.run([sys.executable, "-c", "from app import create_app; create_app()"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run([sys.executable, "-c", f"from app import create_app; create_app(); {then}"], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=60)
 
 
 @pytest.mark.parametrize("url,expected", [
@@ -38,3 +39,11 @@ def test_database_behind_migrations_stops_with_upgrade_hint(tmp_path):
 def test_migrated_database_starts(tmp_path, sqlite_template):
     result = start(f"sqlite:///{sqlite_template}", tmp_path)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_started_server_keeps_its_start_up_objects_out_of_full_collections(tmp_path, sqlite_template, app):
+    result = start(f"sqlite:///{sqlite_template}", tmp_path, then="import gc; print(gc.get_freeze_count())")
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout.split()[-1]) > 50_000
+    # An app built for tests is not frozen: the suite builds hundreds, whose cycles must be collected.
+    assert gc.get_freeze_count() == 0
