@@ -311,7 +311,7 @@ def build_grid(session: Session, scope: Scope, assignment_id: int, period_id: in
         pupils.append(PupilRow(id=pupil_id, name=_pupil_name(last_name, first_name),
                                period_mark=PeriodValue(value, version) if version is not None else PeriodValue()))
 
-    column_types: dict[int, Counter] = defaultdict(Counter)
+    column_types: dict[int, list[int]] = defaultdict(list)  # the work types of a column's marks, as read
     column_values: dict[int, list[int]] = defaultdict(list)
     weighted: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
     rows = {p.id: p for p in pupils}
@@ -320,9 +320,10 @@ def build_grid(session: Session, scope: Scope, assignment_id: int, period_id: in
         row = rows.get(pupil_id)
         if row is None:
             continue  # a pupil who has left the class keeps the marks; they are not in this grid
-        cell = row.cells.get(lesson_id)
+        cells = row.cells
+        cell = cells.get(lesson_id)
         if cell is None:
-            cell = row.cells[lesson_id] = GridCell()
+            cell = cells[lesson_id] = GridCell([])
         if code is not None:
             cell.absence, cell.absence_version = code, version
             if code in missed:
@@ -331,13 +332,14 @@ def build_grid(session: Session, scope: Scope, assignment_id: int, period_id: in
         kind = types[type_id]
         cell.marks.append(GridMark(position, value, type_id, kind.short_name, kind.weight, version))
         weighted[pupil_id].append((value, kind.weight))
-        column_types[lesson_id][type_id] += 1
+        column_types[lesson_id].append(type_id)
         column_values[lesson_id].append(value)
 
     default_type = next((t.id for t in mark_types if t.is_default), mark_types[0].id if mark_types else None)
     for lesson in lessons:
-        counted = column_types.get(lesson.id)
-        # The most frequent work type of the column (the first counted on a tie).
+        read = column_types.get(lesson.id)
+        # The most frequent work type of the column (the first read on a tie).
+        counted = Counter(read) if read else None
         lesson.column_type_id = max(counted, key=counted.get) if counted else default_type
         values = column_values.get(lesson.id)
         if values:

@@ -228,3 +228,20 @@ def test_grid_rows_escape_the_name_and_show_absent_and_read_only_cells_and_the_p
     data.period_marks_editable = True
     with app.test_request_context():
         assert "readonly>" not in str(pupil_rows(data)).split('class="period-input"')[1]
+
+
+def test_a_column_offers_the_work_type_most_of_its_marks_have(jw, as_user, session):
+    """New marks in a column get its usual work type (the lesson head's data-type, read by the page's
+    script); a column without marks offers the default one."""
+    anna, boris, vova = jw.pupils
+    test, answer = jw.types["к/р"], jw.types["отв"]
+    for pupil, kind in ((anna, test), (boris, answer), (vova, answer)):
+        make_mark(session, jw.lessons[1], pupil, 4, kind)
+    for pupil, kind in ((anna, test), (boris, test), (vova, answer)):
+        make_mark(session, jw.lessons[2], pupil, 4, kind)
+    session.commit()
+    page = as_user("teacher").get(f"/journal/{jw.assignment.id}/").get_data(as_text=True)
+    heads = dict(re.findall(r'<th scope="col" class="lesson[^"]*" data-lesson="(\d+)".*?data-type="(\d*)"', page))
+    assert heads[str(jw.lessons[1].id)] == str(answer.id)
+    assert heads[str(jw.lessons[2].id)] == str(test.id)
+    assert heads[str(jw.lessons[3].id)] == str(answer.id)  # no marks: the default work type
