@@ -7,11 +7,15 @@ import re
 
 from flask import url_for
 from flask_appbuilder import ModelView
+from sqlalchemy import select
 
+from app.security.scope import load_scope, visible
+from app.views.base import ScopedModelView
 from tests.web.test_i18n import CYRILLIC
 
 # The filter dropdown of FAB's search widget: <a href="#" name="column" class="filter">Label</a>.
 FILTER_RE = re.compile(r'<a href="#" name="([^"]+)" class="filter">\s*([^<]*?)\s*</a>')
+OPTION_RE = re.compile(r'<option[^>]*value="(\d+)"')
 # Rows written every school day: a drop-down of them would hold hundreds of thousands of options.
 GROWING = {"Lesson", "Mark", "Absence", "JournalChange", "PeriodMark"}
 
@@ -70,3 +74,48 @@ def test_no_form_shows_a_row_as_an_object_address(app, world, as_user):
             shown.append(path)
     assert checked >= 10
     assert shown == []
+
+
+def _offered(html: str) -> dict[str, set[int]]:
+    """The ids each search condition's drop-down offers, by column."""
+    # FAB's search widget gets them as the third argument of its script call:
+    # new AdminFilters('#filter_form', {labels}, {column: "<select>…"}, …).
+    start = html.find("new AdminFilters(")
+    assert start >= 0, "no search widget"
+    decoder = json.JSONDecoder()
+    _labels, end = decoder.raw_decode(html, html.index("{", start))
+    fields, _ = decoder.raw_decode(html, html.index("{", end))
+    return {column: {int(pk) for pk in OPTION_RE.findall(markup)} for column, markup in fields.items()}
+
+
+def test_search_drop_downs_offer_only_rows_in_the_users_scope(app, world, as_user, session):
+    """A list's search conditions offer the rows the user may see, as the list itself shows: a
+    teacher's marks list offered the names of every pupil of the region."""
+    views = [view for view in _list_views(app) if isinstance(view, ScopedModelView)
+             and any(view.datamodel.is_relation(column) for column in view.search_columns)]
+    leaks, checked = [], 0
+    for username in ("teacher", "director", "secretary", "municipal", "parent"):
+        client = as_user(username)
+        scope = load_scope(session, app.appbuilder.sm.find_user(username))
+        for view in views:
+            with app.test_request_context():
+                path = url_for(f"{view.endpoint}.list")
+            response = client.get(path)
+            if response.status_code != 200:
+                continue  # not this role's list
+            for column, ids in _offered(response.get_data(as_text=True)).items():
+                if not view.datamodel.is_relation(column) or not ids:
+                    continue
+                model = view.datamodel.get_related_model(column)
+                key = model.__mapper__.primary_key[0]
+                allowed = set(session.scalars(select(key).where(visible(scope, model))))
+                checked += 1
+                if ids - allowed:
+                    leaks.append(f"{username} {path} {column}: {sorted(ids - allowed)}")
+    assert checked >= 10
+    assert leaks == [], "\n".join(leaks)
+
+
+def test_a_teachers_marks_list_offers_the_schools_pupils_only(world, as_user):
+    offered = _offered(as_user("teacher").get("/markview/list/").get_data(as_text=True))["pupil"]
+    assert world.pupil_a.id in offered and world.pupil_b.id not in offered
