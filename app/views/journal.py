@@ -48,7 +48,9 @@ class MarkView(ScopedModelView):
     # FAB's default searches every column, the lesson among them: its drop-down listed every lesson
     # of the school's year (tens of thousands, a minute to draw, each shown as «<Lesson object>»).
     search_columns = ["pupil", "value", "mark_type", "created_at"]
-    base_order = ("id", "desc")
+    # The latest marks first. By id, PostgreSQL walked the marks' primary key backwards through
+    # every school's newer marks to find fifty of this one (7 million rows, 2–3 s at 40 schools).
+    base_order = ("created_at", "desc")
     label_columns = {
         "lesson.date": _l("Дата"), "lesson.assignment": _l("Класс и предмет"), "pupil": _l("Ученик"),
         "value": _l("Отметка"), "mark_type": _l("Вид работы"), "comment": _l("Комментарий"),

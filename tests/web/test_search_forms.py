@@ -119,3 +119,24 @@ def test_search_drop_downs_offer_only_rows_in_the_users_scope(app, world, as_use
 def test_a_teachers_marks_list_offers_the_schools_pupils_only(world, as_user):
     offered = _offered(as_user("teacher").get("/markview/list/").get_data(as_text=True))["pupil"]
     assert world.pupil_a.id in offered and world.pupil_b.id not in offered
+
+
+def test_the_marks_list_shows_the_latest_marks_first(world, as_user, session):
+    """Newest first by when the mark was set, not by id: a mark entered late for an old lesson
+    (made first here, so with the smaller id) still heads the list."""
+    import datetime as dt
+
+    from app.models import MarkType
+    from tests.factories import make_mark
+
+    kind = session.scalars(select(MarkType)).first()
+    late = make_mark(session, world.lesson_a_other, world.pupil_a_other, 2, kind, position=1)
+    late.created_at = dt.datetime(2012, 12, 20, 15, 0)
+    early = make_mark(session, world.lesson_a, world.pupil_a, 3, kind, position=1)
+    early.created_at = dt.datetime(2012, 9, 10, 9, 0)
+    world.mark_a.created_at = world.mark_a_other.created_at = dt.datetime(2012, 9, 10, 8, 0)
+    session.commit()
+    assert late.id < early.id
+    html = as_user("director").get("/markview/list/").get_data(as_text=True)
+    shown = re.findall(r'/markview/show/(\d+)', html)
+    assert shown[0] == str(late.id) and shown.index(str(early.id)) < shown.index(str(world.mark_a.id))
