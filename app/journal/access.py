@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from sqlalchemy import bindparam, literal, select, true
+from sqlalchemy import bindparam, literal, or_, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import operators, visitors
 from sqlalchemy.sql.elements import BinaryExpression
-from sqlalchemy.sql.selectable import ScalarSelect, Select
+from sqlalchemy.sql.selectable import CompoundSelect, ScalarSelect, Select
 
 from app.models import Lesson, Mark, TeachingAssignment
 from app.security.scope import CLAUSES_KEPT, Scope, changeable, journal_assignments, visible
@@ -40,7 +40,8 @@ def as_if(clause, model, values: dict):
 
 
 def on_row(clause, model):
-    """`clause` with every `model.pk IN (SELECT model.pk FROM model WHERE p)` replaced by `p`.
+    """`clause` with every `model.pk IN (SELECT model.pk FROM model WHERE p)` replaced by `p`, and
+    every `model.pk IN (SELECT … WHERE p UNION SELECT … WHERE q …)` by `p OR q …`.
 
     Substituting `Lesson.id` for `Mark.lesson_id` in a Mark clause yields "this lesson is one of
     the lessons where p", which PostgreSQL answers by scanning every lesson of the region; `p`
@@ -61,7 +62,17 @@ def on_row(clause, model):
         if not (isinstance(element, BinaryExpression) and element.operator is operators.in_op):
             return None
         inner = element.right.element if isinstance(element.right, ScalarSelect) else element.right
-        if not is_key(element.left) or not isinstance(inner, Select):
+        return unwrapped(inner) if is_key(element.left) else None
+
+    def unwrapped(inner):
+        """The condition on the row that `inner` selects the keys of, or None."""
+        if isinstance(inner, CompoundSelect):
+            if (inner.keyword not in (CompoundSelect.UNION, CompoundSelect.UNION_ALL)
+                    or inner._limit_clause is not None or inner._offset_clause is not None):
+                return None
+            parts = [unwrapped(part) for part in inner.selects]
+            return None if any(part is None for part in parts) else or_(*parts).self_group()
+        if not isinstance(inner, Select):
             return None
         columns = list(inner.selected_columns)
         if (len(columns) != 1 or not is_key(columns[0]) or inner._from_obj or inner._setup_joins

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from sqlalchemy import Integer, and_, bindparam, exists, false, func, or_, select, true
+from sqlalchemy import Integer, and_, bindparam, exists, false, func, or_, select, true, union
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -203,11 +203,15 @@ def _teacher_classes(staff_id):
 
 
 def _teacher_lessons(staff_id, *, with_led_classes: bool):
-    """Lessons of own assignments, lessons taught as a substitute, and (to read) the led class's."""
-    conditions = [Lesson.assignment_id.in_(_teacher_assignments(staff_id)), Lesson.teacher_id == staff_id]
+    """Lessons of own assignments, lessons taught as a substitute, and (to read) the led class's.
+
+    A union, one index each: as one statement with OR, PostgreSQL checked the three conditions on
+    every lesson of the region (a teacher's marks list took 0.8 s at 40 schools)."""
+    parts = [select(Lesson.id).where(Lesson.assignment_id.in_(_teacher_assignments(staff_id))),
+             select(Lesson.id).where(Lesson.teacher_id == staff_id)]
     if with_led_classes:
-        conditions.append(Lesson.class_group_id.in_(_led_classes(staff_id)))
-    return select(Lesson.id).where(or_(*conditions))
+        parts.append(select(Lesson.id).where(Lesson.class_group_id.in_(_led_classes(staff_id))))
+    return union(*parts)
 
 
 def _family_classes(pupil_ids):

@@ -89,3 +89,26 @@ def test_on_row_leaves_other_subqueries_alone():
     assert str(on_row(plain, Lesson)).strip("()") == "lesson.teacher_id = :teacher_id_1"
     joined = Lesson.id.in_(select(Lesson.id).where(Lesson.teacher_id == TeachingAssignment.teacher_id))
     assert "teaching_assignment" in str(on_row(joined, Lesson)) and "IN" in str(on_row(joined, Lesson))
+
+
+def test_on_row_turns_a_union_of_key_selects_into_or():
+    from sqlalchemy import union
+
+    either = Lesson.id.in_(union(select(Lesson.id).where(Lesson.teacher_id == 1),
+                                 select(Lesson.id).where(Lesson.class_group_id == 2)))
+    sql = str(on_row(either, Lesson))
+    assert "SELECT" not in sql and "lesson.teacher_id = :teacher_id_1" in sql and " OR " in sql
+    assert "lesson.class_group_id = :class_group_id_1" in sql
+    mixed = Lesson.id.in_(union(select(Lesson.id).where(Lesson.teacher_id == 1),
+                                select(Lesson.id).where(Lesson.teacher_id == 2).limit(3)))
+    assert "LIMIT" in str(on_row(mixed, Lesson))  # one part it cannot unwrap: the union stays
+
+
+def test_a_teachers_lessons_are_read_one_index_at_a_time(app, jw, session):
+    """The teacher's lessons are a union of three indexed reads (own assignments, substitutions,
+    the led class), not one OR that PostgreSQL checks on every lesson of the region."""
+    scope = load_scope(session, app.appbuilder.sm.find_user("teacher"))
+    sql = str(visible(scope, Mark).compile())
+    assert sql.count("UNION") == 2 and " OR " not in sql
+    shown = set(session.scalars(select(Mark.id).where(visible(scope, Mark))))
+    assert jw.w.mark_a.id in shown and jw.w.mark_b.id not in shown
