@@ -63,7 +63,7 @@ class ClassGroupView(ScopedModelView):
     add_columns = edit_columns = ["school", "academic_year", "grade", "letter", "shift", "class_teacher"]
     show_columns = ["name", "academic_year", "shift", "class_teacher"]
     search_columns = ["grade", "letter", "academic_year", "class_teacher"]
-    order_columns = ["academic_year", "shift"]
+    order_columns = ["shift"]  # FAB cannot sort by a relation (the year)
     base_order = ("grade", "asc")
     label_columns = {
         "name": _l("Класс"), "school": _l("Школа"), "academic_year": _l("Учебный год"), "grade": _l("Параллель"),
