@@ -9,6 +9,7 @@ from flask_babel import gettext
 from tests.conftest import csrf_token, login
 from tests.factories import make_school
 from tests.i18n_helpers import parse
+from tests.rollout_helpers import make_system
 from tools import i18n
 
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
@@ -151,3 +152,25 @@ def test_widget_scripts_get_russian_texts(client):
     assert "js/locale-ru.js" in html
     script = client.get("/static/js/locale-ru.js").get_data(as_text=True)
     assert "Ничего не найдено" in script and "понедельник" in script
+
+
+def _record_value(html: str, label: str) -> str:
+    """The value beside `label` on a FAB record page (<th>label</th> <td>value</td>)."""
+    match = re.search(rf"<th[^>]*>{re.escape(label)}</th>\s*<td>(.*?)</td>", html, re.S)
+    assert match, label
+    return " ".join(re.sub(r"<[^>]+>", " ", match.group(1)).split())
+
+
+def test_yes_no_fields_and_lists_of_rows_read_as_words(world, session, as_user):
+    """FAB prints a field with {{ }}: a yes/no field read «True», a to-many relation «[СОШ № 1, …]»."""
+    make_system(session, "Электронный журнал МО", own=True)
+    make_system(session, "Другой журнал", own=False)
+    session.commit()
+    profile = as_user("teacher").get("/users/userinfo/").get_data(as_text=True)
+    assert _record_value(profile, "Активен") == "да"
+    assert _record_value(profile, "Роль") == "Учитель"
+    municipality = as_user("admin").get(f"/municipalityview/show/{world.municipality_a.id}").get_data(as_text=True)
+    assert "СОШ № 1, СОШ № 2" in municipality and "[СОШ" not in municipality
+    systems = parse(as_user("admin").get("/journalsystemview/list/").get_data(as_text=True)).texts
+    assert ("да" in systems, "нет" in systems) == (True, True)
+    assert "True" not in systems and "False" not in systems
