@@ -404,6 +404,7 @@ class ReadinessView(BaseView):
 # --- campaign and milestones (administrator edits; a later campaign is a new row) -----------
 
 READ_ALL = {role: R.READ for role in (*REGION_READERS, R.MUNICIPAL, R.SCHOOL_ADMIN)}
+MILESTONE_LEVELS = {"municipality": _l("муниципалитет"), "school": _l("каждая школа")}
 
 
 class MilestoneView(ScopedModelView):
@@ -415,13 +416,16 @@ class MilestoneView(ScopedModelView):
     add_columns = edit_columns = show_columns = ["campaign", "code", "level", "order_item", "title", "due_on"]
     base_order = ("due_on", "asc")
     label_columns = {
-        "campaign": _l("Кампания"), "code": _l("Код показателя"), "level": _l("Уровень"),
+        "campaign": _l("Кампания"), "code": _l("Показатель"), "level": _l("Уровень"),
         "order_item": _l("Пункт приказа"), "title": _l("Что сделать"), "due_on": _l("Срок"),
     }
-    description_columns = {
-        "code": _l("plan_approved, responsible_appointed, normative_acts, system_chosen, hardware_ready, "
-                   "staff_trained или usage_share"),
-        "level": _l("municipality — для муниципалитета, school — для каждой школы"),
+    # The code and the level are words of the status rules (app.rollout.status); pages and forms
+    # name them in Russian (the record pages showed «plan_approved» and «municipality»).
+    formatters_columns = {"code": lambda code: ITEM_LABELS.get(code, code),
+                          "level": lambda level: MILESTONE_LEVELS.get(level, level)}
+    add_form_extra_fields = edit_form_extra_fields = {
+        "code": SelectField(_l("Показатель"), choices=list(ITEM_LABELS.items())),
+        "level": SelectField(_l("Уровень"), choices=list(MILESTONE_LEVELS.items())),
     }
 
 
