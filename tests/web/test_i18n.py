@@ -1,6 +1,7 @@
 """The interface speaks Russian: login page, menus, list pages, flashes — no English leftovers."""
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -176,3 +177,19 @@ def test_yes_no_fields_and_lists_of_rows_read_as_words(app, world, session, as_u
     systems = parse(as_user("admin").get("/journalsystemview/list/").get_data(as_text=True)).texts
     assert ("да" in systems, "нет" in systems) == (True, True)
     assert "True" not in systems and "False" not in systems
+
+
+def test_user_statistics_and_the_user_form_are_russian(world, as_user, english_fab_texts):
+    client = as_user("admin")
+    for path in ("/userstatschartview/chart/", "/userstatschartview/chart/1"):
+        html = client.get(path).get_data(as_text=True)
+        texts = parse(html).texts
+        assert {"Статистика входов", "Число входов", "Неудачные попытки входа", "Активен", "Дата создания"} <= set(texts)
+        assert [text for text in texts if not CYRILLIC.search(text) and text not in world.users and not text.isdigit()] == []
+        labels = json.loads(re.search(r"'#filter_form',\s*(\{.*?\}),\n", html).group(1))
+        assert labels["username"] == "Логин"  # FAB relabelled it with the last chart's title
+        assert [label for label in labels.values() if not CYRILLIC.search(label)] == []
+    form = client.get("/users/add").get_data(as_text=True)
+    assert "Группы пользователя: он получает права всех ролей своих групп" in parse(form).texts
+    assert "Роль пользователя, определяющая его права" in parse(form).texts
+    assert english_leftovers(form, english_fab_texts) == []
