@@ -23,6 +23,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from flask import abort, current_app, g, has_request_context, jsonify, request
+from flask import session as browser_session
 from flask_appbuilder import expose
 from flask_appbuilder.exceptions import PasswordComplexityValidationError
 from flask_appbuilder.security.decorators import has_access
@@ -148,6 +149,13 @@ class UserStatsChartView(FabUserStatsChartView):
         self.label_columns.update(FabUserDBModelView.label_columns)
 
 
+def _forget_page_history() -> None:
+    """FAB keeps the pages a browser opened in its session for the «Назад» buttons, and a logout
+    keeps the session: on a school's shared computer the next user's «Назад» led to the previous
+    user's pages (a 403, or their records' addresses)."""
+    browser_session.pop("page_history", None)
+
+
 def _state(rows) -> tuple:
     """What a kept user object was built from: the rows of `_user_rows` without the version."""
     return tuple(tuple(row[:-1]) for row in rows)
@@ -197,6 +205,12 @@ class SecurityManager(FabSecurityManager):
         config.setdefault("FAB_PASSWORD_COMPLEXITY_VALIDATOR", validate_password)
         config.setdefault("AUTH_RATE_LIMIT_PER_IP", "100 per 5 minute")
         super().__init__(appbuilder)
+
+    def on_user_login(self, user) -> None:
+        _forget_page_history()
+
+    def on_user_logout(self, user) -> None:
+        _forget_page_history()
 
     @property
     def is_auth_limited(self) -> bool:
