@@ -338,6 +338,8 @@ class ReadinessView(BaseView):
             item_labels=ITEM_LABELS, status_labels=STATUS_LABELS, light_labels=LIGHT_LABELS,
             school_items=SCHOOL_ITEMS, today=today,
             accept=uploads.ACCEPT, max_mb=uploads.MAX_UPLOAD_MB,
+            # The school's own staff have no municipality page (a 403 behind the link).
+            municipality_page=self.appbuilder.sm.has_access("can_show", RolloutPlanView.__name__),
         ), (400 if errors else 200)
 
     @expose("/school/<int:school_id>/evidence/<item>", methods=["POST"])
