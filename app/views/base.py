@@ -152,25 +152,28 @@ class ScopedModelView(ModelView):
         self.base_filters = scope_base_filters(self.datamodel.obj) + list(self.base_filters or [])
         self._scope_related_fields()
         super().__init__(**kwargs)
-        _label_blank_choices(self.add_form, self.edit_form)
+        _label_blank_choices(self.add_form, self.edit_form, self.search_form)
         # FAB offers a sort link for every listed column, relations included, and answers 500 when
         # it is clicked.
         self.order_columns = [column for column in self.order_columns if self.datamodel.is_sortable(column)]
 
     def _scope_related_fields(self) -> None:
-        """Offer only in-scope rows in the relation drop-downs of add and edit forms."""
+        """Offer only in-scope rows in the relation drop-downs of add, edit and search forms (the
+        search form's listed every row: a teacher's marks list offered the region's pupils)."""
         add_rules = dict(self.add_form_query_rel_fields or {})
         edit_rules = dict(self.edit_form_query_rel_fields or {})
+        search_rules = dict(self.search_form_query_rel_fields or {})
         for column in self.datamodel.get_columns_list():
             if not self.datamodel.is_relation(column):
                 continue
             related = self.datamodel.get_related_model(column)
             key = related.__mapper__.primary_key[0].key
             rule = [[key, ScopeFilter, lambda: None]]
-            add_rules.setdefault(column, rule)
-            edit_rules.setdefault(column, rule)
+            for rules in (add_rules, edit_rules, search_rules):
+                rules.setdefault(column, rule)
         self.add_form_query_rel_fields = add_rules
         self.edit_form_query_rel_fields = edit_rules
+        self.search_form_query_rel_fields = search_rules
 
     @expose("/download/<string:filename>")
     @has_access

@@ -2,12 +2,14 @@
 rows (no «<Lesson object at 0x…>»), and none lists a table that grows with the school year."""
 from __future__ import annotations
 
+import html
 import json
 import re
 
 from flask import url_for
 from flask_appbuilder import ModelView
 
+from tests.i18n_helpers import search_form_fields
 from tests.web.test_i18n import CYRILLIC
 
 # The filter dropdown of FAB's search widget: <a href="#" name="column" class="filter">Label</a>.
@@ -70,3 +72,20 @@ def test_no_form_shows_a_row_as_an_object_address(app, world, as_user):
             shown.append(path)
     assert checked >= 10
     assert shown == []
+
+
+def _search_options(client, path: str, column: str) -> list[str]:
+    widget = search_form_fields(client.get(path).get_data(as_text=True))[column]
+    return [html.unescape(text) for text in re.findall(r"<option[^>]*>([^<]*)</option>", widget)]
+
+
+def test_search_drop_downs_offer_only_rows_in_the_users_scope(world, as_user):
+    """The search forms' drop-downs listed every row of the region: a teacher's marks list offered
+    every pupil (other schools' among them), a director's pupils list the other school's 7А."""
+    pupils = _search_options(as_user("teacher"), "/markview/list/", "pupil")
+    assert world.pupil_a.short_name in pupils
+    assert world.pupil_b.short_name not in pupils and world.pupil_a_other.short_name not in pupils
+    classes = _search_options(as_user("director"), "/pupilview/list/", "class_group")
+    assert classes == ["— не выбрано —", "7А", "8Б"]  # the blank choice in Russian, not «__None»
+    teachers = _search_options(as_user("secretary"), "/classgroupview/list/", "class_teacher")
+    assert "Иванова А.П." in teachers and "Сидорова А.П." not in teachers
