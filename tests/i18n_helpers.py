@@ -1,6 +1,7 @@
 """Reading rendered pages the way a user (and a screen reader) sees them, for the i18n/asset tests."""
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -68,6 +69,24 @@ def parse(html: str) -> Page:
     parser.feed(html)
     parser.close()
     return parser.page
+
+
+_SEARCH_FORM = re.compile(r"new AdminFilters\(\s*'#filter_form',\s*")
+
+
+def search_form_fields(html: str) -> dict[str, str]:
+    """The inputs of FAB's search form, which the page carries as HTML strings in a JSON argument
+    of its AdminFilters script (they are drawn when a condition is added): {column: input's html}."""
+    match = _SEARCH_FORM.search(html)
+    if not match:
+        return {}
+    decoder = json.JSONDecoder()
+    _labels, end = decoder.raw_decode(html, match.end())
+    end = html.index(",", end) + 1
+    while html[end].isspace():
+        end += 1
+    fields, _ = decoder.raw_decode(html, end)
+    return fields
 
 
 def is_external(url: str) -> bool:

@@ -51,6 +51,8 @@ KEYWORDS = {
     "lazy_gettext": None,
     "lazy_ngettext": (1, 2),
     "lazy_pgettext": ((1, "c"), 2),
+    # FAB's gettext with a formatter (the users form's roles and groups descriptions).
+    "lazy_formatter_gettext": (1,),
 }
 FAB_METHOD_MAP = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
 FAB_OPTIONS = {"**/templates/**.html": {"extensions": "jinja2.ext.do"}}

@@ -27,8 +27,15 @@ from app.security.scope import Scope, visible
 from app.text import N_, _
 
 # Labels and headers are marked here and translated where they are written (xlsxwriter takes
-# plain str only, so no lazy strings): `_(SOURCE_LABELS[...])`, `[_(h) for h in SCHOOL_HEADERS]`.
+# plain str only, so no lazy strings): `source_label(...)`, `[_(h) for h in SCHOOL_HEADERS]`.
 SOURCE_LABELS = {"computed": N_("рассчитано"), "imported": N_("загружено"), "entered": N_("введено вручную")}
+
+
+def source_label(source: str) -> str:
+    """Where a snapshot's figures came from, in Russian (an unknown code as it is)."""
+    return _(SOURCE_LABELS[source]) if source in SOURCE_LABELS else source
+
+
 REGION = Scope(role=R.ADMIN)  # the region-wide report of the register: every municipality
 
 SUMMARY_SHEET = N_("Сводка")
@@ -391,7 +398,7 @@ def _write_schools(ws, f, lines: list[SchoolLine], month):
             for col in range(4, len(SCHOOL_HEADERS)):
                 ws.write_blank(row, col, None, f["text"])
             continue
-        ws.write(row, 3, _(SOURCE_LABELS[s.source]) if s.source in SOURCE_LABELS else s.source, f["text"])
+        ws.write(row, 3, source_label(s.source), f["text"])
         col = 4
         for part, whole in (("teachers_active", "teachers_total"), ("lessons_filled", "lessons_due"),
                             ("marks_on_time", "marks_entered"), ("pupils_with_diary_access", "pupils_total")):

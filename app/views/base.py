@@ -10,6 +10,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import ColumnProperty
+from sqlalchemy.sql.selectable import Join
 from wtforms.fields.core import UnboundField
 from wtforms.validators import ValidationError
 
@@ -65,6 +67,32 @@ class ScopedInterface(SQLAInterface):
 
     FAB's own add() re-raises the raw SQLAlchemy error (its text, with SQL, would reach the user)
     and logs it as an exception; a refused write is not a server error."""
+
+    @staticmethod
+    def is_model_already_joined(query, model) -> bool:
+        """Whether `model`'s table is in the query's FROM. FAB's own check walks the whole statement,
+        so a scope filter's subquery on the table (the marks' `lesson.school_id = ?`) counted as a
+        join: sorting the marks by «lesson.date» then skipped the join and the database refused
+        the column (a 500)."""
+        table = model.__table__
+
+        def tables(clause):
+            if isinstance(clause, Join):
+                yield from tables(clause.left)
+                yield from tables(clause.right)
+            else:
+                yield getattr(clause, "element", clause)  # an alias stands for its table
+
+        return any(found is table for clause in query.statement.get_final_froms() for found in tables(clause))
+
+    def is_sortable(self, column: str) -> bool:
+        """Whether the database can order by `column`: a column of the model or, dotted, of a related
+        model; not a relation («academic_year», «lesson.assignment»), which FAB cannot order by."""
+        root, _, leaf = column.partition(".")
+        model = self.get_related_model(root) if leaf and self.is_relation(root) else self.obj
+        attribute = getattr(model, leaf or root, None)
+        prop = getattr(attribute, "property", None)
+        return isinstance(prop, ColumnProperty)
 
     def _write(self, action, item):
         try:
@@ -124,12 +152,14 @@ class ScopedModelView(ModelView):
         self.base_filters = scope_base_filters(self.datamodel.obj) + list(self.base_filters or [])
         self._scope_related_fields()
         super().__init__(**kwargs)
-        _label_blank_choices(self.add_form, self.edit_form)
+        _label_blank_choices(self.add_form, self.edit_form, self.search_form)
+        # FAB offers a sort link for every listed column, relations included, and answers 500 when
+        # it is clicked.
+        self.order_columns = [column for column in self.order_columns if self.datamodel.is_sortable(column)]
 
     def _scope_related_fields(self) -> None:
-        """Offer only in-scope rows in the relation drop-downs of add and edit forms and of the
-        list's search form (whose drop-downs FAB fills from the whole table: a teacher's marks list
-        offered the names of every pupil of the region)."""
+        """Offer only in-scope rows in the relation drop-downs of add, edit and search forms (the
+        search form's listed every row: a teacher's marks list offered the region's pupils)."""
         add_rules = dict(self.add_form_query_rel_fields or {})
         edit_rules = dict(self.edit_form_query_rel_fields or {})
         search_rules = dict(self.search_form_query_rel_fields or {})

@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from flask import request, url_for
-from flask_babel import get_translations
+from flask_babel import get_translations, gettext
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
@@ -85,14 +85,22 @@ def request_translations() -> dict:
             "ngettext": _template_ngettext(translations.ungettext)}
 
 
-def blank_none(value):
-    """What `{{ value }}` prints for None: nothing. FAB's lists and record pages print a field as
-    `{{ item[column] }}`, which showed an empty school or date as «None»."""
-    return "" if value is None else value
+def shown(value):
+    """What `{{ value }}` prints for values Python would show as code. FAB's lists and record pages
+    print a field as `{{ item[column] }}`, which showed an empty school or date as «None», a yes/no
+    field as «True»/«False» and a to-many relation as «[СОШ № 1, СОШ № 2]»: None prints nothing,
+    a bool «да»/«нет», a list its items' names separated by commas."""
+    if value is None:
+        return ""
+    if value is True or value is False:
+        return gettext("да") if value else gettext("нет")
+    if isinstance(value, list):
+        return ", ".join(str(shown(item)) for item in value)
+    return value
 
 
 def install(app) -> None:
-    app.jinja_env.finalize = blank_none
+    app.jinja_env.finalize = shown
     app.context_processor(request_translations)
     app.jinja_env.globals.update(stylesheets=stylesheets, head_scripts=lambda: scripts(HEAD_SCRIPTS),
                                  tail_scripts=lambda: scripts(TAIL_SCRIPTS), navbar_menu=menu.rendered)

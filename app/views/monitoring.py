@@ -20,7 +20,7 @@ from app.models import AnalyticalReport, ImportBatch, Municipality, UsageSnapsho
 from app.monitoring import adoption, imports, register as reports_register
 from app.monitoring.indicators import compute_month
 from app.monitoring.months import month_key, month_label, parse_month, previous_month
-from app.monitoring.report import build_report
+from app.monitoring.report import build_report, source_label
 from app.monitoring.thresholds import current_threshold, change_thresholds, threshold_history, uses_system
 from app.reading import read_session
 from app.security import roles as R
@@ -64,6 +64,8 @@ class UsageSnapshotView(ScopedModelView):
         "diary_visits": _l("Посещений дневника"), "uses_system": _l("Использует систему"),
         "computed_at": _l("Рассчитано"), "import_batch": _l("Загрузка"),
     }
+    # The source is a code of the monitoring rules; the list showed «entered» and «computed».
+    formatters_columns = {"source": source_label}
 
     def _entered(self, item):
         item.month = item.month.replace(day=1) if item.month else item.month
@@ -157,7 +159,7 @@ class MonitoringView(BaseView):
     def export(self):
         """The month's school figures in the user's scope as CSV (no personal data)."""
         from app.exports.cells import neutralize
-        from app.monitoring.report import SCHOOL_HEADERS, SOURCE_LABELS, school_lines
+        from app.monitoring.report import SCHOOL_HEADERS, school_lines
 
         session = read_session()
         month = _month_arg(session)
@@ -170,7 +172,7 @@ class MonitoringView(BaseView):
             if s is None:
                 writer.writerow(head + [_("нет данных")])
                 continue
-            cells = [_(SOURCE_LABELS[s.source]) if s.source in SOURCE_LABELS else s.source]
+            cells = [source_label(s.source)]
             for part, whole in (("teachers_active", "teachers_total"), ("lessons_filled", "lessons_due"),
                                 ("marks_entered", "marks_on_time"), ("pupils_with_diary_access", "pupils_total")):
                 a, b = getattr(s, part), getattr(s, whole)

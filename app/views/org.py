@@ -17,7 +17,9 @@ class MunicipalityView(ScopedModelView):
     show_title = _l("Муниципальное образование")
     add_title = _l("Новое муниципальное образование")
     edit_title = _l("Муниципальное образование")
-    list_columns = ["name", "kind"]
+    # Not its schools: FAB's default record page listed every school of the municipality, under an
+    # English label, to a school's users too, whose scope is their own school.
+    list_columns = show_columns = ["name", "kind"]
     search_columns = ["name", "kind"]
     add_columns = edit_columns = ["name", "kind"]
     order_columns = ["name", "kind"]

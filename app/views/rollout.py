@@ -338,6 +338,8 @@ class ReadinessView(BaseView):
             item_labels=ITEM_LABELS, status_labels=STATUS_LABELS, light_labels=LIGHT_LABELS,
             school_items=SCHOOL_ITEMS, today=today,
             accept=uploads.ACCEPT, max_mb=uploads.MAX_UPLOAD_MB,
+            # The school's own staff have no municipality page (a 403 behind the link).
+            municipality_page=self.appbuilder.sm.has_access("can_show", RolloutPlanView.__name__),
         ), (400 if errors else 200)
 
     @expose("/school/<int:school_id>/evidence/<item>", methods=["POST"])
@@ -404,6 +406,7 @@ class ReadinessView(BaseView):
 # --- campaign and milestones (administrator edits; a later campaign is a new row) -----------
 
 READ_ALL = {role: R.READ for role in (*REGION_READERS, R.MUNICIPAL, R.SCHOOL_ADMIN)}
+MILESTONE_LEVELS = {"municipality": _l("муниципалитет"), "school": _l("каждая школа")}
 
 
 class MilestoneView(ScopedModelView):
@@ -415,13 +418,16 @@ class MilestoneView(ScopedModelView):
     add_columns = edit_columns = show_columns = ["campaign", "code", "level", "order_item", "title", "due_on"]
     base_order = ("due_on", "asc")
     label_columns = {
-        "campaign": _l("Кампания"), "code": _l("Код показателя"), "level": _l("Уровень"),
+        "campaign": _l("Кампания"), "code": _l("Показатель"), "level": _l("Уровень"),
         "order_item": _l("Пункт приказа"), "title": _l("Что сделать"), "due_on": _l("Срок"),
     }
-    description_columns = {
-        "code": _l("plan_approved, responsible_appointed, normative_acts, system_chosen, hardware_ready, "
-                   "staff_trained или usage_share"),
-        "level": _l("municipality — для муниципалитета, school — для каждой школы"),
+    # The code and the level are words of the status rules (app.rollout.status); pages and forms
+    # name them in Russian (the record pages showed «plan_approved» and «municipality»).
+    formatters_columns = {"code": lambda code: ITEM_LABELS.get(code, code),
+                          "level": lambda level: MILESTONE_LEVELS.get(level, level)}
+    add_form_extra_fields = edit_form_extra_fields = {
+        "code": SelectField(_l("Показатель"), choices=list(ITEM_LABELS.items())),
+        "level": SelectField(_l("Уровень"), choices=list(MILESTONE_LEVELS.items())),
     }
 
 

@@ -63,7 +63,7 @@ class ClassGroupView(ScopedModelView):
     add_columns = edit_columns = ["school", "academic_year", "grade", "letter", "shift", "class_teacher"]
     show_columns = ["name", "academic_year", "shift", "class_teacher"]
     search_columns = ["grade", "letter", "academic_year", "class_teacher"]
-    order_columns = ["academic_year", "shift"]
+    order_columns = ["shift"]  # FAB cannot sort by a relation (the year)
     base_order = ("grade", "asc")
     label_columns = {
         "name": _l("Класс"), "school": _l("Школа"), "academic_year": _l("Учебный год"), "grade": _l("Параллель"),
@@ -331,8 +331,9 @@ class TimetableView(BaseView):
         teachers = list(session.scalars(select(Staff).where(visible(scope, Staff), Staff.is_teacher.is_(True))
                                         .order_by(Staff.last_name, Staff.first_name)))
         rooms = list(session.scalars(select(Room).where(visible(scope, Room)).order_by(Room.name)))
+        # The school's timetable is the user's own school's: the administrator has none (a 404).
         return self.render_template("timetable/index.html", classes=classes, teachers=teachers, rooms=rooms,
-                                    title=_("Расписание"))
+                                    title=_("Расписание"), school_export=scope.school_id is not None)
 
     def _grid_page(self, *, title, monday, bells, grid, mode, class_group=None, year=None, export_args=None,
                    subs=None, extras=None):

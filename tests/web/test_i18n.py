@@ -1,14 +1,17 @@
 """The interface speaks Russian: login page, menus, list pages, flashes — no English leftovers."""
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 from flask_babel import gettext
 
+from app.security import roles as R
 from tests.conftest import csrf_token, login
 from tests.factories import make_school
 from tests.i18n_helpers import parse
+from tests.rollout_helpers import make_system
 from tools import i18n
 
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
@@ -151,3 +154,42 @@ def test_widget_scripts_get_russian_texts(client):
     assert "js/locale-ru.js" in html
     script = client.get("/static/js/locale-ru.js").get_data(as_text=True)
     assert "Ничего не найдено" in script and "понедельник" in script
+
+
+def _record_value(html: str, label: str) -> str:
+    """The value beside `label` on a FAB record page (<th>label</th> <td>value</td>)."""
+    match = re.search(rf"<th[^>]*>{re.escape(label)}</th>\s*<td>(.*?)</td>", html, re.S)
+    assert match, label
+    return " ".join(re.sub(r"<[^>]+>", " ", match.group(1)).split())
+
+
+def test_yes_no_fields_and_lists_of_rows_read_as_words(app, world, session, as_user):
+    """FAB prints a field with {{ }}: a yes/no field read «True», a to-many relation «[Учитель]»."""
+    make_system(session, "Электронный журнал МО", own=True)
+    make_system(session, "Другой журнал", own=False)
+    session.commit()
+    assert _record_value(as_user("teacher").get("/users/userinfo/").get_data(as_text=True), "Роль") == "Учитель"
+    world.users["teacher"].roles.append(app.appbuilder.sm.find_role(R.PARENT))
+    session.commit()
+    profile = as_user("teacher").get("/users/userinfo/").get_data(as_text=True)
+    assert _record_value(profile, "Активен") == "да"
+    assert _record_value(profile, "Роль") == "Учитель, Родитель"
+    systems = parse(as_user("admin").get("/journalsystemview/list/").get_data(as_text=True)).texts
+    assert ("да" in systems, "нет" in systems) == (True, True)
+    assert "True" not in systems and "False" not in systems
+
+
+def test_user_statistics_and_the_user_form_are_russian(world, as_user, english_fab_texts):
+    client = as_user("admin")
+    for path in ("/userstatschartview/chart/", "/userstatschartview/chart/1"):
+        html = client.get(path).get_data(as_text=True)
+        texts = parse(html).texts
+        assert {"Статистика входов", "Число входов", "Неудачные попытки входа", "Активен", "Дата создания"} <= set(texts)
+        assert [text for text in texts if not CYRILLIC.search(text) and text not in world.users and not text.isdigit()] == []
+        labels = json.loads(re.search(r"'#filter_form',\s*(\{.*?\}),\n", html).group(1))
+        assert labels["username"] == "Логин"  # FAB relabelled it with the last chart's title
+        assert [label for label in labels.values() if not CYRILLIC.search(label)] == []
+    form = client.get("/users/add").get_data(as_text=True)
+    assert "Группы пользователя: он получает права всех ролей своих групп" in parse(form).texts
+    assert "Роль пользователя, определяющая его права" in parse(form).texts
+    assert english_leftovers(form, english_fab_texts) == []

@@ -159,3 +159,14 @@ def test_ministry_pages_never_show_pupil_names(mw, as_user, session):
 def test_bad_month_is_a_russian_message(mw, as_user):
     response = as_user("monitor").get("/monitoring/dashboard?month=сентябрь")
     assert response.status_code == 400 and "ГГГГ-ММ" in response.get_data(as_text=True)
+
+
+def test_snapshot_list_and_record_name_the_source_in_russian(mw, as_user, session):
+    compute_month(session, SEPTEMBER)
+    session.commit()
+    client = as_user("monitor")
+    listing = client.get("/usagesnapshotview/list/").get_data(as_text=True)
+    assert "рассчитано" in listing and "computed" not in listing
+    snapshot = session.scalars(select(UsageSnapshot)).first()
+    record = client.get(f"/usagesnapshotview/show/{snapshot.id}").get_data(as_text=True)
+    assert re.search(r"<th[^>]*>Источник</th>\s*<td>\s*<span[^>]*>рассчитано</span>", record)

@@ -71,3 +71,17 @@ def test_methodist_records_training_seen_by_its_municipality_only(session, world
     assert training.methodist_id == world.users["methodist"].id
     assert "Работа с электронным журналом" not in as_user("municipal").get("/trainingview/list/").get_data(as_text=True)
     assert as_user("municipal").get(f"/trainingview/show/{training.id}").status_code == 404
+
+
+def test_milestones_name_their_item_and_level_in_russian(session, world, as_user):
+    campaign = make_campaign(session)
+    session.commit()
+    plan = session.query(Milestone).filter_by(campaign_id=campaign.id, code="plan_approved").one()
+    record = as_user("ministry").get(f"/milestoneview/show/{plan.id}").get_data(as_text=True)
+    assert "План внедрения утверждён" in record and "муниципалитет" in record
+    assert "plan_approved" not in record and ">municipality<" not in record.replace(" ", "")
+    campaign_page = as_user("ministry").get(f"/campaignview/show/{campaign.id}").get_data(as_text=True)
+    assert "каждая школа" in campaign_page and ">school<" not in campaign_page.replace(" ", "")
+    form = as_user("admin").get("/milestoneview/add").get_data(as_text=True)
+    assert '<option value="usage_share">Доля школ, использующих систему</option>' in form
+    assert '<option value="school">каждая школа</option>' in form

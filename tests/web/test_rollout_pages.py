@@ -424,3 +424,14 @@ def test_menu_entries_by_role(region, as_user):
     ministry = as_user("ministry").get("/").get_data(as_text=True)
     assert "Контроль исполнения приказа" in ministry and "План внедрения и школы" not in ministry
     assert "Готовность школы" in as_user("director").get("/").get_data(as_text=True)
+
+
+def test_readiness_links_to_the_municipality_page_only_for_those_who_may_open_it(region, world, as_user):
+    url = f"/rollout/readiness/school/{world.school_a.id}"
+    municipality_page = f"/rollout/municipality/{world.municipality_a.id}"
+    assert municipality_page not in as_user("director").get(url).get_data(as_text=True)
+    assert as_user("director").get(municipality_page).status_code == 403
+    for user in ("municipal", "ministry"):
+        client = as_user(user)
+        assert municipality_page in client.get(url).get_data(as_text=True)
+        assert client.get(municipality_page).status_code == 200

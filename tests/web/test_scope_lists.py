@@ -107,3 +107,10 @@ def test_secretary_edits_in_scope_pupil_but_not_other_school(world, as_user, ses
     pupil = session.get(Pupil, world.pupil_a.id)
     assert (pupil.last_name, pupil.school_id) == ("Алексеева-Новая", world.school_a.id)
     assert client.post(f"/pupilview/edit/{world.pupil_b.id}", data=form).status_code == 404
+
+
+def test_a_municipality_record_does_not_list_schools_outside_the_scope(world, as_user):
+    """FAB's default record page listed every school of the municipality, under «Schools»."""
+    page = as_user("director").get(f"/municipalityview/show/{world.municipality_a.id}").get_data(as_text=True)
+    assert world.municipality_a.name in page
+    assert "СОШ № 2" not in page and "Schools" not in page

@@ -199,3 +199,21 @@ def test_the_browsers_favicon_request_does_not_resave_the_session(client, world)
     response = client.get("/favicon.ico")
     assert response.status_code == 200 and response.mimetype == "image/svg+xml"
     assert "Set-Cookie" not in response.headers
+
+
+def test_the_next_user_of_a_browser_goes_back_to_their_own_pages(world, as_user, client):
+    """FAB's «Назад» (/back) follows the pages the browser opened, kept in the session, which a
+    logout kept: the parent went back to the teacher's marks (a 403)."""
+    teacher = as_user("teacher")
+    assert teacher.get(f"/markview/show/{world.mark_a.id}").status_code == 200
+    parent = as_user("parent")  # logs the teacher out first
+    assert parent.get("/users/userinfo/").status_code == 200
+    back = parent.get("/back")
+    assert back.status_code == 302 and "/markview/" not in back.headers["Location"]
+    # A session that ended without a logout (it expired) keeps the pages too: a login forgets them.
+    client.get("/logout/")
+    with client.session_transaction() as cookie:
+        cookie["page_history"] = [f"http://localhost/markview/show/{world.mark_a.id}"] * 2
+    login(client, "parent")
+    back = client.get("/back")
+    assert back.status_code == 302 and "/markview/" not in back.headers["Location"]

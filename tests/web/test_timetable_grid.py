@@ -103,6 +103,15 @@ def test_school_export_has_a_sheet_per_class(secretary, t):
     assert names == ["7А", "8Б"]
 
 
+def test_only_a_school_user_is_offered_the_schools_timetable(secretary, as_user, t):
+    """The school's timetable is the user's own school's: the administrator, of no school, was
+    offered it and got a 404."""
+    assert "/timetable/export?kind=school" in secretary.get("/timetable/").get_data(as_text=True)
+    admin = as_user("admin")
+    page = admin.get("/timetable/").get_data(as_text=True)
+    assert "7А" in page and "/timetable/export?kind=school" not in page
+
+
 def test_secretary_gets_404_for_another_schools_timetable_class_and_pupil(secretary, world):
     assert secretary.get(f"/timetable/class/{world.class_b.id}").status_code == 404
     assert secretary.get(f"/timetable/export?kind=class&id={world.class_b.id}").status_code == 404
