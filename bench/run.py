@@ -87,8 +87,8 @@ def _first_ms(action) -> float:
 
 
 def run_size(engine: str, schools: int, url: str, *, repeat: int, warmup: int, naive: bool = True,
-             only: set[str] | None = None, log=print) -> tuple[list[Row], dict]:
-    bench = bench_cases.open_bench(url)
+             only: set[str] | None = None, log=print, as_served: bool = False) -> tuple[list[Row], dict]:
+    bench = bench_cases.open_bench(url, as_served=as_served)
     extra: dict = {}
     rows: list[Row] = []
     try:
@@ -150,12 +150,12 @@ def pg_version(url: str) -> str:
 
 
 def side_by_side(urls: dict[int, str], *, repeat: int, warmup: int, only: set[str] | None = None,
-                 log=print) -> list[tuple[str, bool, Measure, Measure]]:
+                 log=print, as_served: bool = False) -> list[tuple[str, bool, Measure, Measure]]:
     """Each case at the smaller and the larger size in alternation (small, large, small, …), both
     databases open at once: the VM's speed, which drifts by up to 2× within minutes, weighs on both
     sizes alike. The statements are counted in the first pair. Returns (case, grows with data, measure at small, measure at large)."""
     small, large = min(urls), max(urls)
-    benches = {size: bench_cases.open_bench(urls[size]) for size in (small, large)}
+    benches = {size: bench_cases.open_bench(urls[size], as_served=as_served) for size in (small, large)}
     try:
         cases = {}
         for size, bench in benches.items():
@@ -239,7 +239,8 @@ def main(argv: list[str] | None = None) -> None:
             ensure_database(url, schools)
             started = time.perf_counter()
             rows, extra = run_size(engine, schools, url, repeat=args.repeat, warmup=args.warmup,
-                                   naive=not args.no_naive, only=set(args.only) if args.only else None)
+                                   naive=not args.no_naive, only=set(args.only) if args.only else None,
+                                   as_served=True)
             print(f"{engine} {schools}: {time.perf_counter() - started:.0f} s, {extra.get('counts')}", flush=True)
             all_rows += rows
             extras[(engine, schools)] = extra
@@ -273,7 +274,7 @@ def main(argv: list[str] | None = None) -> None:
         for engine in engines:
             urls = {size: database_url(engine, size, pg_base) for size in sizes}
             pairs = side_by_side(urls, repeat=args.repeat, warmup=args.warmup,
-                                 only=set(args.only) if args.only else None)
+                                 only=set(args.only) if args.only else None, as_served=True)
             lines += stability(engine, pairs)
         lines.append("")
 

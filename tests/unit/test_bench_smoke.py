@@ -2,6 +2,8 @@
 SQLite file and run every case, its raw SQL and its naive equivalent once."""
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from bench import cases
@@ -21,7 +23,8 @@ def tiny_region(tmp_path_factory):
 
 def test_every_case_runs_once_on_a_tiny_region(tiny_region):
     assert has_region(tiny_region)
-    bench = cases.open_bench(tiny_region)
+    bench = cases.open_bench(tiny_region, as_served=True)
+    assert gc.get_freeze_count() > 0  # measured with the server's garbage collection
     try:
         counter = QueryCounter(cases.ENGINE)
         built = cases.build_cases(bench)
@@ -43,6 +46,7 @@ def test_every_case_runs_once_on_a_tiny_region(tiny_region):
         assert value in (4, 5)
     finally:
         cases.close_bench(bench)
+    assert gc.get_freeze_count() == 0
     table = markdown_table(rows)
     assert table.count("\n") == len(rows) + 1 and "journal grid" in table
 
