@@ -8,7 +8,7 @@ import pytest
 from flask_babel import gettext
 
 from app.security import roles as R
-from tests.conftest import csrf_token, login
+from tests.conftest import csrf_token
 from tests.factories import make_school
 from tests.i18n_helpers import parse
 from tests.rollout_helpers import make_system
