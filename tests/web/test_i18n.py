@@ -193,3 +193,15 @@ def test_user_statistics_and_the_user_form_are_russian(world, as_user, english_f
     assert "Группы пользователя: он получает права всех ролей своих групп" in parse(form).texts
     assert "Роль пользователя, определяющая его права" in parse(form).texts
     assert english_leftovers(form, english_fab_texts) == []
+
+
+def test_pages_are_titled_after_themselves(world, as_user):
+    """Browser tabs and screen readers tell the pages apart: the page's own title, then the app's."""
+    def title(client, path):
+        return re.search(r"<title>(.*?)</title>", client.get(path).get_data(as_text=True), re.S).group(1).strip()
+
+    admin = as_user("admin")
+    app_name = title(admin, "/")
+    assert title(admin, "/schoolview/list/") == f"Школы — {app_name}"
+    assert title(admin, f"/schoolview/show/{world.school_a.id}").endswith(f" — {app_name}")
+    assert title(as_user("teacher"), "/journal/") == f"Журнал — {app_name}"
