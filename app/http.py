@@ -127,8 +127,11 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(413)
     def too_large(error: HTTPException):
-        message = _("Файл слишком большой: допускается не более %(mb)s МБ.",
-                    mb=upload_limit(app, request.endpoint) // MB)
+        mb = upload_limit(app, request.endpoint) // MB
+        if request.mimetype != "multipart/form-data":  # an API client's body, not a file
+            message = _("Запрос слишком большой: допускается не более %(mb)s МБ.", mb=mb)
+        else:
+            message = _("Файл слишком большой: допускается не более %(mb)s МБ.", mb=mb)
         if _wants_json():
             return jsonify(message=message), 413
         return _page(_("Файл не принят"), message, 413)

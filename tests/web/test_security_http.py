@@ -140,7 +140,7 @@ def test_too_large_upload_gets_a_russian_413(app, world, as_user):
     response = client.post("/pupilview/add", data={"csrf_token": token, "blob": "x" * (limit + 1)})
     assert response.status_code == 413
     page = response.get_data(as_text=True)
-    assert "Файл слишком большой: допускается не более 10 МБ." in page
+    assert "Запрос слишком большой: допускается не более 10 МБ." in page  # a form field, no file
 
 
 # --- which limit a 413 names: the one the form's user meets below it ----------------------------
@@ -212,7 +212,7 @@ def test_an_api_request_over_the_limit_gets_a_json_413(app, session, world, clie
     response = client.post("/api/v1/usage_snapshot/", data=b"{" + b" " * app.config["MAX_CONTENT_LENGTH"] + b"}",
                            content_type="application/json", headers=headers)
     assert response.status_code == 413
-    assert response.get_json() == {"message": "Файл слишком большой: допускается не более 10 МБ."}
+    assert response.get_json() == {"message": "Запрос слишком большой: допускается не более 10 МБ."}  # no file sent
     assert session.query(UsageSnapshot).count() == 0
 
 
