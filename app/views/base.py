@@ -94,6 +94,12 @@ class ScopedInterface(SQLAInterface):
         prop = getattr(attribute, "property", None)
         return isinstance(prop, ColumnProperty)
 
+    def query_count(self, query, filters=None, select_columns=None) -> int:
+        """FAB counts the list's rows over its ordered query, so the database sorted every row in
+        scope only to count them; the count has no ORDER BY."""
+        counted = self._apply_inner_all(query, filters, select_columns=select_columns, aliases_mapping={})
+        return counted.order_by(None).count()
+
     def _write(self, action, item):
         try:
             action(item)

@@ -8,7 +8,8 @@ import re
 from flask import url_for
 
 from app.views.base import ScopedModelView
-from tests.factories import make_lesson, make_mark
+from tests.factories import make_lesson, make_mark, make_pupil
+from tests.statements import recorded_statements
 from tests.web.test_search_forms import _list_views
 
 # FAB's column header link, unquoted: <a href=/markview/list/?_oc_MarkView=value&amp;_od_MarkView=asc>
@@ -59,3 +60,38 @@ def test_the_teacher_sorts_marks_by_lesson_date(world, session, as_user):
     html = client.get("/markview/list/?_oc_MarkView=lesson.date&_od_MarkView=desc").get_data(as_text=True)
     assert html.index("2012-09-10") < html.index("2012-09-03")
     assert "_oc_MarkView=lesson.assignment" not in html  # a relation: no sort link
+
+
+def test_a_list_counts_its_rows_without_sorting_them(app, world, as_user, session):
+    """FAB counted over the ordered query: the database sorted every row in scope only to count
+    them (the admin's pupil list: 0.5 s at 10 schools, growing with the region)."""
+    counted = 0
+    for user in ("admin", "director"):
+        client = as_user(user)
+        for view in _list_views(app):
+            with app.test_request_context():
+                path = url_for(f"{view.endpoint}.list")
+            with recorded_statements(session.get_bind()) as statements:
+                response = client.get(path)
+            if response.status_code != 200:
+                continue
+            counts = [s for s in statements if s.lstrip().upper().startswith("SELECT COUNT(")]
+            counted += len(counts)
+            assert [s for s in counts if "ORDER BY" in s.upper()] == [], f"{user} {path}"
+    assert counted >= 20
+
+
+def test_the_pupil_list_orders_by_class_with_one_join(as_user, session, world):
+    """In class-register order by one join of the class, not by a subquery per pupil (which read
+    the class table once for every pupil in scope)."""
+    make_pupil(session, world.class_a_other, "Абрамов")  # 8Б
+    make_pupil(session, world.class_a, "Яковлева")  # 7А
+    session.commit()
+    client = as_user("secretary")
+    for direction, first, second in (("asc", "Яковлева", "Абрамов"), ("desc", "Абрамов", "Яковлева")):
+        with recorded_statements(session.get_bind()) as statements:
+            page = client.get(f"/pupilview/list/?_oc_PupilView=class_group&_od_PupilView={direction}")
+        text = page.get_data(as_text=True)
+        assert text.index(first) < text.index(second), direction
+        listing = [s for s in statements if "FROM pupil" in s and "LIMIT" in s.upper()]
+        assert listing and all("(SELECT class_group" not in s for s in listing)
