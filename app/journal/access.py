@@ -39,9 +39,9 @@ def as_if(clause, model, values: dict):
     return visitors.replacement_traverse(clause, {}, replace)
 
 
-def on_row(clause, model):
+def on_row(clause, model, *, unions: bool = True):
     """`clause` with every `model.pk IN (SELECT model.pk FROM model WHERE p)` replaced by `p`, and
-    every `model.pk IN (SELECT … WHERE p UNION SELECT … WHERE q …)` by `p OR q …`.
+    (`unions`) every `model.pk IN (SELECT … WHERE p UNION SELECT … WHERE q …)` by `p OR q …`.
 
     Substituting `Lesson.id` for `Mark.lesson_id` in a Mark clause yields "this lesson is one of
     the lessons where p", which PostgreSQL answers by scanning every lesson of the region; `p`
@@ -67,7 +67,7 @@ def on_row(clause, model):
     def unwrapped(inner):
         """The condition on the row that `inner` selects the keys of, or None."""
         if isinstance(inner, CompoundSelect):
-            if (inner.keyword not in (CompoundSelect.UNION, CompoundSelect.UNION_ALL)
+            if (not unions or inner.keyword not in (CompoundSelect.UNION, CompoundSelect.UNION_ALL)
                     or inner._limit_clause is not None or inner._offset_clause is not None):
                 return None
             parts = [unwrapped(part) for part in inner.selects]
@@ -112,6 +112,16 @@ def marks_writable_on(scope: Scope):
     A predicate on the Lesson row itself (see `on_row`), so the database checks only the lessons
     the query selects."""
     return on_row(as_if(changeable(scope, Mark), Mark, {"lesson_id": Lesson.id}), Lesson)
+
+
+@lru_cache(maxsize=CLAUSES_KEPT)
+def lessons_listed(scope: Scope, model):
+    """A boolean SQL expression over Lesson for a list of marks or absences joined to their lessons:
+    `visible(scope, model)` with a single subquery of lessons turned into its condition on the row
+    (a director's `lesson.school_id = ?`: the database walks the school's lessons by date and stops
+    at the end of the page), and a union of lessons (a teacher's) left a set of ids: as an OR on
+    the row, PostgreSQL read every mark of the region."""
+    return on_row(as_if(visible(scope, model), model, {"lesson_id": Lesson.id}), Lesson, unions=False)
 
 
 def visible_on_lesson(scope: Scope, model):

@@ -15,7 +15,7 @@ class ScopeFilter(BaseFilter):
         return query.filter(visible(current_scope(), self.model))
 
 
-def scope_base_filters(model) -> list:
+def scope_base_filters(model, scope_filter: type[ScopeFilter] = ScopeFilter) -> list:
     """`base_filters` for a view of `model`; the column name only satisfies FAB's signature."""
     key = model.__mapper__.primary_key[0].key
-    return [[key, ScopeFilter, lambda: None]]
+    return [[key, scope_filter, lambda: None]]

@@ -81,7 +81,8 @@ class ScopedInterface(SQLAInterface):
                 yield from tables(clause.left)
                 yield from tables(clause.right)
             else:
-                yield getattr(clause, "element", clause)  # an alias stands for its table
+                clause = getattr(clause, "element", clause)  # an alias stands for its table
+                yield clause._deannotate()  # an ORM join holds annotated copies of the tables
 
         return any(found is table for clause in query.statement.get_final_froms() for found in tables(clause))
 
@@ -153,9 +154,10 @@ class ScopedModelView(ModelView):
 
     role_access: dict = {}
     page_size = 50
+    scope_filter = ScopeFilter  # how the list applies the user's scope to its query
 
     def __init__(self, **kwargs):
-        self.base_filters = scope_base_filters(self.datamodel.obj) + list(self.base_filters or [])
+        self.base_filters = scope_base_filters(self.datamodel.obj, self.scope_filter) + list(self.base_filters or [])
         self._scope_related_fields()
         super().__init__(**kwargs)
         _label_blank_choices(self.add_form, self.edit_form, self.search_form)

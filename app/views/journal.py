@@ -15,18 +15,19 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import join, joinedload, selectinload
 
 from app import clock
 from app.errors import DomainError
 from app.extensions import db
 from app.journal import archive, entries, grading, grid, history, reports
-from app.journal.access import NotInScope
+from app.journal.access import NotInScope, lessons_listed
 from app.journal.catalogue import Catalogue, load_catalogue
-from app.models import ClassGroup, Mark, StudyPeriod, TeachingAssignment
+from app.models import ClassGroup, Lesson, Mark, StudyPeriod, TeachingAssignment
 from app.reading import read_session
 from app.security import roles as R
 from app.security.current import current_scope, kept
+from app.security.filters import ScopeFilter
 from app.security.scope import journal_assignments, journal_classes, visible
 from app.views import menu
 from app.views.base import ScopedInterface, ScopedModelView
@@ -37,8 +38,35 @@ TEACHER_PERMISSIONS = ("can_index", "can_grid", "can_save_cell", "can_save_lesso
 ADMIN_PERMISSIONS = TEACHER_PERMISSIONS + ("can_history",)
 
 
+class MarkScopeFilter(ScopeFilter):
+    """The marks the user may read, checked on each mark's lesson (joined; see `lessons_listed`).
+    With the scope's «the mark's lesson is one of the school's», PostgreSQL read every mark of the
+    region to list a director's fifty (1.5 s at 40 schools)."""
+
+    def apply(self, query, value):
+        # In the FROM list, where FAB's sorting by «lesson.date» finds the join and does not add its own.
+        marks_with_lessons = join(Mark, Lesson, Lesson.id == Mark.lesson_id)
+        return query.select_from(marks_with_lessons).filter(lessons_listed(current_scope(), Mark))
+
+
+class MarkInterface(ScopedInterface):
+    """What the list shows of each mark (its lesson's date and class and subject, the pupil, the
+    work type) is read for the whole page at once: one statement per relation, not per row."""
+
+    def apply_all(self, query, *args, **kwargs):
+        query = super().apply_all(query, *args, **kwargs)
+        if self.obj is not Mark:  # FAB builds the related models' interfaces from this class too
+            return query
+        return query.options(
+            selectinload(Mark.lesson).selectinload(Lesson.assignment).options(
+                selectinload(TeachingAssignment.class_group), selectinload(TeachingAssignment.subject),
+                selectinload(TeachingAssignment.subgroup)),
+            selectinload(Mark.pupil), selectinload(Mark.mark_type))
+
+
 class MarkView(ScopedModelView):
-    datamodel = ScopedInterface(Mark)
+    datamodel = MarkInterface(Mark)
+    scope_filter = MarkScopeFilter
     role_access = {R.SCHOOL_ADMIN: R.READ, R.TEACHER: R.READ}
     base_permissions = ["can_list", "can_show"]
     list_title = _l("Отметки")
@@ -48,9 +76,8 @@ class MarkView(ScopedModelView):
     # FAB's default searches every column, the lesson among them: its drop-down listed every lesson
     # of the school's year (tens of thousands, a minute to draw, each shown as «<Lesson object>»).
     search_columns = ["pupil", "value", "mark_type", "created_at"]
-    # The latest marks first. By id, PostgreSQL walked the marks' primary key backwards through
-    # every school's newer marks to find fifty of this one (7 million rows, 2–3 s at 40 schools).
-    base_order = ("created_at", "desc")
+    # The latest lessons' marks first, by the date the list shows.
+    base_order = ("lesson.date", "desc")
     label_columns = {
         "lesson.date": _l("Дата"), "lesson.assignment": _l("Класс и предмет"), "pupil": _l("Ученик"),
         "value": _l("Отметка"), "mark_type": _l("Вид работы"), "comment": _l("Комментарий"),

@@ -112,25 +112,25 @@ def test_search_drop_downs_offer_only_rows_in_the_users_scope(app, world, as_use
     assert leaks == [], "\n".join(leaks)
 
 
-def test_the_marks_list_shows_the_latest_marks_first(world, as_user, session):
-    """Newest first by when the mark was set, not by id: a mark entered late for an old lesson
-    (made first here, so with the smaller id) still heads the list."""
+def test_the_marks_list_shows_the_latest_lessons_first(world, as_user, session):
+    """In the order of its «Дата» column, the latest lesson first, whenever a mark was set: a mark
+    entered today for an old lesson stays with that lesson's date."""
     import datetime as dt
 
     from app.models import MarkType
-    from tests.factories import make_mark
+    from tests.factories import make_lesson, make_mark
 
     kind = session.scalars(select(MarkType)).first()
-    late = make_mark(session, world.lesson_a_other, world.pupil_a_other, 2, kind, position=1)
-    late.created_at = dt.datetime(2012, 12, 20, 15, 0)
-    early = make_mark(session, world.lesson_a, world.pupil_a, 3, kind, position=1)
-    early.created_at = dt.datetime(2012, 9, 10, 9, 0)
-    world.mark_a.created_at = world.mark_a_other.created_at = dt.datetime(2012, 9, 10, 8, 0)
+    old = make_lesson(session, world.lesson_a.assignment, world.lesson_a.date - dt.timedelta(days=7))
+    recent = make_lesson(session, world.lesson_a.assignment, world.lesson_a.date + dt.timedelta(days=7))
+    entered_late = make_mark(session, old, world.pupil_a, 2, kind)
+    entered_late.created_at = dt.datetime(2013, 5, 20, 15, 0)
+    latest = make_mark(session, recent, world.pupil_a, 3, kind)
+    latest.created_at = dt.datetime(2012, 9, 17, 9, 0)
     session.commit()
-    assert late.id < early.id
     html = as_user("director").get("/markview/list/").get_data(as_text=True)
     shown = re.findall(r'/markview/show/(\d+)', html)
-    assert shown[0] == str(late.id) and shown.index(str(early.id)) < shown.index(str(world.mark_a.id))
+    assert shown.index(str(latest.id)) < shown.index(str(world.mark_a.id)) < shown.index(str(entered_late.id))
 
 
 def _search_options(client, path: str, column: str) -> list[str]:
