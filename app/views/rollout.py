@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import func, select
+from sqlalchemy import inspect as sa_inspect
 from wtforms import SelectField
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
@@ -46,6 +47,7 @@ from app.rollout.evidence import validate_evidence
 from app.rollout.export import cell_text, control_xlsx
 from app.rollout.labels import ITEM_LABELS, LIGHT_LABELS, STATUS_LABELS
 from app.rollout.status import LIGHTS, SCHOOL_ITEMS, STATUSES, active_campaign, evaluate
+from app.security import audit
 from app.security import roles as R
 from app.security.current import current_scope
 from app.security.scope import is_changeable, is_visible, visible
@@ -70,6 +72,12 @@ def chosen_campaign(session, today: dt.date) -> Campaign | None:
 def _user_id():
     user = getattr(g, "user", None)
     return getattr(user, "id", None)
+
+
+def _as_read(item, attribute: str):
+    """The value `attribute` of a row had when it was read, before a form set it anew."""
+    history = sa_inspect(item).attrs[attribute].history
+    return next(iter(history.deleted or history.unchanged), None)
 
 
 def _render_no_campaign(view):
@@ -528,13 +536,25 @@ class ConsultationView(ScopedModelView):
     def pre_update(self, item):
         if item.status not in CONSULTATION_STATUS:
             raise DomainError(_("Состояние: new, in_progress, answered или closed."))
+        previous = _as_read(item, "answer")
         if (item.answer or "").strip():
-            item.methodist_id = _user_id()
+            # «Методист» and «Дата ответа» say who answered the school and when: set by the first
+            # answer only. A later change of the answer, by its author or another methodist, keeps
+            # them; the audit log records who changed it and what it said before.
+            if not (previous or "").strip():
+                item.methodist_id = _user_id()
             if item.answered_on is None:
                 item.answered_on = max(clock.today(), item.asked_on)
             if item.status in ("new", "in_progress"):
                 item.status = "answered"
         super().pre_update(item)
+        g.corrected_answer = previous if (previous or "").strip() and item.answer != previous else None
+
+    def post_update(self, item):
+        previous = g.pop("corrected_answer", None)
+        if previous is not None:  # saved: only now is it a correction
+            audit.answer_corrected(item.id, item.methodist_id, previous)
+        super().post_update(item)
 
 
 class TrainingView(ScopedModelView):
