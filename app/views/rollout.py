@@ -527,10 +527,13 @@ class ConsultationView(ScopedModelView):
             raise DomainError(_("Вопрос задают школа или муниципальный координатор: у вашей учётной записи нет муниципалитета."))
         super().pre_add(item)
 
-    def _edit(self, pk):
-        widgets = super()._edit(pk)  # 404 outside the scope; None once saved (FAB then redirects)
-        if widgets:
-            widgets["question"] = ConsultationQuestionWidget(consultation=self.datamodel.get(pk, self._base_filters))
+    def _get_related_views_widgets(self, item, *args, **kwargs):
+        # The one place where FAB's edit hands over the row it has read (in its scope: 404 outside
+        # it) together with the page's widgets: the question panel takes that row instead of
+        # reading it a second time. FAB's record page passes here too, with no edit form: no panel.
+        widgets = super()._get_related_views_widgets(item, *args, **kwargs)
+        if "edit" in widgets:
+            widgets["question"] = ConsultationQuestionWidget(consultation=item)
         return widgets
 
     def pre_update(self, item):

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from sqlalchemy import event
 
+from app.extensions import db
 from app.models import Consultation, PlanTarget, ReadinessEvidence, RolloutPlan, SchoolReadiness
 from app.security import roles as R
 from tests.conftest import csrf_token
@@ -416,6 +418,26 @@ def test_another_methodists_correction_keeps_who_answered_and_is_in_the_audit_lo
     logged = [r.getMessage() for r in caplog.records if r.name == "journal.audit"]
     assert logged == [f"consultation answer corrected: consultation={c.id} user_id={second.id} user=methodist2 "
                       f"answered_by={world.users['methodist'].id} ip=127.0.0.1 previous='Закройте период.'"]
+
+
+def test_answer_form_reads_the_consultation_once(app, session, world, as_user):
+    """The question panel shows the row FAB's edit has read, not a second read of it."""
+    c = _question(session, world.municipality_a, world.school_a, question="Как закрыть четверть?")
+    url = f"/consultationview/edit/{c.id}"
+    methodist = as_user("methodist")
+    reads = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        if re.match(r"\s*SELECT\b.*\bFROM consultation\b", statement, re.S | re.I):
+            reads.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        page = methodist.get(url).get_data(as_text=True)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert "Как закрыть четверть?" in _question_panel(page)
+    assert len(reads) == 1, "\n---\n".join(reads)
 
 
 def test_answer_form_of_a_coordinators_question_names_the_municipality_and_no_school(session, world, as_user):
