@@ -14,6 +14,7 @@ import datetime as dt
 from flask import Response, abort, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.widgets import RenderTemplateWidget
+from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -26,7 +27,7 @@ from app.journal.access import would_be_changeable
 from app import clock, uploads
 from app.errors import DomainError
 from app.extensions import db
-from app.http import limit_uploads, stored_file
+from app.http import limit_uploads, stored_file, upload_limit_mb
 from app.models import (
     Campaign,
     Consultation,
@@ -345,7 +346,7 @@ class ReadinessView(BaseView):
             errors=errors, editable=editable, systems=systems, school_row=school_row, evidence=evidence,
             item_labels=ITEM_LABELS, status_labels=STATUS_LABELS, light_labels=LIGHT_LABELS,
             school_items=SCHOOL_ITEMS, today=today,
-            accept=uploads.ACCEPT, max_mb=uploads.MAX_UPLOAD_MB,
+            accept=uploads.ACCEPT, types=uploads.TYPES,
             # The school's own staff have no municipality page (a 403 behind the link).
             municipality_page=self.appbuilder.sm.has_access("can_show", RolloutPlanView.__name__),
         ), (400 if errors else 200)
@@ -625,13 +626,13 @@ class MaterialView(ScopedModelView):
     }
     formatters_columns = {"attachment": attachment_link}
     validators_columns = {"title": [DataRequired()]}  # FAB's own check lets a title of spaces through
-    add_form_extra_fields = {"file": UploadField(
-        _l("Файл"), required=True,
-        description=_l("Файлы %(types)s, не более %(mb)s МБ.", types=uploads.TYPES, mb=uploads.MAX_UPLOAD_MB))}
-    edit_form_extra_fields = {"file": UploadField(
-        _l("Новый файл"), required=False,
-        description=_l("Оставьте пустым, чтобы сохранить прежний файл. Файлы %(types)s, не более %(mb)s МБ.",
-                       types=uploads.TYPES, mb=uploads.MAX_UPLOAD_MB))}
+    # The limit as the server enforces it (app.http.upload_limit), worked out when the form is shown.
+    add_form_extra_fields = {"file": UploadField(_l("Файл"), required=True, description=LazyString(
+        lambda: _("Файлы %(types)s, не более %(mb)s МБ.",
+                  types=uploads.TYPES, mb=upload_limit_mb("MaterialView.add"))))}
+    edit_form_extra_fields = {"file": UploadField(_l("Новый файл"), required=False, description=LazyString(
+        lambda: _("Оставьте пустым, чтобы сохранить прежний файл. Файлы %(types)s, не более %(mb)s МБ.",
+                  types=uploads.TYPES, mb=upload_limit_mb("MaterialView.edit"))))}
 
     def pre_add(self, item):
         item.published_on = clock.today()
