@@ -4,7 +4,7 @@ from __future__ import annotations
 import secrets
 from urllib.parse import quote
 
-from flask import Flask, Response, g, jsonify, render_template, request, send_from_directory
+from flask import Flask, Response, current_app, g, jsonify, render_template, request, send_from_directory
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
@@ -60,6 +60,13 @@ def upload_limit(app: Flask, endpoint: str | None) -> int:
     return min(own, whole) if own else whole
 
 
+def upload_limit_mb(endpoint: str | None) -> int:
+    """upload_limit of this endpoint in whole megabytes (rounded down), the figure that both the
+    form beside its file input (templates call it by the endpoint the form posts to) and its 413
+    reply name."""
+    return upload_limit(current_app, endpoint) // MB
+
+
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json" or request.is_json
 
@@ -67,6 +74,7 @@ def _wants_json() -> bool:
 def init_app(app: Flask) -> None:
     # FAB's templates call csp_nonce() when it is defined (baselib.get_nonce).
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+    app.jinja_env.globals["upload_limit_mb"] = upload_limit_mb
     from app.security import audit
 
     audit.init_app(app)  # who opened which pupil's card (152-ФЗ)
@@ -127,7 +135,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(413)
     def too_large(error: HTTPException):
-        mb = upload_limit(app, request.endpoint) // MB
+        mb = upload_limit_mb(request.endpoint)
         if request.mimetype != "multipart/form-data":  # an API client's body, not a file
             message = _("Запрос слишком большой: допускается не более %(mb)s МБ.", mb=mb)
         else:

@@ -14,10 +14,12 @@ import datetime as dt
 from flask import Response, abort, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.widgets import RenderTemplateWidget
+from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import func, select
+from sqlalchemy import inspect as sa_inspect
 from wtforms import SelectField
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
@@ -25,7 +27,7 @@ from app.journal.access import would_be_changeable
 from app import clock, uploads
 from app.errors import DomainError
 from app.extensions import db
-from app.http import limit_uploads, stored_file
+from app.http import limit_uploads, stored_file, upload_limit_mb
 from app.models import (
     Campaign,
     Consultation,
@@ -46,6 +48,7 @@ from app.rollout.evidence import validate_evidence
 from app.rollout.export import cell_text, control_xlsx
 from app.rollout.labels import ITEM_LABELS, LIGHT_LABELS, STATUS_LABELS
 from app.rollout.status import LIGHTS, SCHOOL_ITEMS, STATUSES, active_campaign, evaluate
+from app.security import audit
 from app.security import roles as R
 from app.security.current import current_scope
 from app.security.scope import is_changeable, is_visible, visible
@@ -70,6 +73,12 @@ def chosen_campaign(session, today: dt.date) -> Campaign | None:
 def _user_id():
     user = getattr(g, "user", None)
     return getattr(user, "id", None)
+
+
+def _as_read(item, attribute: str):
+    """The value `attribute` of a row had when it was read, before a form set it anew."""
+    history = sa_inspect(item).attrs[attribute].history
+    return next(iter(history.deleted or history.unchanged), None)
 
 
 def _render_no_campaign(view):
@@ -337,7 +346,7 @@ class ReadinessView(BaseView):
             errors=errors, editable=editable, systems=systems, school_row=school_row, evidence=evidence,
             item_labels=ITEM_LABELS, status_labels=STATUS_LABELS, light_labels=LIGHT_LABELS,
             school_items=SCHOOL_ITEMS, today=today,
-            accept=uploads.ACCEPT, max_mb=uploads.MAX_UPLOAD_MB,
+            accept=uploads.ACCEPT, types=uploads.TYPES,
             # The school's own staff have no municipality page (a 403 behind the link).
             municipality_page=self.appbuilder.sm.has_access("can_show", RolloutPlanView.__name__),
         ), (400 if errors else 200)
@@ -519,22 +528,37 @@ class ConsultationView(ScopedModelView):
             raise DomainError(_("Вопрос задают школа или муниципальный координатор: у вашей учётной записи нет муниципалитета."))
         super().pre_add(item)
 
-    def _edit(self, pk):
-        widgets = super()._edit(pk)  # 404 outside the scope; None once saved (FAB then redirects)
-        if widgets:
-            widgets["question"] = ConsultationQuestionWidget(consultation=self.datamodel.get(pk, self._base_filters))
+    def _get_related_views_widgets(self, item, *args, **kwargs):
+        # The one place where FAB's edit hands over the row it has read (in its scope: 404 outside
+        # it) together with the page's widgets: the question panel takes that row instead of
+        # reading it a second time. FAB's record page passes here too, with no edit form: no panel.
+        widgets = super()._get_related_views_widgets(item, *args, **kwargs)
+        if "edit" in widgets:
+            widgets["question"] = ConsultationQuestionWidget(consultation=item)
         return widgets
 
     def pre_update(self, item):
         if item.status not in CONSULTATION_STATUS:
             raise DomainError(_("Состояние: new, in_progress, answered или closed."))
+        previous = _as_read(item, "answer")
         if (item.answer or "").strip():
-            item.methodist_id = _user_id()
+            # «Методист» and «Дата ответа» say who answered the school and when: set by the first
+            # answer only. A later change of the answer, by its author or another methodist, keeps
+            # them; the audit log records who changed it and what it said before.
+            if not (previous or "").strip():
+                item.methodist_id = _user_id()
             if item.answered_on is None:
                 item.answered_on = max(clock.today(), item.asked_on)
             if item.status in ("new", "in_progress"):
                 item.status = "answered"
         super().pre_update(item)
+        g.corrected_answer = previous if (previous or "").strip() and item.answer != previous else None
+
+    def post_update(self, item):
+        previous = g.pop("corrected_answer", None)
+        if previous is not None:  # saved: only now is it a correction
+            audit.answer_corrected(item.id, item.methodist_id, previous)
+        super().post_update(item)
 
 
 class TrainingView(ScopedModelView):
@@ -602,13 +626,13 @@ class MaterialView(ScopedModelView):
     }
     formatters_columns = {"attachment": attachment_link}
     validators_columns = {"title": [DataRequired()]}  # FAB's own check lets a title of spaces through
-    add_form_extra_fields = {"file": UploadField(
-        _l("Файл"), required=True,
-        description=_l("Файлы %(types)s, не более %(mb)s МБ.", types=uploads.TYPES, mb=uploads.MAX_UPLOAD_MB))}
-    edit_form_extra_fields = {"file": UploadField(
-        _l("Новый файл"), required=False,
-        description=_l("Оставьте пустым, чтобы сохранить прежний файл. Файлы %(types)s, не более %(mb)s МБ.",
-                       types=uploads.TYPES, mb=uploads.MAX_UPLOAD_MB))}
+    # The limit as the server enforces it (app.http.upload_limit), worked out when the form is shown.
+    add_form_extra_fields = {"file": UploadField(_l("Файл"), required=True, description=LazyString(
+        lambda: _("Файлы %(types)s, не более %(mb)s МБ.",
+                  types=uploads.TYPES, mb=upload_limit_mb("MaterialView.add"))))}
+    edit_form_extra_fields = {"file": UploadField(_l("Новый файл"), required=False, description=LazyString(
+        lambda: _("Оставьте пустым, чтобы сохранить прежний файл. Файлы %(types)s, не более %(mb)s МБ.",
+                  types=uploads.TYPES, mb=upload_limit_mb("MaterialView.edit"))))}
 
     def pre_add(self, item):
         item.published_on = clock.today()

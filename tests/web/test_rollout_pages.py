@@ -2,15 +2,19 @@
 readiness forms, evidence files, the xlsx export, consultations."""
 import datetime as dt
 import io
+import logging
 import re
 from pathlib import Path
 
 import openpyxl
 import pytest
+from sqlalchemy import event
 
+from app.extensions import db
 from app.models import Consultation, PlanTarget, ReadinessEvidence, RolloutPlan, SchoolReadiness
+from app.security import roles as R
 from tests.conftest import csrf_token
-from tests.factories import make_municipality, make_school
+from tests.factories import make_municipality, make_school, make_user
 from tests.rollout_helpers import (
     PLAN_DUE, READINESS_DUE, USAGE_DUE, make_campaign, make_plan, make_readiness, make_system,
 )
@@ -382,6 +386,58 @@ def test_an_answer_corrected_later_keeps_the_date_of_the_first_answer(app, sessi
     session.expire_all()
     saved = session.get(Consultation, c.id)
     assert (saved.answer, saved.answered_on, saved.status) == ("Закройте период в журнале.", D(2012, 9, 5), "answered")
+
+
+def test_another_methodists_correction_keeps_who_answered_and_is_in_the_audit_log(app, session, world, as_user,
+                                                                                   caplog):
+    """The record says who answered the school and when; the correction is the audit log's."""
+    second = make_user(session, app.appbuilder.sm, "methodist2", R.METHODIST)
+    session.commit()
+    c = _question(session, world.municipality_a, world.school_a, asked_on=D(2012, 9, 3))
+    url = f"/consultationview/edit/{c.id}"
+    first = as_user("methodist")
+    app.config["TODAY"] = D(2012, 9, 5)
+    first.post(url, data={"csrf_token": csrf_token(first, url), "status": "new", "answer": "Закройте период."})
+
+    corrector = as_user("methodist2")
+    app.config["TODAY"] = D(2012, 9, 20)
+    with caplog.at_level(logging.INFO, logger="journal.audit"):
+        response = corrector.post(url, data={"csrf_token": csrf_token(corrector, url), "status": "answered",
+                                             "answer": "Закройте период в журнале."})
+        assert response.status_code == 302
+        # Closing it later, the answer untouched, is no correction and changes no author either.
+        corrector.post(url, data={"csrf_token": csrf_token(corrector, url), "status": "closed",
+                                  "answer": "Закройте период в журнале."})
+    session.expire_all()
+    saved = session.get(Consultation, c.id)
+    assert (saved.answer, saved.status, saved.methodist_id, saved.answered_on) == (
+        "Закройте период в журнале.", "closed", world.users["methodist"].id, D(2012, 9, 5))
+    page = as_user("director").get(f"/consultationview/show/{c.id}").get_data(as_text=True)  # what the school reads
+    shown = dict(re.findall(r"<th[^>]*>([^<]+)</th>\s*<td>\s*<span[^>]*>([^<]*)</span>", page))
+    assert (shown["Методист"], shown["Дата ответа"]) == ("Methodist Тестов", "2012-09-05")
+    logged = [r.getMessage() for r in caplog.records if r.name == "journal.audit"]
+    assert logged == [f"consultation answer corrected: consultation={c.id} user_id={second.id} user=methodist2 "
+                      f"answered_by={world.users['methodist'].id} ip=127.0.0.1 previous='Закройте период.'"]
+
+
+def test_answer_form_reads_the_consultation_once(app, session, world, as_user):
+    """The question panel shows the row FAB's edit has read, not a second read of it."""
+    c = _question(session, world.municipality_a, world.school_a, question="Как закрыть четверть?")
+    url = f"/consultationview/edit/{c.id}"
+    methodist = as_user("methodist")
+    reads = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        if re.match(r"\s*SELECT\b.*\bFROM consultation\b", statement, re.S | re.I):
+            reads.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        page = methodist.get(url).get_data(as_text=True)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert "Как закрыть четверть?" in _question_panel(page)
+    assert len(reads) == 1, "\n---\n".join(reads)
 
 
 def test_answer_form_of_a_coordinators_question_names_the_municipality_and_no_school(session, world, as_user):
