@@ -21,6 +21,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, inspect, text
 
 from bench import cases as bench_cases
+from bench import lists
 from bench.generate import OUT, generate, sqlite_path, upgrade_schema
 from bench.harness import Measure, QueryCounter, Row, markdown_table, measure, measure_alternately
 
@@ -216,6 +217,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only", nargs="*", help="cases whose name contains one of these words")
     parser.add_argument("--no-naive", action="store_true", help="skip the naive approaches (slow)")
     parser.add_argument("--no-load", action="store_true", help="skip the gunicorn + wrk throughput run")
+    parser.add_argument("--no-lists", action="store_true", help="skip the list pages at both sizes")
     parser.add_argument("--out", default=str(OUT / "results.md"))
     args = parser.parse_args(argv)
     pg_base = os.environ.get("BENCH_PG_URL")
@@ -277,6 +279,14 @@ def main(argv: list[str] | None = None) -> None:
                                  only=set(args.only) if args.only else None, as_served=True)
             lines += stability(engine, pairs)
         lines.append("")
+        if not args.no_lists and not args.only:
+            lines += [f"## List pages: {sizes[0]} vs {sizes[1]} full schools, measured alternately", "",
+                      f"Every list each demo role may open, at both sizes in turn ({lists.PAIRS} pairs after one); "
+                      f"flat: the same statements, and the time within +20 % or {lists.NOISE_MS} ms.", ""]
+            for engine in engines:
+                urls = {size: database_url(engine, size, pg_base) for size in sizes}
+                lines += lists.table(engine, lists.measure_lists(urls), sizes)
+            lines.append("")
 
     if not args.no_load:
         from bench import load

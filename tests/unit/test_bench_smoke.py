@@ -94,3 +94,24 @@ def test_measure_alternately_runs_the_actions_in_turn():
                                     warmup=1, repeat=3)
     assert order == ["page", "raw"] * 4
     assert page.median_ms >= 0 and raw.median_ms >= 0
+
+
+def test_every_list_of_every_role_is_measured_at_both_sizes(tiny_region):
+    from bench import lists
+
+    rows = lists.measure_lists({1: tiny_region, 2: tiny_region}, pairs=1, log=lambda *_: None)
+    measured = {(user, path) for user, path, *_ in rows}
+    assert ("director", "/pupilview/list/") in measured and ("admin", "/markview/list/") in measured
+    assert ("teacher", "/schoolview/list/") in measured and ("municipal", "/pupilview/list/") not in measured
+    assert all(small.queries == large.queries > 0 for *_, small, large in rows)
+    lines = lists.table("sqlite", rows, (1, 2))
+    assert len(lines) == len(rows) + 2
+
+
+def test_a_list_is_flat_with_the_same_statements_and_time_within_a_fifth_or_the_noise():
+    from bench import lists
+
+    def row(ms_small, ms_large, queries_large=5):
+        return ("director", "/x/list/", Measure(ms_small, ms_small, 5), Measure(ms_large, ms_large, queries_large))
+    lines = lists.table("sqlite", [row(10.0, 11.9), row(3.0, 7.5), row(40.0, 60.0), row(10.0, 10.0, 6)], (10, 40))
+    assert [line.rsplit("|", 2)[1].strip() for line in lines[2:]] == ["✓", "✓", "✗", "✗"]
