@@ -20,6 +20,7 @@ from app.errors import DomainError
 from app.security.current import current_scope
 from app.security.filters import ScopeFilter, scope_base_filters
 from app.security.scope import changeable
+from app.views.search import ReachSearch
 
 
 def database_error_message(error: SQLAlchemyError) -> str:
@@ -140,8 +141,9 @@ def _label_blank_choices(*forms) -> None:
                 field.kwargs["blank_text"] = _l("— не выбрано —")
 
 
-class ScopedModelView(ModelView):
-    """A ModelView that lists, shows and changes only rows in the user's scope.
+class ScopedModelView(ReachSearch, ModelView):
+    """A ModelView that lists, shows and changes only rows in the user's scope; its search form
+    fits the user's reach (app.views.search).
 
     Subclasses set `datamodel = ScopedInterface(Model)` and `role_access = {role: permissions}`."""
 
