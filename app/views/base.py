@@ -145,7 +145,8 @@ class ScopedModelView(ReachSearch, ModelView):
     """A ModelView that lists, shows and changes only rows in the user's scope; its search form
     fits the user's reach (app.views.search).
 
-    Subclasses set `datamodel = ScopedInterface(Model)` and `role_access = {role: permissions}`."""
+    Subclasses set `datamodel = ScopedInterface(Model)` and `role_access = {role: permissions}`;
+    code columns of `search_columns` are named in `search_code_columns`."""
 
     role_access: dict = {}
     page_size = 50

@@ -6,8 +6,11 @@ region. So a relation column whose rows grow with the schools gets, for a user w
 wider than the column's `DROP_DOWN_REACH`, a text condition instead, «Ученик — Содержит — Иванов»
 (app.search finds the names). School users keep their drop-down.
 
+Code columns (a snapshot's source, a consultation's state) are drop-downs of their Russian names,
+filtering by the code: `search_code_columns = {"status": {"new": _l("новое"), …}}` on the view.
+
 Every condition checks what the URL brings: a value the condition cannot take (a forged «abc» for a
-drop-down's id, a text past 100 characters) shows no rows and
+drop-down's id, a code that is none of the column's, a text past 100 characters) shows no rows and
 says why in Russian; a condition number the column does not have is left out.
 """
 from __future__ import annotations
@@ -16,16 +19,19 @@ import logging
 import re
 
 from flask import flash, g, has_request_context
+from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.models.filters import BaseFilter, Filters
 from flask_appbuilder.models.sqla.filters import (
     FilterContains,
+    FilterEqual,
+    FilterNotEqual,
     FilterRelationOneToManyEqual,
     FilterRelationOneToManyNotEqual,
 )
 from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import false
 from sqlalchemy.orm import RelationshipDirection
-from wtforms import StringField
+from wtforms import SelectField, StringField
 from wtforms.widgets import TextInput
 
 from app import search
@@ -125,6 +131,28 @@ class NameContains(_Checked, BaseFilter):
         return query.filter(relation.any(key.in_(ids)))
 
 
+class CodeEqual(_Checked, FilterEqual):
+    """«Источник — Равно — введено вручную»: the drop-down names the codes in Russian."""
+
+    codes: dict = {}
+
+    def refusal(self, value):
+        if value not in self.codes:
+            return _("«%(column)s»: выберите значение из списка.", column=self.label())
+        return None
+
+    def apply_checked(self, query, value):
+        return FilterEqual.apply(self, query, value)
+
+
+class CodeNotEqual(CodeEqual):
+    name = FilterNotEqual.name
+    arg_name = FilterNotEqual.arg_name
+
+    def apply_checked(self, query, value):
+        return FilterNotEqual.apply(self, query, value)
+
+
 class ReachFilters(Filters):
     """The view's FAB filters with some columns' conditions replaced (FAB's `search_filters` can
     only add to a column's). FAB finds a condition by its number in `_all_filters[column]`, the
@@ -174,6 +202,7 @@ class ReachSearch:
     set once, when the view is made); here both are properties answering the variant of the
     user's reach (SCHOOL, MUNICIPALITY or REGION), each built once and kept."""
 
+    search_code_columns: dict[str, dict] = {}
     _filters = _by_reach(0)
     search_form = _by_reach(1)
 
@@ -190,6 +219,13 @@ class ReachSearch:
         replaced, fields = {}, {}
         for column in filters.search_columns:
             label = self.label_columns.get(column, column)
+            if column in self.search_code_columns:
+                codes = self.search_code_columns[column]
+                replaced[column] = [_condition(kind, column, self.datamodel, column_label=label, codes=codes)
+                                    for kind in (CodeEqual, CodeNotEqual)]
+                fields[column] = SelectField(label, choices=lambda codes=codes: [(c, str(n)) for c, n in codes.items()],
+                                             widget=Select2Widget())
+                continue
             if not self.datamodel.is_relation(column):
                 continue
             related = self.datamodel.get_related_model(column)
@@ -207,6 +243,6 @@ class ReachSearch:
 
 
 def _condition(kind, column: str, datamodel, **state):
-    """A condition of `kind` for `column` that knows its label. The state goes on a
+    """A condition of `kind` for `column` that knows its label (and codes). The state goes on a
     subclass: FAB makes the conditions it applies anew from their class (get_inner_filters)."""
     return type(kind.__name__, (kind,), state)(column, datamodel)

@@ -1,6 +1,6 @@
 """Search forms at region scale: a user whose rows spread over many schools types part of a name
 instead of scrolling a drop-down of the region's pupils, classes or staff; school users keep their
-drop-downs; no forged condition breaks a page."""
+drop-downs; code columns are drop-downs of Russian names; no forged condition breaks a page."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,7 +10,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from app.models import Mark, UsageSnapshot
+from app.models import Consultation, Mark, UsageSnapshot
 from app.security import roles as R
 from app.views import search as view_search
 from tests.factories import (
@@ -139,6 +139,51 @@ def test_the_municipal_coordinator_picks_the_municipalitys_schools_from_a_list(w
     assert "<option" not in fields["school"]
 
 
+def test_the_snapshots_source_is_searched_by_its_russian_name(world, as_user, session):
+    entered = UsageSnapshot(school_id=world.school_a.id, month=dt.date(2012, 9, 1), source="entered", uses_system=True)
+    computed = UsageSnapshot(school_id=world.school_b.id, month=dt.date(2012, 9, 1), source="computed", uses_system=True)
+    session.add_all([entered, computed])
+    session.commit()
+    client = as_user("monitor")
+    page = client.get("/usagesnapshotview/list/").get_data(as_text=True)
+    options = re.findall(r'<option[^>]*value="([^"]*)"[^>]*>([^<]*)<', search_form_fields(page)["source"])
+    assert options == [("computed", "рассчитано"), ("imported", "загружено"), ("entered", "введено вручную")]
+    page = client.get("/usagesnapshotview/list/?_flt_0_source=entered").get_data(as_text=True)
+    assert f"/usagesnapshotview/show/{entered.id}" in page and f"/usagesnapshotview/show/{computed.id}" not in page
+    page = client.get("/usagesnapshotview/list/?_flt_1_source=entered").get_data(as_text=True)  # «Не равно»
+    assert f"/usagesnapshotview/show/{entered.id}" not in page and f"/usagesnapshotview/show/{computed.id}" in page
+    page = client.get("/usagesnapshotview/list/?_flt_0_source=введено").get_data(as_text=True)
+    assert "/usagesnapshotview/show/" not in page
+    assert _warnings(page) == ["«Источник»: выберите значение из списка."]
+
+
+def test_the_consultations_state_is_searched_by_its_russian_name(world, as_user, session):
+    def ask(topic, status):
+        c = Consultation(municipality_id=world.municipality_a.id, school_id=world.school_a.id, topic=topic,
+                         question="?", asked_on=dt.date(2012, 9, 3), status=status)
+        session.add(c)
+        return c
+
+    new, answered = ask("Новый вопрос", "new"), ask("Отвеченный вопрос", "answered")
+    session.commit()
+    client = as_user("methodist")
+    field = search_form_fields(client.get("/consultationview/list/").get_data(as_text=True))["status"]
+    assert ">есть ответ<" in field and 'value="answered"' in field
+    page = client.get("/consultationview/list/?_flt_0_status=answered").get_data(as_text=True)
+    assert answered.topic in page and new.topic not in page
+
+
+def test_period_kinds_and_milestone_codes_are_drop_downs_of_russian_names(world, as_user):
+    client = as_user("director")
+    field = search_form_fields(client.get("/studyperiodview/list/").get_data(as_text=True))["kind"]
+    assert 'value="quarter">четверть<' in field and ">триместр<" in field
+    page = client.get("/studyperiodview/list/?_flt_0_kind=quarter").get_data(as_text=True)
+    assert "1 четверть" in page and _warnings(page) == []
+    fields = search_form_fields(client.get("/milestoneview/list/").get_data(as_text=True))
+    assert 'value="plan_approved">План внедрения утверждён<' in fields["code"]
+    assert 'value="school">каждая школа<' in fields["level"]
+
+
 LONG = "я" * 101
 FORGED = {
     # (user, path with the condition): the Russian reason shown, or None for a normal page
@@ -154,6 +199,7 @@ FORGED = {
     ("admin", f"/markview/list/?_flt_0_pupil={LONG}"): "«Ученик»: введите не больше 100 знаков.",
     ("admin", "/markview/list/?_flt_1_pupil=1"): None,
     ("admin", "/pupilview/list/?_flt_0_class_group=%00"): None,
+    ("monitor", "/usagesnapshotview/list/?_flt_0_source=%00"): "«Источник»: выберите значение из списка.",
 }
 
 
