@@ -9,6 +9,9 @@ wider than the column's `DROP_DOWN_REACH`, a text condition instead, «Учен�
 Code columns (a snapshot's source, a consultation's state) are drop-downs of their Russian names,
 filtering by the code: `search_code_columns = {"status": {"new": _l("новое"), …}}` on the view.
 
+A text column's «Содержит» (a surname, a topic) is blind to case and to «ё» on SQLite as on
+PostgreSQL (app.search.fold).
+
 Every condition checks what the URL brings: a value the condition cannot take (a forged «abc» for a
 drop-down's id, a code that is none of the column's, a text past 100 characters) shows no rows and
 says why in Russian; a condition number the column does not have is left out.
@@ -24,9 +27,11 @@ from flask_appbuilder.models.filters import BaseFilter, Filters
 from flask_appbuilder.models.sqla.filters import (
     FilterContains,
     FilterEqual,
+    FilterNotContains,
     FilterNotEqual,
     FilterRelationOneToManyEqual,
     FilterRelationOneToManyNotEqual,
+    get_field_setup_query,
 )
 from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import false
@@ -153,6 +158,27 @@ class CodeNotEqual(CodeEqual):
         return FilterNotEqual.apply(self, query, value)
 
 
+class FoldedContains(FilterContains):
+    """FAB's «Содержит» of a text column («Фамилия — Содержит — иванов»), blind to case on SQLite
+    too (FAB's ilike folds only Latin letters there) and to «ё»; «%» and «_» are letters."""
+
+    negate = False
+
+    def apply(self, query, value):
+        query, field = get_field_setup_query(query, self.model, self.column_name)
+        condition = search.fold(field).contains(search.fold_text(value), autoescape=True)
+        return query.filter(~condition if self.negate else condition)
+
+
+class FoldedNotContains(FoldedContains):
+    name = FilterNotContains.name
+    arg_name = FilterNotContains.arg_name
+    negate = True
+
+
+FOLDED = {FilterContains: FoldedContains, FilterNotContains: FoldedNotContains}
+
+
 class ReachFilters(Filters):
     """The view's FAB filters with some columns' conditions replaced (FAB's `search_filters` can
     only add to a column's). FAB finds a condition by its number in `_all_filters[column]`, the
@@ -227,6 +253,10 @@ class ReachSearch:
                                              widget=Select2Widget())
                 continue
             if not self.datamodel.is_relation(column):
+                conditions = filters.get_search_filters().get(column, [])
+                if any(type(condition) in FOLDED for condition in conditions):
+                    replaced[column] = [FOLDED.get(type(condition), type(condition))(column, self.datamodel)
+                                        for condition in conditions]
                 continue
             related = self.datamodel.get_related_model(column)
             if related in DROP_DOWN_REACH and level > DROP_DOWN_REACH[related]:

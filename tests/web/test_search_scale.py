@@ -105,6 +105,20 @@ def test_a_typed_name_finds_the_pupils_marks_in_any_case_and_with_ё_as_е(world
     assert _shown_marks(client.get("/markview/list/?_flt_0_pupil=Борисов+СОШ+№+3").get_data(as_text=True)) == set()
 
 
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_name_columns_contains_is_blind_to_case_and_ё(world, as_user, session, engine):
+    """FAB's «Фамилия — Содержит» used ilike, which on SQLite folds only Latin letters."""
+    world.pupil_a_other.last_name = "Борисёв"
+    session.commit()
+    client = as_user("director")
+    page = client.get("/pupilview/list/?_flt_2_last_name=АЛЕКСЕЕВ").get_data(as_text=True)  # «Содержит»
+    assert world.pupil_a.last_name in page and world.sibling_a.last_name in page and "Борисёв" not in page
+    assert "Борисёв" in client.get("/pupilview/list/?_flt_2_last_name=борисев").get_data(as_text=True)
+    page = client.get("/pupilview/list/?_flt_6_last_name=алексеев").get_data(as_text=True)  # «Не содержит»
+    assert world.pupil_a.last_name not in page and "Борисёв" in page
+    assert "/pupilview/show/" not in client.get("/pupilview/list/?_flt_2_last_name=%25").get_data(as_text=True)
+
+
 def test_a_typed_class_finds_the_classes_pupils(world, as_user):
     page = as_user("admin").get("/pupilview/list/?_flt_0_class_group=8б").get_data(as_text=True)
     assert world.pupil_a_other.last_name in page and world.sibling_a.last_name in page
