@@ -48,6 +48,7 @@ from sqlalchemy.orm import Session, aliased, contains_eager
 
 from app.models import ReferenceVersion
 from app.security.current import kept
+from app.views.search import ReachSearch
 
 MIN_PASSWORD_LENGTH = 10
 REFERENCE_VERSION = select(ReferenceVersion.number).where(ReferenceVersion.id == 1).scalar_subquery()
@@ -118,11 +119,13 @@ class UserDBModelView(_NoFileDownload, FabUserDBModelView):
 
 
 # FAB names some search conditions after the bare column ("User", "Groups"): ours are in Russian.
-class RoleModelView(_NoFileDownload, FabRoleModelView):
+# The users of a role or a group are searched by a typed name (app.views.search): a drop-down of
+# them held every login of the region, parents' and pupils' among them.
+class RoleModelView(ReachSearch, _NoFileDownload, FabRoleModelView):
     label_columns = {**FabRoleModelView.label_columns, "user": _l("Пользователи"), "groups": _l("Группы")}
 
 
-class UserGroupModelView(_NoFileDownload, FabUserGroupModelView):
+class UserGroupModelView(ReachSearch, _NoFileDownload, FabUserGroupModelView):
     label_columns = {"name": _l("Название"), "label": _l("Подпись"), "description": _l("Описание"),
                      "users": _l("Пользователи"), "roles": _l("Роли")}
 

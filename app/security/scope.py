@@ -80,6 +80,18 @@ class Scope:
 
 NOBODY = Scope(role=None)
 
+# How far a user's rows spread: within one school (its staff, a teacher, a family), over one
+# municipality's schools, or over the region's. Pages size themselves by it (a drop-down of the
+# rows fits one school, not the region: app.views.search).
+SCHOOL, MUNICIPALITY, REGION = 1, 2, 3
+
+
+def reach(scope: Scope) -> int:
+    """SCHOOL, MUNICIPALITY or REGION for the user's role; a vendor's schools are the region's."""
+    if scope.role in (*R.REGION_ROLES, R.VENDOR):
+        return REGION
+    return MUNICIPALITY if scope.role == R.MUNICIPAL else SCHOOL
+
 
 STAFF_ROLES = (R.SCHOOL_ADMIN, R.SECRETARY, R.TEACHER)
 

@@ -20,6 +20,7 @@ from app.errors import DomainError
 from app.security.current import current_scope
 from app.security.filters import ScopeFilter, scope_base_filters
 from app.security.scope import changeable
+from app.views.search import ReachSearch
 
 
 def database_error_message(error: SQLAlchemyError) -> str:
@@ -70,21 +71,25 @@ class ScopedInterface(SQLAInterface):
 
     @staticmethod
     def is_model_already_joined(query, model) -> bool:
-        """Whether `model`'s table is in the query's FROM. FAB's own check walks the whole statement,
-        so a scope filter's subquery on the table (the marks' `lesson.school_id = ?`) counted as a
-        join: sorting the marks by «lesson.date» then skipped the join and the database refused
-        the column (a 500)."""
+        """Whether `model`'s table is in the query's FROM or joined to it. FAB's own check walks the
+        whole statement, so a scope filter's subquery on the table (the marks' `lesson.school_id =
+        ?`) counted as a join: sorting the marks by «lesson.date» then skipped the join and the
+        database refused the column (a 500)."""
         table = model.__table__
 
         def tables(clause):
+            clause = getattr(clause, "__clause_element__", lambda: clause)()
             if isinstance(clause, Join):
                 yield from tables(clause.left)
                 yield from tables(clause.right)
             else:
                 clause = getattr(clause, "element", clause)  # an alias stands for its table
-                yield clause._deannotate()  # an ORM join holds annotated copies of the tables
+                yield clause._deannotate()  # the ORM's joins hold annotated copies of the tables
 
-        return any(found is table for clause in query.statement.get_final_froms() for found in tables(clause))
+        statement = query.statement
+        # The ORM keeps a query's joins apart from its FROM list until it is compiled.
+        clauses = [*statement.get_final_froms(), *(join[0] for join in statement._setup_joins)]
+        return any(found is table for clause in clauses for found in tables(clause))
 
     def is_sortable(self, column: str) -> bool:
         """Whether the database can order by `column`: a column of the model or, dotted, of a related
@@ -147,10 +152,12 @@ def _label_blank_choices(*forms) -> None:
                 field.kwargs["blank_text"] = _l("— не выбрано —")
 
 
-class ScopedModelView(ModelView):
-    """A ModelView that lists, shows and changes only rows in the user's scope.
+class ScopedModelView(ReachSearch, ModelView):
+    """A ModelView that lists, shows and changes only rows in the user's scope; its search form
+    fits the user's reach (app.views.search).
 
-    Subclasses set `datamodel = ScopedInterface(Model)` and `role_access = {role: permissions}`."""
+    Subclasses set `datamodel = ScopedInterface(Model)` and `role_access = {role: permissions}`;
+    code columns of `search_columns` are named in `search_code_columns`."""
 
     role_access: dict = {}
     page_size = 50

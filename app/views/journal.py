@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import select
-from sqlalchemy.orm import join, joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app import clock
 from app.errors import DomainError
@@ -44,9 +44,8 @@ class MarkScopeFilter(ScopeFilter):
     region to list a director's fifty (1.5 s at 40 schools)."""
 
     def apply(self, query, value):
-        # In the FROM list, where FAB's sorting by «lesson.date» finds the join and does not add its own.
-        marks_with_lessons = join(Mark, Lesson, Lesson.id == Mark.lesson_id)
-        return query.select_from(marks_with_lessons).filter(lessons_listed(current_scope(), Mark))
+        # FAB's sorting by «lesson.date» finds this join (is_model_already_joined) and adds none.
+        return query.join(Lesson, Lesson.id == Mark.lesson_id).filter(lessons_listed(current_scope(), Mark))
 
 
 class MarkInterface(ScopedInterface):

@@ -20,7 +20,7 @@ from app.models import AnalyticalReport, ImportBatch, Municipality, UsageSnapsho
 from app.monitoring import adoption, imports, register as reports_register
 from app.monitoring.indicators import compute_month
 from app.monitoring.months import month_key, month_label, parse_month, previous_month
-from app.monitoring.report import build_report, source_label
+from app.monitoring.report import SOURCE_LABELS, build_report, source_label
 from app.monitoring.thresholds import current_threshold, change_thresholds, threshold_history, uses_system
 from app.reading import read_session
 from app.security import roles as R
@@ -66,6 +66,8 @@ class UsageSnapshotView(ScopedModelView):
     }
     # The source is a code of the monitoring rules; the list showed «entered» and «computed».
     formatters_columns = {"source": source_label}
+    # Searched by the same names (typing «entered» was the only way to find hand-entered figures).
+    search_code_columns = {"source": {code: _l(label) for code, label in SOURCE_LABELS.items()}}
 
     def _entered(self, item):
         item.month = item.month.replace(day=1) if item.month else item.month

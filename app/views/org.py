@@ -77,6 +77,7 @@ class StudyPeriodView(ScopedModelView):
     order_columns = ["name", "starts_on", "ends_on"]
     base_order = ("starts_on", "asc")
     formatters_columns = {"kind": lambda kind: PERIOD_KINDS.get(kind, kind)}
+    search_code_columns = {"kind": PERIOD_KINDS}
     add_form_extra_fields = edit_form_extra_fields = {
         "kind": SelectField(_l("Вид периода"), choices=list(PERIOD_KINDS.items()), default="quarter"),
     }

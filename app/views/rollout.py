@@ -434,6 +434,7 @@ class MilestoneView(ScopedModelView):
     # name them in Russian (the record pages showed «plan_approved» and «municipality»).
     formatters_columns = {"code": lambda code: ITEM_LABELS.get(code, code),
                           "level": lambda level: MILESTONE_LEVELS.get(level, level)}
+    search_code_columns = {"code": ITEM_LABELS, "level": MILESTONE_LEVELS}
     add_form_extra_fields = edit_form_extra_fields = {
         "code": SelectField(_l("Показатель"), choices=list(ITEM_LABELS.items())),
         "level": SelectField(_l("Уровень"), choices=list(MILESTONE_LEVELS.items())),
@@ -511,6 +512,7 @@ class ConsultationView(ScopedModelView):
         "answered_on": _l("Дата ответа"),
     }
     formatters_columns = {"status": lambda value: str(CONSULTATION_STATUS.get(value, value))}
+    search_code_columns = {"status": CONSULTATION_STATUS}
     # A list of the states by their Russian names: a state typed by hand that is not one of them
     # was refused with the answer lost.
     edit_form_extra_fields = {"status": SelectField(_l("Состояние"), choices=list(CONSULTATION_STATUS.items()))}

@@ -10,7 +10,7 @@ from flask import url_for
 from app.views.base import ScopedModelView
 from tests.factories import make_lesson, make_mark, make_pupil
 from tests.statements import recorded_statements
-from tests.web.test_search_forms import _list_views
+from tests.web.test_search_forms import _list_views, opened_lists
 
 # FAB's column header link, unquoted: <a href=/markview/list/?_oc_MarkView=value&amp;_od_MarkView=asc>
 SORT_LINK = re.compile(r'href="?[^"\s>]*\?_oc_(\w+)=([\w.]+)&amp;_od_\w+=(?:asc|desc)')
@@ -20,13 +20,8 @@ def test_every_sort_link_of_every_list_answers(app, world, as_user):
     broken, clicked = [], 0
     for user in ("admin", "director", "secretary", "teacher"):
         client = as_user(user)
-        for view in _list_views(app):
-            with app.test_request_context():
-                path = url_for(f"{view.endpoint}.list")
-            response = client.get(path)
-            if response.status_code != 200:
-                continue  # a list this role may not open
-            for name, column in set(SORT_LINK.findall(response.get_data(as_text=True))):
+        for view, path, page in opened_lists(app, client):
+            for name, column in set(SORT_LINK.findall(page)):
                 if name != type(view).__name__:
                     continue  # a related view's list on the same page
                 clicked += 1

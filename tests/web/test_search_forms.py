@@ -1,5 +1,6 @@
 """Every list page's search form: its conditions are named in Russian, its drop-downs name their
-rows (no «<Lesson object at 0x…>»), and none lists a table that grows with the school year."""
+rows (no «<Lesson object at 0x…>»), and none lists a table that grows with the school year, nor,
+for a region-wide user, the rows of every school."""
 from __future__ import annotations
 
 import html
@@ -7,8 +8,10 @@ import re
 
 from flask import url_for
 from flask_appbuilder import ModelView
+from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import select
 
+from app.models import ClassGroup, Pupil, School, Staff, Subgroup, Subject, TeachingAssignment
 from app.security.scope import load_scope, visible
 from app.views.base import ScopedModelView
 from tests.i18n_helpers import search_form_fields
@@ -19,11 +22,23 @@ FILTER_RE = re.compile(r'<a href="#" name="([^"]+)" class="filter">\s*([^<]*?)\s
 OPTION_RE = re.compile(r'<option[^>]*value="(\d+)"')
 # Rows written every school day: a drop-down of them would hold hundreds of thousands of options.
 GROWING = {"Lesson", "Mark", "Absence", "JournalChange", "PeriodMark"}
+# Rows of every school: a region-wide drop-down of them grows with the region.
+GROWS = {ClassGroup, Pupil, School, Staff, Subgroup, Subject, TeachingAssignment, User}
 
 
 def _list_views(app):
     return [view for view in app.appbuilder.baseviews
             if isinstance(view, ModelView) and "can_list" in view.base_permissions]
+
+
+def opened_lists(app, client, views=None):
+    """(view, path, page) of every list page the logged-in client may open (of `views`, or all)."""
+    for view in _list_views(app) if views is None else views:
+        with app.test_request_context():
+            path = url_for(f"{view.endpoint}.list")
+        response = client.get(path)
+        if response.status_code == 200:  # else not this role's list
+            yield view, path, response.get_data(as_text=True)
 
 
 def test_every_search_condition_is_named_in_russian(app, world, as_user):
@@ -55,7 +70,26 @@ def test_no_search_form_lists_the_rows_of_the_journal(app):
 def test_the_marks_list_searches_by_pupil_value_and_work_type(world, as_user):
     html = as_user("teacher").get("/markview/list/").get_data(as_text=True)
     assert [label for _, label in FILTER_RE.findall(html)] == ["Ученик", "Отметка", "Вид работы", "Выставлена"]
-    assert html.count("<option") < 1000
+    # The search inputs are JSON in the page (their «<» escaped): counted as drawn.
+    assert sum(field.count("<option") for field in search_form_fields(html).values()) < 1000
+
+
+def test_no_region_wide_search_form_offers_the_rows_of_the_schools(app, world, as_user):
+    """A user whose rows spread over the region types part of a name for a pupil, class, staff
+    member, teaching assignment or school: a drop-down of them would grow with the region's
+    schools (every pupil of the region in the administrator's marks list)."""
+    offered, text, checked = [], 0, 0
+    for username in ("admin", "ministry", "monitor", "methodist"):
+        for view, path, page in opened_lists(app, as_user(username)):
+            checked += 1
+            for column, markup in search_form_fields(page).items():
+                if not view.datamodel.is_relation(column) or view.datamodel.get_related_model(column) not in GROWS:
+                    continue
+                text += 1
+                if "<option" in markup:
+                    offered.append(f"{username} {path} {column}")
+    assert checked >= 20 and text >= 10
+    assert offered == []
 
 
 def test_no_form_shows_a_row_as_an_object_address(app, world, as_user):
@@ -91,15 +125,9 @@ def test_search_drop_downs_offer_only_rows_in_the_users_scope(app, world, as_use
              and any(view.datamodel.is_relation(column) for column in view.search_columns)]
     leaks, checked = [], 0
     for username in ("teacher", "director", "secretary", "municipal", "parent"):
-        client = as_user(username)
         scope = load_scope(session, app.appbuilder.sm.find_user(username))
-        for view in views:
-            with app.test_request_context():
-                path = url_for(f"{view.endpoint}.list")
-            response = client.get(path)
-            if response.status_code != 200:
-                continue  # not this role's list
-            for column, ids in _offered(response.get_data(as_text=True)).items():
+        for view, path, page in opened_lists(app, as_user(username), views):
+            for column, ids in _offered(page).items():
                 if not view.datamodel.is_relation(column) or not ids:
                     continue
                 model = view.datamodel.get_related_model(column)

@@ -1,0 +1,120 @@
+"""Finding rows by a typed name: «Иванов», «7А СОШ № 5», «математика».
+
+The same on SQLite and PostgreSQL: case does not matter (SQLite's own lower() folds only Latin
+letters, so SQLite connections get `fold()` from app.extensions) and «ё» matches «е», as people
+type it. No Flask imports: the views' search conditions (app.views.search) call `named_ids()`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from flask_appbuilder.security.sqla.models import User
+from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+
+from app.models import ClassGroup, Pupil, School, Staff, Subgroup, Subject, TeachingAssignment
+from app.text import N_
+
+# Longer than any name we keep: such a text cannot be part of one, and is refused unread.
+MAX_LENGTH = 100
+_NOT_TEXT = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def fold_text(text: str | None) -> str | None:
+    """`text` as it is compared: lower case, «ё» as «е». None stays None (SQL NULL)."""
+    return None if text is None else text.lower().replace("ё", "е")
+
+
+class fold(FunctionElement):
+    """SQL: the column's text as `fold_text` gives it (PostgreSQL lower() folds Cyrillic by the
+    database's locale; SQLite calls the Python function registered on the connection)."""
+
+    type = String()
+    name = "fold"
+    inherit_cache = True
+
+
+@compiles(fold)
+def _fold_default(element, compiler, **kw):
+    (text,) = element.clauses
+    return compiler.process(func.replace(func.lower(text), "ё", "е"), **kw)
+
+
+@compiles(fold, "sqlite")
+def _fold_sqlite(element, compiler, **kw):
+    return f"fold({compiler.process(element.clauses, **kw)})"
+
+
+def printable(text: str) -> str:
+    """`text` with control characters as spaces: PostgreSQL refuses a NUL in a text (a 500 for any
+    search condition of a list that was sent one)."""
+    return _NOT_TEXT.sub(" ", text)
+
+
+def words(text: str | None) -> list[str]:
+    """The folded words of a typed search text. Empty when nothing is typed."""
+    return [fold_text(word) for word in printable(text or "").split()]
+
+
+@dataclass(frozen=True)
+class Names:
+    """How the rows of a model are named: `texts` are the SQL expressions a typed word may be part
+    of, over `rows` (a SELECT of the model's key, joined to what the texts need). `hint` says
+    what to type (the input's placeholder)."""
+
+    rows: Callable[[], object]
+    texts: Callable[[], tuple]
+    hint: str
+
+
+def _class_label():
+    return cast(ClassGroup.grade, String) + ClassGroup.letter  # «7А», as ClassGroup.name
+
+
+def _person(model, hint: str) -> Names:
+    return Names(rows=lambda: select(model.id).join(School, School.id == model.school_id),
+                 texts=lambda: (model.last_name, model.first_name, model.middle_name, School.short_name),
+                 hint=hint)
+
+
+# The hints are marked for the catalogue (N_); the views show them through gettext.
+NAMES: dict[type, Names] = {
+    Pupil: _person(Pupil, N_("фамилия, имя; можно и школу")),
+    Staff: _person(Staff, N_("фамилия, имя; можно и школу")),
+    User: Names(rows=lambda: select(User.id), texts=lambda: (User.username, User.last_name, User.first_name),
+                hint=N_("логин, фамилия или имя")),
+    School: Names(rows=lambda: select(School.id), texts=lambda: (School.short_name, School.name),
+                  hint=N_("название школы")),
+    Subject: Names(rows=lambda: select(Subject.id), texts=lambda: (Subject.name, Subject.short_name),
+                   hint=N_("название предмета")),
+    ClassGroup: Names(rows=lambda: select(ClassGroup.id).join(School, School.id == ClassGroup.school_id),
+                      texts=lambda: (_class_label(), School.short_name),
+                      hint=N_("класс и школа, например: 7А СОШ № 5")),
+    Subgroup: Names(rows=lambda: (select(Subgroup.id).join(ClassGroup, ClassGroup.id == Subgroup.class_group_id)
+                                  .join(School, School.id == ClassGroup.school_id)),
+                    texts=lambda: (Subgroup.name, _class_label(), School.short_name),
+                    hint=N_("подгруппа, класс, школа")),
+    TeachingAssignment: Names(
+        rows=lambda: (select(TeachingAssignment.id)
+                      .join(ClassGroup, ClassGroup.id == TeachingAssignment.class_group_id)
+                      .join(School, School.id == ClassGroup.school_id)
+                      .join(Subject, Subject.id == TeachingAssignment.subject_id)),
+        texts=lambda: (_class_label(), Subject.name, Subject.short_name, School.short_name),
+        hint=N_("класс, предмет, школа: 7А математика")),
+}
+
+
+def named_ids(model, typed: list[str]):
+    """SELECT of the keys of `model`'s rows whose name has every typed (folded) word in it, each
+    word in any of the model's texts: «Иванов СОШ» finds Ivanovs of schools named «СОШ …».
+    A word's «%» and «_» are letters, not wildcards."""
+    names = NAMES[model]
+    statement = names.rows()
+    texts = names.texts()
+    for word in typed:
+        # A NULL text (no middle name) is simply not a match for the word.
+        statement = statement.where(or_(*[fold(text).contains(word, autoescape=True) for text in texts]))
+    return statement
