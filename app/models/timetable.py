@@ -121,6 +121,8 @@ class TeachingAssignment(Model):
     subject = relationship("Subject")
     teacher = relationship("Staff")
     subgroup = relationship("Subgroup")
+    # What its name reads: lists and drop-downs load these with it (app.views.base).
+    named_by = ("class_group", "subject", "subgroup")
 
     def __repr__(self) -> str:
         group = f" ({self.subgroup.name})" if self.subgroup_id else ""

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import ColumnProperty
+from sqlalchemy.orm import ColumnProperty, RelationshipDirection, RelationshipProperty, selectinload
 from sqlalchemy.sql.selectable import Join
 from wtforms.fields.core import UnboundField
 from wtforms.validators import ValidationError
@@ -106,6 +106,15 @@ class ScopedInterface(SQLAInterface):
         counted = self._apply_inner_all(query, filters, select_columns=select_columns, aliases_mapping={})
         return counted.order_by(None).count()
 
+    # Loader options of the rows a list shows (ScopedModelView sets them from its list columns).
+    list_loads: tuple = ()
+
+    def apply_all(self, query, *args, **kwargs):
+        """FAB's query of a list or a drop-down, with the relations its rows are shown with loaded
+        a statement each for the page: FAB read them row by row (a school's substitutions: 61
+        statements, growing with its classes and subjects)."""
+        return super().apply_all(query, *args, **kwargs).options(*self.list_loads, *_named_by(self.obj))
+
     def _write(self, action, item):
         try:
             action(item)
@@ -122,6 +131,33 @@ class ScopedInterface(SQLAInterface):
 
     def delete(self, item, commit=True):
         self._write(self.session.delete, item)
+
+
+def _named_by(model, path=None) -> list:
+    """selectinload options for the relations `model`'s name reads (its `named_by`), under `path`."""
+    return [(path.selectinload if path else selectinload)(getattr(model, name))
+            for name in getattr(model, "named_by", ())]
+
+
+def list_loads(datamodel: SQLAInterface, columns) -> tuple:
+    """Loader options for the many-to-one relations that list `columns` show («pupil»,
+    «lesson.date», «lesson.assignment»), and for what their names read."""
+    options = []
+    for column in columns:
+        root, _, leaf = column.partition(".")
+        if not datamodel.is_relation(root) or not datamodel.is_relation_many_to_one(root):
+            continue
+        path = selectinload(getattr(datamodel.obj, root))
+        related = datamodel.get_related_model(root)
+        prop = getattr(getattr(related, leaf, None), "property", None) if leaf else None
+        if isinstance(prop, RelationshipProperty) and prop.direction is RelationshipDirection.MANYTOONE:
+            path = path.selectinload(getattr(related, leaf))
+            related = prop.mapper.class_
+        elif leaf:
+            options.append(path)
+            continue
+        options += [path, *_named_by(related, path)]
+    return tuple(options)
 
 
 def _assert_changeable(datamodel: SQLAInterface, item) -> None:
@@ -167,6 +203,7 @@ class ScopedModelView(ReachSearch, ModelView):
         self.base_filters = scope_base_filters(self.datamodel.obj, self.scope_filter) + list(self.base_filters or [])
         self._scope_related_fields()
         super().__init__(**kwargs)
+        self.datamodel.list_loads = list_loads(self.datamodel, self.list_columns)
         _label_blank_choices(self.add_form, self.edit_form, self.search_form)
         # FAB offers a sort link for every listed column, relations included, and answers 500 when
         # it is clicked.

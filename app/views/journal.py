@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from app import clock
 from app.errors import DomainError
@@ -48,23 +48,8 @@ class MarkScopeFilter(ScopeFilter):
         return query.join(Lesson, Lesson.id == Mark.lesson_id).filter(lessons_listed(current_scope(), Mark))
 
 
-class MarkInterface(ScopedInterface):
-    """What the list shows of each mark (its lesson's date and class and subject, the pupil, the
-    work type) is read for the whole page at once: one statement per relation, not per row."""
-
-    def apply_all(self, query, *args, **kwargs):
-        query = super().apply_all(query, *args, **kwargs)
-        if self.obj is not Mark:  # FAB builds the related models' interfaces from this class too
-            return query
-        return query.options(
-            selectinload(Mark.lesson).selectinload(Lesson.assignment).options(
-                selectinload(TeachingAssignment.class_group), selectinload(TeachingAssignment.subject),
-                selectinload(TeachingAssignment.subgroup)),
-            selectinload(Mark.pupil), selectinload(Mark.mark_type))
-
-
 class MarkView(ScopedModelView):
-    datamodel = MarkInterface(Mark)
+    datamodel = ScopedInterface(Mark)
     scope_filter = MarkScopeFilter
     role_access = {R.SCHOOL_ADMIN: R.READ, R.TEACHER: R.READ}
     base_permissions = ["can_list", "can_show"]

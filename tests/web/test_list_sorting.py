@@ -90,3 +90,43 @@ def test_the_pupil_list_orders_by_class_with_one_join(as_user, session, world):
         assert text.index(first) < text.index(second), direction
         listing = [s for s in statements if "FROM pupil" in s and "LIMIT" in s.upper()]
         assert listing and all("(SELECT class_group" not in s for s in listing)
+
+
+def test_lists_read_what_their_rows_are_shown_with_in_the_same_statements_however_many(
+        app, world, as_user, session):
+    """A substitution is shown with its class, subject and teachers, and its search drop-down names
+    every teaching load of the school by class and subject: FAB read them row by row and option
+    by option (61 statements for a school's list). Now the same number with more of each."""
+    from app.models import Substitution
+    from tests.factories import make_assignment, make_class, make_staff, make_subject
+
+    paths = ("/substitutionview/list/", "/teachingassignmentview/list/", "/markview/list/", "/pupilview/list/")
+    client = as_user("director")
+
+    def statements():
+        counts = {}
+        for path in paths:
+            client.get(path)
+            with recorded_statements(session.get_bind()) as seen:
+                assert client.get(path).status_code == 200
+            counts[path] = len(seen)
+        return counts
+
+    def add(number):
+        klass = make_class(session, world.school_a, world.year, 9, "ВГДЕЖ"[number])
+        subject = make_subject(session, f"Предмет {number}", school=world.school_a)
+        assignment = make_assignment(session, klass, subject, make_staff(session, world.school_a))
+        lesson = make_lesson(session, assignment, world.lesson_a.date + dt.timedelta(days=number + 1))
+        make_mark(session, lesson, make_pupil(session, klass), 4, world.mark_a.mark_type)
+        session.add(Substitution(assignment_id=assignment.id, date=lesson.date, lesson_number=1,
+                                 substitute_id=world.other_teacher.id))
+        session.commit()
+
+    add(0)
+    before = statements()
+    for number in range(1, 5):
+        add(number)
+    after = statements()
+    assert after == before
+    page = client.get("/substitutionview/list/").get_data(as_text=True)
+    assert "9Г Предмет 1" in page
