@@ -57,6 +57,10 @@ class NaiveFilter:
     pupil_ids: list[int] = [0]
 
 
+THE_CASE_MARKS = [["lesson_id", FilterInFunction, lambda: NaiveFilter.lesson_ids],
+                  ["pupil_id", FilterInFunction, lambda: NaiveFilter.pupil_ids]]
+
+
 class NaiveMarkList(ModelView):
     """FAB's generic ModelView of marks (FAB's SQLAInterface, the marks list's permissions and
     columns, the scope module's filter) listing the marks of a given set of lessons and pupils on
@@ -75,9 +79,7 @@ class NaiveMarkList(ModelView):
     # in-scope lesson and pupil as <option>s (ShippedMarkList: 0.1–0.3 s for the grid's teacher).
     # The naive figure leaves that out: it is the listing of the rows alone, which favours FAB.
     search_columns = ["value"]
-    base_filters = [*scope_base_filters(Mark),
-                    ["lesson_id", FilterInFunction, lambda: NaiveFilter.lesson_ids],
-                    ["pupil_id", FilterInFunction, lambda: NaiveFilter.pupil_ids]]
+    base_filters = [*scope_base_filters(Mark), *THE_CASE_MARKS]
 
 
 class ShippedMarkList(MarkView):
@@ -90,7 +92,7 @@ class ShippedMarkList(MarkView):
     class_permission_name = "MarkView"
     page_size = 100_000
     search_columns = None  # FAB's default: every column
-    base_filters = NaiveMarkList.base_filters[1:]  # the view's own scope filter comes first
+    base_filters = THE_CASE_MARKS  # after the view's own scope filter
 
 
 # --- the benchmark app and its fixture ---------------------------------------------------------
