@@ -46,6 +46,8 @@ class Config:
     FAB_API_SWAGGER_UI = False
     FAB_ADD_SECURITY_API = False
     FAB_API_MAX_PAGE_SIZE = 500
+    # A list counts its rows up to this many and then says «более 10 000» (app/views/base.py).
+    LIST_COUNT_BOUND = int(os.environ.get("LIST_COUNT_BOUND", "10000"))
 
     AUTH_TYPE = AUTH_DB
     AUTH_ROLE_ADMIN = "Администратор"

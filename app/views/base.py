@@ -1,11 +1,13 @@
 """Base classes for our FAB views: row scope from app.security.scope, Russian database errors."""
 from __future__ import annotations
 
-from flask import abort
+from flask import abort, current_app
 from flask_appbuilder import ModelView, expose
 from flask_appbuilder.fields import QuerySelectField
 from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from sqlalchemy import select
@@ -63,6 +65,21 @@ class UploadField(FileField):
             obj.data = self.checked.data
 
 
+class BoundedCount(int):
+    """A list's row count that stopped past its bound: FAB pages by the number, and the list header
+    shows «более 10 000» instead of a figure it never counted."""
+
+    bound: int = 0
+
+    def __str__(self) -> str:
+        return _("более %(n)s", n=format_decimal(self.bound))
+
+
+def count_bound() -> int:
+    """How many rows a list counts at most (LIST_COUNT_BOUND, 10,000 by default)."""
+    return int(current_app.config.get("LIST_COUNT_BOUND", 10_000))
+
+
 class ScopedInterface(SQLAInterface):
     """SQLAInterface whose writes turn database refusals into one Russian DomainError.
 
@@ -101,10 +118,18 @@ class ScopedInterface(SQLAInterface):
         return isinstance(prop, ColumnProperty)
 
     def query_count(self, query, filters=None, select_columns=None) -> int:
-        """FAB counts the list's rows over its ordered query, so the database sorted every row in
-        scope only to count them; the count has no ORDER BY."""
+        """The number of the list's rows, up to `count_bound()`: past it a BoundedCount (bench
+        lists: the administrator's marks list counted all 7.2 M marks of 40 schools, 3.7 s, and a
+        region has 250 M a year). FAB counted over the ordered query, so the database also sorted
+        every row in scope only to count them; the count has no ORDER BY."""
+        bound = count_bound()
         counted = self._apply_inner_all(query, filters, select_columns=select_columns, aliases_mapping={})
-        return counted.order_by(None).count()
+        number = counted.order_by(None).limit(bound + 1).count()
+        if number <= bound:
+            return number
+        more = BoundedCount(number)
+        more.bound = bound
+        return more
 
     # Loader options of the rows a list shows (ScopedModelView sets them from its list columns).
     list_loads: tuple = ()
