@@ -3,6 +3,11 @@
 The same on SQLite and PostgreSQL: case does not matter (SQLite's own lower() folds only Latin
 letters, so SQLite connections get `fold()` from app.extensions) and «ё» matches «е», as people
 type it. No Flask imports: the views' search conditions (app.views.search) call `named_ids()`.
+
+People (pupils, staff, logins) are found through an index of their names, not by reading every
+name (bench/lists.py, a typed pupil's name at region scale): the trigram indexes of migration 0004
+on PostgreSQL, its FTS5 trigram tables on SQLite. A word may also name the person's school: those
+schools are looked up first, so the person's condition stays one OR of indexed columns.
 """
 from __future__ import annotations
 
@@ -11,13 +16,15 @@ from dataclasses import dataclass
 from typing import Callable
 
 from flask_appbuilder.security.sqla.models import User
-from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import String, cast, column, func, literal_column, or_, select, table
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from app.models import ClassGroup, Pupil, School, Staff, Subgroup, Subject, TeachingAssignment
 from app.text import N_
 
+# The trigram tokenizer indexes sequences of three letters: a shorter word is matched by reading.
+TRIGRAM = 3
 # Longer than any name we keep: such a text cannot be part of one, and is refused unread.
 MAX_LENGTH = 100
 _NOT_TEXT = re.compile(r"[\x00-\x1f\x7f]")
@@ -39,8 +46,9 @@ class fold(FunctionElement):
 
 @compiles(fold)
 def _fold_default(element, compiler, **kw):
+    # The letters are literals, not parameters: the trigram indexes are on this very expression.
     (text,) = element.clauses
-    return compiler.process(func.replace(func.lower(text), "ё", "е"), **kw)
+    return compiler.process(func.replace(func.lower(text), literal_column("'ё'"), literal_column("'е'")), **kw)
 
 
 @compiles(fold, "sqlite")
@@ -63,11 +71,17 @@ def words(text: str | None) -> list[str]:
 class Names:
     """How the rows of a model are named: `texts` are the SQL expressions a typed word may be part
     of, over `rows` (a SELECT of the model's key, joined to what the texts need). `hint` says
-    what to type (the input's placeholder)."""
+    what to type (the input's placeholder).
+
+    A person's name is indexed (`indexed`: the SQLite FTS5 table of migration 0004 over `texts`,
+    which are then the model's own columns); a word may also be part of the name of its `school`
+    (the school column)."""
 
     rows: Callable[[], object]
     texts: Callable[[], tuple]
     hint: str
+    indexed: str | None = None
+    school: Callable[[], object] | None = None
 
 
 def _class_label():
@@ -75,9 +89,8 @@ def _class_label():
 
 
 def _person(model, hint: str) -> Names:
-    return Names(rows=lambda: select(model.id).join(School, School.id == model.school_id),
-                 texts=lambda: (model.last_name, model.first_name, model.middle_name, School.short_name),
-                 hint=hint)
+    return Names(rows=lambda: select(model.id), texts=lambda: (model.last_name, model.first_name, model.middle_name),
+                 hint=hint, indexed=f"{model.__tablename__}_name_search", school=lambda: model.school_id)
 
 
 # The hints are marked for the catalogue (N_); the views show them through gettext.
@@ -85,7 +98,7 @@ NAMES: dict[type, Names] = {
     Pupil: _person(Pupil, N_("фамилия, имя; можно и школу")),
     Staff: _person(Staff, N_("фамилия, имя; можно и школу")),
     User: Names(rows=lambda: select(User.id), texts=lambda: (User.username, User.last_name, User.first_name),
-                hint=N_("логин, фамилия или имя")),
+                hint=N_("логин, фамилия или имя"), indexed="ab_user_name_search"),
     School: Names(rows=lambda: select(School.id), texts=lambda: (School.short_name, School.name),
                   hint=N_("название школы")),
     Subject: Names(rows=lambda: select(Subject.id), texts=lambda: (Subject.name, Subject.short_name),
@@ -107,14 +120,32 @@ NAMES: dict[type, Names] = {
 }
 
 
-def named_ids(model, typed: list[str]):
+def named_ids(session, model, typed: list[str]):
     """SELECT of the keys of `model`'s rows whose name has every typed (folded) word in it, each
     word in any of the model's texts: «Иванов СОШ» finds Ivanovs of schools named «СОШ …».
     A word's «%» and «_» are letters, not wildcards."""
     names = NAMES[model]
     statement = names.rows()
     texts = names.texts()
+    sqlite = session.get_bind().dialect.name == "sqlite"
     for word in typed:
-        # A NULL text (no middle name) is simply not a match for the word.
-        statement = statement.where(or_(*[fold(text).contains(word, autoescape=True) for text in texts]))
+        if names.indexed and sqlite and len(word) >= TRIGRAM:
+            index = table(names.indexed, column("rowid"))
+            phrase = '"' + word.replace('"', '""') + '"'  # the word as letters, not FTS5 syntax
+            matched = select(index.c.rowid).where(literal_column(names.indexed).op("MATCH")(phrase))
+            found = [model.__mapper__.primary_key[0].in_(matched)]
+        else:
+            # A NULL text (no middle name) is simply not a match for the word.
+            found = [fold(text).contains(word, autoescape=True) for text in texts]
+        if names.school:
+            schools = list(session.scalars(select(School.id).where(fold(School.short_name).contains(word, autoescape=True))))
+            if schools:
+                found.append(names.school().in_(schools))
+        statement = statement.where(or_(*found))
     return statement
+
+
+def is_name_index(name: str | None) -> bool:
+    """Whether a table or index is one of migration 0004's name indexes, which the models do not
+    describe (the schema comparison of migrations/env.py leaves them out)."""
+    return bool(name) and (name.endswith("_trgm") or "_name_search" in name)

@@ -8,6 +8,7 @@ from flask import current_app
 from flask_appbuilder import Model
 
 import app.models  # noqa: F401  (registers every table on Model.metadata)
+from app.search import is_name_index
 
 config = context.config
 if config.config_file_name:
@@ -17,13 +18,18 @@ logger = logging.getLogger("alembic.env")
 target_metadata = Model.metadata
 
 
+def include_object(object_, name, type_, reflected, compare_to):
+    """The name search indexes (migration 0004) live in the database only."""
+    return not (reflected and compare_to is None and is_name_index(name))
+
+
 def _engine():
     return current_app.extensions["migrate"].db.engine
 
 
 def run_migrations_offline():
     context.configure(url=str(_engine().url), target_metadata=target_metadata, literal_binds=True,
-                      render_as_batch=True, compare_type=True)
+                      render_as_batch=True, compare_type=True, include_object=include_object)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -43,6 +49,7 @@ def run_migrations_online():
             process_revision_directives=skip_empty,
             render_as_batch=True,
             compare_type=True,
+            include_object=include_object,
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -128,7 +128,7 @@ class NameContains(_Checked, BaseFilter):
         relation = getattr(self.model, self.column_name)
         prop = relation.property
         related = prop.mapper.class_
-        ids = search.named_ids(related, typed)
+        ids = search.named_ids(query.session, related, typed)
         if prop.direction is RelationshipDirection.MANYTOONE:
             (column,) = prop.local_columns
             return query.filter(column.in_(ids))

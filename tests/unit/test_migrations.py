@@ -5,13 +5,17 @@ from alembic.migration import MigrationContext
 from flask_appbuilder import Model
 from sqlalchemy import create_engine, inspect
 
+from app.search import is_name_index
 from app.startup import head_revision
 
 
 def _differences(url: str):
     engine = create_engine(url)
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={
+            "compare_type": True,
+            "include_object": lambda obj, name, type_, reflected, compare_to:
+                not (reflected and compare_to is None and is_name_index(name))})
         diff = compare_metadata(context, Model.metadata)
         tables = set(inspect(connection).get_table_names())
         revision = context.get_current_revision()

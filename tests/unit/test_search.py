@@ -30,7 +30,7 @@ def test_named_ids_find_people_classes_and_load_by_typed_words(session, world, e
     session.commit()
 
     def found(model, text):
-        return set(session.scalars(named_ids(model, words(text))))
+        return set(session.scalars(named_ids(session, model, words(text))))
 
     assert found(Pupil, "алексеев") == {world.pupil_a.id, world.sibling_a.id}  # «Алексеева» too
     assert found(Pupil, "СЕМЕНОВ") == found(Pupil, "семёнов") == {world.pupil_b.id}
@@ -40,3 +40,38 @@ def test_named_ids_find_people_classes_and_load_by_typed_words(session, world, e
     assert found(Staff, "иванова") == {world.teacher.id}
     assert found(ClassGroup, "7а сош № 3") == {world.class_b.id}
     assert len(found(TeachingAssignment, "7А математика")) == 2  # 7А of СОШ № 1 and of СОШ № 3
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_people_are_found_through_the_name_index_kept_by_the_database(session, world, engine):
+    """A typed person's name is looked up in the index of migration 0004, which the database keeps
+    as people are added, renamed and removed: the FTS5 trigram tables on SQLite, trigram indexes on
+    PostgreSQL (read when the planner may not scan the table)."""
+    from sqlalchemy import text
+    from tests.factories import make_pupil
+    from tests.statements import recorded_statements
+
+    newcomer = make_pupil(session, world.class_b, "Ёлкина")
+    gone = make_pupil(session, world.class_b, "Уходящий")
+    session.commit()
+    world.pupil_b.last_name = "Шорохов"
+    session.delete(gone)
+    session.commit()
+
+    def found(model, typed):
+        return set(session.scalars(named_ids(session, model, words(typed))))
+
+    if engine == "postgresql":
+        session.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = "\n".join(session.scalars(text("EXPLAIN " + str(
+            named_ids(session, Pupil, ["елкин"]).compile(session.get_bind(), compile_kwargs={"literal_binds": True})))))
+        assert "ix_pupil_last_name_trgm" in plan and "Seq Scan on pupil" not in plan
+    with recorded_statements(session.get_bind()) as statements:
+        assert found(Pupil, "елкин") == found(Pupil, "ЁЛКИНА") == {newcomer.id}
+    if engine == "sqlite":
+        assert any("pupil_name_search MATCH" in s for s in statements)
+        assert not any("fold(pupil." in s for s in statements)  # no name read row by row
+    assert found(Pupil, "шорох") == {world.pupil_b.id} and found(Pupil, "васильев") == set()
+    assert found(Pupil, "уходящ") == set()  # removed
+    assert found(Staff, "иванов") == {world.teacher.id}
+    session.rollback()
