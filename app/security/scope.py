@@ -5,7 +5,9 @@ Everything that reads or writes rows for a user — FAB list/show/edit views (th
 `visible()` or `changeable()` here. A row outside the filter answers 404.
 
 `Scope` is a plain value built once per request by `load_scope(session, user)`; the functions
-below return SQLAlchemy boolean clauses and import nothing from Flask.
+below return SQLAlchemy boolean clauses and import nothing from Flask. Where each model's rows
+belong (a school, a class, a pupil, a parent row; personal data or not) is declared in
+app/security/rules.py; a model declared nowhere is the administrator's alone.
 """
 from __future__ import annotations
 
@@ -14,28 +16,21 @@ from functools import lru_cache
 
 from sqlalchemy import Integer, and_, bindparam, exists, false, func, or_, select, true, union
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import ColumnElement, False_
 
 from app.models import (
     Absence,
-    AcademicYear,
     AnalyticalReport,
     BellSchedule,
-    Campaign,
     ClassGroup,
     Consultation,
-    DiaryVisit,
     Guardian,
     GuardianLink,
     Holiday,
     ImportBatch,
-    JournalChange,
-    JournalSystem,
     Lesson,
     Mark,
     Material,
-    Milestone,
-    Municipality,
     PeriodMark,
     PlanTarget,
     Pupil,
@@ -56,8 +51,8 @@ from app.models import (
     UsageThreshold,
     UserScope,
 )
-from app.models.journal import AbsenceCode, MarkType
 from app.security import roles as R
+from app.security.rules import Rule, rule_of
 
 
 @dataclass(frozen=True)
@@ -161,13 +156,7 @@ def _scope_statement(role: str):
 CLAUSES_KEPT = 4096
 
 
-# --- what each model hangs on -------------------------------------------------------------
-
-# Rows about a person: region and municipality roles see none of them (152-ФЗ; aggregates only).
-PERSONAL = {Pupil, Guardian, GuardianLink, Mark, Absence, PeriodMark, DiaryVisit, JournalChange, Staff}
-
-# Reference data everybody logged in may read.
-SHARED = {AcademicYear, MarkType, AbsenceCode, JournalSystem, Campaign, Milestone, Material}
+# --- what each role may change ------------------------------------------------------------
 
 # Which roles may change which models at all (within their visible rows; teachers narrower).
 WRITABLE: dict[str, set] = {
@@ -234,81 +223,17 @@ def _family_schools(pupil_ids):
     return select(Pupil.school_id).where(Pupil.id.in_(pupil_ids))
 
 
-def _school_rule(model):
-    """The column that ties a model to a school, or None."""
-    return {
-        School: School.id,
-        StudyPeriod: StudyPeriod.school_id,
-        Holiday: Holiday.school_id,
-        Staff: Staff.school_id,
-        Pupil: Pupil.school_id,
-        ClassGroup: ClassGroup.school_id,
-        Subject: Subject.school_id,
-        Room: Room.school_id,
-        BellSchedule: BellSchedule.school_id,
-        Lesson: Lesson.school_id,
-        SchoolReadiness: SchoolReadiness.school_id,
-        UsageSnapshot: UsageSnapshot.school_id,
-        JournalChange: JournalChange.school_id,
-        Consultation: Consultation.school_id,
-    }.get(model)
+def _own_or_open(rule: Rule, column, clause) -> ColumnElement[bool]:
+    """`clause`, or also the rows everybody's by a NULL column (rule.open_when_null)."""
+    return or_(column.is_(None), clause) if rule.open_when_null else clause
 
 
-def _municipality_rule(model):
-    return {
-        Municipality: Municipality.id,
-        School: School.municipality_id,
-        RolloutPlan: RolloutPlan.municipality_id,
-        Consultation: Consultation.municipality_id,
-        Training: Training.municipality_id,
-    }.get(model)
-
-
-def _class_rule(model):
-    return {
-        ClassGroup: ClassGroup.id,
-        TeachingAssignment: TeachingAssignment.class_group_id,
-        TimetableSlot: TimetableSlot.class_group_id,
-        Subgroup: Subgroup.class_group_id,
-        Lesson: Lesson.class_group_id,
-        Pupil: Pupil.class_group_id,
-        PeriodMark: PeriodMark.class_group_id,
-    }.get(model)
-
-
-def _pupil_rule(model):
-    return {
-        Pupil: Pupil.id,
-        Mark: Mark.pupil_id,
-        Absence: Absence.pupil_id,
-        PeriodMark: PeriodMark.pupil_id,
-        DiaryVisit: DiaryVisit.pupil_id,
-        GuardianLink: GuardianLink.pupil_id,
-    }.get(model)
-
-
-def _via_parent(model):
-    """Models whose scope is their parent row's: (foreign key column, parent model, parent key)."""
-    return {
-        PlanTarget: (PlanTarget.plan_id, RolloutPlan, RolloutPlan.id),
-        ReadinessEvidence: (ReadinessEvidence.readiness_id, SchoolReadiness, SchoolReadiness.id),
-        Substitution: (Substitution.assignment_id, TeachingAssignment, TeachingAssignment.id),
-        Mark: (Mark.lesson_id, Lesson, Lesson.id),
-        Absence: (Absence.lesson_id, Lesson, Lesson.id),
-        Guardian: (Guardian.id, GuardianLink, GuardianLink.guardian_id),
-        GuardianLink: (GuardianLink.pupil_id, Pupil, Pupil.id),
-        DiaryVisit: (DiaryVisit.pupil_id, Pupil, Pupil.id),
-        ImportBatch: None,
-    }.get(model)
-
-
-def _parent_clause(scope: Scope, model, *, write: bool) -> ColumnElement[bool] | None:
-    link = _via_parent(model)
-    if not link:
+def _parent_clause(scope: Scope, rule: Rule, *, write: bool) -> ColumnElement[bool] | None:
+    if not rule.parent:
         return None
-    column, parent, parent_key = link
-    rule = changeable if write else visible
-    return column.in_(select(parent_key).where(rule(scope, parent)))
+    column, parent, parent_key = rule.parent
+    clause = (changeable if write else visible)(scope, parent)
+    return false() if isinstance(clause, False_) else column.in_(select(parent_key).where(clause))
 
 
 @lru_cache(maxsize=CLAUSES_KEPT)
@@ -317,10 +242,15 @@ def visible(scope: Scope, model) -> ColumnElement[bool]:
     role = scope.role
     if role is None:
         return false()
-    if role == R.ADMIN or model in SHARED:
+    if role == R.ADMIN:
+        return true()
+    rule = rule_of(model)
+    if rule is None:
+        return false()
+    if rule.shared:
         return true()
     if role in (R.MINISTRY, R.MONITORING, R.METHODIST):
-        return false() if model in PERSONAL else true()
+        return true() if rule.region and not rule.personal else false()
     if role == R.VENDOR:
         if model is School:
             return School.journal_system_id == scope.journal_system_id
@@ -332,13 +262,13 @@ def visible(scope: Scope, model) -> ColumnElement[bool]:
             return ImportBatch.uploaded_by_id == scope.user_id
         return false()
     if role == R.MUNICIPAL:
-        return _municipal_visible(scope, model)
+        return _municipal_visible(scope, model, rule)
     if role in (R.SCHOOL_ADMIN, R.SECRETARY):
-        return _school_visible(scope, model)
+        return _school_visible(scope, model, rule)
     if role == R.TEACHER:
-        return _teacher_visible(scope, model, write=False)
+        return _teacher_visible(scope, model, rule, write=False)
     if role in (R.PARENT, R.PUPIL):
-        return _family_visible(scope, model)
+        return _family_visible(scope, model, rule)
     return false()
 
 
@@ -350,10 +280,10 @@ def changeable(scope: Scope, model) -> ColumnElement[bool]:
         return false()
     if role == R.ADMIN:
         return true()
-    if model not in WRITABLE.get(role, set()):
+    if model not in WRITABLE.get(role, set()) or rule_of(model) is None:
         return false()
     if role == R.TEACHER:
-        return _teacher_visible(scope, model, write=True)
+        return _teacher_visible(scope, model, rule_of(model), write=True)
     if role in (R.MONITORING, R.METHODIST):
         return true()
     if model is Subject:  # the regional catalogue (school_id NULL) is read by schools, changed by the admin
@@ -361,47 +291,35 @@ def changeable(scope: Scope, model) -> ColumnElement[bool]:
     return visible(scope, model)
 
 
-def _municipal_visible(scope: Scope, model) -> ColumnElement[bool]:
+def _municipal_visible(scope: Scope, model, rule: Rule) -> ColumnElement[bool]:
     m = scope.municipality_id
-    if m is None or model in PERSONAL:
+    if m is None or rule.personal:
         return false()
-    if model is Training:  # region-wide trainings (no municipality) are for everyone
-        return or_(Training.municipality_id.is_(None), Training.municipality_id == m)
-    column = _municipality_rule(model)
-    if column is not None:
-        return column == m
-    column = _school_rule(model)
-    if column is not None:
-        clause = column.in_(_schools_of_municipality(m))
-        return or_(column.is_(None), clause) if model is Subject else clause
-    if model in (PlanTarget, ReadinessEvidence):
-        return _parent_clause(scope, model, write=False)
-    if model in (UsageThreshold, AnalyticalReport):
+    if rule.municipality is not None:
+        return _own_or_open(rule, rule.municipality, rule.municipality == m)
+    if rule.school is not None:
+        return _own_or_open(rule, rule.school, rule.school.in_(_schools_of_municipality(m)))
+    if rule.whole_region_for_municipal:
         return true()
-    return false()
-
-
-def _school_visible(scope: Scope, model) -> ColumnElement[bool]:
-    s = scope.school_id
-    if s is None:
-        return false()
-    column = _school_rule(model)
-    if column is not None:
-        return or_(column.is_(None), column == s) if model is Subject else column == s
-    column = _class_rule(model)
-    if column is not None:
-        return column.in_(_classes_of_school(s))
-    if model in (Municipality, RolloutPlan):
-        return _municipality_rule(model) == scope.municipality_id
-    if model is Training:
-        return or_(Training.municipality_id.is_(None), Training.municipality_id == scope.municipality_id)
-    if model is PeriodMark:
-        return PeriodMark.class_group_id.in_(_classes_of_school(s))
-    clause = _parent_clause(scope, model, write=False)
+    clause = _parent_clause(scope, rule, write=False)
     return clause if clause is not None else false()
 
 
-def _teacher_visible(scope: Scope, model, *, write: bool) -> ColumnElement[bool]:
+def _school_visible(scope: Scope, model, rule: Rule) -> ColumnElement[bool]:
+    s = scope.school_id
+    if s is None:
+        return false()
+    if rule.school is not None:
+        return _own_or_open(rule, rule.school, rule.school == s)
+    if rule.class_group is not None:
+        return rule.class_group.in_(_classes_of_school(s))
+    if rule.municipality is not None:
+        return _own_or_open(rule, rule.municipality, rule.municipality == scope.municipality_id)
+    clause = _parent_clause(scope, rule, write=False)
+    return clause if clause is not None else false()
+
+
+def _teacher_visible(scope: Scope, model, rule: Rule, *, write: bool) -> ColumnElement[bool]:
     staff = scope.staff_id
     if staff is None:
         return false()
@@ -430,12 +348,10 @@ def _teacher_visible(scope: Scope, model, *, write: bool) -> ColumnElement[bool]
         )
     if model is ClassGroup:
         return ClassGroup.id.in_(_teacher_classes(staff))
-    column = _class_rule(model)
-    if column is not None:
-        return column.in_(_teacher_classes(staff))
-    column = _school_rule(model)
-    if column is not None and model not in PERSONAL:
-        return or_(column.is_(None), column == scope.school_id) if model is Subject else column == scope.school_id
+    if rule.class_group is not None:
+        return rule.class_group.in_(_teacher_classes(staff))
+    if rule.school is not None and not rule.personal:
+        return _own_or_open(rule, rule.school, rule.school == scope.school_id)
     if model is Guardian:
         return Guardian.id.in_(
             select(GuardianLink.guardian_id).where(
@@ -447,20 +363,18 @@ def _teacher_visible(scope: Scope, model, *, write: bool) -> ColumnElement[bool]
     return false()
 
 
-def _family_visible(scope: Scope, model) -> ColumnElement[bool]:
+def _family_visible(scope: Scope, model, rule: Rule) -> ColumnElement[bool]:
     pupils = scope.pupil_ids
     if not pupils:
         return false()
-    column = _pupil_rule(model)
-    if column is not None:
-        return column.in_(pupils)
+    if rule.pupil is not None:
+        return rule.pupil.in_(pupils)
     if model is Guardian:
         if scope.guardian_id is not None:
             return Guardian.id == scope.guardian_id
         return Guardian.id.in_(select(GuardianLink.guardian_id).where(GuardianLink.pupil_id.in_(pupils)))
-    column = _class_rule(model)
-    if column is not None:
-        return column.in_(_family_classes(pupils))
+    if rule.class_group is not None:
+        return rule.class_group.in_(_family_classes(pupils))
     if model is Staff:
         return Staff.id.in_(
             select(TeachingAssignment.teacher_id).where(TeachingAssignment.class_group_id.in_(_family_classes(pupils)))
@@ -469,10 +383,8 @@ def _family_visible(scope: Scope, model) -> ColumnElement[bool]:
         return Substitution.assignment_id.in_(
             select(TeachingAssignment.id).where(TeachingAssignment.class_group_id.in_(_family_classes(pupils)))
         )
-    if model in (School, Subject, BellSchedule, StudyPeriod, Holiday, Room):
-        column = _school_rule(model)
-        clause = column.in_(_family_schools(pupils))
-        return or_(column.is_(None), clause) if model is Subject else clause
+    if rule.family_school:
+        return _own_or_open(rule, rule.school, rule.school.in_(_family_schools(pupils)))
     return false()
 
 

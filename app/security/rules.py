@@ -1,0 +1,144 @@
+"""Where each model's rows belong: the declarations the row-scope rule (app.security.scope) reads.
+
+Every mapped model of app.models is declared here, once: how a row reaches a school, a class, a
+municipality or a pupil, or the parent row whose scope it shares; whether it is about a person
+(152-ФЗ: region and municipality roles never read it); whether it is reference data every
+logged-in user reads; whether the region's roles read all of it. A model that is not declared is
+visible to the administrator alone (`rule_of` answers None), and
+tests/unit/test_scope_rules.py fails naming it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from app.models import (
+    Absence,
+    AcademicYear,
+    AnalyticalReport,
+    BellSchedule,
+    Campaign,
+    ClassGroup,
+    Consultation,
+    DiaryVisit,
+    Guardian,
+    GuardianLink,
+    Holiday,
+    ImportBatch,
+    JournalChange,
+    JournalSystem,
+    Lesson,
+    Mark,
+    Material,
+    Milestone,
+    Municipality,
+    PeriodMark,
+    PlanTarget,
+    Pupil,
+    ReadinessEvidence,
+    ReferenceVersion,
+    RolloutPlan,
+    Room,
+    School,
+    SchoolReadiness,
+    Staff,
+    StudyPeriod,
+    Subgroup,
+    Subject,
+    Substitution,
+    TeachingAssignment,
+    TimetableSlot,
+    Training,
+    UsageSnapshot,
+    UsageThreshold,
+    UserScope,
+)
+from app.models.journal import AbsenceCode, MarkType
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How a model's rows are scoped. Columns are the model's own; every field may be left out.
+
+    school, municipality, class_group, pupil: the column tying a row to one of them.
+    parent: (foreign key, parent model, parent key): the row is in scope where its parent row is.
+    open_when_null: a NULL school or municipality means the row is everybody's (the regional
+        subject catalogue, a region-wide training).
+    personal: about a person; region and municipality roles see none of it.
+    shared: reference data every logged-in user reads.
+    region: the region's roles (ministry, monitoring, methodist) read every row.
+    whole_region_for_municipal: a municipal coordinator reads every row too (thresholds, reports).
+    family_school: pupils and parents read the rows of their children's schools.
+    """
+
+    school: Any = None
+    municipality: Any = None
+    class_group: Any = None
+    pupil: Any = None
+    parent: tuple | None = None
+    open_when_null: bool = False
+    personal: bool = False
+    shared: bool = False
+    region: bool = False
+    whole_region_for_municipal: bool = False
+    family_school: bool = False
+
+
+SHARED = Rule(shared=True, region=True)
+
+RULES: dict[type, Rule] = {
+    # organisation
+    Municipality: Rule(municipality=Municipality.id, region=True),
+    School: Rule(school=School.id, municipality=School.municipality_id, region=True, family_school=True),
+    AcademicYear: SHARED,
+    StudyPeriod: Rule(school=StudyPeriod.school_id, region=True, family_school=True),
+    Holiday: Rule(school=Holiday.school_id, region=True, family_school=True),
+    JournalSystem: SHARED,
+    # people
+    Staff: Rule(school=Staff.school_id, personal=True),
+    Pupil: Rule(school=Pupil.school_id, class_group=Pupil.class_group_id, pupil=Pupil.id, personal=True),
+    Guardian: Rule(parent=(Guardian.id, GuardianLink, GuardianLink.guardian_id), personal=True),
+    GuardianLink: Rule(pupil=GuardianLink.pupil_id, parent=(GuardianLink.pupil_id, Pupil, Pupil.id), personal=True),
+    UserScope: Rule(personal=True),
+    # timetable
+    Subject: Rule(school=Subject.school_id, open_when_null=True, region=True, family_school=True),
+    ClassGroup: Rule(school=ClassGroup.school_id, class_group=ClassGroup.id, region=True),
+    Subgroup: Rule(class_group=Subgroup.class_group_id, region=True),
+    Room: Rule(school=Room.school_id, region=True, family_school=True),
+    BellSchedule: Rule(school=BellSchedule.school_id, region=True, family_school=True),
+    TeachingAssignment: Rule(class_group=TeachingAssignment.class_group_id, region=True),
+    TimetableSlot: Rule(class_group=TimetableSlot.class_group_id, region=True),
+    Substitution: Rule(parent=(Substitution.assignment_id, TeachingAssignment, TeachingAssignment.id), region=True),
+    Lesson: Rule(school=Lesson.school_id, class_group=Lesson.class_group_id, region=True),
+    # journal
+    MarkType: SHARED,
+    AbsenceCode: SHARED,
+    Mark: Rule(pupil=Mark.pupil_id, parent=(Mark.lesson_id, Lesson, Lesson.id), personal=True),
+    Absence: Rule(pupil=Absence.pupil_id, parent=(Absence.lesson_id, Lesson, Lesson.id), personal=True),
+    PeriodMark: Rule(class_group=PeriodMark.class_group_id, pupil=PeriodMark.pupil_id, personal=True),
+    JournalChange: Rule(school=JournalChange.school_id, personal=True),
+    DiaryVisit: Rule(pupil=DiaryVisit.pupil_id, parent=(DiaryVisit.pupil_id, Pupil, Pupil.id), personal=True),
+    # rollout
+    Campaign: SHARED,
+    Milestone: SHARED,
+    RolloutPlan: Rule(municipality=RolloutPlan.municipality_id, region=True),
+    PlanTarget: Rule(parent=(PlanTarget.plan_id, RolloutPlan, RolloutPlan.id), region=True),
+    SchoolReadiness: Rule(school=SchoolReadiness.school_id, region=True),
+    ReadinessEvidence: Rule(parent=(ReadinessEvidence.readiness_id, SchoolReadiness, SchoolReadiness.id),
+                            region=True),
+    Consultation: Rule(school=Consultation.school_id, municipality=Consultation.municipality_id, region=True),
+    Training: Rule(municipality=Training.municipality_id, open_when_null=True, region=True),
+    Material: SHARED,
+    # monitoring
+    UsageSnapshot: Rule(school=UsageSnapshot.school_id, region=True),
+    ImportBatch: Rule(region=True),
+    AnalyticalReport: Rule(region=True, whole_region_for_municipal=True),
+    UsageThreshold: Rule(region=True, whole_region_for_municipal=True),
+    # the reference data's version stamp: read by the app itself, never listed for a user
+    ReferenceVersion: Rule(),
+}
+
+
+def rule_of(model) -> Rule | None:
+    """The model's declaration, or None: an undeclared model is the administrator's alone."""
+    return RULES.get(model)
