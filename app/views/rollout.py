@@ -200,7 +200,7 @@ class RolloutPlanView(BaseView):
             "rollout/municipality.html", municipality=municipality, campaign=campaign, today=today, row=row,
             plan=plan, status_labels=STATUS_LABELS, light_labels=LIGHT_LABELS, item_labels=ITEM_LABELS,
             cell_text=cell_text, school_items=SCHOOL_ITEMS,
-            can_edit_plan=scope.is_admin or (scope.role == R.MUNICIPAL and scope.municipality_id == municipality_id),
+            can_edit_plan=self._editable(session, plan, campaign, municipality_id),
         )
 
     @expose("/<int:municipality_id>/plan", methods=["GET", "POST"])

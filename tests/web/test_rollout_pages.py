@@ -184,6 +184,14 @@ def test_bad_plan_input_changes_nothing(session, world, as_user):
     assert session.query(RolloutPlan).count() == 0 and session.query(PlanTarget).count() == 0
 
 
+def test_the_plan_button_shows_to_those_who_may_change_the_plan(region, world, as_user):
+    page = f"/rollout/municipality/{world.municipality_a.id}"
+    button = "Заполнить план и ответственного"
+    shown = {user: button in as_user(user).get(page).get_data(as_text=True)
+             for user in ("admin", "municipal", "ministry", "monitor", "methodist")}
+    assert shown == {"admin": True, "municipal": True, "ministry": False, "monitor": False, "methodist": False}
+
+
 def test_ministry_reads_plan_but_cannot_post(region, world, as_user):
     client = as_user("ministry")
     url = f"/rollout/municipality/{world.municipality_a.id}/plan"
