@@ -124,7 +124,9 @@ class MonitoringView(BaseView):
         month = _month_arg(session)
         totals = adoption.municipality_shares(session, scope, month)
         series = adoption.region_series(session, scope, until=month)
-        rows = reports_register.register_rows(session) if scope.role != R.MUNICIPAL else []
+        # The reports still to send, for those who keep the register.
+        keeps_register = self.appbuilder.sm.has_access("can_register", self.class_permission_name)
+        rows = reports_register.register_rows(session) if keeps_register else []
         pending = [r for r in rows if r.is_pending()]
         today = clock.today()
         overdue = overdue_milestones(session, active_campaign(session, today), today,
