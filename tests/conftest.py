@@ -204,6 +204,18 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "allow_logged_errors: the test provokes errors on purpose")
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Under CI (CI=true, as .ci/run is run) nothing may skip: a missing service or tool is a
+    failure there, naming the reason, since CI installs everything the suite needs."""
+    outcome = yield
+    report = outcome.get_result()
+    if os.environ.get("CI") and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.longrepr = f"skipped under CI, where nothing may skip: {reason}"
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args():
     """pytest-playwright: the system Chromium (never `playwright install`), kept off the network."""

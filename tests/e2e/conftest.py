@@ -138,10 +138,16 @@ def sign_in(page, server: LiveServer, username: str, password: str = DEMO_PASSWO
     page.wait_for_url(f"{server.url}/")
 
 
-def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
-    """Run axe-core in the page (inject after every navigation); return violations of those impacts."""
+@pytest.fixture(autouse=True)
+def _axe_core():
+    """Every story checks accessibility: without axe-core it is skipped before it starts, never
+    halfway through (a skip in the middle hid the rest of the story)."""
     if not AXE.exists():
         pytest.skip("accessibility checks need axe-core (npm install; make test does it)")
+
+
+def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
+    """Run axe-core in the page (inject after every navigation); return violations of those impacts."""
     # Evaluated through the DevTools protocol, which the page's CSP (rightly) does not allow as a tag.
     page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")

@@ -21,6 +21,25 @@ def tiny_region(tmp_path_factory):
     return url
 
 
+@pytest.fixture(scope="module")
+def larger_region(tmp_path_factory):
+    """The tiny region with a second full school: the side-by-side comparisons get two sizes."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('bench') / 'larger.sqlite'}"
+    generate(url, 2, region_schools=80, letters="АБ")
+    return url
+
+
+def _marks(url: str) -> int:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text("SELECT count(*) FROM mark")).scalar()
+    finally:
+        engine.dispose()
+
+
 def test_every_case_runs_once_on_a_tiny_region(tiny_region):
     assert has_region(tiny_region)
     bench = cases.open_bench(tiny_region, as_served=True)
@@ -51,12 +70,14 @@ def test_every_case_runs_once_on_a_tiny_region(tiny_region):
     assert table.count("\n") == len(rows) + 1 and "journal grid" in table
 
 
-def test_side_by_side_runs_each_case_at_both_sizes(tiny_region):
-    pairs = side_by_side({1: tiny_region, 2: tiny_region}, repeat=1, warmup=0, only={"grid", "diary week"},
+def test_side_by_side_runs_each_case_at_both_sizes(tiny_region, larger_region):
+    assert _marks(larger_region) > 1.5 * _marks(tiny_region)  # two full schools against one
+    pairs = side_by_side({1: tiny_region, 2: larger_region}, repeat=1, warmup=0, only={"grid", "diary week"},
                          log=lambda *_: None)
     assert [name for name, *_ in pairs] == ["journal grid (class × subject × quarter)", "diary week (parent)"]
     for _name, grows, small, large in pairs:
-        assert not grows and small.queries == large.queries > 0 and small.median_ms > 0 and large.median_ms > 0
+        # The pages' statements do not grow with the region.
+        assert not grows and small.queries == large.queries > 0
 
 
 def test_stability_compares_the_sizes():
@@ -93,13 +114,12 @@ def test_measure_alternately_runs_the_actions_in_turn():
     page, raw = measure_alternately([lambda: order.append("page"), lambda: order.append("raw")], _Counter(),
                                     warmup=1, repeat=3)
     assert order == ["page", "raw"] * 4
-    assert page.median_ms >= 0 and raw.median_ms >= 0
 
 
-def test_every_list_of_every_role_is_measured_at_both_sizes(tiny_region):
+def test_every_list_of_every_role_is_measured_at_both_sizes(tiny_region, larger_region):
     from bench import lists
 
-    rows = lists.measure_lists({1: tiny_region, 2: tiny_region}, pairs=1, log=lambda *_: None)
+    rows = lists.measure_lists({1: tiny_region, 2: larger_region}, pairs=1, log=lambda *_: None)
     measured = {(user, path) for user, path, *_ in rows}
     assert ("director", "/pupilview/list/") in measured and ("admin", "/markview/list/") in measured
     assert ("teacher", "/schoolview/list/") in measured and ("municipal", "/pupilview/list/") not in measured
