@@ -6,6 +6,8 @@ GET /api/v1/diary/<pupil_id>/progress?period=… marks, averages, period/year ma
 
 The same scope as the pages (app.views.diary.open_diary): another family's child answers 404.
 Works with the browser session and, where FAB's security API is on, with a JWT.
+Each method's docstring after `---` is its OpenAPI operation; the answers' schemas are in
+app.api.diary_schemas.
 """
 from __future__ import annotations
 
@@ -14,12 +16,15 @@ import datetime as dt
 from decimal import Decimal
 
 from flask import request
+from apispec import APISpec
+from apispec.exceptions import DuplicateComponentNameError
 from flask_appbuilder.api import BaseApi, expose
 from flask_appbuilder.security.decorators import permission_name, protect
 from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 
 from app import clock
+from app.api.diary_schemas import SCHEMAS
 from app.diary import progress as progress_domain
 from app.diary import week as week_domain
 from app.reading import read_session
@@ -55,16 +60,73 @@ class DiaryApi(BaseApi):
     role_access = {R.PARENT: ("can_get",), R.PUPIL: ("can_get",)}
     openapi_spec_tag = "Diary"
 
+    def add_apispec_components(self, api_spec: APISpec) -> None:
+        super().add_apispec_components(api_spec)
+        try:
+            for name, schema in SCHEMAS.items():
+                api_spec.components.schema(name, schema)
+            api_spec.components.parameter("pupil_id", "path", {"schema": {"type": "integer"}})
+        except DuplicateComponentNameError:  # a spec object already holding them
+            pass
+
+    def add_api_spec(self, api_spec: APISpec) -> None:
+        """Every operation answers 401 without a login and 403 to a role without diary rights; one
+        about a pupil answers 404 for another family's child (or no such pupil)."""
+        super().add_api_spec(api_spec)
+        prefix = f"/api/{self.version}/{self.resource_name}/"
+        for path, operations in api_spec._paths.items():
+            if not path.startswith(prefix):
+                continue
+            codes = ("401", "403", "404") if "{pupil_id}" in path else ("401", "403")
+            for operation in operations.values():
+                for code in codes:
+                    operation["responses"].setdefault(code, {"$ref": f"#/components/responses/{code}"})
+
     @expose("/children", methods=["GET"])
     @protect()
     @permission_name("get")
     def list_children(self):
+        """The pupils whose diary the user keeps (a pupil: themself).
+        ---
+        get:
+          summary: The pupils whose diary the user keeps
+          responses:
+            200:
+              description: The pupils, by name
+              content:
+                application/json:
+                  schema:
+                    $ref: '#/components/schemas/DiaryChildrenAnswer'
+        """
         return self.response(200, result=[_pupil(kid) for kid in family(current_scope())])
 
     @expose("/<int:pupil_id>/week", methods=["GET"])
     @protect()
     @permission_name("get")
     def get_week(self, pupil_id: int):
+        """The pupil's diary for the week containing `date`.
+        ---
+        get:
+          summary: The pupil's diary for one week (Monday to Saturday)
+          parameters:
+          - pupil_id  # apispec: the name of a parameter component (add_apispec_components)
+          - in: query
+            name: date
+            required: false
+            description: A day of the week (YYYY-MM-DD); by default the last week with a recorded lesson
+            schema:
+              type: string
+              format: date
+          responses:
+            200:
+              description: The week's lessons, marks and absences
+              content:
+                application/json:
+                  schema:
+                    $ref: '#/components/schemas/DiaryWeekAnswer'
+            400:
+              $ref: '#/components/responses/400'
+        """
         _kids, pupil = self._open(pupil_id)
         if pupil is None:
             return self.response_404()
@@ -84,6 +146,26 @@ class DiaryApi(BaseApi):
     @protect()
     @permission_name("get")
     def get_progress(self, pupil_id: int):
+        """The pupil's marks, averages, period and year marks and attendance for a period.
+        ---
+        get:
+          summary: The pupil's progress in a study period or the whole year
+          parameters:
+          - pupil_id  # apispec: the name of a parameter component (add_apispec_components)
+          - in: query
+            name: period
+            required: false
+            description: A study period id or "year"; by default the period of the reference date
+            schema:
+              type: string
+          responses:
+            200:
+              description: Per subject the marks, the weighted average and the period marks; the attendance
+              content:
+                application/json:
+                  schema:
+                    $ref: '#/components/schemas/DiaryProgressAnswer'
+        """
         _kids, pupil = self._open(pupil_id)
         if pupil is None:
             return self.response_404()

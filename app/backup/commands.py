@@ -8,6 +8,15 @@ from flask.cli import AppGroup
 from app.backup.core import BackupError, create_backup, restore_backup
 from app.text import _, _l
 
+
+class Refusal(click.ClickException):
+    """A refused or failed command: its one Russian line on stderr and exit status 1, no
+    traceback (click's own ClickException prefixes the line with an English «Error:»)."""
+
+    def show(self, file=None):
+        click.echo(self.format_message(), file=file, err=True)
+
+
 cli = AppGroup("backup", help=_l("Резервная копия базы данных и восстановление из неё."))
 
 
@@ -19,7 +28,7 @@ def create(out: Path):
     try:
         path = create_backup(current_app.config["SQLALCHEMY_DATABASE_URI"], out)
     except BackupError as error:
-        raise click.ClickException(str(error))
+        raise Refusal(str(error)) from None
     click.echo(_("Резервная копия сохранена: %(path)s (%(size)s байт)", path=path, size=path.stat().st_size))
 
 
@@ -35,5 +44,5 @@ def restore(source: Path):
     try:
         restore_backup(current_app.config["SQLALCHEMY_DATABASE_URI"], source)
     except BackupError as error:
-        raise click.ClickException(str(error))
+        raise Refusal(str(error)) from None
     click.echo(_("База данных восстановлена из %(path)s", path=source))

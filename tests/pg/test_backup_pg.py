@@ -9,7 +9,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.engine import make_url
 
-from tests.web.test_backup import add_history, invoke_in, rows
+from tests.web.test_backup import add_history, invoke_in, refusal, rows, tables
 
 pytestmark = pytest.mark.pg
 
@@ -55,3 +55,45 @@ def test_postgresql_backup_restores_every_mark_and_change(app, session, world, r
         from app.extensions import db
 
         db.engine.dispose()
+
+
+def restore_into(url: str, source):
+    from app import create_app
+    from app.extensions import db
+
+    other = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    result = invoke_in(other, ["backup", "restore", "--from", str(source)])
+    with other.app_context():
+        db.engine.dispose()
+    return result
+
+
+def test_restore_of_a_sqlite_backup_into_postgresql_is_refused(app, tmp_path, restore_url):
+    sqlite_db = tmp_path / "journal.sqlite"
+    sqlite_db.write_bytes(b"SQLite format 3\x00" + bytes(4080))
+    result = restore_into(restore_url, sqlite_db)
+    assert refusal(result) == ("Это резервная копия SQLite, а база DATABASE_URL — PostgreSQL: "
+                               "восстанавливайте её в базу SQLite.")
+    assert tables(restore_url) == []
+
+
+def test_restore_of_random_bytes_into_postgresql_is_refused(app, tmp_path, restore_url):
+    junk = tmp_path / "journal.dump"
+    junk.write_bytes(bytes(range(256)) * 64)
+    result = restore_into(restore_url, junk)
+    assert refusal(result) == "Это не резервная копия pg_dump (формат custom): файл повреждён или не тот."
+    assert tables(restore_url) == []
+
+
+@pytest.mark.skipif(not shutil.which("pg_dump"), reason="pg_dump is not installed")
+def test_restore_of_a_truncated_postgresql_backup_leaves_the_database_empty(app, session, world, runner, tmp_path,
+                                                                             restore_url):
+    add_history(session, world)
+    backup = tmp_path / "journal.dump"
+    assert runner.invoke(args=["backup", "create", "--out", str(backup)]).exit_code == 0
+    truncated = tmp_path / "truncated.dump"
+    truncated.write_bytes(backup.read_bytes()[: backup.stat().st_size // 2])
+    result = restore_into(restore_url, truncated)
+    line = refusal(result)
+    assert line.startswith("Резервная копия не восстановлена, база осталась пустой: pg_restore: error: "), line
+    assert tables(restore_url) == []

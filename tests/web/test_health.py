@@ -1,6 +1,9 @@
 """/health: what the balancer asks before sending a host traffic."""
+from pathlib import Path
+
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from app import create_app
 from app.extensions import db
@@ -18,7 +21,8 @@ def test_health_is_unavailable_when_database_is_behind_migrations(client, sessio
     session.commit()
     response = client.get("/health")
     assert response.status_code == 503
-    assert response.get_json() == {"status": "unavailable"}
+    assert response.get_json() == {"status": "unavailable", "problem": "Схема базы данных не соответствует версии "
+                                   "программы: выполните «flask --app app db upgrade»."}
 
 
 def test_health_is_unavailable_when_database_has_no_schema(tmp_path):
@@ -28,7 +32,8 @@ def test_health_is_unavailable_when_database_has_no_schema(tmp_path):
         db.session.remove()
         db.engine.dispose()
     assert response.status_code == 503
-    assert response.get_json() == {"status": "unavailable"}
+    assert response.get_json() == {"status": "unavailable",
+                                   "problem": "База данных недоступна или в ней нет схемы журнала."}
 
 
 def test_health_is_not_rate_limited(database_url):
@@ -42,3 +47,45 @@ def test_health_is_not_rate_limited(database_url):
         db.engine.dispose()
     assert statuses == [200] * 5
     assert limited[-1] == 429, "the default limit is in force for other pages"
+
+
+def health_of(url: str):
+    """/health of a fresh app on `url` (its own engine, disposed afterwards)."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        response = app.test_client().get("/health")
+        db.session.remove()
+        db.engine.dispose()
+    return response
+
+
+def database_files(database_url: str) -> dict[str, bytes]:
+    path = Path(make_url(database_url).database)
+    return {p.name: p.read_bytes() for p in path.parent.glob(path.name + "*")}
+
+
+READ_ONLY = ("База данных открыта только для чтения: запись отметок невозможна. Проверьте права на файл базы "
+             "или режим сервера PostgreSQL (реплика, default_transaction_read_only).")
+
+
+def test_health_is_unavailable_when_sqlite_file_is_read_only(database_url):
+    # mode=ro opens the file as a read-only volume or a file without write permission would (root ignores chmod).
+    path = make_url(database_url).database
+    response = health_of(f"sqlite:///file:{path}?mode=ro&uri=true")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "unavailable", "problem": READ_ONLY}
+
+
+def test_health_check_of_a_writable_database_writes_nothing(database_url):
+    before = database_files(database_url)
+    assert health_of(database_url).status_code == 200
+    assert database_files(database_url) == before
+
+
+@pytest.mark.pg
+def test_health_is_unavailable_when_postgresql_is_read_only(pg_url):
+    read_only = make_url(pg_url).update_query_dict({"options": "-c default_transaction_read_only=on"})
+    response = health_of(read_only.render_as_string(hide_password=False))
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "unavailable", "problem": READ_ONLY}
+    assert health_of(pg_url).status_code == 200
