@@ -23,14 +23,14 @@ from flask_appbuilder.security.decorators import permission_name, protect
 from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 
-from app import clock
+from app import clock, formats
 from app.api.diary_schemas import SCHEMAS
 from app.diary import progress as progress_domain
 from app.diary import week as week_domain
 from app.reading import read_session
 from app.security import roles as R
 from app.security.current import current_scope
-from app.views.diary import family, note_visit, open_diary, parse_date, school_calendar
+from app.views.diary import family, note_visit, open_diary, school_calendar
 
 
 def plain(value):
@@ -131,7 +131,7 @@ class DiaryApi(BaseApi):
         if pupil is None:
             return self.response_404()
         try:
-            day = parse_date(request.args.get("date"))
+            day = formats.parse_date(request.args.get("date"))
         except ValueError:
             return self.response_400(message=_("Дата не распознана: укажите её как ГГГГ-ММ-ДД."))
         session = read_session()

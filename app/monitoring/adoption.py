@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
+from app.formats import percent
 from app.models import Campaign, Municipality, PlanTarget, RolloutPlan, School, UsageSnapshot
 from app.monitoring.months import last_day, previous_month
 from app.security.scope import Scope, visible
@@ -23,13 +24,6 @@ from app.text import N_
 DEFAULT_TARGET_SHARE = Decimal("75")
 DEFAULT_REPORT_DAY = 5
 ONE_DECIMAL = Decimal("0.1")
-
-
-def percent(part: int, whole: int) -> Decimal | None:
-    """part / whole × 100, rounded half-up to 0.1; None when whole is 0."""
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
 
 
 def campaign_for(session: Session, month: dt.date) -> Campaign | None:

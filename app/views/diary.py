@@ -20,7 +20,7 @@ from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy.exc import SQLAlchemyError
 
-from app import clock
+from app import clock, formats
 from app.diary import progress as progress_domain
 from app.diary import week as week_domain
 from app.diary.pupils import PupilCard, children, visible_pupil
@@ -36,7 +36,6 @@ log = logging.getLogger(__name__)
 
 FAMILY_ACCESS = ("can_index", "can_week", "can_progress")
 # Dates outside this span are typing mistakes, not weeks anybody keeps a diary for.
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 def open_diary(pupil_id: int | None) -> tuple[tuple[PupilCard, ...], PupilCard]:
@@ -113,25 +112,9 @@ def _write_left_over_visits(app, tally: VisitTally) -> None:
         log.warning("%s diary visits not counted at exit: %s", sum(row["visits"] for row in rows), error)
 
 
-def parse_date(value: str | None) -> dt.date | None:
-    """A date from the jump form: ISO (2012-09-10, what a date input sends) or 10.09.2012.
-
-    None for an empty value; ValueError for anything else that is not a plausible date."""
-    if not value or not value.strip():
-        return None
-    value = value.strip()
-    try:
-        day = dt.datetime.strptime(value, "%d.%m.%Y").date() if "." in value else dt.date.fromisoformat(value)
-    except ValueError:
-        raise ValueError(value) from None
-    if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise ValueError(value)
-    return day
-
-
 def format_average(average) -> str:
-    """"4,25" with the Russian decimal comma; "—" without marks."""
-    return "—" if average is None else f"{average:.2f}".replace(".", ",")
+    """The diary's average: «4,25», «—» without marks."""
+    return formats.format_average(average, missing="—")
 
 
 def format_weight(weight) -> str:
@@ -279,7 +262,7 @@ class DiaryView(BaseView):
         kids, pupil = open_diary(pupil_id)
         session = read_session()
         try:
-            day = parse_date(request.args.get("date"))
+            day = formats.parse_date(request.args.get("date"))
         except ValueError as bad:
             flash(_("Дата «%(value)s» не распознана: укажите её как ДД.ММ.ГГГГ, например 10.09.2012. "
                     "Показана текущая неделя.", value=str(bad)[:20]), "warning")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.models import Municipality, School, UsageSnapshot
 from app.monitoring import imports
-from app.monitoring.adoption import percent
+from app.formats import percent
 from app.monitoring.indicators import INDICATORS, compute_month
 from app.monitoring.report import MUNICIPALITY_HEADERS, SCHOOL_HEADERS, build_report
 from app.security.scope import load_scope
