@@ -38,7 +38,7 @@ from app.models import (
 from app.models.journal import MARK_VALUES, PERIOD_MARK_VALUES
 from app.models.timetable import subgroup_pupil
 from app.security import roles as R
-from app.security.scope import CLAUSES_KEPT, Scope, changeable, visible
+from app.security.scope import CLAUSES_KEPT, Scope, changeable, journal_assignments, visible
 from app.text import _
 
 MAX_MARKS_PER_CELL = 5
@@ -148,18 +148,23 @@ class _CellTarget:
     subgroup_id: int | None
     in_subgroup: bool
     period: StudyPeriod | None
+    in_journal: bool
 
 
-def _cell_target(session: Session, scope: Scope, lesson_id: int, pupil_id: int) -> _CellTarget:
+def _cell_target(session: Session, scope: Scope, lesson_id: int, pupil_id: int,
+                 assignment_id: int | None) -> _CellTarget:
     """The lesson, locked, with everything a cell save checks, in one query: may the user write
     marks of this pupil on it (the Mark scope clause on the lesson row), the pupil's class, the
-    assignment's subgroup and the pupil's membership, the study period of the lesson's date.
+    assignment's subgroup and the pupil's membership, the study period of the lesson's date, and
+    whether the lesson is one of the journal `assignment_id` the user may open (None: not asked).
     NotInScope when the user cannot see the lesson."""
-    row = session.execute(_cell_target_statement(scope), {"lesson_id": lesson_id, "pupil_id": pupil_id}).first()
+    row = session.execute(_cell_target_statement(scope),
+                          {"lesson_id": lesson_id, "pupil_id": pupil_id, "assignment_id": assignment_id}).first()
     if row is None:
         raise NotInScope(f"lesson {lesson_id}")
-    lesson, writable, pupil_class, subgroup_id, member, period = row
-    return _CellTarget(lesson, bool(writable), pupil_class, subgroup_id, bool(member), period)
+    lesson, writable, pupil_class, subgroup_id, member, period, journal_open = row
+    in_journal = assignment_id is None or (bool(journal_open) and lesson.assignment_id == assignment_id)
+    return _CellTarget(lesson, bool(writable), pupil_class, subgroup_id, bool(member), period, in_journal)
 
 
 @lru_cache(maxsize=CLAUSES_KEPT)
@@ -170,8 +175,13 @@ def _cell_target_statement(scope: Scope):
     pupil_class = select(Pupil.class_group_id).where(Pupil.id == pupil_id).scalar_subquery()
     member = exists().where(subgroup_pupil.c.subgroup_id == TeachingAssignment.subgroup_id,
                             subgroup_pupil.c.pupil_id == pupil_id)
+    # May the user open the journal the save comes from: the clause grid.pupil_summary reads the
+    # reply's summary with, on its own assignment row (not correlated to the lesson's).
+    assignment_id = bindparam("assignment_id", type_=Lesson.assignment_id.type)
+    journal_open = exists(select(TeachingAssignment.id).where(
+        TeachingAssignment.id == assignment_id, journal_assignments(scope, by_id=True))).correlate_except(TeachingAssignment)
     return (
-        select(Lesson, writable, pupil_class, TeachingAssignment.subgroup_id, member, StudyPeriod)
+        select(Lesson, writable, pupil_class, TeachingAssignment.subgroup_id, member, StudyPeriod, journal_open)
         .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
         .outerjoin(StudyPeriod, and_(StudyPeriod.school_id == Lesson.school_id, StudyPeriod.starts_on <= Lesson.date,
                                      StudyPeriod.ends_on >= Lesson.date))
@@ -370,17 +380,22 @@ def _write_cell(session: Session, scope: Scope, actor: Actor, lesson: Lesson, pu
 
 def save_cell(session: Session, scope: Scope, actor: Actor, *, lesson_id: int, pupil_id: int, text: str,
               known: CellKnown, mark_type_id: int | None = None, reason: str | None = None,
-              today: dt.date | None = None, catalogue: Catalogue | None = None) -> SavedCell:
+              today: dt.date | None = None, catalogue: Catalogue | None = None,
+              assignment_id: int | None = None) -> SavedCell:
     """Set a grid cell (a pupil's marks and absence for a lesson) to what the teacher typed.
 
     `text`: "5", "3/5" (two marks, positions 0 and 1), "н" (absence code), "оп 5", "" (clear).
     `known`: the versions the client saw; any difference -> StaleVersion, nothing written.
     `mark_type_id`: the work type for the typed marks (None: keep existing, default for new).
+    `assignment_id`: the journal the save comes from (None: not checked); a lesson not of it, or
+    a journal the user may not open -> NotInScope, nothing written.
     Returns the cell as written (`.state.changed`: whether something changed)."""
     catalogue = catalogue or load_catalogue(session)
 
     def work():
-        target = _cell_target(session, scope, lesson_id, pupil_id)
+        target = _cell_target(session, scope, lesson_id, pupil_id, assignment_id)
+        if not target.in_journal:
+            raise NotInScope(f"lesson {lesson_id} of teaching_assignment {assignment_id}")
         lesson = target.lesson
         _refuse_unless_writable(lesson, target.writable)
         _check_pupil_of_lesson(target)

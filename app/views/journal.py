@@ -347,7 +347,7 @@ class JournalView(BaseView):
                                       text=_text(data, "text"), known=_known(data),
                                       mark_type_id=_int(data, "mark_type_id", optional=True),
                                       reason=_text(data, "reason"), today=clock.today(),
-                                      catalogue=current_catalogue())
+                                      catalogue=current_catalogue(), assignment_id=assignment_id)
         except NotInScope:
             abort(404)
         except entries.StaleVersion as stale:

@@ -2,11 +2,13 @@
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.models import Absence, JournalChange, Lesson, Mark, PeriodMark, StudyPeriod
 from tests.conftest import csrf_token
 from tests.journal_helpers import build_journal_world, cell_post, post_json
+
+ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)]
 
 
 @pytest.fixture
@@ -32,6 +34,13 @@ def marks_of(session, lesson, pupil):
     session.expire_all()
     return [(m.position, m.value) for m in session.scalars(
         select(Mark).where(Mark.lesson_id == lesson.id, Mark.pupil_id == pupil.id).order_by(Mark.position))]
+
+
+def row_counts(session):
+    """How many marks, absences, period marks and change-log rows the database holds."""
+    session.expire_all()
+    return {model.__tablename__: session.scalar(select(func.count()).select_from(model))
+            for model in (Mark, Absence, PeriodMark, JournalChange)}
 
 
 def changes(session, **where):
@@ -234,4 +243,17 @@ def test_absentees_refuses_a_pupil_of_another_class(session, jw, teacher):
 def test_save_without_csrf_token_is_refused(session, jw, teacher):
     reply = cell_post(teacher, "wrong", jw.lessons[1], jw.pupils[1], jw.assignment, "5")
     assert reply.status_code == 400
+    assert marks_of(session, jw.lessons[1], jw.pupils[1]) == []
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("user", ["teacher", "director"])
+def test_mark_posted_with_a_foreign_assignment_is_refused_and_not_written(session, jw, as_user, engine, user):
+    client = as_user(user)
+    token = csrf_token(client, f"/journal/{jw.assignment.id}/")
+    before = row_counts(session)
+    # The teacher cannot open 7Б's journal; the director can, but the lesson is not one of it.
+    reply = cell_post(client, token, jw.lessons[1], jw.pupils[1], jw.foreign_assignment, "5")
+    assert reply.status_code == 404
+    assert row_counts(session) == before
     assert marks_of(session, jw.lessons[1], jw.pupils[1]) == []
