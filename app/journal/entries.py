@@ -601,7 +601,10 @@ def save_period_mark(session: Session, scope: Scope, actor: Actor, *, assignment
 
 def set_period_locked(session: Session, scope: Scope, actor: Actor, *, study_period_id: int, locked: bool,
                       now: dt.datetime | None = None) -> StudyPeriod:
-    """Lock (teachers can no longer change the period) or unlock a study period. Administration only."""
+    """Lock (teachers can no longer change the period) or unlock a study period. Administration only.
+
+    The request names the state it wants, not a change of what the page showed: locking a locked
+    period keeps who locked it and when, so a repeated or crossed request loses nothing."""
     def work():
         period = session.scalar(select(StudyPeriod).where(StudyPeriod.id == study_period_id, visible(scope, StudyPeriod)))
         if period is None:
@@ -610,6 +613,8 @@ def set_period_locked(session: Session, scope: Scope, actor: Actor, *, study_per
                                                               changeable(scope, StudyPeriod)))
         if allowed is None or scope.role not in CORRECTING_ROLES:
             raise DomainError(_("Закрывать и открывать периоды может только администрация школы."))
+        if locked and period.locked_at is not None:
+            return period
         if locked:
             period.locked_at = now or dt.datetime.now()
             period.locked_by_id = actor.user_id

@@ -169,6 +169,21 @@ def test_locked_period_refuses_teacher_and_takes_director_correction_with_reason
     assert row.reason == "Ошибка учителя, служебная записка № 3" and row.user_name.endswith("(director)")
 
 
+def test_locking_a_locked_period_keeps_the_first_lock(session, jw, as_user):
+    director = as_user("director")
+    token = csrf_token(director, "/journal/periods/")
+    period = lock_first_quarter(session, jw)
+    lock = {"action": "lock", "csrf_token": token}
+    director.post(f"/journal/periods/{period.id}/lock", data=lock)
+    session.expire_all()
+    first = session.get(StudyPeriod, period.id).locked_at
+    assert first is not None
+    # A second tab of the periods page, read while the quarter was open, locks it again.
+    director.post(f"/journal/periods/{period.id}/lock", data=lock)
+    session.expire_all()
+    assert session.get(StudyPeriod, period.id).locked_at == first
+
+
 def test_teacher_cannot_lock_periods(session, jw, teacher):
     period = lock_first_quarter(session, jw)
     reply = teacher.post(f"/journal/periods/{period.id}/lock", data={"action": "lock", "csrf_token": teacher.token})
