@@ -418,13 +418,34 @@ def lesson_pupil_ids(session: Session, lesson: Lesson) -> list[int]:
     return list(session.scalars(query.order_by(Pupil.last_name, Pupil.first_name, Pupil.id)))
 
 
+def _check_column_known(session: Session, lesson: Lesson, pupils: list[int], known: dict[int, CellKnown]) -> None:
+    """StaleVersion unless every pupil's cell of the lesson holds what the client saw. `known`:
+    pupil id -> the versions the page showed; a pupil left out was shown an empty cell. Pupils
+    no longer of the lesson are not compared (the page does not show them). Caller holds the
+    lesson lock, so nothing changes between this check and the writes."""
+    current = {pupil_id: CellKnown() for pupil_id in pupils}
+    for pupil_id, position, version in session.execute(
+            select(Mark.pupil_id, Mark.position, Mark.version).where(Mark.lesson_id == lesson.id)):
+        if pupil_id in current:
+            current[pupil_id].marks[position] = version
+    for pupil_id, version in session.execute(
+            select(Absence.pupil_id, Absence.version).where(Absence.lesson_id == lesson.id)):
+        if pupil_id in current:
+            current[pupil_id].absence = version
+    if any(known.get(pupil_id, CellKnown()) != cell for pupil_id, cell in current.items()):
+        raise StaleVersion()
+
+
 def fill_lesson(session: Session, scope: Scope, actor: Actor, *, lesson_id: int, text: str,
-                mark_type_id: int | None = None, reason: str | None = None, today: dt.date | None = None,
-                catalogue: Catalogue | None = None) -> int:
+                known: dict[int, CellKnown], mark_type_id: int | None = None, reason: str | None = None,
+                today: dt.date | None = None, catalogue: Catalogue | None = None) -> int:
     """Fill `text` (a mark or an absence code) into every EMPTY cell of a lesson column.
 
-    Cells that already hold a mark or an absence are left as they are. One transaction; one
-    history row per created row. Returns the number of cells filled."""
+    Cells that already hold a mark or an absence are left as they are. `known`: pupil id -> the
+    versions the page showed in the column (see `_check_column_known`); any cell changed since ->
+    StaleVersion, nothing written: a cell cleared meanwhile would be filled, one filled meanwhile
+    skipped, unlike what the teacher saw. One transaction; one history row per created row.
+    Returns the number of cells filled."""
     catalogue = catalogue or load_catalogue(session)
 
     def work():
@@ -435,8 +456,10 @@ def fill_lesson(session: Session, scope: Scope, actor: Actor, *, lesson_id: int,
             raise DomainError(_("Введите отметку или код пропуска, которым заполнить столбец."))
         _check_not_future(lesson, today)
         recorded = _check_lock(scope, period_of(session, lesson.school_id, lesson.date), reason)
+        pupils = lesson_pupil_ids(session, lesson)
+        _check_column_known(session, lesson, pupils, known)
         filled = 0
-        for pupil_id in lesson_pupil_ids(session, lesson):
+        for pupil_id in pupils:
             if _write_cell(session, scope, actor, lesson, pupil_id, parsed, None, mark_type_id, recorded, catalogue,
                            skip_filled=True).changed:
                 filled += 1
@@ -445,11 +468,14 @@ def fill_lesson(session: Session, scope: Scope, actor: Actor, *, lesson_id: int,
 
 
 def record_absentees(session: Session, scope: Scope, actor: Actor, *, lesson_id: int, absent: dict[int, str],
-                     reason: str | None = None, today: dt.date | None = None,
+                     known: dict[int, CellKnown], reason: str | None = None, today: dt.date | None = None,
                      catalogue: Catalogue | None = None) -> int:
     """«Only the absent»: `absent` maps pupil id -> absence code; every other pupil of the lesson
     is present (an absence recorded earlier for them is removed). Marks are kept.
 
+    `known`: pupil id -> the versions the page showed in the column (see `_check_column_known`);
+    any cell changed since -> StaleVersion, nothing written: an absence recorded by someone else
+    after the page was read is not removed unseen.
     One transaction; one history row per changed absence. Returns the number of changed cells."""
     catalogue = catalogue or load_catalogue(session)
 
@@ -468,6 +494,7 @@ def record_absentees(session: Session, scope: Scope, actor: Actor, *, lesson_id:
         if absent:
             _check_not_future(lesson, today)
         recorded = _check_lock(scope, period_of(session, lesson.school_id, lesson.date), reason)
+        _check_column_known(session, lesson, pupils, known)
         marks = {}
         for pupil_id, value in session.execute(
                 select(Mark.pupil_id, Mark.value).where(Mark.lesson_id == lesson.id).order_by(Mark.position)):
