@@ -367,3 +367,32 @@ def test_mark_posted_with_a_foreign_assignment_is_refused_and_not_written(sessio
     assert reply.status_code == 404
     assert row_counts(session) == before
     assert marks_of(session, jw.lessons[1], jw.pupils[1]) == []
+
+
+# Per journal write endpoint, a request refused for what it names (another teacher's lesson or
+# journal, a pupil of another class): each is checked before anything is written.
+REFUSED = {
+    "lesson text of another teacher's lesson": lambda jw: ("/journal/api/lesson", {
+        "lesson_id": jw.w.lesson_a_other.id, "version": 1, "topic": "Дроби", "homework": ""}),
+    "period mark in another teacher's journal": lambda jw: ("/journal/api/period-mark", {
+        "assignment_id": jw.foreign_assignment.id, "pupil_id": jw.w.pupil_a_other.id, "period_id": None,
+        "value": "5", "version": None}),
+    "period mark of a pupil of another class": lambda jw: ("/journal/api/period-mark", {
+        "assignment_id": jw.assignment.id, "pupil_id": jw.w.pupil_a_other.id, "period_id": None,
+        "value": "5", "version": None}),
+    "fill of another teacher's lesson": lambda jw: ("/journal/api/fill", {
+        "lesson_id": jw.w.lesson_a_other.id, "text": "5", "known": {}}),
+    "absentees of another teacher's lesson": lambda jw: ("/journal/api/absentees", {
+        "lesson_id": jw.w.lesson_a_other.id, "absent": {}, "known": {str(jw.w.pupil_a_other.id): EMPTY}}),
+}
+
+
+@pytest.mark.parametrize("case", REFUSED)
+def test_refused_journal_write_writes_nothing(session, jw, teacher, case):
+    url, body = REFUSED[case](jw)
+    before = row_counts(session)
+    reply = post_json(teacher, teacher.token, url, body)
+    assert reply.status_code in (400, 404)
+    assert row_counts(session) == before
+    session.expire_all()
+    assert session.get(Lesson, jw.w.lesson_a_other.id).topic is None
