@@ -38,7 +38,7 @@ from app.models import (
 from app.models.journal import MARK_VALUES, PERIOD_MARK_VALUES
 from app.models.timetable import subgroup_pupil
 from app.security import roles as R
-from app.security.scope import CLAUSES_KEPT, Scope, changeable, visible
+from app.security.scope import CLAUSES_KEPT, Scope, changeable, journal_assignments, visible
 from app.text import _
 
 MAX_MARKS_PER_CELL = 5
@@ -148,18 +148,23 @@ class _CellTarget:
     subgroup_id: int | None
     in_subgroup: bool
     period: StudyPeriod | None
+    in_journal: bool
 
 
-def _cell_target(session: Session, scope: Scope, lesson_id: int, pupil_id: int) -> _CellTarget:
+def _cell_target(session: Session, scope: Scope, lesson_id: int, pupil_id: int,
+                 assignment_id: int | None) -> _CellTarget:
     """The lesson, locked, with everything a cell save checks, in one query: may the user write
     marks of this pupil on it (the Mark scope clause on the lesson row), the pupil's class, the
-    assignment's subgroup and the pupil's membership, the study period of the lesson's date.
+    assignment's subgroup and the pupil's membership, the study period of the lesson's date, and
+    whether the lesson is one of the journal `assignment_id` the user may open (None: not asked).
     NotInScope when the user cannot see the lesson."""
-    row = session.execute(_cell_target_statement(scope), {"lesson_id": lesson_id, "pupil_id": pupil_id}).first()
+    row = session.execute(_cell_target_statement(scope),
+                          {"lesson_id": lesson_id, "pupil_id": pupil_id, "assignment_id": assignment_id}).first()
     if row is None:
         raise NotInScope(f"lesson {lesson_id}")
-    lesson, writable, pupil_class, subgroup_id, member, period = row
-    return _CellTarget(lesson, bool(writable), pupil_class, subgroup_id, bool(member), period)
+    lesson, writable, pupil_class, subgroup_id, member, period, journal_open = row
+    in_journal = assignment_id is None or (bool(journal_open) and lesson.assignment_id == assignment_id)
+    return _CellTarget(lesson, bool(writable), pupil_class, subgroup_id, bool(member), period, in_journal)
 
 
 @lru_cache(maxsize=CLAUSES_KEPT)
@@ -170,8 +175,13 @@ def _cell_target_statement(scope: Scope):
     pupil_class = select(Pupil.class_group_id).where(Pupil.id == pupil_id).scalar_subquery()
     member = exists().where(subgroup_pupil.c.subgroup_id == TeachingAssignment.subgroup_id,
                             subgroup_pupil.c.pupil_id == pupil_id)
+    # May the user open the journal the save comes from: the clause grid.pupil_summary reads the
+    # reply's summary with, on its own assignment row (not correlated to the lesson's).
+    assignment_id = bindparam("assignment_id", type_=Lesson.assignment_id.type)
+    journal_open = exists(select(TeachingAssignment.id).where(
+        TeachingAssignment.id == assignment_id, journal_assignments(scope, by_id=True))).correlate_except(TeachingAssignment)
     return (
-        select(Lesson, writable, pupil_class, TeachingAssignment.subgroup_id, member, StudyPeriod)
+        select(Lesson, writable, pupil_class, TeachingAssignment.subgroup_id, member, StudyPeriod, journal_open)
         .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
         .outerjoin(StudyPeriod, and_(StudyPeriod.school_id == Lesson.school_id, StudyPeriod.starts_on <= Lesson.date,
                                      StudyPeriod.ends_on >= Lesson.date))
@@ -370,17 +380,22 @@ def _write_cell(session: Session, scope: Scope, actor: Actor, lesson: Lesson, pu
 
 def save_cell(session: Session, scope: Scope, actor: Actor, *, lesson_id: int, pupil_id: int, text: str,
               known: CellKnown, mark_type_id: int | None = None, reason: str | None = None,
-              today: dt.date | None = None, catalogue: Catalogue | None = None) -> SavedCell:
+              today: dt.date | None = None, catalogue: Catalogue | None = None,
+              assignment_id: int | None = None) -> SavedCell:
     """Set a grid cell (a pupil's marks and absence for a lesson) to what the teacher typed.
 
     `text`: "5", "3/5" (two marks, positions 0 and 1), "н" (absence code), "оп 5", "" (clear).
     `known`: the versions the client saw; any difference -> StaleVersion, nothing written.
     `mark_type_id`: the work type for the typed marks (None: keep existing, default for new).
+    `assignment_id`: the journal the save comes from (None: not checked); a lesson not of it, or
+    a journal the user may not open -> NotInScope, nothing written.
     Returns the cell as written (`.state.changed`: whether something changed)."""
     catalogue = catalogue or load_catalogue(session)
 
     def work():
-        target = _cell_target(session, scope, lesson_id, pupil_id)
+        target = _cell_target(session, scope, lesson_id, pupil_id, assignment_id)
+        if not target.in_journal:
+            raise NotInScope(f"lesson {lesson_id} of teaching_assignment {assignment_id}")
         lesson = target.lesson
         _refuse_unless_writable(lesson, target.writable)
         _check_pupil_of_lesson(target)
@@ -403,13 +418,34 @@ def lesson_pupil_ids(session: Session, lesson: Lesson) -> list[int]:
     return list(session.scalars(query.order_by(Pupil.last_name, Pupil.first_name, Pupil.id)))
 
 
+def _check_column_known(session: Session, lesson: Lesson, pupils: list[int], known: dict[int, CellKnown]) -> None:
+    """StaleVersion unless every pupil's cell of the lesson holds what the client saw. `known`:
+    pupil id -> the versions the page showed; a pupil left out was shown an empty cell. Pupils
+    no longer of the lesson are not compared (the page does not show them). Caller holds the
+    lesson lock, so nothing changes between this check and the writes."""
+    current = {pupil_id: CellKnown() for pupil_id in pupils}
+    for pupil_id, position, version in session.execute(
+            select(Mark.pupil_id, Mark.position, Mark.version).where(Mark.lesson_id == lesson.id)):
+        if pupil_id in current:
+            current[pupil_id].marks[position] = version
+    for pupil_id, version in session.execute(
+            select(Absence.pupil_id, Absence.version).where(Absence.lesson_id == lesson.id)):
+        if pupil_id in current:
+            current[pupil_id].absence = version
+    if any(known.get(pupil_id, CellKnown()) != cell for pupil_id, cell in current.items()):
+        raise StaleVersion()
+
+
 def fill_lesson(session: Session, scope: Scope, actor: Actor, *, lesson_id: int, text: str,
-                mark_type_id: int | None = None, reason: str | None = None, today: dt.date | None = None,
-                catalogue: Catalogue | None = None) -> int:
+                known: dict[int, CellKnown], mark_type_id: int | None = None, reason: str | None = None,
+                today: dt.date | None = None, catalogue: Catalogue | None = None) -> int:
     """Fill `text` (a mark or an absence code) into every EMPTY cell of a lesson column.
 
-    Cells that already hold a mark or an absence are left as they are. One transaction; one
-    history row per created row. Returns the number of cells filled."""
+    Cells that already hold a mark or an absence are left as they are. `known`: pupil id -> the
+    versions the page showed in the column (see `_check_column_known`); any cell changed since ->
+    StaleVersion, nothing written: a cell cleared meanwhile would be filled, one filled meanwhile
+    skipped, unlike what the teacher saw. One transaction; one history row per created row.
+    Returns the number of cells filled."""
     catalogue = catalogue or load_catalogue(session)
 
     def work():
@@ -420,8 +456,10 @@ def fill_lesson(session: Session, scope: Scope, actor: Actor, *, lesson_id: int,
             raise DomainError(_("Введите отметку или код пропуска, которым заполнить столбец."))
         _check_not_future(lesson, today)
         recorded = _check_lock(scope, period_of(session, lesson.school_id, lesson.date), reason)
+        pupils = lesson_pupil_ids(session, lesson)
+        _check_column_known(session, lesson, pupils, known)
         filled = 0
-        for pupil_id in lesson_pupil_ids(session, lesson):
+        for pupil_id in pupils:
             if _write_cell(session, scope, actor, lesson, pupil_id, parsed, None, mark_type_id, recorded, catalogue,
                            skip_filled=True).changed:
                 filled += 1
@@ -430,11 +468,14 @@ def fill_lesson(session: Session, scope: Scope, actor: Actor, *, lesson_id: int,
 
 
 def record_absentees(session: Session, scope: Scope, actor: Actor, *, lesson_id: int, absent: dict[int, str],
-                     reason: str | None = None, today: dt.date | None = None,
+                     known: dict[int, CellKnown], reason: str | None = None, today: dt.date | None = None,
                      catalogue: Catalogue | None = None) -> int:
     """«Only the absent»: `absent` maps pupil id -> absence code; every other pupil of the lesson
     is present (an absence recorded earlier for them is removed). Marks are kept.
 
+    `known`: pupil id -> the versions the page showed in the column (see `_check_column_known`);
+    any cell changed since -> StaleVersion, nothing written: an absence recorded by someone else
+    after the page was read is not removed unseen.
     One transaction; one history row per changed absence. Returns the number of changed cells."""
     catalogue = catalogue or load_catalogue(session)
 
@@ -453,6 +494,7 @@ def record_absentees(session: Session, scope: Scope, actor: Actor, *, lesson_id:
         if absent:
             _check_not_future(lesson, today)
         recorded = _check_lock(scope, period_of(session, lesson.school_id, lesson.date), reason)
+        _check_column_known(session, lesson, pupils, known)
         marks = {}
         for pupil_id, value in session.execute(
                 select(Mark.pupil_id, Mark.value).where(Mark.lesson_id == lesson.id).order_by(Mark.position)):
@@ -586,7 +628,10 @@ def save_period_mark(session: Session, scope: Scope, actor: Actor, *, assignment
 
 def set_period_locked(session: Session, scope: Scope, actor: Actor, *, study_period_id: int, locked: bool,
                       now: dt.datetime | None = None) -> StudyPeriod:
-    """Lock (teachers can no longer change the period) or unlock a study period. Administration only."""
+    """Lock (teachers can no longer change the period) or unlock a study period. Administration only.
+
+    The request names the state it wants, not a change of what the page showed: locking a locked
+    period keeps who locked it and when, so a repeated or crossed request loses nothing."""
     def work():
         period = session.scalar(select(StudyPeriod).where(StudyPeriod.id == study_period_id, visible(scope, StudyPeriod)))
         if period is None:
@@ -595,6 +640,8 @@ def set_period_locked(session: Session, scope: Scope, actor: Actor, *, study_per
                                                               changeable(scope, StudyPeriod)))
         if allowed is None or scope.role not in CORRECTING_ROLES:
             raise DomainError(_("Закрывать и открывать периоды может только администрация школы."))
+        if locked and period.locked_at is not None:
+            return period
         if locked:
             period.locked_at = now or dt.datetime.now()
             period.locked_by_id = actor.user_id

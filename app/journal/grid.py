@@ -24,6 +24,7 @@ from app.diary.week import CalendarPeriod, load_periods
 from app.journal import grading
 from app.journal.access import NotInScope, as_if, marks_writable_on, on_row, visible_on_lesson
 from app.journal.catalogue import Catalogue, Code, WorkType, load_catalogue
+from app.journal.entries import lesson_pupil_ids
 from app.models import (
     Absence,
     ClassGroup,
@@ -375,17 +376,34 @@ def cell_state(session: Session, scope: Scope, lesson_id: int, pupil_id: int) ->
     """One cell as the grid shows it, read back (to refresh a stale cell)."""
     if session.scalar(select(Lesson.id).where(Lesson.id == lesson_id, visible(scope, Lesson))) is None:
         raise NotInScope(f"lesson {lesson_id}")
-    cell = GridCell()
+    return _read_cells(session, scope, lesson_id, {pupil_id: GridCell()}, Mark.pupil_id == pupil_id,
+                       Absence.pupil_id == pupil_id)[pupil_id]
+
+
+def column_cells(session: Session, scope: Scope, lesson_id: int) -> dict[int, GridCell]:
+    """Every cell of a lesson's column by pupil id, the pupils the lesson is for, read back (to
+    refresh a column after a stale fill or absentees save)."""
+    lesson = session.scalar(select(Lesson).where(Lesson.id == lesson_id, visible(scope, Lesson)))
+    if lesson is None:
+        raise NotInScope(f"lesson {lesson_id}")
+    cells = {pupil_id: GridCell() for pupil_id in lesson_pupil_ids(session, lesson)}
+    return _read_cells(session, scope, lesson_id, cells, Mark.pupil_id.in_(cells), Absence.pupil_id.in_(cells))
+
+
+def _read_cells(session: Session, scope: Scope, lesson_id: int, cells: dict[int, GridCell], marks_of, absences_of):
+    """Fill `cells` (pupil id -> empty GridCell) with the lesson's marks and absences the user
+    may see, of the pupils `marks_of` and `absences_of` select."""
     for m in session.execute(
-            select(Mark.position, Mark.value, Mark.mark_type_id, MarkType.short_name, MarkType.weight, Mark.version)
+            select(Mark.pupil_id, Mark.position, Mark.value, Mark.mark_type_id, MarkType.short_name, MarkType.weight,
+                   Mark.version)
             .join(MarkType, MarkType.id == Mark.mark_type_id)
-            .where(Mark.lesson_id == lesson_id, Mark.pupil_id == pupil_id, visible(scope, Mark)).order_by(Mark.position)):
-        cell.marks.append(GridMark(m.position, m.value, m.mark_type_id, m.short_name, m.weight, m.version))
-    absence = session.execute(select(Absence.code, Absence.version).where(
-        Absence.lesson_id == lesson_id, Absence.pupil_id == pupil_id, visible(scope, Absence))).first()
-    if absence:
+            .where(Mark.lesson_id == lesson_id, marks_of, visible(scope, Mark)).order_by(Mark.position)):
+        cells[m.pupil_id].marks.append(GridMark(m.position, m.value, m.mark_type_id, m.short_name, m.weight, m.version))
+    for absence in session.execute(select(Absence.pupil_id, Absence.code, Absence.version).where(
+            Absence.lesson_id == lesson_id, absences_of, visible(scope, Absence))):
+        cell = cells[absence.pupil_id]
         cell.absence, cell.absence_version = absence.code, absence.version
-    return cell
+    return cells
 
 
 def pupil_summary(session: Session, scope: Scope, assignment_id: int, period_id: int | None, pupil_id: int,

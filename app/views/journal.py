@@ -97,7 +97,12 @@ def _int(data: dict, key: str, *, optional: bool = False) -> int | None:
 
 
 def _known(data: dict) -> entries.CellKnown:
-    raw = data.get("known") or {}
+    return _cell_known(data.get("known"))
+
+
+def _cell_known(raw) -> entries.CellKnown:
+    """A cell's versions as the page showed them: {"marks": {position: version}, "absence": version}."""
+    raw = raw or {}
     if not isinstance(raw, dict):
         raise DomainError(_("Запрос не распознан: обновите страницу и повторите."))
     marks = raw.get("marks") or {}
@@ -105,6 +110,14 @@ def _known(data: dict) -> entries.CellKnown:
         raise DomainError(_("Запрос не распознан: обновите страницу и повторите."))
     return entries.CellKnown({_int({"v": k}, "v"): _int({"v": v}, "v") for k, v in marks.items()},
                              _int(raw, "absence", optional=True))
+
+
+def _column_known(data: dict) -> dict[int, entries.CellKnown]:
+    """The versions of a lesson's column as the page showed them: {pupil id: a cell's versions}."""
+    raw = data.get("known") or {}
+    if not isinstance(raw, dict):
+        raise DomainError(_("Запрос не распознан: обновите страницу и повторите."))
+    return {_int({"v": k}, "v"): _cell_known(v) for k, v in raw.items()}
 
 
 def _text(data: dict, key: str) -> str:
@@ -347,7 +360,7 @@ class JournalView(BaseView):
                                       text=_text(data, "text"), known=_known(data),
                                       mark_type_id=_int(data, "mark_type_id", optional=True),
                                       reason=_text(data, "reason"), today=clock.today(),
-                                      catalogue=current_catalogue())
+                                      catalogue=current_catalogue(), assignment_id=assignment_id)
         except NotInScope:
             abort(404)
         except entries.StaleVersion as stale:
@@ -410,31 +423,48 @@ class JournalView(BaseView):
     @expose("/api/fill", methods=["POST"])
     @has_access_api
     def fill_column(self):
-        data = _payload()
+        scope, data = current_scope(), _payload()
+        lesson_id = _int(data, "lesson_id")
         try:
-            count = entries.fill_lesson(db.session, current_scope(), _actor(), lesson_id=_int(data, "lesson_id"),
-                                        text=_text(data, "text"), mark_type_id=_int(data, "mark_type_id", optional=True),
+            count = entries.fill_lesson(db.session, scope, _actor(), lesson_id=lesson_id, text=_text(data, "text"),
+                                        known=_column_known(data),
+                                        mark_type_id=_int(data, "mark_type_id", optional=True),
                                         reason=_text(data, "reason"), today=clock.today(),
                                         catalogue=current_catalogue())
         except NotInScope:
             abort(404)
+        except entries.StaleVersion as stale:
+            return self._stale_column_reply(scope, lesson_id, stale.message), 409
         return jsonify(filled=count)
 
     @expose("/api/absentees", methods=["POST"])
     @has_access_api
     def absentees(self):
-        data = _payload()
+        scope, data = current_scope(), _payload()
+        lesson_id = _int(data, "lesson_id")
         raw = data.get("absent") or {}
         if not isinstance(raw, dict):
             raise DomainError(_("Запрос не распознан: обновите страницу и повторите."))
         absent = {_int({"v": k}, "v"): _text({"v": v}, "v") for k, v in raw.items()}
         try:
-            count = entries.record_absentees(db.session, current_scope(), _actor(), lesson_id=_int(data, "lesson_id"),
-                                             absent=absent, reason=_text(data, "reason"), today=clock.today(),
-                                             catalogue=current_catalogue())
+            count = entries.record_absentees(db.session, scope, _actor(), lesson_id=lesson_id, absent=absent,
+                                             known=_column_known(data), reason=_text(data, "reason"),
+                                             today=clock.today(), catalogue=current_catalogue())
         except NotInScope:
             abort(404)
+        except entries.StaleVersion as stale:
+            return self._stale_column_reply(scope, lesson_id, stale.message), 409
         return jsonify(changed=count)
+
+    @staticmethod
+    def _stale_column_reply(scope, lesson_id, error):
+        """A column save refused as stale: the column's cells as they now stand, for the page to show."""
+        try:
+            cells = grid.column_cells(db.session, scope, lesson_id)
+        except NotInScope:
+            abort(404)
+        return jsonify({"cells": {str(pupil_id): cell.as_json() for pupil_id, cell in cells.items()},
+                        "error": error, "code": "stale"})
 
     @expose("/api/history")
     @has_access_api

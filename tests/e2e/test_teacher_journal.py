@@ -104,3 +104,41 @@ def test_teacher_types_marks_and_absence_by_keyboard_and_finds_them_after_reload
     violations = axe_violations(page)
     assert violations == [], [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
     guide_shot(page, "director-1-periods")
+
+
+def test_absentees_save_from_a_page_read_before_the_directors_absence_is_refused(guarded_page, journal_server,
+                                                                                 browser):
+    page, server = guarded_page, journal_server
+    jw = server.jw
+    lesson = jw.lessons[2]
+    first, second, _third = jw.pupils
+    grid_url = f"{server.url}/journal/{jw.assignment}/?period="
+    sign_in(page, server, "teacher")
+    page.goto(grid_url)                          # the column is empty on the teacher's page
+
+    director = browser.new_context().new_page()
+    sign_in(director, server, "director")
+    director.goto(grid_url)
+    director.fill(f'tr[data-pupil="{first}"] input[data-lesson="{lesson}"]', "б")
+    director.keyboard.press("Enter")
+    expect(director.locator("input.cell-input.saved")).to_have_count(1)
+    director.context.close()
+
+    page.click(f'th.lesson[data-lesson="{lesson}"] button')
+    page.check(f'.absentees-list input[value="{second}"]')
+    page.click("#absentees-run")
+    # The grid sent the versions it showed: refused, the column shows the director's absence.
+    expect(page.locator("#journal-status")).to_have_text("Отметку уже изменил другой пользователь, клетка обновлена")
+    first_cell = page.locator(f'tr[data-pupil="{first}"] input[data-lesson="{lesson}"]')
+    expect(first_cell).to_have_value("б")
+    expect(first_cell).to_have_class("cell-input stale")
+    expect(page.locator(f'.absentees-list input[value="{first}"]')).to_be_checked()
+    assert db_scalar(server, "SELECT count(*) FROM absence WHERE lesson_id = :l", l=lesson) == 1
+
+    # Saved again from the refreshed column: the director's «б» stays, the second pupil is absent.
+    page.check(f'.absentees-list input[value="{second}"]')
+    with page.expect_navigation():
+        page.click("#absentees-run")
+    assert db_scalar(server, "SELECT code FROM absence WHERE lesson_id = :l AND pupil_id = :p", l=lesson, p=first) == "б"
+    assert db_scalar(server, "SELECT count(*) FROM absence WHERE lesson_id = :l AND pupil_id = :p",
+                     l=lesson, p=second) == 1

@@ -42,8 +42,11 @@ def test_fill_down_and_absentees_reach_the_parent_in_one_digest(demo_app):
         assert response.status_code == 200, response.get_data(as_text=True)
         return response.get_json()
 
-    post("/journal/api/absentees", {"lesson_id": lesson.id, "absent": {str(p.id): "н" for p in absent}})
-    filled = post("/journal/api/fill", {"lesson_id": lesson.id, "text": "4", "mark_type_id": test_type.id})
+    # The page shows the lesson's column empty; after the absentees save it shows their absences.
+    post("/journal/api/absentees", {"lesson_id": lesson.id, "absent": {str(p.id): "н" for p in absent}, "known": {}})
+    shown = {str(p.id): {"marks": {}, "absence": 1} for p in absent}
+    filled = post("/journal/api/fill", {"lesson_id": lesson.id, "text": "4", "mark_type_id": test_type.id,
+                                        "known": shown})
     in_class = s.scalar(select(db.func.count(Pupil.id)).where(Pupil.class_group_id == child.class_group_id))
     assert filled["filled"] == in_class - 2
     s.expire_all()

@@ -2,11 +2,15 @@
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.models import Absence, JournalChange, Lesson, Mark, PeriodMark, StudyPeriod
 from tests.conftest import csrf_token
 from tests.journal_helpers import build_journal_world, cell_post, post_json
+
+STALE = "Отметку уже изменил другой пользователь, клетка обновлена"
+EMPTY = {"marks": {}, "absence": None}
+ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)]
 
 
 @pytest.fixture
@@ -32,6 +36,20 @@ def marks_of(session, lesson, pupil):
     session.expire_all()
     return [(m.position, m.value) for m in session.scalars(
         select(Mark).where(Mark.lesson_id == lesson.id, Mark.pupil_id == pupil.id).order_by(Mark.position))]
+
+
+def row_counts(session):
+    """How many marks, absences, period marks and change-log rows the database holds."""
+    session.expire_all()
+    return {model.__tablename__: session.scalar(select(func.count()).select_from(model))
+            for model in (Mark, Absence, PeriodMark, JournalChange)}
+
+
+def column_known(jw, **cells):
+    """The versions a grid page shows in a lesson's column: every pupil empty unless given."""
+    known = {str(pupil.id): EMPTY for pupil in jw.pupils}
+    known.update({str(pupil_id): seen for pupil_id, seen in cells.items()})
+    return known
 
 
 def changes(session, **where):
@@ -160,6 +178,21 @@ def test_locked_period_refuses_teacher_and_takes_director_correction_with_reason
     assert row.reason == "Ошибка учителя, служебная записка № 3" and row.user_name.endswith("(director)")
 
 
+def test_locking_a_locked_period_keeps_the_first_lock(session, jw, as_user):
+    director = as_user("director")
+    token = csrf_token(director, "/journal/periods/")
+    period = lock_first_quarter(session, jw)
+    lock = {"action": "lock", "csrf_token": token}
+    director.post(f"/journal/periods/{period.id}/lock", data=lock)
+    session.expire_all()
+    first = session.get(StudyPeriod, period.id).locked_at
+    assert first is not None
+    # A second tab of the periods page, read while the quarter was open, locks it again.
+    director.post(f"/journal/periods/{period.id}/lock", data=lock)
+    session.expire_all()
+    assert session.get(StudyPeriod, period.id).locked_at == first
+
+
 def test_teacher_cannot_lock_periods(session, jw, teacher):
     period = lock_first_quarter(session, jw)
     reply = teacher.post(f"/journal/periods/{period.id}/lock", data={"action": "lock", "csrf_token": teacher.token})
@@ -200,8 +233,9 @@ def test_period_mark_confirmed_changed_and_refused_outside_scale(session, jw, te
 def test_fill_down_fills_only_empty_cells_with_history_per_row(session, jw, teacher):
     lesson = jw.lessons[1]
     cell_post(teacher, teacher.token, lesson, jw.pupils[1], jw.assignment, "н")
+    shown = column_known(jw, **{str(jw.pupils[1].id): {"marks": {}, "absence": 1}})
     reply = post_json(teacher, teacher.token, "/journal/api/fill",
-                      {"lesson_id": lesson.id, "text": "4", "mark_type_id": jw.types["к/р"].id})
+                      {"lesson_id": lesson.id, "text": "4", "mark_type_id": jw.types["к/р"].id, "known": shown})
     assert reply.status_code == 200 and reply.get_json() == {"filled": 2}
     assert marks_of(session, lesson, jw.pupils[0]) == [(0, 4)]
     assert marks_of(session, lesson, jw.pupils[1]) == []
@@ -214,8 +248,10 @@ def test_fill_down_fills_only_empty_cells_with_history_per_row(session, jw, teac
 def test_absentees_only_marks_the_absent_and_clears_the_rest(session, jw, teacher):
     lesson = jw.lessons[2]
     cell_post(teacher, teacher.token, lesson, jw.pupils[0], jw.assignment, "б")
+    shown = column_known(jw, **{str(jw.pupils[0].id): {"marks": {}, "absence": 1}})
     reply = post_json(teacher, teacher.token, "/journal/api/absentees",
-                      {"lesson_id": lesson.id, "absent": {str(jw.pupils[1].id): "н", str(jw.pupils[2].id): "оп"}})
+                      {"lesson_id": lesson.id, "absent": {str(jw.pupils[1].id): "н", str(jw.pupils[2].id): "оп"},
+                       "known": shown})
     assert reply.status_code == 200 and reply.get_json() == {"changed": 3}
     session.expire_all()
     got = dict(session.execute(select(Absence.pupil_id, Absence.code).where(Absence.lesson_id == lesson.id)).all())
@@ -235,3 +271,128 @@ def test_save_without_csrf_token_is_refused(session, jw, teacher):
     reply = cell_post(teacher, "wrong", jw.lessons[1], jw.pupils[1], jw.assignment, "5")
     assert reply.status_code == 400
     assert marks_of(session, jw.lessons[1], jw.pupils[1]) == []
+
+
+def test_absentees_refuse_an_absence_recorded_after_the_page_was_read(session, jw, teacher, director):
+    lesson = jw.lessons[2]
+    shown = column_known(jw)                       # the teacher's grid: the whole column empty
+    recorded = cell_post(director, director.token, lesson, jw.pupils[0], jw.assignment, "б", reason="Справка")
+    assert recorded.status_code == 200
+    before = row_counts(session)
+    reply = post_json(teacher, teacher.token, "/journal/api/absentees",
+                      {"lesson_id": lesson.id, "absent": {str(jw.pupils[1].id): "н"}, "known": shown})
+    assert reply.status_code == 409
+    body = reply.get_json()
+    assert body["error"] == STALE
+    assert body["cells"][str(jw.pupils[0].id)]["text"] == "б"
+    assert body["cells"][str(jw.pupils[0].id)]["known"] == {"marks": {}, "absence": 1}
+    assert body["cells"][str(jw.pupils[1].id)]["text"] == ""
+    assert row_counts(session) == before
+    session.expire_all()
+    assert dict(session.execute(select(Absence.pupil_id, Absence.code).where(Absence.lesson_id == lesson.id)).all()) == {
+        jw.pupils[0].id: "б"}
+
+
+def test_fill_refuses_a_column_changed_after_the_page_was_read(session, jw, teacher, director):
+    lesson, pupil = jw.lessons[0], jw.w.pupil_a     # the page shows pupil_a's 5 (version 1)
+    shown = column_known(jw, **{str(pupil.id): {"marks": {"0": 1}, "absence": None}})
+    cleared = cell_post(director, director.token, lesson, pupil, jw.assignment, "", {"marks": {"0": 1}, "absence": None},
+                        reason="Ошибка")
+    assert cleared.status_code == 200
+    before = row_counts(session)
+    reply = post_json(teacher, teacher.token, "/journal/api/fill", {"lesson_id": lesson.id, "text": "н", "known": shown})
+    assert reply.status_code == 409
+    assert reply.get_json()["error"] == STALE
+    assert reply.get_json()["cells"][str(pupil.id)]["text"] == ""
+    assert row_counts(session) == before
+    assert marks_of(session, lesson, pupil) == []
+
+
+def stale_requests(jw):
+    """Per journal write endpoint, a request from a page read before the data changed: the
+    versions it carries are older than the rows' (build_world's 5 of pupil_a on lessons[0] has
+    version 1, the lesson version 1, no period mark exists)."""
+    lesson, pupil = jw.lessons[0], jw.w.pupil_a
+    return {
+        "JournalView.save_cell": ("/journal/api/cell", {
+            "lesson_id": lesson.id, "pupil_id": pupil.id, "assignment_id": jw.assignment.id, "period_id": None,
+            "text": "3", "known": EMPTY}),
+        "JournalView.save_lesson": ("/journal/api/lesson", {
+            "lesson_id": lesson.id, "version": 0, "topic": "Дроби", "homework": ""}),
+        "JournalView.save_period_mark": ("/journal/api/period-mark", {
+            "assignment_id": jw.assignment.id, "pupil_id": pupil.id, "period_id": None, "value": "5", "version": 3}),
+        "JournalView.fill_column": ("/journal/api/fill", {
+            "lesson_id": lesson.id, "text": "н", "known": column_known(jw)}),
+        "JournalView.absentees": ("/journal/api/absentees", {
+            "lesson_id": lesson.id, "absent": {str(pupil.id): "н"}, "known": column_known(jw)}),
+    }
+
+
+VERSIONED = ("JournalView.save_cell", "JournalView.save_lesson", "JournalView.save_period_mark",
+             "JournalView.fill_column", "JournalView.absentees")
+# POST routes of the journal that carry no version, and why none is needed.
+UNVERSIONED = {
+    "PeriodLockView.lock_period": "posts the state asked for; locking a locked period keeps the first lock",
+}
+
+
+def test_every_journal_write_endpoint_is_checked_for_stale_versions(app, jw):
+    posted = {rule.endpoint for rule in app.url_map.iter_rules()
+              if "POST" in rule.methods and rule.rule.startswith("/journal/")}
+    assert set(stale_requests(jw)) == set(VERSIONED)
+    assert posted == set(VERSIONED) | set(UNVERSIONED), "a journal write endpoint without a stale-version test"
+
+
+@pytest.mark.parametrize("endpoint", VERSIONED)
+def test_journal_write_endpoint_refuses_a_stale_version_and_writes_nothing(session, jw, teacher, endpoint):
+    url, body = stale_requests(jw)[endpoint]
+    before = row_counts(session)
+    reply = post_json(teacher, teacher.token, url, body)
+    assert reply.status_code == 409
+    assert reply.get_json()["code"] == "stale"
+    assert row_counts(session) == before
+    session.expire_all()
+    assert session.get(Lesson, jw.lessons[0].id).topic is None
+    assert marks_of(session, jw.lessons[0], jw.w.pupil_a) == [(0, 5)]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("user", ["teacher", "director"])
+def test_mark_posted_with_a_foreign_assignment_is_refused_and_not_written(session, jw, as_user, engine, user):
+    client = as_user(user)
+    token = csrf_token(client, f"/journal/{jw.assignment.id}/")
+    before = row_counts(session)
+    # The teacher cannot open 7Б's journal; the director can, but the lesson is not one of it.
+    reply = cell_post(client, token, jw.lessons[1], jw.pupils[1], jw.foreign_assignment, "5")
+    assert reply.status_code == 404
+    assert row_counts(session) == before
+    assert marks_of(session, jw.lessons[1], jw.pupils[1]) == []
+
+
+# Per journal write endpoint, a request refused for what it names (another teacher's lesson or
+# journal, a pupil of another class): each is checked before anything is written.
+REFUSED = {
+    "lesson text of another teacher's lesson": lambda jw: ("/journal/api/lesson", {
+        "lesson_id": jw.w.lesson_a_other.id, "version": 1, "topic": "Дроби", "homework": ""}),
+    "period mark in another teacher's journal": lambda jw: ("/journal/api/period-mark", {
+        "assignment_id": jw.foreign_assignment.id, "pupil_id": jw.w.pupil_a_other.id, "period_id": None,
+        "value": "5", "version": None}),
+    "period mark of a pupil of another class": lambda jw: ("/journal/api/period-mark", {
+        "assignment_id": jw.assignment.id, "pupil_id": jw.w.pupil_a_other.id, "period_id": None,
+        "value": "5", "version": None}),
+    "fill of another teacher's lesson": lambda jw: ("/journal/api/fill", {
+        "lesson_id": jw.w.lesson_a_other.id, "text": "5", "known": {}}),
+    "absentees of another teacher's lesson": lambda jw: ("/journal/api/absentees", {
+        "lesson_id": jw.w.lesson_a_other.id, "absent": {}, "known": {str(jw.w.pupil_a_other.id): EMPTY}}),
+}
+
+
+@pytest.mark.parametrize("case", REFUSED)
+def test_refused_journal_write_writes_nothing(session, jw, teacher, case):
+    url, body = REFUSED[case](jw)
+    before = row_counts(session)
+    reply = post_json(teacher, teacher.token, url, body)
+    assert reply.status_code in (400, 404)
+    assert row_counts(session) == before
+    session.expire_all()
+    assert session.get(Lesson, jw.w.lesson_a_other.id).topic is None

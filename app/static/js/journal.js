@@ -76,6 +76,24 @@
     input.parentNode.classList.toggle("absent", !!cell.absence);
   }
 
+  // A lesson column's versions by pupil id, sent with a fill or an absentees save: the server
+  // refuses them when any cell changed since the page showed it.
+  function columnKnown(lessonId) {
+    var known = {};
+    Array.prototype.forEach.call(grid.querySelectorAll('input.cell-input[data-lesson="' + lessonId + '"]'), function (input) {
+      known[input.closest("tr").dataset.pupil] = knownOf(input);
+    });
+    return known;
+  }
+
+  // A stale column save's reply: every cell of the column as it now stands.
+  function applyColumn(lessonId, cells) {
+    Object.keys(cells || {}).forEach(function (pupilId) {
+      var input = grid.querySelector('tr[data-pupil="' + pupilId + '"] input[data-lesson="' + lessonId + '"]');
+      if (input) { applyCell(input, cells[pupilId], false); setState(input, "stale"); }
+    });
+  }
+
   function applySummary(row, summary) {
     if (!summary) { return; }
     row.querySelector(".avg").textContent = summary.average;
@@ -254,13 +272,27 @@
     document.getElementById("lesson-type").value = th.dataset.type || "";
     Array.prototype.forEach.call(panel.querySelectorAll("input, textarea, select, #lesson-save, #fill-run, #absentees-run"),
       function (el) { el.disabled = !editable; });
+    checkAbsentees(th);
+    panel.hidden = false;
+    topic.focus();
+  }
+
+  // The absentees list ticks the pupils whose cell in the lesson's column holds an absence.
+  function checkAbsentees(th) {
     Array.prototype.forEach.call(panel.querySelectorAll(".absentees-list input"), function (box) {
       var cell = grid.querySelector('tr[data-pupil="' + box.value + '"] input[data-lesson="' + th.dataset.lesson + '"]');
       var codes = (cell && cell.dataset.saved || "").split(/\s+/);
       box.checked = codes.some(function (t) { return t && !/^[2-5]/.test(t); });
     });
-    panel.hidden = false;
-    topic.focus();
+  }
+
+  function columnSaved(th, reply) {
+    if (reply.status === 200) { window.location.reload(); return; }
+    if (reply.status === 409) {
+      applyColumn(th.dataset.lesson, reply.data.cells);
+      checkAbsentees(th);
+    }
+    say(reply.data.error || reply.data.message, true);
   }
 
   Array.prototype.forEach.call(grid.querySelectorAll("th.lesson .lesson-head"), function (button) {
@@ -312,28 +344,27 @@
       var value = document.getElementById("fill-value").value.trim();
       if (!currentLesson || !value) { return; }
       if (!window.confirm((messages.fillConfirm || "{value}").replace("{value}", value))) { return; }
+      var th = currentLesson;
       post(cfg.fillUrl, {
-        lesson_id: parseInt(currentLesson.dataset.lesson, 10), text: value,
-        mark_type_id: columnType(currentLesson.dataset.lesson), reason: reason()
-      }).then(function (reply) {
-        if (reply.status === 200) { window.location.reload(); }
-        else { say(reply.data.error || reply.data.message, true); }
-      }).catch(function () { say(messages.offline, true); });
+        lesson_id: parseInt(th.dataset.lesson, 10), text: value, known: columnKnown(th.dataset.lesson),
+        mark_type_id: columnType(th.dataset.lesson), reason: reason()
+      }).then(function (reply) { columnSaved(th, reply); })
+        .catch(function () { say(messages.offline, true); });
     });
     document.getElementById("absentees-run").addEventListener("click", function () {
-      if (!currentLesson) { return; }
+      var th = currentLesson;
+      if (!th) { return; }
       var code = document.getElementById("absentees-code").value;
       var absent = {};
       Array.prototype.forEach.call(panel.querySelectorAll(".absentees-list input:checked"), function (box) {
-        var cell = grid.querySelector('tr[data-pupil="' + box.value + '"] input[data-lesson="' + currentLesson.dataset.lesson + '"]');
+        var cell = grid.querySelector('tr[data-pupil="' + box.value + '"] input[data-lesson="' + th.dataset.lesson + '"]');
         var existing = (cell && cell.dataset.saved || "").split(/\s+/).filter(function (t) { return t && !/^[2-5]/.test(t); });
         absent[box.value] = existing.length ? existing[0] : code;
       });
-      post(cfg.absenteesUrl, {lesson_id: parseInt(currentLesson.dataset.lesson, 10), absent: absent, reason: reason()})
-        .then(function (reply) {
-          if (reply.status === 200) { window.location.reload(); }
-          else { say(reply.data.error || reply.data.message, true); }
-        }).catch(function () { say(messages.offline, true); });
+      post(cfg.absenteesUrl, {lesson_id: parseInt(th.dataset.lesson, 10), absent: absent,
+                              known: columnKnown(th.dataset.lesson), reason: reason()})
+        .then(function (reply) { columnSaved(th, reply); })
+        .catch(function () { say(messages.offline, true); });
     });
   }
 
