@@ -640,14 +640,14 @@ class PupilImportView(BaseView):
     @permission_name("import")
     def confirm(self):
         school_id, year = self._school_and_year()
-        raw = pupil_import.unsign_rows(request.form.get("token", ""), school_id, current_app.config["SECRET_KEY"])
-        checked = self._check(school_id, year, raw)  # the school may have changed since the preview
-        if not checked.ok:
-            return self.render_template("timetable/import.html", title=_("Импорт учеников: проверка"),
-                                        preview=checked, token=None, year=year, filename="")
+        enrolled_on = clock.today() if year.starts_on <= clock.today() <= year.ends_on else year.starts_on
         try:
-            result = pupil_import.import_pupils(db.session, school_id, checked, clock.today()
-                                                if year.starts_on <= clock.today() <= year.ends_on else year.starts_on)
+            checked, result = pupil_import.confirm_import(db.session, school_id, year, request.form.get("token", ""),
+                                                          current_app.config["SECRET_KEY"], enrolled_on)
+            if result is None:
+                db.session.rollback()
+                return self.render_template("timetable/import.html", title=_("Импорт учеников: проверка"),
+                                            preview=checked, token=None, year=year, filename="")
             db.session.commit()
         except Exception:
             db.session.rollback()
