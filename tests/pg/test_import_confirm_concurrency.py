@@ -7,9 +7,10 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from app.models import Guardian, Pupil
+from app.models import Guardian, ImportBatch, Pupil, UsageSnapshot
+from app.monitoring import imports
 from tests.conftest import csrf_token, login
-from tests.monitoring_helpers import xlsx_bytes
+from tests.monitoring_helpers import build_monitoring_world, import_rows, xlsx_bytes
 
 pytestmark = pytest.mark.pg
 
@@ -60,3 +61,18 @@ def test_concurrent_confirmations_of_a_pupil_import_write_the_pupils_once(app, w
     assert session.scalar(select(func.count()).select_from(Pupil)) == before + 2
     assert session.scalar(select(func.count()).select_from(Guardian).where(Guardian.last_name == "Смирнов")) == 1
 
+
+def test_concurrent_confirmations_of_a_usage_import_write_one_batch(app, session, as_user):
+    mw = build_monitoring_world(session, app.appbuilder.sm)
+    (_number, cells), = import_rows(mw)
+    data = xlsx_bytes([list(imports.COLUMNS.values()), [cells.get(key) for key in imports.COLUMNS]])
+    session.commit()
+
+    pages = confirm_at_once(app, as_user("monitor"), "monitor", "/monitoring/import", "/monitoring/import",
+                            {"month": "2012-09", "file": (io.BytesIO(data), "sept.xlsx")}, "/monitoring/import/confirm")
+
+    assert sum("Загружено строк: 1" in p for p in pages) == 1
+    assert sum(DONE in p for p in pages) == CONFIRMS - 1
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(ImportBatch)) == 1
+    assert session.scalar(select(func.count()).select_from(UsageSnapshot).where(UsageSnapshot.school_id == mw.b2.id)) == 1
