@@ -1,7 +1,7 @@
 """consumed import token: a preview of an import is confirmed once
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-07 16:30:00
 
 The pupil import and the usage import carry the checked file from the preview to the confirmation
@@ -15,8 +15,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0004'
-down_revision = '0003'
+revision = '0005'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
