@@ -3,6 +3,8 @@
 The flow: `read_table(data, filename)` turns the file into raw rows; `validate(session, scope,
 month, rows)` checks EVERY row and lists each bad one with its spreadsheet row number and a
 Russian reason; `apply_import` writes all rows in one transaction, or refuses and writes nothing.
+Between the preview and the confirmation the rows travel in a signed token (`preview_token`),
+confirmed once (`confirm_import`, app/import_tokens.py).
 A re-import of a month replaces that month's imported snapshots (in the importer's scope) and
 records an ImportBatch with who and when.
 """
@@ -20,9 +22,10 @@ from sqlalchemy.orm import Session
 
 from app.errors import DomainError
 from app.exports.cells import neutralize
+from app.import_tokens import ImportTokens
 from app.models import ImportBatch, JournalSystem, Municipality, School, UsageSnapshot
 from app.monitoring.indicators import INDICATORS
-from app.monitoring.months import month_label
+from app.monitoring.months import month_key, month_label, parse_month
 from app.monitoring.thresholds import current_threshold, uses_system
 from app.security.scope import WRITABLE, Scope, visible
 from app.text import N_, _
@@ -53,6 +56,7 @@ PAIRS = (  # (part, whole): the part may not exceed the whole
 )
 MAX_ROWS = 5000
 MAX_COUNT = 10_000_000
+TOKENS = ImportTokens("monitoring-import", max_age=60 * 60)
 
 
 @dataclass
@@ -253,6 +257,27 @@ def apply_import(session: Session, scope: Scope, preview: Preview, *, user_id: i
         session.rollback()
         raise
     return batch
+
+
+def preview_token(preview: Preview, secret: str) -> str:
+    """A tamper-proof token carrying a valid preview's month and rows to the confirmation."""
+    return TOKENS.sign({"month": month_key(preview.month), "filename": preview.filename, "rows": preview.raw}, secret)
+
+
+def confirm_import(session: Session, scope: Scope, token: str, secret: str, *, user_id: int | None,
+                   now: dt.datetime | None = None) -> ImportBatch:
+    """Confirm a preview's token: validate its rows again and write them, once per token
+    (app/import_tokens.py). Commits; refuses with DomainError and writes nothing otherwise."""
+    data = TOKENS.unsign(token, secret)
+    month = parse_month(data["month"])
+    raw = [(int(number), dict(cells)) for number, cells in data["rows"]]
+    TOKENS.consume(session, token)
+    try:
+        preview = validate(session, scope, month, raw, data.get("filename", ""))
+        return apply_import(session, scope, preview, user_id=user_id, now=now)
+    except Exception:
+        session.rollback()  # the token stays unused
+        raise
 
 
 def template_schools(session: Session, scope: Scope) -> list[tuple[int, str, str, str]]:

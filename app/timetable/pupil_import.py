@@ -3,7 +3,7 @@
 Columns (by header, any order): ФИО, дата рождения, класс, ФИО родителя, телефон, e-mail.
 Row numbers in messages are the spreadsheet's own (the header is row 1), so a secretary finds
 the row in Excel. The checked rows travel between the preview and the confirmation as a signed
-token (`sign_rows` / `unsign_rows`): no file is kept on the server, any worker can confirm.
+token (`sign_rows` / `unsign_rows`), confirmed once (`confirm_import`, app/import_tokens.py).
 """
 from __future__ import annotations
 
@@ -13,17 +13,16 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app.errors import DomainError
 from app.exports.cells import neutralize
-from app.models import ClassGroup, Guardian, GuardianLink, Pupil
+from app.import_tokens import ImportTokens
+from app.models import AcademicYear, ClassGroup, Guardian, GuardianLink, Pupil
 from app.text import N_, _
 
 MAX_ROWS = 2000
-TOKEN_MAX_AGE = 2 * 60 * 60  # seconds a preview may wait for its confirmation
 
 # Canonical column -> accepted header spellings (lower case, spaces collapsed).
 HEADERS = {
@@ -320,25 +319,33 @@ def _existing_guardian(session: Session, school_id: int, row: PupilRow) -> Guard
 
 # --- the preview between two requests -----------------------------------------------------
 
-def _serializer(secret: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret, salt="pupil-import")
+TOKENS = ImportTokens("pupil-import", max_age=2 * 60 * 60)
 
 
 def sign_rows(raw: list[list[str]], school_id: int, secret: str) -> str:
     """A tamper-proof token carrying the file's rows to the confirmation request."""
-    return _serializer(secret).dumps({"school": school_id, "rows": raw})
+    return TOKENS.sign({"school": school_id, "rows": raw}, secret)
 
 
-def unsign_rows(token: str, school_id: int, secret: str, max_age: int = TOKEN_MAX_AGE) -> list[list[str]]:
-    try:
-        payload = _serializer(secret).loads(token, max_age=max_age)
-    except SignatureExpired as error:
-        raise DomainError(_("Предпросмотр устарел: загрузите файл ещё раз.")) from error
-    except BadSignature as error:
-        raise DomainError(_("Данные предпросмотра повреждены: загрузите файл ещё раз.")) from error
+def unsign_rows(token: str, school_id: int, secret: str) -> list[list[str]]:
+    payload = TOKENS.unsign(token, secret)
     if payload.get("school") != school_id:
         raise DomainError(_("Предпросмотр сделан для другой школы: загрузите файл ещё раз."))
     return payload["rows"]
+
+
+def confirm_import(session: Session, school_id: int, year: AcademicYear, token: str, secret: str,
+                   enrolled_on: dt.date) -> tuple[Preview, ImportResult | None]:
+    """Confirm a preview's token: check its rows again (the school may have changed since) and
+    write them, once per token (app/import_tokens.py). Returns the preview and what was written,
+    or None when a row is wrong now: then the caller rolls back, which leaves the token unused.
+    Flushes; the caller commits."""
+    raw = unsign_rows(token, school_id, secret)
+    TOKENS.consume(session, token)
+    preview = check_rows(session, school_id, year.id, raw, year.starts_on)
+    if not preview.ok:
+        return preview, None
+    return preview, import_pupils(session, school_id, preview, enrolled_on)
 
 
 def template_xlsx() -> bytes:

@@ -10,7 +10,6 @@ from flask import Response, abort, current_app, flash, g, redirect, request, url
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.security.decorators import permission_name
 from flask_babel import gettext as _, lazy_gettext as _l
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from app import clock
@@ -31,7 +30,6 @@ from app.views import menu
 from app.views.base import ScopedInterface, ScopedModelView
 
 
-IMPORT_TOKEN_MAX_AGE = 3600
 CSV_TYPE = "text/csv; charset=utf-8"
 
 
@@ -95,10 +93,6 @@ def _month_arg(session) -> dt.date:
         return parse_month(text)
     latest = session.scalar(select(func.max(UsageSnapshot.month)))
     return latest or previous_month(clock.today().replace(day=1))
-
-
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt="monitoring-import")
 
 
 class MonitoringView(BaseView):
@@ -228,9 +222,7 @@ class MonitoringView(BaseView):
             raise DomainError(_("Выберите файл для загрузки."))
         raw = imports.read_table(upload.read(), upload.filename)
         preview = imports.validate(session, scope, month, raw, upload.filename)
-        token = None
-        if preview.ok:
-            token = _serializer().dumps({"month": month_key(month), "filename": upload.filename, "rows": raw})
+        token = imports.preview_token(preview, current_app.secret_key) if preview.ok else None
         return self.render_template("monitoring/import.html", batches=batches, preview=preview, token=token,
                                     month_value=month_key(month), month_label=month_label(month))
 
@@ -238,18 +230,10 @@ class MonitoringView(BaseView):
     @has_access
     @permission_name("import")
     def import_confirm(self):
-        try:
-            data = _serializer().loads(request.form.get("token", ""), max_age=IMPORT_TOKEN_MAX_AGE)
-        except SignatureExpired:
-            raise DomainError(_("Предпросмотр устарел: загрузите файл ещё раз.")) from None
-        except BadSignature:
-            raise DomainError(_("Данные предпросмотра повреждены: загрузите файл ещё раз.")) from None
-        scope = current_scope()
-        month = parse_month(data["month"])
-        raw = [(int(n), dict(cells)) for n, cells in data["rows"]]
-        preview = imports.validate(db.session, scope, month, raw, data.get("filename", ""))
-        batch = imports.apply_import(db.session, scope, preview, user_id=g.user.id)
-        flash(_("Загружено строк: %(n)s за %(month)s.", n=batch.rows_accepted, month=month_label(month)), "success")
+        batch = imports.confirm_import(db.session, current_scope(), request.form.get("token", ""),
+                                       current_app.secret_key, user_id=g.user.id)
+        flash(_("Загружено строк: %(n)s за %(month)s.", n=batch.rows_accepted, month=month_label(batch.month)),
+              "success")
         return redirect(url_for("MonitoringView.import_file"))
 
     @expose("/import/template")

@@ -27,6 +27,7 @@ from app.models import (
     BellSchedule,
     ClassGroup,
     Room,
+    School,
     Staff,
     StudyPeriod,
     Subgroup,
@@ -71,6 +72,12 @@ class ClassGroupView(ScopedModelView):
     }
 
 
+def _own_school() -> School | None:
+    """The user's school (None for region-wide users): the default of a school field."""
+    school_id = current_scope().school_id
+    return db.session.get(School, school_id) if school_id is not None else None
+
+
 class SubjectView(ScopedModelView):
     """Subjects of the regional catalogue (no school) and the school's own."""
 
@@ -87,8 +94,15 @@ class SubjectView(ScopedModelView):
                      "school": _l("Школа (пусто — региональный справочник)")}
     description_columns = {"school": _l("Оставьте пустым только для предмета регионального справочника.")}
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # A school's secretary adds subjects of their school: the drop-down starts at it.
+        self.add_form.school.kwargs["default"] = _own_school
+
     def _refuse_regional(self, item):
-        if item.school_id is None and not current_scope().is_admin:
+        # The form sets the relation; `school_id` follows it only at the flush (a new subject's is
+        # None until then, so every secretary's subject counted as a regional one).
+        if item.school is None and not current_scope().is_admin:
             db.session.rollback()
             raise DomainError(_("Предметы регионального справочника меняет только администратор; "
                                 "добавьте предмет своей школы."))
@@ -626,14 +640,14 @@ class PupilImportView(BaseView):
     @permission_name("import")
     def confirm(self):
         school_id, year = self._school_and_year()
-        raw = pupil_import.unsign_rows(request.form.get("token", ""), school_id, current_app.config["SECRET_KEY"])
-        checked = self._check(school_id, year, raw)  # the school may have changed since the preview
-        if not checked.ok:
-            return self.render_template("timetable/import.html", title=_("Импорт учеников: проверка"),
-                                        preview=checked, token=None, year=year, filename="")
+        enrolled_on = clock.today() if year.starts_on <= clock.today() <= year.ends_on else year.starts_on
         try:
-            result = pupil_import.import_pupils(db.session, school_id, checked, clock.today()
-                                                if year.starts_on <= clock.today() <= year.ends_on else year.starts_on)
+            checked, result = pupil_import.confirm_import(db.session, school_id, year, request.form.get("token", ""),
+                                                          current_app.config["SECRET_KEY"], enrolled_on)
+            if result is None:
+                db.session.rollback()
+                return self.render_template("timetable/import.html", title=_("Импорт учеников: проверка"),
+                                            preview=checked, token=None, year=year, filename="")
             db.session.commit()
         except Exception:
             db.session.rollback()

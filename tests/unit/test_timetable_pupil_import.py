@@ -5,10 +5,11 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from app.errors import DomainError
-from app.models import Guardian, GuardianLink, Pupil
+from app.models import ConsumedImportToken, Guardian, GuardianLink, Pupil
 from app.timetable.pupil_import import (
     TEMPLATE_HEADER,
     check_rows,
+    confirm_import,
     import_pupils,
     normalize_phone,
     parse_class,
@@ -124,6 +125,27 @@ def test_signed_rows_survive_and_tampering_is_refused():
         unsign_rows(token + "x", 5, "s" * 32)
     with pytest.raises(DomainError, match="другой школы"):
         unsign_rows(token, 6, "s" * 32)
+
+
+def test_a_token_refused_at_confirmation_stays_unused_and_then_imports_once(session, t):
+    token = sign_rows([TEMPLATE_HEADER, GOOD[2]], t.school.id, "s" * 32)
+    session.add(Pupil(school_id=t.school.id, class_group_id=t.class_7a.id, last_name="Сидоров", first_name="Антон",
+                      birth_date=dt.date(2000, 1, 31), enrolled_on=START))
+    session.commit()
+    preview, result = confirm_import(session, t.school.id, t.year, token, "s" * 32, START)
+    assert result is None and "такой ученик уже есть в школе" in preview.errors[0].reason
+    session.rollback()  # as the view does: the token goes back unused
+    assert session.query(ConsumedImportToken).count() == 0
+
+    session.query(Pupil).filter_by(last_name="Сидоров").delete()
+    session.commit()
+    _preview, result = confirm_import(session, t.school.id, t.year, token, "s" * 32, START)
+    session.commit()
+    assert result.pupils == 1
+    with pytest.raises(DomainError, match="Этот импорт уже выполнен"):
+        confirm_import(session, t.school.id, t.year, token, "s" * 32, START)
+    assert session.query(Pupil).filter_by(last_name="Сидоров").count() == 1
+    assert [c.kind for c in session.query(ConsumedImportToken)] == ["pupil-import"]
 
 
 def test_template_has_the_columns():

@@ -105,6 +105,19 @@ def test_import_preview_then_confirm(mw, as_user, session):
     assert batch.uploaded_by_id == mw.users["monitor"].id and batch.filename == "sept.xlsx"
 
 
+def test_second_confirmation_of_one_import_writes_no_second_batch(mw, as_user, session):
+    client = as_user("monitor")
+    page = post(client, "/monitoring/import", {"month": "2012-09", "file": (io.BytesIO(_file(mw)), "sept.xlsx")},
+                page="/monitoring/import", content_type="multipart/form-data").get_data(as_text=True)
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    first = post(client, "/monitoring/import/confirm", {"token": token}, page="/monitoring/import", follow_redirects=True)
+    assert "Загружено строк: 1" in first.get_data(as_text=True)
+    second = post(client, "/monitoring/import/confirm", {"token": token}, page="/monitoring/import", follow_redirects=True)
+    assert "Этот импорт уже выполнен" in second.get_data(as_text=True)
+    assert session.scalar(select(func.count()).select_from(ImportBatch)) == 1
+    assert session.scalar(select(func.count()).select_from(UsageSnapshot)) == 1
+
+
 def test_import_with_bad_row_shows_reason_and_writes_nothing(mw, as_user, session):
     client = as_user("monitor")
     response = post(client, "/monitoring/import",
