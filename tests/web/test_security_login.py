@@ -25,21 +25,23 @@ def _flash_text(page: str) -> str:
     return re.sub(r"<[^>]+>|\s+", " ", match.group(1)).replace("×", "").strip() if match else ""
 
 
-def test_failed_logins_are_limited_per_login_name(app, world, client):
-    limit = int(app.config["AUTH_RATE_LIMIT"].split()[0])
+def test_failed_logins_lock_the_login_name(app, world, client):
+    limit = app.config["LOGIN_LOCKOUT_FAILURES"]
+    assert limit == 10
     for _ in range(limit):
         response = _post_login(client, "teacher", "wrong-password-123")
         assert response.status_code == 302 and "/login" in response.location
     blocked = _post_login(client, "teacher", PASSWORD)
     assert blocked.status_code == 429
-    assert "Слишком много неудачных попыток входа" in blocked.get_data(as_text=True)
+    assert blocked.headers["Retry-After"] == "900"
+    assert "временно заблокирован" in blocked.get_data(as_text=True)
     # another login from the same address is not locked out by the teacher's failures
     director = _post_login(client, "director", PASSWORD)
     assert director.status_code == 302 and "/login" not in director.location
 
 
 def test_successful_logins_do_not_count(app, world, client):
-    limit = int(app.config["AUTH_RATE_LIMIT"].split()[0])
+    limit = app.config["LOGIN_LOCKOUT_FAILURES"]
     for _ in range(limit + 5):
         client.get("/logout/")
         login(client, "secretary")
@@ -49,7 +51,7 @@ def test_failures_per_address_are_limited_too(database_url):
     """Many login names from one address: the per-address limit (here made small) stops them."""
     from app import create_app
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "AUTH_RATE_LIMIT": "3 per 5 minute",
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "LOGIN_LOCKOUT_FAILURES": 3,
                       "AUTH_RATE_LIMIT_PER_IP": "7 per 5 minute"})
     client = app.test_client()
     app_limit, per_name = 7, 3
@@ -60,16 +62,17 @@ def test_failures_per_address_are_limited_too(database_url):
             statuses.append(_post_login(client, name, "wrong-password-123").status_code)
     assert 429 in statuses
     assert statuses.index(429) == app_limit
+    assert "Слишком много неудачных попыток входа" in _post_login(client, "nobody9", "x").get_data(as_text=True)
 
 
 def test_api_login_is_limited(app, world, client):
-    limit = int(app.config["AUTH_RATE_LIMIT"].split()[0])
+    limit = app.config["LOGIN_LOCKOUT_FAILURES"]
     body = {"username": "teacher", "password": "wrong-password-123", "provider": "db"}
     for _ in range(limit):
         assert client.post("/api/v1/security/login", json=body).status_code == 401
     response = client.post("/api/v1/security/login", json={**body, "password": PASSWORD})
     assert response.status_code == 429
-    assert "попыток входа" in response.get_json()["message"]
+    assert "временно заблокирован" in response.get_json()["message"]
 
 
 def test_unknown_user_and_wrong_password_look_the_same(app, world, client, monkeypatch):
