@@ -8,6 +8,8 @@ from flask_appbuilder.const import AUTH_DB
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("INSTANCE_DIR", BASE_DIR / "instance"))
+# The demo's password (README, guides): refused by the password policy outside APP_ENV=dev.
+DEFAULT_DEMO_PASSWORD = "Demo-2613-Journal"
 
 
 def _secret_key() -> str:
@@ -85,7 +87,7 @@ class Config:
     )
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 
-    DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "Demo-2613-Journal")
+    DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
     # The date pages take as today (ISO); empty = the real date. `make run` sets the demo's.
     TODAY = date.fromisoformat(os.environ["APP_TODAY"]) if os.environ.get("APP_TODAY") else None
 
@@ -114,11 +116,15 @@ class Config:
 class DevConfig(Config):
     """The local demo served by `make run`: plain http on loopback, so cookies may not be Secure."""
 
+    APP_ENV = "dev"  # the demo password is allowed as a password (app/security/password_forms.py)
+
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 
 class ProdConfig(Config):
+    APP_ENV = "prod"
+
     def __init__(self):
         super().__init__()
         if not os.environ.get("SECRET_KEY") or not os.environ.get("DATABASE_URL"):
@@ -128,6 +134,7 @@ class ProdConfig(Config):
 
 
 class TestConfig(Config):
+    APP_ENV = "test"
     TESTING = True
     SECRET_KEY_FOR_TESTS = "test-secret-key-" + "x" * 32
     SESSION_COOKIE_SECURE = False

@@ -1,8 +1,7 @@
 """Our FAB security manager: one place for login and password rules.
 
-- Password policy (`validate_password`): at least 10 characters, not a common or pattern-made
-  password (common_passwords.txt). FAB calls it from every password form (user add, reset, own
-  password change) through FAB_PASSWORD_COMPLEXITY_VALIDATOR.
+- Password policy (app/security/passwords.py, `validate_password`): FAB calls it from every
+  password form (user add, reset, own password change) through FAB_PASSWORD_COMPLEXITY_VALIDATOR.
 - Failed logins (app/security/login_guard.py): FAB's own AUTH_RATE_LIMITED limit counts every
   POST to /login/ from one IP, so one school behind one NAT address would lock itself out at
   8 a.m. Ours counts only FAILED attempts: per login name in the database (a temporary lockout,
@@ -16,16 +15,13 @@
 """
 from __future__ import annotations
 
-import re
 import threading
 from collections import OrderedDict
-from functools import cached_property, lru_cache
-from pathlib import Path
+from functools import cached_property
 
 from flask import abort, current_app, g, has_request_context, jsonify
 from flask import session as browser_session
 from flask_appbuilder import expose
-from flask_appbuilder.exceptions import PasswordComplexityValidationError
 from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.security.views import PermissionViewModelView as FabPermissionViewModelView
 from flask_appbuilder.security.views import RoleModelView as FabRoleModelView
@@ -47,41 +43,11 @@ from sqlalchemy.orm import Session, aliased, contains_eager
 
 from app.models import ReferenceVersion
 from app.security import login_guard
+from app.security.password_forms import validate_password
 from app.security.current import kept
 from app.views.search import ReachSearch
 
-MIN_PASSWORD_LENGTH = 10
 REFERENCE_VERSION = select(ReferenceVersion.number).where(ReferenceVersion.id == 1).scalar_subquery()
-COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
-_TRAILING_NOISE = re.compile(r"[\d\W_]+$")
-_LEADING_NOISE = re.compile(r"^[\d\W_]+")
-
-
-@lru_cache(maxsize=1)
-def common_passwords() -> frozenset[str]:
-    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
-
-
-def password_problem(password: str | None) -> str | None:
-    """Why `password` is refused (a Russian sentence), or None when it is acceptable."""
-    password = password or ""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        return _("Пароль слишком короткий: нужно не менее %(n)s символов.", n=MIN_PASSWORD_LENGTH)
-    lowered = password.lower()
-    core = _LEADING_NOISE.sub("", _TRAILING_NOISE.sub("", lowered))
-    unpunctuated = re.sub(r"[\W_]+$", "", lowered)
-    known = common_passwords()
-    if len(set(lowered)) <= 2 or lowered in known or unpunctuated in known or (len(core) >= 4 and core in known):
-        return _("Этот пароль слишком распространён и легко угадывается: придумайте другой.")
-    return None
-
-
-def validate_password(password: str) -> None:
-    """FAB_PASSWORD_COMPLEXITY_VALIDATOR: raises PasswordComplexityValidationError with the reason."""
-    problem = password_problem(password)
-    if problem:
-        raise PasswordComplexityValidationError(problem)
 
 
 class _NoFileDownload:

@@ -145,7 +145,8 @@ def test_logout_ends_the_session(world, as_user):
     assert client.get("/pupilview/list/").status_code == 302
 
 
-@pytest.mark.parametrize("password", ["short-1A", "qwerty123456", "Password2012!", "1234567890", "aaaaaaaaaaaa"])
+@pytest.mark.parametrize("password", ["short-1A", "qwerty123456", "Password2012!", "1234567890", "aaaaaaaaaaaa",
+                                      "1q2w3e4r5t6y", "йцукенгшщз", "family3family3", "Москва2024!"])
 def test_admin_cannot_create_a_user_with_a_weak_password(world, as_user, session, password):
     from flask_appbuilder.security.sqla.models import User
     from tests.conftest import csrf_token
@@ -158,7 +159,8 @@ def test_admin_cannot_create_a_user_with_a_weak_password(world, as_user, session
         "email": "new@example.test", "roles": str(role_id), "password": password, "conf_password": password,
         "csrf_token": token}, follow_redirects=True).get_data(as_text=True)
     assert session.query(User).filter_by(username="newteacher").count() == 0
-    assert "Пароль слишком короткий" in page or "слишком распространён" in page
+    assert re.search("Пароль слишком короткий|слишком распространён|раскладке|из повторов|на распространённом слове",
+                     page)
 
 
 def test_admin_creates_a_user_with_a_strong_password(world, as_user, session):
@@ -220,3 +222,75 @@ def test_the_next_user_of_a_browser_goes_back_to_their_own_pages(world, as_user,
     login(client, "parent")
     back = client.get("/back")
     assert back.status_code == 302 and "/markview/" not in back.headers["Location"]
+
+
+def _add_user(client, role_id, password, last_name="Учитель", username="newuser"):
+    from tests.conftest import csrf_token
+
+    token = csrf_token(client, "/users/add")
+    return client.post("/users/add", data={
+        "first_name": "Новый", "last_name": last_name, "username": username, "active": "y",
+        "email": f"{username}@example.test", "roles": str(role_id), "password": password, "conf_password": password,
+        "csrf_token": token}, follow_redirects=True).get_data(as_text=True)
+
+
+def test_the_add_form_holds_a_pupil_to_the_pupil_level_and_a_teacher_to_the_staff_level(world, as_user, session):
+    from flask_appbuilder.security.sqla.models import User
+
+    client = as_user("admin")
+    teacher_page = _add_user(client, world.users["teacher"].roles[0].id, "sobaka-drug", username="newteacher")
+    assert session.query(User).filter_by(username="newteacher").count() == 0
+    assert "на распространённом слове" in teacher_page
+    _add_user(client, world.users["pupil"].roles[0].id, "sobaka-drug", username="newpupil")
+    assert session.query(User).filter_by(username="newpupil").count() == 1
+
+
+def test_the_add_form_refuses_the_users_own_surname(world, as_user, session):
+    from flask_appbuilder.security.sqla.models import User
+
+    page = _add_user(as_user("admin"), world.users["teacher"].roles[0].id, "Тестова1987", last_name="Тестова")
+    assert session.query(User).filter_by(username="newuser").count() == 0
+    assert "ваше имя, фамилию или логин" in page
+
+
+def test_a_password_reset_knows_whose_password_it_is(world, as_user, session):
+    from tests.conftest import csrf_token
+
+    client = as_user("admin")
+    for user, accepted in ((world.users["parent"], True), (world.users["secretary"], False)):
+        token = csrf_token(client, f"/resetpassword/form?pk={user.id}")
+        page = client.post(f"/resetpassword/form?pk={user.id}", data={
+            "password": "sobaka-drug", "conf_password": "sobaka-drug", "csrf_token": token},
+            follow_redirects=True).get_data(as_text=True)
+        assert ("на распространённом слове" not in page) is accepted
+    client.get("/logout/")
+    login(client, "parent", "sobaka-drug")
+    client.get("/logout/")
+    login(client, "secretary")
+
+
+def test_own_password_change_knows_the_role(world, as_user):
+    from tests.conftest import csrf_token
+
+    for username, accepted in (("pupil", True), ("teacher", False)):
+        client = as_user(username)
+        token = csrf_token(client, "/resetmypassword/form")
+        page = client.post("/resetmypassword/form", data={"password": "sobaka-drug", "conf_password": "sobaka-drug",
+                                                          "csrf_token": token}, follow_redirects=True)
+        assert ("на распространённом слове" not in page.get_data(as_text=True)) is accepted
+    client.get("/logout/")
+    login(client, "pupil", "sobaka-drug")
+
+
+def test_the_demo_password_is_refused_outside_the_local_demo(world, as_user, session, app):
+    from flask_appbuilder.security.sqla.models import User
+
+    from app.security.password_forms import refused_passwords
+    from config import DEFAULT_DEMO_PASSWORD
+
+    page = _add_user(as_user("admin"), world.users["teacher"].roles[0].id, DEFAULT_DEMO_PASSWORD)
+    assert session.query(User).filter_by(username="newuser").count() == 0
+    assert "демонстрационных входов" in page
+    assert refused_passwords({**app.config, "APP_ENV": "dev"}) == ()
+    assert set(refused_passwords({**app.config, "DEMO_PASSWORD": "Other-demo-2024"})) == {
+        DEFAULT_DEMO_PASSWORD, "Other-demo-2024"}
