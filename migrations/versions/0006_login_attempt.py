@@ -1,7 +1,7 @@
 """login attempts: failed logins counted in the database, per login name
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0005
 Create Date: 2026-12-07 16:20:00
 
 The login lockout counted failures in Flask-Limiter's memory:// storage, once per process: with
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 
 revision = '0006'
-down_revision = '0003'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
