@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from app.errors import DomainError
+from app.security.login_guard import LoginLocked
 
 
 def csp_nonce() -> str:
@@ -129,9 +130,13 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(429)
     def too_many(error: HTTPException):
         message = _("Слишком много неудачных попыток входа. Подождите несколько минут и попробуйте снова.")
+        headers = {}
+        if isinstance(error, LoginLocked):
+            message, headers = error.description, {"Retry-After": str(error.retry_after_seconds)}
         if _wants_json():
-            return jsonify(message=message), 429
-        return _page(_("Вход временно закрыт"), message, 429)
+            return jsonify(message=message), 429, headers
+        body, status = _page(_("Вход временно закрыт"), message, 429)
+        return body, status, headers
 
     @app.errorhandler(413)
     def too_large(error: HTTPException):

@@ -49,3 +49,4 @@ from .rollout import (  # noqa: F401
 from .monitoring import AnalyticalReport, ImportBatch, UsageSnapshot, UsageThreshold  # noqa: F401
 from .reference import ReferenceVersion  # noqa: F401
 from .imports import ConsumedImportToken  # noqa: F401
+from .login import LoginAttempt  # noqa: F401

@@ -1,13 +1,12 @@
 """Our FAB security manager: one place for login and password rules.
 
-- Password policy (`validate_password`): at least 10 characters, not a common or pattern-made
-  password (common_passwords.txt). FAB calls it from every password form (user add, reset, own
-  password change) through FAB_PASSWORD_COMPLEXITY_VALIDATOR.
-- Login rate limit: FAB's own AUTH_RATE_LIMITED limit counts every POST to /login/ from one IP,
-  so one school behind one NAT address would lock itself out at 8 a.m. Ours counts only FAILED
-  attempts, per IP and login name (AUTH_RATE_LIMIT) and per IP alone (AUTH_RATE_LIMIT_PER_IP), on
-  the web form and on the API login (/api/v1/security/login). The limiter's storage is
-  RATELIMIT_STORAGE_URI (memory:// for one process; redis://host:6379 for several workers).
+- Password policy (app/security/passwords.py, `validate_password`): FAB calls it from every
+  password form (user add, reset, own password change) through FAB_PASSWORD_COMPLEXITY_VALIDATOR.
+- Failed logins (app/security/login_guard.py): FAB's own AUTH_RATE_LIMITED limit counts every
+  POST to /login/ from one IP, so one school behind one NAT address would lock itself out at
+  8 a.m. Ours counts only FAILED attempts: per login name in the database (a temporary lockout,
+  app/security/lockout.py, shared by every worker and server) and per IP alone
+  (AUTH_RATE_LIMIT_PER_IP), on the web form and on the API login (/api/v1/security/login).
 - Permission checks: FAB asks the database once per menu entry and per `has_access` (10–30
   statements a page); ours loads the (permission, view) pairs of the user's roles once, and keeps
   them per process while the reference version stays the same (app/reference_cache.py).
@@ -16,16 +15,13 @@
 """
 from __future__ import annotations
 
-import re
 import threading
 from collections import OrderedDict
-from functools import cached_property, lru_cache
-from pathlib import Path
+from functools import cached_property
 
-from flask import abort, current_app, g, has_request_context, jsonify, request
+from flask import abort, current_app, g, has_request_context, jsonify
 from flask import session as browser_session
 from flask_appbuilder import expose
-from flask_appbuilder.exceptions import PasswordComplexityValidationError
 from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.security.views import PermissionViewModelView as FabPermissionViewModelView
 from flask_appbuilder.security.views import RoleModelView as FabRoleModelView
@@ -41,67 +37,17 @@ from flask_appbuilder.security.sqla.models import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, aliased, contains_eager
 
 from app.models import ReferenceVersion
+from app.security import login_guard
+from app.security.password_forms import validate_password
 from app.security.current import kept
 from app.views.search import ReachSearch
 
-MIN_PASSWORD_LENGTH = 10
 REFERENCE_VERSION = select(ReferenceVersion.number).where(ReferenceVersion.id == 1).scalar_subquery()
-COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
-_TRAILING_NOISE = re.compile(r"[\d\W_]+$")
-_LEADING_NOISE = re.compile(r"^[\d\W_]+")
-
-
-@lru_cache(maxsize=1)
-def common_passwords() -> frozenset[str]:
-    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
-
-
-def password_problem(password: str | None) -> str | None:
-    """Why `password` is refused (a Russian sentence), or None when it is acceptable."""
-    password = password or ""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        return _("Пароль слишком короткий: нужно не менее %(n)s символов.", n=MIN_PASSWORD_LENGTH)
-    lowered = password.lower()
-    core = _LEADING_NOISE.sub("", _TRAILING_NOISE.sub("", lowered))
-    unpunctuated = re.sub(r"[\W_]+$", "", lowered)
-    known = common_passwords()
-    if len(set(lowered)) <= 2 or lowered in known or unpunctuated in known or (len(core) >= 4 and core in known):
-        return _("Этот пароль слишком распространён и легко угадывается: придумайте другой.")
-    return None
-
-
-def validate_password(password: str) -> None:
-    """FAB_PASSWORD_COMPLEXITY_VALIDATOR: raises PasswordComplexityValidationError with the reason."""
-    problem = password_problem(password)
-    if problem:
-        raise PasswordComplexityValidationError(problem)
-
-
-def _login_name() -> str:
-    """The login name of a login attempt (web form or API JSON), lower case."""
-    name = request.form.get("username")
-    if name is None:
-        payload = request.get_json(silent=True)
-        name = payload.get("username") if isinstance(payload, dict) else None
-    return str(name or "").strip().lower()[:200]
-
-
-def _ip_and_login() -> str:
-    return f"{get_remote_address()}|{_login_name()}"
-
-
-def _login_failed(response) -> bool:
-    """A failed attempt: the web form sends the user back to /login/, the API answers 401/400."""
-    if request.path.startswith("/api/"):
-        return response.status_code in (400, 401)
-    return response.status_code in (301, 302, 303) and "/login" in (response.location or "")
 
 
 class _NoFileDownload:
@@ -206,7 +152,6 @@ class SecurityManager(FabSecurityManager):
         config = current_app.config
         config.setdefault("FAB_PASSWORD_COMPLEXITY_ENABLED", True)
         config.setdefault("FAB_PASSWORD_COMPLEXITY_VALIDATOR", validate_password)
-        config.setdefault("AUTH_RATE_LIMIT_PER_IP", "100 per 5 minute")
         super().__init__(appbuilder)
 
     def on_user_login(self, user) -> None:
@@ -219,6 +164,12 @@ class SecurityManager(FabSecurityManager):
     def is_auth_limited(self) -> bool:
         """FAB's own limit (every POST) stays off; `register_views` puts ours on failures only."""
         return False
+
+    def auth_user_db(self, username, password):
+        """FAB's password check, counted per login name for the lockout (login_guard)."""
+        user = super().auth_user_db(username, password)
+        login_guard.count_attempt(self.session, current_app.config, username, succeeded=user is not None)
+        return user
 
     def load_user(self, pk):
         """The session's user with roles and groups, and the reference version the request's cached
@@ -373,24 +324,13 @@ class SecurityManager(FabSecurityManager):
     def register_views(self):
         super().register_views()
         if current_app.config.get("AUTH_RATE_LIMITED"):
-            self.limit_login_attempts()
+            login_guard.install(current_app, self)
         if current_app.config.get("FAB_API_OPENAPI_SPEC", True) and not current_app.config.get("FAB_API_SWAGGER_UI"):
             # The spec (/api/v1/_openapi, for API clients and the fuzz tests) without the Swagger
             # UI, which loads its scripts from the internet.
             from app.api.spec import ApiSpec
 
             self.appbuilder.add_api(ApiSpec)
-
-    def limit_login_attempts(self) -> None:
-        config = current_app.config
-        message = _("Слишком много неудачных попыток входа. Подождите несколько минут и попробуйте снова.")
-        for blueprint in (self.auth_view.blueprint, self.appbuilder.sm.security_api_blueprint()):
-            if blueprint is None:
-                continue
-            self.limiter.limit(config["AUTH_RATE_LIMIT"], key_func=_ip_and_login, methods=["POST"],
-                               deduct_when=_login_failed, error_message=message)(blueprint)
-            self.limiter.limit(config["AUTH_RATE_LIMIT_PER_IP"], key_func=get_remote_address, methods=["POST"],
-                               deduct_when=_login_failed, error_message=message)(blueprint)
 
     def security_api_blueprint(self):
         """The blueprint of FAB's API login (/api/v1/security/login), if registered."""

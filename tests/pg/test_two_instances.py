@@ -1,8 +1,9 @@
-"""Two app servers, one PostgreSQL, one Redis: nothing a user needs lives in one server's memory.
+"""Two app servers, one PostgreSQL: nothing a user needs lives in one server's memory.
 
-Two gunicorn instances on different ports share only the database, the SECRET_KEY and a private
-redis-server. A login made on one is valid on the other (Flask's signed session cookie), and the
-login rate limit counts POSTs to the login form on both (Flask-Limiter's counters in Redis)."""
+Two gunicorn instances on different ports share only the database and the SECRET_KEY (and, for
+the per-address ceiling, a private redis-server). A login made on one is valid on the other
+(Flask's signed session cookie); the login lockout counts the failures made on both (in the
+database, without Redis); the per-address ceiling counts them on both with Redis as its storage."""
 from __future__ import annotations
 
 import re
@@ -33,28 +34,32 @@ def redis_server(request):
 
 
 @pytest.fixture
-def two_servers(pg_url, redis_server, tmp_path, request):
+def start_two(pg_url, tmp_path, request):
+    """start_two(**env): two gunicorn servers on the test database with `env` added."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": pg_url})
     with app.app_context():
         make_user(db.session, app.appbuilder.sm, "teacher", R.TEACHER)
         db.session.commit()
         db.session.remove()
         db.engine.dispose()
-    env = {
-        "APP_ENV": "prod",
-        "DATABASE_URL": pg_url,
-        "SECRET_KEY": secrets.token_hex(32),
-        "SESSION_COOKIE_SECURE": "0",  # plain http on loopback in this test
-        "RATELIMIT_STORAGE_URI": redis_server.url,
-        "AUTH_RATE_LIMIT": f"{LIMIT} per 10 minute",
-        "INSTANCE_DIR": str(tmp_path / "instance"),
-    }
-    servers = []
-    for _ in range(2):
-        server = Gunicorn(env, tmp_path)
-        request.addfinalizer(server.stop)
-        servers.append(server.start())
-    return servers
+
+    def start(**extra):
+        env = {
+            "APP_ENV": "prod",
+            "DATABASE_URL": pg_url,
+            "SECRET_KEY": secrets.token_hex(32),
+            "SESSION_COOKIE_SECURE": "0",  # plain http on loopback in this test
+            "INSTANCE_DIR": str(tmp_path / "instance"),
+            **extra,
+        }
+        servers = []
+        for _ in range(2):
+            server = Gunicorn(env, tmp_path)
+            request.addfinalizer(server.stop)
+            servers.append(server.start())
+        return servers
+
+    return start
 
 
 def login_form_token(http, base: str) -> str:
@@ -63,14 +68,14 @@ def login_form_token(http, base: str) -> str:
     return match.group(1)
 
 
-def post_login(http, base: str, password: str):
+def post_login(http, base: str, password: str, username: str = "teacher"):
     token = login_form_token(http, base)
-    return http.post(base + "/login/", data={"username": "teacher", "password": password, "csrf_token": token},
+    return http.post(base + "/login/", data={"username": username, "password": password, "csrf_token": token},
                      allow_redirects=False)
 
 
-def test_login_on_one_server_is_valid_on_the_other(two_servers):
-    a, b = two_servers
+def test_login_on_one_server_is_valid_on_the_other(start_two):
+    a, b = start_two()
     on_a = requests.Session()
     response = post_login(on_a, a.base, PASSWORD)
     assert response.status_code == 302 and "/login" not in response.headers["Location"]
@@ -85,16 +90,27 @@ def test_login_on_one_server_is_valid_on_the_other(two_servers):
     assert "Вы вошли как" not in stranger.get(b.base + "/").text
 
 
-def test_login_lockout_counts_failures_on_both_servers(two_servers, redis_server):
-    import redis
-
-    a, b = two_servers
+def test_login_lockout_counts_failures_on_both_servers_without_redis(start_two):
+    a, b = start_two(LOGIN_LOCKOUT_FAILURES=str(LIMIT))
     http = requests.Session()
     # LIMIT - 1 wrong passwords on A, one on B: B alone has seen a single attempt.
     for _ in range(LIMIT - 1):
         assert post_login(http, a.base, "wrong-password").status_code == 302
     assert post_login(http, b.base, "wrong-password").status_code == 302
-    assert post_login(http, b.base, "wrong-password").status_code == 429
+    refused = post_login(http, b.base, "wrong-password")
+    assert refused.status_code == 429 and "временно заблокирован" in refused.text
     assert post_login(http, a.base, PASSWORD).status_code == 429, "even the right password waits"
+
+
+def test_the_address_ceiling_counts_on_both_servers_with_redis(start_two, redis_server):
+    import redis
+
+    a, b = start_two(RATELIMIT_STORAGE_URI=redis_server.url, AUTH_RATE_LIMIT_PER_IP=f"{LIMIT} per 10 minute")
+    http = requests.Session()
+    # Different login names (none is locked), LIMIT - 1 failures on A and one on B.
+    for attempt in range(LIMIT - 1):
+        assert post_login(http, a.base, "wrong-password", username=f"nobody{attempt}").status_code == 302
+    assert post_login(http, b.base, "wrong-password", username="somebody").status_code == 302
+    assert post_login(http, b.base, "wrong-password", username="anybody").status_code == 429
     keys = redis.Redis.from_url(redis_server.url).keys("*")
     assert keys, "the limiter's counters are in Redis"

@@ -25,21 +25,23 @@ def _flash_text(page: str) -> str:
     return re.sub(r"<[^>]+>|\s+", " ", match.group(1)).replace("×", "").strip() if match else ""
 
 
-def test_failed_logins_are_limited_per_login_name(app, world, client):
-    limit = int(app.config["AUTH_RATE_LIMIT"].split()[0])
+def test_failed_logins_lock_the_login_name(app, world, client):
+    limit = app.config["LOGIN_LOCKOUT_FAILURES"]
+    assert limit == 10
     for _ in range(limit):
         response = _post_login(client, "teacher", "wrong-password-123")
         assert response.status_code == 302 and "/login" in response.location
     blocked = _post_login(client, "teacher", PASSWORD)
     assert blocked.status_code == 429
-    assert "Слишком много неудачных попыток входа" in blocked.get_data(as_text=True)
+    assert blocked.headers["Retry-After"] == "900"
+    assert "временно заблокирован" in blocked.get_data(as_text=True)
     # another login from the same address is not locked out by the teacher's failures
     director = _post_login(client, "director", PASSWORD)
     assert director.status_code == 302 and "/login" not in director.location
 
 
 def test_successful_logins_do_not_count(app, world, client):
-    limit = int(app.config["AUTH_RATE_LIMIT"].split()[0])
+    limit = app.config["LOGIN_LOCKOUT_FAILURES"]
     for _ in range(limit + 5):
         client.get("/logout/")
         login(client, "secretary")
@@ -49,7 +51,7 @@ def test_failures_per_address_are_limited_too(database_url):
     """Many login names from one address: the per-address limit (here made small) stops them."""
     from app import create_app
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "AUTH_RATE_LIMIT": "3 per 5 minute",
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "LOGIN_LOCKOUT_FAILURES": 3,
                       "AUTH_RATE_LIMIT_PER_IP": "7 per 5 minute"})
     client = app.test_client()
     app_limit, per_name = 7, 3
@@ -60,16 +62,17 @@ def test_failures_per_address_are_limited_too(database_url):
             statuses.append(_post_login(client, name, "wrong-password-123").status_code)
     assert 429 in statuses
     assert statuses.index(429) == app_limit
+    assert "Слишком много неудачных попыток входа" in _post_login(client, "nobody9", "x").get_data(as_text=True)
 
 
 def test_api_login_is_limited(app, world, client):
-    limit = int(app.config["AUTH_RATE_LIMIT"].split()[0])
+    limit = app.config["LOGIN_LOCKOUT_FAILURES"]
     body = {"username": "teacher", "password": "wrong-password-123", "provider": "db"}
     for _ in range(limit):
         assert client.post("/api/v1/security/login", json=body).status_code == 401
     response = client.post("/api/v1/security/login", json={**body, "password": PASSWORD})
     assert response.status_code == 429
-    assert "попыток входа" in response.get_json()["message"]
+    assert "временно заблокирован" in response.get_json()["message"]
 
 
 def test_unknown_user_and_wrong_password_look_the_same(app, world, client, monkeypatch):
@@ -142,7 +145,8 @@ def test_logout_ends_the_session(world, as_user):
     assert client.get("/pupilview/list/").status_code == 302
 
 
-@pytest.mark.parametrize("password", ["short-1A", "qwerty123456", "Password2012!", "1234567890", "aaaaaaaaaaaa"])
+@pytest.mark.parametrize("password", ["short-1A", "qwerty123456", "Password2012!", "1234567890", "aaaaaaaaaaaa",
+                                      "1q2w3e4r5t6y", "йцукенгшщз", "family3family3", "Москва2024!"])
 def test_admin_cannot_create_a_user_with_a_weak_password(world, as_user, session, password):
     from flask_appbuilder.security.sqla.models import User
     from tests.conftest import csrf_token
@@ -155,7 +159,8 @@ def test_admin_cannot_create_a_user_with_a_weak_password(world, as_user, session
         "email": "new@example.test", "roles": str(role_id), "password": password, "conf_password": password,
         "csrf_token": token}, follow_redirects=True).get_data(as_text=True)
     assert session.query(User).filter_by(username="newteacher").count() == 0
-    assert "Пароль слишком короткий" in page or "слишком распространён" in page
+    assert re.search("Пароль слишком короткий|слишком распространён|раскладке|из повторов|на распространённом слове",
+                     page)
 
 
 def test_admin_creates_a_user_with_a_strong_password(world, as_user, session):
@@ -217,3 +222,75 @@ def test_the_next_user_of_a_browser_goes_back_to_their_own_pages(world, as_user,
     login(client, "parent")
     back = client.get("/back")
     assert back.status_code == 302 and "/markview/" not in back.headers["Location"]
+
+
+def _add_user(client, role_id, password, last_name="Учитель", username="newuser"):
+    from tests.conftest import csrf_token
+
+    token = csrf_token(client, "/users/add")
+    return client.post("/users/add", data={
+        "first_name": "Новый", "last_name": last_name, "username": username, "active": "y",
+        "email": f"{username}@example.test", "roles": str(role_id), "password": password, "conf_password": password,
+        "csrf_token": token}, follow_redirects=True).get_data(as_text=True)
+
+
+def test_the_add_form_holds_a_pupil_to_the_pupil_level_and_a_teacher_to_the_staff_level(world, as_user, session):
+    from flask_appbuilder.security.sqla.models import User
+
+    client = as_user("admin")
+    teacher_page = _add_user(client, world.users["teacher"].roles[0].id, "sobaka-drug", username="newteacher")
+    assert session.query(User).filter_by(username="newteacher").count() == 0
+    assert "на распространённом слове" in teacher_page
+    _add_user(client, world.users["pupil"].roles[0].id, "sobaka-drug", username="newpupil")
+    assert session.query(User).filter_by(username="newpupil").count() == 1
+
+
+def test_the_add_form_refuses_the_users_own_surname(world, as_user, session):
+    from flask_appbuilder.security.sqla.models import User
+
+    page = _add_user(as_user("admin"), world.users["teacher"].roles[0].id, "Тестова1987", last_name="Тестова")
+    assert session.query(User).filter_by(username="newuser").count() == 0
+    assert "ваше имя, фамилию или логин" in page
+
+
+def test_a_password_reset_knows_whose_password_it_is(world, as_user, session):
+    from tests.conftest import csrf_token
+
+    client = as_user("admin")
+    for user, accepted in ((world.users["parent"], True), (world.users["secretary"], False)):
+        token = csrf_token(client, f"/resetpassword/form?pk={user.id}")
+        page = client.post(f"/resetpassword/form?pk={user.id}", data={
+            "password": "sobaka-drug", "conf_password": "sobaka-drug", "csrf_token": token},
+            follow_redirects=True).get_data(as_text=True)
+        assert ("на распространённом слове" not in page) is accepted
+    client.get("/logout/")
+    login(client, "parent", "sobaka-drug")
+    client.get("/logout/")
+    login(client, "secretary")
+
+
+def test_own_password_change_knows_the_role(world, as_user):
+    from tests.conftest import csrf_token
+
+    for username, accepted in (("pupil", True), ("teacher", False)):
+        client = as_user(username)
+        token = csrf_token(client, "/resetmypassword/form")
+        page = client.post("/resetmypassword/form", data={"password": "sobaka-drug", "conf_password": "sobaka-drug",
+                                                          "csrf_token": token}, follow_redirects=True)
+        assert ("на распространённом слове" not in page.get_data(as_text=True)) is accepted
+    client.get("/logout/")
+    login(client, "pupil", "sobaka-drug")
+
+
+def test_the_demo_password_is_refused_outside_the_local_demo(world, as_user, session, app):
+    from flask_appbuilder.security.sqla.models import User
+
+    from app.security.password_forms import refused_passwords
+    from config import DEFAULT_DEMO_PASSWORD
+
+    page = _add_user(as_user("admin"), world.users["teacher"].roles[0].id, DEFAULT_DEMO_PASSWORD)
+    assert session.query(User).filter_by(username="newuser").count() == 0
+    assert "демонстрационных входов" in page
+    assert refused_passwords({**app.config, "APP_ENV": "dev"}) == ()
+    assert set(refused_passwords({**app.config, "DEMO_PASSWORD": "Other-demo-2024"})) == {
+        DEFAULT_DEMO_PASSWORD, "Other-demo-2024"}
