@@ -26,6 +26,7 @@ from app.monitoring.months import month_label
 from app.monitoring.thresholds import current_threshold, uses_system
 from app.security.scope import WRITABLE, Scope, visible
 from app.text import N_, _
+from app.xlsx_upload import XlsxLimits, read_xlsx
 
 SCHOOL_ID = "school_id"
 # key -> header in the template. The headers are the file format: the import matches a file's
@@ -81,13 +82,14 @@ def _normalize(header) -> str:
 _KEYS_BY_HEADER = {_normalize(h): k for k, h in COLUMNS.items()} | {k: k for k in COLUMNS}
 
 
-def read_table(data: bytes, filename: str) -> list[tuple[int, dict]]:
+def read_table(data: bytes, filename: str, limits: XlsxLimits | None = None) -> list[tuple[int, dict]]:
     """Raw rows [(row number, {key: cell})] of an xlsx or csv file; blank rows are skipped.
 
-    Raises DomainError when the file cannot be read or lacks a required column."""
+    Raises DomainError when the file cannot be read, lacks a required column, has more than
+    MAX_ROWS rows, or is an xlsx over `limits` (app.xlsx_upload)."""
     name = (filename or "").lower()
     if name.endswith(".xlsx"):
-        table = _xlsx_rows(data)
+        table = read_xlsx(data, max_rows=MAX_ROWS, limits=limits)
     elif name.endswith(".csv"):
         table = _csv_rows(data)
     else:
@@ -118,20 +120,6 @@ def _plain(cell):
     if isinstance(cell, float):
         return int(cell) if cell.is_integer() else cell
     return str(cell)
-
-
-def _xlsx_rows(data: bytes) -> list[list]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a damaged or foreign file
-        raise DomainError(_("Файл не читается как таблица Excel (.xlsx): сохраните его заново в формате .xlsx.")) from None
-    try:
-        sheet = book.worksheets[0]
-        return [list(r) for r in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2)]
-    finally:
-        book.close()
 
 
 def _csv_rows(data: bytes) -> list[list]:

@@ -21,6 +21,7 @@ from app.errors import DomainError
 from app.exports.cells import neutralize
 from app.models import ClassGroup, Guardian, GuardianLink, Pupil
 from app.text import N_, _
+from app.xlsx_upload import XlsxLimits, read_xlsx
 
 MAX_ROWS = 2000
 TOKEN_MAX_AGE = 2 * 60 * 60  # seconds a preview may wait for its confirmation
@@ -108,20 +109,15 @@ def _cell_text(value) -> str:
     return " ".join(str(value).split())
 
 
-def read_table(filename: str, data: bytes) -> list[list[str]]:
+def read_table(filename: str, data: bytes, limits: XlsxLimits | None = None) -> list[list[str]]:
     """The file's rows as lists of trimmed strings (dates as ДД.ММ.ГГГГ). xlsx or csv (UTF-8 or
-    Windows-1251, separated by ';' or ','). Raises DomainError for anything else."""
+    Windows-1251, separated by ';' or ','). Raises DomainError for anything else, and for an xlsx
+    over `limits` or longer than MAX_ROWS (app.xlsx_upload reads no further)."""
     name = (filename or "").lower()
     if not data:
         raise DomainError(_("Файл пустой. Выберите список класса в формате xlsx или csv."))
     if name.endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-            rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        except Exception as error:  # openpyxl raises many types for a broken file
-            raise DomainError(_("Не удалось прочитать файл xlsx: сохраните его в Excel заново и загрузите ещё раз.")) from error
+        rows = [[_cell_text(v) for v in row] for row in read_xlsx(data, max_rows=MAX_ROWS, limits=limits)]
     elif name.endswith(".csv"):
         for encoding in ("utf-8-sig", "cp1251"):
             try:

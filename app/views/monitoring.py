@@ -29,6 +29,7 @@ from app.security.scope import is_visible, visible
 from app.rollout.status import active_campaign, overdue_milestones
 from app.views import menu
 from app.views.base import ScopedInterface, ScopedModelView
+from app.xlsx_upload import XlsxLimits
 
 
 IMPORT_TOKEN_MAX_AGE = 3600
@@ -224,7 +225,7 @@ class MonitoringView(BaseView):
         upload = request.files.get("file")
         if upload is None or not upload.filename:
             raise DomainError(_("Выберите файл для загрузки."))
-        raw = imports.read_table(upload.read(), upload.filename)
+        raw = imports.read_table(upload.read(), upload.filename, XlsxLimits.from_config(current_app.config))
         preview = imports.validate(session, scope, month, raw, upload.filename)
         token = None
         if preview.ok:
