@@ -18,8 +18,8 @@ import xlsxwriter
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from app.exports.cells import csv_row, write_cell, write_row
 from app.errors import DomainError
-from app.exports.cells import neutralize
 from app.models import ImportBatch, JournalSystem, Municipality, School, UsageSnapshot
 from app.monitoring.indicators import INDICATORS
 from app.monitoring.months import month_label
@@ -261,11 +261,11 @@ def template_xlsx(session: Session, scope: Scope, month: dt.date | None = None) 
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
     sheet = book.add_worksheet(_("Показатели"))
     head = book.add_format({"bold": True, "text_wrap": True, "bg_color": "#DDEBF7", "border": 1})
-    sheet.write_row(0, 0, list(COLUMNS.values()), head)  # the source headers: read_table matches them
+    write_row(sheet, 0, 0, list(COLUMNS.values()), head)  # the source headers: read_table matches them
     no_system = _("система не выбрана")  # not inside the f-string: the extractor would miss it
     for row, (school_id, municipality, school, system) in enumerate(template_schools(session, scope), 1):
         sheet.write_number(row, 0, school_id)
-        sheet.write(row, 1, neutralize(f"{school} ({municipality}; {system or no_system})"))
+        write_cell(sheet, row, 1, f"{school} ({municipality}; {system or no_system})")
     sheet.set_column(0, 0, 10)
     sheet.set_column(1, 1, 50)
     sheet.set_column(2, len(COLUMNS) - 1, 14)
@@ -284,7 +284,7 @@ def template_xlsx(session: Session, scope: Scope, month: dt.date | None = None) 
         _("Повторная загрузка за тот же месяц заменяет ранее загруженные показатели."),
     ]
     for i, line in enumerate(lines):
-        help_sheet.write(i, 0, line)
+        write_cell(help_sheet, i, 0, line)
     help_sheet.set_column(0, 0, 110)
     book.close()
     return buffer.getvalue()
@@ -293,7 +293,7 @@ def template_xlsx(session: Session, scope: Scope, month: dt.date | None = None) 
 def template_csv(session: Session, scope: Scope) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
-    writer.writerow(COLUMNS.values())
+    writer.writerow(csv_row(COLUMNS.values()))
     for school_id, municipality, school, system in template_schools(session, scope):
-        writer.writerow([school_id, neutralize(f"{school} ({municipality})")] + [""] * len(INDICATORS))
+        writer.writerow(csv_row([school_id, f"{school} ({municipality})"] + [""] * len(INDICATORS)))
     return out.getvalue().encode("utf-8-sig")

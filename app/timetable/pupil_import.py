@@ -17,8 +17,8 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from app.exports.cells import write_row
 from app.errors import DomainError
-from app.exports.cells import neutralize
 from app.models import ClassGroup, Guardian, GuardianLink, Pupil
 from app.text import N_, _
 from app.xlsx_upload import XlsxLimits, read_xlsx
@@ -346,8 +346,8 @@ def template_xlsx() -> bytes:
     sheet = book.add_worksheet(_("Ученики"))
     bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     text = book.add_format({"num_format": "@"})
-    sheet.write_row(0, 0, TEMPLATE_HEADER, bold)
-    sheet.write_row(1, 0, [neutralize(value) for value in TEMPLATE_EXAMPLE], text)
+    write_row(sheet, 0, 0, TEMPLATE_HEADER, bold)
+    write_row(sheet, 1, 0, [value for value in TEMPLATE_EXAMPLE], text)
     for column, width in enumerate((32, 15, 8, 32, 18, 26)):
         sheet.set_column(column, column, width, text)
     sheet.freeze_panes(1, 0)
