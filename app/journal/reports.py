@@ -184,7 +184,7 @@ def report_xlsx(report: ClassReport, stream) -> None:
     head = book.add_format({"bold": True, "text_wrap": True, "border": 1, "valign": "top"})
     cell = book.add_format({"border": 1})
     write_cell(sheet, 0, 0, _("Класс %(class_name)s, %(period)s: итоги", class_name=report.class_group.name,
-                                   period=report.period.name), bold)
+                              period=report.period.name), bold)
     write_cell(sheet, 1, 0, _("Учеников в классе: %(count)s", count=report.pupils))
     columns = [_("Предмет"), "«5»", "«4»", "«3»", "«2»", _(grading.NOT_ASSESSED), _(grading.EXEMPT),
                _("Аттестовано (N)"), _("Успеваемость, %"), _("Качество знаний, %"), _("СОУ, %"), _("Средний балл"),
@@ -209,5 +209,5 @@ def report_xlsx(report: ClassReport, stream) -> None:
     line(row, _("Итого по классу (ученики)"), report.total, report.missed, report.missed_excused,
          report.success, report.quality)
     write_cell(sheet, row + 2, 0, _("Успеваемость и качество в строке «Итого» считаются по ученикам; "
-                              "СОУ и средний балл — по всем отметкам."))
+                                    "СОУ и средний балл — по всем отметкам."))
     book.close()

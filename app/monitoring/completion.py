@@ -267,7 +267,7 @@ def completion_xlsx(report: CompletionReport) -> bytes:
     write_cell(sheet, 0, 0, _("Заполнение журналов: %(school)s", school=report.school_name), bold)
     write_cell(sheet, 1, 0, _("Период: %(period)s", period=report.period.label))
     write_cell(sheet, 2, 0, _("Уроки учтены по %(day)s", day=report.due_until.strftime("%d.%m.%Y")) if report.due_until
-                else _("Период ещё не начался: уроков к проведению нет"))
+                            else _("Период ещё не начался: уроков к проведению нет"))
     first = 4
     write_row(sheet, first, 0, [_(h) for h in HEADERS], head)
     for n, row in enumerate(report.rows, 1):

@@ -294,13 +294,13 @@ def _page(sheet, header_row: int, last_row: int, last_col: int, title: str) -> N
 
 def _write_summary(ws, f, totals: RegionTotals, threshold, campaign, month, generated_at, generated_by):
     write_cell(ws, 0, 0, _("Аналитическая справка об использовании электронных журналов и дневников за %(month)s",
-                     month=month_label(month)), f["title"])
+                           month=month_label(month)), f["title"])
     basis = (_("Приказ № %(number)s от %(date)s", number=campaign.order_number, date=campaign.order_date.strftime("%d.%m.%Y"))
              if campaign else _("Приказ Министерства образования Московской области № 2613 от 13.06.2012"))
     made = f"{generated_at:%d.%m.%Y %H:%M}"
     write_cell(ws, 1, 0, _("%(basis)s. Сформирована %(when)s, %(who)s.", basis=basis, when=made, who=generated_by)
-                              if generated_by else _("%(basis)s. Сформирована %(when)s.", basis=basis, when=made),
-             f["note"])
+                         if generated_by else _("%(basis)s. Сформирована %(when)s.", basis=basis, when=made),
+               f["note"])
     header = 3
     write_row(ws, header, 0, (_("Показатель"), _("Значение")), f["header"])
     rows = [
@@ -335,7 +335,7 @@ def _write_summary(ws, f, totals: RegionTotals, threshold, campaign, month, gene
 
 def _write_municipalities(ws, f, totals: RegionTotals, month) -> int:
     write_cell(ws, 0, 0, _("Доля школ, использующих систему, по муниципальным образованиям за %(month)s",
-                     month=month_label(month)), f["title"])
+                           month=month_label(month)), f["title"])
     header = 2
     write_row(ws, header, 0, _translated(MUNICIPALITY_HEADERS), f["header"])
     row = header
@@ -424,8 +424,8 @@ def _write_schools(ws, f, lines: list[SchoolLine], month):
 def _write_rollout(ws, f, lines: list[RolloutLine], month):
     write_cell(ws, 0, 0, _("Выполнение планов внедрения и готовность школ на %(month)s", month=month_label(month)), f["title"])
     write_cell(ws, 1, 0, _("Статус рассчитан по полям плана внедрения и готовности школ: утверждён ли план, назначен ли "
-                     "ответственный, все ли школы приняли нормативные акты, выбрали систему и подготовили оборудование."),
-             f["note"])
+                           "ответственный, все ли школы приняли нормативные акты, выбрали систему и подготовили оборудование."),
+               f["note"])
     header = 3
     write_row(ws, header, 0, _translated(ROLLOUT_HEADERS), f["header"])
     row = header
@@ -458,14 +458,14 @@ def _date(ws, row, col, value, f):
 
 def _write_chart(book, ws, f, totals: RegionTotals, last_row: int, month):
     write_cell(ws, 0, 0, _("Доля школ, использующих систему, за %(month)s: столбцы — доля, линия — целевая доля %(target)s, "
-                     "точки — плановая доля муниципального образования",
-                     month=month_label(month), target=_pct(totals.target_share)), f["title"])
+                           "точки — плановая доля муниципального образования",
+                           month=month_label(month), target=_pct(totals.target_share)), f["title"])
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 1)
     if not totals.has_data or not totals.rows:
         write_cell(ws, 2, 0, _("За %(month)s нет данных мониторинга: диаграмма не построена.", month=month_label(month)),
-                 f["note"])
+                   f["note"])
         return
     first = 3  # the municipality sheet's first data row (0-based)
     sheet = "'" + _(MUNICIPALITIES_SHEET) + "'"
