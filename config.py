@@ -88,6 +88,12 @@ class Config:
         minutes=int(os.environ.get("SESSION_LIFETIME_MINUTES", "480"))
     )
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+    # Bounds on an uploaded xlsx before it is parsed (app/xlsx_upload.py): a zip bomb or a
+    # million-row sheet is refused with a reason instead of stalling or bloating a worker.
+    XLSX_MAX_UNPACKED_MB = int(os.environ.get("XLSX_MAX_UNPACKED_MB", "30"))
+    XLSX_MAX_COMPRESSION_RATIO = int(os.environ.get("XLSX_MAX_COMPRESSION_RATIO", "100"))
+    XLSX_MAX_SHARED_STRINGS = int(os.environ.get("XLSX_MAX_SHARED_STRINGS", "100000"))
+    XLSX_MAX_SHARED_STRINGS_MB = int(os.environ.get("XLSX_MAX_SHARED_STRINGS_MB", "10"))
 
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
     # The date pages take as today (ISO); empty = the real date. `make run` sets the demo's.

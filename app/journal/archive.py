@@ -13,7 +13,7 @@ import xlsxwriter
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from app.exports.cells import neutralize
+from app.exports.cells import write_cell
 from app.journal import grading
 from app.journal.reports import readable_class
 from app.models import Absence, Lesson, Mark, MarkType, PeriodMark, Pupil, StudyPeriod, TeachingAssignment
@@ -65,7 +65,7 @@ def write_archive(session: Session, scope: Scope, class_group_id: int, period_id
     name_cell = book.add_format({"border": 1})
     used: set[str] = set()
     if not assignments:
-        book.add_worksheet(_("Журнал")).write(0, 0, _("Нет предметов для архивной копии"))
+        write_cell(book.add_worksheet(_("Журнал")), 0, 0, _("Нет предметов для архивной копии"))
     for assignment in assignments:
         label = assignment.subject.name + (f" ({assignment.subgroup.name})" if assignment.subgroup else "")
         sheet = book.add_worksheet(_sheet_name(label, used))
@@ -92,40 +92,40 @@ def write_archive(session: Session, scope: Scope, class_group_id: int, period_id
             period_marks[pm.pupil_id][pm.study_period_id] = pm.value
 
         teacher = assignment.teacher.short_name if assignment.teacher else ""
-        sheet.write(0, 0, neutralize(f"{class_group.name} — {label}"), bold)
-        sheet.write(1, 0, neutralize(_("%(title)s. Учитель: %(teacher)s", title=title, teacher=teacher)))
+        write_cell(sheet, 0, 0, f"{class_group.name} — {label}", bold)
+        write_cell(sheet, 1, 0, _("%(title)s. Учитель: %(teacher)s", title=title, teacher=teacher))
         row = 3
         sheet.set_column(0, 0, 4)
         sheet.set_column(1, 1, 28)
         sheet.set_column(2, 2 + len(lessons), 6)
-        sheet.write(row, 0, "№", head)
-        sheet.write(row, 1, _("Ученик"), head)
+        write_cell(sheet, row, 0, "№", head)
+        write_cell(sheet, row, 1, _("Ученик"), head)
         for col, lesson in enumerate(lessons, 2):
-            sheet.write(row, col, lesson.date.strftime("%d.%m"), head)
+            write_cell(sheet, row, col, lesson.date.strftime("%d.%m"), head)
         extra = 2 + len(lessons)
         period_columns = periods if period_id is not None else periods + [None]
-        sheet.write(row, extra, _("Средний балл"), head)
+        write_cell(sheet, row, extra, _("Средний балл"), head)
         for offset, period in enumerate(period_columns, 1):
-            sheet.write(row, extra + offset, period.name if period else _("Год"), head)
+            write_cell(sheet, row, extra + offset, period.name if period else _("Год"), head)
         for number, pupil in enumerate(pupils, 1):
             row += 1
-            sheet.write(row, 0, number, cell)
-            sheet.write(row, 1, neutralize(f"{pupil.last_name} {pupil.first_name}"), name_cell)
+            write_cell(sheet, row, 0, number, cell)
+            write_cell(sheet, row, 1, f"{pupil.last_name} {pupil.first_name}", name_cell)
             for col, lesson in enumerate(lessons, 2):
-                sheet.write(row, col, " ".join(cells.get((pupil.id, lesson.id), [])), cell)
+                write_cell(sheet, row, col, " ".join(cells.get((pupil.id, lesson.id), [])), cell)
             average = grading.weighted_average(per_pupil.get(pupil.id, []))
-            sheet.write(row, extra, float(average) if average is not None else "", cell)
+            write_cell(sheet, row, extra, float(average) if average is not None else "", cell)
             for offset, period in enumerate(period_columns, 1):
-                sheet.write(row, extra + offset, period_marks[pupil.id].get(period.id if period else None, ""), cell)
+                write_cell(sheet, row, extra + offset, period_marks[pupil.id].get(period.id if period else None, ""), cell)
         row += 2
-        sheet.write(row, 0, _("Дата"), bold)
-        sheet.write(row, 1, _("Тема урока"), bold)
-        sheet.write(row, 2, _("Домашнее задание"), bold)
+        write_cell(sheet, row, 0, _("Дата"), bold)
+        write_cell(sheet, row, 1, _("Тема урока"), bold)
+        write_cell(sheet, row, 2, _("Домашнее задание"), bold)
         for lesson in lessons:
             row += 1
-            sheet.write(row, 0, lesson.date.strftime("%d.%m.%Y"))
-            sheet.write(row, 1, neutralize(lesson.topic or ""))
-            sheet.write(row, 2, neutralize(lesson.homework or ""))
+            write_cell(sheet, row, 0, lesson.date.strftime("%d.%m.%Y"))
+            write_cell(sheet, row, 1, lesson.topic or "")
+            write_cell(sheet, row, 2, lesson.homework or "")
     book.close()
     suffix = f"{periods[0].number}-chetvert" if period_id is not None else "god"
     return f"journal-{class_group.grade}{class_group.letter}-{suffix}.xlsx"

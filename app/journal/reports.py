@@ -24,6 +24,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.exports.cells import write_cell
 from app.formats import percent
 from app.journal import grading
 from app.journal.access import NotInScope
@@ -172,31 +173,29 @@ def report_xlsx(report: ClassReport, stream) -> None:
     """The class report as one xlsx sheet written to `stream` (values, not formulas)."""
     import xlsxwriter
 
-    from app.exports.cells import neutralize
-
     book = xlsxwriter.Workbook(stream, {"in_memory": True})
     sheet = book.add_worksheet(_("Отчёт"))
     bold = book.add_format({"bold": True})
     head = book.add_format({"bold": True, "text_wrap": True, "border": 1, "valign": "top"})
     cell = book.add_format({"border": 1})
-    sheet.write(0, 0, neutralize(_("Класс %(class_name)s, %(period)s: итоги", class_name=report.class_group.name,
-                                   period=report.period.name)), bold)
-    sheet.write(1, 0, _("Учеников в классе: %(count)s", count=report.pupils))
+    write_cell(sheet, 0, 0, _("Класс %(class_name)s, %(period)s: итоги", class_name=report.class_group.name,
+                              period=report.period.name), bold)
+    write_cell(sheet, 1, 0, _("Учеников в классе: %(count)s", count=report.pupils))
     columns = [_("Предмет"), "«5»", "«4»", "«3»", "«2»", _(grading.NOT_ASSESSED), _(grading.EXEMPT),
                _("Аттестовано (N)"), _("Успеваемость, %"), _("Качество знаний, %"), _("СОУ, %"), _("Средний балл"),
                _("Пропущено уроков"), _("из них по уважительной")]
     sheet.set_column(0, 0, 28)
     sheet.set_column(1, len(columns), 11)
     for col, title in enumerate(columns):
-        sheet.write(3, col, title, head)
+        write_cell(sheet, 3, col, title, head)
 
     def line(row, name, marks: MarkCounts, missed, excused, success=None, quality=None):
-        values = [neutralize(name), marks.counts["5"], marks.counts["4"], marks.counts["3"], marks.counts["2"],
+        values = [name, marks.counts["5"], marks.counts["4"], marks.counts["3"], marks.counts["2"],
                   marks.counts[grading.NOT_ASSESSED], marks.counts[grading.EXEMPT], marks.assessed,
                   success if success is not None else marks.success, quality if quality is not None else marks.quality,
                   marks.sou, marks.average, missed, excused]
         for col, value in enumerate(values):
-            sheet.write(row, col, float(value) if isinstance(value, Decimal) else ("—" if value is None else value), cell)
+            write_cell(sheet, row, col, float(value) if isinstance(value, Decimal) else ("—" if value is None else value), cell)
 
     row = 4
     for subject in report.subjects:
@@ -204,6 +203,6 @@ def report_xlsx(report: ClassReport, stream) -> None:
         row += 1
     line(row, _("Итого по классу (ученики)"), report.total, report.missed, report.missed_excused,
          report.success, report.quality)
-    sheet.write(row + 2, 0, _("Успеваемость и качество в строке «Итого» считаются по ученикам; "
-                              "СОУ и средний балл — по всем отметкам."))
+    write_cell(sheet, row + 2, 0, _("Успеваемость и качество в строке «Итого» считаются по ученикам; "
+                                    "СОУ и средний балл — по всем отметкам."))
     book.close()

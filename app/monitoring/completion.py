@@ -23,8 +23,8 @@ import xlsxwriter
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.exports.cells import write_cell, write_row
 from app.errors import DomainError
-from app.exports.cells import neutralize
 from app.models import ClassGroup, Lesson, School, Staff, Subgroup, Subject, TeachingAssignment
 from app.monitoring.activity import AssignmentActivity, assignment_activity
 from app.monitoring.months import last_day, month_key, month_label, parse_month
@@ -253,7 +253,7 @@ def _number(value: Decimal | None):
 def completion_xlsx(report: CompletionReport) -> bytes:
     """The report as one xlsx sheet: a title, the table worst first, the school's totals.
 
-    Every figure is a value (no formulas); names pass through `neutralize`."""
+    Every figure is a value (no formulas); text is written as strings by app.exports.cells."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     sheet = book.add_worksheet(_("Заполнение журналов"))
@@ -264,31 +264,31 @@ def completion_xlsx(report: CompletionReport) -> bytes:
     empty_cell = book.add_format({"border": 1, "bg_color": "#F2DEDE"})
     empty_pct = book.add_format({"border": 1, "num_format": "0.0", "bg_color": "#F2DEDE"})
 
-    sheet.write(0, 0, neutralize(_("Заполнение журналов: %(school)s", school=report.school_name)), bold)
-    sheet.write(1, 0, _("Период: %(period)s", period=report.period.label))
-    sheet.write(2, 0, _("Уроки учтены по %(day)s", day=report.due_until.strftime("%d.%m.%Y")) if report.due_until
-                else _("Период ещё не начался: уроков к проведению нет"))
+    write_cell(sheet, 0, 0, _("Заполнение журналов: %(school)s", school=report.school_name), bold)
+    write_cell(sheet, 1, 0, _("Период: %(period)s", period=report.period.label))
+    write_cell(sheet, 2, 0, _("Уроки учтены по %(day)s", day=report.due_until.strftime("%d.%m.%Y")) if report.due_until
+                            else _("Период ещё не начался: уроков к проведению нет"))
     first = 4
-    sheet.write_row(first, 0, [_(h) for h in HEADERS], head)
+    write_row(sheet, first, 0, [_(h) for h in HEADERS], head)
     for n, row in enumerate(report.rows, 1):
         a = row.activity
         plain, percent = (empty_cell, empty_pct) if row.nothing_filled else (cell, pct)
         r = first + n
-        sheet.write(r, 0, n, plain)
-        sheet.write(r, 1, neutralize(row.teacher), plain)
-        sheet.write(r, 2, neutralize(row.class_name), plain)
-        sheet.write(r, 3, neutralize(row.subject), plain)
-        sheet.write(r, 4, a.lessons_due, plain)
-        sheet.write(r, 5, a.lessons_with_topic, plain)
-        sheet.write(r, 6, _number(a.fill_share), percent)
-        sheet.write(r, 7, a.marks_entered, plain)
-        sheet.write(r, 8, a.lessons_empty, plain)
+        write_cell(sheet, r, 0, n, plain)
+        write_cell(sheet, r, 1, row.teacher, plain)
+        write_cell(sheet, r, 2, row.class_name, plain)
+        write_cell(sheet, r, 3, row.subject, plain)
+        write_cell(sheet, r, 4, a.lessons_due, plain)
+        write_cell(sheet, r, 5, a.lessons_with_topic, plain)
+        write_cell(sheet, r, 6, _number(a.fill_share), percent)
+        write_cell(sheet, r, 7, a.marks_entered, plain)
+        write_cell(sheet, r, 8, a.lessons_empty, plain)
     t = report.totals
     r = first + len(report.rows) + 1
-    sheet.write(r, 1, _("Итого по школе"), head)
+    write_cell(sheet, r, 1, _("Итого по школе"), head)
     for c, value in ((4, t.lessons_due), (5, t.lessons_with_topic), (7, t.marks_entered), (8, t.lessons_empty)):
-        sheet.write(r, c, value, head)
-    sheet.write(r, 6, _number(t.fill_share), book.add_format({"bold": True, "border": 1, "num_format": "0.0"}))
+        write_cell(sheet, r, c, value, head)
+    write_cell(sheet, r, 6, _number(t.fill_share), book.add_format({"bold": True, "border": 1, "num_format": "0.0"}))
     sheet.set_column(0, 0, 5)
     sheet.set_column(1, 1, 36)
     sheet.set_column(2, 2, 8)

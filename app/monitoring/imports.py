@@ -20,8 +20,8 @@ import xlsxwriter
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from app.exports.cells import csv_row, write_cell, write_row
 from app.errors import DomainError
-from app.exports.cells import neutralize
 from app.import_tokens import ImportTokens
 from app.models import ImportBatch, JournalSystem, Municipality, School, UsageSnapshot
 from app.monitoring.indicators import INDICATORS
@@ -29,6 +29,7 @@ from app.monitoring.months import month_key, month_label, parse_month
 from app.monitoring.thresholds import current_threshold, uses_system
 from app.security.scope import WRITABLE, Scope, visible
 from app.text import N_, _
+from app.xlsx_upload import XlsxLimits, read_xlsx
 
 SCHOOL_ID = "school_id"
 # key -> header in the template. The headers are the file format: the import matches a file's
@@ -85,13 +86,14 @@ def _normalize(header) -> str:
 _KEYS_BY_HEADER = {_normalize(h): k for k, h in COLUMNS.items()} | {k: k for k in COLUMNS}
 
 
-def read_table(data: bytes, filename: str) -> list[tuple[int, dict]]:
+def read_table(data: bytes, filename: str, limits: XlsxLimits | None = None) -> list[tuple[int, dict]]:
     """Raw rows [(row number, {key: cell})] of an xlsx or csv file; blank rows are skipped.
 
-    Raises DomainError when the file cannot be read or lacks a required column."""
+    Raises DomainError when the file cannot be read, lacks a required column, has more than
+    MAX_ROWS rows, or is an xlsx over `limits` (app.xlsx_upload)."""
     name = (filename or "").lower()
     if name.endswith(".xlsx"):
-        table = _xlsx_rows(data)
+        table = read_xlsx(data, max_rows=MAX_ROWS, limits=limits)
     elif name.endswith(".csv"):
         table = _csv_rows(data)
     else:
@@ -122,20 +124,6 @@ def _plain(cell):
     if isinstance(cell, float):
         return int(cell) if cell.is_integer() else cell
     return str(cell)
-
-
-def _xlsx_rows(data: bytes) -> list[list]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a damaged or foreign file
-        raise DomainError(_("Файл не читается как таблица Excel (.xlsx): сохраните его заново в формате .xlsx.")) from None
-    try:
-        sheet = book.worksheets[0]
-        return [list(r) for r in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2)]
-    finally:
-        book.close()
 
 
 def _csv_rows(data: bytes) -> list[list]:
@@ -298,11 +286,11 @@ def template_xlsx(session: Session, scope: Scope, month: dt.date | None = None) 
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
     sheet = book.add_worksheet(_("Показатели"))
     head = book.add_format({"bold": True, "text_wrap": True, "bg_color": "#DDEBF7", "border": 1})
-    sheet.write_row(0, 0, list(COLUMNS.values()), head)  # the source headers: read_table matches them
+    write_row(sheet, 0, 0, list(COLUMNS.values()), head)  # the source headers: read_table matches them
     no_system = _("система не выбрана")  # not inside the f-string: the extractor would miss it
     for row, (school_id, municipality, school, system) in enumerate(template_schools(session, scope), 1):
         sheet.write_number(row, 0, school_id)
-        sheet.write(row, 1, neutralize(f"{school} ({municipality}; {system or no_system})"))
+        write_cell(sheet, row, 1, f"{school} ({municipality}; {system or no_system})")
     sheet.set_column(0, 0, 10)
     sheet.set_column(1, 1, 50)
     sheet.set_column(2, len(COLUMNS) - 1, 14)
@@ -321,7 +309,7 @@ def template_xlsx(session: Session, scope: Scope, month: dt.date | None = None) 
         _("Повторная загрузка за тот же месяц заменяет ранее загруженные показатели."),
     ]
     for i, line in enumerate(lines):
-        help_sheet.write(i, 0, line)
+        write_cell(help_sheet, i, 0, line)
     help_sheet.set_column(0, 0, 110)
     book.close()
     return buffer.getvalue()
@@ -330,7 +318,7 @@ def template_xlsx(session: Session, scope: Scope, month: dt.date | None = None) 
 def template_csv(session: Session, scope: Scope) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
-    writer.writerow(COLUMNS.values())
+    writer.writerow(csv_row(COLUMNS.values()))
     for school_id, municipality, school, system in template_schools(session, scope):
-        writer.writerow([school_id, neutralize(f"{school} ({municipality})")] + [""] * len(INDICATORS))
+        writer.writerow(csv_row([school_id, f"{school} ({municipality})"] + [""] * len(INDICATORS)))
     return out.getvalue().encode("utf-8-sig")

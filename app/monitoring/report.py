@@ -17,7 +17,7 @@ import xlsxwriter
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from app.exports.cells import neutralize
+from app.exports.cells import merge_cells, page_header_text, write_cell, write_row
 from app.models import JournalSystem, Municipality, RolloutPlan, School, SchoolReadiness, UsageSnapshot
 from app.monitoring.adoption import RegionTotals, campaign_for, municipality_shares, percent
 from app.monitoring.months import month_label, month_label_in
@@ -286,23 +286,23 @@ def _page(sheet, header_row: int, last_row: int, last_col: int, title: str) -> N
     sheet.set_paper(9)
     sheet.fit_to_pages(1, 0)
     sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    sheet.set_header(f"&L{title}&R" + _("Стр. &P из &N"))
+    sheet.set_header("&L" + page_header_text(title) + "&R" + _("Стр. &P из &N"))
     sheet.repeat_rows(0, header_row)
     sheet.freeze_panes(header_row + 1, 0)
     sheet.autofilter(header_row, 0, max(last_row, header_row), last_col)
 
 
 def _write_summary(ws, f, totals: RegionTotals, threshold, campaign, month, generated_at, generated_by):
-    ws.write(0, 0, _("Аналитическая справка об использовании электронных журналов и дневников за %(month)s",
-                     month=month_label(month)), f["title"])
+    write_cell(ws, 0, 0, _("Аналитическая справка об использовании электронных журналов и дневников за %(month)s",
+                           month=month_label(month)), f["title"])
     basis = (_("Приказ № %(number)s от %(date)s", number=campaign.order_number, date=campaign.order_date.strftime("%d.%m.%Y"))
              if campaign else _("Приказ Министерства образования Московской области № 2613 от 13.06.2012"))
     made = f"{generated_at:%d.%m.%Y %H:%M}"
-    ws.write(1, 0, neutralize(_("%(basis)s. Сформирована %(when)s, %(who)s.", basis=basis, when=made, who=generated_by)
-                              if generated_by else _("%(basis)s. Сформирована %(when)s.", basis=basis, when=made)),
-             f["note"])
+    write_cell(ws, 1, 0, _("%(basis)s. Сформирована %(when)s, %(who)s.", basis=basis, when=made, who=generated_by)
+                         if generated_by else _("%(basis)s. Сформирована %(when)s.", basis=basis, when=made),
+               f["note"])
     header = 3
-    ws.write_row(header, 0, (_("Показатель"), _("Значение")), f["header"])
+    write_row(ws, header, 0, (_("Показатель"), _("Значение")), f["header"])
     rows = [
         (_("Общеобразовательных школ"), totals.schools_total, "int"),
         (_("Используют систему"), totals.schools_using, "int"),
@@ -317,15 +317,15 @@ def _write_summary(ws, f, totals: RegionTotals, threshold, campaign, month, gene
         (_("Порог: активных учителей не менее, %"), _num(threshold.min_teachers_active_share), "pct"),
     ]
     for i, (label, value, kind) in enumerate(rows, header + 1):
-        ws.write(i, 0, label, f["text"])
+        write_cell(ws, i, 0, label, f["text"])
         if value is None:
-            ws.write(i, 1, _("нет данных"), f["text"])
+            write_cell(ws, i, 1, _("нет данных"), f["text"])
         else:
             ws.write_number(i, 1, value, f[kind])
     last = header + len(rows)
-    ws.write(last + 2, 0, _("Выводы"), f["title"])
+    write_cell(ws, last + 2, 0, _("Выводы"), f["title"])
     for i, line in enumerate(conclusions(totals, threshold), last + 3):
-        ws.merge_range(i, 0, i, 5, line, f["wrap"])
+        merge_cells(ws, i, 0, i, 5, line, f["wrap"])
         ws.set_row(i, 32)
     ws.set_column(0, 0, 48)
     ws.set_column(1, 1, 16)
@@ -334,15 +334,15 @@ def _write_summary(ws, f, totals: RegionTotals, threshold, campaign, month, gene
 
 
 def _write_municipalities(ws, f, totals: RegionTotals, month) -> int:
-    ws.write(0, 0, _("Доля школ, использующих систему, по муниципальным образованиям за %(month)s",
-                     month=month_label(month)), f["title"])
+    write_cell(ws, 0, 0, _("Доля школ, использующих систему, по муниципальным образованиям за %(month)s",
+                           month=month_label(month)), f["title"])
     header = 2
-    ws.write_row(header, 0, _translated(MUNICIPALITY_HEADERS), f["header"])
+    write_row(ws, header, 0, _translated(MUNICIPALITY_HEADERS), f["header"])
     row = header
     for number, m in enumerate(totals.rows, 1):
         row += 1
         ws.write_number(row, 0, number, f["int"])
-        ws.write(row, 1, neutralize(m.name), f["text"])
+        write_cell(ws, row, 1, m.name, f["text"])
         ws.write_number(row, 2, m.schools_total, f["int"])
         ws.write_number(row, 3, m.schools_using, f["int"])
         _maybe(ws, row, 4, m.share, f["pct"])
@@ -353,13 +353,13 @@ def _write_municipalities(ws, f, totals: RegionTotals, month) -> int:
         else:
             ws.write_blank(row, 7, None, f["text"])
         status = municipality_status(m)
-        ws.write(row, 8, status, f["good"] if m.meets_target and m.with_data else f["bad"] if m.with_data else f["text"])
+        write_cell(ws, row, 8, status, f["good"] if m.meets_target and m.with_data else f["bad"] if m.with_data else f["text"])
         _maybe(ws, row, 9, m.previous_share, f["pct"])
         _maybe(ws, row, 10, m.change, f["pct"])
         ws.write_number(row, 11, m.with_data, f["int"])
     last_data_row = row
     row += 1
-    ws.write(row, 1, _("Итого по области"), f["bold_text"])
+    write_cell(ws, row, 1, _("Итого по области"), f["bold_text"])
     ws.write_number(row, 2, totals.schools_total, f["bold_int"])
     ws.write_number(row, 3, totals.schools_using, f["bold_int"])
     _maybe(ws, row, 4, totals.share, f["bold_pct"])
@@ -383,22 +383,22 @@ def _maybe(ws, row, col, value, fmt):
 
 
 def _write_schools(ws, f, lines: list[SchoolLine], month):
-    ws.write(0, 0, _("Показатели использования системы по школам за %(month)s", month=month_label(month)), f["title"])
+    write_cell(ws, 0, 0, _("Показатели использования системы по школам за %(month)s", month=month_label(month)), f["title"])
     header = 2
-    ws.write_row(header, 0, _translated(SCHOOL_HEADERS), f["header"])
+    write_row(ws, header, 0, _translated(SCHOOL_HEADERS), f["header"])
     row = header
     for line in lines:
         row += 1
         s = line.snapshot
-        ws.write(row, 0, neutralize(line.municipality), f["text"])
-        ws.write(row, 1, neutralize(line.school), f["text"])
-        ws.write(row, 2, neutralize(line.system or _("не выбрана")), f["text"])
+        write_cell(ws, row, 0, line.municipality, f["text"])
+        write_cell(ws, row, 1, line.school, f["text"])
+        write_cell(ws, row, 2, line.system or _("не выбрана"), f["text"])
         if s is None:
-            ws.write(row, 3, _("нет данных"), f["text"])
+            write_cell(ws, row, 3, _("нет данных"), f["text"])
             for col in range(4, len(SCHOOL_HEADERS)):
                 ws.write_blank(row, col, None, f["text"])
             continue
-        ws.write(row, 3, source_label(s.source), f["text"])
+        write_cell(ws, row, 3, source_label(s.source), f["text"])
         col = 4
         for part, whole in (("teachers_active", "teachers_total"), ("lessons_filled", "lessons_due"),
                             ("marks_on_time", "marks_entered"), ("pupils_with_diary_access", "pupils_total")):
@@ -411,9 +411,9 @@ def _write_schools(ws, f, lines: list[SchoolLine], month):
             _maybe(ws, row, col + 2, percent(getattr(s, part), getattr(s, whole)), f["pct"])
             col += 3
         ws.write_number(row, col, s.diary_visits, f["int"])
-        ws.write(row, col + 1, _("да") if s.uses_system else _("нет"), f["good"] if s.uses_system else f["bad"])
+        write_cell(ws, row, col + 1, _("да") if s.uses_system else _("нет"), f["good"] if s.uses_system else f["bad"])
     if not lines:
-        ws.write(header + 1, 0, _("Нет школ."), f["note"])
+        write_cell(ws, header + 1, 0, _("Нет школ."), f["note"])
     ws.set_column(0, 0, 30)
     ws.set_column(1, 1, 30)
     ws.set_column(2, 3, 16)
@@ -422,25 +422,25 @@ def _write_schools(ws, f, lines: list[SchoolLine], month):
 
 
 def _write_rollout(ws, f, lines: list[RolloutLine], month):
-    ws.write(0, 0, _("Выполнение планов внедрения и готовность школ на %(month)s", month=month_label(month)), f["title"])
-    ws.write(1, 0, _("Статус рассчитан по полям плана внедрения и готовности школ: утверждён ли план, назначен ли "
-                     "ответственный, все ли школы приняли нормативные акты, выбрали систему и подготовили оборудование."),
-             f["note"])
+    write_cell(ws, 0, 0, _("Выполнение планов внедрения и готовность школ на %(month)s", month=month_label(month)), f["title"])
+    write_cell(ws, 1, 0, _("Статус рассчитан по полям плана внедрения и готовности школ: утверждён ли план, назначен ли "
+                           "ответственный, все ли школы приняли нормативные акты, выбрали систему и подготовили оборудование."),
+               f["note"])
     header = 3
-    ws.write_row(header, 0, _translated(ROLLOUT_HEADERS), f["header"])
+    write_row(ws, header, 0, _translated(ROLLOUT_HEADERS), f["header"])
     row = header
     for line in lines:
         row += 1
         plan = line.plan
-        ws.write(row, 0, neutralize(line.municipality), f["text"])
-        ws.write(row, 1, neutralize(plan.approval_doc_number if plan and plan.approval_doc_number else ""), f["text"])
+        write_cell(ws, row, 0, line.municipality, f["text"])
+        write_cell(ws, row, 1, plan.approval_doc_number if plan and plan.approval_doc_number else "", f["text"])
         _date(ws, row, 2, plan.approval_doc_date if plan else None, f)
-        ws.write(row, 3, neutralize(plan.responsible_full_name if plan and plan.responsible_full_name else ""), f["text"])
+        write_cell(ws, row, 3, plan.responsible_full_name if plan and plan.responsible_full_name else "", f["text"])
         _date(ws, row, 4, plan.responsible_appointed_on if plan else None, f)
         for col, value in enumerate((line.schools, line.normative_acts, line.system_chosen, line.hardware_ready,
                                      line.staff_trained, line.staff_total, line.ready), 5):
             ws.write_number(row, col, value, f["int"])
-        ws.write(row, 12, line.status, f["bad"] if line.problems else f["good"])
+        write_cell(ws, row, 12, line.status, f["bad"] if line.problems else f["good"])
     ws.set_column(0, 0, 34)
     ws.set_column(1, 4, 16)
     ws.set_column(3, 3, 28)
@@ -457,15 +457,15 @@ def _date(ws, row, col, value, f):
 
 
 def _write_chart(book, ws, f, totals: RegionTotals, last_row: int, month):
-    ws.write(0, 0, _("Доля школ, использующих систему, за %(month)s: столбцы — доля, линия — целевая доля %(target)s, "
-                     "точки — плановая доля муниципального образования",
-                     month=month_label(month), target=_pct(totals.target_share)), f["title"])
+    write_cell(ws, 0, 0, _("Доля школ, использующих систему, за %(month)s: столбцы — доля, линия — целевая доля %(target)s, "
+                           "точки — плановая доля муниципального образования",
+                           month=month_label(month), target=_pct(totals.target_share)), f["title"])
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 1)
     if not totals.has_data or not totals.rows:
-        ws.write(2, 0, _("За %(month)s нет данных мониторинга: диаграмма не построена.", month=month_label(month)),
-                 f["note"])
+        write_cell(ws, 2, 0, _("За %(month)s нет данных мониторинга: диаграмма не построена.", month=month_label(month)),
+                   f["note"])
         return
     first = 3  # the municipality sheet's first data row (0-based)
     sheet = "'" + _(MUNICIPALITIES_SHEET) + "'"

@@ -5,7 +5,7 @@ import io
 
 import xlsxwriter
 
-from app.exports.cells import neutralize
+from app.exports.cells import write_cell
 from app.rollout.control import ControlTable
 from app.rollout.labels import LIGHT_LABELS, STATUS_LABELS
 from app.rollout.status import GREEN, GREY, LATE, NOT_DUE, ON_TIME, OVERDUE, RED, STATUSES, YELLOW
@@ -32,7 +32,7 @@ def cell_text(cell) -> str:
 def control_xlsx(table: ControlTable) -> bytes:
     """One sheet «Контроль»: a title line, a header of milestones with due dates, one row per
     municipality (traffic light, then each milestone's status), and a totals block of
-    municipalities per status. Every name goes through neutralize()."""
+    municipalities per status. Every name goes through ."""
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True})
     sheet = book.add_worksheet(_("Контроль"))
@@ -44,17 +44,17 @@ def control_xlsx(table: ControlTable) -> bytes:
     number = book.add_format({"border": 1})
 
     campaign = table.campaign
-    sheet.write(0, 0, neutralize(_("%(campaign)s: контроль исполнения на %(day)s", campaign=campaign.title,
-                                   day=table.today.strftime("%d.%m.%Y"))), title)
-    sheet.write(1, 0, neutralize(_("Приказ № %(number)s от %(date)s", number=campaign.order_number,
-                                   date=campaign.order_date.strftime("%d.%m.%Y"))))
+    write_cell(sheet, 0, 0, _("%(campaign)s: контроль исполнения на %(day)s", campaign=campaign.title,
+                              day=table.today.strftime("%d.%m.%Y")), title)
+    write_cell(sheet, 1, 0, _("Приказ № %(number)s от %(date)s", number=campaign.order_number,
+                              date=campaign.order_date.strftime("%d.%m.%Y")))
 
     header_row = 3
-    sheet.write(header_row, 0, _("Муниципальное образование"), head)
-    sheet.write(header_row, 1, _("Светофор"), head)
+    write_cell(sheet, header_row, 0, _("Муниципальное образование"), head)
+    write_cell(sheet, header_row, 1, _("Светофор"), head)
     for j, m in enumerate(table.milestones, start=2):
-        sheet.write(header_row, j, neutralize(_("п.%(item)s %(title)s (до %(due)s)", item=m.order_item, title=m.title,
-                                                due=m.due_on.strftime("%d.%m.%Y"))), head)
+        write_cell(sheet, header_row, j, _("п.%(item)s %(title)s (до %(due)s)", item=m.order_item, title=m.title,
+                                           due=m.due_on.strftime("%d.%m.%Y")), head)
     sheet.set_row(header_row, 60)
     sheet.set_column(0, 0, 38)
     sheet.set_column(1, 1, 18)
@@ -62,24 +62,24 @@ def control_xlsx(table: ControlTable) -> bytes:
 
     row = header_row + 1
     for r in table.rows:
-        sheet.write(row, 0, neutralize(r.name), plain)
-        sheet.write(row, 1, str(LIGHT_LABELS[r.light]), fills[r.light])
+        write_cell(sheet, row, 0, r.name, plain)
+        write_cell(sheet, row, 1, str(LIGHT_LABELS[r.light]), fills[r.light])
         for j, m in enumerate(table.milestones, start=2):
             cell = r.cells[m.code]
-            sheet.write(row, j, cell_text(cell), fills.get(cell.status, plain))
+            write_cell(sheet, row, j, cell_text(cell), fills.get(cell.status, plain))
         row += 1
 
     row += 1
-    sheet.write(row, 0, _("Итого муниципальных образований"), bold)
+    write_cell(sheet, row, 0, _("Итого муниципальных образований"), bold)
     row += 1
     for status in STATUSES:
-        sheet.write(row, 0, str(STATUS_LABELS[status]), fills[status])
+        write_cell(sheet, row, 0, str(STATUS_LABELS[status]), fills[status])
         for j, m in enumerate(table.milestones, start=2):
             sheet.write_number(row, j, table.totals[m.code][status], number)
         row += 1
     row += 1
     for light, count in table.lights.items():
-        sheet.write(row, 0, str(LIGHT_LABELS[light]), fills[light])
+        write_cell(sheet, row, 0, str(LIGHT_LABELS[light]), fills[light])
         sheet.write_number(row, 1, count, number)
         row += 1
 

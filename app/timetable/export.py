@@ -2,7 +2,7 @@
 
 One sheet per class (a class, or the whole school) or one sheet for a teacher. Rows are the
 lesson numbers with their bell times, columns Monday to Saturday. Every user-entered text passes
-through `neutralize` (formula injection)."""
+through app.exports.cells (formula injection)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -13,7 +13,7 @@ import xlsxwriter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.exports.cells import neutralize
+from app.exports.cells import write_cell
 from app.models import BellSchedule, ClassGroup, Staff, TeachingAssignment, TimetableSlot
 from app.text import _
 from app.timetable import WEEKDAYS
@@ -54,14 +54,14 @@ class _Book:
         sheet.set_paper(9)  # A4
         sheet.fit_to_pages(1, 1)
         sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
-        sheet.write(0, 0, neutralize(title), self.title)
-        sheet.write(1, 0, _("Расписание на неделю с %(date)s", date=monday.strftime("%d.%m.%Y")))
+        write_cell(sheet, 0, 0, title, self.title)
+        write_cell(sheet, 1, 0, _("Расписание на неделю с %(date)s", date=monday.strftime("%d.%m.%Y")))
         sheet.set_column(0, 0, 12)
         sheet.set_column(1, len(WEEKDAYS), 24)
-        sheet.write(3, 0, _("Урок"), self.head)
+        write_cell(sheet, 3, 0, _("Урок"), self.head)
         for column, weekday in enumerate(WEEKDAYS, start=1):
             day = monday + dt.timedelta(days=weekday - 1)
-            sheet.write(3, column, f"{_(WEEKDAY_NAMES[weekday]).capitalize()} {day.strftime('%d.%m')}", self.head)
+            write_cell(sheet, 3, column, f"{_(WEEKDAY_NAMES[weekday]).capitalize()} {day.strftime('%d.%m')}", self.head)
         numbers = [(b.lesson_number, f"{b.lesson_number}\n{b.starts_at:%H:%M}–{b.ends_at:%H:%M}") for b in bells]
         seen = set()
         numbers = [n for n in numbers if not (n[0] in seen or seen.add(n[0]))]
@@ -69,15 +69,15 @@ class _Book:
         numbers += [(n, str(n)) for n in extra]
         for row, (number, label) in enumerate(numbers, start=4):
             sheet.set_row(row, 48)
-            sheet.write(row, 0, label, self.number)
+            write_cell(sheet, row, 0, label, self.number)
             for column, weekday in enumerate(WEEKDAYS, start=1):
                 text = "\n".join(describe(slot) for slot in grid.get((weekday, number), []))
-                sheet.write(row, column, neutralize(text), self.cell)
+                write_cell(sheet, row, column, text, self.cell)
         sheet.repeat_rows(3)
 
     def bytes(self) -> bytes:
         if not self.book.worksheets():
-            self.book.add_worksheet(_("Расписание")).write(0, 0, _("Нет классов для выгрузки."))
+            write_cell(self.book.add_worksheet(_("Расписание")), 0, 0, _("Нет классов для выгрузки."))
         self.book.close()
         return self.buffer.getvalue()
 

@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from app.exports.cells import write_row
 from app.errors import DomainError
-from app.exports.cells import neutralize
 from app.import_tokens import ImportTokens
 from app.models import AcademicYear, ClassGroup, Guardian, GuardianLink, Pupil
 from app.text import N_, _
+from app.xlsx_upload import XlsxLimits, read_xlsx
 
 MAX_ROWS = 2000
 
@@ -107,20 +108,15 @@ def _cell_text(value) -> str:
     return " ".join(str(value).split())
 
 
-def read_table(filename: str, data: bytes) -> list[list[str]]:
+def read_table(filename: str, data: bytes, limits: XlsxLimits | None = None) -> list[list[str]]:
     """The file's rows as lists of trimmed strings (dates as ДД.ММ.ГГГГ). xlsx or csv (UTF-8 or
-    Windows-1251, separated by ';' or ','). Raises DomainError for anything else."""
+    Windows-1251, separated by ';' or ','). Raises DomainError for anything else, and for an xlsx
+    over `limits` or longer than MAX_ROWS (app.xlsx_upload reads no further)."""
     name = (filename or "").lower()
     if not data:
         raise DomainError(_("Файл пустой. Выберите список класса в формате xlsx или csv."))
     if name.endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-            rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        except Exception as error:  # openpyxl raises many types for a broken file
-            raise DomainError(_("Не удалось прочитать файл xlsx: сохраните его в Excel заново и загрузите ещё раз.")) from error
+        rows = [[_cell_text(v) for v in row] for row in read_xlsx(data, max_rows=MAX_ROWS, limits=limits)]
     elif name.endswith(".csv"):
         for encoding in ("utf-8-sig", "cp1251"):
             try:
@@ -357,8 +353,8 @@ def template_xlsx() -> bytes:
     sheet = book.add_worksheet(_("Ученики"))
     bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     text = book.add_format({"num_format": "@"})
-    sheet.write_row(0, 0, TEMPLATE_HEADER, bold)
-    sheet.write_row(1, 0, [neutralize(value) for value in TEMPLATE_EXAMPLE], text)
+    write_row(sheet, 0, 0, TEMPLATE_HEADER, bold)
+    write_row(sheet, 1, 0, [value for value in TEMPLATE_EXAMPLE], text)
     for column, width in enumerate((32, 15, 8, 32, 18, 26)):
         sheet.set_column(column, column, width, text)
     sheet.freeze_panes(1, 0)

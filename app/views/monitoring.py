@@ -13,6 +13,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app import clock
+from app.exports.cells import csv_row
 from app.errors import DomainError
 from app.extensions import db
 from app.models import AnalyticalReport, ImportBatch, Municipality, UsageSnapshot
@@ -28,6 +29,7 @@ from app.security.scope import is_visible, visible
 from app.rollout.status import active_campaign, overdue_milestones
 from app.views import menu
 from app.views.base import ScopedInterface, ScopedModelView
+from app.xlsx_upload import XlsxLimits
 
 
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -156,19 +158,18 @@ class MonitoringView(BaseView):
     @has_access
     def export(self):
         """The month's school figures in the user's scope as CSV (no personal data)."""
-        from app.exports.cells import neutralize
         from app.monitoring.report import SCHOOL_HEADERS, school_lines
 
         session = read_session()
         month = _month_arg(session)
         out = io.StringIO()
         writer = csv.writer(out, delimiter=";")
-        writer.writerow([_(header) for header in SCHOOL_HEADERS])
+        writer.writerow(csv_row([_(header) for header in SCHOOL_HEADERS]))
         for line in school_lines(session, current_scope(), month):
             s = line.snapshot
-            head = [neutralize(line.municipality), neutralize(line.school), neutralize(line.system or "")]
+            head = [line.municipality, line.school, line.system or ""]
             if s is None:
-                writer.writerow(head + [_("нет данных")])
+                writer.writerow(csv_row(head + [_("нет данных")]))
                 continue
             cells = [source_label(s.source)]
             for part, whole in (("teachers_active", "teachers_total"), ("lessons_filled", "lessons_due"),
@@ -177,7 +178,7 @@ class MonitoringView(BaseView):
                 share = adoption.percent(s.marks_on_time, s.marks_entered) if part == "marks_entered" else adoption.percent(a, b)
                 cells += [a, b, "" if share is None else str(share).replace(".", ",")]
             cells += [s.diary_visits, _("да") if s.uses_system else _("нет")]
-            writer.writerow(head + cells)
+            writer.writerow(csv_row(head + cells))
         return Response(out.getvalue().encode("utf-8-sig"), mimetype=CSV_TYPE, headers={
             "Content-Disposition": f'attachment; filename="monitoring-{month_key(month)}.csv"'})
 
@@ -220,7 +221,7 @@ class MonitoringView(BaseView):
         upload = request.files.get("file")
         if upload is None or not upload.filename:
             raise DomainError(_("Выберите файл для загрузки."))
-        raw = imports.read_table(upload.read(), upload.filename)
+        raw = imports.read_table(upload.read(), upload.filename, XlsxLimits.from_config(current_app.config))
         preview = imports.validate(session, scope, month, raw, upload.filename)
         token = imports.preview_token(preview, current_app.secret_key) if preview.ok else None
         return self.render_template("monitoring/import.html", batches=batches, preview=preview, token=token,

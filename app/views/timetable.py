@@ -46,6 +46,7 @@ from app.timetable import export, pupil_import, substitutions
 from app.timetable.clashes import WEEKDAY_NAMES, class_warnings, clear_cell, save_cell, week_of, week_slots
 from app.views import menu
 from app.views.base import ScopedInterface, ScopedModelView
+from app.xlsx_upload import XlsxLimits
 
 def checkbox(label) -> BooleanField:
     """A NOT NULL boolean as an optional checkbox (FAB would make an unticked box «required»)."""
@@ -629,7 +630,7 @@ class PupilImportView(BaseView):
         upload = request.files.get("file")
         if upload is None or not upload.filename:
             raise DomainError(_("Выберите файл со списком класса (xlsx или csv)."))
-        raw = pupil_import.read_table(upload.filename, upload.read())
+        raw = pupil_import.read_table(upload.filename, upload.read(), XlsxLimits.from_config(current_app.config))
         checked = self._check(school_id, year, raw)
         token = pupil_import.sign_rows(raw, school_id, current_app.config["SECRET_KEY"]) if checked.ok else None
         return self.render_template("timetable/import.html", title=_("Импорт учеников: проверка"), preview=checked,

@@ -1,49 +1,63 @@
-"""Formula injection: exported cells that a spreadsheet would run are neutralized."""
+"""Formula injection: the one cell writer (app.exports.cells) stores text as text.
+
+Every export is checked end to end in tests/web/test_export_cells.py; here the writer itself."""
 from __future__ import annotations
 
-import re
-from pathlib import Path
+import io
+import zipfile
+from decimal import Decimal
 
 import openpyxl
 import pytest
 import xlsxwriter
 
-from app.exports.cells import neutralize
+from app.exports.cells import csv_field, merge_cells, page_header_text, write_cell, write_row
 
-APP = Path(__file__).resolve().parents[2] / "app"
+HOSTILE = ["=1+1", "+7 (495) 123-45-67", "-2+3", "@SUM(A1:A2)", "=HYPERLINK(\"http://x\",\"y\")", "\t=1",
+           "=cmd|' /C calc'!A0", "http://example.com"]
 
 
-@pytest.mark.parametrize("value", ["=1+1", "+7 (495) 123-45-67", "-2+3", "@SUM(A1:A2)", "=HYPERLINK(\"http://x\",\"y\")",
-                                   "\t=1", "\r=1", "=cmd|' /C calc'!A0"])
-def test_formula_like_text_gets_an_apostrophe(value):
-    assert neutralize(value) == "'" + value
+def _written(write) -> io.BytesIO:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    write(book.add_worksheet(), book)
+    book.close()
+    return buffer
+
+
+def test_formula_like_text_is_a_string_cell_shown_as_written():
+    book = openpyxl.load_workbook(_written(lambda sheet, book: [write_cell(sheet, row, 0, value)
+                                                               for row, value in enumerate(HOSTILE)]))
+    cells = [row[0] for row in book.active.iter_rows()]
+    assert [cell.value for cell in cells] == HOSTILE
+    assert {cell.data_type for cell in cells} == {"s"}
+    assert not book.active._hyperlinks  # a URL stays text, not a link
+
+
+def test_numbers_stay_numbers_and_none_is_blank():
+    values = [5, -2, 4.5, Decimal("3.67"), None, True]
+    book = openpyxl.load_workbook(_written(lambda sheet, book: write_row(sheet, 0, 0, values)))
+    assert [cell.value for cell in book.active[1]] == [5, -2, 4.5, 3.67, None, True]
+
+
+def test_merged_text_is_a_string_too():
+    book = openpyxl.load_workbook(_written(lambda sheet, book: merge_cells(sheet, 0, 0, 0, 3, "=1+1",
+                                                                            book.add_format({"bold": True}))))
+    assert book.active["A1"].value == "=1+1" and book.active["A1"].data_type == "s"
+    assert [str(r) for r in book.active.merged_cells.ranges] == ["A1:D1"]
+
+
+def test_page_header_text_keeps_ampersands_from_starting_codes():
+    buffer = _written(lambda sheet, book: sheet.set_header("&L" + page_header_text("Тест & Co &P") + "&RСтр. &P"))
+    sheet_xml = zipfile.ZipFile(buffer).read("xl/worksheets/sheet1.xml").decode()
+    assert "&amp;LТест &amp;&amp; Co &amp;&amp;P&amp;RСтр. &amp;P" in sheet_xml
+
+
+@pytest.mark.parametrize("value", HOSTILE[:-1])
+def test_csv_text_that_would_run_gets_an_apostrophe(value):
+    assert csv_field(value) == "'" + value
 
 
 @pytest.mark.parametrize("value", ["Иванова", "5", "3/5", "н", "осв.", "", " =1", "a=b", 5, -2, 4.5, None])
-def test_other_values_pass_unchanged(value):
-    assert neutralize(value) == value
-
-
-def test_a_neutralized_cell_is_text_in_the_written_file(tmp_path):
-    path = tmp_path / "export.xlsx"
-    book = xlsxwriter.Workbook(str(path))
-    sheet = book.add_worksheet()
-    for row, value in enumerate(["=1+1", "@SUM(A1)", "+1", "-1", "Тема: «Дроби»", -3]):
-        sheet.write(row, 0, neutralize(value))
-    book.close()
-    cells = [row[0] for row in openpyxl.load_workbook(path).active.iter_rows(values_only=True)]
-    assert cells[:4] == ["'=1+1", "'@SUM(A1)", "'+1", "'-1"]
-    assert cells[4] == "Тема: «Дроби»" and cells[5] == -3
-    sheet_xml = openpyxl.load_workbook(path).active
-    assert all(cell.data_type != "f" for row in sheet_xml.iter_rows() for cell in row)
-
-
-def test_every_module_that_writes_spreadsheets_or_csv_uses_neutralize():
-    """Generic: a module that writes xlsx (xlsxwriter/openpyxl) or CSV must pass cells through neutralize."""
-    offenders = []
-    for path in APP.rglob("*.py"):
-        source = path.read_text(encoding="utf-8")
-        writes = re.search(r"^\s*(import|from)\s+xlsxwriter\b|csv\.(Dict)?[wW]riter\(|openpyxl\.Workbook\(", source, re.M)
-        if writes and path.name != "cells.py" and "neutralize" not in source:
-            offenders.append(str(path.relative_to(APP.parent)))
-    assert not offenders, "these modules write spreadsheets/CSV without app.exports.cells.neutralize: " + ", ".join(offenders)
+def test_other_csv_values_pass_unchanged(value):
+    assert csv_field(value) == value

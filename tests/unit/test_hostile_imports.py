@@ -1,9 +1,16 @@
 """Hostile files for both importers (pupil lists, usage snapshots): a Russian refusal, never a crash."""
+import dataclasses
+
+import openpyxl
 import pytest
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from app.errors import DomainError
 from app.monitoring import imports as snapshot_import
 from app.timetable import pupil_import
+from app.xlsx_upload import XlsxLimits, inspect_archive
+from tests.hostile_xlsx import (HEADERS, SHEET_HEAD, SHEET_TAIL, million_rows, rows, shared_strings_bomb,
+                                workbook)
 
 HOSTILE = [
     ("empty.csv", b""),
@@ -31,3 +38,108 @@ def test_csv_without_the_template_header_is_refused(app):
     with app.test_request_context(), pytest.raises(DomainError) as refusal:
         snapshot_import.read_table("=cmd|' /C calc'!A0;1;2\n".encode(), "formula.csv")
     assert "нет столбцов" in refusal.value.message
+
+
+# --- archives that would stall or bloat a worker -------------------------------------------------
+
+# The archive checks' refusals (app.xlsx_upload.inspect_archive): whichever bound trips first.
+ARCHIVE_REFUSALS = ("Файл слишком велик в распакованном виде", "Файл сжат подозрительно сильно",
+                    "В файле слишком много разных текстовых значений")
+READERS = {
+    "pupils": lambda data: pupil_import.read_table("class.xlsx", data),
+    "snapshots": lambda data: snapshot_import.read_table(data, "usage.xlsx"),
+}
+
+
+@pytest.fixture
+def parses(monkeypatch):
+    """Which workbooks openpyxl was asked to parse (it still parses them)."""
+    calls = []
+    real = openpyxl.load_workbook
+
+    def counting(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(openpyxl, "load_workbook", counting)
+    return calls
+
+
+@pytest.fixture
+def rows_read(monkeypatch):
+    """How many rows openpyxl handed out of read-only sheets."""
+    count = [0]
+    real = ReadOnlyWorksheet.iter_rows
+
+    def counting(self, *args, **kwargs):
+        for row in real(self, *args, **kwargs):
+            count[0] += 1
+            yield row
+
+    monkeypatch.setattr(ReadOnlyWorksheet, "iter_rows", counting)
+    return count
+
+
+@pytest.mark.parametrize("reader", READERS, ids=list(READERS))
+def test_a_shared_strings_bomb_is_refused_before_parsing(app, reader, parses):
+    bomb = shared_strings_bomb()
+    assert len(bomb) < 1024 * 1024  # 60 MB of strings in well under a megabyte
+    with app.test_request_context(), pytest.raises(DomainError) as refusal:
+        READERS[reader](bomb)
+    assert refusal.value.message.startswith(ARCHIVE_REFUSALS), refusal.value.message
+    assert parses == []
+
+
+@pytest.mark.parametrize("reader", READERS, ids=list(READERS))
+def test_a_million_row_sheet_is_refused_before_parsing(app, reader, parses):
+    data = million_rows(HEADERS[reader])
+    with app.test_request_context(), pytest.raises(DomainError) as refusal:
+        READERS[reader](data)
+    assert refusal.value.message.startswith(ARCHIVE_REFUSALS), refusal.value.message
+    assert parses == []
+
+
+@pytest.mark.parametrize("reader,limit", [("pupils", pupil_import.MAX_ROWS), ("snapshots", snapshot_import.MAX_ROWS)])
+def test_reading_stops_at_the_first_row_over_the_limit(app, reader, limit, rows_read):
+    """A sheet that passes the archive checks (20,000 varied rows pack like a real list) but is
+    longer than the importer takes: reading stops one row past the limit, not at the sheet's end."""
+    data = workbook((SHEET_HEAD, HEADERS[reader], *rows(2, 20_001), SHEET_TAIL))
+    with app.test_request_context(), pytest.raises(DomainError) as refusal:
+        READERS[reader](data)
+    assert f"В файле больше {limit} строк" in refusal.value.message
+    assert rows_read[0] == 1 + limit + 1  # the header, the rows it takes, the one over
+
+
+LOOSE = XlsxLimits(max_unpacked_bytes=10**10, max_ratio=10**6, max_shared_strings=10**9,
+                   max_shared_strings_bytes=10**10)
+
+
+@pytest.mark.parametrize("bound,reason", [
+    ({"max_unpacked_bytes": 10 * 1024 * 1024}, "Файл слишком велик в распакованном виде (больше 10 МБ)"),
+    ({"max_ratio": 50}, "Файл сжат подозрительно сильно (часть «xl/sharedStrings.xml»"),
+    ({"max_shared_strings_bytes": 10 * 1024 * 1024}, "В файле слишком много разных текстовых значений"),
+    ({"max_shared_strings": 1000}, "В файле слишком много разных текстовых значений (больше 1000)"),
+])
+def test_each_archive_bound_refuses_the_bomb_on_its_own(app, bound, reason):
+    """The 60 MB table trips every bound; each one, alone, refuses it."""
+    with app.test_request_context(), pytest.raises(DomainError) as refusal:
+        inspect_archive(shared_strings_bomb(), dataclasses.replace(LOOSE, **bound))
+    assert refusal.value.message.startswith(reason), refusal.value.message
+
+
+def test_the_shared_strings_count_is_read_from_the_table_head(app):
+    """A small table that announces more strings than allowed is refused on its word."""
+    head = ('<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
+            'spreadsheetml/2006/main" count="3" uniqueCount="200001"><si><t>а</t></si></sst>')
+    data = workbook((SHEET_HEAD, HEADERS["pupils"], SHEET_TAIL), (head,))
+    inspect_archive(data, XlsxLimits(max_shared_strings=200_001))
+    with app.test_request_context(), pytest.raises(DomainError, match="больше 200000"):
+        inspect_archive(data, XlsxLimits(max_shared_strings=200_000))
+
+
+def test_limits_come_from_the_configuration(app):
+    app.config.update(XLSX_MAX_UNPACKED_MB=7, XLSX_MAX_COMPRESSION_RATIO=40, XLSX_MAX_SHARED_STRINGS=900,
+                      XLSX_MAX_SHARED_STRINGS_MB=2)
+    assert XlsxLimits.from_config(app.config) == XlsxLimits(max_unpacked_bytes=7 * 1024 * 1024, max_ratio=40,
+                                                             max_shared_strings=900,
+                                                             max_shared_strings_bytes=2 * 1024 * 1024)

@@ -44,12 +44,13 @@ def test_filters_and_sort(session):
     assert len(control_table(session, campaign, today, light="purple").rows) == 2  # unknown: ignored
 
 
-def test_xlsx_export_neutralizes_names(session):
+def test_xlsx_export_keeps_formula_like_names_as_text(session):
     campaign, a, b = _region(session)
     book = openpyxl.load_workbook(io.BytesIO(control_xlsx(control_table(session, campaign, D(2012, 8, 2)))))
     sheet = book["Контроль"]
     assert sheet["A4"].value == "Муниципальное образование"
-    assert sheet["A5"].value == "'=HYPERLINK(\"x\")" and sheet["B5"].value == "есть просрочка"
+    assert sheet["A5"].value == "=HYPERLINK(\"x\")" and sheet["A5"].data_type == "s"
+    assert sheet["B5"].value == "есть просрочка"
     assert sheet["A6"].value == "Аларский район" and sheet["B6"].value == "в графике"
     assert sheet["C6"].value == "выполнено в срок, 01.07.2012"
 

@@ -99,7 +99,7 @@ def test_unreadable_file_gets_a_russian_message(secretary):
     token = csrf_token(secretary, "/pupil-import/")
     response = secretary.post("/pupil-import/preview", content_type="multipart/form-data",
                               data={"csrf_token": token, "file": (io.BytesIO(b"garbage"), "list.xlsx")})
-    assert response.status_code == 400 and "Не удалось прочитать файл xlsx" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "Файл не читается как таблица Excel (.xlsx)" in response.get_data(as_text=True)
 
 
 def test_csv_in_windows_1251_is_accepted(secretary):

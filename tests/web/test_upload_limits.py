@@ -8,11 +8,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from app.http import MB, upload_limit
 from app.models import ImportBatch, Material, Pupil, ReadinessEvidence
 from app.views.base import UploadField
+from tests.hostile_xlsx import shared_strings_bomb
 from tests.rollout_helpers import make_campaign
 from tests.security_helpers import form_token
 
@@ -111,3 +113,21 @@ def test_every_upload_form_is_among_the_pages_above(app):
                  if any(getattr(field, "field_class", None) is UploadField
                         for field in (getattr(view, f"{kind}_form_extra_fields", None) or {}).values())}
     assert fab_forms and fab_forms <= {page.endpoint for page in PAGES}
+
+
+@pytest.mark.parametrize("form", [p for p in PAGES if "xlsx" in p.types and "csv" in p.types],
+                         ids=lambda p: p.endpoint)
+def test_import_refuses_a_shared_strings_bomb_and_stores_nothing(app, session, as_user, urls, form, monkeypatch):
+    parsed = []
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: parsed.append(a))
+    client = as_user(form.user)
+    page = form.page.format(**urls)
+    before = _stored(session)
+    response = client.post(form.post.format(**urls), content_type="multipart/form-data", follow_redirects=True, data={
+        "csrf_token": form_token(client, page), "file": (io.BytesIO(shared_strings_bomb()), "бомба.xlsx"),
+        **dict(form.fields)})
+    assert response.status_code in (200, 400)
+    assert "Файл слишком велик в распакованном виде (больше 30 МБ)" in response.get_data(as_text=True)
+    assert parsed == []
+    session.expire_all()
+    assert _stored(session) == before
