@@ -48,3 +48,4 @@ from .rollout import (  # noqa: F401
 )
 from .monitoring import AnalyticalReport, ImportBatch, UsageSnapshot, UsageThreshold  # noqa: F401
 from .reference import ReferenceVersion  # noqa: F401
+from .sessions import UserCredentials, UserSession  # noqa: F401
