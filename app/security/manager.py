@@ -259,11 +259,11 @@ class SecurityManager(FabSecurityManager):
         """FAB's password change; the flush ends all of the user's sessions (sessions.py). A user
         who changed their own password in this browser goes on in a fresh session."""
         own = (has_request_context() and SESSION_KEY in browser_session and current_user.is_authenticated
-               and current_user.id == int(userid))
+               and str(current_user.id) == str(userid))
         super().reset_password(userid, password)
         if own:
             browser_session[SESSION_KEY] = logins.start_session(
-                self.session, int(userid), "web", logins.utcnow(), current_app.permanent_session_lifetime)
+                self.session, current_user.id, "web", logins.utcnow(), current_app.permanent_session_lifetime)
             self.session.commit()
 
     @property

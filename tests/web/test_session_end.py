@@ -88,6 +88,22 @@ def test_a_password_reset_by_the_administrator_logs_out_every_browser_of_the_use
     assert teacher.get("/journal/").status_code == 200, "other users' sessions go on"
 
 
+def test_any_write_of_a_password_ends_the_users_sessions(app, world, session):
+    """FAB's user API and its CLI set the hash themselves, without reset_password."""
+    from werkzeug.security import generate_password_hash
+
+    office, teacher = browser(app, "secretary"), browser(app, "teacher")
+    world.users["secretary"].password = generate_password_hash(NEW_PASSWORD)
+    session.commit()
+    assert sent_to_login(office.get(PAGE))
+    assert teacher.get("/journal/").status_code == 200
+    fresh = app.test_client()
+    login(fresh, "secretary", NEW_PASSWORD)
+    world.users["secretary"].first_name = "Светлана"
+    session.commit()
+    assert fresh.get(PAGE).status_code == 200, "other writes to the user end nothing"
+
+
 def test_the_session_is_checked_inside_the_statement_that_loads_the_user(app, world, session):
     """The check costs no statement of its own: two primary-key lookups in the user's statement,
     whether the process keeps the user's objects or not."""
