@@ -2,6 +2,7 @@
 before it no longer opens anything, though its signature is still good (app/security/sessions.py)."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -102,6 +103,35 @@ def test_any_write_of_a_password_ends_the_users_sessions(app, world, session):
     world.users["secretary"].first_name = "Светлана"
     session.commit()
     assert fresh.get(PAGE).status_code == 200, "other writes to the user end nothing"
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_session_unseen_for_its_lifetime_ends_and_a_seen_one_is_stamped_every_five_minutes(app, world, session,
+                                                                                             engine):
+    from sqlalchemy import select, update
+
+    from app.models import UserSession
+    from app.security.sessions import utcnow
+
+    client = browser(app, "secretary")
+    mine = UserSession.user_id == world.users["secretary"].id
+
+    def seen_ago(minutes):
+        session.execute(update(UserSession).where(mine).values(last_seen_at=utcnow() - dt.timedelta(minutes=minutes)))
+        session.commit()
+
+    def minutes_since_seen():
+        session.commit()  # a fresh snapshot on PostgreSQL
+        return (utcnow() - session.scalar(select(UserSession.last_seen_at).where(mine))).total_seconds() / 60
+
+    seen_ago(4)
+    assert client.get(PAGE).status_code == 200
+    assert 3.9 < minutes_since_seen() < 4.5, "seen 4 minutes ago: not written again"
+    seen_ago(6)
+    assert client.get(PAGE).status_code == 200
+    assert minutes_since_seen() < 0.5, "seen 6 minutes ago: written now"
+    seen_ago(481)
+    assert sent_to_login(client.get(PAGE)), "unseen for longer than the 480 minutes of a session"
 
 
 def test_the_session_is_checked_inside_the_statement_that_loads_the_user(app, world, session):
