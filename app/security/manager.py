@@ -237,6 +237,7 @@ class SecurityManager(FabSecurityManager):
         config.setdefault("FAB_PASSWORD_COMPLEXITY_VALIDATOR", validate_password)
         config.setdefault("AUTH_RATE_LIMIT_PER_IP", "100 per 5 minute")
         super().__init__(appbuilder)
+        logins.watch_password_changes()
 
     def on_user_login(self, user) -> None:
         """Every successful login (web form or API) starts a login session: its key goes into the
@@ -357,9 +358,10 @@ class SecurityManager(FabSecurityManager):
 
     def _user_joins(self, statement):
         """`statement` (the user's columns) with the ids and names of the roles and groups, the
-        login session's checks (`_CHECKS`) and the reference version, in a stable order. The joins are written out flat: the nested LEFT JOIN
-        (link JOIN role) that joinedload writes for a many-to-many makes SQLite materialise every
-        user's roles (a scan of ab_user_role on every request, 12 ms at 20,000 users)."""
+        login session's checks and the reference version (`_CHECKS`), in a stable order. The joins
+        are written out flat: the nested LEFT JOIN (link JOIN role) that joinedload writes for a
+        many-to-many makes SQLite materialise every user's roles (a scan of ab_user_role on every
+        request, 12 ms at 20,000 users)."""
         users, groups, roles, group_roles = self.user_model, self.group_model, self.role_model, self._group_roles
         return (
             statement.add_columns(roles.id, roles.name, groups.id, groups.name, group_roles.id, group_roles.name,
@@ -440,7 +442,6 @@ class SecurityManager(FabSecurityManager):
                        jwt_manager.needs_fresh_token_loader, jwt_manager.user_lookup_error_loader):
             loader(_refuse_token)
         jwt_manager.additional_claims_loader(_token_claims)
-        logins.watch_password_changes()
         return jwt_manager
 
     def register_views(self):
