@@ -1,7 +1,7 @@
 """user sessions: logins kept on the server, so a logout or a password change ends them
 
-Revision ID: 0005
-Revises: 0003
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-07 16:20:00
 
 Flask's session cookie and the API's JWTs are signed, not stored: a cookie captured before a
@@ -15,8 +15,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0005'
-down_revision = '0003'
+revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
