@@ -84,9 +84,12 @@ class Config:
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # One lifetime for a browser's session and an API refresh token (Flask-JWT-Extended's default
+    # is 30 days); a login session unseen for longer ends too (app/security/sessions.py).
     PERMANENT_SESSION_LIFETIME = timedelta(
         minutes=int(os.environ.get("SESSION_LIFETIME_MINUTES", "480"))
     )
+    JWT_REFRESH_TOKEN_EXPIRES = PERMANENT_SESSION_LIFETIME
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
     # Bounds on an uploaded xlsx before it is parsed (app/xlsx_upload.py): a zip bomb or a
     # million-row sheet is refused with a reason instead of stalling or bloating a worker.

@@ -123,17 +123,32 @@ def family_pairs(url: str, families: int) -> list[tuple[int, int]]:
         GROUP BY u.id ORDER BY (u.id * 7919) % 10007, u.id LIMIT :families""", week=DIARY_WEEK, families=families)
 
 
-def signed_sessions(cookie: str, user_ids: list[int]) -> dict[int, str]:
-    """The logged-in session `cookie` re-signed for each user id (what the login form would give
-    each of them), with the server's key."""
+def signed_sessions(url: str, cookie: str, user_ids: list[int]) -> dict[int, str]:
+    """The logged-in session `cookie` re-signed for each user id with a login session of the
+    user's own opened in the database (what the login form would give each of them), with the
+    server's key."""
     from flask import Flask
     from flask.sessions import SecureCookieSessionInterface
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
 
+    from app.security.sessions import BROWSER_SESSION_KEY, start_session, utcnow
+    from config import Config
+
+    engine = create_engine(url)
+    try:
+        with Session(engine) as database, database.begin():
+            now = utcnow()
+            keys = {user_id: start_session(database, user_id, "web", now, Config.PERMANENT_SESSION_LIFETIME)
+                    for user_id in user_ids}
+    finally:
+        engine.dispose()
     signer = Flask(__name__)
     signer.secret_key = SECRET_KEY
     serializer = SecureCookieSessionInterface().get_signing_serializer(signer)
     template = serializer.loads(cookie)
-    return {user_id: serializer.dumps(dict(template, _user_id=str(user_id))) for user_id in user_ids}
+    return {user_id: serializer.dumps(dict(template, _user_id=str(user_id), **{BROWSER_SESSION_KEY: keys[user_id]}))
+            for user_id in user_ids}
 
 
 def run_load(url: str, *, engine: str = "sqlite", duration: int = 15, connections: int = 16, threads: int = 2,
@@ -185,7 +200,7 @@ def run_load(url: str, *, engine: str = "sqlite", duration: int = 15, connection
         one = wrk_runs(["-s", script(LUA.replace("MIN_BYTES", str(len(page.content) // 2))),
                         "-H", f"Cookie: {cookie}", f"{base}{path}"])
         pairs = family_pairs(url, families)
-        sessions = signed_sessions(session.cookies["session"], [user_id for user_id, _ in pairs])
+        sessions = signed_sessions(url, session.cookies["session"], [user_id for user_id, _ in pairs])
         lines = [f"{sessions[user_id]} /diary/{pupil_id}/?date={DIARY_WEEK.isoformat()}" for user_id, pupil_id in pairs]
         probe = requests.get(f"{base}{lines[0].split()[1]}", cookies={"session": lines[0].split()[0]}, allow_redirects=False)
         if probe.status_code != 200:

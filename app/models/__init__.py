@@ -50,3 +50,4 @@ from .monitoring import AnalyticalReport, ImportBatch, UsageSnapshot, UsageThres
 from .reference import ReferenceVersion  # noqa: F401
 from .imports import ConsumedImportToken  # noqa: F401
 from .login import LoginAttempt  # noqa: F401
+from .sessions import UserCredentials, UserSession  # noqa: F401

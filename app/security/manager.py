@@ -12,6 +12,9 @@
   them per process while the reference version stays the same (app/reference_cache.py).
 - Login messages: FAB gives the same message for an unknown user and a wrong password and balances
   the work done on both paths (a fake hash check); tests keep it so.
+- Login sessions (app/security/sessions.py): each login starts a server-side session whose key
+  the browser's session (SESSION_KEY) or the JWTs (claim "sid") carry; the user is loaded only
+  while it is open, so a logout or a password change ends a captured cookie or token at once.
 """
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ import threading
 from collections import OrderedDict
 from functools import cached_property
 
-from flask import abort, current_app, g, has_request_context, jsonify
+from flask import abort, current_app, g, has_request_context, jsonify, request
 from flask import session as browser_session
 from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
@@ -37,16 +40,22 @@ from flask_appbuilder.security.sqla.models import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_jwt_extended import get_jwt
 from flask_login import current_user
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, aliased, contains_eager
 
 from app.models import ReferenceVersion
 from app.security import login_guard
-from app.security.password_forms import validate_password
+from app.security import sessions as logins
 from app.security.current import kept
+from app.security.password_forms import validate_password
 from app.views.search import ReachSearch
 
+SESSION_KEY = logins.BROWSER_SESSION_KEY
+# The columns after the user's own in `_user_rows`: the session's last sight, the password's last
+# change, the reference version. They change without the user's objects changing.
+_CHECKS = 3
 REFERENCE_VERSION = select(ReferenceVersion.number).where(ReferenceVersion.id == 1).scalar_subquery()
 
 
@@ -106,8 +115,16 @@ def _forget_page_history() -> None:
 
 
 def _state(rows) -> tuple:
-    """What a kept user object was built from: the rows of `_user_rows` without the version."""
-    return tuple(tuple(row[:-1]) for row in rows)
+    """What a kept user object was built from: the rows of `_user_rows` without the checks."""
+    return tuple(tuple(row[:-_CHECKS]) for row in rows)
+
+
+def _refuse_token(*_args):
+    if g.get("login_session_refused"):
+        message = _("Сеанс завершён (выход или смена пароля): войдите снова через /api/v1/security/login.")
+    else:
+        message = _("Нужен действующий ключ доступа (JWT): войдите через /api/v1/security/login.")
+    return jsonify(message=message), 401
 
 
 class KeptUsers:
@@ -139,6 +156,18 @@ class KeptUsers:
                 self._users.popitem(last=False)
 
 
+def _token_claims(_identity) -> dict:
+    """The login session of a new JWT: the one the API login has just started, or, for the access
+    token a refresh gives, the refresh token's."""
+    key = g.get("login_session_key")
+    if key is None:
+        try:
+            key = get_jwt().get("sid")
+        except RuntimeError:  # no verified token in this request
+            key = None
+    return {"sid": key} if key else {}
+
+
 class SecurityManager(FabSecurityManager):
     """FAB's SQLA security manager with our password policy and failed-login limits."""
 
@@ -153,12 +182,35 @@ class SecurityManager(FabSecurityManager):
         config.setdefault("FAB_PASSWORD_COMPLEXITY_ENABLED", True)
         config.setdefault("FAB_PASSWORD_COMPLEXITY_VALIDATOR", validate_password)
         super().__init__(appbuilder)
+        logins.watch_password_changes()
 
     def on_user_login(self, user) -> None:
+        """Every successful login (web form or API) starts a login session: its key goes into the
+        browser's session, or into the JWTs the API login is about to issue (`_token_claims`)."""
         _forget_page_history()
+        via = "api" if request.path.startswith("/api/") else "web"
+        key = logins.start_session(self.session, user.id, via, logins.utcnow(), current_app.permanent_session_lifetime)
+        self.session.commit()
+        if via == "api":
+            g.login_session_key = key
+        else:
+            browser_session[SESSION_KEY] = key
 
     def on_user_logout(self, user) -> None:
         _forget_page_history()
+        logins.end_session(self.session, browser_session.pop(SESSION_KEY, None), logins.utcnow())
+        self.session.commit()
+
+    def reset_password(self, userid, password) -> None:
+        """FAB's password change; the flush ends all of the user's sessions (sessions.py). A user
+        who changed their own password in this browser goes on in a fresh session."""
+        own = (has_request_context() and SESSION_KEY in browser_session and current_user.is_authenticated
+               and str(current_user.id) == str(userid))
+        super().reset_password(userid, password)
+        if own:
+            browser_session[SESSION_KEY] = logins.start_session(
+                self.session, current_user.id, "web", logins.utcnow(), current_app.permanent_session_lifetime)
+            self.session.commit()
 
     @property
     def is_auth_limited(self) -> bool:
@@ -172,27 +224,51 @@ class SecurityManager(FabSecurityManager):
         return user
 
     def load_user(self, pk):
-        """The session's user with roles and groups, and the reference version the request's cached
-        scope and permissions are checked against: one Core statement a request.
+        """The browser session's user, while its login session is open."""
+        key = browser_session.get(SESSION_KEY) if has_request_context() else None
+        return self._load_user(pk, key, issued_at=None)
+
+    def load_user_jwt(self, _jwt_header, jwt_data):
+        """The JWT's user, while the token's login session is open and the token is not older than
+        the user's last password change; else None, which answers 401 (`_refuse_token`)."""
+        user = self._load_user(jwt_data["sub"], jwt_data.get("sid"), issued_at=jwt_data.get("iat"))
+        if user is not None:
+            g.user = user
+        return user
+
+    def _load_user(self, pk, session_key: str | None, issued_at: int | None):
+        """The user with roles and groups, and the reference version the request's cached scope
+        and permissions are checked against: one Core statement a request, which also reads the
+        login session (`session_key`) and the password's last change (two primary-key lookups).
 
         Building the ORM objects of the user, roles and groups cost more than the statement, so
         the process keeps them (detached, fully loaded) with the rows they were built from, and
         builds them again only when the rows differ: a role granted, a name changed, a login. A
         user the process keeps nothing for is read once, objects and rows together."""
         user_id = int(pk)
+        params = {"user_id": user_id, "session_key": logins.key_hash(session_key)}
         user = None
         if user_id in self._kept_users:
-            rows = self.session.connection().execute(self._user_rows, {"user_id": user_id}).all()
+            rows = self.session.connection().execute(self._user_rows, params).all()
             if not rows:
                 return None
             user = self._kept_users.get(user_id, _state(rows))
         if user is None:
-            user, rows = self._detached_user(user_id)
+            user, rows = self._detached_user(params)
             if user is None:
                 return None
             self._kept_users.put(user_id, _state(rows), user)
         if not user.is_active:
             return None
+        last_seen, changed_at = rows[0][-3], rows[0][-2]
+        now = logins.utcnow()
+        if not logins.session_counts(last_seen, changed_at, issued_at, now, current_app.permanent_session_lifetime):
+            if has_request_context():
+                g.login_session_refused = True
+            return None
+        if logins.needs_touch(last_seen, now):
+            with self.session.get_bind().begin() as own:
+                logins.touch(own, session_key, now)
         if has_request_context():
             g.reference_version = rows[0][-1]
             g.request_user = (user.id, user.roles[0].name if user.roles else None)
@@ -202,13 +278,13 @@ class SecurityManager(FabSecurityManager):
     def _kept_users(self) -> KeptUsers:
         return KeptUsers()
 
-    def _detached_user(self, user_id: int) -> tuple[object | None, list]:
+    def _detached_user(self, params: dict) -> tuple[object | None, list]:
         """The user with roles and groups loaded, and the rows of `_user_rows`, in one statement and
         a session of its own on the request's connection: the objects outlive the request, so they
         must be nobody else's (the request's session may hold the same rows), and no commit may
         expire them."""
         with Session(bind=self.session.connection()) as own:
-            found = own.execute(self._user_statement, {"user_id": user_id}).unique().all()
+            found = own.execute(self._user_statement, params).unique().all()
         if not found:
             return None, []
         return found[0][0], [tuple(row[1:]) for row in found]
@@ -216,7 +292,7 @@ class SecurityManager(FabSecurityManager):
     @cached_property
     def _user_rows(self):
         """The rows a kept user object is checked against (every column of the user, the ids and
-        names of roles and groups), in a stable order, with the reference version last."""
+        names of roles and groups), in a stable order, with the checks (`_CHECKS`) last."""
         return self._user_joins(select(*self.user_model.__table__.c))
 
     @cached_property
@@ -232,13 +308,15 @@ class SecurityManager(FabSecurityManager):
         return aliased(self.role_model, name="group_role")
 
     def _user_joins(self, statement):
-        """`statement` (the user's columns) with the ids and names of the roles and groups and the
-        reference version, in a stable order. The joins are written out flat: the nested LEFT JOIN
-        (link JOIN role) that joinedload writes for a many-to-many makes SQLite materialise every
-        user's roles (a scan of ab_user_role on every request, 12 ms at 20,000 users)."""
+        """`statement` (the user's columns) with the ids and names of the roles and groups, the
+        login session's checks and the reference version (`_CHECKS`), in a stable order. The joins
+        are written out flat: the nested LEFT JOIN (link JOIN role) that joinedload writes for a
+        many-to-many makes SQLite materialise every user's roles (a scan of ab_user_role on every
+        request, 12 ms at 20,000 users)."""
         users, groups, roles, group_roles = self.user_model, self.group_model, self.role_model, self._group_roles
         return (
             statement.add_columns(roles.id, roles.name, groups.id, groups.name, group_roles.id, group_roles.name,
+                                  logins.session_seen(users.id), logins.credentials_changed(users.id),
                                   REFERENCE_VERSION)
             .outerjoin(assoc_user_role, assoc_user_role.c.user_id == users.id)
             .outerjoin(roles, roles.id == assoc_user_role.c.role_id)
@@ -307,18 +385,14 @@ class SecurityManager(FabSecurityManager):
         return result
 
     def create_jwt_manager(self, app):
-        """Every JWT problem (missing, malformed, expired, revoked) answers 401, not 422."""
+        """Every JWT problem (missing, malformed, expired, revoked, an ended login session) answers
+        401 in Russian, not 422. Tokens carry their login session's key (claim "sid")."""
         jwt_manager = super().create_jwt_manager(app)
-
-        def refuse(*_args):
-            return jsonify(message=_("Нужен действующий ключ доступа (JWT): войдите через /api/v1/security/login.")), 401
-
-        jwt_manager.unauthorized_loader(refuse)
-        jwt_manager.invalid_token_loader(refuse)
-        jwt_manager.expired_token_loader(refuse)
-        jwt_manager.revoked_token_loader(refuse)
-        jwt_manager.needs_fresh_token_loader(refuse)
-        jwt_manager.user_lookup_error_loader(refuse)
+        for loader in (jwt_manager.unauthorized_loader, jwt_manager.invalid_token_loader,
+                       jwt_manager.expired_token_loader, jwt_manager.revoked_token_loader,
+                       jwt_manager.needs_fresh_token_loader, jwt_manager.user_lookup_error_loader):
+            loader(_refuse_token)
+        jwt_manager.additional_claims_loader(_token_claims)
         return jwt_manager
 
     def register_views(self):

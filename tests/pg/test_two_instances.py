@@ -2,8 +2,9 @@
 
 Two gunicorn instances on different ports share only the database and the SECRET_KEY (and, for
 the per-address ceiling, a private redis-server). A login made on one is valid on the other
-(Flask's signed session cookie); the login lockout counts the failures made on both (in the
-database, without Redis); the per-address ceiling counts them on both with Redis as its storage."""
+(Flask's signed session cookie), a logout on one ends it on the other (the login session's row in
+the database); the login lockout counts the failures made on both (in the database, without
+Redis); the per-address ceiling counts them on both with Redis as its storage."""
 from __future__ import annotations
 
 import re
@@ -88,6 +89,22 @@ def test_login_on_one_server_is_valid_on_the_other(start_two):
 
     stranger = requests.Session()
     assert "Вы вошли как" not in stranger.get(b.base + "/").text
+
+
+def test_a_logout_on_one_server_ends_the_session_on_the_other(start_two):
+    """The login session is a database row (app/security/sessions.py): the other server's worker,
+    which keeps the user's objects in its memory, still sees it ended."""
+    a, b = start_two()
+    on_a = requests.Session()
+    post_login(on_a, a.base, PASSWORD)
+    captured = on_a.cookies.get("session")
+    on_b = requests.Session()
+    on_b.cookies.set("session", captured)
+    for _ in range(3):  # both of b's workers, most likely, keep the user by now
+        assert "Вы вошли как" in on_b.get(b.base + "/").text
+    on_a.get(a.base + "/logout/")
+    for _ in range(3):
+        assert "Вы вошли как" not in on_b.get(b.base + "/").text
 
 
 def test_login_lockout_counts_failures_on_both_servers_without_redis(start_two):
