@@ -48,3 +48,7 @@ from .rollout import (  # noqa: F401
 )
 from .monitoring import AnalyticalReport, ImportBatch, UsageSnapshot, UsageThreshold  # noqa: F401
 from .reference import ReferenceVersion  # noqa: F401
+
+from .text_columns import watch_text_columns  # noqa: E402
+
+watch_text_columns(Model)
