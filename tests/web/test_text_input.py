@@ -3,7 +3,7 @@ JSON API, the pupil import; what is blank is stored as NULL and not counted as f
 import datetime as dt
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.api.base import ScopedApiInterface, ScopedModelRestApi
 from app.models import Guardian, JournalChange, Lesson, Mark, Pupil, Subject
@@ -66,6 +66,17 @@ def test_blank_topic_saved_through_the_journal_is_null_and_not_a_filled_lesson(s
     [row] = [r for r in assignment_activity(session, [lesson.school_id], lesson.date, lesson.date)
              if r.assignment_id == lesson.assignment_id]
     assert (row.lessons_due, row.lessons_with_topic) == (1, 0)
+
+
+def test_a_stored_topic_with_a_nul_can_be_corrected_and_the_history_keeps_it(session, jw, teacher):
+    lesson = jw.lessons[1]
+    session.execute(update(Lesson).where(Lesson.id == lesson.id).values(topic="Дро\x00би"))  # typed before the rule
+    session.commit()
+    reply = post_json(teacher, teacher.token, "/journal/api/lesson",
+                      {"lesson_id": lesson.id, "version": 1, "topic": "Дроби", "homework": ""})
+    assert reply.status_code == 200, reply.get_data(as_text=True)
+    [change] = session.scalars(select(JournalChange).where(JournalChange.lesson_id == lesson.id))
+    assert (change.old_value, change.new_value) == ("Дро\x00би", "Дроби")
 
 
 @pytest.mark.parametrize("engine", ENGINES)
