@@ -9,7 +9,7 @@ from app.api.base import ScopedApiInterface, ScopedModelRestApi
 from app.models import Guardian, JournalChange, Lesson, Mark, Pupil, Subject
 from app.monitoring.activity import assignment_activity
 from app.security.roles import sync_roles
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, login
 from tests.factories import PASSWORD
 from tests.journal_helpers import cell_post, post_json
 from tests.web.test_journal_saves import jw, teacher  # noqa: F401  (fixtures)
@@ -140,3 +140,21 @@ def test_model_api_refuses_a_nul_byte_with_a_russian_400_and_stores_nothing(app,
     session.expire_all()
     assert (session.get(Subject, added.json["id"]).name, session.get(Subject, added.json["id"]).short_name) == \
         ("Алгебра", "Алг")
+
+
+def test_a_password_with_spaces_is_kept_as_typed_and_a_name_with_a_nul_is_refused(world, as_user, session, client):
+    from flask_appbuilder.security.sqla.models import User
+
+    admin = as_user("admin")
+    role_id = world.users["teacher"].roles[0].id
+    password = "  Сирень  цветёт 2012 "
+    user = {"first_name": "Новый", "last_name": "Учи\x00тель", "username": "newteacher", "active": "y",
+            "email": "new@example.test", "roles": str(role_id), "password": password, "conf_password": password}
+    page = admin.post("/users/add", data={**user, "csrf_token": csrf_token(admin, "/users/add")},
+                      follow_redirects=True).get_data(as_text=True)
+    assert "«Фамилия»: в тексте есть невидимый управляющий символ (U+0000)" in page  # FAB's flash, not a 500
+    assert session.query(User).filter_by(username="newteacher").count() == 0
+    admin.post("/users/add", data={**user, "last_name": "Учитель", "csrf_token": csrf_token(admin, "/users/add")})
+    assert session.query(User).filter_by(username="newteacher").one().last_name == "Учитель"
+    client.get("/logout/")
+    login(client, "newteacher", password)
