@@ -1,7 +1,5 @@
 """Text nobody can read or type is refused (or cleaned) on every path: a FAB form, the journal's
 JSON API, the pupil import; what is blank is stored as NULL and not counted as filled."""
-import datetime as dt
-
 import pytest
 from sqlalchemy import func, select, update
 
