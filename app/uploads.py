@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from app.errors import DomainError
 from app.text import _l
+from app.textinput import BIDI_CONTROLS, ZERO_WIDTH
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
@@ -44,10 +46,13 @@ class UploadedFile:
 
 
 def safe_filename(name: str) -> str:
-    """The file's own name without any path, control characters or quotes; at most 200 chars,
+    """The file's own name without any path, control characters, bidi overrides or quotes, zero-width
+    characters removed (app.textinput: a name is stored only as it can be read); at most 200 chars,
     keeping the extension."""
-    base = os.path.basename((name or "").replace("\\", "/"))
-    base = re.sub(r'[\x00-\x1f\x7f"<>:|?*;]', "_", base).strip(" .") or "file"
+    base = os.path.basename(unicodedata.normalize("NFC", name or "").translate(ZERO_WIDTH).replace("\\", "/"))
+    base = "".join("_" if char in BIDI_CONTROLS or unicodedata.category(char) in ("Cc", "Cs") else char
+                   for char in base)
+    base = re.sub(r'["<>:|?*;]', "_", " ".join(base.split())).strip(" .") or "file"
     if len(base) > 200:
         stem, dot, ext = base.rpartition(".")
         base = (stem[: 199 - len(ext)] + dot + ext) if dot else base[:200]

@@ -12,6 +12,8 @@ What it adds to ModelRestApi:
 - every read (list, get, `_info` related values) keeps only rows in the caller's scope
   (app.security.scope.visible); a row out of scope answers 404, like in the UI;
 - a write must leave the row within `changeable()`: otherwise 403 and nothing is saved;
+- text that app.textinput refuses (a NUL, a bidi override, over the column's length) answers 400
+  with its Russian message (marshmallow's own English length check is taken off);
 - a database refusal (unique, foreign key, check) answers 422 with a Russian message, on POST too
   (FAB re-raises the raw error there: 500), and nothing is logged as a server error;
 - a pk that is not an integer of the database's range answers 404 (FAB: 500 on PostgreSQL and on
@@ -29,6 +31,7 @@ from flask_appbuilder.api import ModelRestApi
 from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext as _
+from marshmallow.validate import Length
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -37,6 +40,7 @@ from app.extensions import csrf
 from app.security.current import current_scope
 from app.security.filters import scope_base_filters
 from app.security.scope import changeable
+from app.textinput import TextRefused
 
 API_READ = ("can_get", "can_info")
 API_EDIT = API_READ + ("can_post", "can_put", "can_delete")
@@ -51,7 +55,11 @@ class ScopeRefused(DomainError):
 
 
 def _refusal_status(refusal: DomainError) -> int:
-    return 403 if isinstance(refusal, ScopeRefused) else 422
+    """403 out of scope; 400 for text that cannot be stored as sent (app.textinput: raised while
+    the schema sets the attributes); 422 for the other refusals."""
+    if isinstance(refusal, ScopeRefused):
+        return 403
+    return 400 if isinstance(refusal, TextRefused) else 422
 
 
 class _Reason(Exception):
@@ -166,7 +174,12 @@ class ScopedModelRestApi(ModelRestApi):
     # --- before FAB's view: a body within the size limit, the CSRF token of cookie-authenticated writes
 
     def create_blueprint(self, appbuilder, *args, **kwargs):
-        blueprint = super().create_blueprint(appbuilder, *args, **kwargs)
+        blueprint = super().create_blueprint(appbuilder, *args, **kwargs)  # builds the schemas too
+        # A text column's length is app.textinput's to judge (400, the field and its limit in Russian);
+        # marshmallow's Length would answer first, in English.
+        for schema in filter(None, (self.add_model_schema, self.edit_model_schema)):
+            for field in schema.fields.values():
+                field.validators = [check for check in field.validators if not isinstance(check, Length)]
         blueprint.before_request(self._body_within_limit)
         blueprint.before_request(self._csrf_for_cookie_writes)
         return blueprint

@@ -40,6 +40,7 @@ from app.models.timetable import subgroup_pupil
 from app.security import roles as R
 from app.security.scope import CLAUSES_KEPT, Scope, changeable, journal_assignments, visible
 from app.text import _
+from app.textinput import clean_column
 
 MAX_MARKS_PER_CELL = 5
 CORRECTING_ROLES = (R.ADMIN, R.SCHOOL_ADMIN)
@@ -219,7 +220,7 @@ def _check_lock(scope: Scope, period: StudyPeriod | None, reason: str | None) ->
     """Refuse teachers in a locked period; the administration may correct with a reason.
 
     Returns the reason to record (stripped) or None."""
-    reason = (reason or "").strip() or None
+    reason = clean_column(JournalChange.reason, reason, field=_("Причина исправления"))
     if period is None or not period.is_locked:
         return reason
     if scope.role in CORRECTING_ROLES:
@@ -510,8 +511,7 @@ def record_absentees(session: Session, scope: Scope, actor: Actor, *, lesson_id:
 
 # --- lesson topic and homework -------------------------------------------------------------------
 
-TOPIC_MAX = 500
-HOMEWORK_MAX = 4000
+HOMEWORK_MAX = 4000  # characters; the topic's limit is its column's (app.textinput)
 
 
 def save_lesson_text(session: Session, scope: Scope, actor: Actor, *, lesson_id: int, topic: str | None,
@@ -522,10 +522,8 @@ def save_lesson_text(session: Session, scope: Scope, actor: Actor, *, lesson_id:
         lesson = _lesson_for_write(session, scope, lesson_id)
         if not would_be_changeable(session, scope, Mark, lesson_id=lesson.id):
             raise DomainError(_("Тему и задание урока меняет учитель, который ведёт урок."))
-        new_topic = (topic or "").strip() or None
-        new_homework = (homework or "").strip() or None
-        if new_topic and len(new_topic) > TOPIC_MAX:
-            raise DomainError(_("Тема урока длиннее %(n)s знаков: сократите её.", n=TOPIC_MAX))
+        new_topic = clean_column(Lesson.topic, topic, field=_("Тема урока"))
+        new_homework = clean_column(Lesson.homework, homework, field=_("Домашнее задание"))
         if new_homework and len(new_homework) > HOMEWORK_MAX:
             raise DomainError(_("Домашнее задание длиннее %(n)s знаков: сократите его.", n=HOMEWORK_MAX))
         if lesson.version != version:

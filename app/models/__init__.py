@@ -51,3 +51,11 @@ from .reference import ReferenceVersion  # noqa: F401
 from .imports import ConsumedImportToken  # noqa: F401
 from .login import LoginAttempt  # noqa: F401
 from .sessions import UserCredentials, UserSession  # noqa: F401
+
+from .text_columns import watch_text_columns  # noqa: E402
+
+# FAB's user forms set the password as typed and hash it afterwards: the text rule would change it
+# (spaces trimmed), and the password typed at login would no longer match.
+for _table in (fab_models.User.__table__, fab_models.RegisterUser.__table__):
+    _table.c.password.info["clean_text"] = False
+watch_text_columns(Model)

@@ -170,7 +170,9 @@ class JournalChange(Model):
     action: Mapped[str] = mapped_column(String(6), nullable=False)
     lesson_id: Mapped[Optional[int]] = mapped_column(Integer)
     pupil_id: Mapped[Optional[int]] = mapped_column(Integer)
-    old_value: Mapped[Optional[str]] = mapped_column(Text)
+    # The value as it was stored, text typed before app.textinput's rule included: refusing that
+    # copy would keep the value itself from being corrected.
+    old_value: Mapped[Optional[str]] = mapped_column(Text, info={"clean_text": False})
     new_value: Mapped[Optional[str]] = mapped_column(Text)
     reason: Mapped[Optional[str]] = mapped_column(String(300))
     user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))

@@ -29,6 +29,7 @@ from app.monitoring.months import month_key, month_label, parse_month
 from app.monitoring.thresholds import current_threshold, uses_system
 from app.security.scope import WRITABLE, Scope, visible
 from app.text import N_, _
+from app.uploads import safe_filename
 from app.xlsx_upload import XlsxLimits, read_xlsx
 
 SCHOOL_ID = "school_id"
@@ -229,7 +230,8 @@ def apply_import(session: Session, scope: Scope, preview: Preview, *, user_id: i
         session.execute(delete(UsageSnapshot).where(
             UsageSnapshot.month == month, UsageSnapshot.school_id.in_([school.id for _number, school, _values in preview.rows]))
             .execution_options(synchronize_session=False))
-        batch = ImportBatch(month=month, source="file", filename=(preview.filename or "")[:200],
+        filename = safe_filename(preview.filename) if preview.filename else None
+        batch = ImportBatch(month=month, source="file", filename=filename,
                             rows_accepted=len(preview.rows), rows_rejected=0, uploaded_by_id=user_id, uploaded_at=now)
         session.add(batch)
         session.flush()

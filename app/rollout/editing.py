@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.models import PlanTarget, RolloutPlan, School, SchoolReadiness
 from app.text import _l
+from app.textinput import TextRefused, clean_column
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_RE = re.compile(r"^[0-9+()\-\s]{5,40}$")
@@ -55,17 +56,27 @@ class PlanInput:
     errors: list[str] = field(default_factory=list)
 
 
-PLAN_TEXT_FIELDS = {
-    "approval_doc_number": (_l("Номер документа об утверждении"), 50),
-    "responsible_full_name": (_l("ФИО ответственного"), 200),
-    "responsible_position": (_l("Должность ответственного"), 200),
-    "responsible_phone": (_l("Телефон ответственного"), 40),
-    "responsible_email": (_l("Эл. почта ответственного"), 200),
+PLAN_TEXT_FIELDS = {  # lengths are the columns' (app.textinput)
+    "approval_doc_number": _l("Номер документа об утверждении"),
+    "responsible_full_name": _l("ФИО ответственного"),
+    "responsible_position": _l("Должность ответственного"),
+    "responsible_phone": _l("Телефон ответственного"),
+    "responsible_email": _l("Эл. почта ответственного"),
 }
 PLAN_DATE_FIELDS = {
     "approval_doc_date": _l("Дата утверждения плана"),
     "responsible_appointed_on": _l("Дата назначения ответственного"),
 }
+
+
+def _text(form, model, name: str, label, errors: list[str]) -> str | None:
+    """The form's text for `model.name` by its column's rule (app.textinput); a refusal goes to
+    `errors` and the value is None."""
+    try:
+        return clean_column(getattr(model, name), form.get(name), field=str(label))
+    except TextRefused as refusal:
+        errors.append(refusal.message)
+        return None
 
 
 def parse_plan_form(form, school_total: int) -> PlanInput:
@@ -74,11 +85,8 @@ def parse_plan_form(form, school_total: int) -> PlanInput:
     A target row needs a date and a share (0–100 %) or a number of schools (0..school_total);
     empty rows are skipped; two targets on one date are refused."""
     result = PlanInput()
-    for name, (label, limit) in PLAN_TEXT_FIELDS.items():
-        value = (form.get(name) or "").strip()
-        if len(value) > limit:
-            result.errors.append(str(_l("%(field)s: не длиннее %(n)s символов.", field=label, n=limit)))
-        result.values[name] = value or None
+    for name, label in PLAN_TEXT_FIELDS.items():
+        result.values[name] = _text(form, RolloutPlan, name, label, result.errors)
     for name, label in PLAN_DATE_FIELDS.items():
         result.values[name], error = parse_date(form.get(name), label)
         if error:
@@ -178,14 +186,10 @@ READINESS_DATES = {
 def parse_readiness_form(form, system_ids: set[int]) -> ReadinessInput:
     """The checklist of p.4.2. `system_ids`: the journal systems one may choose from."""
     result = ReadinessInput()
-    doc = (form.get("normative_acts_doc") or "").strip()
-    note = (form.get("hardware_note") or "").strip()
-    if len(doc) > 200:
-        result.errors.append(str(_l("Локальные акты: название не длиннее 200 символов.")))
-    if len(note) > 500:
-        result.errors.append(str(_l("Примечание о технике: не длиннее 500 символов.")))
-    result.values["normative_acts_doc"] = doc or None
-    result.values["hardware_note"] = note or None
+    result.values["normative_acts_doc"] = _text(form, SchoolReadiness, "normative_acts_doc", _l("Локальные акты"),
+                                                result.errors)
+    result.values["hardware_note"] = _text(form, SchoolReadiness, "hardware_note", _l("Примечание о технике"),
+                                           result.errors)
     for name, label in READINESS_DATES.items():
         result.values[name], error = parse_date(form.get(name), label)
         if error:
@@ -208,7 +212,7 @@ def parse_readiness_form(form, system_ids: set[int]) -> ReadinessInput:
             result.journal_system_id = system_id
     if result.values["system_chosen_on"] and result.journal_system_id is None:
         result.errors.append(str(_l("Указана дата выбора системы, но не выбрана сама система.")))
-    if result.values["normative_acts_on"] and not doc:
+    if result.values["normative_acts_on"] and not (form.get("normative_acts_doc") or "").strip():
         result.errors.append(str(_l("Укажите реквизиты локального акта (название, номер).")))
     return result
 

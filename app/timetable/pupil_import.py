@@ -21,6 +21,7 @@ from app.errors import DomainError
 from app.import_tokens import ImportTokens
 from app.models import AcademicYear, ClassGroup, Guardian, GuardianLink, Pupil
 from app.text import N_, _
+from app.textinput import TextRefused, clean_column
 from app.xlsx_upload import XlsxLimits, read_xlsx
 
 MAX_ROWS = 2000
@@ -240,6 +241,7 @@ def check_rows(session: Session, school_id: int, academic_year_id: int, raw: lis
             reasons.append(_("телефон «%(v)s»: нужен российский номер из 10 цифр после +7", v=phone_text))
         if email_text and not EMAIL.match(email_text):
             reasons.append(_("e-mail «%(v)s» написан с ошибкой", v=email_text))
+        reasons += _text_reasons(name, guardian, phone, email_text)
         if name and birth:
             key = (name[0].lower(), name[1].lower(), (name[2] or "").lower(), birth)
             if key in seen:
@@ -256,6 +258,25 @@ def check_rows(session: Session, school_id: int, academic_year_id: int, raw: lis
             email=email_text or None,
         ))
     return preview
+
+
+def _text_reasons(name, guardian, phone, email) -> list[str]:
+    """Why the row's names and contacts cannot be stored as they are (app.textinput's rule for
+    their columns: length, invisible characters), one reason per field."""
+    fields = [(Pupil.last_name, name and name[0], _("фамилия ученика")),
+              (Pupil.first_name, name and name[1], _("имя ученика")),
+              (Pupil.middle_name, name and name[2], _("отчество ученика")),
+              (Guardian.last_name, guardian and guardian[0], _("фамилия родителя")),
+              (Guardian.first_name, guardian and guardian[1], _("имя родителя")),
+              (Guardian.middle_name, guardian and guardian[2], _("отчество родителя")),
+              (Guardian.phone, phone, _("телефон")), (Guardian.email, email or None, "e-mail")]
+    reasons = []
+    for attribute, value, label in fields:
+        try:
+            clean_column(attribute, value, field=label)
+        except TextRefused as refusal:
+            reasons.append(refusal.message.rstrip("."))
+    return reasons
 
 
 # --- writing ------------------------------------------------------------------------------

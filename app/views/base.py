@@ -22,6 +22,7 @@ from app.errors import DomainError
 from app.security.current import current_scope
 from app.security.filters import ScopeFilter, scope_base_filters
 from app.security.scope import changeable
+from app.textinput import TextRefused, clean_column, column_rule
 from app.views.search import ReachSearch
 
 
@@ -213,6 +214,36 @@ def _label_blank_choices(*forms) -> None:
                 field.kwargs["blank_text"] = _l("— не выбрано —")
 
 
+class CleanText:
+    """A form field's check by app.textinput's rule for its column, so that refused text is the
+    field's error (a Russian sentence under the input, the form kept as typed) before FAB sets the
+    attribute; the attribute event would refuse it too, but only as a message above the page."""
+
+    def __init__(self, attribute):
+        self.attribute = attribute
+
+    def __call__(self, form, field):
+        try:
+            clean_column(self.attribute, field.data, field=str(field.label.text))
+        except TextRefused as refusal:
+            raise ValidationError(refusal.message) from refusal
+
+
+def _check_text_fields(model, *forms) -> None:
+    """Give every form field of a text column (app.textinput) the CleanText check."""
+    for form in forms:
+        for name in dir(form):
+            field = getattr(form, name, None)
+            prop = getattr(getattr(model, name, None), "property", None)
+            if not isinstance(field, UnboundField) or not isinstance(prop, ColumnProperty):
+                continue
+            checks = list(field.kwargs.get("validators") or ())
+            if column_rule(prop.columns[0]) is None or len(field.args) > 1 \
+                    or any(isinstance(check, CleanText) for check in checks):
+                continue  # not text, validators given by position, or checked already
+            field.kwargs["validators"] = [*checks, CleanText(getattr(model, name))]
+
+
 class ScopedModelView(ReachSearch, ModelView):
     """A ModelView that lists, shows and changes only rows in the user's scope; its search form
     fits the user's reach (app.views.search).
@@ -230,6 +261,7 @@ class ScopedModelView(ReachSearch, ModelView):
         super().__init__(**kwargs)
         self.datamodel.list_loads = list_loads(self.datamodel, self.list_columns)
         _label_blank_choices(self.add_form, self.edit_form, self.search_form)
+        _check_text_fields(self.datamodel.obj, self.add_form, self.edit_form)
         # FAB offers a sort link for every listed column, relations included, and answers 500 when
         # it is clicked.
         self.order_columns = [column for column in self.order_columns if self.datamodel.is_sortable(column)]

@@ -67,6 +67,22 @@ def test_plan_form_reads_targets_and_skips_empty_rows():
     assert [(d, str(s), c) for d, s, c in data.targets] == [(D(2012, 9, 1), "75.5", 3), (D(2012, 12, 1), "100", None)]
 
 
+def test_plan_and_readiness_forms_refuse_unreadable_text_as_form_errors():
+    plan = editing.parse_plan_form(MultiDict([("responsible_full_name", "Иванова\x00 А. П."),
+                                              ("responsible_appointed_on", "01.09.2012"),
+                                              ("approval_doc_number", "  45-р\u200b "),
+                                              ("approval_doc_date", "28.06.2012")]), school_total=4)
+    assert plan.errors == ["«ФИО ответственного»: в тексте есть невидимый управляющий символ (U+0000). "
+                           "Наберите значение заново, не копируя его."]
+    assert plan.values["approval_doc_number"] == "45-р"
+    readiness = editing.parse_readiness_form(MultiDict([("hardware_note", "\u202eноутбуки"),
+                                                        ("normative_acts_doc", "П" * 201)]), {1})
+    assert readiness.errors == [
+        "«Локальные акты»: не длиннее 200 знаков, а введено 201. Сократите текст.",
+        "«Примечание о технике»: в тексте есть невидимый знак смены направления письма (U+202E). "
+        "Наберите значение заново, не копируя его."]
+
+
 def test_readiness_form_requires_system_for_a_choice_date():
     form = MultiDict([("system_chosen_on", "2012-07-05"), ("journal_system_id", "")])
     errors = editing.parse_readiness_form(form, {1}).errors

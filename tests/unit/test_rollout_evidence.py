@@ -54,5 +54,7 @@ def test_filename_loses_path_and_control_characters():
     assert safe_filename("C:\\Users\\x\\Документ.pdf") == "Документ.pdf"
     assert safe_filename("../../etc/passwd") == "passwd"
     assert safe_filename('a"b\r\n.pdf') == "a_b__.pdf"
+    assert safe_filename("счёт\u202efdp.exe") == "счёт_fdp.exe"  # shown reversed it would read «счётexe.pdf»
+    assert safe_filename("при\u200bказ  № 5.pdf") == "приказ № 5.pdf"
     long = "я" * 300 + ".pdf"
     assert len(safe_filename(long)) == 200 and safe_filename(long).endswith(".pdf")
