@@ -7,7 +7,6 @@ from flask_appbuilder.fields import QuerySelectField
 from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import format_decimal
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from sqlalchemy import select
@@ -73,7 +72,7 @@ class BoundedCount(int):
     bound: int = 0
 
     def __str__(self) -> str:
-        return _("более %(n)s", n=format_decimal(self.bound))
+        return str(_l("более %(n)s", n=format_decimal(self.bound)))
 
 
 def count_bound() -> int:
