@@ -1,6 +1,7 @@
 """HTTP concerns in one place: CSP nonce and security headers, error pages, DomainError replies."""
 from __future__ import annotations
 
+import re
 import secrets
 from urllib.parse import quote
 
@@ -71,6 +72,16 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json" or request.is_json
 
 
+# Control characters (CR, LF, ...) in a return address would go into a Location header, which
+# Werkzeug refuses with a ValueError: a 500 after a successful login.
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def refuse_control_characters_in_next() -> None:
+    if CONTROL.search(request.args.get("next", "")):
+        raise DomainError(_("Адрес возврата в ссылке повреждён: откройте страницу входа заново."), code="bad_request")
+
+
 def init_app(app: Flask) -> None:
     # FAB's templates call csp_nonce() when it is defined (baselib.get_nonce).
     app.jinja_env.globals["csp_nonce"] = csp_nonce
@@ -83,6 +94,8 @@ def init_app(app: Flask) -> None:
     def appbuilder_context():
         # Error pages are rendered outside FAB's views, which normally pass these.
         return {"appbuilder": app.appbuilder, "base_template": app.appbuilder.base_template}
+
+    app.before_request(refuse_control_characters_in_next)
 
     @app.get("/favicon.ico")
     def favicon():
