@@ -22,7 +22,8 @@ What it adds to ModelRestApi:
   token in the X-CSRFToken header (FAB exempts APIs from CSRF); with a JWT
   (`Authorization: Bearer ...`, from POST /api/v1/security/login) it needs none. Reads accept the
   session cookie, so our own pages may call the API.
-Malformed, expired or missing JWTs answer 401 (configured in app.security.manager).
+Malformed, expired or missing JWTs answer 401 (configured in app.security.manager). Every answer's
+message is Russian (app.api.messages), marshmallow's validation messages included.
 """
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.api.messages import RussianAnswers
 from app.errors import DomainError
 from app.extensions import csrf
 from app.security.current import current_scope
@@ -108,7 +110,7 @@ def _info_columns_are_arrays(node) -> None:
             _info_columns_are_arrays(value)
 
 
-class ScopedModelRestApi(ModelRestApi):
+class ScopedModelRestApi(RussianAnswers, ModelRestApi):
     """ModelRestApi over rows in the caller's scope; see the module docstring."""
 
     allow_browser_login = True

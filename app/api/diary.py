@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 
 from app import clock
+from app.api.messages import RussianAnswers
 from app.diary import progress as progress_domain
 from app.diary import week as week_domain
 from app.reading import read_session
@@ -49,7 +50,7 @@ def _pupil(card) -> dict:
     return {"id": card.id, "name": card.name, "class": card.class_name, "school": card.school_name}
 
 
-class DiaryApi(BaseApi):
+class DiaryApi(RussianAnswers, BaseApi):
     resource_name = "diary"
     allow_browser_login = True
     role_access = {R.PARENT: ("can_get",), R.PUPIL: ("can_get",)}

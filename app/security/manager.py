@@ -26,6 +26,7 @@ from flask import abort, current_app, g, has_request_context, jsonify, request
 from flask import session as browser_session
 from flask_appbuilder import expose
 from flask_appbuilder.exceptions import PasswordComplexityValidationError
+from flask_appbuilder.security.api import SecurityApi as FabSecurityApi
 from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.security.views import PermissionModelView as FabPermissionModelView
 from flask_appbuilder.security.views import PermissionViewModelView as FabPermissionViewModelView
@@ -48,6 +49,7 @@ from flask_login import current_user
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, aliased, contains_eager
 
+from app.api.messages import RussianAnswers
 from app.models import ReferenceVersion
 from app.security.current import kept
 from app.views.list_args import ListArgs
@@ -147,6 +149,10 @@ class ViewMenuModelView(ListArgs, ReachSearch, FabViewMenuModelView):
     pass
 
 
+class SecurityApi(RussianAnswers, FabSecurityApi):
+    """The API login (/api/v1/security/login), answering in Russian."""
+
+
 class UserStatsChartView(FabUserStatsChartView):
     """FAB's chart of logins per user, in Russian. FAB titles the charts in English («Login Count»)
     and names the columns of its search form after the bare columns («Active», «Created On»): the
@@ -216,6 +222,7 @@ class SecurityManager(FabSecurityManager):
     permissionmodelview = PermissionModelView
     viewmenumodelview = ViewMenuModelView
     userstatschartview = UserStatsChartView
+    security_api = SecurityApi
 
     def __init__(self, appbuilder):
         config = current_app.config
