@@ -47,6 +47,9 @@ class Config:
     FAB_BASE_TEMPLATE = "base.html"
     FAB_API_SWAGGER_UI = False
     FAB_ADD_SECURITY_API = False
+    # FAB's /api/v1/menu/ serves a JavaScript menu our pages do not use (FAB draws theirs in the
+    # template), and answers in English.
+    FAB_ADD_MENU_API = False
     FAB_API_MAX_PAGE_SIZE = 500
     # A list counts its rows up to this many and then says «более 10 000» (app/views/base.py).
     LIST_COUNT_BOUND = int(os.environ.get("LIST_COUNT_BOUND", "10000"))

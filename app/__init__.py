@@ -41,6 +41,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app import http, models  # noqa: F401  (models: every table mapped before FAB starts)
     from app import observability, reading
 
+    from app.api.messages import russian_validation_messages
+
+    russian_validation_messages()  # before FAB builds its API schemas
     with app.app_context():
         appbuilder = AppBuilder(update_perms=False)
         appbuilder.init_app(app, db.session)

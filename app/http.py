@@ -1,11 +1,14 @@
 """HTTP concerns in one place: CSP nonce and security headers, error pages, DomainError replies."""
 from __future__ import annotations
 
+import re
 import secrets
 from urllib.parse import quote
 
 from flask import Flask, Response, current_app, g, jsonify, render_template, request, send_from_directory
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.errors import DomainError
@@ -72,6 +75,29 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json" or request.is_json
 
 
+# Werkzeug's answers (English HTML) for the statuses that have no handler of their own below, as a
+# Russian page or JSON message: (title, message) by status; any other status gets OTHER_ERROR.
+HTTP_ERRORS = {
+    400: (_l("Неверный запрос"), _l("Запрос не распознан: обновите страницу и повторите.")),
+    401: (_l("Нужен вход"), _l("Войдите в систему, чтобы продолжить.")),
+    403: (_l("Доступ запрещён"), _l("У вашей учётной записи нет доступа к этой странице или действию.")),
+    405: (_l("Действие недоступно"), _l("Эта страница не принимает такой запрос: вернитесь назад и повторите "
+                                        "действие кнопкой на странице.")),
+}
+OTHER_ERROR = (_l("Запрос не выполнен"), _l("Сервер не может выполнить этот запрос; вернитесь на главную страницу."))
+STALE_PAGE = _l("Страница устарела: обновите её и повторите")
+
+
+# Control characters (CR, LF, ...) in a return address would go into a Location header, which
+# Werkzeug refuses with a ValueError: a 500 after a successful login.
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def refuse_control_characters_in_next() -> None:
+    if CONTROL.search(request.args.get("next", "")):
+        raise DomainError(_("Адрес возврата в ссылке повреждён: откройте страницу входа заново."), code="bad_request")
+
+
 def init_app(app: Flask) -> None:
     # FAB's templates call csp_nonce() when it is defined (baselib.get_nonce).
     app.jinja_env.globals["csp_nonce"] = csp_nonce
@@ -84,6 +110,8 @@ def init_app(app: Flask) -> None:
     def appbuilder_context():
         # Error pages are rendered outside FAB's views, which normally pass these.
         return {"appbuilder": app.appbuilder, "base_template": app.appbuilder.base_template}
+
+    app.before_request(refuse_control_characters_in_next)
 
     @app.get("/favicon.ico")
     def favicon():
@@ -126,6 +154,23 @@ def init_app(app: Flask) -> None:
             return jsonify(message=_("Внутренняя ошибка сервера")), 500
         return _page(_("Ошибка на сервере"),
                      _("Что-то пошло не так. Изменения не сохранены; попробуйте ещё раз или сообщите администратору."), 500)
+
+    @app.errorhandler(CSRFError)
+    def stale_page(error: CSRFError):
+        """The form's or the script's CSRF token is missing or has expired (the page stood open too
+        long, or the session ended): the user reloads the page and repeats."""
+        if _wants_json():
+            return jsonify(message=str(STALE_PAGE), code="stale_page"), 400
+        return _page(_("Страница устарела"), STALE_PAGE, 400)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        title, message = HTTP_ERRORS.get(error.code, OTHER_ERROR)
+        # Keep the status's own headers (405: Allow), not Werkzeug's English body.
+        headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
+        if _wants_json():
+            return jsonify(message=str(message)), error.code, headers
+        return (*_page(title, message, error.code), headers)
 
     @app.errorhandler(429)
     def too_many(error: HTTPException):

@@ -15,26 +15,29 @@ What it adds to ModelRestApi:
 - text that app.textinput refuses (a NUL, a bidi override, over the column's length) answers 400
   with its Russian message (marshmallow's own English length check is taken off);
 - a database refusal (unique, foreign key, check) answers 422 with a Russian message, on POST too
-  (FAB re-raises the raw error there: 500), and nothing is logged as a server error;
+  (FAB re-raises the raw error there: 500), and nothing is logged as a server error; so does one
+  met while the view's own checks read (pre_add, pre_update run without autoflush);
+- a write's body must be a JSON object: anything else (`[1]`, not JSON) answers 400 in Russian;
 - a pk that is not an integer of the database's range answers 404 (FAB: 500 on PostgreSQL and on
   SQLite for huge numbers);
 - a write (POST, PUT, DELETE) authenticated by the browser's session cookie needs the page's CSRF
   token in the X-CSRFToken header (FAB exempts APIs from CSRF); with a JWT
   (`Authorization: Bearer ...`, from POST /api/v1/security/login) it needs none. Reads accept the
   session cookie, so our own pages may call the API.
-Malformed, expired or missing JWTs answer 401 (configured in app.security.manager).
+Malformed, expired or missing JWTs answer 401 (configured in app.security.manager). Every answer's
+message is Russian (app.api.messages), marshmallow's validation messages included.
 """
 from __future__ import annotations
 
 from flask import request
 from flask_appbuilder.api import ModelRestApi
-from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext as _
 from marshmallow.validate import Length
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.api.messages import RussianAnswers
 from app.errors import DomainError
 from app.extensions import csrf
 from app.security.current import current_scope
@@ -62,12 +65,8 @@ def _refusal_status(refusal: DomainError) -> int:
     return 400 if isinstance(refusal, TextRefused) else 422
 
 
-class _Reason(Exception):
-    """Carries a readable message as the __cause__ FAB prints in its 422 answers."""
-
-
 class ScopedApiInterface(SQLAInterface):
-    """SQLAInterface whose database refusals become FAB's DatabaseException (422), without an error
+    """SQLAInterface whose database refusals become a Russian DomainError (422), without an error
     log and without the SQL text in the answer."""
 
     def _write(self, action, item, commit):
@@ -79,7 +78,7 @@ class ScopedApiInterface(SQLAInterface):
                 self.session.commit()
         except SQLAlchemyError as error:
             self.session.rollback()
-            raise DatabaseException() from _Reason(database_error_message(error))
+            raise DomainError(database_error_message(error)) from error
 
     def add(self, item, commit=True):
         self._write(self.session.add, item, commit)
@@ -119,7 +118,7 @@ def _info_columns_are_arrays(node) -> None:
             _info_columns_are_arrays(value)
 
 
-class ScopedModelRestApi(ModelRestApi):
+class ScopedModelRestApi(RussianAnswers, ModelRestApi):
     """ModelRestApi over rows in the caller's scope; see the module docstring."""
 
     allow_browser_login = True
@@ -233,36 +232,47 @@ class ScopedModelRestApi(ModelRestApi):
                 errors[column] = [_("Укажите номер (id) записи.")]
         return errors
 
+    def _refused(self, write):
+        """Run FAB's write; our refusals and the database's answer 4xx in Russian, nothing saved.
+        The view's checks read the database: without autoflush, so that a value the database
+        refuses (a CHECK constraint) meets the check's Russian sentence first, not a flush."""
+        from app.views.base import database_error_message
+
+        session = self.datamodel.session
+        try:
+            with session.no_autoflush:
+                return write()
+        except DomainError as refusal:
+            session.rollback()
+            return self.response(_refusal_status(refusal), message=refusal.message)
+        except SQLAlchemyError as error:
+            session.rollback()
+            return self.response_422(message=database_error_message(error))
+
+    def _not_an_object(self):
+        """A write's body that FAB cannot read as a row's fields (it answered 500 to `[1]`)."""
+        if not isinstance(request.get_json(silent=True), dict):
+            return self.response_400(message=_("Тело запроса должно быть объектом JSON с полями записи."))
+        return None
+
     def put_headless(self, pk):
         if not self._valid_pk(pk):
             return self.response_404()
         errors = self._bad_relations(self.edit_columns)
         if errors:
             return self.response_422(message=errors)
-        try:
-            return super().put_headless(pk)
-        except DomainError as refusal:
-            self.datamodel.session.rollback()
-            return self.response(_refusal_status(refusal), message=refusal.message)
+        return self._not_an_object() or self._refused(lambda: super(ScopedModelRestApi, self).put_headless(pk))
 
     def delete_headless(self, pk):
         if not self._valid_pk(pk):
             return self.response_404()
-        try:
-            return super().delete_headless(pk)
-        except DomainError as refusal:
-            self.datamodel.session.rollback()
-            return self.response(_refusal_status(refusal), message=refusal.message)
+        return self._refused(lambda: super(ScopedModelRestApi, self).delete_headless(pk))
 
     def post_headless(self):
         errors = self._bad_relations(self.add_columns)
         if errors:
             return self.response_422(message=errors)
-        try:
-            return super().post_headless()
-        except DomainError as refusal:
-            self.datamodel.session.rollback()
-            return self.response(_refusal_status(refusal), message=refusal.message)
+        return self._not_an_object() or self._refused(lambda: super(ScopedModelRestApi, self).post_headless())
 
     # --- writes stay within changeable() -------------------------------------------------------
 

@@ -25,6 +25,7 @@ from werkzeug.exceptions import NotFound
 
 from app import clock, formats
 from app.api.diary_schemas import SCHEMAS
+from app.api.messages import RussianAnswers
 from app.diary import progress as progress_domain
 from app.diary import week as week_domain
 from app.reading import read_session
@@ -54,7 +55,7 @@ def _pupil(card) -> dict:
     return {"id": card.id, "name": card.name, "class": card.class_name, "school": card.school_name}
 
 
-class DiaryApi(BaseApi):
+class DiaryApi(RussianAnswers, BaseApi):
     resource_name = "diary"
     allow_browser_login = True
     role_access = {R.PARENT: ("can_get",), R.PUPIL: ("can_get",)}

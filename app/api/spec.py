@@ -1,8 +1,9 @@
 """The OpenAPI spec of our API at /api/v1/_openapi, for the roles that use the API."""
 from flask_appbuilder.api.manager import OpenApi
 
+from app.api.messages import RussianAnswers
 from app.security import roles as R
 
 
-class ApiSpec(OpenApi):
+class ApiSpec(RussianAnswers, OpenApi):
     role_access = {R.VENDOR: ("can_get",), R.MONITORING: ("can_get",)}

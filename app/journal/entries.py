@@ -43,6 +43,10 @@ from app.text import _
 from app.textinput import clean_column
 
 MAX_MARKS_PER_CELL = 5
+# A mark as typed: compared as text, since int() refuses a string of more than 4,300 digits (and
+# «²», which isdigit() accepts) with a ValueError instead of our refusal.
+MARK_TEXTS = {str(value): value for value in MARK_VALUES}
+SHOWN_TOKEN = 20  # characters of a refused token quoted back to the user
 CORRECTING_ROLES = (R.ADMIN, R.SCHOOL_ADMIN)
 
 
@@ -106,6 +110,10 @@ class SavedCell:
 
 # --- parsing ----------------------------------------------------------------------------------
 
+def _shown(token: str) -> str:
+    return token if len(token) <= SHOWN_TOKEN else token[:SHOWN_TOKEN] + "…"
+
+
 def parse_cell(text: str, absence_codes: set[str]) -> ParsedCell:
     """"5", "3/5", "н", "оп 5", "" -> marks and absence code. Refuses anything else in Russian."""
     tokens = [t for t in re.split(r"[\s/,;]+", (text or "").strip().lower()) if t]
@@ -113,17 +121,17 @@ def parse_cell(text: str, absence_codes: set[str]) -> ParsedCell:
     absence = None
     for token in tokens:
         if token.isdigit():
-            if int(token) not in MARK_VALUES:
+            if token.lstrip("0") not in MARK_TEXTS:  # «05» is a 5, as int() read it
                 raise DomainError(_("«%(value)s» — не отметка: введите 2, 3, 4 или 5, либо код пропуска (%(codes)s).",
-                                    value=token, codes=", ".join(sorted(absence_codes))))
-            marks.append(int(token))
+                                    value=_shown(token), codes=", ".join(sorted(absence_codes))))
+            marks.append(MARK_TEXTS[token.lstrip("0")])
         elif token in absence_codes:
             if absence:
                 raise DomainError(_("В клетке может быть только один код пропуска."))
             absence = token
         else:
             raise DomainError(_("«%(value)s» не распознано: введите отметку 2, 3, 4, 5 или код пропуска (%(codes)s).",
-                                value=token, codes=", ".join(sorted(absence_codes))))
+                                value=_shown(token), codes=", ".join(sorted(absence_codes))))
     if len(marks) > MAX_MARKS_PER_CELL:
         raise DomainError(_("В одной клетке не больше %(n)s отметок.", n=MAX_MARKS_PER_CELL))
     return ParsedCell(marks, absence)

@@ -25,12 +25,15 @@ from functools import cached_property
 from flask import abort, current_app, g, has_request_context, jsonify, request
 from flask import session as browser_session
 from flask_appbuilder import expose
+from flask_appbuilder.security.api import SecurityApi as FabSecurityApi
 from flask_appbuilder.security.decorators import has_access
+from flask_appbuilder.security.views import PermissionModelView as FabPermissionModelView
 from flask_appbuilder.security.views import PermissionViewModelView as FabPermissionViewModelView
 from flask_appbuilder.security.views import RoleModelView as FabRoleModelView
 from flask_appbuilder.security.views import UserDBModelView as FabUserDBModelView
 from flask_appbuilder.security.views import UserGroupModelView as FabUserGroupModelView
 from flask_appbuilder.security.views import UserStatsChartView as FabUserStatsChartView
+from flask_appbuilder.security.views import ViewMenuModelView as FabViewMenuModelView
 from flask_appbuilder.security.sqla.manager import SecurityManager as FabSecurityManager
 from flask_appbuilder.security.sqla.models import (
     assoc_group_role,
@@ -45,11 +48,13 @@ from flask_login import current_user
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, aliased, contains_eager
 
+from app.api.messages import RussianAnswers
 from app.models import ReferenceVersion
 from app.security import login_guard
 from app.security import sessions as logins
 from app.security.current import kept
 from app.security.password_forms import validate_password
+from app.views.list_args import ListArgs
 from app.views.search import ReachSearch
 
 SESSION_KEY = logins.BROWSER_SESSION_KEY
@@ -69,24 +74,38 @@ class _NoFileDownload:
 
 
 # Same class names as FAB's: FAB derives permission and endpoint names from them.
-class UserDBModelView(_NoFileDownload, FabUserDBModelView):
+class UserDBModelView(ListArgs, ReachSearch, _NoFileDownload, FabUserDBModelView):
     pass
 
 
 # FAB names some search conditions after the bare column ("User", "Groups"): ours are in Russian.
 # The users of a role or a group are searched by a typed name (app.views.search): a drop-down of
 # them held every login of the region, parents' and pupils' among them.
-class RoleModelView(ReachSearch, _NoFileDownload, FabRoleModelView):
+class RoleModelView(ListArgs, ReachSearch, _NoFileDownload, FabRoleModelView):
     label_columns = {**FabRoleModelView.label_columns, "user": _l("Пользователи"), "groups": _l("Группы")}
 
 
-class UserGroupModelView(ReachSearch, _NoFileDownload, FabUserGroupModelView):
+class UserGroupModelView(ListArgs, ReachSearch, _NoFileDownload, FabUserGroupModelView):
     label_columns = {"name": _l("Название"), "label": _l("Подпись"), "description": _l("Описание"),
                      "users": _l("Пользователи"), "roles": _l("Роли")}
 
 
-class PermissionViewModelView(FabPermissionViewModelView):
+class PermissionViewModelView(ListArgs, ReachSearch, FabPermissionViewModelView):
     label_columns = {**FabPermissionViewModelView.label_columns, "role": _l("Роли")}
+
+
+# ReachSearch on every security list too: its conditions check what the address brings (FAB
+# answered 500 to a condition number the column does not have, «_flt_2_name»).
+class PermissionModelView(ListArgs, ReachSearch, FabPermissionModelView):
+    pass
+
+
+class ViewMenuModelView(ListArgs, ReachSearch, FabViewMenuModelView):
+    pass
+
+
+class SecurityApi(RussianAnswers, FabSecurityApi):
+    """The API login (/api/v1/security/login), answering in Russian."""
 
 
 class UserStatsChartView(FabUserStatsChartView):
@@ -175,7 +194,10 @@ class SecurityManager(FabSecurityManager):
     rolemodelview = RoleModelView
     groupmodelview = UserGroupModelView
     permissionviewmodelview = PermissionViewModelView
+    permissionmodelview = PermissionModelView
+    viewmenumodelview = ViewMenuModelView
     userstatschartview = UserStatsChartView
+    security_api = SecurityApi
 
     def __init__(self, appbuilder):
         config = current_app.config

@@ -22,6 +22,7 @@ from app.security.current import current_scope
 from app.security.filters import ScopeFilter, scope_base_filters
 from app.security.scope import changeable
 from app.textinput import TextRefused, clean_column, column_rule
+from app.views.list_args import ListArgs
 from app.views.search import ReachSearch
 
 
@@ -243,9 +244,9 @@ def _check_text_fields(model, *forms) -> None:
             field.kwargs["validators"] = [*checks, CleanText(getattr(model, name))]
 
 
-class ScopedModelView(ReachSearch, ModelView):
+class ScopedModelView(ListArgs, ReachSearch, ModelView):
     """A ModelView that lists, shows and changes only rows in the user's scope; its search form
-    fits the user's reach (app.views.search).
+    fits the user's reach (app.views.search); its page arguments are checked (app.views.list_args).
 
     Subclasses set `datamodel = ScopedInterface(Model)` and `role_access = {role: permissions}`;
     code columns of `search_columns` are named in `search_code_columns`."""

@@ -32,6 +32,7 @@ from app.security.scope import journal_assignments, journal_classes, visible
 from app.views import menu
 from app.views.base import ScopedInterface, ScopedModelView
 from app.views.diary import school_calendar
+from app.views.json_body import json_int, json_object, json_text, unreadable
 
 TEACHER_PERMISSIONS = ("can_index", "can_grid", "can_save_cell", "can_save_lesson", "can_save_period_mark",
                        "can_fill_column", "can_absentees", "can_report", "can_report_xlsx", "can_archive")
@@ -76,26 +77,6 @@ def _actor() -> entries.Actor:
                          ip_address=request.remote_addr)
 
 
-def _payload() -> dict:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise DomainError(_("Запрос не распознан: обновите страницу и повторите."))
-    return data
-
-
-def _int(data: dict, key: str, *, optional: bool = False) -> int | None:
-    value = data.get(key)
-    if value in (None, "") and optional:
-        return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise DomainError(_("Запрос не распознан: обновите страницу и повторите."))
-    if not -2**31 < number < 2**31:
-        raise DomainError(_("Запрос не распознан: обновите страницу и повторите."))
-    return number
-
-
 def _known(data: dict) -> entries.CellKnown:
     return _cell_known(data.get("known"))
 
@@ -104,29 +85,20 @@ def _cell_known(raw) -> entries.CellKnown:
     """A cell's versions as the page showed them: {"marks": {position: version}, "absence": version}."""
     raw = raw or {}
     if not isinstance(raw, dict):
-        raise DomainError(_("Запрос не распознан: обновите страницу и повторите."))
+        raise DomainError(unreadable())
     marks = raw.get("marks") or {}
     if not isinstance(marks, dict):
-        raise DomainError(_("Запрос не распознан: обновите страницу и повторите."))
-    return entries.CellKnown({_int({"v": k}, "v"): _int({"v": v}, "v") for k, v in marks.items()},
-                             _int(raw, "absence", optional=True))
+        raise DomainError(unreadable())
+    return entries.CellKnown({json_int({"v": k}, "v"): json_int({"v": v}, "v") for k, v in marks.items()},
+                             json_int(raw, "absence", optional=True))
 
 
 def _column_known(data: dict) -> dict[int, entries.CellKnown]:
     """The versions of a lesson's column as the page showed them: {pupil id: a cell's versions}."""
     raw = data.get("known") or {}
     if not isinstance(raw, dict):
-        raise DomainError(_("Запрос не распознан: обновите страницу и повторите."))
-    return {_int({"v": k}, "v"): _cell_known(v) for k, v in raw.items()}
-
-
-def _text(data: dict, key: str) -> str:
-    value = data.get(key)
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise DomainError(_("Запрос не распознан: обновите страницу и повторите."))
-    return value
+        raise DomainError(unreadable())
+    return {json_int({"v": k}, "v"): _cell_known(v) for k, v in raw.items()}
 
 
 def current_catalogue() -> Catalogue:
@@ -352,14 +324,14 @@ class JournalView(BaseView):
     @has_access_api
     def save_cell(self):
         scope = current_scope()
-        data = _payload()
-        lesson_id, pupil_id = _int(data, "lesson_id"), _int(data, "pupil_id")
-        assignment_id, period_id = _int(data, "assignment_id"), _int(data, "period_id", optional=True)
+        data = json_object()
+        lesson_id, pupil_id = json_int(data, "lesson_id"), json_int(data, "pupil_id")
+        assignment_id, period_id = json_int(data, "assignment_id"), json_int(data, "period_id", optional=True)
         try:
             saved = entries.save_cell(db.session, scope, _actor(), lesson_id=lesson_id, pupil_id=pupil_id,
-                                      text=_text(data, "text"), known=_known(data),
-                                      mark_type_id=_int(data, "mark_type_id", optional=True),
-                                      reason=_text(data, "reason"), today=clock.today(),
+                                      text=json_text(data, "text"), known=_known(data),
+                                      mark_type_id=json_int(data, "mark_type_id", optional=True),
+                                      reason=json_text(data, "reason"), today=clock.today(),
                                       catalogue=current_catalogue(), assignment_id=assignment_id)
         except NotInScope:
             abort(404)
@@ -386,15 +358,15 @@ class JournalView(BaseView):
     @expose("/api/lesson", methods=["POST"])
     @has_access_api
     def save_lesson(self):
-        data = _payload()
+        data = json_object()
         try:
-            lesson = entries.save_lesson_text(db.session, current_scope(), _actor(), lesson_id=_int(data, "lesson_id"),
-                                              topic=_text(data, "topic"), homework=_text(data, "homework"),
-                                              version=_int(data, "version"), reason=_text(data, "reason"))
+            lesson = entries.save_lesson_text(db.session, current_scope(), _actor(), lesson_id=json_int(data, "lesson_id"),
+                                              topic=json_text(data, "topic"), homework=json_text(data, "homework"),
+                                              version=json_int(data, "version"), reason=json_text(data, "reason"))
         except NotInScope:
             abort(404)
         except entries.StaleVersion:
-            lesson = db.session.get(entries.Lesson, _int(data, "lesson_id"))
+            lesson = db.session.get(entries.Lesson, json_int(data, "lesson_id"))
             return jsonify(error=_("Тему или задание уже изменил другой пользователь, данные обновлены"), code="stale",
                            lesson=self._lesson_json(lesson)), 409
         return jsonify(lesson=self._lesson_json(lesson))
@@ -406,13 +378,13 @@ class JournalView(BaseView):
     @expose("/api/period-mark", methods=["POST"])
     @has_access_api
     def save_period_mark(self):
-        data = _payload()
-        period_id = _int(data, "period_id", optional=True)
+        data = json_object()
+        period_id = json_int(data, "period_id", optional=True)
         try:
             row = entries.save_period_mark(db.session, current_scope(), _actor(),
-                                           assignment_id=_int(data, "assignment_id"), pupil_id=_int(data, "pupil_id"),
-                                           study_period_id=period_id, value=_text(data, "value"),
-                                           version=_int(data, "version", optional=True), reason=_text(data, "reason"))
+                                           assignment_id=json_int(data, "assignment_id"), pupil_id=json_int(data, "pupil_id"),
+                                           study_period_id=period_id, value=json_text(data, "value"),
+                                           version=json_int(data, "version", optional=True), reason=json_text(data, "reason"))
         except NotInScope:
             abort(404)
         except entries.StaleVersion:
@@ -423,13 +395,13 @@ class JournalView(BaseView):
     @expose("/api/fill", methods=["POST"])
     @has_access_api
     def fill_column(self):
-        scope, data = current_scope(), _payload()
-        lesson_id = _int(data, "lesson_id")
+        scope, data = current_scope(), json_object()
+        lesson_id = json_int(data, "lesson_id")
         try:
-            count = entries.fill_lesson(db.session, scope, _actor(), lesson_id=lesson_id, text=_text(data, "text"),
+            count = entries.fill_lesson(db.session, scope, _actor(), lesson_id=lesson_id, text=json_text(data, "text"),
                                         known=_column_known(data),
-                                        mark_type_id=_int(data, "mark_type_id", optional=True),
-                                        reason=_text(data, "reason"), today=clock.today(),
+                                        mark_type_id=json_int(data, "mark_type_id", optional=True),
+                                        reason=json_text(data, "reason"), today=clock.today(),
                                         catalogue=current_catalogue())
         except NotInScope:
             abort(404)
@@ -440,15 +412,15 @@ class JournalView(BaseView):
     @expose("/api/absentees", methods=["POST"])
     @has_access_api
     def absentees(self):
-        scope, data = current_scope(), _payload()
-        lesson_id = _int(data, "lesson_id")
+        scope, data = current_scope(), json_object()
+        lesson_id = json_int(data, "lesson_id")
         raw = data.get("absent") or {}
         if not isinstance(raw, dict):
-            raise DomainError(_("Запрос не распознан: обновите страницу и повторите."))
-        absent = {_int({"v": k}, "v"): _text({"v": v}, "v") for k, v in raw.items()}
+            raise DomainError(unreadable())
+        absent = {json_int({"v": k}, "v"): json_text({"v": v}, "v") for k, v in raw.items()}
         try:
             count = entries.record_absentees(db.session, scope, _actor(), lesson_id=lesson_id, absent=absent,
-                                             known=_column_known(data), reason=_text(data, "reason"),
+                                             known=_column_known(data), reason=json_text(data, "reason"),
                                              today=clock.today(), catalogue=current_catalogue())
         except NotInScope:
             abort(404)

@@ -52,6 +52,9 @@ class PupilInterface(ScopedInterface):
     That is the default order and the order of the «Класс» column (FAB alone can only sort by
     one plain column)."""
 
+    def is_sortable(self, column: str) -> bool:
+        return (self.obj is Pupil and column == "class_group") or super().is_sortable(column)
+
     def apply_order_by(self, query, order_column, order_direction, aliases_mapping=None,
                        bypass_many_to_many=False, add_pk=False):
         # FAB builds the interfaces of related models from this class too (class_group drop-downs).

@@ -61,6 +61,11 @@ DROP_DOWN_REACH = {
 }
 
 _ID = re.compile(r"\d{1,9}")
+# FAB hands a number column's condition value to the database as int(value): 10^20 overflowed it
+# (a 500); a decimal column's as the text, which PostgreSQL refuses unless it is a number.
+_WHOLE = re.compile(r"[+-]?\d{1,10}")
+_DECIMAL = re.compile(r"[+-]?\d{1,15}(?:[.,]\d{1,6})?")
+INT_MAX = 2**31 - 1
 
 
 def _refuse(message: str) -> None:
@@ -184,7 +189,8 @@ class ReachFilters(Filters):
     only add to a column's). FAB finds a condition by its number in `_all_filters[column]`, the
     search widget by its place in `_search_filters[column]`: both get the same list."""
 
-    def __init__(self, filters: Filters, replaced: dict[str, list[BaseFilter]]):
+    def __init__(self, filters: Filters, replaced: dict[str, list[BaseFilter]], labels: dict):
+        self.labels = labels
         self.filter_converter = filters.filter_converter
         self.datamodel = filters.datamodel
         self.search_columns = filters.search_columns
@@ -200,10 +206,31 @@ class ReachFilters(Filters):
         condition = conditions[filter_instance_index]
         values = [search.printable(one) for one in (value if isinstance(value, list) else [value])]
         for one in values:
-            reason = condition.refusal(one) if isinstance(condition, _Checked) else None
+            if isinstance(condition, _Checked):
+                reason = condition.refusal(one)
+            else:
+                reason = self._number_refusal(column_name, one)
+                if reason:
+                    condition = _no_rows(condition)
             if reason:
                 _refuse(reason)
         self._add_filter(condition, values)
+
+    def _number_refusal(self, column: str, value) -> str | None:
+        text = str(value).strip()
+        label = str(self.labels.get(column, column))
+        if self.datamodel.is_integer(column) and not (_WHOLE.fullmatch(text) and abs(int(text)) <= INT_MAX):
+            return _("«%(column)s»: введите целое число.", column=label)
+        if self.datamodel.is_numeric(column) and not _DECIMAL.fullmatch(text):
+            return _("«%(column)s»: введите число.", column=label)
+        return None
+
+
+def _no_rows(condition: BaseFilter) -> BaseFilter:
+    """`condition` (shown as it is in the search form) matching no row: its value was refused."""
+    kind = type(condition)
+    return type(kind.__name__, (kind,), {"apply": lambda self, query, value: query.filter(false())})(
+        condition.column_name, condition.datamodel)
 
 
 def _by_reach(index: int) -> property:
@@ -269,7 +296,7 @@ class ReachSearch:
                 replaced[column] = [_condition(kind, column, self.datamodel, column_label=label)
                                     for kind in (RelationEqual, RelationNotEqual)]
         variant_form = type(f"{type(self).__name__}Search", (form,), fields) if fields else form
-        return ReachFilters(filters, replaced), variant_form
+        return ReachFilters(filters, replaced, self.label_columns), variant_form
 
 
 def _condition(kind, column: str, datamodel, **state):

@@ -46,6 +46,7 @@ from app.timetable import export, pupil_import, substitutions
 from app.timetable.clashes import WEEKDAY_NAMES, class_warnings, clear_cell, save_cell, week_of, week_slots
 from app.views import menu
 from app.views.base import ScopedInterface, ScopedModelView
+from app.views.json_body import json_int, json_object, json_text
 from app.xlsx_upload import XlsxLimits
 
 def checkbox(label) -> BooleanField:
@@ -436,13 +437,13 @@ class TimetableView(BaseView):
 
     def _cell_request(self, pk):
         class_group = _visible_or_404(db.session, ClassGroup, pk, write=True)
-        data = request.get_json(silent=True) or {}
-        try:
-            weekday = int(data.get("weekday"))
-            number = int(data.get("lesson_number"))
-        except (TypeError, ValueError):
-            raise DomainError(_("Не указана клетка расписания (день и номер урока)."))
-        valid_from = _parse_date(data.get("valid_from"))
+        data = json_object()
+        where = _("Не указана клетка расписания (день и номер урока).")
+        weekday = json_int(data, "weekday", message=where)
+        number = json_int(data, "lesson_number", message=where)
+        if weekday not in WEEKDAY_NAMES:
+            raise DomainError(where)
+        valid_from = _parse_date(json_text(data, "valid_from"))
         if valid_from is None:
             raise DomainError(_("Укажите дату, с которой действует изменение."))
         year = class_group.academic_year
@@ -453,7 +454,7 @@ class TimetableView(BaseView):
     def _cell_reply(self, class_group, weekday, number, valid_from, result):
         db.session.commit()
         # The cell as shown in the page's week (which may differ from the change's start date).
-        monday = week_of(_parse_date((request.get_json(silent=True) or {}).get("week")) or valid_from)
+        monday = week_of(_parse_date(json_text(json_object(), "week")) or valid_from)
         day = monday + dt.timedelta(days=weekday - 1)
         slots = [s for s in week_slots(db.session, TimetableSlot.class_group_id == class_group.id, monday)
                  .get((weekday, number), [])]
@@ -468,11 +469,8 @@ class TimetableView(BaseView):
     @permission_name("edit")
     def save(self, pk):
         class_group, data, weekday, number, valid_from = self._cell_request(pk)
-        try:
-            assignment_id = int(data.get("assignment_id"))
-            room_id = int(data["room_id"]) if data.get("room_id") not in (None, "") else None
-        except (TypeError, ValueError):
-            raise DomainError(_("Выберите предмет и учителя из нагрузки этого класса."))
+        assignment_id = json_int(data, "assignment_id", message=_("Выберите предмет и учителя из нагрузки этого класса."))
+        room_id = json_int(data, "room_id", optional=True, message=_("Выберите кабинет из списка."))
         try:
             result = save_cell(db.session, class_group, weekday, number, assignment_id, room_id, valid_from,
                                add=bool(data.get("add")))

@@ -30,6 +30,16 @@
     return input ? input.value : "";
   }
 
+  var reloadOffered = false;
+
+  // The page's CSRF token has expired (the page stood open past the session): the server answers
+  // 400 with code "stale_page". Offer once to reload; the caller still shows the message.
+  function offerReload(reply) {
+    if (reply.status !== 400 || !reply.data || reply.data.code !== "stale_page" || reloadOffered) { return; }
+    reloadOffered = true;
+    if (window.confirm(messages.stalePage || reply.data.message)) { window.location.reload(); }
+  }
+
   function post(url, body) {
     return fetch(url, {
       method: "POST",
@@ -38,7 +48,9 @@
       body: JSON.stringify(body)
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
-        return {status: response.status, data: data};
+        var reply = {status: response.status, data: data};
+        offerReload(reply);
+        return reply;
       });
     });
   }
