@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import and_, case, delete, or_, select
@@ -21,6 +22,8 @@ from sqlalchemy.orm import Session
 from app.models import LoginAttempt
 
 LOGIN_KEY_LENGTH = 256
+# Not part of any login; PostgreSQL refuses a NUL in a text.
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -35,8 +38,9 @@ class LockoutPolicy:
 
 def login_key(name: str | None) -> str:
     """The name failures are counted under: as typed, trimmed and in lower case (logins are
-    matched case-blind), cut to the column's length. Empty for an empty name."""
-    return str(name or "").strip().lower()[:LOGIN_KEY_LENGTH]
+    matched case-blind), without control characters (PostgreSQL stores no NUL), cut to the
+    column's length. Empty for an empty name."""
+    return CONTROL.sub("", str(name or "")).strip().lower()[:LOGIN_KEY_LENGTH]
 
 
 def locked_until(session: Session, name: str | None, now: dt.datetime) -> dt.datetime | None:

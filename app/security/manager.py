@@ -50,7 +50,7 @@ from sqlalchemy.orm import Session, aliased, contains_eager
 
 from app.api.messages import RussianAnswers
 from app.models import ReferenceVersion
-from app.security import login_guard
+from app.security import lockout, login_guard
 from app.security import sessions as logins
 from app.security.current import kept
 from app.security.password_forms import validate_password
@@ -240,8 +240,10 @@ class SecurityManager(FabSecurityManager):
         return False
 
     def auth_user_db(self, username, password):
-        """FAB's password check, counted per login name for the lockout (login_guard)."""
-        user = super().auth_user_db(username, password)
+        """FAB's password check, counted per login name for the lockout (login_guard). A name with
+        a control character is no login: refused unread (PostgreSQL stores no NUL, a 500)."""
+        readable = not lockout.CONTROL.search(str(username or ""))
+        user = super().auth_user_db(username, password) if readable else None
         login_guard.count_attempt(self.session, current_app.config, username, succeeded=user is not None)
         return user
 

@@ -135,3 +135,11 @@ def test_an_unknown_login_is_locked_like_a_known_one(instances):
     clients, _now = instances
     fail(clients, "nobody", FAILURES)
     assert web_login(clients[1], "nobody", WRONG).status_code == 429
+
+
+def test_a_login_name_with_a_nul_byte_is_a_wrong_login_not_a_server_error(instances):
+    """PostgreSQL refuses a NUL in a text: the name was looked up as typed, a 500."""
+    (client, _other), _now = instances
+    assert refused_as_wrong(web_login(client, "teach\x00er", WRONG))
+    assert api_login(client, "teach\x00er", WRONG).status_code == 401
+    assert signed_in(web_login(client, "teacher", PASSWORD))
