@@ -143,30 +143,49 @@ def _bulk(session: Session, model, rows: list[dict]) -> None:
     if not rows:
         return
     table = model.__table__ if hasattr(model, "__table__") else model
-    columns = list(dict.fromkeys(key for row in rows[:1] + rows[-1:] for key in row))
-    if any(len(row) != len(columns) for row in rows):
-        columns = list(dict.fromkeys(key for row in rows for key in row))
-        fill = {c: (table.c[c].default.arg if table.c[c].default is not None and table.c[c].default.is_scalar else None)
-                for c in columns}
-        rows = [{**fill, **row} for row in rows]
+    columns, rows = _uniform_rows(table, rows)
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        raw = connection.connection.driver_connection
-        with raw.cursor().copy(f'COPY "{table.name}" ({", ".join(columns)}) FROM STDIN') as copy:
-            for row in rows:
-                copy.write_row([row[c] for c in columns])
+        _copy_rows(connection, table, columns, rows)
         return
     if connection.dialect.name == "sqlite":
-        # The driver's executemany directly: SQLAlchemy's per-row processing costs more than SQLite does.
-        sql = f'INSERT INTO "{table.name}" ({", ".join(columns)}) VALUES ({", ".join("?" * len(columns))})'
-        values = map(itemgetter(*columns), rows) if len(columns) > 1 else ((row[columns[0]],) for row in rows)
-        decimals = [i for i, c in enumerate(columns) if any(isinstance(row[c], Decimal) for row in rows[:50])]
-        if decimals:
-            values = (tuple(float(v) if i in decimals and v is not None else v for i, v in enumerate(t)) for t in values)
-        connection.connection.driver_connection.executemany(sql, values)
+        _sqlite_insert(connection, table, columns, rows)
         return
     for start in range(0, len(rows), 5000):
         connection.execute(table.insert(), rows[start:start + 5000])
+
+
+def _uniform_rows(table, rows: list[dict]) -> tuple[list[str], list[dict]]:
+    """The columns the rows name, and rows that all name them: a row lacking a column gets the
+    column's scalar default (None without one). The first and last rows are asked first, which
+    settles the common case of rows made alike without reading them all."""
+    columns = list(dict.fromkeys(key for row in rows[:1] + rows[-1:] for key in row))
+    if any(len(row) != len(columns) for row in rows):
+        columns = list(dict.fromkeys(key for row in rows for key in row))
+        fill = {c: _scalar_default(table.c[c]) for c in columns}
+        rows = [{**fill, **row} for row in rows]
+    return columns, rows
+
+
+def _scalar_default(column):
+    return column.default.arg if column.default is not None and column.default.is_scalar else None
+
+
+def _copy_rows(connection, table, columns: list[str], rows: list[dict]) -> None:
+    raw = connection.connection.driver_connection
+    with raw.cursor().copy(f'COPY "{table.name}" ({", ".join(columns)}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([row[c] for c in columns])
+
+
+def _sqlite_insert(connection, table, columns: list[str], rows: list[dict]) -> None:
+    # The driver's executemany directly: SQLAlchemy's per-row processing costs more than SQLite does.
+    sql = f'INSERT INTO "{table.name}" ({", ".join(columns)}) VALUES ({", ".join("?" * len(columns))})'
+    values = map(itemgetter(*columns), rows) if len(columns) > 1 else ((row[columns[0]],) for row in rows)
+    decimals = [i for i, c in enumerate(columns) if any(isinstance(row[c], Decimal) for row in rows[:50])]
+    if decimals:
+        values = (tuple(float(v) if i in decimals and v is not None else v for i, v in enumerate(t)) for t in values)
+    connection.connection.driver_connection.executemany(sql, values)
 
 
 def _next_id(session: Session, model) -> int:
@@ -329,43 +348,57 @@ class _Loader:
             demo = m.id == self.demo_municipality.id
             has_plan = demo or rng.random() < 0.93
             if has_plan:
-                approved = None if demo else dt.date(2012, 6, rng.randint(18, 30)) + dt.timedelta(days=rng.choice((0, 0, 0, 0, 5, 12)))
-                last, first, middle, _ = person(rng)
-                plans.append(dict(
-                    id=plan_id, campaign_id=self.campaign.id, municipality_id=m.id,
-                    approval_doc_number=None if demo else f"{rng.randint(100, 999)}-р", approval_doc_date=approved,
-                    responsible_full_name=None if demo else f"{last} {first} {middle}",
-                    responsible_position=None if demo else "заместитель начальника управления образования",
-                    responsible_phone=None if demo else f"+7 (49{rng.randint(0, 9)}) {rng.randint(100, 999)}-{rng.randint(10, 99)}-{rng.randint(10, 99)}",
-                    responsible_email=None, responsible_appointed_on=approved,
-                ))
-                if not demo:
-                    targets.append(dict(plan_id=plan_id, target_date=dt.date(2012, 9, 1), share=Decimal(rng.choice((75, 80, 85, 90, 100)))))
-                    targets.append(dict(plan_id=plan_id, target_date=dt.date(2012, 12, 31), share=Decimal(100)))
+                plan, plan_targets = self._plan_rows(m, plan_id, demo)
+                plans.append(plan)
+                targets.extend(plan_targets)
                 plan_id += 1
             for school in self.schools_by_municipality[m.id]:
                 if demo and school is self.schools_by_municipality[m.id][0]:
                     readiness.append(dict(campaign_id=self.campaign.id, school_id=school.id))
                     continue
-                # The demo municipality's other schools were ready on time, so that the coordinator's
-                # plan and the first school's checklist are all that stands between it and green.
-                ready = 1.0 if demo else rng.random()
-                delays = (0,) if demo else (0, 0, 0, 0, 0, 9, 20)
-                on = lambda: dt.date(2012, 7, rng.randint(2, 31)) + dt.timedelta(days=rng.choice(delays))  # noqa: E731
-                total = rng.randint(25, 70)
-                readiness.append(dict(
-                    campaign_id=self.campaign.id, school_id=school.id,
-                    normative_acts_doc=f"Положение об электронном журнале, приказ № {rng.randint(10, 99)}" if ready > 0.05 else None,
-                    normative_acts_on=on() if ready > 0.05 else None,
-                    system_chosen_on=on() if ready > 0.03 else None,
-                    hardware_ready_on=on() if ready > 0.12 else None,
-                    hardware_note="Компьютеры в кабинетах, доступ в интернет" if ready > 0.12 else None,
-                    staff_trained=total if ready > 0.2 else rng.randint(0, total // 2), staff_total=total,
-                    staff_trained_on=on() if ready > 0.2 else None,
-                ))
+                readiness.append(self._readiness_row(school, demo))
         _bulk(self.s, RolloutPlan, plans)
         _bulk(self.s, PlanTarget, targets)
         _bulk(self.s, SchoolReadiness, readiness)
+
+    def _plan_rows(self, m: Municipality, plan_id: int, demo: bool) -> tuple[dict, list[dict]]:
+        """A municipality's plan and its targets; the demo municipality's plan is left for the
+        coordinator to fill in."""
+        rng = self.rng
+        approved = None if demo else dt.date(2012, 6, rng.randint(18, 30)) + dt.timedelta(days=rng.choice((0, 0, 0, 0, 5, 12)))
+        last, first, middle, _ = person(rng)
+        plan = dict(
+            id=plan_id, campaign_id=self.campaign.id, municipality_id=m.id,
+            approval_doc_number=None if demo else f"{rng.randint(100, 999)}-р", approval_doc_date=approved,
+            responsible_full_name=None if demo else f"{last} {first} {middle}",
+            responsible_position=None if demo else "заместитель начальника управления образования",
+            responsible_phone=None if demo else f"+7 (49{rng.randint(0, 9)}) {rng.randint(100, 999)}-{rng.randint(10, 99)}-{rng.randint(10, 99)}",
+            responsible_email=None, responsible_appointed_on=approved,
+        )
+        targets = []
+        if not demo:
+            targets.append(dict(plan_id=plan_id, target_date=dt.date(2012, 9, 1), share=Decimal(rng.choice((75, 80, 85, 90, 100)))))
+            targets.append(dict(plan_id=plan_id, target_date=dt.date(2012, 12, 31), share=Decimal(100)))
+        return plan, targets
+
+    def _readiness_row(self, school: School, demo: bool) -> dict:
+        rng = self.rng
+        # The demo municipality's other schools were ready on time, so that the coordinator's
+        # plan and the first school's checklist are all that stands between it and green.
+        ready = 1.0 if demo else rng.random()
+        delays = (0,) if demo else (0, 0, 0, 0, 0, 9, 20)
+        on = lambda: dt.date(2012, 7, rng.randint(2, 31)) + dt.timedelta(days=rng.choice(delays))  # noqa: E731
+        total = rng.randint(25, 70)
+        return dict(
+            campaign_id=self.campaign.id, school_id=school.id,
+            normative_acts_doc=f"Положение об электронном журнале, приказ № {rng.randint(10, 99)}" if ready > 0.05 else None,
+            normative_acts_on=on() if ready > 0.05 else None,
+            system_chosen_on=on() if ready > 0.03 else None,
+            hardware_ready_on=on() if ready > 0.12 else None,
+            hardware_note="Компьютеры в кабинетах, доступ в интернет" if ready > 0.12 else None,
+            staff_trained=total if ready > 0.2 else rng.randint(0, total // 2), staff_total=total,
+            staff_trained_on=on() if ready > 0.2 else None,
+        )
 
     # --- people ----------------------------------------------------------------------------
     def add_login(self, username: str, role: str, first: str, last: str, **scope):
@@ -737,41 +770,58 @@ class _FullSchool:
         _bulk(self.s, TimetableSlot, rows)
 
     def _lessons_and_marks(self) -> None:
-        rng, s = self.rng, self.s
+        s = self.s
         holidays = [(start, end, g1, g2) for _, start, end, g1, g2 in HOLIDAYS]
-        teacher_of = {a.id: a.teacher_id for pairs in self.assignments.values() for a, _ in pairs}
-        subject_of = {a.id: a.subject.name for pairs in self.assignments.values() for a, _ in pairs}
+        of_assignment = self._assignment_lookups()
         grade_of = {c.id: c.grade for c in self.classes}
         lesson_rows = []
-        lesson_id = _next_id(s, Lesson)
+        first_id = _next_id(s, Lesson)
         topic_counter: dict[int, int] = defaultdict(int)
-        for start, end in QUARTERS:
-            day = start
-            while day <= min(end, self.l.lessons_until):
-                weekday = day.isoweekday()
-                for c in self.classes:
-                    grade = grade_of[c.id]
-                    if weekday == 7 or any(h0 <= day <= h1 and g1 <= grade <= g2 for h0, h1, g1, g2 in holidays):
+        for day in self._lesson_days():
+            weekday = day.isoweekday()
+            for c in self.classes:
+                grade = grade_of[c.id]
+                if weekday == 7 or any(h0 <= day <= h1 and g1 <= grade <= g2 for h0, h1, g1, g2 in holidays):
+                    continue
+                for slot in self.slots[c.id]:
+                    if slot["weekday"] != weekday:
                         continue
-                    for slot in self.slots[c.id]:
-                        if slot["weekday"] != weekday:
-                            continue
-                        filled = day <= self.l.filled_until
-                        topic_counter[slot["assignment_id"]] += 1
-                        k = topic_counter[slot["assignment_id"]]
-                        lesson_rows.append(dict(
-                            id=lesson_id, assignment_id=slot["assignment_id"], class_group_id=c.id,
-                            school_id=self.school.id, date=day, lesson_number=slot["lesson_number"],
-                            teacher_id=teacher_of[slot["assignment_id"]], room_id=slot["room_id"], cancelled=False,
-                            topic=f"{subject_of[slot['assignment_id']]}: тема {k}" if filled else None,
-                            homework=(f"§ {k}, упр. {rng.randint(1, 40)}" if filled and rng.random() < 0.7 else None),
-                            version=1,
-                        ))
-                        lesson_id += 1
-                day += dt.timedelta(days=1)
+                    lesson_rows.append(self._lesson_row(first_id + len(lesson_rows), c, day, slot, topic_counter,
+                                                        of_assignment))
         _bulk(s, Lesson, lesson_rows)
         self.l.summary.lessons += len(lesson_rows)
         self._marks([r for r in lesson_rows if r["date"] <= self.l.filled_until])
+
+    def _assignment_lookups(self) -> tuple[dict[int, int], dict[int, str]]:
+        """Assignment id -> teacher id, and assignment id -> subject name."""
+        teacher_of = {a.id: a.teacher_id for pairs in self.assignments.values() for a, _ in pairs}
+        subject_of = {a.id: a.subject.name for pairs in self.assignments.values() for a, _ in pairs}
+        return teacher_of, subject_of
+
+    def _lesson_days(self):
+        """Every day of each quarter up to `lessons_until`, Sundays and holidays included."""
+        for start, end in QUARTERS:
+            day = start
+            while day <= min(end, self.l.lessons_until):
+                yield day
+                day += dt.timedelta(days=1)
+
+    def _lesson_row(self, lesson_id: int, c: ClassGroup, day: dt.date, slot: dict, topic_counter: dict[int, int],
+                    of_assignment: tuple[dict[int, int], dict[int, str]]) -> dict:
+        """A lesson of `slot` on `day`; up to `filled_until` it has a topic, most have homework."""
+        rng = self.rng
+        teacher_of, subject_of = of_assignment
+        filled = day <= self.l.filled_until
+        topic_counter[slot["assignment_id"]] += 1
+        k = topic_counter[slot["assignment_id"]]
+        return dict(
+            id=lesson_id, assignment_id=slot["assignment_id"], class_group_id=c.id,
+            school_id=self.school.id, date=day, lesson_number=slot["lesson_number"],
+            teacher_id=teacher_of[slot["assignment_id"]], room_id=slot["room_id"], cancelled=False,
+            topic=f"{subject_of[slot['assignment_id']]}: тема {k}" if filled else None,
+            homework=(f"§ {k}, упр. {rng.randint(1, 40)}" if filled and rng.random() < 0.7 else None),
+            version=1,
+        )
 
     def _marks(self, lessons: list[dict]) -> None:
         rng, s = self.rng, self.s

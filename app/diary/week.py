@@ -255,6 +255,26 @@ def build_week(session: Session, pupil: PupilCard, day: dt.date, today: dt.date,
     holidays = calendar.holidays_within(monday, saturday, pupil.grade)
     bells = calendar.bells.get(pupil.shift, {})
 
+    days = _week_days(monday, today, periods, holidays)
+    recorded = _recorded_lessons(session, pupil, monday, saturday, bells)
+    slots, substitutions = _timetable(session, pupil, monday, saturday, bells)
+    _place_lessons(days, recorded, slots, substitutions)
+
+    study_days = [d for d in days if not d.outside_periods]
+    state = _week_state(days, study_days, bool(recorded))
+    week = DiaryWeek(pupil=pupil, monday=monday, state=state, days=days)
+    if periods:
+        # The period covering most of the week's days (a week may straddle two).
+        week.period_name = max(
+            periods, key=lambda p: sum(p[1] <= d.date <= p[2] for d in days)
+        )[0]
+    if state == HOLIDAY:
+        week.holiday_name = next(d.holiday for d in study_days)
+    return week
+
+
+def _week_days(monday: dt.date, today: dt.date, periods, holidays) -> list[DiaryDay]:
+    """The six empty days from `monday`, each with its own holiday and outside-period flags."""
     days = []
     for offset in range(DAYS_SHOWN):
         date = monday + dt.timedelta(days=offset)
@@ -264,9 +284,13 @@ def build_week(session: Session, pupil: PupilCard, day: dt.date, today: dt.date,
             holiday=next((name for name, start, end in holidays if start <= date <= end), None),
             outside_periods=not any(start <= date <= end for _, start, end in periods),
         ))
+    return days
 
-    recorded = _recorded_lessons(session, pupil, monday, saturday, bells)
-    slots, substitutions = _timetable(session, pupil, monday, saturday, bells)
+
+def _place_lessons(days: list[DiaryDay], recorded: list[tuple[dt.date, DiaryLesson]],
+                   slots: dict[int, list[_Slot]], substitutions: dict) -> None:
+    """Put each day's lessons in order of number, then subject: the recorded ones, and the
+    timetable's slots for the numbers nobody has recorded on a school day."""
     by_date: dict[dt.date, dict[int, list[DiaryLesson]]] = defaultdict(lambda: defaultdict(list))
     for date, lesson in recorded:
         by_date[date][lesson.number].append(lesson)
@@ -280,23 +304,16 @@ def build_week(session: Session, pupil: PupilCard, day: dt.date, today: dt.date,
         for number in sorted(numbers):
             d.lessons.extend(sorted(numbers[number], key=lambda lesson: lesson.subject))
 
-    state = OK
-    study_days = [d for d in days if not d.outside_periods]
-    if not study_days and not recorded:
-        state = OUTSIDE_PERIODS
-    elif not recorded and all(d.holiday for d in study_days):
-        state = HOLIDAY
-    elif not recorded and not any(d.lessons for d in days):
-        state = NO_TIMETABLE
-    week = DiaryWeek(pupil=pupil, monday=monday, state=state, days=days)
-    if periods:
-        # The period covering most of the week's days (a week may straddle two).
-        week.period_name = max(
-            periods, key=lambda p: sum(p[1] <= d.date <= p[2] for d in days)
-        )[0]
-    if state == HOLIDAY:
-        week.holiday_name = next(d.holiday for d in study_days)
-    return week
+
+def _week_state(days: list[DiaryDay], study_days: list[DiaryDay], has_recorded: bool) -> str:
+    """Anything recorded makes the week OK, whatever the calendar says."""
+    if not study_days and not has_recorded:
+        return OUTSIDE_PERIODS
+    if not has_recorded and all(d.holiday for d in study_days):
+        return HOLIDAY
+    if not has_recorded and not any(d.lessons for d in days):
+        return NO_TIMETABLE
+    return OK
 
 
 # The staff table in its roles, aliased once: an alias made per call costs more to build than the

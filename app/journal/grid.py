@@ -284,35 +284,69 @@ def build_grid(session: Session, scope: Scope, assignment_id: int, period_id: in
     today = today or dt.date.today()
     assignment = load_assignment(session, scope, assignment_id)
     periods = school_periods(session, assignment, periods_of)
-    if period_id is None:
-        period = _default_period(session, periods, assignment_id, today)
-    else:
-        period = next((p for p in periods if p.id == period_id), None)
-        if period is None:
-            raise NotInScope(f"study_period {period_id}")
+    period = _chosen_period(session, periods, assignment_id, period_id, today)
 
     catalogue = catalogue or load_catalogue(session)
     mark_types, absence_codes = catalogue.mark_types, catalogue.absence_codes
-    types, missed = catalogue.types, catalogue.missed
 
     statements = _grid_statements(scope, dated=period is not None)
     params = {"assignment_id": assignment_id, **_pupils_params(assignment, period.id if period else None)}
     if period is not None:
         params.update(starts_on=period.starts_on, ends_on=period.ends_on)
     connection = session.connection()
-    lessons = [
+    lessons = _read_lessons(connection, statements, params)
+    pupils, period_marks_editable = _read_pupils(connection, scope, params)
+    column_types, column_values, weighted = _read_cells(connection, statements, params, pupils, catalogue)
+    _sum_up_columns(lessons, column_types, column_values, mark_types)
+
+    required = grading.required_marks(assignment.hours_per_week)
+    shortage_due = bool(period) and grading.shortage_warning_due(period.ends_on, today)
+    _sum_up_pupils(pupils, weighted, assignment.hours_per_week, shortage_due)
+    averages = [r.average for r in pupils if r.average is not None]
+    class_average = grading.weighted_average((a, 1) for a in averages) if averages else None
+
+    return Grid(assignment=assignment, periods=periods, period=period, lessons=lessons, pupils=pupils,
+                mark_types=mark_types, absence_codes=absence_codes, period_marks_editable=bool(period_marks_editable),
+                required_marks=required, shortage_due=shortage_due, class_average=class_average)
+
+
+def _chosen_period(session: Session, periods: list[CalendarPeriod], assignment_id: int, period_id: int | None,
+                   today: dt.date):
+    """The period asked for (NotInScope when it is not the assignment's), else the default one."""
+    if period_id is None:
+        return _default_period(session, periods, assignment_id, today)
+    period = next((p for p in periods if p.id == period_id), None)
+    if period is None:
+        raise NotInScope(f"study_period {period_id}")
+    return period
+
+
+def _read_lessons(connection, statements: _GridStatements, params: dict) -> list[GridLesson]:
+    return [
         GridLesson(id=lesson_id, date=date, number=number, topic=topic, homework=homework, version=version,
                    editable=bool(editable))
         for lesson_id, date, number, topic, homework, version, editable
         in connection.execute(statements.lessons, params).all()
     ]
+
+
+def _read_pupils(connection, scope: Scope, params: dict) -> tuple[list[PupilRow], bool]:
+    """The grid's pupils with their period marks, and whether period marks may be written (the
+    same on every row)."""
     pupils, period_marks_editable = [], False
     for pupil_id, last_name, first_name, value, version, period_marks_editable in connection.execute(
             _pupils_statement(scope), params).all():
         pupils.append(PupilRow(id=pupil_id, name=_pupil_name(last_name, first_name),
                                period_mark=PeriodValue(value, version) if version is not None else PeriodValue()))
+    return pupils, period_marks_editable
 
-    column_types: dict[int, list[int]] = defaultdict(list)  # the work types of a column's marks, as read
+
+def _read_cells(connection, statements: _GridStatements, params: dict, pupils: list[PupilRow],
+                catalogue: Catalogue) -> tuple[dict, dict, dict]:
+    """Fill the pupils' cells and absence counts; returns by lesson id the work types and the
+    values of the column's marks as read, and by pupil id the (value, weight) of their marks."""
+    missed, types = catalogue.missed, catalogue.types
+    column_types: dict[int, list[int]] = defaultdict(list)
     column_values: dict[int, list[int]] = defaultdict(list)
     weighted: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
     rows = {p.id: p for p in pupils}
@@ -335,7 +369,11 @@ def build_grid(session: Session, scope: Scope, assignment_id: int, period_id: in
         weighted[pupil_id].append((value, kind.weight))
         column_types[lesson_id].append(type_id)
         column_values[lesson_id].append(value)
+    return column_types, column_values, weighted
 
+
+def _sum_up_columns(lessons: list[GridLesson], column_types: dict, column_values: dict, mark_types) -> None:
+    """Each column's work type and its plain (unweighted) average."""
     default_type = next((t.id for t in mark_types if t.is_default), mark_types[0].id if mark_types else None)
     for lesson in lessons:
         read = column_types.get(lesson.id)
@@ -346,20 +384,15 @@ def build_grid(session: Session, scope: Scope, assignment_id: int, period_id: in
         if values:
             lesson.average = grading.weighted_average((v, 1) for v in values)
 
-    required = grading.required_marks(assignment.hours_per_week)
-    shortage_due = bool(period) and grading.shortage_warning_due(period.ends_on, today)
+
+def _sum_up_pupils(pupils: list[PupilRow], weighted: dict, hours_per_week: int, shortage_due: bool) -> None:
+    """Each pupil's weighted average, mark count, proposed period mark and shortage flag."""
     for row in pupils:
         row.average = grading.weighted_average(weighted.get(row.id, []))
         row.mark_count = len(weighted.get(row.id, []))
         row.proposal = grading.propose_period_mark(row.average)
-        row.shortage = shortage_due and grading.has_shortage(row.mark_count, assignment.hours_per_week,
+        row.shortage = shortage_due and grading.has_shortage(row.mark_count, hours_per_week,
                                                              exempt=row.period_mark.value == grading.EXEMPT)
-    averages = [r.average for r in pupils if r.average is not None]
-    class_average = grading.weighted_average((a, 1) for a in averages) if averages else None
-
-    return Grid(assignment=assignment, periods=periods, period=period, lessons=lessons, pupils=pupils,
-                mark_types=mark_types, absence_codes=absence_codes, period_marks_editable=bool(period_marks_editable),
-                required_marks=required, shortage_due=shortage_due, class_average=class_average)
 
 
 def written_cell(state, catalogue: Catalogue) -> GridCell:

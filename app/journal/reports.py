@@ -115,16 +115,42 @@ def readable_class(session: Session, scope: Scope, class_group_id: int) -> Class
 
 def class_report(session: Session, scope: Scope, class_group_id: int, period_id: int) -> ClassReport:
     class_group = readable_class(session, scope, class_group_id)
+    period = _report_period(session, class_group, period_id)
+    pupil_ids = set(session.scalars(select(Pupil.id).where(Pupil.class_group_id == class_group.id, visible(scope, Pupil))))
+    lines = _subject_lines(session, scope, class_group)
+    total, per_pupil = _count_period_marks(session, scope, class_group, period, pupil_ids, lines)
+    _count_absences(session, scope, class_group, period, lines)
+    assessed, passing, good = _count_pupils(per_pupil)
+    return ClassReport(
+        class_group=class_group, period=period, pupils=len(pupil_ids), subjects=list(lines.values()), total=total,
+        pupils_passing=passing, pupils_quality=good, pupils_assessed=assessed,
+        missed=sum(line.missed for line in lines.values()),
+        missed_excused=sum(line.missed_excused for line in lines.values()),
+    )
+
+
+def _report_period(session: Session, class_group: ClassGroup, period_id: int) -> StudyPeriod:
+    """A study period of the class's school and year, or NotInScope."""
     period = session.scalar(select(StudyPeriod).where(
         StudyPeriod.id == period_id, StudyPeriod.school_id == class_group.school_id,
         StudyPeriod.academic_year_id == class_group.academic_year_id))
     if period is None:
         raise NotInScope(f"study_period {period_id}")
-    pupil_ids = set(session.scalars(select(Pupil.id).where(Pupil.class_group_id == class_group.id, visible(scope, Pupil))))
+    return period
+
+
+def _subject_lines(session: Session, scope: Scope, class_group: ClassGroup) -> dict[int, SubjectLine]:
+    """An empty line per subject of the class's journals in scope, by subject id, in name order."""
     subjects = dict(session.execute(
         select(Subject.id, Subject.name).join(TeachingAssignment, TeachingAssignment.subject_id == Subject.id)
         .where(TeachingAssignment.class_group_id == class_group.id, journal_assignments(scope)).distinct()).all())
-    lines = {sid: SubjectLine(name, MarkCounts()) for sid, name in sorted(subjects.items(), key=lambda kv: kv[1])}
+    return {sid: SubjectLine(name, MarkCounts()) for sid, name in sorted(subjects.items(), key=lambda kv: kv[1])}
+
+
+def _count_period_marks(session: Session, scope: Scope, class_group: ClassGroup, period: StudyPeriod,
+                        pupil_ids: set[int], lines: dict[int, SubjectLine]) -> tuple[MarkCounts, dict[int, list[str]]]:
+    """Add the period marks of the pupils now in the class to their subject lines; returns the
+    class's counts of all marks and each pupil's marks."""
     total = MarkCounts()
     per_pupil: dict[int, list[str]] = defaultdict(list)
     for pm in session.execute(select(PeriodMark.pupil_id, PeriodMark.subject_id, PeriodMark.value).where(
@@ -135,6 +161,12 @@ def class_report(session: Session, scope: Scope, class_group_id: int, period_id:
         lines[pm.subject_id].marks.add(pm.value)
         total.add(pm.value)
         per_pupil[pm.pupil_id].append(pm.value)
+    return total, per_pupil
+
+
+def _count_absences(session: Session, scope: Scope, class_group: ClassGroup, period: StudyPeriod,
+                    lines: dict[int, SubjectLine]) -> None:
+    """Add the lessons missed in the period (and the excused ones) to the subject lines."""
     for r in session.execute(
             select(TeachingAssignment.subject_id, AbsenceCode.excused, func.count())
             .select_from(Absence).join(Lesson, Lesson.id == Absence.lesson_id)
@@ -149,6 +181,10 @@ def class_report(session: Session, scope: Scope, class_group_id: int, period_id:
         line.missed += r[2]
         if r[1]:
             line.missed_excused += r[2]
+
+
+def _count_pupils(per_pupil: dict[int, list[str]]) -> tuple[int, int, int]:
+    """(assessed, passing, of good quality) pupils, as the module docstring defines them."""
     failing = {"2", grading.NOT_ASSESSED, grading.FAILED}
     assessed = passing = good = 0
     for values in per_pupil.values():
@@ -161,12 +197,7 @@ def class_report(session: Session, scope: Scope, class_group_id: int, period_id:
             numbers = [v for v in graded if v.isdigit()]
             if all(v in ("4", "5") for v in numbers):
                 good += 1
-    return ClassReport(
-        class_group=class_group, period=period, pupils=len(pupil_ids), subjects=list(lines.values()), total=total,
-        pupils_passing=passing, pupils_quality=good, pupils_assessed=assessed,
-        missed=sum(line.missed for line in lines.values()),
-        missed_excused=sum(line.missed_excused for line in lines.values()),
-    )
+    return assessed, passing, good
 
 
 def report_xlsx(report: ClassReport, stream) -> None:

@@ -67,31 +67,12 @@ def collect_due(session: Session, now: dt.datetime) -> list[Digest]:
 
     Guardians without an e-mail address are skipped; a due guardian with nothing new gets no
     message (and keeps the watermark, so a daily digest goes out on the next day with news)."""
-    guardians = session.execute(
-        select(Guardian.id, Guardian.email, Guardian.last_name, Guardian.first_name, Guardian.middle_name,
-               Guardian.notify_mode, Guardian.notified_until)
-        .where(Guardian.notify_mode != "none", Guardian.notified_until.is_not(None),
-               Guardian.email.is_not(None), Guardian.email != "")
-    ).all()
-    digests = {
-        g.id: Digest(guardian_id=g.id, email=g.email, mode=g.notify_mode, until=now,
-                     guardian_name=" ".join(p for p in (g.first_name, g.middle_name) if p))
-        for g in guardians if _due(g.notify_mode, g.notified_until, now)
-    }
+    guardians = _guardians_with_email(session)
+    digests = _due_digests(guardians, now)
     if not digests:
         return []
     watermark = {g.id: g.notified_until for g in guardians}
-    children = session.execute(
-        select(GuardianLink.guardian_id, Pupil.id, Pupil.last_name, Pupil.first_name, ClassGroup.grade, ClassGroup.letter)
-        .join(Pupil, Pupil.id == GuardianLink.pupil_id)
-        .outerjoin(ClassGroup, ClassGroup.id == Pupil.class_group_id)
-        .where(GuardianLink.guardian_id.in_(digests))
-    ).all()
-    pupils_of: dict[int, set[int]] = defaultdict(set)
-    for guardian_id, pupil_id, last, first, grade, letter in children:
-        label = f"{last} {first}" + (f", {grade}{letter}" if grade else "")
-        digests[guardian_id].children[pupil_id] = label
-        pupils_of[pupil_id].add(guardian_id)
+    pupils_of = _add_children(session, digests)
     if not pupils_of:
         return []
     oldest = min(watermark[g] for g in digests)
@@ -103,6 +84,41 @@ def collect_due(session: Session, now: dt.datetime) -> list[Digest]:
     for d in result:
         d.entries.sort(key=lambda e: (e.pupil_id, e.date, e.subject))
     return result
+
+
+def _guardians_with_email(session: Session) -> list:
+    """Guardians who chose a mode, have a watermark and an e-mail address."""
+    return session.execute(
+        select(Guardian.id, Guardian.email, Guardian.last_name, Guardian.first_name, Guardian.middle_name,
+               Guardian.notify_mode, Guardian.notified_until)
+        .where(Guardian.notify_mode != "none", Guardian.notified_until.is_not(None),
+               Guardian.email.is_not(None), Guardian.email != "")
+    ).all()
+
+
+def _due_digests(guardians, now: dt.datetime) -> dict[int, Digest]:
+    """An empty digest by guardian id for each guardian whose mode makes one due at `now`."""
+    return {
+        g.id: Digest(guardian_id=g.id, email=g.email, mode=g.notify_mode, until=now,
+                     guardian_name=" ".join(p for p in (g.first_name, g.middle_name) if p))
+        for g in guardians if _due(g.notify_mode, g.notified_until, now)
+    }
+
+
+def _add_children(session: Session, digests: dict[int, Digest]) -> dict[int, set[int]]:
+    """Name the children of each digest's guardian; returns pupil id -> ids of their due guardians."""
+    children = session.execute(
+        select(GuardianLink.guardian_id, Pupil.id, Pupil.last_name, Pupil.first_name, ClassGroup.grade, ClassGroup.letter)
+        .join(Pupil, Pupil.id == GuardianLink.pupil_id)
+        .outerjoin(ClassGroup, ClassGroup.id == Pupil.class_group_id)
+        .where(GuardianLink.guardian_id.in_(digests))
+    ).all()
+    pupils_of: dict[int, set[int]] = defaultdict(set)
+    for guardian_id, pupil_id, last, first, grade, letter in children:
+        label = f"{last} {first}" + (f", {grade}{letter}" if grade else "")
+        digests[guardian_id].children[pupil_id] = label
+        pupils_of[pupil_id].add(guardian_id)
+    return pupils_of
 
 
 def _new_entries(session: Session, pupil_ids: list[int], since: dt.datetime, until: dt.datetime) -> list[Entry]:

@@ -67,6 +67,18 @@ def control_table(
     Sort: "name" (А–Я), "light" (red first, then yellow, grey, green; by name within),
     "overdue" (most overdue milestones first). Unknown filter values are ignored."""
     rows = evaluate(session, campaign, today, where=where)
+    rows = _filter_by_light_and_status(session, campaign, rows, light, milestone, status)
+    rows = _filter_by_name(rows, name)
+    _sort_rows(rows, sort)
+    milestones = milestones_of(session, campaign)
+    table = ControlTable(campaign, today, milestones, rows)
+    _count_totals(table)
+    return table
+
+
+def _filter_by_light_and_status(session: Session, campaign: Campaign, rows: list[MunicipalityRow],
+                                light: str | None, milestone: str | None,
+                                status: str | None) -> list[MunicipalityRow]:
     if light in LIGHTS:
         rows = [r for r in rows if r.light == light]
     if status in STATUSES:
@@ -74,24 +86,33 @@ def control_table(
             rows = [r for r in rows if r.cells[milestone].status == status]
         else:
             rows = [r for r in rows if r.count(status) > 0]
+    return rows
+
+
+def _filter_by_name(rows: list[MunicipalityRow], name: str | None) -> list[MunicipalityRow]:
     if name and name.strip():
         needle = name.strip().casefold()
         rows = [r for r in rows if needle in r.name.casefold()]
+    return rows
+
+
+def _sort_rows(rows: list[MunicipalityRow], sort: str) -> None:
+    """In place; "name" needs nothing, as `evaluate` already orders by name."""
     if sort == "light":
         rows.sort(key=lambda r: (_LIGHT_ORDER[r.light], r.name))
     elif sort == "overdue":
         rows.sort(key=lambda r: (-r.count(OVERDUE), -r.count(LATE), r.name))
 
-    milestones = milestones_of(session, campaign)
-    table = ControlTable(campaign, today, milestones, rows)
-    for m in milestones:
+
+def _count_totals(table: ControlTable) -> None:
+    rows = table.rows
+    for m in table.milestones:
         table.totals[m.code] = {s: sum(1 for r in rows if r.cells[m.code].status == s) for s in STATUSES}
         if m.level == "school":
             table.school_totals[m.code] = {
                 s: sum(r.cells[m.code].counts.get(s, 0) for r in rows) for s in STATUSES
             }
     table.lights = {lt: sum(1 for r in rows if r.light == lt) for lt in LIGHTS}
-    return table
 
 
 __all__ = ["ControlTable", "control_table", "SORTS", "ON_TIME", "LATE", "OVERDUE", "NOT_DUE",

@@ -79,18 +79,18 @@ def _text(form, model, name: str, label, errors: list[str]) -> str | None:
         return None
 
 
-def parse_plan_form(form, school_total: int) -> PlanInput:
-    """Plan fields and the target rows (target_date[], share[], school_count[], remove[] by index).
-
-    A target row needs a date and a share (0–100 %) or a number of schools (0..school_total);
-    empty rows are skipped; two targets on one date are refused."""
-    result = PlanInput()
+def _check_plan_fields(form, result: PlanInput) -> None:
+    """Text and date fields of the plan, each on its own."""
     for name, label in PLAN_TEXT_FIELDS.items():
         result.values[name] = _text(form, RolloutPlan, name, label, result.errors)
     for name, label in PLAN_DATE_FIELDS.items():
         result.values[name], error = parse_date(form.get(name), label)
         if error:
             result.errors.append(error)
+
+
+def _check_plan_contacts(result: PlanInput) -> None:
+    """The responsible person's contacts, and the dates a document or a person demands."""
     email = result.values["responsible_email"]
     if email and not EMAIL_RE.match(email):
         result.errors.append(str(_l("Эл. почта ответственного: «%(value)s» — не адрес электронной почты.", value=email)))
@@ -102,9 +102,11 @@ def parse_plan_form(form, school_total: int) -> PlanInput:
     if result.values["responsible_full_name"] and not result.values["responsible_appointed_on"]:
         result.errors.append(str(_l("Укажите дату назначения ответственного.")))
 
+
+def _target_rows(form):
+    """(row number, raw date, raw share, raw count) of each submitted row neither removed nor empty."""
     dates, shares, counts = form.getlist("target_date"), form.getlist("share"), form.getlist("school_count")
     removed = set(form.getlist("remove"))
-    seen: set[dt.date] = set()
     for i in range(max(len(dates), len(shares), len(counts))):
         if str(i) in removed:
             continue
@@ -113,34 +115,62 @@ def parse_plan_form(form, school_total: int) -> PlanInput:
         raw_count = counts[i] if i < len(counts) else ""
         if not (raw_date.strip() or raw_share or raw_count.strip()):
             continue
-        row = i + 1
-        label = _l("Показатель %(n)s", n=row)
-        day, error = parse_date(raw_date, label)
-        if error:
-            result.errors.append(error)
-        elif day is None:
-            result.errors.append(str(_l("Показатель %(n)s: укажите дату.", n=row)))
-        share = None
-        if raw_share:
-            try:
-                share = Decimal(raw_share)
-                if not Decimal(0) <= share <= Decimal(100):
-                    raise InvalidOperation
-            except InvalidOperation:
-                result.errors.append(str(_l("Показатель %(n)s: доля школ — число от 0 до 100.", n=row)))
-                share = None
-        count, error = _int(raw_count, label, high=school_total)
-        if error:
-            result.errors.append(str(_l("Показатель %(n)s: число школ — от 0 до %(total)s (школ в муниципалитете).",
-                                        n=row, total=school_total)))
-        if share is None and count is None and not raw_share and not raw_count.strip():
-            result.errors.append(str(_l("Показатель %(n)s: укажите долю школ или число школ.", n=row)))
-        if day is not None:
-            if day in seen:
-                result.errors.append(str(_l("Показатель на %(date)s указан дважды.", date=day.strftime("%d.%m.%Y"))))
-            seen.add(day)
-            if share is not None or count is not None:
-                result.targets.append((day, share, count))
+        yield i + 1, raw_date, raw_share, raw_count
+
+
+def _target_day(raw_date: str, row: int, label, errors: list[str]) -> dt.date | None:
+    day, error = parse_date(raw_date, label)
+    if error:
+        errors.append(error)
+    elif day is None:
+        errors.append(str(_l("Показатель %(n)s: укажите дату.", n=row)))
+    return day
+
+
+def _target_share(raw_share: str, row: int, errors: list[str]) -> Decimal | None:
+    """A share in per cent, 0–100 inclusive; empty -> None."""
+    if not raw_share:
+        return None
+    try:
+        share = Decimal(raw_share)
+        if not Decimal(0) <= share <= Decimal(100):
+            raise InvalidOperation
+    except InvalidOperation:
+        errors.append(str(_l("Показатель %(n)s: доля школ — число от 0 до 100.", n=row)))
+        return None
+    return share
+
+
+def _check_target_row(result: PlanInput, seen: set[dt.date], row: int, raw_date: str, raw_share: str,
+                      raw_count: str, school_total: int) -> None:
+    label = _l("Показатель %(n)s", n=row)
+    day = _target_day(raw_date, row, label, result.errors)
+    share = _target_share(raw_share, row, result.errors)
+    count, error = _int(raw_count, label, high=school_total)
+    if error:
+        result.errors.append(str(_l("Показатель %(n)s: число школ — от 0 до %(total)s (школ в муниципалитете).",
+                                    n=row, total=school_total)))
+    if share is None and count is None and not raw_share and not raw_count.strip():
+        result.errors.append(str(_l("Показатель %(n)s: укажите долю школ или число школ.", n=row)))
+    if day is not None:
+        if day in seen:
+            result.errors.append(str(_l("Показатель на %(date)s указан дважды.", date=day.strftime("%d.%m.%Y"))))
+        seen.add(day)
+        if share is not None or count is not None:
+            result.targets.append((day, share, count))
+
+
+def parse_plan_form(form, school_total: int) -> PlanInput:
+    """Plan fields and the target rows (target_date[], share[], school_count[], remove[] by index).
+
+    A target row needs a date and a share (0–100 %) or a number of schools (0..school_total);
+    empty rows are skipped; two targets on one date are refused."""
+    result = PlanInput()
+    _check_plan_fields(form, result)
+    _check_plan_contacts(result)
+    seen: set[dt.date] = set()
+    for row, raw_date, raw_share, raw_count in _target_rows(form):
+        _check_target_row(result, seen, row, raw_date, raw_share, raw_count, school_total)
     result.targets.sort(key=lambda t: t[0])
     return result
 
@@ -183,17 +213,23 @@ READINESS_DATES = {
 }
 
 
-def parse_readiness_form(form, system_ids: set[int]) -> ReadinessInput:
-    """The checklist of p.4.2. `system_ids`: the journal systems one may choose from."""
-    result = ReadinessInput()
+def _check_readiness_texts(form, result: ReadinessInput) -> None:
+    """The act's name and the hardware note, by their columns' rule."""
     result.values["normative_acts_doc"] = _text(form, SchoolReadiness, "normative_acts_doc", _l("Локальные акты"),
                                                 result.errors)
     result.values["hardware_note"] = _text(form, SchoolReadiness, "hardware_note", _l("Примечание о технике"),
                                            result.errors)
+
+
+def _check_readiness_dates(form, result: ReadinessInput) -> None:
     for name, label in READINESS_DATES.items():
         result.values[name], error = parse_date(form.get(name), label)
         if error:
             result.errors.append(error)
+
+
+def _check_staff(form, result: ReadinessInput) -> None:
+    """Trained and total staff, whole numbers; more trained than employed is refused."""
     trained, error = _int(form.get("staff_trained"), _l("Обучено работников"))
     if error:
         result.errors.append(error)
@@ -203,13 +239,26 @@ def parse_readiness_form(form, system_ids: set[int]) -> ReadinessInput:
     if trained is not None and total is not None and trained > total:
         result.errors.append(str(_l("Обучено работников (%(a)s) больше, чем всего работников (%(b)s).", a=trained, b=total)))
     result.values["staff_trained"], result.values["staff_total"] = trained, total
+
+
+def _check_journal_system(form, result: ReadinessInput, system_ids: set[int]) -> None:
     raw_system = (form.get("journal_system_id") or "").strip()
-    if raw_system:
-        system_id, error = _int(raw_system, _l("Система"))
-        if error or system_id not in system_ids:
-            result.errors.append(str(_l("Выберите систему электронного журнала из списка.")))
-        else:
-            result.journal_system_id = system_id
+    if not raw_system:
+        return
+    system_id, error = _int(raw_system, _l("Система"))
+    if error or system_id not in system_ids:
+        result.errors.append(str(_l("Выберите систему электронного журнала из списка.")))
+    else:
+        result.journal_system_id = system_id
+
+
+def parse_readiness_form(form, system_ids: set[int]) -> ReadinessInput:
+    """The checklist of p.4.2. `system_ids`: the journal systems one may choose from."""
+    result = ReadinessInput()
+    _check_readiness_texts(form, result)
+    _check_readiness_dates(form, result)
+    _check_staff(form, result)
+    _check_journal_system(form, result, system_ids)
     if result.values["system_chosen_on"] and result.journal_system_id is None:
         result.errors.append(str(_l("Указана дата выбора системы, но не выбрана сама система.")))
     if result.values["normative_acts_on"] and not (form.get("normative_acts_doc") or "").strip():

@@ -231,28 +231,28 @@ def _usage_done_on(months: dict[dt.date, int], total: int, target: Decimal, toda
     return None
 
 
-def evaluate(session: Session, campaign: Campaign, today: dt.date, *, where=None,
-             municipality_id: int | None = None) -> list[MunicipalityRow]:
-    """Every municipality (filtered by the SQL clause `where`, e.g. the user's scope on
-    Municipality, and/or one `municipality_id`) with its milestone cells and its schools' rows,
-    ordered by name. Queries: a fixed handful, independent of the number of municipalities."""
-    milestones = milestones_of(session, campaign)
+def _municipalities_to_judge(session: Session, where, municipality_id: int | None) -> list:
     query = select(Municipality.id, Municipality.name).order_by(Municipality.name)
     if where is not None:
         query = query.where(where)
     if municipality_id is not None:
         query = query.where(Municipality.id == municipality_id)
-    municipalities = session.execute(query).all()
-    ids = [m.id for m in municipalities]
-    if not ids:
-        return []
+    return session.execute(query).all()
 
+
+def _plans_with_target_counts(session: Session, campaign: Campaign, ids: list[int]) -> tuple[dict, dict]:
+    """Plans by municipality id, and the number of targets by plan id."""
     plans = {p.municipality_id: p for p in session.scalars(
         select(RolloutPlan).where(RolloutPlan.campaign_id == campaign.id, RolloutPlan.municipality_id.in_(ids)))}
     targets = dict(session.execute(
         select(PlanTarget.plan_id, func.count()).where(PlanTarget.plan_id.in_([p.id for p in plans.values()]))
         .group_by(PlanTarget.plan_id)).all()) if plans else {}
+    return plans, targets
 
+
+def _schools_with_readiness(session: Session, campaign: Campaign, ids: list[int]) -> tuple[list, dict]:
+    """General-education schools of the municipalities (with their system's name), and their
+    readiness records by school id."""
     schools = session.execute(
         select(School.id, School.municipality_id, School.short_name, School.journal_system_id, JournalSystem.name)
         .outerjoin(JournalSystem, JournalSystem.id == School.journal_system_id)
@@ -263,9 +263,14 @@ def evaluate(session: Session, campaign: Campaign, today: dt.date, *, where=None
     readiness = {r.school_id: r for r in session.scalars(
         select(SchoolReadiness).where(SchoolReadiness.campaign_id == campaign.id,
                                       SchoolReadiness.school_id.in_(school_ids)))} if school_ids else {}
+    return schools, readiness
 
+
+def _usage_months_of(session: Session, campaign: Campaign, today: dt.date, ids: list[int],
+                     milestones: list[MilestoneInfo], has_schools: bool) -> dict[int, dict[dt.date, int]]:
+    """Schools using the system, by municipality id and month; read only when usage is judged."""
     usage_months: dict[int, dict[dt.date, int]] = defaultdict(dict)
-    if any(m.code == "usage_share" for m in milestones) and school_ids:
+    if any(m.code == "usage_share" for m in milestones) and has_schools:
         rows = session.execute(
             select(School.municipality_id, UsageSnapshot.month, func.count())
             .join(School, School.id == UsageSnapshot.school_id)
@@ -276,6 +281,69 @@ def evaluate(session: Session, campaign: Campaign, today: dt.date, *, where=None
         ).all()
         for mid, month, n in rows:
             usage_months[mid][month] = n
+    return usage_months
+
+
+def _school_row(school, readiness: SchoolReadiness | None, milestones: list[MilestoneInfo],
+                today: dt.date) -> SchoolRow:
+    cells = {}
+    for m in milestones:
+        if m.level != "school":
+            continue
+        done_on = readiness_done_on(readiness, m.code, school.journal_system_id)
+        status = milestone_status(m.due_on, done_on, today)
+        cells[m.code] = Cell(m, status, done_on, {status: 1}, int(status in (ON_TIME, LATE)), 1)
+    return SchoolRow(school.id, school.short_name, school[4], readiness.id if readiness else None, cells)
+
+
+def _schools_cell(m: MilestoneInfo, school_rows: list[SchoolRow]) -> Cell:
+    """A school milestone summed up over the municipality's schools: the worst status wins."""
+    statuses = [row.cells[m.code].status for row in school_rows]
+    counts = {st: statuses.count(st) for st in STATUSES if st in statuses}
+    done = counts.get(ON_TIME, 0) + counts.get(LATE, 0)
+    return Cell(m, worst_status(statuses), None, counts, done, len(school_rows))
+
+
+def _usage_cell(m: MilestoneInfo, months: dict[dt.date, int], total: int, campaign: Campaign,
+                today: dt.date) -> Cell:
+    """No status without schools; `done` is the latest month's count of schools using the system."""
+    done_on = _usage_done_on(months, total, campaign.target_share, today)
+    status = milestone_status(m.due_on, done_on, today) if total else None
+    latest = months[max(months)] if months else 0
+    return Cell(m, status, done_on, {status: 1} if status else {}, latest, total)
+
+
+def _municipal_cells(milestones: list[MilestoneInfo], school_rows: list[SchoolRow], plan: RolloutPlan | None,
+                     has_targets: bool, months: dict[dt.date, int], campaign: Campaign,
+                     today: dt.date) -> dict[str, Cell]:
+    cells = {}
+    total = len(school_rows)
+    for m in milestones:
+        if m.level == "school":
+            cells[m.code] = _schools_cell(m, school_rows)
+        elif m.code == "usage_share":
+            cells[m.code] = _usage_cell(m, months, total, campaign, today)
+        else:
+            done_on = plan_done_on(plan, m.code, has_targets)
+            status = milestone_status(m.due_on, done_on, today)
+            cells[m.code] = Cell(m, status, done_on, {status: 1})
+    return cells
+
+
+def evaluate(session: Session, campaign: Campaign, today: dt.date, *, where=None,
+             municipality_id: int | None = None) -> list[MunicipalityRow]:
+    """Every municipality (filtered by the SQL clause `where`, e.g. the user's scope on
+    Municipality, and/or one `municipality_id`) with its milestone cells and its schools' rows,
+    ordered by name. Queries: a fixed handful, independent of the number of municipalities."""
+    milestones = milestones_of(session, campaign)
+    municipalities = _municipalities_to_judge(session, where, municipality_id)
+    ids = [m.id for m in municipalities]
+    if not ids:
+        return []
+
+    plans, targets = _plans_with_target_counts(session, campaign, ids)
+    schools, readiness = _schools_with_readiness(session, campaign, ids)
+    usage_months = _usage_months_of(session, campaign, today, ids, milestones, bool(schools))
 
     schools_by_municipality: dict[int, list] = defaultdict(list)
     for s in schools:
@@ -285,36 +353,9 @@ def evaluate(session: Session, campaign: Campaign, today: dt.date, *, where=None
     for mid, name in municipalities:
         plan = plans.get(mid)
         has_targets = bool(plan and targets.get(plan.id))
-        school_rows = []
-        for s in schools_by_municipality[mid]:
-            r = readiness.get(s.id)
-            cells = {}
-            for m in milestones:
-                if m.level != "school":
-                    continue
-                done_on = readiness_done_on(r, m.code, s.journal_system_id)
-                status = milestone_status(m.due_on, done_on, today)
-                cells[m.code] = Cell(m, status, done_on, {status: 1}, int(status in (ON_TIME, LATE)), 1)
-            school_rows.append(SchoolRow(s.id, s.short_name, s[4], r.id if r else None, cells))
-
-        cells = {}
-        total = len(school_rows)
-        for m in milestones:
-            if m.level == "school":
-                statuses = [row.cells[m.code].status for row in school_rows]
-                counts = {st: statuses.count(st) for st in STATUSES if st in statuses}
-                done = counts.get(ON_TIME, 0) + counts.get(LATE, 0)
-                cells[m.code] = Cell(m, worst_status(statuses), None, counts, done, total)
-            elif m.code == "usage_share":
-                months = usage_months.get(mid, {})
-                done_on = _usage_done_on(months, total, campaign.target_share, today)
-                status = milestone_status(m.due_on, done_on, today) if total else None
-                latest = months[max(months)] if months else 0
-                cells[m.code] = Cell(m, status, done_on, {status: 1} if status else {}, latest, total)
-            else:
-                done_on = plan_done_on(plan, m.code, has_targets)
-                status = milestone_status(m.due_on, done_on, today)
-                cells[m.code] = Cell(m, status, done_on, {status: 1})
+        school_rows = [_school_row(s, readiness.get(s.id), milestones, today) for s in schools_by_municipality[mid]]
+        cells = _municipal_cells(milestones, school_rows, plan, has_targets, usage_months.get(mid, {}),
+                                 campaign, today)
         result.append(MunicipalityRow(mid, name, plan.id if plan else None, cells, school_rows))
     return result
 
@@ -376,24 +417,32 @@ def overdue_milestones(session: Session, campaign: Campaign | None, today: dt.da
 
     result = []
     for m in due:
-        late: list[tuple[int, str]] = []
-        schools = 0
-        for row in rows:
-            total = row.schools or 0
-            if m.level == "school":
-                not_done = getattr(row, m.code) or 0
-                if not_done:
-                    late.append((row.id, row.name))
-                    schools += not_done
-            elif m.code == "usage_share":
-                if total and _usage_done_on(usage_months.get(row.id, {}), total, campaign.target_share, today) is None:
-                    late.append((row.id, row.name))
-            elif not getattr(row, m.code):
-                late.append((row.id, row.name))
+        late, schools = _overdue_in(m, rows, usage_months, campaign, today)
         if late:
             result.append(OverdueMilestone(m.code, m.title, m.order_item, m.level, m.due_on,
                                            (today - m.due_on).days, late, schools))
     return result
+
+
+def _overdue_in(m: MilestoneInfo, rows, usage_months: dict[int, dict[dt.date, int]], campaign: Campaign,
+                today: dt.date) -> tuple[list[tuple[int, str]], int]:
+    """Municipalities (id, name) with milestone `m` overdue, and the number of their schools
+    not done (0 for municipal milestones), from the rows of `_overdue_query`."""
+    late: list[tuple[int, str]] = []
+    schools = 0
+    for row in rows:
+        total = row.schools or 0
+        if m.level == "school":
+            not_done = getattr(row, m.code) or 0
+            if not_done:
+                late.append((row.id, row.name))
+                schools += not_done
+        elif m.code == "usage_share":
+            if total and _usage_done_on(usage_months.get(row.id, {}), total, campaign.target_share, today) is None:
+                late.append((row.id, row.name))
+        elif not getattr(row, m.code):
+            late.append((row.id, row.name))
+    return late, schools
 
 
 # Python's str.strip() removes every character for which isspace() is true; the SQL twins of

@@ -143,24 +143,52 @@ def generate_lessons(session: Session, period: StudyPeriod, class_group_ids: lis
     with the timetable. Flushes; the caller commits. Raises DomainError for a locked period."""
     if period.is_locked:
         raise DomainError(_("Период «%(name)s» закрыт: уроки в нём не пересоздаются.", name=period.name))
-    query = select(ClassGroup).where(ClassGroup.school_id == period.school_id,
-                                     ClassGroup.academic_year_id == period.academic_year_id)
-    if class_group_ids is not None:
-        query = query.where(ClassGroup.id.in_(class_group_ids))
-    classes = list(session.scalars(query.order_by(ClassGroup.grade, ClassGroup.letter)))
+    classes = _classes_of(session, period, class_group_ids)
     report = CalendarReport()
     if not classes:
         return report
     wanted = planned_lessons(session, period, classes)
+    by_key = _existing_lessons(session, period, classes)
+    _keep_lessons_in_place(wanted, by_key, report)
+
+    loose_lessons, loose_keys = _loose_by_week(wanted, by_key)
+    reasons = _content_reasons(session, [lesson for group in loose_lessons.values() for lesson in group])
+    to_add = _move_loose_lessons(session, wanted, loose_lessons, loose_keys, reasons, report)
+    for group in loose_lessons.values():
+        for lesson in group:
+            _leave(session, lesson, reasons, report, _change_of(lesson))
+    session.flush()
+
+    if to_add:
+        _add_lessons(session, period, wanted, sorted(to_add, key=lambda k: (k[1], k[2], k[0])))
+        report.added = len(to_add)
+    report.needs_decision.sort(key=lambda c: (c.date, c.lesson_number, c.class_name))
+    return report
+
+
+def _classes_of(session: Session, period: StudyPeriod, class_group_ids: list[int] | None) -> list[ClassGroup]:
+    """The period's school and year classes (or those of `class_group_ids`), by grade and letter."""
+    query = select(ClassGroup).where(ClassGroup.school_id == period.school_id,
+                                     ClassGroup.academic_year_id == period.academic_year_id)
+    if class_group_ids is not None:
+        query = query.where(ClassGroup.id.in_(class_group_ids))
+    return list(session.scalars(query.order_by(ClassGroup.grade, ClassGroup.letter)))
+
+
+def _existing_lessons(session: Session, period: StudyPeriod, classes: list[ClassGroup]) -> dict[Key, Lesson]:
+    """The classes' lessons in the period by (assignment id, date, lesson number)."""
     existing = list(session.scalars(
         select(Lesson).options(joinedload(Lesson.assignment).joinedload(TeachingAssignment.subject),
                                joinedload(Lesson.class_group))
         .where(Lesson.class_group_id.in_([c.id for c in classes]),
                Lesson.date >= period.starts_on, Lesson.date <= period.ends_on)
     ).unique())
-    by_key = {(lesson.assignment_id, lesson.date, lesson.lesson_number): lesson for lesson in existing}
+    return {(lesson.assignment_id, lesson.date, lesson.lesson_number): lesson for lesson in existing}
 
-    # Lessons in place stay; only the room follows the timetable.
+
+def _keep_lessons_in_place(wanted: dict[Key, tuple[int, int | None]], by_key: dict[Key, Lesson],
+                           report: CalendarReport) -> None:
+    """Lessons in place stay; only the room follows the timetable."""
     for key, (_class_id, room_id) in wanted.items():
         lesson = by_key.get(key)
         if lesson is not None:
@@ -168,7 +196,11 @@ def generate_lessons(session: Session, period: StudyPeriod, class_group_ids: lis
             if lesson.room_id != room_id:
                 lesson.room_id = room_id
 
-    # What is left over is paired within the same assignment and week.
+
+def _loose_by_week(wanted: dict[Key, tuple[int, int | None]], by_key: dict[Key, Lesson]) -> tuple[dict, dict]:
+    """Lessons the timetable no longer has and planned keys without a lesson, each grouped by
+    (assignment id, ISO year and week): what is left over is paired within the same assignment
+    and week."""
     loose_lessons = defaultdict(list)
     for key, lesson in by_key.items():
         if key not in wanted:
@@ -177,16 +209,30 @@ def generate_lessons(session: Session, period: StudyPeriod, class_group_ids: lis
     for key in wanted:
         if key not in by_key:
             loose_keys[(key[0], key[1].isocalendar()[:2])].append(key)
-    reasons = _content_reasons(session, [lesson for group in loose_lessons.values() for lesson in group])
+    return loose_lessons, loose_keys
 
+
+def _change_of(lesson: Lesson) -> Change:
+    return Change(lesson.id, lesson.class_group.name, lesson.assignment.subject.name, lesson.date,
+                  lesson.lesson_number)
+
+
+def _move_target(lesson: Lesson, free: list[Key], reasons: dict[int, str]) -> Key | None:
+    """The same day's free key first; a lesson with content never leaves its day."""
+    same_day = [k for k in free if k[1] == lesson.date]
+    return same_day[0] if same_day else (free[0] if free and lesson.id not in reasons else None)
+
+
+def _move_loose_lessons(session: Session, wanted: dict[Key, tuple[int, int | None]], loose_lessons: dict,
+                        loose_keys: dict, reasons: dict[int, str], report: CalendarReport) -> list[Key]:
+    """Move each week's loose lessons onto its free keys; returns the keys still free (to add).
+    The weeks handled are taken out of `loose_lessons`; what stays there has no key to go to."""
     to_add: list[Key] = []
     for group, free in loose_keys.items():
         free.sort(key=lambda k: (k[1], k[2]))
         for lesson in sorted(loose_lessons.pop(group, []), key=lambda l: (l.date, l.lesson_number)):
-            same_day = [k for k in free if k[1] == lesson.date]
-            target = same_day[0] if same_day else (free[0] if free and lesson.id not in reasons else None)
-            change = Change(lesson.id, lesson.class_group.name, lesson.assignment.subject.name, lesson.date,
-                            lesson.lesson_number)
+            target = _move_target(lesson, free, reasons)
+            change = _change_of(lesson)
             if target is None:
                 _leave(session, lesson, reasons, report, change)
                 continue
@@ -197,18 +243,7 @@ def generate_lessons(session: Session, period: StudyPeriod, class_group_ids: lis
             change.date, change.lesson_number = target[1], target[2]
             report.moved.append(change)
         to_add.extend(free)
-    for group in loose_lessons.values():
-        for lesson in group:
-            change = Change(lesson.id, lesson.class_group.name, lesson.assignment.subject.name, lesson.date,
-                            lesson.lesson_number)
-            _leave(session, lesson, reasons, report, change)
-    session.flush()
-
-    if to_add:
-        _add_lessons(session, period, wanted, sorted(to_add, key=lambda k: (k[1], k[2], k[0])))
-        report.added = len(to_add)
-    report.needs_decision.sort(key=lambda c: (c.date, c.lesson_number, c.class_name))
-    return report
+    return to_add
 
 
 def _leave(session: Session, lesson: Lesson, reasons: dict[int, str], report: CalendarReport, change: Change) -> None:

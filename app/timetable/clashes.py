@@ -130,22 +130,37 @@ def find_clashes(
     twice; a subgroup lesson may not overlap a whole-class lesson of the same class, nor the same
     subgroup twice. Slots in `replaced_ids` are about to be closed and are ignored. Only slots
     valid on `valid_from` or later count (history cannot clash)."""
-    problems: list[str] = []
     bells = _bells(session, class_group.school_id)
     if not bells:
         return [_("Сначала заполните расписание звонков школы.")]
-    if (class_group.shift, lesson_number) not in bells:
-        numbers = sorted(n for s, n in bells if s == class_group.shift)
-        problems.append(_(
-            "%(lesson)s не предусмотрен расписанием звонков %(shift)s смены (уроки: %(numbers)s).",
-            lesson=lesson_label(lesson_number).capitalize(), shift=class_group.shift,
-            numbers=", ".join(str(n) for n in numbers) or "—",
-        ))
+    problems = _bell_problems(bells, class_group, lesson_number)
+    for other in _slots_near(session, class_group, weekday, assignment, room, valid_from):
+        if other.id in replaced_ids:
+            continue
+        if _same_time(bells, class_group.shift, lesson_number, other.class_group.shift, other.lesson_number):
+            problems += _clashes_with(other, class_group, weekday, lesson_number, assignment, room)
+    return problems
 
+
+def _bell_problems(bells, class_group: ClassGroup, lesson_number: int) -> list[str]:
+    """The lesson number must be in the bell schedule of the class's shift."""
+    if (class_group.shift, lesson_number) in bells:
+        return []
+    numbers = sorted(n for s, n in bells if s == class_group.shift)
+    return [_(
+        "%(lesson)s не предусмотрен расписанием звонков %(shift)s смены (уроки: %(numbers)s).",
+        lesson=lesson_label(lesson_number).capitalize(), shift=class_group.shift,
+        numbers=", ".join(str(n) for n in numbers) or "—",
+    )]
+
+
+def _slots_near(session: Session, class_group: ClassGroup, weekday: int, assignment: TeachingAssignment,
+                room: Room | None, valid_from: dt.date) -> list[TimetableSlot]:
+    """Slots of the weekday valid from `valid_from` on that share the teacher, the class or the room."""
     near = [TeachingAssignment.teacher_id == assignment.teacher_id, TimetableSlot.class_group_id == class_group.id]
     if room is not None:
         near.append(TimetableSlot.room_id == room.id)
-    others = list(session.scalars(
+    return list(session.scalars(
         select(TimetableSlot)
         .join(TimetableSlot.assignment)
         .options(joinedload(TimetableSlot.assignment).joinedload(TeachingAssignment.teacher),
@@ -154,37 +169,43 @@ def find_clashes(
                or_(*near))
         .order_by(TimetableSlot.id)
     ))
-    for other in others:
-        if other.id in replaced_ids:
-            continue
-        same_time = _same_time(bells, class_group.shift, lesson_number, other.class_group.shift, other.lesson_number)
-        if not same_time:
-            continue
-        where = _("%(cls)s, %(day)s, %(lesson)s", cls=other.class_group.name,
-                  day=weekday_name(weekday), lesson=lesson_label(other.lesson_number))
-        if other.assignment.teacher_id == assignment.teacher_id:
-            problems.append(_(
-                "Учитель %(teacher)s в это время уже ведёт урок: %(where)s.",
-                teacher=other.assignment.teacher.short_name, where=where,
-            ))
-        if room is not None and other.room_id == room.id and not room.shareable:
-            problems.append(_(
-                "Кабинет %(room)s в это время уже занят: %(where)s. Выберите другой кабинет "
-                "или отметьте кабинет как общий.", room=room.name, where=where,
-            ))
-        if other.class_group_id == class_group.id and other.lesson_number == lesson_number:
-            mine, theirs = assignment.subgroup_id, other.assignment.subgroup_id
-            if mine is None or theirs is None:
-                problems.append(_(
-                    "В %(cls)s на этот урок уже стоит «%(other)s»: урок подгруппы не может идти "
-                    "одновременно с уроком всего класса.", cls=class_group.name, other=other.assignment,
-                ))
-            elif mine == theirs:
-                problems.append(_(
-                    "У подгруппы «%(group)s» на этот урок уже стоит «%(other)s».",
-                    group=other.assignment.subgroup.name, other=other.assignment,
-                ))
+
+
+def _clashes_with(other: TimetableSlot, class_group: ClassGroup, weekday: int, lesson_number: int,
+                  assignment: TeachingAssignment, room: Room | None) -> list[str]:
+    """What the new slot breaks against `other`, a slot at an overlapping time."""
+    problems = []
+    where = _("%(cls)s, %(day)s, %(lesson)s", cls=other.class_group.name,
+              day=weekday_name(weekday), lesson=lesson_label(other.lesson_number))
+    if other.assignment.teacher_id == assignment.teacher_id:
+        problems.append(_(
+            "Учитель %(teacher)s в это время уже ведёт урок: %(where)s.",
+            teacher=other.assignment.teacher.short_name, where=where,
+        ))
+    if room is not None and other.room_id == room.id and not room.shareable:
+        problems.append(_(
+            "Кабинет %(room)s в это время уже занят: %(where)s. Выберите другой кабинет "
+            "или отметьте кабинет как общий.", room=room.name, where=where,
+        ))
+    if other.class_group_id == class_group.id and other.lesson_number == lesson_number:
+        problems += _subgroup_clashes(other, class_group, assignment)
     return problems
+
+
+def _subgroup_clashes(other: TimetableSlot, class_group: ClassGroup, assignment: TeachingAssignment) -> list[str]:
+    """`other` is in the same cell: only lessons of two different subgroups may share it."""
+    mine, theirs = assignment.subgroup_id, other.assignment.subgroup_id
+    if mine is None or theirs is None:
+        return [_(
+            "В %(cls)s на этот урок уже стоит «%(other)s»: урок подгруппы не может идти "
+            "одновременно с уроком всего класса.", cls=class_group.name, other=other.assignment,
+        )]
+    if mine == theirs:
+        return [_(
+            "У подгруппы «%(group)s» на этот урок уже стоит «%(other)s».",
+            group=other.assignment.subgroup.name, other=other.assignment,
+        )]
+    return []
 
 
 def class_warnings(session: Session, class_group: ClassGroup, on_date: dt.date) -> list[str]:
