@@ -296,7 +296,7 @@ def build_grid(session: Session, scope: Scope, assignment_id: int, period_id: in
     connection = session.connection()
     lessons = _read_lessons(connection, statements, params)
     pupils, period_marks_editable = _read_pupils(connection, scope, params)
-    column_types, column_values, weighted = _read_cells(connection, statements, params, pupils, catalogue)
+    column_types, column_values, weighted = _fill_pupil_cells(connection, statements, params, pupils, catalogue)
     _sum_up_columns(lessons, column_types, column_values, mark_types)
 
     required = grading.required_marks(assignment.hours_per_week)
@@ -341,7 +341,7 @@ def _read_pupils(connection, scope: Scope, params: dict) -> tuple[list[PupilRow]
     return pupils, period_marks_editable
 
 
-def _read_cells(connection, statements: _GridStatements, params: dict, pupils: list[PupilRow],
+def _fill_pupil_cells(connection, statements: _GridStatements, params: dict, pupils: list[PupilRow],
                 catalogue: Catalogue) -> tuple[dict, dict, dict]:
     """Fill the pupils' cells and absence counts; returns by lesson id the work types and the
     values of the column's marks as read, and by pupil id the (value, weight) of their marks."""
