@@ -42,14 +42,25 @@ def parse_date(text: str | None) -> dt.date | None:
     raise NotADate(value)
 
 
+def date_or_none(text: str | None) -> dt.date | None:
+    """`parse_date`, with None for anything that is not a date (an optional address argument)."""
+    try:
+        return parse_date(text)
+    except NotADate:
+        return None
+
+
 def format_date(day: dt.date | dt.datetime | None) -> str:
     """«19.10.2012»; "" for no date."""
     return "" if day is None else day.strftime("%d.%m.%Y")
 
 
-def format_decimal(value, places: int = 2) -> str:
-    """A number with the decimal comma and `places` digits after it: 4,25. "" for None."""
-    return "" if value is None else f"{value:.{places}f}".replace(".", ",")
+def format_decimal(value, places: int | None = 2) -> str:
+    """A number with the decimal comma and `places` digits after it: 4,25 (None: the digits the
+    number has, as a Decimal keeps them). "" for None."""
+    if value is None:
+        return ""
+    return (str(value) if places is None else f"{value:.{places}f}").replace(".", ",")
 
 
 def percent(part: int, whole: int) -> Decimal | None:

@@ -115,8 +115,3 @@ def shortage_warning_due(period_ends_on: dt.date, today: dt.date, days: int = SH
 def has_shortage(mark_count: int, hours_per_week, exempt: bool = False) -> bool:
     """A pupil below the «накопляемость» minimum (an exempt pupil never is)."""
     return not exempt and mark_count < required_marks(hours_per_week)
-
-
-def format_average(average: Decimal | None) -> str:
-    """"4,25" (Russian decimal comma) or "" for no average."""
-    return "" if average is None else f"{average:.2f}".replace(".", ",")

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import CompoundSelect, Select
 
 from app.diary.week import CalendarPeriod, load_periods
+from app import formats
 from app.journal import grading
 from app.journal.access import NotInScope, as_if, marks_writable_on, on_row, visible_on_lesson
 from app.journal.catalogue import Catalogue, Code, WorkType, load_catalogue
@@ -119,7 +120,7 @@ class PupilRow:
     shortage: bool = False
 
     def summary_json(self) -> dict:
-        return {"average": grading.format_average(self.average), "count": self.mark_count,
+        return {"average": formats.format_average(self.average), "count": self.mark_count,
                 "absences": self.absences, "proposal": self.proposal or "", "shortage": self.shortage}
 
 

@@ -17,6 +17,7 @@ import xlsxwriter
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
+from app import formats
 from app.exports.cells import merge_cells, page_header_text, write_cell, write_row
 from app.models import JournalSystem, Municipality, RolloutPlan, School, SchoolReadiness, UsageSnapshot
 from app.monitoring.adoption import RegionTotals, campaign_for, municipality_shares, percent
@@ -76,11 +77,11 @@ def _num(value):
 
 
 def _fmt_pp(value: Decimal) -> str:
-    return f"{abs(value):.1f}".replace(".", ",")
+    return formats.format_decimal(abs(value), 1)
 
 
 def _pct(value: Decimal | None) -> str:
-    return "—" if value is None else f"{value:.1f}".replace(".", ",") + "%"
+    return "—" if value is None else formats.format_decimal(value, 1) + "%"
 
 
 def municipality_status(row) -> str:

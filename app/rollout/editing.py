@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy.orm import Session
 
+from app import formats
 from app.models import PlanTarget, RolloutPlan, School, SchoolReadiness
 from app.text import _l
 from app.textinput import TextRefused, clean_column
@@ -21,19 +22,12 @@ PHONE_RE = re.compile(r"^[0-9+()\-\s]{5,40}$")
 
 
 def parse_date(value: str | None, label) -> tuple[dt.date | None, str | None]:
-    """An ISO date (input type=date) or 'ДД.ММ.ГГГГ'; empty -> None."""
-    value = (value or "").strip()
-    if not value:
-        return None, None
-    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            day = dt.datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-        if not 2000 <= day.year <= 2100:
-            break
-        return day, None
-    return None, str(_l("%(field)s: «%(value)s» — не дата; укажите дату в виде ДД.ММ.ГГГГ.", field=label, value=value))
+    """A form's date (app.formats: ДД.ММ.ГГГГ or ISO); empty -> None; else the field's Russian error."""
+    try:
+        return formats.parse_date(value), None
+    except formats.NotADate:
+        return None, str(_l("%(field)s: «%(value)s» — не дата; укажите дату в виде ДД.ММ.ГГГГ.",
+                            field=label, value=(value or "").strip()))
 
 
 def _int(value: str | None, label, *, low: int = 0, high: int = 1_000_000) -> tuple[int | None, str | None]:

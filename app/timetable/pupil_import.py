@@ -17,6 +17,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app.exports.cells import write_row
+from app import formats
 from app.errors import DomainError
 from app.import_tokens import ImportTokens
 from app.models import AcademicYear, ClassGroup, Guardian, GuardianLink, Pupil
@@ -160,15 +161,6 @@ def split_name(text: str) -> tuple[str, str, str | None] | None:
     return parts[0], parts[1], " ".join(parts[2:]) or None
 
 
-def parse_date(text: str) -> dt.date | None:
-    for pattern in ("%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(text.strip(), pattern).date()
-        except ValueError:
-            continue
-    return None
-
-
 def parse_class(text: str) -> tuple[int, str] | None:
     match = CLASS_NAME.match(text or "")
     if not match:
@@ -216,7 +208,7 @@ def check_rows(session: Session, school_id: int, academic_year_id: int, raw: lis
         name = split_name(cell(row, "name"))
         if name is None:
             reasons.append(_("ФИО ученика: нужны хотя бы фамилия и имя (буквами)"))
-        birth = parse_date(cell(row, "birth_date"))
+        birth = formats.date_or_none(cell(row, "birth_date"))
         if birth is None:
             reasons.append(_("дата рождения «%(v)s» не распознана, нужен формат ДД.ММ.ГГГГ", v=cell(row, "birth_date")))
         else:

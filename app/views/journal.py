@@ -17,10 +17,10 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from app import clock
+from app import clock, formats
 from app.errors import DomainError
 from app.extensions import db
-from app.journal import archive, entries, grading, grid, history, reports
+from app.journal import archive, entries, grid, history, reports
 from app.journal.access import NotInScope, lessons_listed
 from app.journal.catalogue import Catalogue, load_catalogue
 from app.models import ClassGroup, Lesson, Mark, StudyPeriod, TeachingAssignment
@@ -125,7 +125,7 @@ def pupil_rows(data: grid.Grid) -> Markup:
     period_name = escape(data.period.name) if data.period else ""
     period_input_end = (' maxlength="8" autocomplete="off"></td></tr>' if data.period_marks_editable and data.period
                         else ' maxlength="8" autocomplete="off" readonly></td></tr>')
-    format_average = grading.format_average
+    format_average = formats.format_average
     columns = _columns(data.lessons)
     rows = []
     for index, pupil in enumerate(data.pupils, 1):
@@ -203,7 +203,7 @@ def lesson_heads(lessons) -> Markup:
 
 def lesson_averages(lessons) -> Markup:
     """The class's average in each lesson: the grid's foot, joined in Python like the heads."""
-    return Markup("".join(f'<td class="cell-average">{grading.format_average(lesson.average)}</td>'
+    return Markup("".join(f'<td class="cell-average">{formats.format_average(lesson.average)}</td>'
                           for lesson in lessons))
 
 
@@ -255,7 +255,7 @@ class JournalView(BaseView):
                                    catalogue=current_catalogue(), periods_of=kept_periods)
         except NotInScope:
             abort(404)
-        return self.render_template("journal/grid.html", grid=data, title=_("Журнал"), fmt=grading.format_average,
+        return self.render_template("journal/grid.html", grid=data, title=_("Журнал"), fmt=formats.format_average,
                                     pupil_rows=pupil_rows, lesson_heads=lesson_heads, lesson_averages=lesson_averages,
                                     history_allowed=self._history_allowed())
 
@@ -281,7 +281,7 @@ class JournalView(BaseView):
     def report(self, class_group_id: int):
         data, periods = self._class_report(class_group_id)
         return self.render_template("journal/report.html", report=data, periods=periods, title=_("Итоги класса"),
-                                    fmt=lambda v: "—" if v is None else str(v).replace(".", ","))
+                                    fmt=lambda v: "—" if v is None else formats.format_decimal(v, None))
 
     @expose("/class/<int:class_group_id>/report.xlsx")
     @has_access

@@ -12,7 +12,7 @@ from flask_appbuilder.security.decorators import permission_name
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import func, select
 
-from app import clock
+from app import clock, formats
 from app.exports.cells import csv_row
 from app.errors import DomainError
 from app.extensions import db
@@ -176,7 +176,7 @@ class MonitoringView(BaseView):
                                 ("marks_entered", "marks_on_time"), ("pupils_with_diary_access", "pupils_total")):
                 a, b = getattr(s, part), getattr(s, whole)
                 share = adoption.percent(s.marks_on_time, s.marks_entered) if part == "marks_entered" else adoption.percent(a, b)
-                cells += [a, b, "" if share is None else str(share).replace(".", ",")]
+                cells += [a, b, formats.format_decimal(share, 1)]
             cells += [s.diary_visits, _("да") if s.uses_system else _("нет")]
             writer.writerow(csv_row(head + cells))
         return Response(out.getvalue().encode("utf-8-sig"), mimetype=CSV_TYPE, headers={
@@ -291,7 +291,7 @@ def _xlsx(entry: AnalyticalReport) -> Response:
 
 def _pct(value) -> str:
     """66.7 -> '66,7'; None -> '—' (the percent sign is the template's)."""
-    return "—" if value is None else ("%.1f" % value).replace(".", ",")
+    return "—" if value is None else formats.format_decimal(value, 1)
 
 
 def _raw(value) -> str:

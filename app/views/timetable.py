@@ -19,7 +19,7 @@ from sqlalchemy.orm import joinedload
 from wtforms import BooleanField, TimeField
 from wtforms.validators import InputRequired
 
-from app import clock
+from app import clock, formats
 from app.errors import DomainError
 from app.extensions import db
 from app.models import (
@@ -271,20 +271,9 @@ def _first_school_monday(year: AcademicYear) -> dt.date:
     return week_of(start + dt.timedelta(days=2)) if start.isoweekday() >= 6 else week_of(start)
 
 
-def _parse_date(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return dt.datetime.strptime(value.strip(), pattern).date()
-        except ValueError:
-            continue
-    return None
-
-
 def _week(year: AcademicYear | None) -> dt.date:
     """The Monday of the requested week, or of today clamped into the academic year."""
-    asked = _parse_date(request.args.get("week"))
+    asked = formats.date_or_none(request.args.get("week"))
     if asked:
         return week_of(asked)
     today = clock.today()
@@ -443,7 +432,7 @@ class TimetableView(BaseView):
         number = json_int(data, "lesson_number", message=where)
         if weekday not in WEEKDAY_NAMES:
             raise DomainError(where)
-        valid_from = _parse_date(json_text(data, "valid_from"))
+        valid_from = formats.date_or_none(json_text(data, "valid_from"))
         if valid_from is None:
             raise DomainError(_("Укажите дату, с которой действует изменение."))
         year = class_group.academic_year
@@ -454,7 +443,7 @@ class TimetableView(BaseView):
     def _cell_reply(self, class_group, weekday, number, valid_from, result):
         db.session.commit()
         # The cell as shown in the page's week (which may differ from the change's start date).
-        monday = week_of(_parse_date(json_text(json_object(), "week")) or valid_from)
+        monday = week_of(formats.date_or_none(json_text(json_object(), "week")) or valid_from)
         day = monday + dt.timedelta(days=weekday - 1)
         slots = [s for s in week_slots(db.session, TimetableSlot.class_group_id == class_group.id, monday)
                  .get((weekday, number), [])]
@@ -493,7 +482,7 @@ class TimetableView(BaseView):
     def download(self):
         session = read_session()
         kind = request.args.get("kind", "class")
-        on = _parse_date(request.args.get("week")) or clock.today()
+        on = formats.date_or_none(request.args.get("week")) or clock.today()
         try:
             pk = int(request.args.get("id", "0"))
         except ValueError:

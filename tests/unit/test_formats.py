@@ -23,6 +23,7 @@ def test_anything_else_is_not_a_date(typed):
 def test_dates_and_numbers_are_shown_the_russian_way():
     assert format_date(dt.date(2012, 9, 1)) == "01.09.2012" and format_date(None) == ""
     assert format_decimal(Decimal("4.254")) == "4,25" and format_decimal(Decimal("75.6"), 1) == "75,6"
+    assert format_decimal(Decimal("66.7"), None) == "66,7" and format_decimal(Decimal("3.67"), None) == "3,67"
     assert format_average(Decimal("3.67")) == "3,67"
     assert format_average(None) == "" and format_average(None, missing="—") == "—"
 

@@ -4,6 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 
+from app import formats
 from app.journal import grading
 from app.journal.reports import MarkCounts
 
@@ -84,5 +85,5 @@ def test_class_report_formulas_on_hand_counted_marks():
 
 
 def test_format_average_uses_decimal_comma():
-    assert grading.format_average(D("4.5")) == "4,50"
-    assert grading.format_average(None) == ""
+    assert formats.format_average(D("4.5")) == "4,50"
+    assert formats.format_average(None) == ""
