@@ -41,15 +41,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app import http, models  # noqa: F401  (models: every table mapped before FAB starts)
     from app import observability, reading
 
-    from app.api.messages import russian_validation_messages
+    from app.web.api_messages import russian_validation_messages
 
     russian_validation_messages()  # before FAB builds its API schemas
     with app.app_context():
         appbuilder = AppBuilder(update_perms=False)
         appbuilder.init_app(app, db.session)
+        from app import api
         from app.views import register_views
 
         register_views(appbuilder)
+        api.register(appbuilder)
         appbuilder.post_init()
     from app.views import layout
 

@@ -35,7 +35,7 @@ def _connection_settings(dbapi_connection, connection_record):
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
         # SQLite's lower() folds only Latin letters: the search by name (app.search) folds with Python's.
-        from app.search import fold_text
+        from app.formats import fold_text
 
         dbapi_connection.create_function("fold", 1, fold_text, deterministic=True)
 

@@ -4,7 +4,8 @@
   date input sends) or дд/мм/гггг (spreadsheets), within one set of plausible years.
 - Numbers have the decimal comma: 4,25; 75,6.
 - Percentages are computed one way: part / whole × 100, rounded half-up to 0.1.
-- Names with numbers sort naturally: «СОШ № 2» before «СОШ № 10».
+- Names with numbers sort naturally: «СОШ № 2» before «СОШ № 10»; names compare case-blind, with
+  «ё» as «е» (fold_text, also the SQL `fold()` of app.search on SQLite).
 
 No Flask imports: domain modules, views, exports and messages all use it.
 """
@@ -75,8 +76,13 @@ def format_average(average: Decimal | None, missing: str = "") -> str:
     return missing if average is None else format_decimal(average)
 
 
+def fold_text(text: str | None) -> str | None:
+    """`text` as names are compared: lower case, «ё» as «е». None stays None (SQL NULL)."""
+    return None if text is None else text.lower().replace("ё", "е")
+
+
 def natural_key(text: str | None) -> tuple:
     """A sort key that orders the numbers inside names by value: «СОШ № 2» before «СОШ № 10»,
     case-blind and «ё» as «е»."""
-    parts = _DIGITS.split((text or "").lower().replace("ё", "е"))
+    parts = _DIGITS.split(fold_text(text or ""))
     return tuple((0, int(part), "") if index % 2 else (1, 0, part) for index, part in enumerate(parts))

@@ -2,7 +2,7 @@
 
 The same on SQLite and PostgreSQL: case does not matter (SQLite's own lower() folds only Latin
 letters, so SQLite connections get `fold()` from app.extensions) and «ё» matches «е», as people
-type it. No Flask imports: the views' search conditions (app.views.search) call `named_ids()`.
+type it. No Flask imports: the views' search conditions (app.web.search_forms) call `named_ids()`.
 
 People (pupils, staff, logins) are found through an index of their names, not by reading every
 name (bench/lists.py, a typed pupil's name at region scale): the trigram indexes of migration 0004
@@ -20,6 +20,7 @@ from sqlalchemy import String, cast, column, func, literal_column, or_, select, 
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
+from app.formats import fold_text
 from app.models import ClassGroup, Pupil, School, Staff, Subgroup, Subject, TeachingAssignment
 from app.text import N_
 
@@ -28,11 +29,6 @@ TRIGRAM = 3
 # Longer than any name we keep: such a text cannot be part of one, and is refused unread.
 MAX_LENGTH = 100
 _NOT_TEXT = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def fold_text(text: str | None) -> str | None:
-    """`text` as it is compared: lower case, «ё» as «е». None stays None (SQL NULL)."""
-    return None if text is None else text.lower().replace("ё", "е")
 
 
 class fold(FunctionElement):

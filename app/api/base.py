@@ -25,7 +25,7 @@ What it adds to ModelRestApi:
   (`Authorization: Bearer ...`, from POST /api/v1/security/login) it needs none. Reads accept the
   session cookie, so our own pages may call the API.
 Malformed, expired or missing JWTs answer 401 (configured in app.security.manager). Every answer's
-message is Russian (app.api.messages), marshmallow's validation messages included.
+message is Russian (app.web.api_messages), marshmallow's validation messages included.
 """
 from __future__ import annotations
 
@@ -37,8 +37,8 @@ from marshmallow.validate import Length
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.api.messages import RussianAnswers
-from app.errors import DomainError
+from app.web.api_messages import RussianAnswers
+from app.errors import DomainError, database_error_message
 from app.extensions import csrf
 from app.security.current import current_scope
 from app.security.filters import scope_base_filters
@@ -70,8 +70,6 @@ class ScopedApiInterface(SQLAInterface):
     log and without the SQL text in the answer."""
 
     def _write(self, action, item, commit):
-        from app.views.base import database_error_message
-
         try:
             action(item)
             if commit:
@@ -236,8 +234,6 @@ class ScopedModelRestApi(RussianAnswers, ModelRestApi):
         """Run FAB's write; our refusals and the database's answer 4xx in Russian, nothing saved.
         The view's checks read the database: without autoflush, so that a value the database
         refuses (a CHECK constraint) meets the check's Russian sentence first, not a flush."""
-        from app.views.base import database_error_message
-
         session = self.datamodel.session
         try:
             with session.no_autoflush:
@@ -277,8 +273,6 @@ class ScopedModelRestApi(RussianAnswers, ModelRestApi):
     # --- writes stay within changeable() -------------------------------------------------------
 
     def _assert_changeable(self, item, *, pending_add: bool = False) -> None:
-        from app.views.base import database_error_message
-
         session = self.datamodel.session
         model = self.datamodel.obj
         key = model.__mapper__.primary_key[0]

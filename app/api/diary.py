@@ -4,7 +4,7 @@ GET /api/v1/diary/children                     the pupils whose diary the user k
 GET /api/v1/diary/<pupil_id>/week?date=…       the week containing the date (default: today's)
 GET /api/v1/diary/<pupil_id>/progress?period=… marks, averages, period/year marks, attendance
 
-The same scope as the pages (app.views.diary.open_diary): another family's child answers 404.
+The same scope as the pages (app.web.diary.open_diary): another family's child answers 404.
 Works with the browser session and, where FAB's security API is on, with a JWT.
 Each method's docstring after `---` is its OpenAPI operation; the answers' schemas are in
 app.api.diary_schemas.
@@ -25,13 +25,13 @@ from werkzeug.exceptions import NotFound
 
 from app import clock, formats
 from app.api.diary_schemas import SCHEMAS
-from app.api.messages import RussianAnswers
+from app.web.api_messages import RussianAnswers
 from app.diary import progress as progress_domain
 from app.diary import week as week_domain
 from app.reading import read_session
 from app.security import roles as R
 from app.security.current import current_scope
-from app.views.diary import family, note_visit, open_diary, school_calendar
+from app.web.diary import family, note_visit, open_diary, school_calendar
 
 
 def plain(value):

@@ -1,7 +1,7 @@
 """The OpenAPI spec of our API at /api/v1/_openapi, for the roles that use the API."""
 from flask_appbuilder.api.manager import OpenApi
 
-from app.api.messages import RussianAnswers
+from app.web.api_messages import RussianAnswers
 from app.security import roles as R
 
 

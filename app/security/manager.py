@@ -48,14 +48,14 @@ from flask_login import current_user
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, aliased, contains_eager
 
-from app.api.messages import RussianAnswers
+from app.web.api_messages import RussianAnswers
 from app.models import ReferenceVersion
 from app.security import lockout, login_guard
 from app.security import sessions as logins
 from app.security.current import kept
 from app.security.password_forms import validate_password
-from app.views.list_args import ListArgs
-from app.views.search import ReachSearch
+from app.web.list_args import ListArgs
+from app.web.search_forms import ReachSearch
 
 SESSION_KEY = logins.BROWSER_SESSION_KEY
 # The columns after the user's own in `_user_rows`: the session's last sight, the password's last
@@ -79,7 +79,7 @@ class UserDBModelView(ListArgs, ReachSearch, _NoFileDownload, FabUserDBModelView
 
 
 # FAB names some search conditions after the bare column ("User", "Groups"): ours are in Russian.
-# The users of a role or a group are searched by a typed name (app.views.search): a drop-down of
+# The users of a role or a group are searched by a typed name (app.web.search_forms): a drop-down of
 # them held every login of the region, parents' and pupils' among them.
 class RoleModelView(ListArgs, ReachSearch, _NoFileDownload, FabRoleModelView):
     label_columns = {**FabRoleModelView.label_columns, "user": _l("Пользователи"), "groups": _l("Группы")}
@@ -423,12 +423,6 @@ class SecurityManager(FabSecurityManager):
         super().register_views()
         if current_app.config.get("AUTH_RATE_LIMITED"):
             login_guard.install(current_app, self)
-        if current_app.config.get("FAB_API_OPENAPI_SPEC", True) and not current_app.config.get("FAB_API_SWAGGER_UI"):
-            # The spec (/api/v1/_openapi, for API clients and the fuzz tests) without the Swagger
-            # UI, which loads its scripts from the internet.
-            from app.api.spec import ApiSpec
-
-            self.appbuilder.add_api(ApiSpec)
 
     def security_api_blueprint(self):
         """The blueprint of FAB's API login (/api/v1/security/login), if registered."""

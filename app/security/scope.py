@@ -77,7 +77,7 @@ NOBODY = Scope(role=None)
 
 # How far a user's rows spread: within one school (its staff, a teacher, a family), over one
 # municipality's schools, or over the region's. Pages size themselves by it (a drop-down of the
-# rows fits one school, not the region: app.views.search).
+# rows fits one school, not the region: app.web.search_forms).
 SCHOOL, MUNICIPALITY, REGION = 1, 2, 3
 
 

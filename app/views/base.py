@@ -17,24 +17,13 @@ from wtforms.fields.core import UnboundField
 from wtforms.validators import ValidationError
 
 from app import uploads
-from app.errors import DomainError
+from app.errors import DomainError, database_error_message
 from app.security.current import current_scope
 from app.security.filters import ScopeFilter, scope_base_filters
 from app.security.scope import changeable
 from app.textinput import TextRefused, clean_column, column_rule
-from app.views.list_args import ListArgs
-from app.views.search import ReachSearch
-
-
-def database_error_message(error: SQLAlchemyError) -> str:
-    text = str(getattr(error, "orig", error)).lower()
-    if "unique" in text or "duplicate" in text:
-        return str(_l("Такая запись уже есть: проверьте поля, которые должны быть уникальными."))
-    if "foreign key" in text or "violates foreign" in text:
-        return str(_l("Запись связана с другими данными; сначала измените или удалите их."))
-    if "check" in text or "not null" in text or "null value" in text:
-        return str(_l("Значения не проходят проверку: заполните обязательные поля допустимыми значениями."))
-    return str(_l("Не удалось сохранить изменения в базе данных; ничего не изменено."))
+from app.web.list_args import ListArgs
+from app.web.search_forms import ReachSearch
 
 
 class UploadField(FileField):
@@ -246,7 +235,7 @@ def _check_text_fields(model, *forms) -> None:
 
 class ScopedModelView(ListArgs, ReachSearch, ModelView):
     """A ModelView that lists, shows and changes only rows in the user's scope; its search form
-    fits the user's reach (app.views.search); its page arguments are checked (app.views.list_args).
+    fits the user's reach (app.web.search_forms); its page arguments are checked (app.web.list_args).
 
     Subclasses set `datamodel = ScopedInterface(Model)` and `role_access = {role: permissions}`;
     code columns of `search_columns` are named in `search_code_columns`."""

@@ -31,7 +31,7 @@ from app.security.filters import ScopeFilter
 from app.security.scope import journal_assignments, journal_classes, visible
 from app.views import menu
 from app.views.base import ScopedInterface, ScopedModelView
-from app.views.diary import school_calendar
+from app.web.diary import school_calendar
 from app.views.json_body import json_int, json_object, json_text, unreadable
 
 TEACHER_PERMISSIONS = ("can_index", "can_grid", "can_save_cell", "can_save_lesson", "can_save_period_mark",

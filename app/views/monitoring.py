@@ -330,6 +330,3 @@ def register(appbuilder) -> None:
     link("MonitoringThresholds", _l("Пороги вердикта"), "/monitoring/thresholds", "fa-sliders", "can_thresholds")
     link("MonitoringRegister", _l("Реестр аналитических справок"), "/monitoring/register", "fa-file-excel-o",
          "can_register")
-    from app.api import register as register_api
-
-    register_api(appbuilder)

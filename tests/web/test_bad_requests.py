@@ -149,7 +149,7 @@ def test_a_login_with_cr_or_lf_in_next_answers_400_in_russian(world, client, nex
 
 
 def test_every_list_view_checks_its_page_arguments(app):
-    from app.views.list_args import ListArgs
+    from app.web.list_args import ListArgs
 
     unchecked = [type(view).__name__ for view in _list_views(app) if not isinstance(view, ListArgs)]
     assert unchecked == []

@@ -282,7 +282,7 @@ def test_visits_wait_in_the_tally_and_are_written_together(database_url, tmp_pat
     is written then."""
     from app import create_app
     from app.extensions import db
-    from app.views.diary import _write_left_over_visits
+    from app.web.diary import _write_left_over_visits
     from tests.conftest import login
     from tests.factories import build_world
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from app.models import Consultation, Mark, UsageSnapshot
 from app.security import roles as R
-from app.views import search as view_search
+from app.web import search_forms as view_search
 from tests.factories import (
     make_assignment,
     make_class,

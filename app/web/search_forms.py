@@ -39,7 +39,7 @@ from sqlalchemy.orm import RelationshipDirection
 from wtforms import SelectField, StringField
 from wtforms.widgets import TextInput
 
-from app import search
+from app import formats, search
 from app.models import ClassGroup, Pupil, School, Staff, Subgroup, Subject, TeachingAssignment
 from app.security.current import current_scope
 from app.security.scope import MUNICIPALITY, SCHOOL, reach
@@ -171,7 +171,7 @@ class FoldedContains(FilterContains):
 
     def apply(self, query, value):
         query, field = get_field_setup_query(query, self.model, self.column_name)
-        condition = search.fold(field).contains(search.fold_text(value), autoescape=True)
+        condition = search.fold(field).contains(formats.fold_text(value), autoescape=True)
         return query.filter(~condition if self.negate else condition)
 
 
