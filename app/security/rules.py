@@ -15,6 +15,7 @@ from typing import Any
 from app.models import (
     Absence,
     AcademicYear,
+    ConsumedImportToken,
     AnalyticalReport,
     BellSchedule,
     Campaign,
@@ -28,6 +29,7 @@ from app.models import (
     JournalChange,
     JournalSystem,
     Lesson,
+    LoginAttempt,
     Mark,
     Material,
     Milestone,
@@ -51,7 +53,9 @@ from app.models import (
     Training,
     UsageSnapshot,
     UsageThreshold,
+    UserCredentials,
     UserScope,
+    UserSession,
 )
 from app.models.journal import AbsenceCode, MarkType
 
@@ -134,8 +138,13 @@ RULES: dict[type, Rule] = {
     ImportBatch: Rule(region=True),
     AnalyticalReport: Rule(region=True, whole_region_for_municipal=True),
     UsageThreshold: Rule(region=True, whole_region_for_municipal=True),
-    # the reference data's version stamp: read by the app itself, never listed for a user
+    # the app's own bookkeeping, never listed for a user: the reference data's version stamp, the
+    # import tokens already confirmed, failed logins per name, login sessions, password changes
     ReferenceVersion: Rule(),
+    ConsumedImportToken: Rule(),
+    LoginAttempt: Rule(personal=True),
+    UserSession: Rule(personal=True),
+    UserCredentials: Rule(personal=True),
 }
 
 
