@@ -16,15 +16,22 @@ from app.api.base import API_EDIT, API_READ, ScopedApiInterface, ScopedModelRest
 from app.security.current import current_scope
 from app.errors import DomainError
 from app.models import ImportBatch, JournalSystem, School, UsageSnapshot
-from app.monitoring.imports import MAX_COUNT, PAIRS
-from app.monitoring.indicators import INDICATORS
+from app.monitoring import registry
+from app.monitoring.imports import MAX_COUNT
 from app.monitoring.thresholds import current_threshold, uses_system
 from app.security import roles as R
 from app.security.scope import WRITABLE, is_visible
 from app.text import N_
 
 WRITE = API_READ + ("can_post", "can_put")
+INDICATORS = registry.table_order()
 SHOWN = ["id", "school.id", "school.short_name", "month", "source", *INDICATORS, "uses_system", "computed_at"]
+
+
+def descriptions() -> dict[str, str]:
+    """The fields' descriptions (N_ strings): the month, and each indicator the registry describes."""
+    return {"month": N_("Первое число месяца, ГГГГ-ММ-01")} | {
+        i.code: i.description for i in registry.INDICATORS if i.description}
 
 
 class UsageSnapshotApi(ScopedModelRestApi):
@@ -38,14 +45,7 @@ class UsageSnapshotApi(ScopedModelRestApi):
     search_columns = ["school", "month", "source", "uses_system"]
     validators_columns = {name: Range(min=0, max=MAX_COUNT) for name in INDICATORS}
     # FAB translates these with gettext where it shows them (_info, the OpenAPI spec).
-    description_columns = {
-        "month": N_("Первое число месяца, ГГГГ-ММ-01"),
-        "teachers_active": N_("Учителя, заполнявшие журнал в этом месяце"),
-        "lessons_filled": N_("Уроки месяца с записанной темой"),
-        "lessons_due": N_("Уроки месяца по расписанию (без отменённых)"),
-        "marks_on_time": N_("Отметки, выставленные не позднее следующего дня после урока"),
-        "pupils_with_diary_access": N_("Ученики, у которых сам ученик или родитель имеет вход в дневник"),
-    }
+    description_columns = descriptions()
 
     def _check(self, item: UsageSnapshot) -> None:
         scope = current_scope()
@@ -58,13 +58,13 @@ class UsageSnapshotApi(ScopedModelRestApi):
                              .where(School.id == item.school_id))
         if own:
             raise DomainError(_("Школа работает в этой системе: её показатели рассчитываются автоматически."))
-        for part, whole in PAIRS:
+        for part, whole in registry.pairs():
             if (getattr(item, part) or 0) > (getattr(item, whole) or 0):
                 raise DomainError(_("Показатель %(part)s не может быть больше %(whole)s.", part=part, whole=whole))
         if item.month is None:
             raise DomainError(_("Укажите месяц (первое число месяца)."))
         item.month = item.month.replace(day=1)
-        for name in INDICATORS:
+        for name in registry.codes():
             setattr(item, name, getattr(item, name) or 0)
         item.source = "imported"
         item.computed_at = dt.datetime.now()

@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 
 from app.formats import percent
 from app.models import Campaign, Municipality, PlanTarget, RolloutPlan, School, UsageSnapshot
+from app.monitoring import registry
 from app.monitoring.months import last_day, previous_month
 from app.security.scope import Scope, visible
-from app.text import N_
 
 DEFAULT_TARGET_SHARE = Decimal("75")
 DEFAULT_REPORT_DAY = 5
@@ -209,13 +209,13 @@ def region_series(session: Session, scope: Scope, *, until: dt.date, months: int
             for month, using, total in reversed(rows)]
 
 
-DISTRIBUTION_INDICATORS = {
-    # key: (numerator column, denominator column, label)
-    "lessons_filled": ("lessons_filled", "lessons_due", N_("Доля заполненных уроков")),
-    "teachers_active": ("teachers_active", "teachers_total", N_("Доля активных учителей")),
-    "marks_on_time": ("marks_on_time", "marks_entered", N_("Доля отметок, выставленных вовремя")),
-    "diary_access": ("pupils_with_diary_access", "pupils_total", N_("Доля семей с доступом к дневнику")),
-}
+def distribution_indicators() -> dict[str, tuple[str, str, str]]:
+    """The shares the distribution chart offers, from app.monitoring.registry:
+    key -> (numerator column, denominator column, label), in the chart's order."""
+    return {i.share_key or i.code: (i.code, i.part_of, i.share_label) for i in registry.charted()}
+
+
+DISTRIBUTION_INDICATORS = distribution_indicators()
 
 
 @dataclass
@@ -230,7 +230,7 @@ def indicator_distribution(session: Session, scope: Scope, month: dt.date, indic
     """How many schools fall in each 10-point band of an indicator's share for `month`.
 
     Returns (ten bins 0–10 … 90–100, the last one closed; schools with nothing to divide by)."""
-    numerator, denominator, _ = DISTRIBUTION_INDICATORS[indicator]
+    numerator, denominator, _ = distribution_indicators()[indicator]
     bins = [Bin(f"{low}–{low + 10}%", low, low + 10) for low in range(0, 100, 10)]
     undefined = 0
     rows = session.execute(

@@ -24,7 +24,7 @@ from app.exports.cells import csv_row, write_cell, write_row
 from app.errors import DomainError
 from app.import_tokens import ImportTokens
 from app.models import ImportBatch, JournalSystem, Municipality, School, UsageSnapshot
-from app.monitoring.indicators import INDICATORS
+from app.monitoring import registry
 from app.monitoring.months import month_key, month_label, parse_month
 from app.monitoring.thresholds import current_threshold, uses_system
 from app.security.scope import WRITABLE, Scope, visible
@@ -33,29 +33,17 @@ from app.uploads import safe_filename
 from app.xlsx_upload import XlsxLimits, read_xlsx
 
 SCHOOL_ID = "school_id"
-# key -> header in the template. The headers are the file format: the import matches a file's
-# header row against these Russian source strings and the template carries them as they are;
-# messages show them through gettext.
-COLUMNS = {
-    SCHOOL_ID: N_("Код школы"),
-    "school": N_("Школа"),
-    "teachers_active": N_("Учителей активных"),
-    "teachers_total": N_("Учителей всего"),
-    "lessons_filled": N_("Уроков заполнено"),
-    "lessons_due": N_("Уроков по расписанию"),
-    "marks_entered": N_("Отметок выставлено"),
-    "marks_on_time": N_("Отметок вовремя"),
-    "pupils_with_diary_access": N_("Учеников с доступом к дневнику"),
-    "pupils_total": N_("Учеников всего"),
-    "diary_visits": N_("Посещений дневника"),
-}
-REQUIRED = (SCHOOL_ID, *INDICATORS)
-PAIRS = (  # (part, whole): the part may not exceed the whole
-    ("teachers_active", "teachers_total"),
-    ("lessons_filled", "lessons_due"),
-    ("marks_on_time", "marks_entered"),
-    ("pupils_with_diary_access", "pupils_total"),
-)
+
+
+def columns() -> dict[str, str]:
+    """key -> header in the template: the school's code and name, then every indicator of
+    app.monitoring.registry. The headers are the file format: the import matches a file's header
+    row against these Russian source strings and the template carries them as they are;
+    messages show them through gettext."""
+    return {SCHOOL_ID: N_("Код школы"), "school": N_("Школа")} | {i.code: i.import_header for i in registry.INDICATORS}
+
+
+COLUMNS = columns()  # the template's header as the app started (tests build files from it)
 MAX_ROWS = 5000
 MAX_COUNT = 10_000_000
 TOKENS = ImportTokens("monitoring-import", max_age=60 * 60)
@@ -84,7 +72,13 @@ def _normalize(header) -> str:
     return " ".join(str(header or "").replace("\ufeff", "").split()).lower()
 
 
-_KEYS_BY_HEADER = {_normalize(h): k for k, h in COLUMNS.items()} | {k: k for k in COLUMNS}
+def _keys_by_header() -> dict[str, str]:
+    """A header as a file may spell it (normalized) -> key: the template's header, any spelling
+    the registry accepts, or the key itself."""
+    keys = {_normalize(h): k for k, h in columns().items()} | {k: k for k in columns()}
+    for indicator in registry.INDICATORS:
+        keys |= {_normalize(spelling): indicator.code for spelling in indicator.spellings}
+    return keys
 
 
 def read_table(data: bytes, filename: str, limits: XlsxLimits | None = None) -> list[tuple[int, dict]]:
@@ -102,8 +96,10 @@ def read_table(data: bytes, filename: str, limits: XlsxLimits | None = None) -> 
     if not table:
         raise DomainError(_("Файл пуст: в нём нет строки заголовков."))
     header, *body = table
-    keys = [_KEYS_BY_HEADER.get(_normalize(h)) for h in header]
-    missing = [COLUMNS[k] for k in REQUIRED if k not in keys]
+    by_header = _keys_by_header()
+    keys = [by_header.get(_normalize(h)) for h in header]
+    headers = columns()
+    missing = [headers[k] for k in (SCHOOL_ID, *registry.table_order()) if k not in keys]
     if missing:
         raise DomainError(_("В файле нет столбцов: %(columns)s. Возьмите шаблон на этой странице "
                             "и не меняйте строку заголовков.",
@@ -180,9 +176,10 @@ def validate(session: Session, scope: Scope, month: dt.date, raw: list[tuple[int
         select(School.id).join(JournalSystem, JournalSystem.id == School.journal_system_id)
         .where(JournalSystem.is_own.is_(True), School.id.in_(allowed or {0}))))
     seen: dict[int, int] = {}
+    headers = columns()
     for number, cells in raw:
         reasons = []
-        school_id, problem = _count(cells.get(SCHOOL_ID), COLUMNS[SCHOOL_ID])
+        school_id, problem = _count(cells.get(SCHOOL_ID), headers[SCHOOL_ID])
         if problem:
             reasons.append(problem)
         elif school_id not in schools:
@@ -193,16 +190,16 @@ def validate(session: Session, scope: Scope, month: dt.date, raw: list[tuple[int
         elif school_id in seen:
             reasons.append(_("школа с кодом %(code)s уже есть в строке %(row)s", code=school_id, row=seen[school_id]))
         values = {}
-        for key in INDICATORS:
-            value, problem = _count(cells.get(key), COLUMNS[key])
+        for key in registry.codes():
+            value, problem = _count(cells.get(key), headers[key])
             if problem:
                 reasons.append(problem)
             values[key] = value
-        for part, whole in PAIRS:
+        for part, whole in registry.pairs():
             if values[part] is not None and values[whole] is not None and values[part] > values[whole]:
                 reasons.append(_("«%(part)s» (%(part_value)s) больше, чем «%(whole)s» (%(whole_value)s)",
-                                 part=_(COLUMNS[part]), part_value=values[part],
-                                 whole=_(COLUMNS[whole]), whole_value=values[whole]))
+                                 part=_(headers[part]), part_value=values[part],
+                                 whole=_(headers[whole]), whole_value=values[whole]))
         if reasons:
             preview.errors.append(RowError(number, "; ".join(reasons)))
         else:
@@ -288,14 +285,15 @@ def template_xlsx(session: Session, scope: Scope, month: dt.date | None = None) 
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
     sheet = book.add_worksheet(_("Показатели"))
     head = book.add_format({"bold": True, "text_wrap": True, "bg_color": "#DDEBF7", "border": 1})
-    write_row(sheet, 0, 0, list(COLUMNS.values()), head)  # the source headers: read_table matches them
+    headers = list(columns().values())
+    write_row(sheet, 0, 0, headers, head)  # the source headers: read_table matches them
     no_system = _("система не выбрана")  # not inside the f-string: the extractor would miss it
     for row, (school_id, municipality, school, system) in enumerate(template_schools(session, scope), 1):
         sheet.write_number(row, 0, school_id)
         write_cell(sheet, row, 1, f"{school} ({municipality}; {system or no_system})")
     sheet.set_column(0, 0, 10)
     sheet.set_column(1, 1, 50)
-    sheet.set_column(2, len(COLUMNS) - 1, 14)
+    sheet.set_column(2, len(headers) - 1, 14)
     sheet.freeze_panes(1, 2)
     help_sheet = book.add_worksheet(_("Инструкция"))
     lines = [
@@ -320,7 +318,7 @@ def template_xlsx(session: Session, scope: Scope, month: dt.date | None = None) 
 def template_csv(session: Session, scope: Scope) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
-    writer.writerow(csv_row(COLUMNS.values()))
+    writer.writerow(csv_row(columns().values()))
     for school_id, municipality, school, system in template_schools(session, scope):
-        writer.writerow(csv_row([school_id, f"{school} ({municipality})"] + [""] * len(INDICATORS)))
+        writer.writerow(csv_row([school_id, f"{school} ({municipality})"] + [""] * len(registry.INDICATORS)))
     return out.getvalue().encode("utf-8-sig")

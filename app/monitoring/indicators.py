@@ -39,14 +39,12 @@ from app.models import (
     Staff,
     UsageSnapshot,
 )
+from app.monitoring import registry
 from app.monitoring.activity import assignment_activity
 from app.monitoring.months import last_day, next_month
 from app.monitoring.thresholds import Threshold, current_threshold, uses_system
 
-INDICATORS = (
-    "teachers_active", "teachers_total", "lessons_filled", "lessons_due", "marks_entered", "marks_on_time",
-    "pupils_total", "pupils_with_diary_access", "diary_visits",
-)
+INDICATORS = registry.codes()  # re-read by _counts: a test may add an indicator to the registry
 
 
 @dataclass
@@ -57,7 +55,7 @@ class ComputeResult:
 
 
 def _counts() -> dict[str, int]:
-    return {name: 0 for name in INDICATORS}
+    return {name: 0 for name in registry.codes()}
 
 
 def computed_schools(session: Session, month: dt.date):
@@ -72,7 +70,10 @@ def computed_schools(session: Session, month: dt.date):
 
 
 def indicators_for_month(session: Session, month: dt.date, *, as_of: dt.date | None = None) -> dict[int, dict[str, int]]:
-    """School id -> the nine indicator counts for `month` (first day), for every computed school."""
+    """School id -> the indicator counts for `month` (first day), for every computed school.
+
+    The counts named in app.monitoring.registry with an `activity_field` are sums of that field
+    over the month's activity rows; the others are counted below; an IMPORT indicator stays 0."""
     start, end = month, next_month(month)
     as_of = as_of or dt.date.today()
     schools = computed_schools(session, month)
@@ -87,12 +88,11 @@ def indicators_for_month(session: Session, month: dt.date, *, as_of: dt.date | N
         result[school_id]["teachers_total"] = total
 
     active: dict[int, set[int]] = {}
+    summed = [(i.code, i.activity_field) for i in registry.summed_from_activity()]
     for activity in assignment_activity(session, schools, start, min(last_day(month), as_of)):
         row = result[activity.school_id]
-        row["lessons_due"] += activity.lessons_due
-        row["lessons_filled"] += activity.lessons_with_topic
-        row["marks_entered"] += activity.marks_entered
-        row["marks_on_time"] += activity.marks_on_time
+        for code, field_name in summed:
+            row[code] += getattr(activity, field_name)
         if activity.counts_as_teacher and activity.lessons_touched:
             active.setdefault(activity.school_id, set()).add(activity.teacher_id)
     for school_id, teachers in active.items():

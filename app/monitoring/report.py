@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from app import formats
 from app.exports.cells import merge_cells, page_header_text, write_cell, write_row
 from app.models import JournalSystem, Municipality, RolloutPlan, School, SchoolReadiness, UsageSnapshot
+from app.monitoring import registry
 from app.monitoring.adoption import RegionTotals, campaign_for, municipality_shares, percent
 from app.monitoring.months import month_label, month_label_in
 from app.monitoring.thresholds import Threshold, current_threshold
@@ -28,7 +29,7 @@ from app.security.scope import Scope, visible
 from app.text import N_, _
 
 # Labels and headers are marked here and translated where they are written (xlsxwriter takes
-# plain str only, so no lazy strings): `source_label(...)`, `[_(h) for h in SCHOOL_HEADERS]`.
+# plain str only, so no lazy strings): `source_label(...)`, `_translated(school_headers())`.
 SOURCE_LABELS = {"computed": N_("рассчитано"), "imported": N_("загружено"), "entered": N_("введено вручную")}
 
 
@@ -50,14 +51,27 @@ MUNICIPALITY_HEADERS = (
     N_("Целевая доля, %"), N_("Плановая доля, %"), N_("Дата планового показателя"), N_("Статус"),
     N_("Доля в предыдущем месяце, %"), N_("Изменение, п.п."), N_("Школ с показателями"),
 )
-SCHOOL_HEADERS = (
-    N_("Муниципальное образование"), N_("Школа"), N_("Система журнала"), N_("Источник данных"),
-    N_("Учителей активных"), N_("Учителей всего"), N_("Активных учителей, %"),
-    N_("Уроков заполнено"), N_("Уроков по расписанию"), N_("Заполнено уроков, %"),
-    N_("Отметок выставлено"), N_("Отметок вовремя"), N_("Вовремя, %"),
-    N_("Учеников с доступом к дневнику"), N_("Учеников всего"), N_("С доступом, %"),
-    N_("Посещений дневника"), N_("Использует систему"),
-)
+SCHOOL_HEAD = (N_("Муниципальное образование"), N_("Школа"), N_("Система журнала"), N_("Источник данных"))
+USES_SYSTEM_HEADER = N_("Использует систему")
+
+
+def school_headers() -> tuple[str, ...]:
+    """The «Школы» sheet's (and the CSV export's) header: the school, then each indicator of
+    app.monitoring.registry with a pair's share after it, then the verdict."""
+    figures = tuple(part.share_header if kind == "share" else part.label
+                    for kind, part, _whole in registry.share_columns())
+    return (*SCHOOL_HEAD, *figures, USES_SYSTEM_HEADER)
+
+
+def school_figures(snapshot: UsageSnapshot) -> list[int | Decimal | None]:
+    """A snapshot's figures in the order of `school_headers` (between the head and the verdict):
+    the counts as they are, a share as a percent to 0.1 or None when its whole is 0."""
+    return [percent(getattr(snapshot, part.code), getattr(snapshot, whole.code)) if kind == "share"
+            else getattr(snapshot, part.code)
+            for kind, part, whole in registry.share_columns()]
+
+
+SCHOOL_HEADERS = school_headers()  # as the app started; the writers call school_headers()
 ROLLOUT_HEADERS = (
     N_("Муниципальное образование"), N_("План: документ"), N_("План: дата утверждения"), N_("Ответственный"),
     N_("Назначен"), N_("Школ"), N_("Нормативные акты приняты"), N_("Система выбрана"), N_("Оборудование готово"),
@@ -386,7 +400,8 @@ def _maybe(ws, row, col, value, fmt):
 def _write_schools(ws, f, lines: list[SchoolLine], month):
     write_cell(ws, 0, 0, _("Показатели использования системы по школам за %(month)s", month=month_label(month)), f["title"])
     header = 2
-    write_row(ws, header, 0, _translated(SCHOOL_HEADERS), f["header"])
+    headers = school_headers()
+    write_row(ws, header, 0, _translated(headers), f["header"])
     row = header
     for line in lines:
         row += 1
@@ -396,30 +411,25 @@ def _write_schools(ws, f, lines: list[SchoolLine], month):
         write_cell(ws, row, 2, line.system or _("не выбрана"), f["text"])
         if s is None:
             write_cell(ws, row, 3, _("нет данных"), f["text"])
-            for col in range(4, len(SCHOOL_HEADERS)):
+            for col in range(4, len(headers)):
                 ws.write_blank(row, col, None, f["text"])
             continue
         write_cell(ws, row, 3, source_label(s.source), f["text"])
         col = 4
-        for part, whole in (("teachers_active", "teachers_total"), ("lessons_filled", "lessons_due"),
-                            ("marks_on_time", "marks_entered"), ("pupils_with_diary_access", "pupils_total")):
-            if part == "marks_on_time":
-                ws.write_number(row, col, s.marks_entered, f["int"])
-                ws.write_number(row, col + 1, s.marks_on_time, f["int"])
+        for (kind, _part, _whole), value in zip(registry.share_columns(), school_figures(s)):
+            if kind == "share":
+                _maybe(ws, row, col, value, f["pct"])
             else:
-                ws.write_number(row, col, getattr(s, part), f["int"])
-                ws.write_number(row, col + 1, getattr(s, whole), f["int"])
-            _maybe(ws, row, col + 2, percent(getattr(s, part), getattr(s, whole)), f["pct"])
-            col += 3
-        ws.write_number(row, col, s.diary_visits, f["int"])
-        write_cell(ws, row, col + 1, _("да") if s.uses_system else _("нет"), f["good"] if s.uses_system else f["bad"])
+                ws.write_number(row, col, value, f["int"])
+            col += 1
+        write_cell(ws, row, col, _("да") if s.uses_system else _("нет"), f["good"] if s.uses_system else f["bad"])
     if not lines:
         write_cell(ws, header + 1, 0, _("Нет школ."), f["note"])
     ws.set_column(0, 0, 30)
     ws.set_column(1, 1, 30)
     ws.set_column(2, 3, 16)
-    ws.set_column(4, len(SCHOOL_HEADERS) - 1, 11)
-    _page(ws, header, row, len(SCHOOL_HEADERS) - 1, _(SCHOOLS_SHEET))
+    ws.set_column(4, len(headers) - 1, 11)
+    _page(ws, header, row, len(headers) - 1, _(SCHOOLS_SHEET))
 
 
 def _write_rollout(ws, f, lines: list[RolloutLine], month):

@@ -17,10 +17,12 @@ from app.exports.cells import csv_row
 from app.errors import DomainError
 from app.extensions import db
 from app.models import AnalyticalReport, ImportBatch, Municipality, UsageSnapshot
-from app.monitoring import adoption, imports, register as reports_register
+from app.monitoring import adoption, imports, register as reports_register, registry
 from app.monitoring.indicators import compute_month
 from app.monitoring.months import month_key, month_label, parse_month, previous_month
-from app.monitoring.report import SOURCE_LABELS, build_report, source_label
+from app.monitoring.report import (
+    SOURCE_LABELS, build_report, school_figures, school_headers, school_lines, source_label,
+)
 from app.monitoring.thresholds import current_threshold, change_thresholds, threshold_history, uses_system
 from app.reading import read_session
 from app.security import roles as R
@@ -35,6 +37,15 @@ from app.xlsx_upload import XlsxLimits
 CSV_TYPE = "text/csv; charset=utf-8"
 
 
+def snapshot_labels() -> dict:
+    """Labels of the snapshot pages: the record's own fields and every indicator of the registry."""
+    return {
+        "school": _l("Школа"), "month": _l("Месяц (первое число)"), "source": _l("Источник"),
+        **{i.code: _l(i.shown_label) for i in registry.INDICATORS},
+        "uses_system": _l("Использует систему"), "computed_at": _l("Рассчитано"), "import_batch": _l("Загрузка"),
+    }
+
+
 class UsageSnapshotView(ScopedModelView):
     """Snapshots per school and month; the monitoring role may enter a school's figures by hand."""
 
@@ -44,26 +55,16 @@ class UsageSnapshotView(ScopedModelView):
     show_title = _l("Показатели школы за месяц")
     add_title = _l("Ввод показателей школы вручную")
     edit_title = _l("Показатели школы за месяц")
+    # The list shows the figures that decide the verdict first; the card and the form show every
+    # indicator of app.monitoring.registry in its order.
     list_columns = ["school", "month", "source", "lessons_filled", "lessons_due", "teachers_active",
                     "teachers_total", "marks_entered", "diary_visits", "uses_system"]
-    show_columns = ["school", "month", "source", "teachers_active", "teachers_total", "lessons_filled", "lessons_due",
-                    "marks_entered", "marks_on_time", "pupils_with_diary_access", "pupils_total", "diary_visits",
-                    "uses_system", "computed_at", "import_batch"]
-    add_columns = edit_columns = ["school", "month", "teachers_active", "teachers_total", "lessons_filled",
-                                  "lessons_due", "marks_entered", "marks_on_time", "pupils_with_diary_access",
-                                  "pupils_total", "diary_visits"]
+    show_columns = ["school", "month", "source", *registry.codes(), "uses_system", "computed_at", "import_batch"]
+    add_columns = edit_columns = ["school", "month", *registry.codes()]
     search_columns = ["school", "month", "source", "uses_system"]
     order_columns = ["month", "source", "lessons_due", "uses_system"]
     base_order = ("month", "desc")
-    label_columns = {
-        "school": _l("Школа"), "month": _l("Месяц (первое число)"), "source": _l("Источник"),
-        "teachers_active": _l("Учителей активных"), "teachers_total": _l("Учителей всего"),
-        "lessons_filled": _l("Уроков заполнено"), "lessons_due": _l("Уроков по расписанию"),
-        "marks_entered": _l("Отметок"), "marks_on_time": _l("Отметок вовремя"),
-        "pupils_with_diary_access": _l("Учеников с доступом к дневнику"), "pupils_total": _l("Учеников всего"),
-        "diary_visits": _l("Посещений дневника"), "uses_system": _l("Использует систему"),
-        "computed_at": _l("Рассчитано"), "import_batch": _l("Загрузка"),
-    }
+    label_columns = snapshot_labels()
     # The source is a code of the monitoring rules; the list showed «entered» and «computed».
     formatters_columns = {"source": source_label}
     # Searched by the same names (typing «entered» was the only way to find hand-entered figures).
@@ -144,40 +145,35 @@ class MonitoringView(BaseView):
         scope = current_scope()
         month = _month_arg(session)
         indicator = request.args.get("indicator", "lessons_filled")
-        if indicator not in adoption.DISTRIBUTION_INDICATORS:
-            indicator = "lessons_filled"
+        indicators = adoption.distribution_indicators()
+        if indicator not in indicators:
+            indicator = next(iter(indicators))
         bins, undefined = adoption.indicator_distribution(session, scope, month, indicator)
         return self.render_template(
             "monitoring/charts.html", month=month, month_label=month_label(month), month_key=month_key(month),
             totals=adoption.municipality_shares(session, scope, month),
             series=adoption.region_series(session, scope, until=month),
-            bins=bins, undefined=undefined, indicator=indicator, indicators=adoption.DISTRIBUTION_INDICATORS,
+            bins=bins, undefined=undefined, indicator=indicator, indicators=indicators,
         )
 
     @expose("/export")
     @has_access
     def export(self):
         """The month's school figures in the user's scope as CSV (no personal data)."""
-        from app.monitoring.report import SCHOOL_HEADERS, school_lines
-
         session = read_session()
         month = _month_arg(session)
         out = io.StringIO()
         writer = csv.writer(out, delimiter=";")
-        writer.writerow(csv_row([_(header) for header in SCHOOL_HEADERS]))
+        writer.writerow(csv_row([_(header) for header in school_headers()]))
         for line in school_lines(session, current_scope(), month):
             s = line.snapshot
             head = [line.municipality, line.school, line.system or ""]
             if s is None:
                 writer.writerow(csv_row(head + [_("нет данных")]))
                 continue
-            cells = [source_label(s.source)]
-            for part, whole in (("teachers_active", "teachers_total"), ("lessons_filled", "lessons_due"),
-                                ("marks_entered", "marks_on_time"), ("pupils_with_diary_access", "pupils_total")):
-                a, b = getattr(s, part), getattr(s, whole)
-                share = adoption.percent(s.marks_on_time, s.marks_entered) if part == "marks_entered" else adoption.percent(a, b)
-                cells += [a, b, formats.format_decimal(share, 1)]
-            cells += [s.diary_visits, _("да") if s.uses_system else _("нет")]
+            figures = [formats.format_decimal(value, 1) if kind == "share" else value
+                       for (kind, _part, _whole), value in zip(registry.share_columns(), school_figures(s))]
+            cells = [source_label(s.source), *figures, _("да") if s.uses_system else _("нет")]
             writer.writerow(csv_row(head + cells))
         return Response(out.getvalue().encode("utf-8-sig"), mimetype=CSV_TYPE, headers={
             "Content-Disposition": f'attachment; filename="monitoring-{month_key(month)}.csv"'})
