@@ -4,8 +4,10 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.errors import DomainError
 from app.extensions import db
-from app.models import Guardian
+from app.journal.access import NotInScope
+from app.notify.settings import own_guardian, save_settings
 from app.security import roles as R
 from app.security.current import current_scope
 from app.views import menu
@@ -26,23 +28,16 @@ class NotificationSettingsView(BaseView):
     @expose("/", methods=["GET", "POST"])
     @has_access
     def settings(self):
-        guardian_id = current_scope().guardian_id
-        guardian = db.session.get(Guardian, guardian_id) if guardian_id else None
-        if guardian is None:
+        try:
+            guardian = own_guardian(db.session, current_scope())
+        except NotInScope:
             abort(404)
         if request.method == "POST":
-            mode = request.form.get("mode", "")
-            email = (request.form.get("email") or "").strip()
-            if mode not in dict(MODES):
-                flash(_("Выберите, как часто присылать уведомления."), "danger")
-            elif mode != "none" and ("@" not in email or len(email) > 200):
-                flash(_("Укажите адрес электронной почты, на который присылать уведомления."), "danger")
+            try:
+                save_settings(db.session, current_scope(), request.form.get("mode", ""), request.form.get("email") or "")
+            except DomainError as refusal:
+                flash(refusal.message, "danger")
             else:
-                if mode != guardian.notify_mode:
-                    guardian.notified_until = None  # starts from the next run, not from history
-                guardian.notify_mode = mode
-                guardian.email = email or None
-                db.session.commit()
                 flash(_("Настройки уведомлений сохранены."), "success")
                 return redirect(url_for("NotificationSettingsView.settings"))
         return self.render_template("notifications/settings.html", guardian=guardian, modes=MODES)
