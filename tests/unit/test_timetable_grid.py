@@ -1,0 +1,47 @@
+"""The timetable cell as a domain write: scope from scope.py, committed on success, nothing left
+behind on a clash."""
+import pytest
+
+from app.errors import DomainError
+from app.journal.access import NotInScope
+from app.models import ClassGroup, TimetableSlot
+from app.security.scope import load_scope
+from app.timetable import grid
+from tests.timetable_helpers import MONDAY, build_timetable_school
+
+
+@pytest.fixture
+def t(session, world):
+    t = build_timetable_school(session, world.school_a, world.year, (world.class_a, world.class_a_other))
+    session.commit()
+    return t
+
+
+def _slots(session):
+    return [(s.class_group_id, s.weekday, s.lesson_number, s.assignment_id)
+            for s in session.query(TimetableSlot).order_by(TimetableSlot.id)]
+
+
+def test_secretary_changes_own_classes_only(session, world, t):
+    scope = load_scope(session, world.users["secretary"])
+    assert grid.scoped_row(session, scope, ClassGroup, world.class_a.id, write=True) is world.class_a
+    with pytest.raises(NotInScope):
+        grid.scoped_row(session, scope, ClassGroup, world.class_b.id, write=True)
+    with pytest.raises(NotInScope):
+        grid.scoped_row(session, load_scope(session, world.users["teacher"]), ClassGroup, world.class_a.id,
+                        write=True)
+
+
+def test_saved_cell_is_committed_and_a_clash_leaves_nothing(session, world, t):
+    scope = load_scope(session, world.users["secretary"])
+    grid.save_class_cell(session, scope, t.class_8b, 1, 2, t.maths_8b.id, None, MONDAY, add=False)
+    session.rollback()  # committed: a rollback keeps it
+    assert _slots(session) == [(t.class_8b.id, 1, 2, t.maths_8b.id)]
+    with pytest.raises(DomainError, match="Иванова"):
+        grid.save_class_cell(session, scope, t.class_7a, 1, 2, t.maths_7a.id, None, MONDAY, add=False)
+    assert _slots(session) == [(t.class_8b.id, 1, 2, t.maths_8b.id)]
+
+
+def test_change_outside_the_academic_year_is_refused(world, t):
+    with pytest.raises(DomainError, match="внутри учебного года 2012/2013"):
+        grid.check_valid_from(t.class_7a, world.year.ends_on.replace(year=2014))
