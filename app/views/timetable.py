@@ -14,8 +14,7 @@ from flask_appbuilder.fieldwidgets import BS3TextFieldWidget
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_appbuilder.models.sqla.filters import FilterEqual, FilterGreater, FilterSmaller, SQLAFilterConverter
-from sqlalchemy import Time, inspect, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Time, inspect
 from wtforms import BooleanField, TimeField
 from wtforms.validators import InputRequired
 
@@ -30,7 +29,6 @@ from app.models import (
     Room,
     School,
     Staff,
-    StudyPeriod,
     Subgroup,
     Subject,
     Substitution,
@@ -40,7 +38,7 @@ from app.models import (
 from app.reading import read_session
 from app.security import roles as R
 from app.security.current import current_scope
-from app.security.scope import changeable, visible
+from app.security.scope import changeable
 from app.timetable import WEEKDAYS
 from app.timetable import calendar as lesson_calendar
 from app.timetable import export, pupil_import, substitutions
@@ -234,18 +232,9 @@ class SubstitutionView(ScopedModelView):
                      "cancelled": _l("Урок отменён"), "reason": _l("Причина")}
     add_form_extra_fields = edit_form_extra_fields = {"cancelled": checkbox(_l("Урок отменён"))}
 
-    def _check(self, item):
-        session = self.datamodel.session
-        session.flush()
-        try:
-            substitutions.check_substitution(session, item)
-        except DomainError:
-            session.rollback()
-            raise
-
     def pre_add(self, item):
         super().pre_add(item)
-        self._check(item)
+        substitutions.check_before_write(self.datamodel.session, item)
         substitutions.apply_substitution(self.datamodel.session, item)
 
     def pre_update(self, item):
@@ -256,7 +245,7 @@ class SubstitutionView(ScopedModelView):
                (state.attrs.date.history.deleted or [item.date])[0],
                (state.attrs.lesson_number.history.deleted or [item.lesson_number])[0])
         super().pre_update(item)
-        self._check(item)
+        substitutions.check_before_write(self.datamodel.session, item)
         session = self.datamodel.session
         substitutions.undo_substitution(session, *old)
         substitutions.apply_substitution(session, item)
@@ -475,22 +464,11 @@ class LessonCalendarView(BaseView):
     default_view = "index"
     role_access = {R.SECRETARY: ("can_generate",), R.SCHOOL_ADMIN: ("can_generate",)}
 
-    def _choices(self):
-        scope = current_scope()
-        periods = list(db.session.scalars(
-            select(StudyPeriod).options(joinedload(StudyPeriod.academic_year), joinedload(StudyPeriod.school))
-            .where(visible(scope, StudyPeriod))
-            .order_by(StudyPeriod.academic_year_id.desc(), StudyPeriod.school_id, StudyPeriod.number)).unique())
-        classes = list(db.session.scalars(select(ClassGroup).where(changeable(scope, ClassGroup))
-                                          .order_by(ClassGroup.academic_year_id.desc(), ClassGroup.grade,
-                                                    ClassGroup.letter)))
-        return periods, classes
-
     @expose("/", methods=["GET", "POST"])
     @has_access
     @permission_name("generate")
     def index(self):
-        periods, classes = self._choices()
+        periods, classes = lesson_calendar.calendar_choices(db.session, current_scope())
         report = period = None
         if request.method == "POST":
             period = next((p for p in periods if str(p.id) == request.form.get("period_id")), None)
@@ -502,35 +480,16 @@ class LessonCalendarView(BaseView):
                 if chosen is None or chosen.school_id != period.school_id:
                     raise DomainError(_("Выберите класс той же школы, что и период."))
                 class_ids = [chosen.id]
-            elif not db.session.scalar(select(ClassGroup.id).where(
-                    ClassGroup.school_id == period.school_id, changeable(current_scope(), ClassGroup))):
-                abort(404)
             try:
-                report = lesson_calendar.generate_lessons(db.session, period, class_ids)
-                db.session.commit()
-            except DomainError:
-                db.session.rollback()
-                raise
+                report = lesson_calendar.generate_for(db.session, current_scope(), period, class_ids)
+            except NotInScope:
+                abort(404)
         return self.render_template("timetable/calendar.html", title=_("Календарь уроков"), periods=periods,
                                     classes=classes, report=report, period=period,
                                     chosen_class=request.form.get("class_id", ""))
 
 
 # --- pupil import -------------------------------------------------------------------------
-
-def _import_year(session, school_id: int) -> AcademicYear | None:
-    """The academic year of today, or the latest year with classes in the school."""
-    today = clock.today()
-    year = session.scalars(select(AcademicYear).where(AcademicYear.starts_on <= today,
-                                                      AcademicYear.ends_on >= today)).first()
-    has_classes = year is not None and session.scalar(select(ClassGroup.id).where(
-        ClassGroup.school_id == school_id, ClassGroup.academic_year_id == year.id))
-    if not has_classes:
-        year = session.scalars(select(AcademicYear).join(ClassGroup, ClassGroup.academic_year_id == AcademicYear.id)
-                               .where(ClassGroup.school_id == school_id)
-                               .order_by(AcademicYear.starts_on.desc())).first()
-    return year
-
 
 class PupilImportView(BaseView):
     """Upload a class list, see every bad row, confirm: then all rows are written or none."""
@@ -543,7 +502,7 @@ class PupilImportView(BaseView):
         school_id = current_scope().school_id
         if school_id is None:
             raise DomainError(_("Импорт учеников доступен сотруднику школы."))
-        year = _import_year(db.session, school_id)
+        year = pupil_import.import_year(db.session, clock.today(), school_id)
         if year is None:
             raise DomainError(_("Сначала заведите классы школы на учебный год."))
         return school_id, year
@@ -584,17 +543,11 @@ class PupilImportView(BaseView):
     def confirm(self):
         school_id, year = self._school_and_year()
         enrolled_on = clock.today() if year.starts_on <= clock.today() <= year.ends_on else year.starts_on
-        try:
-            checked, result = pupil_import.confirm_import(db.session, school_id, year, request.form.get("token", ""),
-                                                          current_app.config["SECRET_KEY"], enrolled_on)
-            if result is None:
-                db.session.rollback()
-                return self.render_template("timetable/import.html", title=_("Импорт учеников: проверка"),
-                                            preview=checked, token=None, year=year, filename="")
-            db.session.commit()
-        except Exception:
-            db.session.rollback()
-            raise
+        checked, result = pupil_import.confirm_and_write(db.session, school_id, year, request.form.get("token", ""),
+                                                         current_app.config["SECRET_KEY"], enrolled_on)
+        if result is None:
+            return self.render_template("timetable/import.html", title=_("Импорт учеников: проверка"),
+                                        preview=checked, token=None, year=year, filename="")
         flash(_("Записано учеников: %(p)s; новых родителей: %(g)s; привязано к уже известным родителям: %(l)s.",
                 p=result.pupils, g=result.guardians_created, l=result.guardians_linked), "success")
         return redirect(url_for("PupilView.list"))

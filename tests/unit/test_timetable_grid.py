@@ -45,3 +45,20 @@ def test_saved_cell_is_committed_and_a_clash_leaves_nothing(session, world, t):
 def test_change_outside_the_academic_year_is_refused(world, t):
     with pytest.raises(DomainError, match="внутри учебного года 2012/2013"):
         grid.check_valid_from(t.class_7a, world.year.ends_on.replace(year=2014))
+
+
+def test_lesson_calendar_for_a_school_the_user_cannot_change_is_out_of_scope(session, world, t):
+    from app.models import Lesson, StudyPeriod
+    from app.timetable.calendar import generate_for
+
+    grid.save_class_cell(session, load_scope(session, world.users["secretary"]), t.class_7a, 1, 1, t.maths_7a.id,
+                         None, MONDAY, add=False)
+    q1 = session.query(StudyPeriod).filter_by(school_id=world.school_a.id, number=1).one()  # 01.09–27.10.2012
+    before = session.query(Lesson).count()  # build_world's three lessons
+    with pytest.raises(NotInScope):
+        generate_for(session, load_scope(session, world.users["teacher"]), q1, None)
+    assert session.query(Lesson).count() == before
+    report = generate_for(session, load_scope(session, world.users["secretary"]), q1, None)
+    session.rollback()  # committed: a rollback keeps the lessons
+    # Maths of 7А on Mondays 03.09–22.10: 8 lessons.
+    assert report.added == 8 and session.query(Lesson).count() == before + 8
