@@ -38,7 +38,8 @@ def test_director_stores_and_replaces_own_school_evidence(session, world):
     assert session.scalar(select(ReadinessEvidence.filename)) == "Приказ № 5.pdf"
 
 
-def test_evidence_for_another_school_is_rolled_back_after_the_flush(session, world):
+@pytest.mark.parametrize("engine", ["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
+def test_evidence_for_another_school_is_rolled_back_after_the_flush(session, world, engine):
     campaign = make_campaign(session)
     session.commit()
     with pytest.raises(NotInScope):

@@ -32,7 +32,8 @@ def test_secretary_changes_own_classes_only(session, world, t):
                         write=True)
 
 
-def test_saved_cell_is_committed_and_a_clash_leaves_nothing(session, world, t):
+@pytest.mark.parametrize("engine", ["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
+def test_saved_cell_is_committed_and_a_clash_leaves_nothing(session, world, t, engine):
     scope = load_scope(session, world.users["secretary"])
     grid.save_class_cell(session, scope, t.class_8b, 1, 2, t.maths_8b.id, None, MONDAY, add=False)
     session.rollback()  # committed: a rollback keeps it

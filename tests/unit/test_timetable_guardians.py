@@ -23,7 +23,8 @@ def test_secretary_adds_new_guardian_with_link(session, world):
     assert _counts(session) == (3, 4)  # the world has 2 guardians with 3 links
 
 
-def test_bad_guardian_input_writes_nothing(session, world):
+@pytest.mark.parametrize("engine", ["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
+def test_bad_guardian_input_writes_nothing(session, world, engine):
     scope = load_scope(session, world.users["secretary"])
     for form, message in ((GuardianForm(relation="я" * 31, last_name="Г", first_name="А"), "не длиннее 30"),
                           (GuardianForm(last_name="Григорьева"), "Укажите фамилию и имя"),
