@@ -7,17 +7,18 @@ from flask_babel import lazy_gettext as _l
 from app.errors import DomainError
 from app.extensions import db
 from app.journal.access import NotInScope
-from app.notify.settings import own_guardian, save_settings
+from app.notify.settings import MODE_CODES, own_guardian, save_settings
 from app.security import roles as R
 from app.security.current import current_scope
 from app.views import menu
 
-MODES = (
-    ("instant", _l("Сразу: о каждой новой отметке и пропуске")),
-    ("daily", _l("Раз в день: сводка за день")),
-    ("weekly", _l("Раз в неделю: сводка за неделю")),
-    ("none", _l("Не присылать")),
-)
+# The labels of app.notify.settings.MODE_CODES, in its order.
+MODES = tuple(zip(MODE_CODES, (
+    _l("Сразу: о каждой новой отметке и пропуске"),
+    _l("Раз в день: сводка за день"),
+    _l("Раз в неделю: сводка за неделю"),
+    _l("Не присылать"),
+), strict=True))
 
 
 class NotificationSettingsView(BaseView):
