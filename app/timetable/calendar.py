@@ -16,6 +16,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.errors import DomainError
+from app.journal.access import NotInScope
 from app.models import (
     Absence,
     ClassGroup,
@@ -27,6 +28,7 @@ from app.models import (
     TeachingAssignment,
     TimetableSlot,
 )
+from app.security.scope import Scope, changeable, visible
 from app.text import _
 from app.timetable import WEEKDAYS
 
@@ -278,3 +280,30 @@ def _add_lessons(session: Session, period: StudyPeriod, wanted, keys: list[Key])
             cancelled=bool(substitution is not None and substitution.cancelled),
         ))
     session.flush()
+
+
+def calendar_choices(session: Session, scope: Scope) -> tuple[list[StudyPeriod], list[ClassGroup]]:
+    """The study periods the user sees (latest year first) and the classes the user may change."""
+    periods = list(session.scalars(
+        select(StudyPeriod).options(joinedload(StudyPeriod.academic_year), joinedload(StudyPeriod.school))
+        .where(visible(scope, StudyPeriod))
+        .order_by(StudyPeriod.academic_year_id.desc(), StudyPeriod.school_id, StudyPeriod.number)).unique())
+    classes = list(session.scalars(select(ClassGroup).where(changeable(scope, ClassGroup))
+                                   .order_by(ClassGroup.academic_year_id.desc(), ClassGroup.grade, ClassGroup.letter)))
+    return periods, classes
+
+
+def generate_for(session: Session, scope: Scope, period: StudyPeriod, class_group_ids: list[int] | None) -> CalendarReport:
+    """generate_lessons for the user, in one transaction. Without chosen classes the user must be
+    able to change some class of the period's school (else NotInScope). Commits, or rolls back and
+    raises DomainError."""
+    if class_group_ids is None and not session.scalar(select(ClassGroup.id).where(
+            ClassGroup.school_id == period.school_id, changeable(scope, ClassGroup))):
+        raise NotInScope()
+    try:
+        report = generate_lessons(session, period, class_group_ids)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return report

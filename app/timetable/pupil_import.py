@@ -357,6 +357,35 @@ def confirm_import(session: Session, school_id: int, year: AcademicYear, token: 
     return preview, import_pupils(session, school_id, preview, enrolled_on)
 
 
+def confirm_and_write(session: Session, school_id: int, year: AcademicYear, token: str, secret: str,
+                      enrolled_on: dt.date) -> tuple[Preview, ImportResult | None]:
+    """confirm_import in one transaction: commits what was written, or rolls back (the token stays
+    unused) when a row is wrong now (result None) or anything is refused."""
+    try:
+        checked, result = confirm_import(session, school_id, year, token, secret, enrolled_on)
+        if result is None:
+            session.rollback()
+        else:
+            session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return checked, result
+
+
+def import_year(session: Session, today: dt.date, school_id: int) -> AcademicYear | None:
+    """The academic year of `today`, or else the latest year with classes in the school."""
+    year = session.scalars(select(AcademicYear).where(AcademicYear.starts_on <= today,
+                                                      AcademicYear.ends_on >= today)).first()
+    has_classes = year is not None and session.scalar(select(ClassGroup.id).where(
+        ClassGroup.school_id == school_id, ClassGroup.academic_year_id == year.id))
+    if not has_classes:
+        year = session.scalars(select(AcademicYear).join(ClassGroup, ClassGroup.academic_year_id == AcademicYear.id)
+                               .where(ClassGroup.school_id == school_id)
+                               .order_by(AcademicYear.starts_on.desc())).first()
+    return year
+
+
 def template_xlsx() -> bytes:
     """The class-list template: the header and one example row."""
     import xlsxwriter

@@ -13,6 +13,16 @@ from app.text import _
 from app.timetable.clashes import active_on
 
 
+def check_before_write(session: Session, substitution: Substitution) -> None:
+    """Flush the form's values and check_substitution; a refusal rolls the session back."""
+    session.flush()
+    try:
+        check_substitution(session, substitution)
+    except DomainError:
+        session.rollback()
+        raise
+
+
 def check_substitution(session: Session, substitution: Substitution) -> None:
     """Refuse a substitution that cannot work, with a Russian reason.
 

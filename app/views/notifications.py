@@ -4,18 +4,21 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.errors import DomainError
 from app.extensions import db
-from app.models import Guardian
+from app.journal.access import NotInScope
+from app.notify.settings import MODE_CODES, own_guardian, save_settings
 from app.security import roles as R
 from app.security.current import current_scope
 from app.views import menu
 
-MODES = (
-    ("instant", _l("Сразу: о каждой новой отметке и пропуске")),
-    ("daily", _l("Раз в день: сводка за день")),
-    ("weekly", _l("Раз в неделю: сводка за неделю")),
-    ("none", _l("Не присылать")),
-)
+# The labels of app.notify.settings.MODE_CODES, in its order.
+MODES = tuple(zip(MODE_CODES, (
+    _l("Сразу: о каждой новой отметке и пропуске"),
+    _l("Раз в день: сводка за день"),
+    _l("Раз в неделю: сводка за неделю"),
+    _l("Не присылать"),
+), strict=True))
 
 
 class NotificationSettingsView(BaseView):
@@ -26,23 +29,16 @@ class NotificationSettingsView(BaseView):
     @expose("/", methods=["GET", "POST"])
     @has_access
     def settings(self):
-        guardian_id = current_scope().guardian_id
-        guardian = db.session.get(Guardian, guardian_id) if guardian_id else None
-        if guardian is None:
+        try:
+            guardian = own_guardian(db.session, current_scope())
+        except NotInScope:
             abort(404)
         if request.method == "POST":
-            mode = request.form.get("mode", "")
-            email = (request.form.get("email") or "").strip()
-            if mode not in dict(MODES):
-                flash(_("Выберите, как часто присылать уведомления."), "danger")
-            elif mode != "none" and ("@" not in email or len(email) > 200):
-                flash(_("Укажите адрес электронной почты, на который присылать уведомления."), "danger")
+            try:
+                save_settings(db.session, current_scope(), request.form.get("mode", ""), request.form.get("email") or "")
+            except DomainError as refusal:
+                flash(refusal.message, "danger")
             else:
-                if mode != guardian.notify_mode:
-                    guardian.notified_until = None  # starts from the next run, not from history
-                guardian.notify_mode = mode
-                guardian.email = email or None
-                db.session.commit()
                 flash(_("Настройки уведомлений сохранены."), "success")
                 return redirect(url_for("NotificationSettingsView.settings"))
         return self.render_template("notifications/settings.html", guardian=guardian, modes=MODES)

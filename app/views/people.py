@@ -7,18 +7,24 @@ from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import gettext as _, lazy_gettext as _l
-from sqlalchemy import asc, desc, select
+from sqlalchemy import asc, desc
 from sqlalchemy.orm import aliased
 from wtforms import BooleanField
 
-from app.errors import DomainError
 from app.extensions import db
-from app.models import ClassGroup, Guardian, GuardianLink, Pupil, Staff
-from app.models.people import DEFAULT_RELATION
+from app.journal.access import NotInScope
+from app.models import ClassGroup, Guardian, Pupil, Staff
 from app.security import roles as R
 from app.security.current import current_scope
-from app.security.scope import changeable, visible
-from app.timetable.pupil_import import EMAIL, normalize_phone, split_name
+from app.security.scope import changeable
+from app.timetable.guardians import (
+    GuardianForm,
+    add_guardian,
+    changeable_pupil,
+    guardian_links,
+    known_guardians,
+    remove_guardian,
+)
 from app.views import menu
 from app.views.base import ScopedInterface, ScopedModelView
 
@@ -83,20 +89,15 @@ class PupilView(ScopedModelView):
     label_columns = {**NAME_LABELS, "school": _l("Школа"), "class_group": _l("Класс"), "birth_date": _l("Дата рождения"),
                      "enrolled_on": _l("Зачислен"), "left_on": _l("Выбыл")}
 
-    def _guardians(self, pk):
-        return list(db.session.scalars(
-            select(GuardianLink).where(GuardianLink.pupil_id == pk, visible(current_scope(), GuardianLink))
-            .order_by(GuardianLink.guardian_id)))
-
     @expose("/show/<pk>", methods=["GET"])
     @has_access
     def show(self, pk):
         pk = self._deserialize_pk_if_composite(pk)
         widgets = self._show(pk)
         can_link = self.appbuilder.sm.has_access("can_link", "PupilGuardianView")
+        links = guardian_links(db.session, current_scope(), pk)
         return self.render_template(self.show_template, pk=pk, title=self.show_title, widgets=widgets,
-                                    related_views=self._related_views, guardian_links=self._guardians(pk),
-                                    can_link=can_link)
+                                    related_views=self._related_views, guardian_links=links, can_link=can_link)
 
 
 class GuardianView(ScopedModelView):
@@ -122,74 +123,35 @@ class PupilGuardianView(BaseView):
     route_base = "/pupil-guardians"
     role_access = {R.SECRETARY: ("can_link",)}
     scope_routes = [("/<int:pk>/add", Pupil, lambda scope: changeable(scope, Pupil))]
-    # Two ids (pupil, guardian): the matrix takes one; the pupil goes through _pupil() like /add.
+    # Two ids (pupil, guardian): the matrix takes one; the pupil is checked by changeable_pupil() like /add.
     scope_routes_exempt = ["/<int:pk>/remove/<int:guardian_id>"]
-
-    def _pupil(self):
-        pk = request.view_args["pk"]
-        pupil = db.session.scalars(select(Pupil).where(Pupil.id == pk, changeable(current_scope(), Pupil))).first()
-        if pupil is None:
-            abort(404)
-        return pupil
-
-    def _known_guardians(self, pupil):
-        linked = {link.guardian_id for link in pupil.guardian_links}
-        rows = db.session.scalars(
-            select(Guardian).where(visible(current_scope(), Guardian)).order_by(Guardian.last_name, Guardian.first_name))
-        return [g for g in rows if g.id not in linked]
 
     @expose("/<int:pk>/add", methods=["GET", "POST"])
     @has_access
     @permission_name("link")
     def add(self, pk):
-        pupil = self._pupil()
-        form = request.form
-        if request.method == "POST":
-            relation = (form.get("relation") or "").strip() or DEFAULT_RELATION
-            if len(relation) > 30:
-                raise DomainError(_("Степень родства — не длиннее 30 знаков."))
-            if form.get("guardian_id"):
-                guardian = next((g for g in self._known_guardians(pupil) if str(g.id) == form["guardian_id"]), None)
-                if guardian is None:
-                    abort(404)
-            else:
-                guardian = self._new_guardian(form)
-                db.session.add(guardian)
-            db.session.add(GuardianLink(pupil_id=pupil.id, guardian=guardian, relation=relation))
-            db.session.commit()
-            flash(_("%(name)s добавлен(а) к ученику %(pupil)s.", name=guardian.full_name, pupil=pupil.full_name),
-                  "success")
-            return redirect(url_for("PupilView.show", pk=pupil.id))
+        scope = current_scope()
+        try:
+            if request.method == "POST":
+                fields = {name: request.form.get(name) or "" for name in GuardianForm.__dataclass_fields__}
+                guardian, pupil = add_guardian(db.session, scope, pk, GuardianForm(**fields))
+                flash(_("%(name)s добавлен(а) к ученику %(pupil)s.", name=guardian.full_name, pupil=pupil.full_name),
+                      "success")
+                return redirect(url_for("PupilView.show", pk=pupil.id))
+            pupil = changeable_pupil(db.session, scope, pk)
+        except NotInScope:
+            abort(404)
         return self.render_template("timetable/guardian_add.html", title=_("Родитель ученика"), pupil=pupil,
-                                    known=self._known_guardians(pupil))
-
-    @staticmethod
-    def _new_guardian(form) -> Guardian:
-        name = split_name(" ".join(form.get(k, "").strip() for k in ("last_name", "first_name", "middle_name")))
-        if name is None:
-            raise DomainError(_("Укажите фамилию и имя родителя (буквами) или выберите уже известного родителя."))
-        phone_text, email = form.get("phone", "").strip(), form.get("email", "").strip()
-        phone = normalize_phone(phone_text) if phone_text else None
-        if phone_text and phone is None:
-            raise DomainError(_("Телефон «%(v)s»: нужен российский номер из 10 цифр после +7.", v=phone_text))
-        if email and not EMAIL.match(email):
-            raise DomainError(_("E-mail «%(v)s» написан с ошибкой.", v=email))
-        return Guardian(last_name=name[0], first_name=name[1], middle_name=name[2], phone=phone, email=email or None)
+                                    known=known_guardians(db.session, scope, pupil))
 
     @expose("/<int:pk>/remove/<int:guardian_id>", methods=["POST"])
     @has_access
     @permission_name("link")
     def remove(self, pk, guardian_id):
-        pupil = self._pupil()
-        link = db.session.get(GuardianLink, (pupil.id, guardian_id))
-        if link is None:
+        try:
+            pupil = remove_guardian(db.session, current_scope(), pk, guardian_id)
+        except NotInScope:
             abort(404)
-        guardian = link.guardian
-        db.session.delete(link)
-        db.session.flush()
-        if not guardian.links:  # nobody else's guardian: the person leaves with the last link
-            db.session.delete(guardian)
-        db.session.commit()
         flash(_("Связь с родителем удалена."), "success")
         return redirect(url_for("PupilView.show", pk=pupil.id))
 

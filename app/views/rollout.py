@@ -18,12 +18,11 @@ from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import func, select
 from sqlalchemy import inspect as sa_inspect
 from wtforms import SelectField
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
-from app.journal.access import would_be_changeable
+from app.journal.access import NotInScope
 from app import clock, uploads
 from app.errors import DomainError
 from app.extensions import db
@@ -38,11 +37,10 @@ from app.models import (
     ReadinessEvidence,
     RolloutPlan,
     School,
-    SchoolReadiness,
     Training,
 )
 from app.reading import read_session
-from app.rollout import editing
+from app.rollout import editing, records
 from app.rollout.control import SORTS, control_table
 from app.rollout.evidence import validate_evidence
 from app.rollout.export import cell_text, control_xlsx
@@ -51,7 +49,7 @@ from app.rollout.status import LIGHTS, SCHOOL_ITEMS, STATUSES, active_campaign, 
 from app.security import audit
 from app.security import roles as R
 from app.security.current import current_scope
-from app.security.scope import is_changeable, is_visible, visible
+from app.security.scope import visible
 from app.views import menu
 from app.views.base import ScopedInterface, ScopedModelView, UploadField
 
@@ -87,16 +85,8 @@ def _render_no_campaign(view):
 
 def _municipality_chooser(view):
     """For users tied to no municipality (administrator, region roles): pick one to open."""
-    session = read_session()
-    municipalities = session.execute(
-        select(Municipality.id, Municipality.name).where(visible(current_scope(), Municipality)).order_by(Municipality.name)
-    ).all()
+    municipalities = records.municipality_choices(read_session(), current_scope())
     return view.render_template("rollout/choose.html", municipalities=municipalities)
-
-
-def _school_count(session, municipality_id: int) -> int:
-    return session.scalar(select(func.count()).select_from(School).where(
-        School.municipality_id == municipality_id, School.is_general_education.is_(True))) or 0
 
 
 # --- the control page (p.5) --------------------------------------------------------------
@@ -139,7 +129,7 @@ class RolloutControlView(BaseView):
         table, today = self._table(session)
         if table is None:
             return _render_no_campaign(self)
-        campaigns = session.scalars(select(Campaign).order_by(Campaign.starts_on.desc())).all()
+        campaigns = records.campaigns_latest_first(session)
         return self.render_template(
             "rollout/control.html", table=table, today=today, campaigns=campaigns, args=request.args,
             status_labels=STATUS_LABELS, light_labels=LIGHT_LABELS, statuses=STATUSES, lights=LIGHTS,
@@ -186,9 +176,10 @@ class RolloutPlanView(BaseView):
     def show(self, municipality_id: int):
         session = read_session()
         scope = current_scope()
-        if not is_visible(session, scope, Municipality, municipality_id):
+        try:
+            municipality = records.visible_municipality(session, scope, municipality_id)
+        except NotInScope:
             abort(404)
-        municipality = session.get(Municipality, municipality_id)
         today = clock.today()
         campaign = chosen_campaign(session, today)
         if campaign is None:
@@ -200,7 +191,7 @@ class RolloutPlanView(BaseView):
             "rollout/municipality.html", municipality=municipality, campaign=campaign, today=today, row=row,
             plan=plan, status_labels=STATUS_LABELS, light_labels=LIGHT_LABELS, item_labels=ITEM_LABELS,
             cell_text=cell_text, school_items=SCHOOL_ITEMS,
-            can_edit_plan=self._editable(session, plan, campaign, municipality_id),
+            can_edit_plan=records.plan_editable(session, scope, plan, campaign, municipality_id),
         )
 
     @expose("/<int:municipality_id>/plan", methods=["GET", "POST"])
@@ -208,19 +199,17 @@ class RolloutPlanView(BaseView):
     def plan(self, municipality_id: int):
         session = db.session
         scope = current_scope()
-        if not is_visible(session, scope, Municipality, municipality_id):
+        try:
+            municipality = records.visible_municipality(session, scope, municipality_id)
+            today = clock.today()
+            campaign = chosen_campaign(session, today)
+            if campaign is None:
+                return _render_no_campaign(self)
+            plan = records.plan_of(session, scope, campaign, municipality_id)
+        except NotInScope:
             abort(404)
-        municipality = session.get(Municipality, municipality_id)
-        today = clock.today()
-        campaign = chosen_campaign(session, today)
-        if campaign is None:
-            return _render_no_campaign(self)
-        plan = session.scalar(select(RolloutPlan).where(
-            RolloutPlan.campaign_id == campaign.id, RolloutPlan.municipality_id == municipality_id))
-        if plan is not None and not is_visible(session, scope, RolloutPlan, plan.id):
-            abort(404)
-        editable = self._editable(session, plan, campaign, municipality_id)
-        school_total = _school_count(session, municipality_id)
+        editable = records.plan_editable(session, scope, plan, campaign, municipality_id)
+        school_total = records.school_count(session, municipality_id)
         errors: list[str] = []
         form = None
         if request.method == "POST":
@@ -230,15 +219,11 @@ class RolloutPlanView(BaseView):
             data = editing.parse_plan_form(form, school_total)
             errors = data.errors
             if not errors:
-                if plan is None:
-                    plan = RolloutPlan(campaign_id=campaign.id, municipality_id=municipality_id)
-                    session.add(plan)
-                    session.flush()
-                editing.save_plan(session, plan, data, user_id=_user_id(), now=dt.datetime.now())
-                if not is_changeable(session, scope, RolloutPlan, plan.id):
-                    session.rollback()
+                try:
+                    records.save_plan(session, scope, campaign, municipality_id, plan, data,
+                                      user_id=_user_id(), now=dt.datetime.now())
+                except NotInScope:
                     abort(404)
-                session.commit()
                 flash(_("План внедрения сохранён."), "success")
                 return redirect(url_for("RolloutPlanView.show", municipality_id=municipality_id,
                                         **({"campaign": request.args["campaign"]} if "campaign" in request.args else {})))
@@ -246,15 +231,6 @@ class RolloutPlanView(BaseView):
             "rollout/plan.html", municipality=municipality, campaign=campaign, plan=plan, form=form,
             errors=errors, editable=editable, school_total=school_total,
         ), (400 if errors else 200)
-
-    @staticmethod
-    def _editable(session, plan, campaign, municipality_id) -> bool:
-        """May the user change this plan? The scope module answers, for a plan not yet written too."""
-        scope = current_scope()
-        if plan is not None:
-            return is_changeable(session, scope, RolloutPlan, plan.id)
-        return would_be_changeable(session, scope, RolloutPlan, campaign_id=campaign.id,
-                                   municipality_id=municipality_id)
 
 
 # --- school readiness (p.4.2) ------------------------------------------------------------
@@ -286,31 +262,14 @@ class ReadinessView(BaseView):
 
     def _load(self, session, school_id):
         scope = current_scope()
-        if not is_visible(session, scope, School, school_id):
+        try:
+            school = records.visible_school(session, scope, school_id)
+            today = clock.today()
+            campaign = chosen_campaign(session, today)
+            readiness = records.readiness_of(session, scope, campaign, school_id) if campaign is not None else None
+        except NotInScope:
             abort(404)
-        school = session.get(School, school_id)
-        today = clock.today()
-        campaign = chosen_campaign(session, today)
-        readiness = None
-        if campaign is not None:
-            readiness = session.scalar(select(SchoolReadiness).where(
-                SchoolReadiness.campaign_id == campaign.id, SchoolReadiness.school_id == school_id))
-            if readiness is not None and not is_visible(session, scope, SchoolReadiness, readiness.id):
-                abort(404)
         return school, campaign, readiness, today
-
-    def _editable(self, session, readiness, campaign, school_id) -> bool:
-        scope = current_scope()
-        if readiness is not None:
-            return is_changeable(session, scope, SchoolReadiness, readiness.id)
-        return would_be_changeable(session, scope, SchoolReadiness, campaign_id=campaign.id, school_id=school_id)
-
-    def _ensure(self, session, readiness, campaign, school_id):
-        if readiness is None:
-            readiness = SchoolReadiness(campaign_id=campaign.id, school_id=school_id)
-            session.add(readiness)
-            session.flush()
-        return readiness
 
     @expose("/school/<int:school_id>", methods=["GET", "POST"])
     @has_access
@@ -319,8 +278,8 @@ class ReadinessView(BaseView):
         school, campaign, readiness, today = self._load(session, school_id)
         if campaign is None:
             return _render_no_campaign(self)
-        editable = self._editable(session, readiness, campaign, school_id)
-        systems = session.scalars(select(JournalSystem).order_by(JournalSystem.is_own.desc(), JournalSystem.name)).all()
+        editable = records.readiness_editable(session, current_scope(), readiness, campaign, school_id)
+        systems = records.journal_systems(session)
         errors: list[str] = []
         form = None
         if request.method == "POST":
@@ -330,12 +289,11 @@ class ReadinessView(BaseView):
             data = editing.parse_readiness_form(form, {s.id for s in systems})
             errors = data.errors
             if not errors:
-                readiness = self._ensure(session, readiness, campaign, school_id)
-                editing.save_readiness(session, readiness, school, data, user_id=_user_id(), now=dt.datetime.now())
-                if not is_changeable(session, current_scope(), SchoolReadiness, readiness.id):
-                    session.rollback()
+                try:
+                    records.save_readiness(session, current_scope(), campaign, school, readiness, data,
+                                           user_id=_user_id(), now=dt.datetime.now())
+                except NotInScope:
                     abort(404)
-                session.commit()
                 flash(_("Готовность школы сохранена."), "success")
                 return redirect(url_for("ReadinessView.school", school_id=school_id))
         rows = evaluate(session, campaign, today, municipality_id=school.municipality_id)
@@ -358,7 +316,7 @@ class ReadinessView(BaseView):
         school, campaign, readiness, _today = self._load(session, school_id)
         if campaign is None or item not in SCHOOL_ITEMS:
             abort(404)
-        if not self._editable(session, readiness, campaign, school_id):
+        if not records.readiness_editable(session, current_scope(), readiness, campaign, school_id):
             abort(403)
         upload = request.files.get("file")
         try:
@@ -367,47 +325,32 @@ class ReadinessView(BaseView):
         except DomainError as refusal:
             flash(refusal.message, "danger")
             return redirect(url_for("ReadinessView.school", school_id=school_id))
-        readiness = self._ensure(session, readiness, campaign, school_id)
-        existing = next((e for e in readiness.evidence if e.item == item), None)
-        if existing is None:
-            existing = ReadinessEvidence(item=item)
-            readiness.evidence.append(existing)
-        existing.filename = checked.filename
-        existing.content_type = checked.content_type
-        existing.size_bytes = checked.size_bytes
-        existing.data = checked.data
-        existing.uploaded_at = dt.datetime.now()
-        existing.uploaded_by_id = _user_id()
-        session.flush()
-        if not is_changeable(session, current_scope(), ReadinessEvidence, existing.id):
-            session.rollback()
+        try:
+            records.store_evidence(session, current_scope(), campaign, school_id, readiness, item, checked,
+                                   user_id=_user_id(), now=dt.datetime.now())
+        except NotInScope:
             abort(404)
-        session.commit()
         flash(_("Файл «%(name)s» загружен.", name=checked.filename), "success")
         return redirect(url_for("ReadinessView.school", school_id=school_id))
 
     @expose("/evidence/<int:evidence_id>")
     @has_access
     def evidence(self, evidence_id: int):
-        session = read_session()
-        if not is_visible(session, current_scope(), ReadinessEvidence, evidence_id):
+        try:
+            e = records.visible_evidence(read_session(), current_scope(), evidence_id)
+        except NotInScope:
             abort(404)
-        e = session.get(ReadinessEvidence, evidence_id)
         return stored_file(e.data, e.filename, e.content_type)
 
     @expose("/evidence/<int:evidence_id>/delete", methods=["POST"])
     @has_access
     def evidence_delete(self, evidence_id: int):
-        session = db.session
-        scope = current_scope()
-        if not is_visible(session, scope, ReadinessEvidence, evidence_id):
+        try:
+            school_id = records.delete_evidence(db.session, current_scope(), evidence_id)
+        except NotInScope:
             abort(404)
-        if not is_changeable(session, scope, ReadinessEvidence, evidence_id):
+        except records.ReadOnly:
             abort(403)
-        e = session.get(ReadinessEvidence, evidence_id)
-        school_id = e.readiness.school_id
-        session.delete(e)
-        session.commit()
         flash(_("Файл удалён."), "success")
         return redirect(url_for("ReadinessView.school", school_id=school_id))
 
@@ -644,11 +587,9 @@ class MaterialView(ScopedModelView):
     @expose("/file/<int:pk>")
     @has_access
     def file(self, pk: int):
-        row = read_session().execute(
-            select(Material.filename, Material.content_type, Material.data)
-            .where(Material.id == pk, visible(current_scope(), Material))
-        ).one_or_none()
-        if row is None or not row.data:
+        try:
+            row = records.material_file(read_session(), current_scope(), pk)
+        except NotInScope:
             abort(404)
         return stored_file(row.data, row.filename, row.content_type)
 

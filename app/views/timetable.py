@@ -14,14 +14,14 @@ from flask_appbuilder.fieldwidgets import BS3TextFieldWidget
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_appbuilder.models.sqla.filters import FilterEqual, FilterGreater, FilterSmaller, SQLAFilterConverter
-from sqlalchemy import Time, inspect, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Time, inspect
 from wtforms import BooleanField, TimeField
 from wtforms.validators import InputRequired
 
 from app import clock, formats
 from app.errors import DomainError
 from app.extensions import db
+from app.journal.access import NotInScope
 from app.models import (
     AcademicYear,
     BellSchedule,
@@ -29,7 +29,6 @@ from app.models import (
     Room,
     School,
     Staff,
-    StudyPeriod,
     Subgroup,
     Subject,
     Substitution,
@@ -39,11 +38,12 @@ from app.models import (
 from app.reading import read_session
 from app.security import roles as R
 from app.security.current import current_scope
-from app.security.scope import changeable, visible
+from app.security.scope import changeable
 from app.timetable import WEEKDAYS
 from app.timetable import calendar as lesson_calendar
 from app.timetable import export, pupil_import, substitutions
-from app.timetable.clashes import WEEKDAY_NAMES, class_warnings, clear_cell, save_cell, week_of, week_slots
+from app.timetable import grid as week_grid
+from app.timetable.clashes import WEEKDAY_NAMES, class_warnings, week_of, week_slots
 from app.views import menu
 from app.views.base import ScopedInterface, ScopedModelView
 from app.views.json_body import json_int, json_object, json_text
@@ -232,18 +232,9 @@ class SubstitutionView(ScopedModelView):
                      "cancelled": _l("Урок отменён"), "reason": _l("Причина")}
     add_form_extra_fields = edit_form_extra_fields = {"cancelled": checkbox(_l("Урок отменён"))}
 
-    def _check(self, item):
-        session = self.datamodel.session
-        session.flush()
-        try:
-            substitutions.check_substitution(session, item)
-        except DomainError:
-            session.rollback()
-            raise
-
     def pre_add(self, item):
         super().pre_add(item)
-        self._check(item)
+        substitutions.check_before_write(self.datamodel.session, item)
         substitutions.apply_substitution(self.datamodel.session, item)
 
     def pre_update(self, item):
@@ -254,7 +245,7 @@ class SubstitutionView(ScopedModelView):
                (state.attrs.date.history.deleted or [item.date])[0],
                (state.attrs.lesson_number.history.deleted or [item.lesson_number])[0])
         super().pre_update(item)
-        self._check(item)
+        substitutions.check_before_write(self.datamodel.session, item)
         session = self.datamodel.session
         substitutions.undo_substitution(session, *old)
         substitutions.apply_substitution(session, item)
@@ -283,23 +274,10 @@ def _week(year: AcademicYear | None) -> dt.date:
 
 
 def _visible_or_404(session, model, pk, *, write=False):
-    rule = changeable if write else visible
-    key = model.__mapper__.primary_key[0]
-    row = session.scalars(select(model).where(key == pk, rule(current_scope(), model))).first()
-    if row is None:
+    try:
+        return week_grid.scoped_row(session, current_scope(), model, pk, write=write)
+    except NotInScope:
         abort(404)
-    return row
-
-
-def _week_substitutions(session, where, monday: dt.date) -> dict:
-    """Substitutions of the week matching `where`: {(weekday, lesson number, assignment id): row}."""
-    rows = session.scalars(
-        select(Substitution).join(Substitution.assignment)
-        .options(joinedload(Substitution.substitute),
-                 joinedload(Substitution.assignment).joinedload(TeachingAssignment.class_group),
-                 joinedload(Substitution.assignment).joinedload(TeachingAssignment.subject))
-        .where(where, Substitution.date >= monday, Substitution.date <= monday + dt.timedelta(days=6))).unique()
-    return {(s.date.isoweekday(), s.lesson_number, s.assignment_id): s for s in rows}
 
 
 class TimetableView(BaseView):
@@ -329,13 +307,7 @@ class TimetableView(BaseView):
     def index(self):
         session = read_session()
         scope = current_scope()
-        classes = list(session.scalars(
-            select(ClassGroup).options(joinedload(ClassGroup.academic_year))
-            .where(visible(scope, ClassGroup))
-            .order_by(ClassGroup.academic_year_id.desc(), ClassGroup.grade, ClassGroup.letter)).unique())
-        teachers = list(session.scalars(select(Staff).where(visible(scope, Staff), Staff.is_teacher.is_(True))
-                                        .order_by(Staff.last_name, Staff.first_name)))
-        rooms = list(session.scalars(select(Room).where(visible(scope, Room)).order_by(Room.name)))
+        classes, teachers, rooms = week_grid.grid_choices(session, scope)
         # The school's timetable is the user's own school's: the administrator has none (a 404).
         return self.render_template("timetable/index.html", classes=classes, teachers=teachers, rooms=rooms,
                                     title=_("Расписание"), school_export=scope.school_id is not None)
@@ -349,28 +321,15 @@ class TimetableView(BaseView):
                        weekday_names=WEEKDAY_NAMES, mode=mode, class_group=class_group,
                        prev_week=monday - dt.timedelta(weeks=1), next_week=monday + dt.timedelta(weeks=1),
                        export_args=export_args or {}, editable=False, subs=subs or {}, extras=extras or {})
-        if mode == "class" and self._can_edit() and db.session.scalar(
-                select(ClassGroup.id).where(ClassGroup.id == class_group.id,
-                                            changeable(current_scope(), ClassGroup))) is not None:
-            session = db.session
-            context["editable"] = True
-            context["assignments"] = list(session.scalars(
-                select(TeachingAssignment)
-                .options(joinedload(TeachingAssignment.subject), joinedload(TeachingAssignment.teacher),
-                         joinedload(TeachingAssignment.subgroup))
-                .where(TeachingAssignment.class_group_id == class_group.id)
-                .order_by(TeachingAssignment.subject_id, TeachingAssignment.subgroup_id)).unique())
-            context["rooms"] = list(session.scalars(select(Room).where(Room.school_id == class_group.school_id)
-                                                    .order_by(Room.name)))
+        choices = week_grid.class_edit_choices(db.session, current_scope(), class_group) \
+            if mode == "class" and self._can_edit() else None
+        if choices is not None:
+            context.update(choices, editable=True)
             first = _first_school_monday(year)
             context["valid_from"] = year.starts_on if monday <= first else monday
         if class_group is not None:
             context["warnings"] = class_warnings(db.session, class_group, monday)
-            context["sibling_classes"] = list(db.session.scalars(
-                select(ClassGroup).where(ClassGroup.school_id == class_group.school_id,
-                                         ClassGroup.academic_year_id == class_group.academic_year_id,
-                                         visible(current_scope(), ClassGroup))
-                .order_by(ClassGroup.grade, ClassGroup.letter)))
+            context["sibling_classes"] = week_grid.sibling_classes(db.session, current_scope(), class_group)
         return self.render_template("timetable/grid.html", **context)
 
     @expose("/class/<int:pk>")
@@ -381,11 +340,9 @@ class TimetableView(BaseView):
         class_group = _visible_or_404(session, ClassGroup, pk)
         year = class_group.academic_year
         monday = _week(year)
-        bells = list(session.scalars(select(BellSchedule).where(
-            BellSchedule.school_id == class_group.school_id, BellSchedule.shift == class_group.shift)
-            .order_by(BellSchedule.lesson_number)))
+        bells = week_grid.bells(session, class_group.school_id, class_group.shift)
         grid = week_slots(session, TimetableSlot.class_group_id == class_group.id, monday)
-        subs = _week_substitutions(session, TeachingAssignment.class_group_id == class_group.id, monday)
+        subs = week_grid.week_substitutions(session, TeachingAssignment.class_group_id == class_group.id, monday)
         return self._grid_page(title=_("Расписание %(cls)s класса", cls=class_group.name), monday=monday,
                                bells=bells, grid=grid, mode="class", class_group=class_group, year=year,
                                export_args={"kind": "class", "id": class_group.id}, subs=subs)
@@ -397,13 +354,12 @@ class TimetableView(BaseView):
         session = read_session()
         teacher = _visible_or_404(session, Staff, pk)
         monday = _week(None)
-        bells = list(session.scalars(select(BellSchedule).where(BellSchedule.school_id == teacher.school_id,
-                                                                BellSchedule.shift == 1)))
+        bells = week_grid.bells(session, teacher.school_id)
         grid = week_slots(session, TeachingAssignment.teacher_id == teacher.id, monday)
-        subs = _week_substitutions(session, TeachingAssignment.teacher_id == teacher.id, monday)
+        subs = week_grid.week_substitutions(session, TeachingAssignment.teacher_id == teacher.id, monday)
         # Lessons this teacher takes over from colleagues that week.
         extras: dict = {}
-        taken = _week_substitutions(session, Substitution.substitute_id == teacher.id, monday)
+        taken = week_grid.week_substitutions(session, Substitution.substitute_id == teacher.id, monday)
         for (weekday, number, _a), sub in sorted(taken.items()):
             extras.setdefault((weekday, number), []).append(_(
                 "Замена: %(cls)s, %(subject)s", cls=sub.assignment.class_group.name, subject=sub.assignment.subject.name))
@@ -418,8 +374,7 @@ class TimetableView(BaseView):
         session = read_session()
         room = _visible_or_404(session, Room, pk)
         monday = _week(None)
-        bells = list(session.scalars(select(BellSchedule).where(BellSchedule.school_id == room.school_id,
-                                                                BellSchedule.shift == 1)))
+        bells = week_grid.bells(session, room.school_id)
         grid = week_slots(session, TimetableSlot.room_id == room.id, monday)
         return self._grid_page(title=_("Занятость кабинета %(room)s", room=room.name), monday=monday,
                                bells=bells, grid=grid, mode="room")
@@ -435,19 +390,16 @@ class TimetableView(BaseView):
         valid_from = formats.date_or_none(json_text(data, "valid_from"))
         if valid_from is None:
             raise DomainError(_("Укажите дату, с которой действует изменение."))
-        year = class_group.academic_year
-        if not (year.starts_on <= valid_from <= year.ends_on):
-            raise DomainError(_("Дата изменения должна быть внутри учебного года %(year)s.", year=year.name))
+        week_grid.check_valid_from(class_group, valid_from)
         return class_group, data, weekday, number, valid_from
 
     def _cell_reply(self, class_group, weekday, number, valid_from, result):
-        db.session.commit()
         # The cell as shown in the page's week (which may differ from the change's start date).
         monday = week_of(formats.date_or_none(json_text(json_object(), "week")) or valid_from)
         day = monday + dt.timedelta(days=weekday - 1)
         slots = [s for s in week_slots(db.session, TimetableSlot.class_group_id == class_group.id, monday)
                  .get((weekday, number), [])]
-        subs = _week_substitutions(db.session, TeachingAssignment.class_group_id == class_group.id, monday)
+        subs = week_grid.week_substitutions(db.session, TeachingAssignment.class_group_id == class_group.id, monday)
         html = self.render_template("timetable/_cell.html", slots=slots, mode="class", subs=subs, extras={},
                                     weekday=weekday, number=number, day=day)
         return jsonify(html=html, warnings=result.warnings, weekday=weekday, lesson_number=number,
@@ -460,12 +412,8 @@ class TimetableView(BaseView):
         class_group, data, weekday, number, valid_from = self._cell_request(pk)
         assignment_id = json_int(data, "assignment_id", message=_("Выберите предмет и учителя из нагрузки этого класса."))
         room_id = json_int(data, "room_id", optional=True, message=_("Выберите кабинет из списка."))
-        try:
-            result = save_cell(db.session, class_group, weekday, number, assignment_id, room_id, valid_from,
-                               add=bool(data.get("add")))
-        except DomainError:
-            db.session.rollback()
-            raise
+        result = week_grid.save_class_cell(db.session, current_scope(), class_group, weekday, number, assignment_id,
+                                      room_id, valid_from, add=bool(data.get("add")))
         return self._cell_reply(class_group, weekday, number, valid_from, result)
 
     @expose("/class/<int:pk>/cell/clear", methods=["POST"])
@@ -473,7 +421,7 @@ class TimetableView(BaseView):
     @permission_name("edit")
     def clear(self, pk):
         class_group, data, weekday, number, valid_from = self._cell_request(pk)
-        result = clear_cell(db.session, class_group, weekday, number, valid_from)
+        result = week_grid.clear_class_cell(db.session, current_scope(), class_group, weekday, number, valid_from)
         return self._cell_reply(class_group, weekday, number, valid_from, result)
 
     @expose("/export")
@@ -496,14 +444,10 @@ class TimetableView(BaseView):
             data = export.teacher_timetable_xlsx(session, teacher, on)
             name = f"raspisanie-uchitel-{teacher.id}.xlsx"
         elif kind == "school":
-            school_id = current_scope().school_id
-            if school_id is None:
+            try:
+                classes = week_grid.school_classes(session, current_scope())
+            except NotInScope:
                 abort(404)
-            year = session.scalar(select(ClassGroup.academic_year_id).where(ClassGroup.school_id == school_id)
-                                  .order_by(ClassGroup.academic_year_id.desc()))
-            classes = list(session.scalars(select(ClassGroup).where(
-                ClassGroup.school_id == school_id, ClassGroup.academic_year_id == year,
-                visible(current_scope(), ClassGroup)).order_by(ClassGroup.grade, ClassGroup.letter)))
             data = export.class_timetable_xlsx(session, classes, on)
             name = "raspisanie-shkoly.xlsx"
         else:
@@ -520,22 +464,11 @@ class LessonCalendarView(BaseView):
     default_view = "index"
     role_access = {R.SECRETARY: ("can_generate",), R.SCHOOL_ADMIN: ("can_generate",)}
 
-    def _choices(self):
-        scope = current_scope()
-        periods = list(db.session.scalars(
-            select(StudyPeriod).options(joinedload(StudyPeriod.academic_year), joinedload(StudyPeriod.school))
-            .where(visible(scope, StudyPeriod))
-            .order_by(StudyPeriod.academic_year_id.desc(), StudyPeriod.school_id, StudyPeriod.number)).unique())
-        classes = list(db.session.scalars(select(ClassGroup).where(changeable(scope, ClassGroup))
-                                          .order_by(ClassGroup.academic_year_id.desc(), ClassGroup.grade,
-                                                    ClassGroup.letter)))
-        return periods, classes
-
     @expose("/", methods=["GET", "POST"])
     @has_access
     @permission_name("generate")
     def index(self):
-        periods, classes = self._choices()
+        periods, classes = lesson_calendar.calendar_choices(db.session, current_scope())
         report = period = None
         if request.method == "POST":
             period = next((p for p in periods if str(p.id) == request.form.get("period_id")), None)
@@ -547,35 +480,16 @@ class LessonCalendarView(BaseView):
                 if chosen is None or chosen.school_id != period.school_id:
                     raise DomainError(_("Выберите класс той же школы, что и период."))
                 class_ids = [chosen.id]
-            elif not db.session.scalar(select(ClassGroup.id).where(
-                    ClassGroup.school_id == period.school_id, changeable(current_scope(), ClassGroup))):
-                abort(404)
             try:
-                report = lesson_calendar.generate_lessons(db.session, period, class_ids)
-                db.session.commit()
-            except DomainError:
-                db.session.rollback()
-                raise
+                report = lesson_calendar.generate_for(db.session, current_scope(), period, class_ids)
+            except NotInScope:
+                abort(404)
         return self.render_template("timetable/calendar.html", title=_("Календарь уроков"), periods=periods,
                                     classes=classes, report=report, period=period,
                                     chosen_class=request.form.get("class_id", ""))
 
 
 # --- pupil import -------------------------------------------------------------------------
-
-def _import_year(session, school_id: int) -> AcademicYear | None:
-    """The academic year of today, or the latest year with classes in the school."""
-    today = clock.today()
-    year = session.scalars(select(AcademicYear).where(AcademicYear.starts_on <= today,
-                                                      AcademicYear.ends_on >= today)).first()
-    has_classes = year is not None and session.scalar(select(ClassGroup.id).where(
-        ClassGroup.school_id == school_id, ClassGroup.academic_year_id == year.id))
-    if not has_classes:
-        year = session.scalars(select(AcademicYear).join(ClassGroup, ClassGroup.academic_year_id == AcademicYear.id)
-                               .where(ClassGroup.school_id == school_id)
-                               .order_by(AcademicYear.starts_on.desc())).first()
-    return year
-
 
 class PupilImportView(BaseView):
     """Upload a class list, see every bad row, confirm: then all rows are written or none."""
@@ -588,7 +502,7 @@ class PupilImportView(BaseView):
         school_id = current_scope().school_id
         if school_id is None:
             raise DomainError(_("Импорт учеников доступен сотруднику школы."))
-        year = _import_year(db.session, school_id)
+        year = pupil_import.import_year(db.session, clock.today(), school_id)
         if year is None:
             raise DomainError(_("Сначала заведите классы школы на учебный год."))
         return school_id, year
@@ -629,17 +543,11 @@ class PupilImportView(BaseView):
     def confirm(self):
         school_id, year = self._school_and_year()
         enrolled_on = clock.today() if year.starts_on <= clock.today() <= year.ends_on else year.starts_on
-        try:
-            checked, result = pupil_import.confirm_import(db.session, school_id, year, request.form.get("token", ""),
-                                                          current_app.config["SECRET_KEY"], enrolled_on)
-            if result is None:
-                db.session.rollback()
-                return self.render_template("timetable/import.html", title=_("Импорт учеников: проверка"),
-                                            preview=checked, token=None, year=year, filename="")
-            db.session.commit()
-        except Exception:
-            db.session.rollback()
-            raise
+        checked, result = pupil_import.confirm_and_write(db.session, school_id, year, request.form.get("token", ""),
+                                                         current_app.config["SECRET_KEY"], enrolled_on)
+        if result is None:
+            return self.render_template("timetable/import.html", title=_("Импорт учеников: проверка"),
+                                        preview=checked, token=None, year=year, filename="")
         flash(_("Записано учеников: %(p)s; новых родителей: %(g)s; привязано к уже известным родителям: %(l)s.",
                 p=result.pupils, g=result.guardians_created, l=result.guardians_linked), "success")
         return redirect(url_for("PupilView.list"))
