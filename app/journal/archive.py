@@ -43,7 +43,7 @@ def write_archive(session: Session, scope: Scope, class_group_id: int, period_id
     if period_id is not None:
         periods = [p for p in periods if p.id == period_id]
         if not periods:
-            from app.journal.access import NotInScope
+            from app.security.clauses import NotInScope
             raise NotInScope(f"study_period {period_id}")
     starts = periods[0].starts_on if periods else class_group.academic_year.starts_on
     ends = periods[-1].ends_on if periods else class_group.academic_year.ends_on

@@ -23,7 +23,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.errors import DomainError
-from app.journal.access import NotInScope, as_if, on_row, open_assignment, would_be_changeable
+from app.journal.access import open_assignment
+from app.security.clauses import NotInScope, as_if, on_row, would_be_changeable
 from app.journal.catalogue import Catalogue, load_catalogue
 from app.models import (
     Absence,

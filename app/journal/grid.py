@@ -23,7 +23,8 @@ from sqlalchemy.sql import CompoundSelect, Select
 from app.diary.week import CalendarPeriod, load_periods
 from app import formats
 from app.journal import grading
-from app.journal.access import NotInScope, as_if, marks_writable_on, on_row, visible_on_lesson
+from app.journal.access import marks_writable_on, visible_on_lesson
+from app.security.clauses import NotInScope, as_if, on_row
 from app.journal.catalogue import Catalogue, Code, WorkType, load_catalogue
 from app.journal.entries import lesson_pupil_ids
 from app.models import (

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from app.exports.cells import write_cell
 from app.formats import percent
 from app.journal import grading
-from app.journal.access import NotInScope
+from app.security.clauses import NotInScope
 from app.models import Absence, AbsenceCode, ClassGroup, Lesson, PeriodMark, Pupil, StudyPeriod, Subject, TeachingAssignment
 from app.security.scope import Scope, journal_assignments, journal_classes, visible
 from app.text import _

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from app.errors import DomainError
-from app.journal.access import NotInScope
+from app.security.clauses import NotInScope
 from app.models import Guardian
 from app.security.scope import Scope
 from app.text import _

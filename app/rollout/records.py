@@ -12,7 +12,7 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.journal.access import NotInScope, would_be_changeable
+from app.security.clauses import NotInScope, would_be_changeable
 from app.models import (
     Campaign,
     JournalSystem,

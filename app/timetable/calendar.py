@@ -16,7 +16,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.errors import DomainError
-from app.journal.access import NotInScope
+from app.security.clauses import NotInScope
 from app.models import (
     Absence,
     ClassGroup,

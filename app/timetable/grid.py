@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from app.errors import DomainError
-from app.journal.access import NotInScope
+from app.security.clauses import NotInScope
 from app.models import BellSchedule, ClassGroup, Room, Staff, Substitution, TeachingAssignment
 from app.security.scope import Scope, changeable, visible
 from app.text import _

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import DomainError
-from app.journal.access import NotInScope
+from app.security.clauses import NotInScope
 from app.models import Guardian, GuardianLink, Pupil
 from app.models.people import DEFAULT_RELATION
 from app.security.scope import Scope, changeable, visible

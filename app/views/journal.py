@@ -21,7 +21,8 @@ from app import clock, formats
 from app.errors import DomainError
 from app.extensions import db
 from app.journal import archive, entries, grid, history, reports
-from app.journal.access import NotInScope, lessons_listed
+from app.journal.access import lessons_listed
+from app.security.clauses import NotInScope
 from app.journal.catalogue import Catalogue, load_catalogue
 from app.models import ClassGroup, Lesson, Mark, StudyPeriod, TeachingAssignment
 from app.reading import read_session

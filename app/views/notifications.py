@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.errors import DomainError
 from app.extensions import db
-from app.journal.access import NotInScope
+from app.security.clauses import NotInScope
 from app.notify.settings import MODE_CODES, own_guardian, save_settings
 from app.security import roles as R
 from app.security.current import current_scope

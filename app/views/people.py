@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased
 from wtforms import BooleanField
 
 from app.extensions import db
-from app.journal.access import NotInScope
+from app.security.clauses import NotInScope
 from app.models import ClassGroup, Guardian, Pupil, Staff
 from app.security import roles as R
 from app.security.current import current_scope

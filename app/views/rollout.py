@@ -22,7 +22,7 @@ from sqlalchemy import inspect as sa_inspect
 from wtforms import SelectField
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
-from app.journal.access import NotInScope
+from app.security.clauses import NotInScope
 from app import clock, uploads
 from app.errors import DomainError
 from app.extensions import db

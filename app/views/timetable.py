@@ -21,7 +21,7 @@ from wtforms.validators import InputRequired
 from app import clock, formats
 from app.errors import DomainError
 from app.extensions import db
-from app.journal.access import NotInScope
+from app.security.clauses import NotInScope
 from app.models import (
     AcademicYear,
     BellSchedule,

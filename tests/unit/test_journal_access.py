@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from app.journal.access import as_if, lessons_listed, marks_writable_on, on_row, visible_on_lesson
+from app.journal.access import lessons_listed, marks_writable_on, visible_on_lesson
+from app.security.clauses import as_if, on_row
 from app.models import Absence, Lesson, Mark, TeachingAssignment
 from app.security.scope import changeable, journal_assignments, load_scope, visible
 from tests.factories import make_lesson, make_mark, make_staff, make_user

@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 
 from app.errors import DomainError
-from app.journal.access import NotInScope
+from app.security.clauses import NotInScope
 from app.models import Guardian
 from app.notify.settings import save_settings
 from app.security.scope import load_scope

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from app.journal.access import NotInScope
+from app.security.clauses import NotInScope
 from app.models import ReadinessEvidence, SchoolReadiness
 from app.rollout import records
 from app.rollout.evidence import validate_evidence

@@ -3,7 +3,7 @@ behind on a clash."""
 import pytest
 
 from app.errors import DomainError
-from app.journal.access import NotInScope
+from app.security.clauses import NotInScope
 from app.models import ClassGroup, TimetableSlot
 from app.security.scope import load_scope
 from app.timetable import grid

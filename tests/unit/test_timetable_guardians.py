@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.errors import DomainError
-from app.journal.access import NotInScope
+from app.security.clauses import NotInScope
 from app.models import Guardian, GuardianLink
 from app.security.scope import load_scope
 from app.timetable.guardians import GuardianForm, add_guardian, known_guardians, remove_guardian
