@@ -23,6 +23,7 @@ from pathlib import Path
 
 from zxcvbn import zxcvbn
 
+from app.accounts.logins import transliterate
 from app.security.roles import FAMILY_ROLES
 from app.text import _
 
@@ -38,12 +39,6 @@ _CYRILLIC_KEYS = str.maketrans(
     "йцукенгшщзхъфывапролджэячсмитьбюё" "ЙЦУКЕНГШЩЗХЪФЫВАПРОЛДЖЭЯЧСМИТЬБЮЁ",
     "qwertyuiop[]asdfghjkl;'zxcvbnm,.`" "QWERTYUIOP{}ASDFGHJKL:\"ZXCVBNM<>~",
 )
-_TRANSLIT = str.maketrans({
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i",
-    "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
-    "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "",
-    "э": "e", "ю": "yu", "я": "ya",
-})
 _TRAILING_NOISE = re.compile(r"[\d\W_]+$")
 _LEADING_NOISE = re.compile(r"^[\d\W_]+")
 
@@ -71,7 +66,7 @@ def _word_forms(words) -> list[str]:
     for word in words:
         word = word.strip().lower()
         if word:
-            forms += [word, as_latin_keys(word), word.translate(_TRANSLIT)]
+            forms += [word, as_latin_keys(word), transliterate(word)]
     return list(dict.fromkeys(forms))
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from app.models import (
     Absence,
+    AccountEvent,
     AcademicYear,
     ConsumedImportToken,
     AnalyticalReport,
@@ -26,6 +27,7 @@ from app.models import (
     GuardianLink,
     Holiday,
     ImportBatch,
+    OneTimeCode,
     JournalChange,
     JournalSystem,
     Lesson,
@@ -145,6 +147,9 @@ RULES: dict[type, Rule] = {
     LoginAttempt: Rule(personal=True),
     UserSession: Rule(personal=True),
     UserCredentials: Rule(personal=True),
+    # accounts: the record of account changes is read where the account belongs; codes by nobody
+    AccountEvent: Rule(school=AccountEvent.school_id, municipality=AccountEvent.municipality_id, personal=True),
+    OneTimeCode: Rule(personal=True),
 }
 
 

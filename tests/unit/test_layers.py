@@ -21,7 +21,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
              "app.security.current", "app.security.filters", "app.security.login_guard",
              "app.security.password_forms")),
     ("domain", ("app.journal", "app.diary", "app.timetable", "app.monitoring", "app.rollout", "app.notify",
-                "app.backup", "app.exports", "app.demo", "app.demo_names", "app.import_tokens", "app.xlsx_upload",
+                "app.accounts", "app.backup", "app.exports", "app.demo", "app.demo_names", "app.import_tokens", "app.xlsx_upload",
                 "app.uploads", "app.search", "app.security", "app.reference_cache", "app.startup")),
     ("models", ("app.models",)),
     ("base", ("app.textinput", "app.formats", "app.clock", "app.errors", "app.text", "app.extensions")),

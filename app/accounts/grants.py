@@ -1,0 +1,82 @@
+"""Who may give which account: nobody grants a role above their own or a place beyond their own.
+
+- the administrator: any role, any place;
+- a municipal coordinator: the school administration of the municipality's schools;
+- a school's administration: administration, secretary, teachers, pupils and families of the school;
+- the secretary: teachers, pupils and families of the school.
+
+A role's place: a municipal coordinator belongs to a municipality, the school's staff to a school,
+a vendor's account to a journal system (its schools are the schools using it); the region's roles
+to no place; pupils and families are placed by their pupil and guardian records."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import JournalSystem, Municipality, School
+from app.security import roles as R
+from app.security.scope import Scope
+from app.text import _
+
+GRANTS: dict[str, tuple[str, ...]] = {
+    R.ADMIN: R.ALL_ROLES,
+    R.MUNICIPAL: (R.SCHOOL_ADMIN,),
+    R.SCHOOL_ADMIN: (R.SCHOOL_ADMIN, R.SECRETARY, R.TEACHER, R.PARENT, R.PUPIL),
+    R.SECRETARY: (R.TEACHER, R.PARENT, R.PUPIL),
+}
+SCHOOL_PLACED = (R.SCHOOL_ADMIN, R.SECRETARY, R.TEACHER)
+PERSON_PLACED = (R.PARENT, R.PUPIL)
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where an account's rows are: the user_scope row of the account (all None: the region)."""
+
+    municipality_id: int | None = None
+    school_id: int | None = None
+    journal_system_id: int | None = None
+
+    @property
+    def is_region(self) -> bool:
+        return self.municipality_id is None and self.school_id is None and self.journal_system_id is None
+
+
+def grantable_roles(scope: Scope) -> tuple[str, ...]:
+    """The roles `scope`'s user may give, in the order of R.ALL_ROLES."""
+    return GRANTS.get(scope.role or "", ())
+
+
+def place_problem(session: Session, role: str, place: Place) -> str | None:
+    """Why `place` does not suit `role` (in Russian), or None: each role has exactly its kind of place."""
+    if role == R.MUNICIPAL:
+        ok = place.municipality_id is not None and place.school_id is None and place.journal_system_id is None
+        ok = ok and session.get(Municipality, place.municipality_id) is not None
+        return None if ok else _("Для муниципального координатора выберите муниципалитет.")
+    if role in SCHOOL_PLACED:
+        ok = place.school_id is not None and place.journal_system_id is None
+        ok = ok and session.get(School, place.school_id) is not None
+        return None if ok else _("Для работника школы выберите школу.")
+    if role == R.VENDOR:
+        ok = place.journal_system_id is not None and place.school_id is None and place.municipality_id is None
+        ok = ok and session.get(JournalSystem, place.journal_system_id) is not None
+        return None if ok else _("Для поставщика выберите систему электронного журнала.")
+    return None if place.is_region else _("У этой роли нет школы или муниципалитета: оставьте их пустыми.")
+
+
+def grant_problem(session: Session, scope: Scope, role: str, place: Place) -> str | None:
+    """Why `scope`'s user may not give `role` at `place` (in Russian), or None.
+
+    The place must suit the role (place_problem) and lie within the granting user's own."""
+    if role not in grantable_roles(scope):
+        return _("Вы не можете выдавать учётные записи с ролью «%(role)s».", role=role)
+    problem = place_problem(session, role, place)
+    if problem or scope.is_admin or role in PERSON_PLACED:
+        return problem
+    if scope.role == R.MUNICIPAL:
+        municipality = session.scalar(select(School.municipality_id).where(School.id == place.school_id))
+        inside = municipality is not None and municipality == scope.municipality_id
+    else:
+        inside = place.school_id is not None and place.school_id == scope.school_id
+    return None if inside else _("Эта школа вне вашей области доступа.")
