@@ -6,11 +6,12 @@ import pytest
 from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import func, select
 
+from app.accounts import codes
 from app.accounts.grants import Place, grant_problem, grantable_roles
 from app.accounts.issue import NO_PASSWORD, NewAccount, create_accounts, real_email, role_for_position
 from app.accounts.logins import login_base, login_problem, transliterate, unique_logins
 from app.errors import DomainError
-from app.models import AccountEvent, Guardian, Staff, UserScope
+from app.models import AccountEvent, Guardian, OneTimeCode, Staff, UserScope
 from app.security import roles as R
 from app.security.scope import load_scope
 
@@ -117,3 +118,22 @@ def test_administrator_creates_a_coordinator_of_klin(session, world):
     coordinator = load_scope(session, session.get(User, user_id))
     assert (coordinator.role, coordinator.municipality_id, coordinator.school_id) == (
         R.MUNICIPAL, world.municipality_b.id, None)
+
+
+def test_a_code_is_single_use_expires_and_is_stored_as_a_hash(session, world):
+    parent = world.users["parent"]
+    first = codes.issue_codes(session, [parent.id], actor_id=world.users["secretary"].id, now=NOW, days=30)[parent.id]
+    second = codes.issue_codes(session, [parent.id], actor_id=world.users["secretary"].id, now=NOW, days=30)[parent.id]
+    session.commit()
+    assert len(first) == 14 and first[4] == first[9] == "-"
+    stored = session.scalars(select(OneTimeCode.code_hash)).all()
+    assert first not in stored and codes.normalize(first) not in stored and len(stored) == 2
+    assert codes.redeem(session, "parent", first, NOW) is None  # ended by the second code
+    later = NOW + dt.timedelta(days=30)
+    assert codes.redeem(session, "parent", second, later) is None  # expired
+    assert codes.redeem(session, "pupil", second, NOW) is None  # someone else's
+    typed = second.lower().replace("-", " ")
+    assert codes.redeem(session, "Parent", typed, NOW + dt.timedelta(days=29)).id == parent.id
+    assert codes.redeem(session, "parent", second, NOW + dt.timedelta(days=29)) is None  # used
+    kinds = session.scalars(select(AccountEvent.kind).order_by(AccountEvent.id)).all()
+    assert kinds == ["code_issued", "code_issued", "code_used"]
