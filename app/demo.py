@@ -18,6 +18,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
+from app.accounts.grants import Place
+from app.accounts.issue import NewAccount, create_accounts, note_first_login
+from app.accounts.logins import login_base, unique_logins
 from app.demo_names import FEMALE_FIRST, masculine_surname, person, surname_for
 from app.models import (
     Absence,
@@ -53,14 +56,19 @@ from app.models import (
     Training,
     UsageSnapshot,
     UsageThreshold,
-    UserScope,
 )
 from app.security import roles as R
+from app.security.scope import Scope
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "municipalities-mo-2012.csv"
 DEMO_MUNICIPALITY = "Одинцовский муниципальный район"
 DEMO_DATE = dt.date(2012, 10, 19)  # marks and topics are filled up to this Friday
 YEAR_START, YEAR_END = dt.date(2012, 9, 1), dt.date(2013, 5, 31)
+# The demo's accounts were issued by the region's administrator before the year began and used
+# from its first school day (the monitoring counts a family's access from the first login).
+DEMO_ISSUER = Scope(role=R.ADMIN)
+ACCOUNTS_ISSUED = dt.datetime(2012, 8, 27, 9, 0)
+FIRST_LOGINS = dt.datetime(2012, 9, 3, 8, 0)
 QUARTERS = (
     (dt.date(2012, 9, 1), dt.date(2012, 10, 27)),
     (dt.date(2012, 11, 5), dt.date(2012, 12, 29)),
@@ -226,6 +234,8 @@ class _Loader:
         self.s = session
         self.sm = sm
         self.password = password
+        # One hash for every demo account (hashing each would take minutes; they share the password).
+        self.password_hash = generate_password_hash(password)
         self.rng = rng
         self.summary = Summary()
 
@@ -401,15 +411,16 @@ class _Loader:
         )
 
     # --- people ----------------------------------------------------------------------------
-    def add_login(self, username: str, role: str, first: str, last: str, **scope):
-        user = self.sm.add_user(username=username, first_name=first, last_name=last,
-                                email=f"{username}@demo.mosreg.local", role=self.sm.find_role(role),
-                                password=self.password)
-        if user is None:
-            raise RuntimeError(f"не удалось создать пользователя {username}")
-        if scope:
-            self.s.add(UserScope(user_id=user.id, **scope))
-        return user
+    def add_login(self, username: str, role: str, first: str, last: str, *, staff_id: int | None = None,
+                  guardian_id: int | None = None, pupil_id: int | None = None, **place):
+        """A demo login, made through the door of every real account (app.accounts.issue) with the
+        demo's password, and used since the demo's first school day."""
+        [user_id] = create_accounts(self.s, DEMO_ISSUER, [NewAccount(
+            username, role, first, last, email=f"{username}@demo.mosreg.local", place=Place(**place),
+            staff_id=staff_id, guardian_id=guardian_id, pupil_id=pupil_id, password_hash=self.password_hash,
+        )], now=ACCOUNTS_ISSUED)
+        note_first_login(self.s, user_id, username, FIRST_LOGINS)
+        return self.s.get(self.sm.user_model, user_id)
 
     def _demo_logins(self) -> dict:
         users = {
@@ -603,16 +614,16 @@ class _FullSchool:
         secretary = self._staff("секретарь", teacher=False, female=True)
         self._staff("заместитель директора по УВР", teacher=False)
         if self.first:
-            users["director"] = self.l.add_login("director", R.SCHOOL_ADMIN, director.first_name, director.last_name)
-            director.user_id = users["director"].id
-            users["secretary"] = self.l.add_login("secretary", R.SECRETARY, secretary.first_name, secretary.last_name)
-            secretary.user_id = users["secretary"].id
+            users["director"] = self.l.add_login("director", R.SCHOOL_ADMIN, director.first_name, director.last_name,
+                                                 staff_id=director.id)
+            users["secretary"] = self.l.add_login("secretary", R.SECRETARY, secretary.first_name, secretary.last_name,
+                                                  staff_id=secretary.id)
         # The demo teacher: mathematics in grades 5-6, class teacher of 5А.
         self.demo_teacher = self._staff("учитель математики", female=True)
         self.teacher_subjects[self.demo_teacher.id] = {"Математика"}
         if self.first:
-            users["teacher"] = self.l.add_login("teacher", R.TEACHER, self.demo_teacher.first_name, self.demo_teacher.last_name)
-            self.demo_teacher.user_id = users["teacher"].id
+            users["teacher"] = self.l.add_login("teacher", R.TEACHER, self.demo_teacher.first_name,
+                                                self.demo_teacher.last_name, staff_id=self.demo_teacher.id)
 
     def _classes_and_pupils(self) -> None:
         rng, s = self.rng, self.s
@@ -663,7 +674,7 @@ class _FullSchool:
         self.guardian_ids = [g["id"] for g in guardian_rows]
         if self.first:
             self._demo_family()
-        self._family_logins(links)
+        self._family_logins(guardian_rows)
 
     def _demo_family(self) -> None:
         """The demo parent has two children: one in 5А (the demo teacher's class), one in 2Б."""
@@ -678,40 +689,26 @@ class _FullSchool:
         guardian.last_name = surname_for(family, guardian.first_name in FEMALE_FIRST)
         s.execute(GuardianLink.__table__.delete().where(GuardianLink.pupil_id == younger.id))
         s.add(GuardianLink(pupil_id=younger.id, guardian_id=guardian.id, relation="мать"))
-        users["parent"] = self.l.add_login("parent", R.PARENT, guardian.first_name, guardian.last_name)
-        guardian.user_id = users["parent"].id
         guardian.email = "parent@demo.mosreg.local"
-        users["pupil"] = self.l.add_login("pupil", R.PUPIL, child.first_name, child.last_name)
-        child.user_id = users["pupil"].id
         s.flush()
+        users["parent"] = self.l.add_login("parent", R.PARENT, guardian.first_name, guardian.last_name,
+                                           guardian_id=guardian.id)
+        users["pupil"] = self.l.add_login("pupil", R.PUPIL, child.first_name, child.last_name, pupil_id=child.id)
 
-    def _family_logins(self, links: list[dict]) -> None:
-        """About 70% of families have diary access. Generated accounts share one password hash
-        (hashing each would take minutes); they exist for the monitoring indicator."""
+    def _family_logins(self, guardian_rows: list[dict]) -> None:
+        """About 70% of families have diary access, through the door of real accounts (logins
+        from the guardians' names), used since the demo's first school day."""
         s, rng = self.s, self.rng
-        user_model = self.l.sm.user_model
-        role_id = self.l.sm.find_role(R.PARENT).id
-        hashed = self.l.shared_hash if hasattr(self.l, "shared_hash") else generate_password_hash(self.l.password)
-        self.l.shared_hash = hashed
-        next_user = _next_id(s, user_model)
         taken = set(s.scalars(select(Guardian.id).where(Guardian.user_id.is_not(None))))
-        users, roles, updates = [], [], []
-        for guardian_id in self.guardian_ids:
-            if guardian_id in taken or rng.random() > 0.7:
-                continue
-            users.append(dict(id=next_user, first_name="Родитель", last_name=str(guardian_id),
-                              username=f"family{guardian_id}", email=f"family{guardian_id}@users.demo.mosreg.local",
-                              password=hashed, active=True))
-            roles.append(dict(user_id=next_user, role_id=role_id))
-            updates.append((guardian_id, next_user))
-            next_user += 1
-        _bulk(s, user_model, users)
-        from flask_appbuilder.security.sqla.models import assoc_user_role
-
-        _bulk(s, assoc_user_role, roles)
-        for guardian_id, user_id in updates:
-            s.execute(Guardian.__table__.update().where(Guardian.id == guardian_id).values(user_id=user_id))
-        self.family_user_guardians = {g for g, _ in updates} | taken
+        chosen = [g for g in guardian_rows if g["id"] not in taken and rng.random() <= 0.7]
+        logins = unique_logins(s, [login_base(g["last_name"], g["first_name"], g["middle_name"]) for g in chosen])
+        user_ids = create_accounts(s, DEMO_ISSUER, [
+            NewAccount(login, R.PARENT, g["first_name"], g["last_name"], guardian_id=g["id"],
+                       password_hash=self.l.password_hash)
+            for login, g in zip(logins, chosen)], now=ACCOUNTS_ISSUED)
+        for login, user_id in zip(logins, user_ids):
+            note_first_login(s, user_id, login, FIRST_LOGINS)
+        self.family_user_guardians = {g["id"] for g in chosen} | taken
 
     def _teacher_for(self, subject: str, hours: int, class_group: ClassGroup) -> Staff:
         if class_group.grade <= 4 and subject in PRIMARY_CLASS_TEACHER_SUBJECTS:

@@ -118,7 +118,7 @@ def family_pairs(url: str, families: int) -> list[tuple[int, int]]:
     return _rows(url, """SELECT u.id, MIN(gl.pupil_id) FROM ab_user u
         JOIN guardian g ON g.user_id = u.id JOIN guardian_link gl ON gl.guardian_id = g.id
         JOIN pupil p ON p.id = gl.pupil_id
-        WHERE u.username LIKE 'family%' AND p.class_group_id IN (
+        WHERE u.username <> 'parent' AND p.class_group_id IN (
             SELECT DISTINCT class_group_id FROM lesson WHERE date = :week)
         GROUP BY u.id ORDER BY (u.id * 7919) % 10007, u.id LIMIT :families""", week=DIARY_WEEK, families=families)
 

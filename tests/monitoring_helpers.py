@@ -7,8 +7,9 @@ Municipality «Альфинский район» (A):
      -> lessons 8 filled / 10 due (exactly 80%), teachers active T1, T2 = 2 / 3, uses the system.
      Marks on September lessons: 2 the same day, 1 the next evening (on time), 1 two days later
      (late) -> 4 entered, 3 on time. One mark on the October lesson (other month).
-     Pupils: P1 own login, P2 guardian with login, P3 guardian without login, P4 left in August
-     -> 3 pupils, 2 with diary access. Visits: P1 3 on 10.09, P2 2 on 11.09 (+ 5 in October and
+     Pupils: P1 own login first used 05.09, P2 guardian with a login first used 10.09, P3 guardian
+     with a login first used only on 02.10, P4 left in August -> 3 pupils, 2 with diary access in
+     September. Visits: P1 3 on 10.09, P2 2 on 11.09 (+ 5 in October and
      1 in August elsewhere) -> 5.
   A2 (this product): T5, T6; 4 lessons, 2 with topics (T5) -> 2/4 = 50%, teachers 1/2: not using.
   A3 (this product, NOT general education): 2 lessons, both filled, 1 teacher -> uses, but does
@@ -27,6 +28,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from app.accounts.issue import note_first_login
 from app.models import Campaign, DiaryVisit, JournalSystem, PlanTarget, RolloutPlan
 from app.security import roles as R
 from tests.factories import (
@@ -131,7 +133,11 @@ def build_monitoring_world(session, sm) -> MonitoringWorld:
     p4.enrolled_on, p4.left_on = dt.date(2012, 5, 1), dt.date(2012, 8, 31)
     w.pupils = [p1, p2, p3, p4]
     make_guardian(session, [p2], parent_login, "Вторая-мама")
-    make_guardian(session, [p3], None, "Третья-мама")
+    late_login = make_user(session, sm, "parent_p3", R.PARENT)
+    make_guardian(session, [p3], late_login, "Третья-мама")
+    for user, day in ((pupil_login, 5), (parent_login, 10)):
+        note_first_login(session, user.id, user.username, dt.datetime(2012, 9, day, 18, 0))
+    note_first_login(session, late_login.id, late_login.username, dt.datetime(2012, 10, 2, 8, 0))
     a_t1 = make_assignment(session, c, maths, t1)
     a_t2 = make_assignment(session, c, make_subject(session, "Русский язык"), t2)
     a_t3 = make_assignment(session, c, make_subject(session, "История"), t3)

@@ -136,6 +136,7 @@ def create_accounts(session: Session, scope: Scope, accounts: list[NewAccount], 
     for account in accounts:
         if account.staff_id is not None and account.place.is_region:
             account.place = Place(school_id=_school_of(session, account))
+    session.flush()
     problems = _problems(session, scope, accounts)
     if problems:
         more = len(problems) - REASONS_SHOWN
@@ -152,7 +153,7 @@ def create_accounts(session: Session, scope: Scope, accounts: list[NewAccount], 
             created_on=now, changed_on=now, created_by_fk=scope.user_id, changed_by_fk=scope.user_id,
         ).returning(User.__table__.c.id)).scalar_one()
         connection.execute(insert(assoc_user_role).values(user_id=user_id, role_id=role_ids[account.role]))
-        _link_person(connection, account, user_id)
+        _link_person(session, account, user_id)
         place = account.place
         if not place.is_region:
             connection.execute(insert(UserScope.__table__).values(
@@ -162,15 +163,18 @@ def create_accounts(session: Session, scope: Scope, accounts: list[NewAccount], 
                school_id=_school_of(session, account), municipality_id=place.municipality_id,
                detail=account.role)
         ids.append(user_id)
-    session.expire_all()
     return ids
 
 
-def _link_person(connection, account: NewAccount, user_id: int) -> None:
+def _link_person(session: Session, account: NewAccount, user_id: int) -> None:
+    """Write the person's user_id (a loaded record of the person reads it afresh)."""
     for model, person_id in ((Staff, account.staff_id), (Guardian, account.guardian_id), (Pupil, account.pupil_id)):
         if person_id is not None:
             table = model.__table__
-            connection.execute(update(table).where(table.c.id == person_id).values(user_id=user_id))
+            session.connection().execute(update(table).where(table.c.id == person_id).values(user_id=user_id))
+            loaded = session.identity_map.get(session.identity_key(model, person_id))
+            if loaded is not None:
+                session.expire(loaded, ["user_id", "user"])
 
 
 def record(session: Session, kind: str, *, user_id: int | None, login: str, actor_id: int | None, now: dt.datetime,
@@ -182,3 +186,14 @@ def record(session: Session, kind: str, *, user_id: int | None, login: str, acto
     session.connection().execute(insert(AccountEvent.__table__).values(
         at=now, kind=kind, user_id=user_id, login=login, actor_id=actor_id, school_id=school_id,
         municipality_id=municipality_id, detail=detail))
+
+
+def note_first_login(session: Session, user_id: int, login: str, now: dt.datetime) -> bool:
+    """Record the account's first login (a «first_login» event), once: the monitoring counts a
+    family's diary access from it. False when it was recorded before. The caller commits."""
+    seen = session.scalar(select(AccountEvent.id).where(AccountEvent.user_id == user_id,
+                                                        AccountEvent.kind == "first_login").limit(1))
+    if seen is not None:
+        return False
+    record(session, "first_login", user_id=user_id, login=login, actor_id=user_id, now=now)
+    return True

@@ -9,7 +9,7 @@ from flask_appbuilder import Model
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-EVENT_KINDS = ("created", "code_issued", "code_used", "deactivated", "reactivated", "role_changed")
+EVENT_KINDS = ("created", "code_issued", "code_used", "deactivated", "reactivated", "role_changed", "first_login")
 
 
 class OneTimeCode(Model):
@@ -35,7 +35,7 @@ class AccountEvent(Model):
     __tablename__ = "account_event"
     __table_args__ = (
         CheckConstraint("kind IN ('created', 'code_issued', 'code_used', 'deactivated', 'reactivated', "
-                        "'role_changed')", name="ck_account_event_kind"),
+                        "'role_changed', 'first_login')", name="ck_account_event_kind"),
         Index("ix_account_event_school_at", "school_id", "at"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -17,7 +17,9 @@ Indicators, for school S and month M (lessons of M up to `as_of`):
 - marks_entered: marks on the due lessons of M;
 - marks_on_time: of those, marks created no later than the end of the day after the lesson;
 - pupils_total: pupils of S enrolled at some time in M;
-- pupils_with_diary_access: of those, pupils with an own login or a guardian with a login;
+- pupils_with_diary_access: of those, pupils with an own login or a guardian with a login, the
+  login used before the end of M (its first login recorded: an issued login slip nobody used
+  is no access);
 - diary_visits: diary openings of S's pupils on days of M.
 """
 from __future__ import annotations
@@ -29,6 +31,7 @@ from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.models import (
+    AccountEvent,
     DiaryVisit,
     Guardian,
     GuardianLink,
@@ -98,10 +101,16 @@ def indicators_for_month(session: Session, month: dt.date, *, as_of: dt.date | N
     for school_id, teachers in active.items():
         result[school_id]["teachers_active"] = len(teachers)
 
+    month_over = dt.datetime.combine(end, dt.time())
+
+    def used(user_id):
+        return exists().where(AccountEvent.user_id == user_id, AccountEvent.kind == "first_login",
+                              AccountEvent.at < month_over)
+
     guardian_login = exists().where(
-        GuardianLink.pupil_id == Pupil.id, Guardian.id == GuardianLink.guardian_id, Guardian.user_id.is_not(None)
+        GuardianLink.pupil_id == Pupil.id, Guardian.id == GuardianLink.guardian_id, used(Guardian.user_id)
     )
-    access = or_(Pupil.user_id.is_not(None), guardian_login)
+    access = or_(used(Pupil.user_id), guardian_login)
     enrolled = and_(Pupil.enrolled_on < end, or_(Pupil.left_on.is_(None), Pupil.left_on >= start))
     for school_id, total, with_access in session.execute(
         select(Pupil.school_id, func.count(), func.sum(case((access, 1), else_=0)))

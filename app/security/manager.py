@@ -48,6 +48,7 @@ from flask_login import current_user
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, aliased, contains_eager
 
+from app.accounts.issue import note_first_login
 from app.web.api_messages import RussianAnswers
 from app.models import ReferenceVersion
 from app.security import lockout, login_guard
@@ -208,10 +209,13 @@ class SecurityManager(FabSecurityManager):
 
     def on_user_login(self, user) -> None:
         """Every successful login (web form or API) starts a login session: its key goes into the
-        browser's session, or into the JWTs the API login is about to issue (`_token_claims`)."""
+        browser's session, or into the JWTs the API login is about to issue (`_token_claims`).
+        The account's first login is recorded (the monitoring's diary access counts from it)."""
         _forget_page_history()
         via = "api" if request.path.startswith("/api/") else "web"
-        key = logins.start_session(self.session, user.id, via, logins.utcnow(), current_app.permanent_session_lifetime)
+        now = logins.utcnow()
+        key = logins.start_session(self.session, user.id, via, now, current_app.permanent_session_lifetime)
+        note_first_login(self.session, user.id, user.username, now)
         self.session.commit()
         if via == "api":
             g.login_session_key = key

@@ -46,7 +46,7 @@ def upgrade():
     sa.Column('detail', sa.String(length=300), nullable=True),
     sa.Column('school_id', sa.Integer(), nullable=True),
     sa.Column('municipality_id', sa.Integer(), nullable=True),
-    sa.CheckConstraint("kind IN ('created', 'code_issued', 'code_used', 'deactivated', 'reactivated', 'role_changed')", name='ck_account_event_kind'),
+    sa.CheckConstraint("kind IN ('created', 'code_issued', 'code_used', 'deactivated', 'reactivated', 'role_changed', 'first_login')", name='ck_account_event_kind'),
     sa.ForeignKeyConstraint(['actor_id'], ['ab_user.id'], name=op.f('fk_account_event_actor_id_ab_user'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['municipality_id'], ['municipality.id'], name=op.f('fk_account_event_municipality_id_municipality'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_account_event_school_id_school'), ondelete='SET NULL'),

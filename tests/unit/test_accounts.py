@@ -137,3 +137,14 @@ def test_a_code_is_single_use_expires_and_is_stored_as_a_hash(session, world):
     assert codes.redeem(session, "parent", second, NOW + dt.timedelta(days=29)) is None  # used
     kinds = session.scalars(select(AccountEvent.kind).order_by(AccountEvent.id)).all()
     assert kinds == ["code_issued", "code_issued", "code_used"]
+
+
+def test_the_first_login_is_recorded_once_at_the_login(session, world, as_user):
+    # The monitoring counts a family's diary access from this record: a slip nobody used is no access.
+    parent = world.users["parent"]
+    as_user("parent")
+    as_user("parent")
+    session.expire_all()
+    events = session.execute(select(AccountEvent.kind, AccountEvent.actor_id)
+                             .where(AccountEvent.user_id == parent.id)).all()
+    assert events == [("first_login", parent.id)]
