@@ -7,7 +7,8 @@ Create Date: 2026-12-07 19:01:24
 Accounts for a real school's staff, pupils and families are issued by the app (app/accounts):
 a login slip or an e-mailed link carries a one-time code whose SHA-256 alone is kept in
 one_time_code (single use, with an expiry); account_event records who created, deactivated,
-reactivated an account, changed its role or issued it a code, and when.
+reactivated an account, changed its role or issued it a code, and when, and each account's first
+login (from which the monitoring counts a family's diary access).
 """
 from alembic import op
 import sqlalchemy as sa
