@@ -27,6 +27,7 @@ GRANTS: dict[str, tuple[str, ...]] = {
     R.SECRETARY: (R.TEACHER, R.PARENT, R.PUPIL),
 }
 SCHOOL_PLACED = (R.SCHOOL_ADMIN, R.SECRETARY, R.TEACHER)
+PLACE_FIELDS = ("municipality_id", "school_id", "journal_system_id")
 PERSON_PLACED = (R.PARENT, R.PUPIL)
 
 
@@ -48,21 +49,27 @@ def grantable_roles(scope: Scope) -> tuple[str, ...]:
     return GRANTS.get(scope.role or "", ())
 
 
+def _place_of(role: str) -> tuple[str, type, str] | None:
+    """The one Place field a role's place sets, the table it points into, and what to ask for
+    when it is missing; None for roles placed nowhere (the region's, families)."""
+    if role == R.MUNICIPAL:
+        return "municipality_id", Municipality, _("Для муниципального координатора выберите муниципалитет.")
+    if role in SCHOOL_PLACED:
+        return "school_id", School, _("Для работника школы выберите школу.")
+    if role == R.VENDOR:
+        return "journal_system_id", JournalSystem, _("Для поставщика выберите систему электронного журнала.")
+    return None
+
+
 def place_problem(session: Session, role: str, place: Place) -> str | None:
     """Why `place` does not suit `role` (in Russian), or None: each role has exactly its kind of place."""
-    if role == R.MUNICIPAL:
-        ok = place.municipality_id is not None and place.school_id is None and place.journal_system_id is None
-        ok = ok and session.get(Municipality, place.municipality_id) is not None
-        return None if ok else _("Для муниципального координатора выберите муниципалитет.")
-    if role in SCHOOL_PLACED:
-        ok = place.school_id is not None and place.journal_system_id is None
-        ok = ok and session.get(School, place.school_id) is not None
-        return None if ok else _("Для работника школы выберите школу.")
-    if role == R.VENDOR:
-        ok = place.journal_system_id is not None and place.school_id is None and place.municipality_id is None
-        ok = ok and session.get(JournalSystem, place.journal_system_id) is not None
-        return None if ok else _("Для поставщика выберите систему электронного журнала.")
-    return None if place.is_region else _("У этой роли нет школы или муниципалитета: оставьте их пустыми.")
+    wanted = _place_of(role)
+    if wanted is None:
+        return None if place.is_region else _("У этой роли нет школы или муниципалитета: оставьте их пустыми.")
+    field_name, model, ask = wanted
+    value = getattr(place, field_name)
+    alone = all(getattr(place, other) is None for other in PLACE_FIELDS if other != field_name)
+    return None if value is not None and alone and session.get(model, value) is not None else ask
 
 
 def grant_problem(session: Session, scope: Scope, role: str, place: Place) -> str | None:
