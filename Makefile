@@ -8,7 +8,7 @@ WORKERS ?= 2
 # The demo region lives in the 2012/2013 school year: pages open on its last school day.
 APP_TODAY ?= 2012-10-19
 
-.PHONY: run serve test translations messages migrate demo roles bench bench-data bench-load clean
+.PHONY: run serve test lint translations messages migrate demo roles bench bench-data bench-load clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ run: $(VENV)/.installed translations demo
 
 test: $(VENV)/.installed-dev translations node_modules/.installed
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+# Cyclomatic complexity (radon): the worst functions, and a failure for any above 15.
+lint: $(VENV)/.installed-dev
+	$(BIN)/python -m tools.complexity
 
 bench-data: $(VENV)/.installed-dev translations
 	$(BIN)/python -m bench.generate $(BENCH_ARGS)
