@@ -38,9 +38,12 @@ ALLOWED: dict[str, set[str]] = {
     # The search by name reads «ё» as «е», in Python and in SQL.
     "app/search.py": {"_fold_default"},
     "app/formats.py": {"fold_text"},
-    # The password policy reads Cyrillic passwords as the Latin keys they are typed on, and
-    # transliterates Russian words (its dictionary is russian_words.txt).
-    "app/security/passwords.py": {"_CYRILLIC_KEYS", "_TRANSLIT"},
+    # The password policy reads Cyrillic passwords as the Latin keys they are typed on.
+    "app/security/passwords.py": {"_CYRILLIC_KEYS"},
+    # Logins are transliterated from names (the password policy transliterates its dictionary
+    # with it), and a staff member's role is read from the words of the position.
+    "app/accounts/logins.py": {"_TRANSLIT"},
+    "app/accounts/issue.py": {"role_for_position"},
 }
 
 
