@@ -90,7 +90,7 @@ WRITERS = {
     "app/journal/archive.py": "journal archive",
     "app/monitoring/completion.py": "completion",
     "app/timetable/export.py": "timetable school",
-    "app/timetable/pupil_import.py": "pupil import template",
+    "app/timetable/table_import.py": "pupil import template",  # and the staff import's
     "app/views/monitoring.py": "monitoring csv",
     "app/monitoring/imports.py": "monitoring import template",
     "app/monitoring/report.py": "analytical report",
