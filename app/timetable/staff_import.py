@@ -193,10 +193,9 @@ def _field_reasons(name_text: str, name, position: str, teaches_text: str, email
     return reasons + _text_reasons(name, position, email, phone)
 
 
-def check_rows(session: Session, school_id: int, raw: list[list[str]]) -> Preview:
-    """Check every row of the school's staff list; nothing is written. Each good row is either a
-    new person or names the one existing record it updates (see the module docstring)."""
-    preview = Preview(raw=raw)
+def _body(raw: list[list[str]]) -> tuple[dict[str, int], list[tuple[int, list[str]]]]:
+    """The file's columns and its filled rows with their spreadsheet numbers; DomainError for a
+    file without the header, without a person or too long."""
     if not raw or not any(raw[0]):
         raise DomainError(_("В файле нет строки заголовков. Возьмите шаблон на этой странице."))
     columns = table_import.find_columns(raw[0], HEADERS, REQUIRED, TEMPLATE_HEADER)
@@ -205,32 +204,43 @@ def check_rows(session: Session, school_id: int, raw: list[list[str]]) -> Previe
         raise DomainError(_("В файле нет ни одного работника."))
     if len(body) > MAX_ROWS:
         raise DomainError(_("В файле больше %(n)s строк: разделите его на несколько.", n=MAX_ROWS))
-    school_staff = _SchoolStaff(session, school_id)
-    seen = _SeenInFile()
+    return columns, body
 
-    def cell(row, key):
-        index = columns.get(key)
-        return row[index].strip() if index is not None and index < len(row) else ""
 
+def _cells(columns: dict[str, int], row: list[str]) -> dict[str, str]:
+    """The row's trimmed text by column key; "" for a column the file lacks or a short row."""
+    return {key: row[columns[key]].strip() if key in columns and columns[key] < len(row) else "" for key in HEADERS}
+
+
+def _check_row(number: int, cells: dict[str, str], school_staff: _SchoolStaff,
+               seen: _SeenInFile) -> StaffRow | RowError:
+    """One row checked: the StaffRow to write, or its RowError with every reason at once."""
+    name_text, position, teaches = cells["name"], cells["position"], cells["teaches"]
+    email, phone_text = cells["email"] or None, cells["phone"]
+    name = split_name(name_text) if len(name_text.split()) == 3 else None
+    phone = normalize_phone(phone_text) if phone_text else None
+    reasons = _field_reasons(name_text, name, position, teaches, email, phone_text, phone)
+    record = None
+    if name:
+        record, refusal = school_staff.match(_name_key(name), email)
+        reasons += [refusal] if refusal else []
+        reasons += seen.reasons(number, _name_key(name), email if email and EMAIL.match(email) else None, record)
+    if reasons:
+        return RowError(number, "; ".join(reasons) + ".")
+    return StaffRow(number=number, last_name=name[0], first_name=name[1], middle_name=name[2], position=position,
+                    is_teacher=TEACHES[fold_text(teaches)], email=email, phone=phone,
+                    staff_id=record and record.id, recorded_name=record and record.full_name)
+
+
+def check_rows(session: Session, school_id: int, raw: list[list[str]]) -> Preview:
+    """Check every row of the school's staff list; nothing is written. Each good row is either a
+    new person or names the one existing record it updates (see the module docstring)."""
+    columns, body = _body(raw)
+    school_staff, seen = _SchoolStaff(session, school_id), _SeenInFile()
+    preview = Preview(raw=raw)
     for number, row in body:
-        name_text, position, teaches_text = cell(row, "name"), cell(row, "position"), cell(row, "teaches")
-        email, phone_text = cell(row, "email") or None, cell(row, "phone")
-        name = split_name(name_text) if len(name_text.split()) == 3 else None
-        phone = normalize_phone(phone_text) if phone_text else None
-        reasons = _field_reasons(name_text, name, position, teaches_text, email, phone_text, phone)
-        record = None
-        if name:
-            record, refusal = school_staff.match(_name_key(name), email)
-            reasons += [refusal] if refusal else []
-            reasons += seen.reasons(number, _name_key(name), email if email and EMAIL.match(email) else None, record)
-        if reasons:
-            preview.errors.append(RowError(number, "; ".join(reasons) + "."))
-            continue
-        preview.rows.append(StaffRow(
-            number=number, last_name=name[0], first_name=name[1], middle_name=name[2], position=position,
-            is_teacher=TEACHES[fold_text(teaches_text)], email=email, phone=phone,
-            staff_id=record.id if record else None, recorded_name=record.full_name if record else None,
-        ))
+        checked = _check_row(number, _cells(columns, row), school_staff, seen)
+        (preview.errors if isinstance(checked, RowError) else preview.rows).append(checked)
     return preview
 
 
