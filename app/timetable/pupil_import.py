@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from app.exports.cells import write_row
 from app import formats
 from app.errors import DomainError
 from app.import_tokens import ImportTokens
 from app.models import AcademicYear, ClassGroup, Guardian, GuardianLink, Pupil
 from app.text import N_, _
 from app.textinput import TextRefused, clean_column
+from app.timetable import table_import
 from app.xlsx_upload import XlsxLimits, read_xlsx
 
 MAX_ROWS = 2000
@@ -138,21 +138,6 @@ def read_table(filename: str, data: bytes, limits: XlsxLimits | None = None) -> 
 
 # --- checking -----------------------------------------------------------------------------
 
-def _columns(header: list[str]) -> dict[str, int]:
-    found = {}
-    for index, title in enumerate(header):
-        title = title.strip().lower().rstrip(":")
-        for key, spellings in HEADERS.items():
-            if title in spellings and key not in found:
-                found[key] = index
-    missing = [TEMPLATE_HEADER[list(HEADERS).index(k)] for k in REQUIRED if k not in found]
-    if missing:
-        raise DomainError(_(
-            "В первой строке файла нет столбцов: %(missing)s. Возьмите шаблон на этой странице.",
-            missing=", ".join(f"«{_(m)}»" for m in missing)))
-    return found
-
-
 def split_name(text: str) -> tuple[str, str, str | None] | None:
     """«Иванова Мария Петровна» -> parts; None unless surname and first name are present."""
     parts = text.split()
@@ -185,7 +170,7 @@ def check_rows(session: Session, school_id: int, academic_year_id: int, raw: lis
     preview = Preview(raw=raw)
     if not raw or not any(raw[0]):
         raise DomainError(_("В файле нет строки заголовков. Возьмите шаблон на этой странице."))
-    columns = _columns(raw[0])
+    columns = table_import.find_columns(raw[0], HEADERS, REQUIRED, TEMPLATE_HEADER)
     body = [(n, row) for n, row in enumerate(raw[1:], start=2) if any(cell.strip() for cell in row)]
     if not body:
         raise DomainError(_("В файле нет ни одного ученика."))
@@ -333,14 +318,11 @@ TOKENS = ImportTokens("pupil-import", max_age=2 * 60 * 60)
 
 def sign_rows(raw: list[list[str]], school_id: int, secret: str) -> str:
     """A tamper-proof token carrying the file's rows to the confirmation request."""
-    return TOKENS.sign({"school": school_id, "rows": raw}, secret)
+    return table_import.sign_school_rows(TOKENS, raw, school_id, secret)
 
 
 def unsign_rows(token: str, school_id: int, secret: str) -> list[list[str]]:
-    payload = TOKENS.unsign(token, secret)
-    if payload.get("school") != school_id:
-        raise DomainError(_("Предпросмотр сделан для другой школы: загрузите файл ещё раз."))
-    return payload["rows"]
+    return table_import.unsign_school_rows(TOKENS, token, school_id, secret)
 
 
 def confirm_import(session: Session, school_id: int, year: AcademicYear, token: str, secret: str,
@@ -361,16 +343,8 @@ def confirm_and_write(session: Session, school_id: int, year: AcademicYear, toke
                       enrolled_on: dt.date) -> tuple[Preview, ImportResult | None]:
     """confirm_import in one transaction: commits what was written, or rolls back (the token stays
     unused) when a row is wrong now (result None) or anything is refused."""
-    try:
-        checked, result = confirm_import(session, school_id, year, token, secret, enrolled_on)
-        if result is None:
-            session.rollback()
-        else:
-            session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    return checked, result
+    return table_import.in_one_transaction(
+        session, lambda: confirm_import(session, school_id, year, token, secret, enrolled_on))
 
 
 def import_year(session: Session, today: dt.date, school_id: int) -> AcademicYear | None:
@@ -388,17 +362,4 @@ def import_year(session: Session, today: dt.date, school_id: int) -> AcademicYea
 
 def template_xlsx() -> bytes:
     """The class-list template: the header and one example row."""
-    import xlsxwriter
-
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = book.add_worksheet(_("Ученики"))
-    bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-    text = book.add_format({"num_format": "@"})
-    write_row(sheet, 0, 0, TEMPLATE_HEADER, bold)
-    write_row(sheet, 1, 0, [value for value in TEMPLATE_EXAMPLE], text)
-    for column, width in enumerate((32, 15, 8, 32, 18, 26)):
-        sheet.set_column(column, column, width, text)
-    sheet.freeze_panes(1, 0)
-    book.close()
-    return buffer.getvalue()
+    return table_import.template_xlsx(_("Ученики"), TEMPLATE_HEADER, TEMPLATE_EXAMPLE, (32, 15, 8, 32, 18, 26))

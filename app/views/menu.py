@@ -27,6 +27,15 @@ def add(appbuilder, view, name, label, category, icon="fa-folder-open-o", shown_
                         menu_cond=shown_when)
 
 
+def place_after(appbuilder, category: str, name: str, anchor: str) -> None:
+    """Move the entry `name` of `category` right after the entry `anchor`: for an entry that belongs
+    beside one another module registers later. Both must be registered."""
+    entries = appbuilder.menu.find(category).childs
+    entry = next(item for item in entries if item.name == name)
+    entries.remove(entry)
+    entries.insert(next(i for i, item in enumerate(entries) if item.name == anchor) + 1, entry)
+
+
 def _conditional_items(appbuilder) -> list:
     items = [child for item in appbuilder.menu.get_list() for child in [item, *(item.childs or ())] if child]
     return [item for item in items if item.cond is not None]

@@ -1,9 +1,12 @@
-"""People records: staff, pupils, guardians.
+"""People records: staff, pupils, guardians, and the staff import.
 
 Lists read the way a secretary looks for people: pupils by class, then surname; staff and
 guardians by surname. A guardian is added from the pupil's page (or by the pupil import), so
-the new guardian is linked to a child of the school in the same transaction and stays in scope."""
-from flask import abort, flash, redirect, request, url_for
+the new guardian is linked to a child of the school in the same transaction and stays in scope.
+The staff import (app.timetable.staff_import) writes into the importing user's own school only."""
+import io
+
+from flask import abort, current_app, flash, redirect, request, send_file, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import gettext as _, lazy_gettext as _l
@@ -11,12 +14,14 @@ from sqlalchemy import asc, desc
 from sqlalchemy.orm import aliased
 from wtforms import BooleanField
 
+from app.errors import DomainError
 from app.extensions import db
 from app.security.clauses import NotInScope
 from app.models import ClassGroup, Guardian, Pupil, Staff
 from app.security import roles as R
 from app.security.current import current_scope
 from app.security.scope import changeable
+from app.timetable import staff_import
 from app.timetable.guardians import (
     GuardianForm,
     add_guardian,
@@ -27,6 +32,9 @@ from app.timetable.guardians import (
 )
 from app.views import menu
 from app.views.base import ScopedInterface, ScopedModelView
+from app.xlsx_upload import XlsxLimits
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 NAME_LABELS = {
     "last_name": _l("Фамилия"), "first_name": _l("Имя"), "middle_name": _l("Отчество"),
@@ -39,6 +47,7 @@ class StaffView(ScopedModelView):
     datamodel = ScopedInterface(Staff)
     role_access = {R.SCHOOL_ADMIN: R.EDIT, R.SECRETARY: R.READ, R.TEACHER: R.READ}
     list_title = _l("Работники школы")
+    list_template = "people/staff_list.html"  # with the link to the staff import
     show_title = add_title = edit_title = _l("Работник школы")
     list_columns = [*NAME_COLUMNS, "position", "is_teacher", "active"]
     add_columns = edit_columns = ["school", "last_name", "first_name", "middle_name", "position", "is_teacher", "email", "phone", "active"]
@@ -156,8 +165,68 @@ class PupilGuardianView(BaseView):
         return redirect(url_for("PupilView.show", pk=pupil.id))
 
 
+class StaffImportView(BaseView):
+    """Upload the school's staff list, see every row (new, or whom it updates) and every bad row,
+    confirm: then all rows are written or none."""
+
+    route_base = "/staff-import"
+    default_view = "index"
+    role_access = {R.SCHOOL_ADMIN: ("can_import",), R.SECRETARY: ("can_import",)}
+
+    @staticmethod
+    def _school_id() -> int:
+        school_id = current_scope().school_id
+        if school_id is None:
+            raise DomainError(_("Импорт работников доступен администрации и секретарю школы."))
+        return school_id
+
+    def _page(self, title, preview=None, token=None):
+        return self.render_template("people/staff_import.html", title=title, preview=preview, token=token)
+
+    @expose("/", methods=["GET"])
+    @has_access
+    @permission_name("import")
+    def index(self):
+        return self._page(_("Импорт работников"))
+
+    @expose("/template.xlsx")
+    @has_access
+    @permission_name("import")
+    def template(self):
+        return send_file(io.BytesIO(staff_import.template_xlsx()), mimetype=XLSX, as_attachment=True,
+                         download_name="shablon-spisok-rabotnikov.xlsx")
+
+    @expose("/preview", methods=["POST"])
+    @has_access
+    @permission_name("import")
+    def preview(self):
+        school_id = self._school_id()
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            raise DomainError(_("Выберите файл со списком работников (xlsx или csv)."))
+        raw = staff_import.read_list(data=upload.read(), filename=upload.filename,
+                                     limits=XlsxLimits.from_config(current_app.config))
+        checked = staff_import.check_rows(db.session, school_id, raw)
+        token = staff_import.sign_rows(raw, school_id, current_app.config["SECRET_KEY"]) if checked.ok else None
+        return self._page(_("Импорт работников: проверка"), checked, token)
+
+    @expose("/confirm", methods=["POST"])
+    @has_access
+    @permission_name("import")
+    def confirm(self):
+        checked, result = staff_import.confirm_and_write(db.session, self._school_id(), request.form.get("token", ""),
+                                                         current_app.config["SECRET_KEY"])
+        if result is None:
+            return self._page(_("Импорт работников: проверка"), checked)
+        flash(_("Добавлено работников: %(new)s; обновлено: %(updated)s.", new=result.created, updated=result.updated),
+              "success")
+        return redirect(url_for("StaffView.list"))
+
+
 def register(appbuilder) -> None:
     menu.add(appbuilder, PupilView, "Pupils", _l("Ученики"), menu.SCHOOL, "fa-child")
     menu.add(appbuilder, GuardianView, "Guardians", _l("Родители"), menu.SCHOOL, "fa-users")
     menu.add(appbuilder, StaffView, "Staff", _l("Работники"), menu.SCHOOL, "fa-id-badge")
+    # Its menu entry moves beside «Импорт учеников» once that is registered (app/views/__init__.py).
+    menu.add(appbuilder, StaffImportView, "StaffImport", _l("Импорт работников"), menu.SCHOOL, "fa-upload")
     appbuilder.add_view_no_menu(PupilGuardianView)

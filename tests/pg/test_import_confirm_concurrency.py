@@ -7,7 +7,7 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from app.models import Guardian, ImportBatch, Pupil, UsageSnapshot
+from app.models import Guardian, ImportBatch, Pupil, Staff, UsageSnapshot
 from app.monitoring import imports
 from tests.conftest import csrf_token, login
 from tests.monitoring_helpers import build_monitoring_world, import_rows, xlsx_bytes
@@ -60,6 +60,23 @@ def test_concurrent_confirmations_of_a_pupil_import_write_the_pupils_once(app, w
     session.expire_all()
     assert session.scalar(select(func.count()).select_from(Pupil)) == before + 2
     assert session.scalar(select(func.count()).select_from(Guardian).where(Guardian.last_name == "Смирнов")) == 1
+
+
+def test_concurrent_confirmations_of_a_staff_import_write_the_staff_once(app, world, as_user, session):
+    before = session.scalar(select(func.count()).select_from(Staff))
+    data = xlsx_bytes([["ФИО", "должность", "ведёт уроки (да/нет)"],
+                       ["Смирнова Елена Викторовна", "учитель русского языка", "да"],
+                       ["Петрова Анна Петровна", "педагог-организатор", "нет"]])  # updates the world's Петрова
+    session.commit()
+
+    pages = confirm_at_once(app, as_user("secretary"), "secretary", "/staff-import/", "/staff-import/preview",
+                            {"file": (io.BytesIO(data), "staff.xlsx")}, "/staff-import/confirm")
+
+    assert sum("Добавлено работников: 1; обновлено: 1." in p for p in pages) == 1
+    assert sum(DONE in p for p in pages) == CONFIRMS - 1
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(Staff)) == before + 1
+    assert session.get(Staff, world.other_teacher.id).position == "педагог-организатор"
 
 
 def test_concurrent_confirmations_of_a_usage_import_write_one_batch(app, session, as_user):

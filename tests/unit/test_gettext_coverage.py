@@ -35,6 +35,8 @@ ALLOWED: dict[str, set[str]] = {
     # What the class-list import accepts: header spellings matched against a school's file, letters
     # of names and class letters, Latin look-alikes of Cyrillic letters; the template's sample row.
     "app/timetable/pupil_import.py": {"HEADERS", "NAME_PART", "CLASS_NAME", "LATIN_TWINS", "TEMPLATE_EXAMPLE"},
+    # What the staff import accepts: header spellings, the «да»/«нет» of «ведёт уроки»; the template's sample row.
+    "app/timetable/staff_import.py": {"HEADERS", "TEACHES", "TEMPLATE_EXAMPLE"},
     # The search by name reads «ё» as «е», in Python and in SQL.
     "app/search.py": {"_fold_default"},
     "app/formats.py": {"fold_text"},

@@ -76,6 +76,7 @@ def _exports(app, session):
         "timetable class": ("director", "GET", f"/timetable/export?kind=class&id={class_group.id}&week=2012-10-15"),
         "timetable teacher": ("director", "GET", f"/timetable/export?kind=teacher&id={teacher}&week=2012-10-15"),
         "pupil import template": ("secretary", "GET", "/pupil-import/template.xlsx"),
+        "staff import template": ("secretary", "GET", "/staff-import/template.xlsx"),
         "monitoring csv": ("monitor", "GET", "/monitoring/export?month=2012-09"),
         "monitoring import template": ("monitor", "GET", "/monitoring/import/template"),
         "monitoring import template csv": ("monitor", "GET", "/monitoring/import/template?format=csv"),
@@ -90,7 +91,7 @@ WRITERS = {
     "app/journal/archive.py": "journal archive",
     "app/monitoring/completion.py": "completion",
     "app/timetable/export.py": "timetable school",
-    "app/timetable/pupil_import.py": "pupil import template",
+    "app/timetable/table_import.py": "pupil import template",  # and the staff import's
     "app/views/monitoring.py": "monitoring csv",
     "app/monitoring/imports.py": "monitoring import template",
     "app/monitoring/report.py": "analytical report",
@@ -138,6 +139,7 @@ EXPECTED = {
     "timetable class": [MINUS],
     "timetable teacher": [LINK],  # the teacher in the title
     "pupil import template": ["+7 916 123-45-67"],  # the example row
+    "staff import template": ["+7 916 765-43-21"],
     "monitoring import template": [LINK],  # the school («short name (municipality; system)»)
     "monitoring import template csv": ["'" + LINK],
     "monitoring csv": ["'" + LINK, "'" + SUM],  # municipality, school, system

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from app.http import MB, upload_limit
-from app.models import ImportBatch, Material, Pupil, ReadinessEvidence
+from app.models import ImportBatch, Material, Pupil, ReadinessEvidence, Staff
 from app.views.base import UploadField
 from tests.hostile_xlsx import shared_strings_bomb
 from tests.rollout_helpers import make_campaign
@@ -36,6 +36,8 @@ READINESS = "/rollout/readiness/school/{school}"
 PAGES = [
     UploadPage("secretary", "/pupil-import/", "PupilImportView.preview", "/pupil-import/preview", "список.csv",
                ("xlsx", "csv")),
+    UploadPage("secretary", "/staff-import/", "StaffImportView.preview", "/staff-import/preview", "работники.csv",
+               ("xlsx", "csv")),
     UploadPage("monitor", "/monitoring/import", "MonitoringView.import_file", "/monitoring/import", "сентябрь.csv",
                ("xlsx", "csv"), (("month", "2012-09"),)),
     UploadPage("director", READINESS, "ReadinessView.evidence_upload", READINESS + "/evidence/normative_acts",
@@ -49,7 +51,7 @@ PAGES = [
 
 def _stored(session) -> list:
     """What an upload could have written."""
-    return [session.query(model).count() for model in (Pupil, ImportBatch, ReadinessEvidence)] + [
+    return [session.query(model).count() for model in (Pupil, Staff, ImportBatch, ReadinessEvidence)] + [
         (m.title, m.filename, m.data) for m in session.query(Material).order_by(Material.id)]
 
 
@@ -108,7 +110,8 @@ def test_every_upload_form_is_among_the_pages_above(app):
     root = Path(app.jinja_loader.searchpath[0])
     templates = {path.relative_to(root).as_posix() for path in root.rglob("*.html")
                  if 'type="file"' in path.read_text(encoding="utf-8")}
-    assert templates == {"timetable/import.html", "monitoring/import.html", "rollout/readiness.html"}
+    assert templates == {"timetable/import.html", "people/staff_import.html", "monitoring/import.html",
+                         "rollout/readiness.html"}
     fab_forms = {f"{view.endpoint}.{kind}" for view in app.appbuilder.baseviews for kind in ("add", "edit")
                  if any(getattr(field, "field_class", None) is UploadField
                         for field in (getattr(view, f"{kind}_form_extra_fields", None) or {}).values())}

@@ -1,0 +1,96 @@
+"""What the school's list imports (pupils from a class list, staff from the list of employees)
+share: finding the columns by their header, the template workbook a school fills in, the preview
+bound to one school, and the confirmation written in one transaction.
+
+Each import declares its own columns, checks its rows and writes them (app/timetable/pupil_import.py,
+app/timetable/staff_import.py); the file itself is read by `pupil_import.read_table`.
+"""
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
+
+from sqlalchemy.orm import Session
+
+from app.errors import DomainError
+from app.exports.cells import write_row
+from app.formats import fold_text
+from app.import_tokens import ImportTokens
+from app.text import _
+
+Checked = TypeVar("Checked")
+Written = TypeVar("Written")
+
+
+def find_columns(header: Sequence[str], headers: Mapping[str, tuple[str, ...]], required: Sequence[str],
+                 titles: Sequence[str]) -> dict[str, int]:
+    """Column key -> its index in the file's header row.
+
+    `headers` maps each key to its accepted spellings (lower case, spaces collapsed); a header
+    matches case- and «ё»-blind, with or without a trailing colon. `titles` are the template's
+    headers in the order of `headers`: a missing required column is named by its title.
+    Raises DomainError naming every missing required column."""
+    found: dict[str, int] = {}
+    for index, title in enumerate(header):
+        title = fold_text(title.strip()).rstrip(":")
+        for key, spellings in headers.items():
+            if key not in found and title in {fold_text(spelling) for spelling in spellings}:
+                found[key] = index
+    missing = [titles[list(headers).index(key)] for key in required if key not in found]
+    if missing:
+        raise DomainError(_(
+            "В первой строке файла нет столбцов: %(missing)s. Возьмите шаблон на этой странице.",
+            missing=", ".join(f"«{_(m)}»" for m in missing)))
+    return found
+
+
+def template_xlsx(sheet_name: str, header: Sequence[str], example: Sequence[str], widths: Sequence[int]) -> bytes:
+    """An import's template: the header row and one example row, every column text (so a phone
+    number or a date stays as typed), the header frozen."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet(sheet_name)
+    bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    text = book.add_format({"num_format": "@"})
+    write_row(sheet, 0, 0, header, bold)
+    write_row(sheet, 1, 0, example, text)
+    for column, width in enumerate(widths):
+        sheet.set_column(column, column, width, text)
+    sheet.freeze_panes(1, 0)
+    book.close()
+    return buffer.getvalue()
+
+
+def sign_school_rows(tokens: ImportTokens, raw: list[list[str]], school_id: int, secret: str) -> str:
+    """A tamper-proof token carrying the file's rows, for `school_id` only, to the confirmation."""
+    return tokens.sign({"school": school_id, "rows": raw}, secret)
+
+
+def unsign_school_rows(tokens: ImportTokens, token: str, school_id: int, secret: str) -> list[list[str]]:
+    """The rows of a token made by `sign_school_rows` for this school; DomainError for a token that
+    is expired, damaged, of another import or made for another school."""
+    payload = tokens.unsign(token, secret)
+    if payload.get("school") != school_id:
+        raise DomainError(_("Предпросмотр сделан для другой школы: загрузите файл ещё раз."))
+    return payload["rows"]
+
+
+def in_one_transaction(session: Session,
+                       confirm: Callable[[], tuple[Checked, Written | None]]) -> tuple[Checked, Written | None]:
+    """Run an import's confirmation (which consumes its token, checks the rows again and writes
+    them, or returns None for what was written when a row is wrong now) in one transaction:
+    committed when written, rolled back otherwise, so a refused confirmation leaves its token
+    unused and writes nothing."""
+    try:
+        checked, result = confirm()
+        if result is None:
+            session.rollback()
+        else:
+            session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return checked, result
