@@ -110,7 +110,7 @@ def _cell_text(value) -> str:
     return " ".join(str(value).split())
 
 
-def read_table(filename: str, data: bytes, limits: XlsxLimits | None = None) -> list[list[str]]:
+def read_table(data: bytes, filename: str, limits: XlsxLimits | None = None) -> list[list[str]]:
     """The file's rows as lists of trimmed strings (dates as ДД.ММ.ГГГГ). xlsx or csv (UTF-8 or
     Windows-1251, separated by ';' or ','). Raises DomainError for anything else, and for an xlsx
     over `limits` or longer than MAX_ROWS (app.xlsx_upload reads no further)."""

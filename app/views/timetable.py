@@ -531,7 +531,7 @@ class PupilImportView(BaseView):
         upload = request.files.get("file")
         if upload is None or not upload.filename:
             raise DomainError(_("Выберите файл со списком класса (xlsx или csv)."))
-        raw = pupil_import.read_table(upload.filename, upload.read(), XlsxLimits.from_config(current_app.config))
+        raw = pupil_import.read_table(upload.read(), upload.filename, XlsxLimits.from_config(current_app.config))
         checked = self._check(school_id, year, raw)
         token = pupil_import.sign_rows(raw, school_id, current_app.config["SECRET_KEY"]) if checked.ok else None
         return self.render_template("timetable/import.html", title=_("Импорт учеников: проверка"), preview=checked,
