@@ -30,7 +30,8 @@ from app.security.current import current_scope
 from app.security.scope import is_visible, visible
 from app.rollout.status import active_campaign, overdue_milestones
 from app.views import menu
-from app.views.base import ScopedInterface, ScopedModelView
+from app.views.base import ScopedModelView
+from app.web.data import ScopedInterface
 from app.xlsx_upload import XlsxLimits
 
 

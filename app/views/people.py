@@ -26,7 +26,8 @@ from app.timetable.guardians import (
     remove_guardian,
 )
 from app.views import menu
-from app.views.base import ScopedInterface, ScopedModelView
+from app.views.base import ScopedModelView
+from app.web.data import ScopedInterface
 
 NAME_LABELS = {
     "last_name": _l("Фамилия"), "first_name": _l("Имя"), "middle_name": _l("Отчество"),

@@ -45,8 +45,9 @@ from app.timetable import export, pupil_import, substitutions
 from app.timetable import grid as week_grid
 from app.timetable.clashes import WEEKDAY_NAMES, class_warnings, week_of, week_slots
 from app.views import menu
-from app.views.base import ScopedInterface, ScopedModelView
+from app.views.base import ScopedModelView
 from app.views.json_body import json_int, json_object, json_text
+from app.web.data import ScopedInterface
 from app.xlsx_upload import XlsxLimits
 
 def checkbox(label) -> BooleanField:
