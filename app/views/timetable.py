@@ -404,7 +404,7 @@ class TimetableView(BaseView):
         html = self.render_template("timetable/_cell.html", slots=slots, mode="class", subs=subs, extras={},
                                     weekday=weekday, number=number, day=day)
         return jsonify(html=html, warnings=result.warnings, weekday=weekday, lesson_number=number,
-                       message=_("Сохранено; изменение действует с %(date)s.", date=valid_from.strftime("%d.%m.%Y")))
+                       message=_("Сохранено; изменение действует с %(date)s.", date=formats.format_date(valid_from)))
 
     @expose("/class/<int:pk>/cell", methods=["POST"])
     @has_access
