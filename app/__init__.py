@@ -50,7 +50,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         from app import api
         from app.views import register_views
 
-        register_views(appbuilder)
+        # The order of registration is the order of the permission rows a new database gets, which
+        # the security pages list by id: the spec and the diary's API keep the places they had when
+        # the security manager and the diary's pages registered them.
+        api.register_spec(appbuilder)
+        register_views(appbuilder, after={"diary": api.register_diary})
         api.register(appbuilder)
         appbuilder.post_init()
     from app.views import layout

@@ -1,9 +1,12 @@
 """How dates and numbers read for Russian users: one place to parse and format them.
 
 - Dates are shown as дд.мм.гггг; typed dates are accepted as дд.мм.гггг, ISO (гггг-мм-дд, what a
-  date input sends) or дд/мм/гггг (spreadsheets), within one set of plausible years.
-- Numbers have the decimal comma: 4,25; 75,6.
-- Percentages are computed one way: part / whole × 100, rounded half-up to 0.1.
+  date input sends) or дд/мм/гггг (spreadsheets), within one set of plausible years; a moment
+  (a command's option) as ISO 8601 or дд.мм.гггг чч:мм, within the same years.
+- Numbers have the decimal comma: 4,25; 75,6; a weight or a number of hours without a trailing
+  zero: 1; 1,5. Typed numbers are accepted with a comma or a point, spaces between thousands.
+- Percentages are computed one way: part / whole × 100, rounded half-up to 0.1, and shown one way:
+  66,7 (66,7% where no column header or template says «%»), «—» for none.
 - Names with numbers sort naturally: «СОШ № 2» before «СОШ № 10»; names compare case-blind, with
   «ё» as «е» (fold_text, also the SQL `fold()` of app.search on SQLite).
 
@@ -13,16 +16,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 DATE_PATTERNS = ("%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y")
+MOMENT_PATTERNS = ("%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S")
 ONE_PLACE = Decimal("0.1")
 _DIGITS = re.compile(r"(\d+)")
 
 
 class NotADate(ValueError):
     """A typed value that is not a date of the accepted forms and years."""
+
+
+class NotANumber(ValueError):
+    """A typed value that is not a number."""
 
 
 def parse_date(text: str | None) -> dt.date | None:
@@ -51,17 +59,59 @@ def date_or_none(text: str | None) -> dt.date | None:
         return None
 
 
+def parse_moment(text: str | None) -> dt.datetime | None:
+    """The moment typed as ISO 8601 (2012-10-19T18:00) or 19.10.2012 18:00; a date alone is its
+    midnight; None when nothing is typed. Raises NotADate for anything else, and for a year outside
+    FIRST_YEAR…LAST_YEAR."""
+    value = (text or "").strip()
+    if not value:
+        return None
+    for pattern in MOMENT_PATTERNS:
+        try:
+            moment = dt.datetime.strptime(value, pattern)
+            break
+        except ValueError:
+            continue
+    else:
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            moment = dt.datetime.combine(parse_date(value), dt.time())  # NotADate if no date either
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise NotADate(value)
+    return moment
+
+
 def format_date(day: dt.date | dt.datetime | None) -> str:
     """«19.10.2012»; "" for no date."""
     return "" if day is None else day.strftime("%d.%m.%Y")
 
 
-def format_decimal(value, places: int | None = 2) -> str:
+def format_decimal(value, places: int | None = 2, *, trim: bool = False) -> str:
     """A number with the decimal comma and `places` digits after it: 4,25 (None: the digits the
-    number has, as a Decimal keeps them). "" for None."""
+    number has, as a Decimal keeps them). `trim`: without the zeros that end the fraction, and
+    without the comma when none is left (a weight of 1,0 reads «1», 1,50 reads «1,5»). "" for
+    None."""
     if value is None:
         return ""
-    return (str(value) if places is None else f"{value:.{places}f}").replace(".", ",")
+    text = (str(value) if places is None else f"{value:.{places}f}").replace(".", ",")
+    return text.rstrip("0").rstrip(",") if trim and "," in text else text
+
+
+def parse_decimal(text) -> Decimal | None:
+    """A number typed the Russian way or a spreadsheet's: «4,25», «4.25», «1 250» (spaces and
+    no-break spaces between thousands are dropped); None when nothing is typed. Raises NotANumber
+    for anything else, infinities and NaN included. Ranges are the caller's to check."""
+    value = "" if text is None else str(text).strip()
+    if not value:
+        return None
+    try:
+        number = Decimal(value.replace("\xa0", "").replace("\u202f", "").replace(" ", "").replace(",", "."))
+    except InvalidOperation:
+        raise NotANumber(value) from None
+    if not number.is_finite():
+        raise NotANumber(value)
+    return number
 
 
 def percent(part: int, whole: int) -> Decimal | None:
@@ -69,6 +119,13 @@ def percent(part: int, whole: int) -> Decimal | None:
     if not whole:
         return None
     return (Decimal(part) * 100 / Decimal(whole)).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
+
+
+def format_percent(value: Decimal | None, *, sign: bool = False, missing: str = "—") -> str:
+    """A percentage as computed by `percent`: «66,7» (`sign`: «66,7%»); `missing` for None."""
+    if value is None:
+        return missing
+    return format_decimal(value, 1) + ("%" if sign else "")
 
 
 def format_average(average: Decimal | None, missing: str = "") -> str:

@@ -103,13 +103,14 @@ def api_token(client, username: str) -> str:
 
 def register_test_apis(app):
     """Adds PupilTestApi (/api/v1/test-pupils/) to a fresh app, before its first request."""
-    from app.api.base import API_EDIT, API_READ, ScopedApiInterface, ScopedModelRestApi
+    from app.api.base import API_EDIT, API_READ, ScopedModelRestApi
+    from app.web.data import ScopedInterface
     from app.models import Pupil
     from app.security.roles import sync_roles
 
     class PupilTestApi(ScopedModelRestApi):
         resource_name = "test-pupils"
-        datamodel = ScopedApiInterface(Pupil)
+        datamodel = ScopedInterface(Pupil)
         role_access = {R.SECRETARY: API_EDIT, R.TEACHER: API_READ, R.SCHOOL_ADMIN: API_READ}
         list_columns = ["id", "last_name", "first_name", "birth_date"]
         show_columns = list_columns

@@ -1,10 +1,11 @@
 """Base class for our REST APIs: FAB's ModelRestApi with row scope and 4xx instead of 500.
 
-    from app.api.base import API_EDIT, API_READ, ScopedApiInterface, ScopedModelRestApi
+    from app.api.base import API_EDIT, API_READ, ScopedModelRestApi
+    from app.web.data import ScopedInterface
 
     class UsageSnapshotApi(ScopedModelRestApi):
         resource_name = "usage-snapshots"
-        datamodel = ScopedApiInterface(UsageSnapshot)
+        datamodel = ScopedInterface(UsageSnapshot)
         role_access = {R.MONITORING: API_EDIT, R.VENDOR: API_EDIT, R.MINISTRY: API_READ}
         list_columns = [...]
 
@@ -14,9 +15,10 @@ What it adds to ModelRestApi:
 - a write must leave the row within `changeable()`: otherwise 403 and nothing is saved;
 - text that app.textinput refuses (a NUL, a bidi override, over the column's length) answers 400
   with its Russian message (marshmallow's own English length check is taken off);
-- a database refusal (unique, foreign key, check) answers 422 with a Russian message, on POST too
-  (FAB re-raises the raw error there: 500), and nothing is logged as a server error; so does one
-  met while the view's own checks read (pre_add, pre_update run without autoflush);
+- a database refusal (unique, foreign key, check) answers 422 with the Russian message the pages
+  flash for it (the data layer both share, app.web.data.ScopedInterface), on POST too (FAB
+  re-raises the raw error there: 500), and nothing is logged as a server error; so does one met
+  while the view's own checks read (pre_add, pre_update run without autoflush);
 - a write's body must be a JSON object: anything else (`[1]`, not JSON) answers 400 in Russian;
 - a pk that is not an integer of the database's range answers 404 (FAB: 500 on PostgreSQL and on
   SQLite for huge numbers);
@@ -31,19 +33,16 @@ from __future__ import annotations
 
 from flask import request
 from flask_appbuilder.api import ModelRestApi
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext as _
 from marshmallow.validate import Length
-from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.web.api_messages import RussianAnswers
 from app.errors import DomainError, database_error_message
 from app.extensions import csrf
-from app.security.current import current_scope
 from app.security.filters import scope_base_filters
-from app.security.scope import changeable
 from app.textinput import TextRefused
+from app.web.data import ScopeRefused
 
 API_READ = ("can_get", "can_info")
 API_EDIT = API_READ + ("can_post", "can_put", "can_delete")
@@ -53,39 +52,12 @@ PK_MIN, PK_MAX, BIG_PK_MAX = 1, 2**31 - 1, 2**63 - 1
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
-class ScopeRefused(DomainError):
-    """A write outside the caller's scope: answered 403, nothing saved."""
-
-
 def _refusal_status(refusal: DomainError) -> int:
     """403 out of scope; 400 for text that cannot be stored as sent (app.textinput: raised while
     the schema sets the attributes); 422 for the other refusals."""
     if isinstance(refusal, ScopeRefused):
         return 403
     return 400 if isinstance(refusal, TextRefused) else 422
-
-
-class ScopedApiInterface(SQLAInterface):
-    """SQLAInterface whose database refusals become a Russian DomainError (422), without an error
-    log and without the SQL text in the answer."""
-
-    def _write(self, action, item, commit):
-        try:
-            action(item)
-            if commit:
-                self.session.commit()
-        except SQLAlchemyError as error:
-            self.session.rollback()
-            raise DomainError(database_error_message(error)) from error
-
-    def add(self, item, commit=True):
-        self._write(self.session.add, item, commit)
-
-    def edit(self, item, commit=True):
-        self._write(self.session.merge, item, commit)
-
-    def delete(self, item, commit=True):
-        self._write(self.session.delete, item, commit)
 
 
 def _integer_ids(node) -> None:
@@ -272,27 +244,11 @@ class ScopedModelRestApi(RussianAnswers, ModelRestApi):
 
     # --- writes stay within changeable() -------------------------------------------------------
 
-    def _assert_changeable(self, item, *, pending_add: bool = False) -> None:
-        session = self.datamodel.session
-        model = self.datamodel.obj
-        key = model.__mapper__.primary_key[0]
-        try:
-            if pending_add:
-                session.add(item)
-            session.flush()
-            ok = session.scalar(select(key).where(key == getattr(item, key.key), changeable(current_scope(), model)))
-        except SQLAlchemyError as error:
-            session.rollback()
-            raise DomainError(database_error_message(error)) from error
-        if ok is None:
-            session.rollback()
-            raise ScopeRefused(_("Эта запись вне вашей зоны ответственности: изменение не сохранено."))
-
     def pre_add(self, item):
-        self._assert_changeable(item, pending_add=True)
+        self.datamodel.assert_changeable(item, pending_add=True)
 
     def pre_update(self, item):
-        self._assert_changeable(item)
+        self.datamodel.assert_changeable(item)
 
     def pre_delete(self, item):
-        self._assert_changeable(item)
+        self.datamodel.assert_changeable(item)

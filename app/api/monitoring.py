@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from marshmallow.validate import Range
 from sqlalchemy import select
 
-from app.api.base import API_EDIT, API_READ, ScopedApiInterface, ScopedModelRestApi, ScopeRefused
+from app.api.base import API_EDIT, API_READ, ScopedModelRestApi
 from app.security.current import current_scope
 from app.errors import DomainError
 from app.models import ImportBatch, JournalSystem, School, UsageSnapshot
@@ -22,6 +22,7 @@ from app.monitoring.thresholds import current_threshold, uses_system
 from app.security import roles as R
 from app.security.scope import WRITABLE, is_visible
 from app.text import N_
+from app.web.data import ScopeRefused, ScopedInterface
 
 WRITE = API_READ + ("can_post", "can_put")
 INDICATORS = registry.table_order()
@@ -36,7 +37,7 @@ def descriptions() -> dict[str, str]:
 
 class UsageSnapshotApi(ScopedModelRestApi):
     resource_name = "usage_snapshot"
-    datamodel = ScopedApiInterface(UsageSnapshot)
+    datamodel = ScopedInterface(UsageSnapshot)
     role_access = {R.VENDOR: WRITE, R.MONITORING: API_EDIT, R.MINISTRY: API_READ, R.MUNICIPAL: API_READ}
     list_columns = show_columns = SHOWN
     add_columns = ["school", "month", *INDICATORS]

@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from app import formats
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -26,7 +28,7 @@ def write_cell(sheet, row: int, col: int, value, cell_format=None) -> None:
     elif isinstance(value, (int, float, Decimal)):
         sheet.write_number(row, col, float(value) if isinstance(value, Decimal) else value, cell_format)
     elif isinstance(value, (dt.date, dt.datetime)):
-        sheet.write_string(row, col, value.strftime("%d.%m.%Y"), cell_format)
+        sheet.write_string(row, col, formats.format_date(value), cell_format)
     else:
         sheet.write_string(row, col, str(value), cell_format)
 

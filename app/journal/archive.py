@@ -13,6 +13,7 @@ import xlsxwriter
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from app import formats
 from app.exports.cells import write_cell
 from app.journal import grading
 from app.journal.reports import readable_class
@@ -123,7 +124,7 @@ def write_archive(session: Session, scope: Scope, class_group_id: int, period_id
         write_cell(sheet, row, 2, _("Домашнее задание"), bold)
         for lesson in lessons:
             row += 1
-            write_cell(sheet, row, 0, lesson.date.strftime("%d.%m.%Y"))
+            write_cell(sheet, row, 0, formats.format_date(lesson.date))
             write_cell(sheet, row, 1, lesson.topic or "")
             write_cell(sheet, row, 2, lesson.homework or "")
     book.close()

@@ -22,6 +22,7 @@ from sqlalchemy import and_, bindparam, delete, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app import formats
 from app.errors import DomainError
 from app.journal.access import open_assignment
 from app.security.clauses import NotInScope, as_if, on_row, would_be_changeable
@@ -209,13 +210,13 @@ def _refuse_unless_writable(lesson: Lesson, writable: bool) -> None:
         raise DomainError(_("Этот журнал вы можете только просматривать: отметки ставит учитель, который ведёт урок."))
     if lesson.cancelled:
         raise DomainError(_("Урок %(date)s отменён: отметки и пропуски за него не ставятся.",
-                            date=lesson.date.strftime("%d.%m.%Y")))
+                            date=formats.format_date(lesson.date)))
 
 
 def _check_not_future(lesson: Lesson, today: dt.date | None) -> None:
     if today is not None and lesson.date > today:
         raise DomainError(_("Урок %(date)s ещё не прошёл: отметки и пропуски ставятся в день урока или позже.",
-                            date=lesson.date.strftime("%d.%m.%Y")))
+                            date=formats.format_date(lesson.date)))
 
 
 def period_of(session: Session, school_id: int, day: dt.date) -> StudyPeriod | None:

@@ -121,7 +121,7 @@ class TeachingAssignment(Model):
     subject = relationship("Subject")
     teacher = relationship("Staff")
     subgroup = relationship("Subgroup")
-    # What its name reads: lists and drop-downs load these with it (app.views.base).
+    # What its name reads: lists and drop-downs load these with it (app.web.data).
     named_by = ("class_group", "subject", "subgroup")
 
     def __repr__(self) -> str:

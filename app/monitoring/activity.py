@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Iterable
 
 from sqlalchemy import and_, case, exists, func, literal, or_, select
@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 
+from app.formats import percent
 from app.models import Absence, Lesson, Mark, Staff
 
 
@@ -49,18 +50,11 @@ class AssignmentActivity:
     @property
     def fill_share(self) -> Decimal | None:
         """Lessons with a topic per lesson due, in percent to 0.1; None when nothing was due."""
-        return share(self.lessons_with_topic, self.lessons_due)
+        return percent(self.lessons_with_topic, self.lessons_due)
 
     @property
     def key(self) -> tuple[int, int, int]:
         return self.school_id, self.teacher_id, self.assignment_id
-
-
-def share(part: int, whole: int) -> Decimal | None:
-    """part / whole in percent, rounded half up to 0.1; None when whole is 0."""
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def day_after_next(session: Session, day_column):

@@ -23,6 +23,7 @@ import xlsxwriter
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app import formats
 from app.exports.cells import write_cell, write_row
 from app.errors import DomainError
 from app.models import ClassGroup, Lesson, School, Staff, Subgroup, Subject, TeachingAssignment
@@ -51,7 +52,7 @@ class Period:
         """«неделя 10.09.2012 – 16.09.2012» or «сентябрь 2012»."""
         if self.kind == MONTH:
             return month_label(self.start)
-        return _("неделя %(start)s – %(end)s", start=self.start.strftime("%d.%m.%Y"), end=self.end.strftime("%d.%m.%Y"))
+        return _("неделя %(start)s – %(end)s", start=formats.format_date(self.start), end=formats.format_date(self.end))
 
     @property
     def key(self) -> str:
@@ -266,7 +267,7 @@ def completion_xlsx(report: CompletionReport) -> bytes:
 
     write_cell(sheet, 0, 0, _("Заполнение журналов: %(school)s", school=report.school_name), bold)
     write_cell(sheet, 1, 0, _("Период: %(period)s", period=report.period.label))
-    write_cell(sheet, 2, 0, _("Уроки учтены по %(day)s", day=report.due_until.strftime("%d.%m.%Y")) if report.due_until
+    write_cell(sheet, 2, 0, _("Уроки учтены по %(day)s", day=formats.format_date(report.due_until)) if report.due_until
                             else _("Период ещё не начался: уроков к проведению нет"))
     first = 4
     write_row(sheet, first, 0, [_(h) for h in HEADERS], head)

@@ -14,12 +14,12 @@ import csv
 import datetime as dt
 import io
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 import xlsxwriter
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from app import formats
 from app.exports.cells import csv_row, write_cell, write_row
 from app.errors import DomainError
 from app.import_tokens import ImportTokens
@@ -141,10 +141,10 @@ def _count(value, header: str) -> tuple[int | None, str | None]:
     if value is None or str(value).strip() == "":
         return None, _("не заполнен столбец «%(column)s»", column=_(header))
     try:
-        number = Decimal(str(value).strip().replace(",", ".").replace("\xa0", "").replace(" ", ""))
-    except InvalidOperation:
+        number = formats.parse_decimal(value)
+    except formats.NotANumber:
         number = None
-    if number is None or not number.is_finite() or number != number.to_integral_value() or number < 0 \
+    if number is None or number != number.to_integral_value() or number < 0 \
             or number > MAX_COUNT:
         return None, _("«%(column)s»: ожидается целое неотрицательное число, указано «%(value)s»",
                        column=_(header), value=value)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer
 
+from app import formats
 from app.errors import DomainError
 from app.models import AnalyticalReport, Campaign, UsageSnapshot
 from app.monitoring.adoption import DEFAULT_REPORT_DAY, all_campaigns, campaign_in
@@ -58,7 +59,7 @@ def mark_sent(session: Session, report_id: int, *, user_id: int | None, now: dt.
     if report.content is None:
         raise DomainError(_("Справка ещё не сформирована: сначала сформируйте её, потом отмечайте отправку."))
     if report.sent_at is not None:
-        raise DomainError(_("Справка уже отмечена как отправленная %(day)s.", day=report.sent_at.strftime("%d.%m.%Y")))
+        raise DomainError(_("Справка уже отмечена как отправленная %(day)s.", day=formats.format_date(report.sent_at)))
     report.sent_at = now or dt.datetime.now()
     report.sent_by_id = user_id
     session.commit()

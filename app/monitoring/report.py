@@ -21,7 +21,7 @@ from app import formats
 from app.exports.cells import merge_cells, page_header_text, write_cell, write_row
 from app.models import JournalSystem, Municipality, RolloutPlan, School, SchoolReadiness, UsageSnapshot
 from app.monitoring import registry
-from app.monitoring.adoption import RegionTotals, campaign_for, municipality_shares, percent
+from app.monitoring.adoption import RegionTotals, campaign_for, municipality_shares
 from app.monitoring.months import month_label, month_label_in
 from app.monitoring.thresholds import Threshold, current_threshold
 from app.security import roles as R
@@ -66,7 +66,7 @@ def school_headers() -> tuple[str, ...]:
 def school_figures(snapshot: UsageSnapshot) -> list[int | Decimal | None]:
     """A snapshot's figures in the order of `school_headers` (between the head and the verdict):
     the counts as they are, a share as a percent to 0.1 or None when its whole is 0."""
-    return [percent(getattr(snapshot, part.code), getattr(snapshot, whole.code)) if kind == "share"
+    return [formats.percent(getattr(snapshot, part.code), getattr(snapshot, whole.code)) if kind == "share"
             else getattr(snapshot, part.code)
             for kind, part, whole in registry.share_columns()]
 
@@ -95,7 +95,7 @@ def _fmt_pp(value: Decimal) -> str:
 
 
 def _pct(value: Decimal | None) -> str:
-    return "—" if value is None else formats.format_decimal(value, 1) + "%"
+    return formats.format_percent(value, sign=True)
 
 
 def municipality_status(row) -> str:
@@ -310,7 +310,8 @@ def _page(sheet, header_row: int, last_row: int, last_col: int, title: str) -> N
 def _write_summary(ws, f, totals: RegionTotals, threshold, campaign, month, generated_at, generated_by):
     write_cell(ws, 0, 0, _("Аналитическая справка об использовании электронных журналов и дневников за %(month)s",
                            month=month_label(month)), f["title"])
-    basis = (_("Приказ № %(number)s от %(date)s", number=campaign.order_number, date=campaign.order_date.strftime("%d.%m.%Y"))
+    basis = (_("Приказ № %(number)s от %(date)s", number=campaign.order_number,
+               date=formats.format_date(campaign.order_date))
              if campaign else _("Приказ Министерства образования Московской области № 2613 от 13.06.2012"))
     made = f"{generated_at:%d.%m.%Y %H:%M}"
     write_cell(ws, 1, 0, _("%(basis)s. Сформирована %(when)s, %(who)s.", basis=basis, when=made, who=generated_by)

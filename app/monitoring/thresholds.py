@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session
 
+from app import formats
 from app.errors import DomainError
 from app.models import UsageSnapshot, UsageThreshold
 from app.text import _
@@ -73,10 +74,10 @@ def verdict_clause(threshold: Threshold):
 
 def _share(value, label: str) -> Decimal:
     try:
-        share = Decimal(str(value).strip().replace(",", "."))
-    except (InvalidOperation, AttributeError):
+        share = formats.parse_decimal(value)
+    except formats.NotANumber:
         raise DomainError(_("%(label)s: введите число от 0 до 100.", label=label)) from None
-    if not share.is_finite() or not Decimal(0) <= share <= Decimal(100):
+    if share is None or not Decimal(0) <= share <= Decimal(100):
         raise DomainError(_("%(label)s: введите число от 0 до 100.", label=label))
     return share.quantize(Decimal("0.01"))
 

@@ -9,6 +9,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from app import formats
 from app.extensions import db
 from app.notify.digest import collect_due, mark_sent, render, start_watermarks
 from app.notify.mailer import Mailer, SmtpSettings
@@ -55,7 +56,11 @@ def send_due(now: dt.datetime) -> tuple[int, int]:
 @click.option("--now", "now_text", default=None, help=_l("Момент отправки (ISO 8601), по умолчанию — текущий."))
 def send_command(now_text: str | None):
     """Send the notifications that are due now."""
-    now = dt.datetime.fromisoformat(now_text) if now_text else dt.datetime.now()
+    try:
+        now = formats.parse_moment(now_text) or dt.datetime.now()
+    except formats.NotADate:
+        raise click.ClickException(_("«%(value)s» — не момент времени: укажите его как 2012-10-19T18:00.",
+                                     value=now_text)) from None
     try:
         sent, failed = send_due(now)
     except (OSError, smtplib.SMTPException) as error:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
@@ -105,7 +105,7 @@ def _target_rows(form):
         if str(i) in removed:
             continue
         raw_date = dates[i] if i < len(dates) else ""
-        raw_share = (shares[i] if i < len(shares) else "").strip().replace(",", ".").rstrip("%").strip()
+        raw_share = (shares[i] if i < len(shares) else "").strip().rstrip("%").strip()
         raw_count = counts[i] if i < len(counts) else ""
         if not (raw_date.strip() or raw_share or raw_count.strip()):
             continue
@@ -126,10 +126,10 @@ def _target_share(raw_share: str, row: int, errors: list[str]) -> Decimal | None
     if not raw_share:
         return None
     try:
-        share = Decimal(raw_share)
+        share = formats.parse_decimal(raw_share)
         if not Decimal(0) <= share <= Decimal(100):
-            raise InvalidOperation
-    except InvalidOperation:
+            raise formats.NotANumber(raw_share)
+    except formats.NotANumber:
         errors.append(str(_l("Показатель %(n)s: доля школ — число от 0 до 100.", n=row)))
         return None
     return share
@@ -148,7 +148,7 @@ def _check_target_row(result: PlanInput, seen: set[dt.date], row: int, raw_date:
         result.errors.append(str(_l("Показатель %(n)s: укажите долю школ или число школ.", n=row)))
     if day is not None:
         if day in seen:
-            result.errors.append(str(_l("Показатель на %(date)s указан дважды.", date=day.strftime("%d.%m.%Y"))))
+            result.errors.append(str(_l("Показатель на %(date)s указан дважды.", date=formats.format_date(day))))
         seen.add(day)
         if share is not None or count is not None:
             result.targets.append((day, share, count))

@@ -5,6 +5,7 @@ import io
 
 import xlsxwriter
 
+from app import formats
 from app.exports.cells import write_cell
 from app.rollout.control import ControlTable
 from app.rollout.labels import LIGHT_LABELS, STATUS_LABELS
@@ -45,16 +46,16 @@ def control_xlsx(table: ControlTable) -> bytes:
 
     campaign = table.campaign
     write_cell(sheet, 0, 0, _("%(campaign)s: контроль исполнения на %(day)s", campaign=campaign.title,
-                              day=table.today.strftime("%d.%m.%Y")), title)
+                              day=formats.format_date(table.today)), title)
     write_cell(sheet, 1, 0, _("Приказ № %(number)s от %(date)s", number=campaign.order_number,
-                              date=campaign.order_date.strftime("%d.%m.%Y")))
+                              date=formats.format_date(campaign.order_date)))
 
     header_row = 3
     write_cell(sheet, header_row, 0, _("Муниципальное образование"), head)
     write_cell(sheet, header_row, 1, _("Светофор"), head)
     for j, m in enumerate(table.milestones, start=2):
         write_cell(sheet, header_row, j, _("п.%(item)s %(title)s (до %(due)s)", item=m.order_item, title=m.title,
-                                           due=m.due_on.strftime("%d.%m.%Y")), head)
+                                           due=formats.format_date(m.due_on)), head)
     sheet.set_row(header_row, 60)
     sheet.set_column(0, 0, 38)
     sheet.set_column(1, 1, 18)

@@ -38,6 +38,7 @@ from decimal import Decimal
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
+from app import formats
 from app.models import (
     Campaign,
     JournalSystem,
@@ -379,7 +380,7 @@ class OverdueMilestone:
 
     def __str__(self) -> str:
         text = _l("п.%(item)s %(title)s (срок %(due)s, просрочено на %(days)s дн.): муниципальных образований — %(m)s",
-                  item=self.order_item, title=self.title, due=self.due_on.strftime("%d.%m.%Y"),
+                  item=self.order_item, title=self.title, due=formats.format_date(self.due_on),
                   days=self.days_overdue, m=self.municipality_count)
         if self.level == "school":
             return str(text) + str(_l(", школ — %(n)s", n=self.school_count))

@@ -18,6 +18,7 @@ from decimal import Decimal
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
+from app import formats
 from app.errors import DomainError
 from app.models import BellSchedule, ClassGroup, Room, TeachingAssignment, TimetableSlot
 from app.text import N_, _
@@ -233,15 +234,10 @@ def class_warnings(session: Session, class_group: ClassGroup, on_date: dt.date) 
             warnings.append(_(
                 "%(assignment)s (%(teacher)s): в расписании %(count)s ч в неделю, по нагрузке %(hours)s ч.",
                 assignment=a.subject.name + (f" ({a.subgroup.name})" if a.subgroup_id else ""),
-                teacher=a.teacher.short_name, count=count, hours=_format_hours(a.hours_per_week),
+                teacher=a.teacher.short_name, count=count, hours=formats.format_decimal(a.hours_per_week, 1, trim=True),
             ))
     warnings += day_load_warnings(class_group.grade, {d: len(n) for d, n in numbers_per_day.items()})
     return warnings
-
-
-def _format_hours(hours: Decimal) -> str:
-    hours = Decimal(hours)
-    return str(int(hours)) if hours == hours.to_integral_value() else str(hours).replace(".", ",")
 
 
 def _close(session: Session, slot: TimetableSlot, valid_from: dt.date) -> None:

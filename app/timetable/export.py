@@ -13,6 +13,7 @@ import xlsxwriter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import formats
 from app.exports.cells import write_cell
 from app.models import BellSchedule, ClassGroup, Staff, TeachingAssignment, TimetableSlot
 from app.text import _
@@ -55,7 +56,7 @@ class _Book:
         sheet.fit_to_pages(1, 1)
         sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
         write_cell(sheet, 0, 0, title, self.title)
-        write_cell(sheet, 1, 0, _("Расписание на неделю с %(date)s", date=monday.strftime("%d.%m.%Y")))
+        write_cell(sheet, 1, 0, _("Расписание на неделю с %(date)s", date=formats.format_date(monday)))
         sheet.set_column(0, 0, 12)
         sheet.set_column(1, len(WEEKDAYS), 24)
         write_cell(sheet, 3, 0, _("Урок"), self.head)

@@ -104,13 +104,13 @@ def _cell_text(value) -> str:
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
-        return value.strftime("%d.%m.%Y")
+        return formats.format_date(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return " ".join(str(value).split())
 
 
-def read_table(filename: str, data: bytes, limits: XlsxLimits | None = None) -> list[list[str]]:
+def read_table(data: bytes, filename: str, limits: XlsxLimits | None = None) -> list[list[str]]:
     """The file's rows as lists of trimmed strings (dates as ДД.ММ.ГГГГ). xlsx or csv (UTF-8 or
     Windows-1251, separated by ';' or ','). Raises DomainError for anything else, and for an xlsx
     over `limits` or longer than MAX_ROWS (app.xlsx_upload reads no further)."""
@@ -199,7 +199,8 @@ def check_rows(session: Session, school_id: int, academic_year_id: int, raw: lis
         else:
             age = reference.year - birth.year - ((reference.month, reference.day) < (birth.month, birth.day))
             if not 5 <= age <= 20:
-                reasons.append(_("дата рождения %(d)s: возраст ученика %(age)s лет", d=birth.strftime("%d.%m.%Y"), age=age))
+                reasons.append(_("дата рождения %(d)s: возраст ученика %(age)s лет",
+                                 d=formats.format_date(birth), age=age))
         parsed_class = parse_class(cell(row, "class"))
         class_group = classes.get(parsed_class) if parsed_class else None
         if class_group is None:

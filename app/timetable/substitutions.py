@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import formats
 from app.errors import DomainError
 from app.models import Lesson, Staff, Substitution, TeachingAssignment, TimetableSlot
 from app.text import _
@@ -36,7 +37,7 @@ def check_substitution(session: Session, substitution: Substitution) -> None:
     if not _is_scheduled(session, substitution.assignment_id, substitution.date, substitution.lesson_number):
         raise DomainError(_(
             "%(date)s у «%(lesson)s» нет %(n)s-го урока ни в календаре, ни в расписании: проверьте дату и номер урока.",
-            date=substitution.date.strftime("%d.%m.%Y"), lesson=assignment, n=substitution.lesson_number))
+            date=formats.format_date(substitution.date), lesson=assignment, n=substitution.lesson_number))
     if substitution.cancelled:
         return
     substitute = session.get(Staff, substitution.substitute_id)
@@ -61,7 +62,7 @@ def check_substitution(session: Session, substitution: Substitution) -> None:
     if busy_class is not None:
         raise DomainError(_(
             "Учитель %(teacher)s в это время ведёт урок: %(cls)s, %(date)s, %(n)s-й урок.",
-            teacher=substitute.short_name, cls=busy_class, date=substitution.date.strftime("%d.%m.%Y"),
+            teacher=substitute.short_name, cls=busy_class, date=formats.format_date(substitution.date),
             n=substitution.lesson_number,
         ))
 

@@ -40,8 +40,7 @@ def format_average(average) -> str:
 
 def format_weight(weight) -> str:
     """Work-type weight without trailing zeros: 1, 1,5, 2."""
-    text = f"{weight:.1f}".replace(".", ",")
-    return text[:-2] if text.endswith(",0") else text
+    return formats.format_decimal(weight, 1, trim=True)
 
 
 def date_formatter():

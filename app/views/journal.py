@@ -31,7 +31,8 @@ from app.security.current import current_scope, kept
 from app.security.filters import ScopeFilter
 from app.security.scope import journal_assignments, journal_classes, visible
 from app.views import menu
-from app.views.base import ScopedInterface, ScopedModelView
+from app.views.base import ScopedModelView
+from app.web.data import ScopedInterface
 from app.web.diary import school_calendar
 from app.views.json_body import json_int, json_object, json_text, unreadable
 

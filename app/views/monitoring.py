@@ -30,7 +30,8 @@ from app.security.current import current_scope
 from app.security.scope import is_visible, visible
 from app.rollout.status import active_campaign, overdue_milestones
 from app.views import menu
-from app.views.base import ScopedInterface, ScopedModelView
+from app.views.base import ScopedModelView
+from app.web.data import ScopedInterface
 from app.xlsx_upload import XlsxLimits
 
 
@@ -171,7 +172,7 @@ class MonitoringView(BaseView):
             if s is None:
                 writer.writerow(csv_row(head + [_("нет данных")]))
                 continue
-            figures = [formats.format_decimal(value, 1) if kind == "share" else value
+            figures = [formats.format_percent(value, missing="") if kind == "share" else value
                        for (kind, _part, _whole), value in zip(registry.share_columns(), school_figures(s))]
             cells = [source_label(s.source), *figures, _("да") if s.uses_system else _("нет")]
             writer.writerow(csv_row(head + cells))
@@ -287,7 +288,7 @@ def _xlsx(entry: AnalyticalReport) -> Response:
 
 def _pct(value) -> str:
     """66.7 -> '66,7'; None -> '—' (the percent sign is the template's)."""
-    return "—" if value is None else formats.format_decimal(value, 1)
+    return formats.format_percent(value)
 
 
 def _raw(value) -> str:

@@ -5,7 +5,8 @@ from wtforms import SelectField
 from app.models import AcademicYear, Holiday, Municipality, School, StudyPeriod
 from app.security import roles as R
 from app.views import menu
-from app.views.base import ScopedInterface, ScopedModelView
+from app.views.base import ScopedModelView
+from app.web.data import ScopedInterface
 
 ALL_READ = {role: R.READ for role in R.ALL_ROLES if role not in (R.ADMIN, R.VENDOR, R.PARENT, R.PUPIL)}
 

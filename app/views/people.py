@@ -31,7 +31,8 @@ from app.timetable.guardians import (
     remove_guardian,
 )
 from app.views import menu
-from app.views.base import ScopedInterface, ScopedModelView
+from app.views.base import ScopedModelView
+from app.web.data import ScopedInterface
 from app.xlsx_upload import XlsxLimits
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

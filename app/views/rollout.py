@@ -51,7 +51,8 @@ from app.security import roles as R
 from app.security.current import current_scope
 from app.security.scope import visible
 from app.views import menu
-from app.views.base import ScopedInterface, ScopedModelView, UploadField
+from app.views.base import ScopedModelView, UploadField
+from app.web.data import ScopedInterface
 
 REGION_READERS = (R.MINISTRY, R.MONITORING, R.METHODIST)
 

@@ -45,8 +45,9 @@ from app.timetable import export, pupil_import, substitutions
 from app.timetable import grid as week_grid
 from app.timetable.clashes import WEEKDAY_NAMES, class_warnings, week_of, week_slots
 from app.views import menu
-from app.views.base import ScopedInterface, ScopedModelView
+from app.views.base import ScopedModelView
 from app.views.json_body import json_int, json_object, json_text
+from app.web.data import ScopedInterface
 from app.xlsx_upload import XlsxLimits
 
 def checkbox(label) -> BooleanField:
@@ -403,7 +404,7 @@ class TimetableView(BaseView):
         html = self.render_template("timetable/_cell.html", slots=slots, mode="class", subs=subs, extras={},
                                     weekday=weekday, number=number, day=day)
         return jsonify(html=html, warnings=result.warnings, weekday=weekday, lesson_number=number,
-                       message=_("Сохранено; изменение действует с %(date)s.", date=valid_from.strftime("%d.%m.%Y")))
+                       message=_("Сохранено; изменение действует с %(date)s.", date=formats.format_date(valid_from)))
 
     @expose("/class/<int:pk>/cell", methods=["POST"])
     @has_access
@@ -531,7 +532,7 @@ class PupilImportView(BaseView):
         upload = request.files.get("file")
         if upload is None or not upload.filename:
             raise DomainError(_("Выберите файл со списком класса (xlsx или csv)."))
-        raw = pupil_import.read_table(upload.filename, upload.read(), XlsxLimits.from_config(current_app.config))
+        raw = pupil_import.read_table(upload.read(), upload.filename, XlsxLimits.from_config(current_app.config))
         checked = self._check(school_id, year, raw)
         token = pupil_import.sign_rows(raw, school_id, current_app.config["SECRET_KEY"]) if checked.ok else None
         return self.render_template("timetable/import.html", title=_("Импорт учеников: проверка"), preview=checked,

@@ -23,7 +23,7 @@ HOSTILE = [
 @pytest.mark.parametrize("name,data", HOSTILE, ids=[h[0] for h in HOSTILE])
 def test_pupil_import_refuses_unreadable_files_in_russian(app, name, data):
     with app.test_request_context(), pytest.raises(DomainError) as refusal:
-        pupil_import.read_table(name, data)
+        pupil_import.read_table(data, name)
     assert any("а" <= ch <= "я" for ch in refusal.value.message.lower())
 
 
@@ -46,7 +46,7 @@ def test_csv_without_the_template_header_is_refused(app):
 ARCHIVE_REFUSALS = ("Файл слишком велик в распакованном виде", "Файл сжат подозрительно сильно",
                     "В файле слишком много разных текстовых значений")
 READERS = {
-    "pupils": lambda data: pupil_import.read_table("class.xlsx", data),
+    "pupils": lambda data: pupil_import.read_table(data, "class.xlsx"),
     "snapshots": lambda data: snapshot_import.read_table(data, "usage.xlsx"),
 }
 

@@ -106,16 +106,16 @@ def test_xlsx_and_csv_are_read_alike():
     sheet.append(["Иванова Мария", dt.datetime(2000, 3, 14), "7А", None, None, None])
     buffer = io.BytesIO()
     book.save(buffer)
-    xlsx_rows = read_table("class.xlsx", buffer.getvalue())
-    csv_rows = read_table("class.csv", "ФИО;дата рождения;класс\nИванова Мария;14.03.2000;7А\n".encode("cp1251"))
+    xlsx_rows = read_table(buffer.getvalue(), "class.xlsx")
+    csv_rows = read_table("ФИО;дата рождения;класс\nИванова Мария;14.03.2000;7А\n".encode("cp1251"), "class.csv")
     assert xlsx_rows[1][:3] == csv_rows[1][:3] == ["Иванова Мария", "14.03.2000", "7А"]
 
 
 def test_other_files_are_refused():
     with pytest.raises(DomainError, match="xlsx или csv"):
-        read_table("class.doc", b"x")
+        read_table(b"x", "class.doc")
     with pytest.raises(DomainError, match="xlsx"):
-        read_table("class.xlsx", b"not a zip")
+        read_table(b"not a zip", "class.xlsx")
 
 
 def test_signed_rows_survive_and_tampering_is_refused():

@@ -128,6 +128,20 @@ def test_unreachable_relay_fails_clearly_and_moves_nothing(world, session, runne
     assert session.get(Guardian, parent.id).notified_until == T0
 
 
+def test_a_moment_that_is_not_one_is_refused_in_russian_and_moves_nothing(world, session, runner, smtp):
+    parent = session.query(Guardian).filter_by(user_id=world.users["parent"].id).one()
+    subscribe(session, parent, "instant", "parent@family.test")
+    new_mark(session, world, world.pupil_a, 3, T0 + dt.timedelta(minutes=1))
+    result = runner.invoke(args=["notify", "send", "--now", "завтра"])
+    assert result.exit_code == 1
+    assert "«завтра» — не момент времени: укажите его как 2012-10-19T18:00." in result.output
+    assert smtp.messages == []
+    russian = runner.invoke(args=["notify", "send", "--now", "15.10.2012 18:05"])  # T0 + 5 minutes
+    assert russian.exit_code == 0 and "Отправлено писем: 1" in russian.output
+    session.expire_all()
+    assert session.get(Guardian, parent.id).notified_until == T0 + dt.timedelta(minutes=5)
+
+
 def test_weekly_digest_waits_seven_days(world, session, runner, smtp):
     parent = session.query(Guardian).filter_by(user_id=world.users["parent"].id).one()
     subscribe(session, parent, "weekly", "parent@family.test")

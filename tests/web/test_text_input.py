@@ -3,7 +3,8 @@ JSON API, the pupil import; what is blank is stored as NULL and not counted as f
 import pytest
 from sqlalchemy import func, select, update
 
-from app.api.base import ScopedApiInterface, ScopedModelRestApi
+from app.api.base import ScopedModelRestApi
+from app.web.data import ScopedInterface
 from app.models import Guardian, JournalChange, Lesson, Mark, Pupil, Subject
 from app.monitoring.activity import assignment_activity
 from app.security.roles import sync_roles
@@ -111,7 +112,7 @@ class SubjectApi(ScopedModelRestApi):
     """A model API over a table with text columns (the shipped API has none that clients write)."""
 
     resource_name = "text_input_subject"
-    datamodel = ScopedApiInterface(Subject)
+    datamodel = ScopedInterface(Subject)
     add_columns = edit_columns = ["name", "short_name"]
     list_columns = show_columns = ["id", "name", "short_name"]
 
