@@ -151,6 +151,12 @@ def _count(value, header: str) -> tuple[int | None, str | None]:
     return int(number), None
 
 
+def recent_batches(session: Session, scope: Scope, limit: int = 20) -> list[ImportBatch]:
+    """The latest imports the user may see, newest first."""
+    return list(session.scalars(select(ImportBatch).where(visible(scope, ImportBatch))
+                                .order_by(ImportBatch.uploaded_at.desc()).limit(limit)))
+
+
 def importable_schools(scope: Scope):
     """SELECT of ids of schools whose snapshots this user may import (raises if none at all)."""
     if not (scope.is_admin or UsageSnapshot in WRITABLE.get(scope.role, set())):

@@ -4,7 +4,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
 from app.errors import DomainError
+from app.models import UsageSnapshot
 from app.text import N_, _
 
 MONTH_NAMES = (  # translated where a label is built
@@ -56,3 +60,9 @@ def month_label_in(month: dt.date) -> str:
 def month_key(month: dt.date) -> str:
     """'2012-09', the form used in URLs and commands."""
     return f"{month.year:04d}-{month.month:02d}"
+
+
+def opening_month(session: Session, today: dt.date) -> dt.date:
+    """The month pages open on: the latest month with snapshots, else the month before `today`'s."""
+    latest = session.scalar(select(func.max(UsageSnapshot.month)))
+    return latest or previous_month(today.replace(day=1))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import os
 import tempfile
-from collections import defaultdict
 from functools import lru_cache
 
 from flask import abort, after_this_request, g, jsonify, redirect, request, send_file, url_for
@@ -14,13 +13,11 @@ from flask_appbuilder.security.decorators import has_access, has_access_api
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from app import clock, formats
 from app.errors import DomainError
 from app.extensions import db
-from app.journal import archive, entries, grid, history, reports
+from app.journal import archive, entries, grid, history, listing, reports
 from app.journal.access import lessons_listed
 from app.security.clauses import NotInScope
 from app.journal.catalogue import Catalogue, load_catalogue
@@ -29,7 +26,7 @@ from app.reading import read_session
 from app.security import roles as R
 from app.security.current import current_scope, kept
 from app.security.filters import ScopeFilter
-from app.security.scope import journal_assignments, journal_classes, visible
+from app.security.scope import journal_assignments, journal_classes
 from app.views import menu
 from app.views.base import ScopedModelView
 from app.web.data import ScopedInterface
@@ -229,19 +226,8 @@ class JournalView(BaseView):
     def index(self):
         scope = current_scope()
         session = read_session()
-        assignments = list(session.scalars(
-            select(TeachingAssignment).where(journal_assignments(scope)).options(
-                joinedload(TeachingAssignment.class_group), joinedload(TeachingAssignment.subject),
-                joinedload(TeachingAssignment.teacher), joinedload(TeachingAssignment.subgroup))))
-        assignments.sort(key=lambda a: (a.class_group.grade, a.class_group.letter, a.subject.name,
-                                        a.subgroup.name if a.subgroup else ""))
-        own, others = [], []
-        for a in assignments:
-            (own if a.teacher_id == scope.staff_id else others).append(a)
-        classes = defaultdict(list)
-        for a in others:
-            classes[a.class_group].append(a)
-        return self.render_template("journal/index.html", own=own, classes=list(classes.items()),
+        own, classes = listing.journal_index(session, scope)
+        return self.render_template("journal/index.html", own=own, classes=classes,
                                     scope=scope, title=_("Журнал"))
 
     @expose("/<int:assignment_id>/")
@@ -466,9 +452,7 @@ class PeriodLockView(BaseView):
     @has_access
     def periods(self):
         scope = current_scope()
-        rows = list(read_session().scalars(
-            select(StudyPeriod).where(visible(scope, StudyPeriod)).options(joinedload(StudyPeriod.school))
-            .order_by(StudyPeriod.school_id, StudyPeriod.academic_year_id, StudyPeriod.number).limit(200)))
+        rows = listing.periods_listed(read_session(), scope)
         return self.render_template("journal/periods.html", periods=rows, title=_("Закрытие периодов"))
 
     @expose("/<int:period_id>/lock", methods=["POST"])

@@ -10,16 +10,15 @@ from flask import Response, abort, current_app, flash, g, redirect, request, url
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.security.decorators import permission_name
 from flask_babel import gettext as _, lazy_gettext as _l
-from sqlalchemy import func, select
 
 from app import clock, formats
 from app.exports.cells import csv_row
 from app.errors import DomainError
 from app.extensions import db
-from app.models import AnalyticalReport, ImportBatch, Municipality, UsageSnapshot
+from app.models import AnalyticalReport, Municipality, UsageSnapshot
 from app.monitoring import adoption, imports, register as reports_register, registry
 from app.monitoring.indicators import compute_month
-from app.monitoring.months import month_key, month_label, parse_month, previous_month
+from app.monitoring.months import month_key, month_label, opening_month, parse_month, previous_month
 from app.monitoring.report import (
     SOURCE_LABELS, build_report, school_figures, school_headers, school_lines, source_label,
 )
@@ -95,8 +94,7 @@ def _month_arg(session) -> dt.date:
     text = request.values.get("month")
     if text:
         return parse_month(text)
-    latest = session.scalar(select(func.max(UsageSnapshot.month)))
-    return latest or previous_month(clock.today().replace(day=1))
+    return opening_month(session, clock.today())
 
 
 class MonitoringView(BaseView):
@@ -208,8 +206,7 @@ class MonitoringView(BaseView):
     def import_file(self):
         session = db.session
         scope = current_scope()
-        batches = session.scalars(select(ImportBatch).where(visible(scope, ImportBatch))
-                                 .order_by(ImportBatch.uploaded_at.desc()).limit(20)).all()
+        batches = imports.recent_batches(session, scope)
         default_month = month_key(previous_month(clock.today().replace(day=1)))
         if request.method == "GET":
             return self.render_template("monitoring/import.html", batches=batches, preview=None,

@@ -15,14 +15,6 @@ ROOT = Path(__file__).resolve().parents[2]
 VIEWS = ROOT / "app" / "views"
 FORBIDDEN = ("select(", ".commit(", ".flush(")
 
-# module -> (calls it still makes, why)
-EXCEPTIONS: dict[str, tuple[set[str], str]] = {
-    # Not yet moved into their domains (app/monitoring, app/journal); remove them from this list
-    # when they are.
-    "monitoring.py": ({"select("}, "the latest snapshot month and the import batches: still read in the view"),
-    "journal.py": ({"select("}, "the journal's assignment list and the study periods: still read in the view"),
-}
-
 
 def _code_only(source: str) -> str:
     """The source without comments and string literals (docstrings included)."""
@@ -50,13 +42,7 @@ def test_views_make_no_query_and_end_no_transaction():
     found = {}
     for path in sorted(VIEWS.glob("*.py")):
         calls = forbidden_calls(path.read_text(encoding="utf-8"))
-        allowed = EXCEPTIONS.get(path.name, (set(), ""))[0]
-        if calls - allowed:
-            found[path.name] = sorted(calls - allowed)
+        if calls:
+            found[path.name] = sorted(calls)
     assert found == {}, f"move these into a domain function (app/<domain>/): {found}"
 
-
-def test_every_exception_is_still_needed():
-    stale = {name: sorted(allowed - forbidden_calls((VIEWS / name).read_text(encoding="utf-8")))
-             for name, (allowed, _why) in EXCEPTIONS.items()}
-    assert {name: calls for name, calls in stale.items() if calls} == {}
