@@ -7,7 +7,8 @@
 - `send_links`: the one-time link by e-mail to those with an address on file; whoever it fails
   for gets a printed slip instead.
 - `new_code`: a fresh code (the earlier ones void) for one pupil's or guardian's account whose
-  password is forgotten.
+  password is forgotten: e-mailed to the account's own address if it has one and the school
+  chooses so, else a slip.
 
 Who may: the users who may grant parents' accounts (app/accounts/grants.py: the school's
 administration and secretary), for their own school's classes; the administrator for any. Anything
@@ -29,7 +30,7 @@ from sqlalchemy.orm import Session
 from app import formats
 from app.accounts import codes
 from app.accounts.grants import grantable_roles
-from app.accounts.issue import NewAccount, create_accounts
+from app.accounts.issue import NewAccount, create_accounts, real_email
 from app.accounts.logins import login_base, unique_logins
 from app.accounts.slips import Slip, expires_on
 from app.errors import DomainError
@@ -218,18 +219,27 @@ def class_families(session: Session, scope: Scope, class_id: int, today: dt.date
         for p in pupils])
 
 
-def pupil_logins(session: Session, scope: Scope, pupil_id: int) -> tuple[str | None, dict[int, str]]:
-    """For the pupil's page: the login of the pupil's account and those of the pupil's guardians
-    ({guardian id: login}); (None, {}) when the user may not issue codes for the pupil."""
-    pupil = session.execute(select(Pupil.id, User.username).outerjoin(User, User.id == Pupil.user_id)
+@dataclass(frozen=True)
+class Login:
+    """An account as the pupil's page shows it: the login and its own e-mail (None: none)."""
+
+    login: str
+    email: str | None = None
+
+
+def pupil_logins(session: Session, scope: Scope, pupil_id: int) -> tuple[Login | None, dict[int, Login]]:
+    """For the pupil's page: the pupil's account and those of the pupil's guardians ({guardian id:
+    account}); (None, {}) when the user may not issue codes for the pupil."""
+    pupil = session.execute(select(Pupil.id, User.username, User.email).outerjoin(User, User.id == Pupil.user_id)
                             .where(Pupil.id == pupil_id, family_pupils(scope))).first()
     if pupil is None:
         return None, {}
-    guardians = session.execute(select(Guardian.id, User.username)
+    guardians = session.execute(select(Guardian.id, User.username, User.email)
                                 .join(GuardianLink, GuardianLink.guardian_id == Guardian.id)
                                 .join(User, User.id == Guardian.user_id)
                                 .where(GuardianLink.pupil_id == pupil_id)).all()
-    return pupil.username, dict(guardians)
+    own = Login(pupil.username, real_email(pupil.email)) if pupil.username else None
+    return own, {row.id: Login(row.username, real_email(row.email)) for row in guardians}
 
 
 # --- issuing ------------------------------------------------------------------------------
@@ -246,12 +256,13 @@ class Issued:
 
 
 @dataclass(frozen=True)
-class ClassAccess:
-    """What «Выдать доступ классу» gave: the class's and school's names and the new accounts."""
+class Access:
+    """What was given: the accounts with their codes, the school's name (for the letters) and, for
+    a class, its name."""
 
-    class_name: str
     school_name: str
     issued: list[Issued]
+    class_name: str = ""
 
 
 def check_options(pupils_from_grade: int | None, days: int) -> None:
@@ -271,7 +282,7 @@ def _pupil_subtitle(class_name: str) -> str:
 
 
 def issue_class_access(session: Session, scope: Scope, class_id: int, *, pupils_from_grade: int | None, days: int,
-                       now: dt.datetime, today: dt.date) -> ClassAccess:
+                       now: dt.datetime, today: dt.date) -> Access:
     """Accounts and codes for the class's families still without access, in register order (each
     pupil's new guardians, then the pupil); none when everybody has access already. Pupils get one
     when `pupils_from_grade` is given and the class's grade is at least that. A guardian's
@@ -295,7 +306,7 @@ def issue_class_access(session: Session, scope: Scope, class_id: int, *, pupils_
         if with_pupils and family.pupil.login is None:
             wanted.append((PUPIL, family.pupil))
     if not wanted:
-        return ClassAccess(families.name, families.school_name, [])
+        return Access(families.school_name, [], families.name)
 
     logins = unique_logins(session, [login_base(person.last_name, person.first_name, person.middle_name)
                                      for _kind, person in wanted])
@@ -321,7 +332,7 @@ def issue_class_access(session: Session, scope: Scope, class_id: int, *, pupils_
         subtitle = _guardian_subtitle(children[person.id]) if kind == GUARDIAN else _pupil_subtitle(families.name)
         slip = Slip(person.name, subtitle, account.login, issued[user_id], last_day)
         result.append(Issued(user_id, kind, slip, person.email))
-    return ClassAccess(families.name, families.school_name, result)
+    return Access(families.school_name, result, families.name)
 
 
 def _account_emails(session: Session, emails: list[str | None]) -> list[str | None]:
@@ -343,10 +354,11 @@ def _account_emails(session: Session, emails: list[str | None]) -> list[str | No
 
 
 def new_code(session: Session, scope: Scope, *, days: int, now: dt.datetime, today: dt.date,
-             pupil_id: int | None = None, guardian_id: int | None = None) -> Slip:
-    """A new code for the account of one pupil or guardian (its earlier codes void), as a slip;
-    commits. NotInScope for a person the user may not issue codes for; DomainError when the person
-    has no account or it is switched off."""
+             pupil_id: int | None = None, guardian_id: int | None = None) -> Access:
+    """A new code for the account of one pupil or guardian (its earlier codes void), with the
+    account's own e-mail if it has one (the link may go there instead of a slip); commits.
+    NotInScope for a person the user may not issue codes for; DomainError when the person has no
+    account or it is switched off."""
     check_options(None, days)
     if pupil_id is not None:
         person = session.scalars(select(Pupil).where(Pupil.id == pupil_id, family_pupils(scope))).first()
@@ -367,6 +379,7 @@ def new_code(session: Session, scope: Scope, *, days: int, now: dt.datetime, tod
         kids = _children(session, scope, person.id, today)
         school_id = scope.school_id if scope.school_id else (kids[0][0] if kids else None)
         subtitle = _guardian_subtitle([name for _school, name in kids])
+    school_name = session.scalar(select(School.short_name).where(School.id == school_id)) or ""
     try:
         code = codes.issue_codes(session, [user.id], actor_id=scope.user_id, now=now, days=days,
                                  school_id=school_id)[user.id]
@@ -374,7 +387,9 @@ def new_code(session: Session, scope: Scope, *, days: int, now: dt.datetime, tod
     except BaseException:
         session.rollback()
         raise
-    return Slip(person.full_name, subtitle, user.username, code, expires_on(codes.expiry(now, days)))
+    slip = Slip(person.full_name, subtitle, user.username, code, expires_on(codes.expiry(now, days)))
+    return Access(school_name, [Issued(user.id, PUPIL if isinstance(person, Pupil) else GUARDIAN, slip,
+                                       real_email(user.email))])
 
 
 def _children(session: Session, scope: Scope, guardian_id: int, today: dt.date) -> list[tuple[int, str]]:
@@ -399,16 +414,22 @@ class Letter:
     body: str
 
 
-def access_letter(issued: Issued, link: str, school_name: str) -> Letter:
-    """The letter that carries a one-time link (`link`: the address of /login/code/…)."""
+def access_letter(issued: Issued, link: str, school_name: str, *, renewed: bool = False) -> Letter:
+    """The letter that carries a one-time link (`link`: the address of /login/code/…); `renewed`:
+    a new code for an account that had one (a forgotten password)."""
     slip = issued.slip
+    if renewed:
+        opening = _("%(school)s выдала вам новую ссылку для входа в электронный дневник: прежние коды и "
+                    "ссылки больше не действуют.", school=school_name)
+    else:
+        opening = _("%(school)s открыла вам доступ к электронному дневнику.", school=school_name)
     body = _("Здравствуйте, %(name)s!\n\n"
-             "%(school)s открыла вам доступ к электронному дневнику.\n"
+             "%(opening)s\n"
              "Ваш логин: %(login)s\n\n"
-             "Чтобы войти в первый раз, откройте ссылку и задайте свой пароль:\n%(link)s\n\n"
+             "Откройте ссылку и задайте свой пароль:\n%(link)s\n\n"
              "Ссылка действует до %(date)s включительно и открывается один раз. Если срок прошёл, "
              "попросите в школе новый код входа.\n",
-             name=slip.name, school=school_name, login=slip.login, link=link,
+             name=slip.name, opening=opening, login=slip.login, link=link,
              date=formats.format_date(slip.expires_on))
     return Letter(issued.user_id, issued.email, _("Доступ к электронному дневнику"), body)
 
@@ -436,9 +457,10 @@ def send_letters(settings: SmtpSettings, letters: Iterable[Letter]) -> set[int]:
     return {letter.user_id for letter in letters} - sent
 
 
-def send_links(settings: SmtpSettings, issued: list[Issued], link_for: Callable[[str, str], str],
-               school_name: str) -> set[int]:
-    """E-mail the one-time link to every new account that has an address; the user ids it failed
-    for (their slips are printed instead)."""
-    return send_letters(settings, [access_letter(item, link_for(item.slip.login, item.slip.code), school_name)
-                                   for item in issued if item.email])
+def send_links(settings: SmtpSettings, access: Access, link_for: Callable[[str, str], str], *,
+               renewed: bool = False) -> set[int]:
+    """E-mail the one-time link to every account of `access` that has an address; the user ids it
+    failed for (their slips are printed instead)."""
+    return send_letters(settings, [
+        access_letter(item, link_for(item.slip.login, item.slip.code), access.school_name, renewed=renewed)
+        for item in access.issued if item.email])

@@ -98,7 +98,7 @@ class FamilyAccessView(BaseView):
         if not issued:
             flash(_("У всех семей класса уже есть доступ к дневнику: выдавать нечего."), "info")
             return redirect(url_for("FamilyAccessView.class_access", class_id=class_id))
-        failed = families.send_links(smtp_settings(current_app.config), issued, _link_for, access.school_name)
+        failed = families.send_links(smtp_settings(current_app.config), access, _link_for)
         mailed = [item for item in issued if item.email and item.user_id not in failed]
         return self.slips_page(
             [item.slip for item in issued if item not in mailed],
@@ -124,16 +124,25 @@ class FamilyAccessView(BaseView):
                               guardian_id=guardian_id)
 
     def _new_code(self, back: str, back_label: str | None = None, **person):
+        """A slip, or with «deliver=mail» the link to the account's own e-mail (a slip if it fails)."""
         try:
-            slip = families.new_code(db.session, current_scope(), days=current_app.config["ACCOUNT_CODE_DAYS"],
-                                     now=clock.now(), today=clock.today(), **person)
+            access = families.new_code(db.session, current_scope(), days=current_app.config["ACCOUNT_CODE_DAYS"],
+                                       now=clock.now(), today=clock.today(), **person)
         except NotInScope:
             abort(404)
         except DomainError as refusal:
             flash(refusal.message, "warning")
             return redirect(back)
-        return self.slips_page([slip], title=_("Новый код входа"), back_url=back,
-                               back_label=back_label or _("К карточке ученика"))
+        [item] = access.issued
+        not_sent = []
+        if request.form.get("deliver") == "mail" and item.email:
+            if not families.send_links(smtp_settings(current_app.config), access, _link_for, renewed=True):
+                flash(_("Ссылка для входа отправлена %(name)s на %(email)s; прежние коды больше не действуют.",
+                        name=item.slip.name, email=item.email), "success")
+                return redirect(back)
+            not_sent = [item.slip.name]
+        return self.slips_page([item.slip], title=_("Новый код входа"), back_url=back,
+                               back_label=back_label or _("К карточке ученика"), not_sent=not_sent)
 
     def slips_page(self, slips: list[Slip], **context):
         """The printable sheet (accounts/slips.html; its context in app/accounts/slips.py), never

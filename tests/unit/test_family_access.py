@@ -145,14 +145,18 @@ def test_a_new_code_voids_the_earlier_ones(session, world, family):
     issued = {item.slip.login: item.slip.code for item in issue(session, world, family.klass.id).issued}
     secretary = scope_of(session, world, "secretary")
     later = NOW + dt.timedelta(days=1)
-    slip = families.new_code(session, secretary, pupil_id=family.ilya.id, days=30, now=later, today=TODAY)
+    access = families.new_code(session, secretary, pupil_id=family.ilya.id, days=30, now=later, today=TODAY)
+    [(slip, email)] = [(item.slip, item.email) for item in access.issued]
+    assert (access.school_name, email) == ("СОШ № 1", None)
     assert (slip.name, slip.subtitle, slip.login, slip.valid_until) == (
         "Иванов Илья Петрович", "Ученик 5А класса", "ivanov.ip", "19.11.2012")
     assert codes.redeem(session, "ivanov.ip", issued["ivanov.ip"], later) is None
     assert codes.redeem(session, "ivanov.ip", slip.code, later).username == "ivanov.ip"
 
-    father = families.new_code(session, secretary, guardian_id=family.smirnov.id, days=30, now=later, today=TODAY)
-    assert (father.login, father.subtitle) == ("smirnov.ai", "Родитель: Смирнов Глеб, 7А; Смирнова Екатерина, 5А")
+    [father] = families.new_code(session, secretary, guardian_id=family.smirnov.id, days=30, now=later,
+                                 today=TODAY).issued
+    assert (father.slip.login, father.slip.subtitle, father.email) == (
+        "smirnov.ai", "Родитель: Смирнов Глеб, 7А; Смирнова Екатерина, 5А", "smirnov@family.test")
     with pytest.raises(DomainError, match="У Орлов Олег Игоревич нет учётной записи"):
         families.new_code(session, secretary, pupil_id=family.left.id, days=30, now=later, today=TODAY)
     with pytest.raises(NotInScope):

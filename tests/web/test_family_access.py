@@ -160,6 +160,31 @@ def test_the_class_and_pupil_pages_lead_to_access_and_a_new_code(session, world,
     assert "нет учётной записи" in client.get(no_account.location).get_data(as_text=True)
 
 
+def test_a_new_code_goes_to_the_accounts_own_address_when_the_school_chooses(session, world, family, as_user, smtp):
+    client = as_user("secretary")
+    give_access(client, family)
+    smtp.messages.clear()
+    pupil_page = f"/pupilview/show/{family.ilya.id}"
+    assert "Ссылку на ivanov@family.test" in client.get(pupil_page).get_data(as_text=True)
+    token = csrf_token(client, pupil_page)
+    sent = client.post(f"/accounts/families/guardian/{family.ivanov.id}/code",
+                       data={"csrf_token": token, "pupil": str(family.ilya.id), "deliver": "mail"})
+    assert sent.status_code == 302 and sent.location.endswith(pupil_page)
+    assert "Ссылка для входа отправлена Иванов Пётр Сергеевич на ivanov@family.test" in \
+        client.get(sent.location).get_data(as_text=True)
+    [(to, _subject, body)] = smtp.messages
+    assert to == "ivanov@family.test" and "выдала вам новую ссылку для входа" in body
+    login, code = LINK_RE.search(body).groups()
+    assert login == "ivanov.ps" and codes.peek(session, login, code, NOW) is not None
+
+    smtp.refuse.add("ivanov@family.test")
+    refused = client.post(f"/accounts/families/guardian/{family.ivanov.id}/code",
+                          data={"csrf_token": token, "pupil": str(family.ilya.id), "deliver": "mail"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 200 and [login for login, _code in slips_on(page)] == ["ivanov.ps"]
+    assert "листок напечатан: Иванов Пётр Сергеевич." in page
+
+
 def test_the_pupil_page_shows_no_codes_to_a_teacher(session, world, family, as_user):
     page = as_user("teacher").get(f"/pupilview/show/{world.pupil_a.id}").get_data(as_text=True)
     assert "Новый код входа" not in page and "Вход ученика в дневник" not in page
