@@ -124,7 +124,7 @@ class FamilyAccessView(BaseView):
                               guardian_id=guardian_id)
 
     def _new_code(self, back: str, back_label: str | None = None, **person):
-        """A slip, or with «deliver=mail» the link to the account's own e-mail (a slip if it fails)."""
+        """A slip, or with «by_mail» the link to the account's own e-mail (a slip if it fails)."""
         try:
             access = families.new_code(db.session, current_scope(), days=current_app.config["ACCOUNT_CODE_DAYS"],
                                        now=clock.now(), today=clock.today(), **person)
@@ -135,7 +135,7 @@ class FamilyAccessView(BaseView):
             return redirect(back)
         [item] = access.issued
         not_sent = []
-        if request.form.get("deliver") == "mail" and item.email:
+        if request.form.get("by_mail") == "1" and item.email:
             if not families.send_links(smtp_settings(current_app.config), access, _link_for, renewed=True):
                 flash(_("Ссылка для входа отправлена %(name)s на %(email)s; прежние коды больше не действуют.",
                         name=item.slip.name, email=item.email), "success")

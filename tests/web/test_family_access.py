@@ -168,7 +168,7 @@ def test_a_new_code_goes_to_the_accounts_own_address_when_the_school_chooses(ses
     assert "Ссылку на ivanov@family.test" in client.get(pupil_page).get_data(as_text=True)
     token = csrf_token(client, pupil_page)
     sent = client.post(f"/accounts/families/guardian/{family.ivanov.id}/code",
-                       data={"csrf_token": token, "pupil": str(family.ilya.id), "deliver": "mail"})
+                       data={"csrf_token": token, "pupil": str(family.ilya.id), "by_mail": "1"})
     assert sent.status_code == 302 and sent.location.endswith(pupil_page)
     assert "Ссылка для входа отправлена Иванов Пётр Сергеевич на ivanov@family.test" in \
         client.get(sent.location).get_data(as_text=True)
@@ -179,7 +179,7 @@ def test_a_new_code_goes_to_the_accounts_own_address_when_the_school_chooses(ses
 
     smtp.refuse.add("ivanov@family.test")
     refused = client.post(f"/accounts/families/guardian/{family.ivanov.id}/code",
-                          data={"csrf_token": token, "pupil": str(family.ilya.id), "deliver": "mail"})
+                          data={"csrf_token": token, "pupil": str(family.ilya.id), "by_mail": "1"})
     page = refused.get_data(as_text=True)
     assert refused.status_code == 200 and [login for login, _code in slips_on(page)] == ["ivanov.ps"]
     assert "листок напечатан: Иванов Пётр Сергеевич." in page
