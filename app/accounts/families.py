@@ -290,31 +290,10 @@ def issue_class_access(session: Session, scope: Scope, class_id: int, *, pupils_
     DomainError for bad options or a refused account, NotInScope as open_class."""
     check_options(pupils_from_grade, days)
     families = class_families(session, scope, class_id, today)
-    with_pupils = pupils_from_grade is not None and families.grade >= pupils_from_grade
-    children: dict[int, list[str]] = defaultdict(list)
-    for family in families.pupils:
-        for guardian in family.guardians:
-            children[guardian.id].append(f"{family.pupil.last_name} {family.pupil.first_name}, {families.name}")
-
-    wanted: list[tuple[str, Person]] = []
-    seen: set[int] = set()
-    for family in families.pupils:
-        for guardian in family.guardians:
-            if guardian.login is None and guardian.id not in seen:
-                seen.add(guardian.id)
-                wanted.append((GUARDIAN, guardian))
-        if with_pupils and family.pupil.login is None:
-            wanted.append((PUPIL, family.pupil))
+    wanted = _without_access(families, pupils_from_grade is not None and families.grade >= pupils_from_grade)
     if not wanted:
         return Access(families.school_name, [], families.name)
-
-    logins = unique_logins(session, [login_base(person.last_name, person.first_name, person.middle_name)
-                                     for _kind, person in wanted])
-    emails = _account_emails(session, [person.email for _kind, person in wanted])
-    accounts = [NewAccount(login, R.PARENT if kind == GUARDIAN else R.PUPIL, person.first_name, person.last_name,
-                           email=email, guardian_id=person.id if kind == GUARDIAN else None,
-                           pupil_id=person.id if kind == PUPIL else None)
-                for (kind, person), login, email in zip(wanted, logins, emails)]
+    accounts = _new_accounts(session, wanted)
     try:
         user_ids = create_accounts(session, scope, accounts, now=now)
         issued = codes.issue_codes(session, user_ids, actor_id=scope.user_id, now=now, days=days,
@@ -327,12 +306,48 @@ def issue_class_access(session: Session, scope: Scope, class_id: int, *, pupils_
         session.rollback()
         raise
     last_day = expires_on(codes.expiry(now, days))
+    children = _children_in_class(families)
     result = []
     for (kind, person), account, user_id in zip(wanted, accounts, user_ids):
         subtitle = _guardian_subtitle(children[person.id]) if kind == GUARDIAN else _pupil_subtitle(families.name)
         slip = Slip(person.name, subtitle, account.login, issued[user_id], last_day)
         result.append(Issued(user_id, kind, slip, person.email))
     return Access(families.school_name, result, families.name)
+
+
+def _without_access(families: ClassFamilies, with_pupils: bool) -> list[tuple[str, Person]]:
+    """(GUARDIAN or PUPIL, person) of the class's people to give an account, in register order:
+    each pupil's guardians without one (a guardian once, at the first child), then the pupil."""
+    wanted: list[tuple[str, Person]] = []
+    seen: set[int] = set()
+    for family in families.pupils:
+        for guardian in family.guardians:
+            if guardian.login is None and guardian.id not in seen:
+                seen.add(guardian.id)
+                wanted.append((GUARDIAN, guardian))
+        if with_pupils and family.pupil.login is None:
+            wanted.append((PUPIL, family.pupil))
+    return wanted
+
+
+def _new_accounts(session: Session, wanted: list[tuple[str, Person]]) -> list[NewAccount]:
+    """The accounts of `wanted`: logins from the names, unique; a guardian's e-mail where free."""
+    logins = unique_logins(session, [login_base(person.last_name, person.first_name, person.middle_name)
+                                     for _kind, person in wanted])
+    emails = _account_emails(session, [person.email for _kind, person in wanted])
+    return [NewAccount(login, R.PARENT if kind == GUARDIAN else R.PUPIL, person.first_name, person.last_name,
+                       email=email, guardian_id=person.id if kind == GUARDIAN else None,
+                       pupil_id=person.id if kind == PUPIL else None)
+            for (kind, person), login, email in zip(wanted, logins, emails)]
+
+
+def _children_in_class(families: ClassFamilies) -> dict[int, list[str]]:
+    """{guardian id: [«Фамилия Имя, 5А», …]}: each guardian's children in the class."""
+    children: dict[int, list[str]] = defaultdict(list)
+    for family in families.pupils:
+        for guardian in family.guardians:
+            children[guardian.id].append(f"{family.pupil.last_name} {family.pupil.first_name}, {families.name}")
+    return children
 
 
 def _account_emails(session: Session, emails: list[str | None]) -> list[str | None]:
