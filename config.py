@@ -102,6 +102,11 @@ class Config:
     XLSX_MAX_SHARED_STRINGS_MB = int(os.environ.get("XLSX_MAX_SHARED_STRINGS_MB", "10"))
 
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
+    # «Выдать доступ классу» (app/accounts/families.py): pupils get accounts from this grade up
+    # (the form's default; the school may choose another), and a one-time code of a login slip
+    # or an e-mailed link is valid this many days.
+    ACCOUNT_PUPILS_FROM_GRADE = int(os.environ.get("ACCOUNT_PUPILS_FROM_GRADE", "5"))
+    ACCOUNT_CODE_DAYS = int(os.environ.get("ACCOUNT_CODE_DAYS", "30"))
     # The date pages take as today (ISO); empty = the real date. `make run` sets the demo's.
     TODAY = date.fromisoformat(os.environ["APP_TODAY"]) if os.environ.get("APP_TODAY") else None
 

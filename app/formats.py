@@ -1,8 +1,9 @@
 """How dates and numbers read for Russian users: one place to parse and format them.
 
-- Dates are shown as дд.мм.гггг; typed dates are accepted as дд.мм.гггг, ISO (гггг-мм-дд, what a
-  date input sends) or дд/мм/гггг (spreadsheets), within one set of plausible years; a moment
-  (a command's option) as ISO 8601 or дд.мм.гггг чч:мм, within the same years.
+- Dates are shown as дд.мм.гггг; a moment kept in UTC (the database's times) is shown as the
+  date it is in Moscow (`local_date`); typed dates are accepted as дд.мм.гггг, ISO (гггг-мм-дд,
+  what a date input sends) or дд/мм/гггг (spreadsheets), within one set of plausible years; a
+  moment (a command's option) as ISO 8601 or дд.мм.гггг чч:мм, within the same years.
 - Numbers have the decimal comma: 4,25; 75,6; a weight or a number of hours without a trailing
   zero: 1; 1,5. Typed numbers are accepted with a comma or a point, spaces between thousands.
 - Percentages are computed one way: part / whole × 100, rounded half-up to 0.1, and shown one way:
@@ -17,12 +18,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 DATE_PATTERNS = ("%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y")
 MOMENT_PATTERNS = ("%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S")
 ONE_PLACE = Decimal("0.1")
 _DIGITS = re.compile(r"(\d+)")
+# The region's time zone (BABEL_DEFAULT_TIMEZONE too).
+LOCAL_ZONE = ZoneInfo("Europe/Moscow")
 
 
 class NotADate(ValueError):
@@ -85,6 +89,12 @@ def parse_moment(text: str | None) -> dt.datetime | None:
 def format_date(day: dt.date | dt.datetime | None) -> str:
     """«19.10.2012»; "" for no date."""
     return "" if day is None else day.strftime("%d.%m.%Y")
+
+
+def local_date(moment: dt.datetime) -> dt.date:
+    """The date in Moscow of `moment`, a naive UTC time as the database keeps it: a code that
+    expires at 22:30 UTC on the 18th expires on the 19th for its reader."""
+    return moment.replace(tzinfo=dt.timezone.utc).astimezone(LOCAL_ZONE).date()
 
 
 def format_decimal(value, places: int | None = 2, *, trim: bool = False) -> str:

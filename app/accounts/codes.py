@@ -56,28 +56,47 @@ def issue_codes(session: Session, user_ids: list[int], *, actor_id: int | None, 
     for user_id in user_ids:
         code = new_code()
         connection.execute(insert(table).values(user_id=user_id, code_hash=code_hash(code), created_at=now,
-                                                expires_at=now + dt.timedelta(days=days), issued_by_id=actor_id))
+                                                expires_at=expiry(now, days), issued_by_id=actor_id))
         record(session, "code_issued", user_id=user_id, login=logins[user_id], actor_id=actor_id, now=now,
                school_id=school_id)
         codes[user_id] = code
     return codes
 
 
-def redeem(session: Session, login: str | None, typed: str | None, now: dt.datetime) -> User | None:
-    """The active account of `login` if `typed` is its unused, unexpired code, which is used up
-    now (a «code_used» event); else None and nothing changes. The caller commits."""
+def expiry(now: dt.datetime, days: int) -> dt.datetime:
+    """When a code issued at `now` for `days` days stops being valid."""
+    return now + dt.timedelta(days=days)
+
+
+def _valid(session: Session, login: str | None, typed: str | None, now: dt.datetime):
+    """The code row (id, user_id, username) if `typed` is an unused, unexpired code of the active
+    account `login` (compared case-blind), else None."""
     code = normalize(typed)
     if len(code) != LENGTH or not login:
         return None
     table = OneTimeCode.__table__
-    row = session.execute(
+    return session.execute(
         select(table.c.id, User.id.label("user_id"), User.username)
         .join(User, User.id == table.c.user_id)
         .where(table.c.code_hash == code_hash(code), func.lower(User.username) == login.strip().lower(),
                User.active.is_(True), table.c.used_at.is_(None), table.c.expires_at > now)
     ).first()
+
+
+def peek(session: Session, login: str | None, typed: str | None, now: dt.datetime) -> User | None:
+    """The account `redeem` would give, without using the code up: an e-mailed link opens the
+    password form first, so that a mail scanner that follows the link spends nothing."""
+    row = _valid(session, login, typed, now)
+    return None if row is None else session.get(User, row.user_id)
+
+
+def redeem(session: Session, login: str | None, typed: str | None, now: dt.datetime) -> User | None:
+    """The active account of `login` if `typed` is its unused, unexpired code, which is used up
+    now (a «code_used» event); else None and nothing changes. The caller commits."""
+    row = _valid(session, login, typed, now)
     if row is None:
         return None
+    table = OneTimeCode.__table__
     used = session.connection().execute(update(table).where(table.c.id == row.id, table.c.used_at.is_(None))
                                         .values(used_at=now))
     if used.rowcount != 1:  # another request used it first

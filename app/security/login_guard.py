@@ -46,6 +46,16 @@ def count_attempt(session: Session, config, name: str | None, *, succeeded: bool
     session.commit()
 
 
+def refuse_if_locked(session: Session, name: str | None) -> None:
+    """LoginLocked (429) while `name` is locked: for the pages that check a code outside the login
+    form (an e-mailed link), which the lockout counts the same."""
+    now = clock.now()
+    until = lockout.locked_until(session, name, now)
+    session.rollback()  # the read's transaction is not kept open for the request
+    if until is not None:
+        raise LoginLocked(lockout.minutes_left(until, now))
+
+
 def _login_name() -> str:
     """The login name of a login attempt (web form or API JSON)."""
     name = request.form.get("username")
@@ -71,11 +81,7 @@ def install(app: Flask, sm) -> None:
     def refuse_locked_login():
         if request.method != "POST" or request.endpoint not in endpoints:
             return None
-        now = clock.now()
-        until = lockout.locked_until(sm.session, _login_name(), now)
-        sm.session.rollback()  # the read's transaction is not kept open for the request
-        if until is not None:
-            raise LoginLocked(lockout.minutes_left(until, now))
+        refuse_if_locked(sm.session, _login_name())
         return None
 
     message = _("Слишком много неудачных попыток входа. Подождите несколько минут и попробуйте снова.")

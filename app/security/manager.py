@@ -15,6 +15,10 @@
 - Login sessions (app/security/sessions.py): each login starts a server-side session whose key
   the browser's session (SESSION_KEY) or the JWTs (claim "sid") carry; the user is loaded only
   while it is open, so a logout or a password change ends a captured cookie or token at once.
+- One-time codes (app/accounts/codes.py): the web login form takes a login slip's code in the
+  password field. It is checked when the password does not match, counted by the same lockout,
+  and the browser's session then says that a password is to be set (PASSWORD_TO_SET), which
+  every page asks for first (app/views/accounts.py). The API login takes passwords only.
 """
 from __future__ import annotations
 
@@ -48,6 +52,8 @@ from flask_login import current_user
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, aliased, contains_eager
 
+from app import clock
+from app.accounts import codes
 from app.accounts.issue import note_first_login
 from app.web.api_messages import RussianAnswers
 from app.models import ReferenceVersion
@@ -59,6 +65,7 @@ from app.web.list_args import ListArgs
 from app.web.search_forms import ReachSearch
 
 SESSION_KEY = logins.BROWSER_SESSION_KEY
+PASSWORD_TO_SET = logins.BROWSER_PASSWORD_TO_SET
 # The columns after the user's own in `_user_rows`: the session's last sight, the password's last
 # change, the reference version. They change without the user's objects changing.
 _CHECKS = 3
@@ -212,6 +219,7 @@ class SecurityManager(FabSecurityManager):
         browser's session, or into the JWTs the API login is about to issue (`_token_claims`).
         The account's first login is recorded (the monitoring's diary access counts from it)."""
         _forget_page_history()
+        browser_session.pop(PASSWORD_TO_SET, None)
         via = "api" if request.path.startswith("/api/") else "web"
         now = logins.utcnow()
         key = logins.start_session(self.session, user.id, via, now, current_app.permanent_session_lifetime)
@@ -224,6 +232,7 @@ class SecurityManager(FabSecurityManager):
 
     def on_user_logout(self, user) -> None:
         _forget_page_history()
+        browser_session.pop(PASSWORD_TO_SET, None)
         logins.end_session(self.session, browser_session.pop(SESSION_KEY, None), logins.utcnow())
         self.session.commit()
 
@@ -245,9 +254,34 @@ class SecurityManager(FabSecurityManager):
 
     def auth_user_db(self, username, password):
         """FAB's password check, counted per login name for the lockout (login_guard). A name with
-        a control character is no login: refused unread (PostgreSQL stores no NUL, a 500)."""
+        a control character is no login: refused unread (PostgreSQL stores no NUL, a 500). On the
+        web form, a password that does not match may be the account's one-time code."""
         readable = not lockout.CONTROL.search(str(username or ""))
         user = super().auth_user_db(username, password) if readable else None
+        if user is None and readable and has_request_context() and not request.path.startswith("/api/"):
+            user = self.login_by_code(username, password)
+        login_guard.count_attempt(self.session, current_app.config, username, succeeded=user is not None)
+        return user
+
+    def login_by_code(self, username, typed):
+        """The account whose unused code `typed` is, the code used up and the login counted as
+        FAB counts one; None when it is no such code. The browser's session then holds
+        PASSWORD_TO_SET until the person sets a password."""
+        user = codes.redeem(self.session, str(username), typed, clock.now())
+        if user is None:
+            return None
+        self.update_user_auth_stat(user, True)  # commits the used code; starts the login session
+        browser_session[PASSWORD_TO_SET] = user.id
+        return user
+
+    def login_by_link(self, username: str, code: str, password: str):
+        """An e-mailed link's first login: the code used up, `password` (checked by the form
+        against the policy) set, the login counted and its session started; None, counted as a
+        failed login, when the code is no longer good. The caller logs the user in (login_user)."""
+        user = codes.redeem(self.session, username, code, clock.now())
+        if user is not None:
+            self.reset_password(user.id, password)  # commits the used code with the password
+            self.update_user_auth_stat(user, True)
         login_guard.count_attempt(self.session, current_app.config, username, succeeded=user is not None)
         return user
 

@@ -4,7 +4,9 @@ the account a form sets the password of.
 FAB hands the validator the password alone, so the account is read from the request:
 - the user add form (/users/add): the login, names, e-mail and roles typed in it;
 - an administrator's reset of a user's password (/resetpassword/form?pk=N): that user;
-- one's own password change (/resetmypassword/form): the signed-in user.
+- one's own password change (/resetmypassword/form): the signed-in user;
+- a page that sets the password of an account it knows (the first login after a one-time code)
+  names it in `g.password_account`.
 Anywhere else the account is unknown: no names, and the staff level of strength.
 Outside the local demo (APP_ENV=dev) the demo password is refused: everybody knows it.
 """
@@ -33,6 +35,9 @@ def _typed_account(sm) -> tuple[list[str], list[str]]:
 
 def password_account() -> tuple[list[str], list[str]]:
     """The names and role names of the account whose password the request sets ([] when unknown)."""
+    known = g.get("password_account")
+    if known is not None:
+        return _user_account(known)
     sm = current_app.appbuilder.sm
     view = (request.endpoint or "").split(".")[0]
     if view == sm.userdbmodelview.__name__:

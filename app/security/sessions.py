@@ -33,6 +33,9 @@ from app.models import UserCredentials, UserSession
 LAST_SEEN_STEP = dt.timedelta(minutes=5)
 # Where the browser's (signed) Flask session keeps the key of its login session.
 BROWSER_SESSION_KEY = "_login_session"
+# Where it keeps the id of a user who logged in with a one-time code and has yet to set a password
+# (app.security.manager; every page sends them to «Задайте пароль» until then, app.views.accounts).
+BROWSER_PASSWORD_TO_SET = "_password_to_set"
 _sessions = UserSession.__table__
 _credentials = UserCredentials.__table__
 

@@ -14,6 +14,7 @@ from sqlalchemy import asc, desc
 from sqlalchemy.orm import aliased
 from wtforms import BooleanField
 
+from app.accounts.families import pupil_logins
 from app.errors import DomainError
 from app.extensions import db
 from app.security.clauses import NotInScope
@@ -106,8 +107,11 @@ class PupilView(ScopedModelView):
         widgets = self._show(pk)
         can_link = self.appbuilder.sm.has_access("can_link", "PupilGuardianView")
         links = guardian_links(db.session, current_scope(), pk)
+        can_issue = self.appbuilder.sm.has_access("can_issue", "FamilyAccessView")
+        pupil_login, guardian_logins = pupil_logins(db.session, current_scope(), pk) if can_issue else (None, {})
         return self.render_template(self.show_template, pk=pk, title=self.show_title, widgets=widgets,
-                                    related_views=self._related_views, guardian_links=links, can_link=can_link)
+                                    related_views=self._related_views, guardian_links=links, can_link=can_link,
+                                    can_issue=can_issue, pupil_login=pupil_login, guardian_logins=guardian_logins)
 
 
 class GuardianView(ScopedModelView):

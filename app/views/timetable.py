@@ -66,6 +66,7 @@ class ClassGroupView(ScopedModelView):
     list_columns = ["name", "academic_year", "shift", "class_teacher"]
     add_columns = edit_columns = ["school", "academic_year", "grade", "letter", "shift", "class_teacher"]
     show_columns = ["name", "academic_year", "shift", "class_teacher"]
+    show_template = "timetable/class_show.html"  # with «Выдать доступ классу»
     search_columns = ["grade", "letter", "academic_year", "class_teacher"]
     order_columns = ["shift"]  # FAB cannot sort by a relation (the year)
     base_order = ("grade", "asc")
