@@ -276,6 +276,42 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"skipped under CI, where nothing may skip: {reason}"
 
 
+def _web_stats():
+    from tests.web import conftest as web
+
+    return web.MATRIX_STATS, web.CRAWL_STATS
+
+
+def pytest_sessionfinish(session):
+    """An xdist worker hands what its tests counted to the controller, which prints the summary."""
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        matrix, crawl = _web_stats()
+        output["web_stats"] = {"matrix": dict(matrix), "crawl": dict(crawl)}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """The controller adds up the scope-matrix counts of the workers; each role's crawl ran on one."""
+    stats = getattr(node, "workeroutput", {}).get("web_stats")
+    if stats:
+        matrix, crawl = _web_stats()
+        for key, value in stats["matrix"].items():
+            matrix[key] = matrix.get(key, 0) + value
+        crawl.update(stats["crawl"])
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """tests/web's figures: the scope matrix size, the pages each role crawled."""
+    matrix, crawl = _web_stats()
+    if matrix:
+        parts = ", ".join(f"{key}: {value}" for key, value in matrix.items())
+        terminalreporter.write_line(f"security matrix — {parts}")
+    if crawl:
+        parts = ", ".join(f"{user}: {pages}" for user, pages in crawl.items())
+        terminalreporter.write_line(f"pages crawled per user — {parts}")
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args():
     """pytest-playwright: the system Chromium (never `playwright install`), kept off the network."""
