@@ -49,8 +49,11 @@ run: $(VENV)/.installed translations demo
 	APP_TODAY=$(APP_TODAY) $(BIN)/gunicorn --preload --no-control-socket --workers $(WORKERS) --bind 127.0.0.1:$(PORT) \
 		--access-logfile - 'app:create_app()'
 
+# The suite runs on every core (pytest-xdist, one worker per core): TEST_WORKERS=4 to choose,
+# PYTEST_ARGS="-n 0 …" for one process. Each worker has its own databases (tests/conftest.py).
+TEST_WORKERS ?= auto
 test: $(VENV)/.installed-dev translations node_modules/.installed
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # Cyclomatic complexity (radon): the worst functions, and a failure for any above 15.
 lint: $(VENV)/.installed-dev

@@ -1,27 +1,52 @@
 """Fixtures: a fresh app and migrated database per test, logins, and a log handler that fails
-the test on any error the app logs (a swallowed exception cannot hide behind a green run)."""
+the test on any error the app logs (a swallowed exception cannot hide behind a green run).
+
+The suite runs in parallel (`make test`: pytest-xdist, one worker per core). Each worker has its own
+PostgreSQL database, TEST_DATABASE_URL's name plus the worker's (journal_test_gw0, …), created when
+missing; the SQLite templates are built once per run and copied by each worker."""
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import re
 import shutil
+import weakref
 from pathlib import Path
 
 import pytest
 from flask import g
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from app import create_app
-from app.extensions import db
+from app.extensions import csrf, db
 from app.security.roles import sync_roles
 from tests.factories import PASSWORD, build_world
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_PASSWORD = "Demo-password-for-tests"
-PG_URL = os.environ.get("TEST_DATABASE_URL")
+# The xdist worker running this process ("gw0", "gw1", …), or None in a serial run.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+
+
+def _worker_database(url: str | None) -> str | None:
+    """TEST_DATABASE_URL in a serial run; under xdist the same server with the worker's database."""
+    if not url or not WORKER:
+        return url
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_{WORKER}").render_as_string(hide_password=False)
+
+
+PG_URL = _worker_database(os.environ.get("TEST_DATABASE_URL"))
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+# flask-wtf's CSRFProtect keeps the blueprints it exempts (FAB's API ones) in a set. Its one
+# instance in app.extensions serves every app the suite builds, so that set kept each test's app
+# alive with all its views and forms (~20 000 objects a test: 3.5 GB by the end of a serial run,
+# and garbage collections that grew with it). A WeakSet answers the same for every live app and
+# forgets the blueprints of the apps that are gone. One app per process, as served, never grows it.
+csrf._exempt_blueprints = weakref.WeakSet()
 # Rows of these tables survive between PostgreSQL tests: the migrated roles and permissions.
 KEEP_TABLES = {"alembic_version", "reference_version", "ab_permission", "ab_view_menu", "ab_permission_view", "ab_role",
                "ab_permission_view_role"}
@@ -57,27 +82,46 @@ def _migrate(url: str) -> None:
         db.engine.dispose()
 
 
+def _built_once(tmp_path_factory, name: str, build) -> Path:
+    """A private copy of the SQLite file `build(path)` makes, built once per run: under xdist the
+    first worker to need it builds it in the run's shared temporary folder (the others wait on a
+    lock), and each worker then copies it, so no worker ever sees another's writes."""
+    own = tmp_path_factory.mktemp(name) / f"{name}.sqlite"
+    if not WORKER:
+        build(own)
+        return own
+    shared_dir = tmp_path_factory.getbasetemp().parent  # pytest-of-<user>/pytest-<n>: one per run
+    shared = shared_dir / f"{name}.sqlite"
+    with open(shared_dir / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not shared.exists():
+            building = shared_dir / f"{name}.{WORKER}.sqlite"
+            build(building)
+            building.rename(shared)
+    shutil.copy(shared, own)
+    return own
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory) -> Path:
     """One SQLite file upgraded through the Alembic migrations; each test gets a copy."""
-    path = tmp_path_factory.mktemp("template") / "template.sqlite"
-    _migrate(f"sqlite:///{path}")
-    return path
+    return _built_once(tmp_path_factory, "template", lambda path: _migrate(f"sqlite:///{path}"))
 
 
 @pytest.fixture(scope="session")
 def demo_template(sqlite_template, tmp_path_factory) -> Path:
-    """A migrated SQLite file with the whole demo region loaded (once per test session)."""
-    from app.demo import load_demo
+    """A migrated SQLite file with the whole demo region loaded (once per test run)."""
+    def build(path: Path) -> None:
+        from app.demo import load_demo
 
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    shutil.copy(sqlite_template, path)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
-    with app.app_context():
-        load_demo(db.session, app.appbuilder.sm, password=DEMO_PASSWORD)
-        db.session.remove()
-        db.engine.dispose()
-    return path
+        shutil.copy(sqlite_template, path)
+        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+        with app.app_context():
+            load_demo(db.session, app.appbuilder.sm, password=DEMO_PASSWORD)
+            db.session.remove()
+            db.engine.dispose()
+
+    return _built_once(tmp_path_factory, "demo", build)
 
 
 @pytest.fixture
@@ -107,12 +151,28 @@ def database_url(request, tmp_path) -> str:
 def pg_migrated():
     if not PG_URL:
         pytest.skip("PostgreSQL tests need TEST_DATABASE_URL (set by .ci/run)")
+    _create_database_if_missing(PG_URL)
     engine = create_engine(PG_URL)
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     engine.dispose()
     _migrate(PG_URL)
     return PG_URL
+
+
+def _create_database_if_missing(url: str) -> None:
+    """A worker's database, made by the test role (it has CREATEDB) through TEST_DATABASE_URL's."""
+    base = os.environ["TEST_DATABASE_URL"]
+    name = make_url(url).database
+    if name == make_url(base).database:
+        return
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            if connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}) is None:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
 
 
 @pytest.fixture
@@ -214,6 +274,42 @@ def pytest_runtest_makereport(item, call):
         report.outcome = "failed"
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         report.longrepr = f"skipped under CI, where nothing may skip: {reason}"
+
+
+def _web_stats():
+    from tests.web import conftest as web
+
+    return web.MATRIX_STATS, web.CRAWL_STATS
+
+
+def pytest_sessionfinish(session):
+    """An xdist worker hands what its tests counted to the controller, which prints the summary."""
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        matrix, crawl = _web_stats()
+        output["web_stats"] = {"matrix": dict(matrix), "crawl": dict(crawl)}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """The controller adds up the scope-matrix counts of the workers; each role's crawl ran on one."""
+    stats = getattr(node, "workeroutput", {}).get("web_stats")
+    if stats:
+        matrix, crawl = _web_stats()
+        for key, value in stats["matrix"].items():
+            matrix[key] = matrix.get(key, 0) + value
+        crawl.update(stats["crawl"])
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """tests/web's figures: the scope matrix size, the pages each role crawled."""
+    matrix, crawl = _web_stats()
+    if matrix:
+        parts = ", ".join(f"{key}: {value}" for key, value in matrix.items())
+        terminalreporter.write_line(f"security matrix — {parts}")
+    if crawl:
+        parts = ", ".join(f"{user}: {pages}" for user, pages in crawl.items())
+        terminalreporter.write_line(f"pages crawled per user — {parts}")
 
 
 @pytest.fixture(scope="session")
