@@ -67,6 +67,14 @@ def inspect_archive(data: bytes, limits: XlsxLimits) -> None:
         members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError, EOFError):
         raise _unreadable() from None
+    _check_sizes(members, limits)
+    shared = next((m for m in members if m.filename == SHARED_STRINGS), None)
+    if shared is not None:
+        _check_shared_strings(archive, shared, limits)
+
+
+def _check_sizes(members: list[zipfile.ZipInfo], limits: XlsxLimits) -> None:
+    """Refuse too many members, too many bytes unpacked in all, or a member packed too tightly."""
     too_big = _("Файл слишком велик в распакованном виде (больше %(mb)s МБ): сохраните в нём только "
                 "лист с таблицей и загрузите ещё раз.", mb=limits.max_unpacked_bytes // MB)
     if len(members) > MAX_MEMBERS:
@@ -78,9 +86,10 @@ def inspect_archive(data: bytes, limits: XlsxLimits) -> None:
             raise DomainError(_("Файл сжат подозрительно сильно (часть «%(part)s» при распаковке вырастает в %(ratio)s раз): "
                                 "такой файл не обрабатывается. Сохраните таблицу в Excel заново.",
                                 part=member.filename, ratio=member.file_size // max(member.compress_size, 1)))
-    shared = next((m for m in members if m.filename == SHARED_STRINGS), None)
-    if shared is None:
-        return
+
+
+def _check_shared_strings(archive: zipfile.ZipFile, shared: zipfile.ZipInfo, limits: XlsxLimits) -> None:
+    """Refuse a shared-string table over its size, or one whose head announces too many strings."""
     too_many = _("В файле слишком много разных текстовых значений (больше %(n)s): разделите таблицу "
                  "на несколько файлов.", n=limits.max_shared_strings)
     if shared.file_size > limits.max_shared_strings_bytes:
