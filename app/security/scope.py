@@ -252,15 +252,7 @@ def visible(scope: Scope, model) -> ColumnElement[bool]:
     if role in (R.MINISTRY, R.MONITORING, R.METHODIST):
         return true() if rule.region and not rule.personal else false()
     if role == R.VENDOR:
-        if model is School:
-            return School.journal_system_id == scope.journal_system_id
-        if model is UsageSnapshot:
-            return UsageSnapshot.school_id.in_(
-                select(School.id).where(School.journal_system_id == scope.journal_system_id)
-            )
-        if model is ImportBatch:
-            return ImportBatch.uploaded_by_id == scope.user_id
-        return false()
+        return _vendor_visible(scope, model)
     if role == R.MUNICIPAL:
         return _municipal_visible(scope, model, rule)
     if role in (R.SCHOOL_ADMIN, R.SECRETARY):
@@ -289,6 +281,19 @@ def changeable(scope: Scope, model) -> ColumnElement[bool]:
     if model is Subject:  # the regional catalogue (school_id NULL) is read by schools, changed by the admin
         return and_(visible(scope, model), Subject.school_id.is_not(None))
     return visible(scope, model)
+
+
+def _vendor_visible(scope: Scope, model) -> ColumnElement[bool]:
+    """A system vendor's: the schools working in its system, their snapshots, its own imports."""
+    if model is School:
+        return School.journal_system_id == scope.journal_system_id
+    if model is UsageSnapshot:
+        return UsageSnapshot.school_id.in_(
+            select(School.id).where(School.journal_system_id == scope.journal_system_id)
+        )
+    if model is ImportBatch:
+        return ImportBatch.uploaded_by_id == scope.user_id
+    return false()
 
 
 def _municipal_visible(scope: Scope, model, rule: Rule) -> ColumnElement[bool]:
