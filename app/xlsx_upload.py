@@ -21,6 +21,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
@@ -97,7 +98,7 @@ def _check_shared_strings(archive: zipfile.ZipFile, shared: zipfile.ZipInfo, lim
     try:
         with archive.open(shared) as stream:
             head = stream.read(4096)
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError, RuntimeError, NotImplementedError):
+    except (zipfile.BadZipFile, zlib.error, ValueError, OSError, EOFError, RuntimeError, NotImplementedError):
         raise _unreadable() from None
     root = head.split(b">", 2)  # the XML declaration, then the <sst ...> element with its counts
     counts = [int(n) for part in root[:2] for n in _COUNT.findall(part)]

@@ -1,6 +1,7 @@
 """Hostile files for both importers (pupil lists, usage snapshots): a Russian refusal, never a crash."""
 import dataclasses
 import io
+import struct
 import zipfile
 
 import openpyxl
@@ -182,3 +183,17 @@ def test_a_damaged_shared_string_table_is_refused_as_unreadable(app):
     with app.test_request_context(), pytest.raises(DomainError) as refusal:
         inspect_archive(bytes(data), XlsxLimits())
     assert refusal.value.message == UNREADABLE
+
+
+def test_a_shared_string_table_that_does_not_inflate_is_refused_as_unreadable(app):
+    """Its header is sound but its deflated bytes are not: zlib raises its own error."""
+    data = bytearray(workbook((SHEET_HEAD, HEADERS["pupils"], SHEET_TAIL)))
+    table = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("xl/sharedStrings.xml")
+    name_length, extra_length = struct.unpack("<HH", data[table.header_offset + 26:table.header_offset + 30])
+    start = table.header_offset + 30 + name_length + extra_length
+    data[start:start + table.compress_size] = b"\xff" * table.compress_size
+    for read in (lambda: inspect_archive(bytes(data), XlsxLimits()), lambda: READERS["pupils"](bytes(data)),
+                 lambda: READERS["snapshots"](bytes(data))):
+        with app.test_request_context(), pytest.raises(DomainError) as refusal:
+            read()
+        assert refusal.value.message == UNREADABLE
