@@ -21,6 +21,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
@@ -67,6 +68,14 @@ def inspect_archive(data: bytes, limits: XlsxLimits) -> None:
         members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError, EOFError):
         raise _unreadable() from None
+    _check_sizes(members, limits)
+    shared = next((m for m in members if m.filename == SHARED_STRINGS), None)
+    if shared is not None:
+        _check_shared_strings(archive, shared, limits)
+
+
+def _check_sizes(members: list[zipfile.ZipInfo], limits: XlsxLimits) -> None:
+    """Refuse too many members, too many bytes unpacked in all, or a member packed too tightly."""
     too_big = _("Файл слишком велик в распакованном виде (больше %(mb)s МБ): сохраните в нём только "
                 "лист с таблицей и загрузите ещё раз.", mb=limits.max_unpacked_bytes // MB)
     if len(members) > MAX_MEMBERS:
@@ -78,9 +87,10 @@ def inspect_archive(data: bytes, limits: XlsxLimits) -> None:
             raise DomainError(_("Файл сжат подозрительно сильно (часть «%(part)s» при распаковке вырастает в %(ratio)s раз): "
                                 "такой файл не обрабатывается. Сохраните таблицу в Excel заново.",
                                 part=member.filename, ratio=member.file_size // max(member.compress_size, 1)))
-    shared = next((m for m in members if m.filename == SHARED_STRINGS), None)
-    if shared is None:
-        return
+
+
+def _check_shared_strings(archive: zipfile.ZipFile, shared: zipfile.ZipInfo, limits: XlsxLimits) -> None:
+    """Refuse a shared-string table over its size, or one whose head announces too many strings."""
     too_many = _("В файле слишком много разных текстовых значений (больше %(n)s): разделите таблицу "
                  "на несколько файлов.", n=limits.max_shared_strings)
     if shared.file_size > limits.max_shared_strings_bytes:
@@ -88,7 +98,7 @@ def inspect_archive(data: bytes, limits: XlsxLimits) -> None:
     try:
         with archive.open(shared) as stream:
             head = stream.read(4096)
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError, RuntimeError, NotImplementedError):
+    except (zipfile.BadZipFile, zlib.error, ValueError, OSError, EOFError, RuntimeError, NotImplementedError):
         raise _unreadable() from None
     root = head.split(b">", 2)  # the XML declaration, then the <sst ...> element with its counts
     counts = [int(n) for part in root[:2] for n in _COUNT.findall(part)]

@@ -26,7 +26,7 @@ from app import formats
 from app.errors import DomainError
 from app.journal.access import open_assignment
 from app.security.clauses import NotInScope, as_if, on_row, would_be_changeable
-from app.journal.catalogue import Catalogue, load_catalogue
+from app.journal.catalogue import Catalogue, WorkType, load_catalogue
 from app.models import (
     Absence,
     JournalChange,
@@ -295,98 +295,158 @@ def _write_cell(session: Session, scope: Scope, actor: Actor, lesson: Lesson, pu
                 parsed: ParsedCell, known: CellKnown | None, mark_type_id: int | None, reason: str | None,
                 catalogue: Catalogue, *, skip_filled: bool = False) -> CellState:
     """Bring one cell to `parsed`; returns the cell as it now stands. Caller holds the lesson lock."""
-    rows = session.execute(_CELL, {"lesson_id": lesson.id, "pupil_id": pupil_id}).all()
-    marks = [mark for mark, _absence in rows if mark is not None]
-    absence = rows[0][1] if rows else None
-    final = {m.position: (m.position, m.value, m.mark_type_id, m.version) for m in marks}
-    absence_now = (absence.code, absence.version) if absence else None
-
-    def state(changed: bool) -> CellState:
-        return CellState(changed, [final[position] for position in sorted(final)], absence_now)
-
+    marks, absence = _read_cell(session, lesson.id, pupil_id)
+    cell = _CellWrite(session, actor, lesson, pupil_id, reason, catalogue.types,
+                      {m.position: (m.position, m.value, m.mark_type_id, m.version) for m in marks},
+                      (absence.code, absence.version) if absence else None)
     if skip_filled and (marks or absence):
-        return state(False)
+        return cell.state()
     if known is not None:
-        current = CellKnown({m.position: m.version for m in marks}, absence.version if absence else None)
-        if current != known:
-            raise StaleVersion()
-    codes = catalogue.codes
-    if parsed.marks and parsed.absence and codes[parsed.absence].counts_as_missed:
+        _check_known(marks, absence, known)
+    _check_against_catalogue(parsed, mark_type_id, catalogue)
+    _write_marks(cell, marks, parsed.marks, mark_type_id, _default_type(catalogue.types))
+    _write_absence(cell, absence, parsed.absence)
+    return cell.state()
+
+
+def _read_cell(session: Session, lesson_id: int, pupil_id: int) -> tuple[list[Mark], Absence | None]:
+    """The cell's mark rows by position and its absence row, in one statement."""
+    rows = session.execute(_CELL, {"lesson_id": lesson_id, "pupil_id": pupil_id}).all()
+    return [mark for mark, _absence in rows if mark is not None], rows[0][1] if rows else None
+
+
+def _check_known(marks: list[Mark], absence: Absence | None, known: CellKnown) -> None:
+    """StaleVersion unless the cell holds the versions the client saw."""
+    if CellKnown({m.position: m.version for m in marks}, absence.version if absence else None) != known:
+        raise StaleVersion()
+
+
+def _check_against_catalogue(parsed: ParsedCell, mark_type_id: int | None, catalogue: Catalogue) -> None:
+    """Refuse marks beside a code of a missed lesson, an unknown work type, and marks when the
+    catalogue has no work types at all."""
+    if parsed.marks and parsed.absence and catalogue.codes[parsed.absence].counts_as_missed:
         raise DomainError(_("Ученик отмечен как отсутствующий («%(code)s»): отметку за этот урок поставить нельзя.",
                             code=parsed.absence))
-    types = catalogue.types
-    if mark_type_id is not None and mark_type_id not in types:
+    if mark_type_id is not None and mark_type_id not in catalogue.types:
         raise DomainError(_("Такого вида работы нет в справочнике."))
-    default_type = next((t.id for t in types.values() if t.is_default), None) or min(types, default=None)
-    if parsed.marks and default_type is None:
+    if parsed.marks and not catalogue.types:
         raise DomainError(_("Справочник видов работ пуст: обратитесь к администратору."))
-    changed = False
-    audit = dict(school_id=lesson.school_id, lesson_id=lesson.id, pupil_id=pupil_id, reason=reason)
+
+
+def _default_type(types: dict[int, WorkType]) -> int | None:
+    """The work type of new marks when none is chosen: the default one, else the first by id."""
+    return next((t.id for t in types.values() if t.is_default), None) or min(types, default=None)
+
+
+@dataclass(slots=True)
+class _CellWrite:
+    """One cell being written: where, by whom, and how it stands so far (`final`: position ->
+    (position, value, type id, version); `absence_now`: (code, version) or None)."""
+
+    session: Session
+    actor: Actor
+    lesson: Lesson
+    pupil_id: int
+    reason: str | None
+    types: dict[int, WorkType]
+    final: dict[int, tuple[int, int, int, int]]
+    absence_now: tuple[str, int] | None
+    changed: bool = False
+
+    def state(self) -> CellState:
+        return CellState(self.changed, [self.final[position] for position in sorted(self.final)], self.absence_now)
+
+    def audit(self, **change) -> None:
+        _audit(self.session, self.actor, school_id=self.lesson.school_id, lesson_id=self.lesson.id,
+               pupil_id=self.pupil_id, reason=self.reason, **change)
+
+    def mark_text(self, value: int, type_id: int) -> str:
+        return _mark_text(value, self.types[type_id].short_name)
+
+
+def _versioned(session: Session, statement) -> None:
+    """Run an UPDATE or DELETE conditional on the row's version; StaleVersion unless it hit the row."""
+    if session.execute(statement.execution_options(synchronize_session=False)).rowcount != 1:
+        raise StaleVersion()
+
+
+def _write_marks(cell: _CellWrite, marks: list[Mark], values: list[int], mark_type_id: int | None,
+                 default_type: int | None) -> None:
+    """The typed marks into positions 0, 1, …: created, changed or kept; the marks after them deleted."""
     by_position = {m.position: m for m in marks}
-    for position, value in enumerate(parsed.marks):
+    for position, value in enumerate(values):
         row = by_position.get(position)
         if row is None:
-            type_id = mark_type_id or default_type
-            new = Mark(lesson_id=lesson.id, pupil_id=pupil_id, position=position, value=value,
-                       mark_type_id=type_id, created_by_id=actor.user_id, version=1)
-            session.add(new)
-            session.flush()
-            _audit(session, actor, entity="mark", action="create", entity_id=new.id,
-                   new=_mark_text(value, types[type_id].short_name), **audit)
-            final[position] = (position, value, type_id, 1)
-            changed = True
-            continue
-        type_id = mark_type_id or row.mark_type_id
-        if row.value == value and row.mark_type_id == type_id:
-            continue
-        done = session.execute(
-            update(Mark).where(Mark.id == row.id, Mark.version == row.version)
-            .values(value=value, mark_type_id=type_id, version=Mark.version + 1, changed_at=func.now())
-            .execution_options(synchronize_session=False))
-        if done.rowcount != 1:
-            raise StaleVersion()
-        _audit(session, actor, entity="mark", action="update", entity_id=row.id,
-               old=_mark_text(row.value, types[row.mark_type_id].short_name),
-               new=_mark_text(value, types[type_id].short_name), **audit)
-        final[position] = (position, value, type_id, row.version + 1)
-        changed = True
+            _create_mark(cell, position, value, mark_type_id or default_type)
+        else:
+            _update_mark(cell, row, value, mark_type_id or row.mark_type_id)
     for row in marks:
-        if row.position < len(parsed.marks):
-            continue
-        done = session.execute(delete(Mark).where(Mark.id == row.id, Mark.version == row.version)
-                               .execution_options(synchronize_session=False))
-        if done.rowcount != 1:
-            raise StaleVersion()
-        _audit(session, actor, entity="mark", action="delete", entity_id=row.id,
-               old=_mark_text(row.value, types[row.mark_type_id].short_name), **audit)
-        del final[row.position]
-        changed = True
-    if absence is None and parsed.absence:
-        new = Absence(lesson_id=lesson.id, pupil_id=pupil_id, code=parsed.absence, created_by_id=actor.user_id, version=1)
-        session.add(new)
-        session.flush()
-        _audit(session, actor, entity="absence", action="create", entity_id=new.id, new=parsed.absence, **audit)
-        absence_now = (parsed.absence, 1)
-        changed = True
-    elif absence is not None and parsed.absence and absence.code != parsed.absence:
-        done = session.execute(update(Absence).where(Absence.id == absence.id, Absence.version == absence.version)
-                               .values(code=parsed.absence, version=Absence.version + 1)
-                               .execution_options(synchronize_session=False))
-        if done.rowcount != 1:
-            raise StaleVersion()
-        _audit(session, actor, entity="absence", action="update", entity_id=absence.id,
-               old=absence.code, new=parsed.absence, **audit)
-        absence_now = (parsed.absence, absence.version + 1)
-        changed = True
-    elif absence is not None and not parsed.absence:
-        done = session.execute(delete(Absence).where(Absence.id == absence.id, Absence.version == absence.version)
-                               .execution_options(synchronize_session=False))
-        if done.rowcount != 1:
-            raise StaleVersion()
-        _audit(session, actor, entity="absence", action="delete", entity_id=absence.id, old=absence.code, **audit)
-        absence_now = None
-        changed = True
-    return state(changed)
+        if row.position >= len(values):
+            _delete_mark(cell, row)
+
+
+def _create_mark(cell: _CellWrite, position: int, value: int, type_id: int) -> None:
+    new = Mark(lesson_id=cell.lesson.id, pupil_id=cell.pupil_id, position=position, value=value,
+               mark_type_id=type_id, created_by_id=cell.actor.user_id, version=1)
+    cell.session.add(new)
+    cell.session.flush()
+    cell.audit(entity="mark", action="create", entity_id=new.id, new=cell.mark_text(value, type_id))
+    cell.final[position] = (position, value, type_id, 1)
+    cell.changed = True
+
+
+def _update_mark(cell: _CellWrite, row: Mark, value: int, type_id: int) -> None:
+    if row.value == value and row.mark_type_id == type_id:
+        return
+    _versioned(cell.session, update(Mark).where(Mark.id == row.id, Mark.version == row.version)
+               .values(value=value, mark_type_id=type_id, version=Mark.version + 1, changed_at=func.now()))
+    cell.audit(entity="mark", action="update", entity_id=row.id, old=cell.mark_text(row.value, row.mark_type_id),
+               new=cell.mark_text(value, type_id))
+    cell.final[row.position] = (row.position, value, type_id, row.version + 1)
+    cell.changed = True
+
+
+def _delete_mark(cell: _CellWrite, row: Mark) -> None:
+    _versioned(cell.session, delete(Mark).where(Mark.id == row.id, Mark.version == row.version))
+    cell.audit(entity="mark", action="delete", entity_id=row.id, old=cell.mark_text(row.value, row.mark_type_id))
+    del cell.final[row.position]
+    cell.changed = True
+
+
+def _write_absence(cell: _CellWrite, absence: Absence | None, code: str | None) -> None:
+    """The typed absence code: recorded, changed, removed (no code typed) or kept."""
+    if absence is None:
+        if code:
+            _create_absence(cell, code)
+    elif not code:
+        _delete_absence(cell, absence)
+    elif absence.code != code:
+        _update_absence(cell, absence, code)
+
+
+def _create_absence(cell: _CellWrite, code: str) -> None:
+    new = Absence(lesson_id=cell.lesson.id, pupil_id=cell.pupil_id, code=code, created_by_id=cell.actor.user_id,
+                  version=1)
+    cell.session.add(new)
+    cell.session.flush()
+    cell.audit(entity="absence", action="create", entity_id=new.id, new=code)
+    cell.absence_now = (code, 1)
+    cell.changed = True
+
+
+def _update_absence(cell: _CellWrite, absence: Absence, code: str) -> None:
+    _versioned(cell.session, update(Absence).where(Absence.id == absence.id, Absence.version == absence.version)
+               .values(code=code, version=Absence.version + 1))
+    cell.audit(entity="absence", action="update", entity_id=absence.id, old=absence.code, new=code)
+    cell.absence_now = (code, absence.version + 1)
+    cell.changed = True
+
+
+def _delete_absence(cell: _CellWrite, absence: Absence) -> None:
+    _versioned(cell.session, delete(Absence).where(Absence.id == absence.id, Absence.version == absence.version))
+    cell.audit(entity="absence", action="delete", entity_id=absence.id, old=absence.code)
+    cell.absence_now = None
+    cell.changed = True
 
 
 def save_cell(session: Session, scope: Scope, actor: Actor, *, lesson_id: int, pupil_id: int, text: str,

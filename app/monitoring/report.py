@@ -108,11 +108,11 @@ def municipality_status(row) -> str:
 
 def conclusions(totals: RegionTotals, threshold: Threshold) -> list[str]:
     """Short Russian conclusions drawn from the figures (the same figures the sheets carry)."""
-    label = month_label(totals.month)
     if not totals.has_data:
         return [_("За %(month)s нет данных мониторинга: показатели школ не рассчитаны и не загружены. "
                   "Рассчитайте месяц (кнопка «Рассчитать» или команда monitoring compute) и загрузите "
-                  "показатели школ, работающих в других системах, затем сформируйте справку заново.", month=label)]
+                  "показатели школ, работающих в других системах, затем сформируйте справку заново.",
+                  month=month_label(totals.month))]
     lines = [
         _("В %(month_in)s систему используют %(using)s из %(total)s общеобразовательных школ области (%(share)s).",
           month_in=month_label_in(totals.month), using=totals.schools_using, total=totals.schools_total,
@@ -122,43 +122,66 @@ def conclusions(totals: RegionTotals, threshold: Threshold) -> list[str]:
           municipalities=totals.municipalities),
     ]
     if totals.share is not None:
-        gap = totals.share - totals.target_share
-        if gap >= 0:
-            lines.append(_("Доля по области выше целевой на %(pp)s п.п.", pp=_fmt_pp(gap)))
-        else:
-            lines.append(_("Доля по области ниже целевой на %(pp)s п.п.", pp=_fmt_pp(gap)))
-    change = totals.change
-    if change is None:
-        lines.append(_("Данных за предыдущий месяц нет: изменение не рассчитано."))
-    elif change > 0:
-        lines.append(_("По сравнению с предыдущим месяцем доля выросла на %(pp)s п.п.", pp=_fmt_pp(change)))
-    elif change < 0:
-        lines.append(_("По сравнению с предыдущим месяцем доля снизилась на %(pp)s п.п.", pp=_fmt_pp(change)))
-    else:
-        lines.append(_("По сравнению с предыдущим месяцем доля не изменилась."))
-    behind = sorted((r for r in totals.rows if r.with_data and not r.meets_target and r.share is not None),
-                    key=lambda r: (r.share, r.name))
-    if behind:
-        names = ", ".join(f"{r.name} ({_pct(r.share)})" for r in behind[:5])
-        lines.append(_("Наименьшая доля среди не достигших цели: %(names)s%(more)s.",
-                       names=names, more=_and_more(len(behind) - 5)))
-    off_plan = [r for r in totals.rows if r.meets_plan is False]
-    if off_plan:
-        names = ", ".join(r.name for r in off_plan[:5])
-        lines.append(_("Не выполняют собственный план внедрения: %(names)s%(more)s.",
-                       names=names, more=_and_more(len(off_plan) - 5)))
-    missing = totals.schools_total - sum(r.with_data for r in totals.rows)
-    no_data = [r.name for r in totals.rows if r.with_data == 0 and r.schools_total]
-    if no_data:
-        lines.append(_("Нет показателей ни по одной школе в муниципальных образованиях: %(count)s.",
-                       count=len(no_data)))
-    elif missing > 0:
-        lines.append(_("Нет показателей за месяц у части школ: %(count)s.", count=missing))
+        lines.append(_gap_line(totals.share - totals.target_share))
+    lines.append(_change_line(totals.change))
+    lines += _behind_target_lines(totals.rows)
+    lines += _off_plan_lines(totals.rows)
+    lines += _missing_lines(totals)
     lines.append(_("Школа считается использующей систему, если заполнено не менее %(lessons)s уроков "
                    "и активны не менее %(teachers)s учителей.",
                    lessons=_pct(threshold.min_lessons_filled_share),
                    teachers=_pct(threshold.min_teachers_active_share)))
     return lines
+
+
+def _gap_line(gap: Decimal) -> str:
+    """The region's share against the target, in percentage points (0 counts as above)."""
+    if gap >= 0:
+        return _("Доля по области выше целевой на %(pp)s п.п.", pp=_fmt_pp(gap))
+    return _("Доля по области ниже целевой на %(pp)s п.п.", pp=_fmt_pp(gap))
+
+
+def _change_line(change: Decimal | None) -> str:
+    """The region's share against the previous month (None: that month has no share)."""
+    if change is None:
+        return _("Данных за предыдущий месяц нет: изменение не рассчитано.")
+    if change > 0:
+        return _("По сравнению с предыдущим месяцем доля выросла на %(pp)s п.п.", pp=_fmt_pp(change))
+    if change < 0:
+        return _("По сравнению с предыдущим месяцем доля снизилась на %(pp)s п.п.", pp=_fmt_pp(change))
+    return _("По сравнению с предыдущим месяцем доля не изменилась.")
+
+
+def _behind_target_lines(rows) -> list[str]:
+    """The five municipalities with figures furthest below the target, lowest share first."""
+    behind = sorted((r for r in rows if r.with_data and not r.meets_target and r.share is not None),
+                    key=lambda r: (r.share, r.name))
+    if not behind:
+        return []
+    names = ", ".join(f"{r.name} ({_pct(r.share)})" for r in behind[:5])
+    return [_("Наименьшая доля среди не достигших цели: %(names)s%(more)s.",
+              names=names, more=_and_more(len(behind) - 5))]
+
+
+def _off_plan_lines(rows) -> list[str]:
+    """The first five municipalities below their own rollout plan."""
+    off_plan = [r for r in rows if r.meets_plan is False]
+    if not off_plan:
+        return []
+    names = ", ".join(r.name for r in off_plan[:5])
+    return [_("Не выполняют собственный план внедрения: %(names)s%(more)s.",
+              names=names, more=_and_more(len(off_plan) - 5))]
+
+
+def _missing_lines(totals: RegionTotals) -> list[str]:
+    """How many municipalities have no school's figures, else how many schools lack them."""
+    no_data = [r.name for r in totals.rows if r.with_data == 0 and r.schools_total]
+    if no_data:
+        return [_("Нет показателей ни по одной школе в муниципальных образованиях: %(count)s.", count=len(no_data))]
+    missing = totals.schools_total - sum(r.with_data for r in totals.rows)
+    if missing > 0:
+        return [_("Нет показателей за месяц у части школ: %(count)s.", count=missing)]
+    return []
 
 
 def _and_more(rest: int) -> str:

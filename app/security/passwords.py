@@ -118,11 +118,17 @@ def _reason(estimate: _Estimate, own_count: int) -> str:
     if not found:
         return _("Пароль слишком простой: сделайте его длиннее, например из трёх-четырёх несвязанных слов.")
     match = max(found, key=lambda m: len(m["token"]))
-    pattern = match["pattern"]
-    if pattern == "dictionary" and match["dictionary_name"] == "user_inputs" and match["rank"] <= own_count:
+    if match["pattern"] == "dictionary" and match["dictionary_name"] == "user_inputs" and match["rank"] <= own_count:
         return _("Пароль содержит ваше имя, фамилию или логин: их пробуют первыми. Придумайте другой.")
-    if estimate.russian_layout and (pattern == "spatial" or match.get("dictionary_name") == "passwords"):
+    if estimate.russian_layout and (match["pattern"] == "spatial" or match.get("dictionary_name") == "passwords"):
         return _("Это ряд клавиш или распространённый пароль, набранный в русской раскладке: придумайте другой.")
+    return _pattern_reason(match)
+
+
+def _pattern_reason(match: dict) -> str:
+    """The sentence for the kind of a match: a common password, a word, a keyboard row, a repeat,
+    a sequence; anything else (a date, a year) as a date."""
+    pattern = match["pattern"]
     if pattern == "dictionary" and match["dictionary_name"] == "passwords":
         return _("Этот пароль слишком распространён и легко угадывается: придумайте другой.")
     if pattern == "dictionary":

@@ -252,15 +252,7 @@ def visible(scope: Scope, model) -> ColumnElement[bool]:
     if role in (R.MINISTRY, R.MONITORING, R.METHODIST):
         return true() if rule.region and not rule.personal else false()
     if role == R.VENDOR:
-        if model is School:
-            return School.journal_system_id == scope.journal_system_id
-        if model is UsageSnapshot:
-            return UsageSnapshot.school_id.in_(
-                select(School.id).where(School.journal_system_id == scope.journal_system_id)
-            )
-        if model is ImportBatch:
-            return ImportBatch.uploaded_by_id == scope.user_id
-        return false()
+        return _vendor_visible(scope, model)
     if role == R.MUNICIPAL:
         return _municipal_visible(scope, model, rule)
     if role in (R.SCHOOL_ADMIN, R.SECRETARY):
@@ -289,6 +281,19 @@ def changeable(scope: Scope, model) -> ColumnElement[bool]:
     if model is Subject:  # the regional catalogue (school_id NULL) is read by schools, changed by the admin
         return and_(visible(scope, model), Subject.school_id.is_not(None))
     return visible(scope, model)
+
+
+def _vendor_visible(scope: Scope, model) -> ColumnElement[bool]:
+    """A system vendor's: the schools working in its system, their snapshots, its own imports."""
+    if model is School:
+        return School.journal_system_id == scope.journal_system_id
+    if model is UsageSnapshot:
+        return UsageSnapshot.school_id.in_(
+            select(School.id).where(School.journal_system_id == scope.journal_system_id)
+        )
+    if model is ImportBatch:
+        return ImportBatch.uploaded_by_id == scope.user_id
+    return false()
 
 
 def _municipal_visible(scope: Scope, model, rule: Rule) -> ColumnElement[bool]:
@@ -320,11 +325,20 @@ def _school_visible(scope: Scope, model, rule: Rule) -> ColumnElement[bool]:
 
 
 def _teacher_visible(scope: Scope, model, rule: Rule, *, write: bool) -> ColumnElement[bool]:
+    """A teacher's rows: the journal's to read or write, everything else to read only."""
     staff = scope.staff_id
     if staff is None:
         return false()
-    if model in (Mark, Absence):
-        return model.lesson_id.in_(_teacher_lessons(staff, with_led_classes=not write))
+    if model in (Mark, Absence, Lesson, PeriodMark):
+        return _teacher_journal_rows(staff, model, write=write)
+    if write:
+        return false()
+    return _teacher_reads(scope, staff, model, rule)
+
+
+def _teacher_journal_rows(staff: int, model, *, write: bool) -> ColumnElement[bool]:
+    """Lessons, marks, absences and period marks a teacher writes: of own subjects and lessons
+    (substitutes' included); to read, also those of the class led."""
     if model is Lesson:
         return Lesson.id.in_(_teacher_lessons(staff, with_led_classes=not write))
     if model is PeriodMark:
@@ -335,8 +349,13 @@ def _teacher_visible(scope: Scope, model, rule: Rule, *, write: bool) -> ColumnE
             )
         )
         return mine if write else or_(mine, PeriodMark.class_group_id.in_(_led_classes(staff)))
-    if write:
-        return false()
+    return model.lesson_id.in_(_teacher_lessons(staff, with_led_classes=not write))
+
+
+def _teacher_reads(scope: Scope, staff: int, model, rule: Rule) -> ColumnElement[bool]:
+    """Everything else a teacher reads: the school's staff, the classes taught or led with their
+    pupils and rows, the substitutions of own lessons, the school's rows that are not personal
+    data, and the guardians of the class led."""
     if model is Staff:
         return Staff.school_id == scope.school_id
     if model is Pupil:

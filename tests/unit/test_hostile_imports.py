@@ -1,5 +1,8 @@
 """Hostile files for both importers (pupil lists, usage snapshots): a Russian refusal, never a crash."""
 import dataclasses
+import io
+import struct
+import zipfile
 
 import openpyxl
 import pytest
@@ -143,3 +146,54 @@ def test_limits_come_from_the_configuration(app):
     assert XlsxLimits.from_config(app.config) == XlsxLimits(max_unpacked_bytes=7 * 1024 * 1024, max_ratio=40,
                                                              max_shared_strings=900,
                                                              max_shared_strings_bytes=2 * 1024 * 1024)
+
+
+def _zip(members) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members:
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+UNREADABLE = "Файл не читается как таблица Excel (.xlsx): сохраните его заново в формате .xlsx."
+
+
+def test_an_archive_of_more_than_a_thousand_parts_is_refused(app):
+    inspect_archive(_zip((f"part{n}.xml", b"") for n in range(1000)), XlsxLimits())
+    with app.test_request_context(), pytest.raises(DomainError) as refusal:
+        inspect_archive(_zip((f"part{n}.xml", b"") for n in range(1001)), XlsxLimits())
+    assert refusal.value.message == ("Файл слишком велик в распакованном виде (больше 30 МБ): сохраните в нём "
+                                     "только лист с таблицей и загрузите ещё раз.")
+
+
+def test_small_parts_are_not_held_to_the_ratio_and_a_table_without_strings_passes(app):
+    """63 KB of one byte packs about a thousand to one, under the size from which ratios count;
+    a workbook need not have a shared-string table at all."""
+    inspect_archive(_zip([("xl/worksheets/sheet1.xml", b" " * (63 * 1024))]), XlsxLimits(max_ratio=2))
+    too_packed = r"часть «xl/worksheets/sheet1.xml» при распаковке вырастает в \d+ раз"
+    with app.test_request_context(), pytest.raises(DomainError, match=too_packed):
+        inspect_archive(_zip([("xl/worksheets/sheet1.xml", b" " * (64 * 1024))]), XlsxLimits(max_ratio=2))
+
+
+def test_a_damaged_shared_string_table_is_refused_as_unreadable(app):
+    data = bytearray(workbook((SHEET_HEAD, HEADERS["pupils"], SHEET_TAIL)))
+    table = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("xl/sharedStrings.xml")
+    data[table.header_offset:table.header_offset + 4] = b"XXXX"  # its local header's signature
+    with app.test_request_context(), pytest.raises(DomainError) as refusal:
+        inspect_archive(bytes(data), XlsxLimits())
+    assert refusal.value.message == UNREADABLE
+
+
+def test_a_shared_string_table_that_does_not_inflate_is_refused_as_unreadable(app):
+    """Its header is sound but its deflated bytes are not: zlib raises its own error."""
+    data = bytearray(workbook((SHEET_HEAD, HEADERS["pupils"], SHEET_TAIL)))
+    table = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("xl/sharedStrings.xml")
+    name_length, extra_length = struct.unpack("<HH", data[table.header_offset + 26:table.header_offset + 30])
+    start = table.header_offset + 30 + name_length + extra_length
+    data[start:start + table.compress_size] = b"\xff" * table.compress_size
+    for read in (lambda: inspect_archive(bytes(data), XlsxLimits()), lambda: READERS["pupils"](bytes(data)),
+                 lambda: READERS["snapshots"](bytes(data))):
+        with app.test_request_context(), pytest.raises(DomainError) as refusal:
+            read()
+        assert refusal.value.message == UNREADABLE
