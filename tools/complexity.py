@@ -14,13 +14,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def measured(root: Path = ROOT / "app") -> list[tuple[int, str]]:
-    """(complexity, «path:line name») of every function and method under `root`, worst first."""
-    found = []
+    """(complexity, «path:line name») of every function and method under `root`, worst first (radon
+    lists a method both alone and with its class: counted once)."""
+    found = set()
     for path in sorted(root.rglob("*.py")):
         for block in cc_visit(path.read_text(encoding="utf-8")):
             for item in [block, *getattr(block, "methods", [])]:
                 if item.letter in "FM":
-                    found.append((item.complexity, f"{path.relative_to(ROOT)}:{item.lineno} {item.fullname}"))
+                    found.add((item.complexity, f"{path.relative_to(ROOT)}:{item.lineno} {item.fullname}"))
     return sorted(found, key=lambda pair: (-pair[0], pair[1]))
 
 
