@@ -86,24 +86,11 @@ def read_table(data: bytes, filename: str, limits: XlsxLimits | None = None) -> 
 
     Raises DomainError when the file cannot be read, lacks a required column, has more than
     MAX_ROWS rows, or is an xlsx over `limits` (app.xlsx_upload)."""
-    name = (filename or "").lower()
-    if name.endswith(".xlsx"):
-        table = read_xlsx(data, max_rows=MAX_ROWS, limits=limits)
-    elif name.endswith(".csv"):
-        table = _csv_rows(data)
-    else:
-        raise DomainError(_("Загрузите файл в формате .xlsx или .csv (шаблон можно скачать на этой странице)."))
+    table = _file_rows(data, filename, limits)
     if not table:
         raise DomainError(_("Файл пуст: в нём нет строки заголовков."))
     header, *body = table
-    by_header = _keys_by_header()
-    keys = [by_header.get(_normalize(h)) for h in header]
-    headers = columns()
-    missing = [headers[k] for k in (SCHOOL_ID, *registry.table_order()) if k not in keys]
-    if missing:
-        raise DomainError(_("В файле нет столбцов: %(columns)s. Возьмите шаблон на этой странице "
-                            "и не меняйте строку заголовков.",
-                            columns=", ".join(f"«{_(m)}»" for m in missing)))
+    keys = _header_keys(header)
     rows = []
     for number, cells in enumerate(body, 2):
         if all(c is None or str(c).strip() == "" for c in cells):
@@ -112,6 +99,30 @@ def read_table(data: bytes, filename: str, limits: XlsxLimits | None = None) -> 
     if len(rows) > MAX_ROWS:
         raise DomainError(_("В файле больше %(max)s строк: разделите его на несколько файлов.", max=MAX_ROWS))
     return rows
+
+
+def _file_rows(data: bytes, filename: str, limits: XlsxLimits | None) -> list[list]:
+    """The file's rows as read by its kind (by the name's extension)."""
+    name = (filename or "").lower()
+    if name.endswith(".xlsx"):
+        return read_xlsx(data, max_rows=MAX_ROWS, limits=limits)
+    if name.endswith(".csv"):
+        return _csv_rows(data)
+    raise DomainError(_("Загрузите файл в формате .xlsx или .csv (шаблон можно скачать на этой странице)."))
+
+
+def _header_keys(header: list) -> list[str | None]:
+    """The column key of each header cell (None for columns we do not read); refuses a header
+    without a required column."""
+    by_header = _keys_by_header()
+    keys = [by_header.get(_normalize(h)) for h in header]
+    headers = columns()
+    missing = [headers[k] for k in (SCHOOL_ID, *registry.table_order()) if k not in keys]
+    if missing:
+        raise DomainError(_("В файле нет столбцов: %(columns)s. Возьмите шаблон на этой странице "
+                            "и не меняйте строку заголовков.",
+                            columns=", ".join(f"«{_(m)}»" for m in missing)))
+    return keys
 
 
 def _plain(cell):
@@ -170,6 +181,24 @@ def validate(session: Session, scope: Scope, month: dt.date, raw: list[tuple[int
     if not raw:
         preview.errors.append(RowError(0, _("В файле нет ни одной строки с показателями.")))
         return preview
+    schools, own = _named_schools(session, scope, raw)
+    seen: dict[int, int] = {}
+    headers = columns()
+    for number, cells in raw:
+        school_id, reasons = _school_reasons(cells, headers, schools, own, seen)
+        values, value_reasons = _values(cells, headers)
+        reasons += value_reasons
+        if reasons:
+            preview.errors.append(RowError(number, "; ".join(reasons)))
+        else:
+            seen[school_id] = number
+            preview.rows.append((number, schools[school_id], values))
+    return preview
+
+
+def _named_schools(session: Session, scope: Scope, raw: list[tuple[int, dict]]) -> tuple[dict[int, School], set[int]]:
+    """The schools the file names that the user may import for ({id: school}), and which of them
+    keep their journal in this system."""
     ids = set()
     for _number, cells in raw:
         try:
@@ -181,37 +210,39 @@ def validate(session: Session, scope: Scope, month: dt.date, raw: list[tuple[int
     own = set(session.scalars(
         select(School.id).join(JournalSystem, JournalSystem.id == School.journal_system_id)
         .where(JournalSystem.is_own.is_(True), School.id.in_(allowed or {0}))))
-    seen: dict[int, int] = {}
-    headers = columns()
-    for number, cells in raw:
-        reasons = []
-        school_id, problem = _count(cells.get(SCHOOL_ID), headers[SCHOOL_ID])
+    return schools, own
+
+
+def _school_reasons(cells: dict, headers: dict, schools: dict, own: set, seen: dict) -> tuple[int | None, list[str]]:
+    """The row's school id and what is wrong with it: not a number, unknown or out of reach, a
+    school of this system, or named by an earlier row."""
+    school_id, problem = _count(cells.get(SCHOOL_ID), headers[SCHOOL_ID])
+    if problem:
+        return school_id, [problem]
+    if school_id not in schools:
+        return school_id, [_("школа с кодом %(code)s не найдена или вне вашей зоны ответственности", code=school_id)]
+    if school_id in own:
+        return school_id, [_("школа «%(school)s» работает в этой системе: её показатели рассчитываются "
+                             "автоматически, загружать их не нужно", school=schools[school_id].short_name)]
+    if school_id in seen:
+        return school_id, [_("школа с кодом %(code)s уже есть в строке %(row)s", code=school_id, row=seen[school_id])]
+    return school_id, []
+
+
+def _values(cells: dict, headers: dict) -> tuple[dict, list[str]]:
+    """The row's indicator values and what is wrong with them (not a count, a part above its whole)."""
+    reasons, values = [], {}
+    for key in registry.codes():
+        value, problem = _count(cells.get(key), headers[key])
         if problem:
             reasons.append(problem)
-        elif school_id not in schools:
-            reasons.append(_("школа с кодом %(code)s не найдена или вне вашей зоны ответственности", code=school_id))
-        elif school_id in own:
-            reasons.append(_("школа «%(school)s» работает в этой системе: её показатели рассчитываются "
-                             "автоматически, загружать их не нужно", school=schools[school_id].short_name))
-        elif school_id in seen:
-            reasons.append(_("школа с кодом %(code)s уже есть в строке %(row)s", code=school_id, row=seen[school_id]))
-        values = {}
-        for key in registry.codes():
-            value, problem = _count(cells.get(key), headers[key])
-            if problem:
-                reasons.append(problem)
-            values[key] = value
-        for part, whole in registry.pairs():
-            if values[part] is not None and values[whole] is not None and values[part] > values[whole]:
-                reasons.append(_("«%(part)s» (%(part_value)s) больше, чем «%(whole)s» (%(whole_value)s)",
-                                 part=_(headers[part]), part_value=values[part],
-                                 whole=_(headers[whole]), whole_value=values[whole]))
-        if reasons:
-            preview.errors.append(RowError(number, "; ".join(reasons)))
-        else:
-            seen[school_id] = number
-            preview.rows.append((number, schools[school_id], values))
-    return preview
+        values[key] = value
+    for part, whole in registry.pairs():
+        if values[part] is not None and values[whole] is not None and values[part] > values[whole]:
+            reasons.append(_("«%(part)s» (%(part_value)s) больше, чем «%(whole)s» (%(whole_value)s)",
+                             part=_(headers[part]), part_value=values[part],
+                             whole=_(headers[whole]), whole_value=values[whole]))
+    return values, reasons
 
 
 def apply_import(session: Session, scope: Scope, preview: Preview, *, user_id: int | None,
