@@ -118,10 +118,15 @@ def issue_staff_accounts(session: Session, scope: Scope, choices: list[StaffChoi
     when a person is not of the user's school. Commits."""
     if not choices:
         raise DomainError(_("Отметьте хотя бы одного работника."))
+    first: dict[int, StaffChoice] = {}
+    for choice in choices:  # each person once, as first sent
+        first.setdefault(choice.staff_id, choice)
+    choices = list(first.values())
     rows = _staff_rows(session, scope, [choice.staff_id for choice in choices])
     offered = staff_roles(scope)
     emails = _free_emails(session, [mail_address(row.email) for row in rows])
     people = [(row.full_name, row.position) for row in rows]
+    schools = {row.school_id for row in rows}
     problems = []
     accounts = []
     for row, choice, email in zip(rows, choices, emails, strict=True):
@@ -136,7 +141,7 @@ def issue_staff_accounts(session: Session, scope: Scope, choices: list[StaffChoi
     try:
         user_ids = create_accounts(session, scope, accounts, now=now)
         issued_codes = codes.issue_codes(session, user_ids, actor_id=scope.user_id, now=now, days=days,
-                                         school_id=scope.school_id)
+                                         school_id=schools.pop() if len(schools) == 1 else None)
         session.commit()
     except BaseException:
         session.rollback()

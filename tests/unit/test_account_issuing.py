@@ -77,6 +77,13 @@ def test_issuing_links_the_staff_record_and_gives_one_code_each(session, world, 
                      ("code_issued", "kuznetsova.ap", world.school_a.id)]
 
 
+def test_a_person_sent_twice_gets_one_account(session, world, people):
+    issued = issue_staff_accounts(session, scope_of(session, world, "director"), [
+        StaffChoice(people.petrova.id, "petrova.ap", R.TEACHER), StaffChoice(people.petrova.id, "petrova2", R.TEACHER),
+    ], now=NOW)
+    assert [i.login for i in issued] == ["petrova.ap"]
+
+
 def test_a_shared_or_taken_address_gets_a_slip_instead(session, world, people):
     people.kuznetsova.email = "PETROVA@school1.test"  # the school's shared address, written otherwise
     people.smirnov.email = "director@example.test"  # the director's login has it already
