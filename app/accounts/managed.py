@@ -26,7 +26,7 @@ from app.accounts.issue import real_email, record
 from app.errors import DomainError
 from app.formats import fold_text, natural_key
 from app.models import Guardian, GuardianLink, JournalSystem, Municipality, Pupil, School, Staff, UserScope
-from app.search import fold
+from app.search import fold, printable
 from app.security import roles as R
 from app.security.clauses import NotInScope
 from app.security.scope import CLAUSES_KEPT, Scope
@@ -132,7 +132,7 @@ def _matching(query: str) -> ColumnElement[bool]:
 def list_accounts(session: Session, scope: Scope, *, query: str = "", page: int = 1) -> AccountPage:
     """One page (PAGE_SIZE rows, by login) of the accounts `scope`'s user manages whose login, surname
     or name contains `query` (case and «ё» blind). A page past the last one shows the last."""
-    query = (query or "").strip()[:MAX_QUERY]
+    query = printable(query or "").strip()[:MAX_QUERY]
     where = [managed_users(scope)]
     if query:
         where.append(_matching(query))

@@ -27,6 +27,7 @@ from app.security import roles as R
 from app.security.clauses import NotInScope
 from app.security.scope import Scope, visible
 from app.text import _
+from app.textinput import clean_text
 from app.timetable.pupil_import import EMAIL, split_name
 
 # The roles this form gives, in the order it offers them.
@@ -143,8 +144,8 @@ def create_account(session: Session, scope: Scope, form: AccountForm, *, now: dt
     if parts is None:
         raise DomainError(_("Укажите ФИО: фамилию, имя и, если есть, отчество (буквами)."))
     last, first, middle = parts
-    email = (form.email or "").strip()
-    if email and (len(email) > MAX_EMAIL or not EMAIL.match(email)):
+    email = clean_text(form.email, multiline=False, max_length=MAX_EMAIL, required=False, field=_("Эл. почта")) or ""
+    if email and not EMAIL.match(email):
         raise DomainError(_("Адрес эл. почты «%(email)s» написан с ошибкой.", email=email))
     login = (form.login or "").strip().lower() or unique_logins(session, [login_base(last, first, middle)])[0]
     first_name = f"{first} {middle}" if middle else first

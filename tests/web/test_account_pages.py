@@ -283,3 +283,18 @@ def test_codes_issued_to_a_closed_account_do_not_open_it(app, session, world):
     session.get(User, user.id).active = False
     session.commit()
     assert redeem(session, "teacher", code, clock.now()) is None
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_control_characters_in_the_forms_are_refused_in_russian(app, session, world, people, engine):
+    """PostgreSQL stores no NUL: a login, an e-mail or a search with one must be refused before any
+    query carries it (it answered 500)."""
+    admin = client_for(app, "admin")
+    for fields in (dict(login="klin\x00"), dict(email="klin\x00@klin.test")):
+        response = region_form(admin, role=R.MUNICIPAL, full_name="Клинова Ольга Ивановна",
+                               municipality_id=world.municipality_b.id, **fields)
+        assert response.status_code == 200 and "alert-danger" in response.get_data(as_text=True)
+    assert admin.get("/accounts/?q=ab%00c").status_code == 200
+    response = staff_form(client_for(app, "director"), (people.petrova, "petrova\x00", R.TEACHER))
+    assert response.status_code == 200 and "Логин — от 3 до 64 символов" in page_text(response)
+    assert user_id(session, "petrova") is None and user_id(session, "klin") is None
