@@ -45,15 +45,22 @@ def reason_label(detail: str | None) -> str:
     return _(REASONS[detail]) if detail in REASONS else (detail or "")
 
 
+def _row_id(pk) -> int | None:
+    """A row id from an address («12»), None for anything else («²», «-1», 40 digits)."""
+    text = str(pk)
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
 def access_field(session: Session, model, pk) -> tuple:
     """The stored value of the field `model`'s accounts follow (WATCHED), read before a form
     changes the row: a form's fields land on the row first, and loading one of its relations
     flushes them, after which the row's history no longer shows the change. () when there is no
     such row or no such field."""
     name = WATCHED.get(model)
-    if name is None or not str(pk).isdigit():
+    row_id = _row_id(pk)
+    if name is None or row_id is None:
         return ()
-    found = session.execute(select(getattr(model, name)).where(model.id == int(pk))).first()
+    found = session.execute(select(getattr(model, name)).where(model.id == row_id)).first()
     return () if found is None else (found[0],)
 
 
@@ -161,8 +168,12 @@ class AccountState:
     active: bool
 
 
-def account_state(session: Session, user_id: int) -> AccountState | None:
-    """The account's state as stored, read before an editor changes it (None: no such account)."""
+def account_state(session: Session, pk) -> AccountState | None:
+    """The account's state as stored, read before an editor changes it (None: no such account, or
+    `pk` is no id)."""
+    user_id = _row_id(pk)
+    if user_id is None:
+        return None
     active = session.scalar(select(User.active).where(User.id == user_id))
     if active is None:
         return None

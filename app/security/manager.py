@@ -89,7 +89,7 @@ class UserDBModelView(ListArgs, ReachSearch, _NoFileDownload, FabUserDBModelView
     def _edit(self, pk):
         # The form's values land on the user before pre_update, and loading its roles flushes them:
         # the account's state before the edit is read first.
-        g.account_before = lifecycle.account_state(self.datamodel.session, pk) if str(pk).isdigit() else None
+        g.account_before = lifecycle.account_state(self.datamodel.session, pk)
         return super()._edit(pk)
 
     def pre_update(self, item):

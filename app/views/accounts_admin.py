@@ -53,7 +53,7 @@ def _number(text: str | None) -> int | None:
     text = (text or "").strip()
     if not text:
         return None
-    if not text.isdigit() or len(text) > 18:
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
         raise DomainError(_("Форма заполнена неверно: обновите страницу и повторите."))
     return int(text)
 

@@ -298,3 +298,13 @@ def test_control_characters_in_the_forms_are_refused_in_russian(app, session, wo
     response = staff_form(client_for(app, "director"), (people.petrova, "petrova\x00", R.TEACHER))
     assert response.status_code == 200 and "Логин — от 3 до 64 символов" in page_text(response)
     assert user_id(session, "petrova") is None and user_id(session, "klin") is None
+
+
+@pytest.mark.parametrize("pk", ["²", "١٢"])
+def test_odd_ids_in_the_edit_addresses_answer_404(app, world, pk):
+    """The edit pages read a record's state before the form changes it: an id that is no number
+    (a superscript two is a digit to Python, not to int()) answers 404, as FAB's own lookup does."""
+    director, admin = client_for(app, "director"), client_for(app, "admin")
+    assert director.get(f"/staffview/edit/{pk}").status_code == 404
+    assert admin.get(f"/users/edit/{pk}").status_code == 404
+    assert admin.get(f"/staff-accounts/issue?staff={pk}").status_code == 400
