@@ -247,7 +247,8 @@ class StaffImportView(BaseView):
     @permission_name("import")
     def confirm(self):
         checked, result = staff_import.confirm_and_write(db.session, self._school_id(), request.form.get("token", ""),
-                                                         current_app.config["SECRET_KEY"])
+                                                         current_app.config["SECRET_KEY"],
+                                                         actor_id=current_scope().user_id)
         if result is None:
             return self._page(_("Импорт работников: проверка"), checked)
         flash(_("Добавлено работников: %(new)s; обновлено: %(updated)s.", new=result.created, updated=result.updated),

@@ -107,3 +107,20 @@ def test_the_daily_run_never_reopens_an_account(session, world):
     session.commit()
     assert close_departed(session, now=NOW, today=TODAY) == 0
     assert active(session, world, "pupil", "parent") == [False, True]
+
+
+def test_the_staff_import_bringing_a_member_back_reopens_the_login(session, world):
+    """A staff import's row matching a record marks the person as working again: the login follows."""
+    from app.timetable.staff_import import TEMPLATE_HEADER, check_rows, import_staff
+
+    session.get(Staff, world.teacher.id).active = False
+    session.flush()
+    sync_staff(session, [world.teacher.id], actor_id=None, now=NOW)
+    session.commit()
+    assert active(session, world, "teacher") == [False]
+    preview = check_rows(session, world.school_a.id, [TEMPLATE_HEADER, ["Иванова Анна Петровна", "учитель", "да", "",
+                                                                        ""]])
+    import_staff(session, world.school_a.id, preview, actor_id=world.users["secretary"].id, now=NOW)
+    session.commit()
+    assert active(session, world, "teacher") == [True]
+    assert events(session)[-1] == ("reactivated", "teacher", "staff_active", world.school_a.id)
