@@ -98,6 +98,6 @@ def smtp(app):
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, APP_BASE_URL="http://dnevnik.test")
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
     yield inbox
     controller.stop()

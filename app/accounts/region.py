@@ -13,13 +13,16 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.accounts import codes
-from app.accounts.delivery import Issued, expires_on
+from app.accounts.delivery import OFFICIAL, last_day
+from app.accounts.families import Issued
 from app.accounts.grants import Place, grantable_roles
 from app.accounts.issue import NewAccount, create_accounts
 from app.accounts.logins import login_base, unique_logins
+from app.accounts.slips import Slip
 from app.errors import DomainError
 from app.formats import natural_key
 from app.models import JournalSystem, Municipality, School
@@ -156,9 +159,12 @@ def create_account(session: Session, scope: Scope, form: AccountForm, *, now: dt
         code = codes.issue_codes(session, [user_id], actor_id=scope.user_id, now=now, days=days,
                                  school_id=place.school_id)[user_id]
         session.commit()
+    except IntegrityError as error:  # the login or e-mail was taken from another window meanwhile
+        session.rollback()
+        raise DomainError(_("Учётная запись создана одновременно из другого окна: обновите страницу и "
+                            "проверьте список учётных записей.")) from error
     except BaseException:
         session.rollback()
         raise
-    return Issued(user_id=user_id, login=login, name=" ".join(p for p in parts if p),
-                  subtitle=f"{form.role}: {place_name}", email=(email or None) if form.by_mail else None, code=code,
-                  expires_on=expires_on(now, days))
+    slip = Slip(" ".join(p for p in parts if p), f"{form.role}: {place_name}", login, code, last_day(now, days))
+    return Issued(user_id, OFFICIAL, slip, (email or None) if form.by_mail else None)

@@ -12,13 +12,16 @@ from dataclasses import dataclass
 
 from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.accounts import codes
-from app.accounts.delivery import Issued, expires_on
+from app.accounts.delivery import STAFF, last_day
+from app.accounts.families import Issued
 from app.accounts.grants import SCHOOL_PLACED, Place, grantable_roles
 from app.accounts.issue import NewAccount, create_accounts, role_for_position
 from app.accounts.logins import login_base, unique_logins
+from app.accounts.slips import Slip
 from app.errors import DomainError
 from app.models import Staff
 from app.security.clauses import NotInScope
@@ -143,12 +146,16 @@ def issue_staff_accounts(session: Session, scope: Scope, choices: list[StaffChoi
         issued_codes = codes.issue_codes(session, user_ids, actor_id=scope.user_id, now=now, days=days,
                                          school_id=schools.pop() if len(schools) == 1 else None)
         session.commit()
+    except IntegrityError as error:  # the same person or login got an account from another window first
+        session.rollback()
+        raise DomainError(_("Учётные записи выданы одновременно из другого окна: обновите страницу и "
+                            "повторите.")) from error
     except BaseException:
         session.rollback()
         raise
-    return [Issued(user_id=user_id, login=account.login, name=name, subtitle=position,
-                   email=account.email if choice.by_mail else None, code=issued_codes[user_id],
-                   expires_on=expires_on(now, days))
+    until = last_day(now, days)
+    return [Issued(user_id, STAFF, Slip(name, position, account.login, issued_codes[user_id], until),
+                   account.email if choice.by_mail else None)
             for user_id, account, (name, position), choice in zip(user_ids, accounts, people, choices, strict=True)]
 
 

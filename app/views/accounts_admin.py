@@ -14,8 +14,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app import clock
-from app.accounts import codes, region
-from app.accounts.delivery import Delivery, deliver
+from app.accounts import region
+from app.accounts.delivery import deliver
 from app.accounts.lifecycle import reason_label
 from app.accounts.managed import change_role, list_accounts, managed_users, open_account
 from app.accounts.staff import StaffChoice, issue_staff_accounts, propose, staff_roles, staff_without_accounts
@@ -63,30 +63,26 @@ def _numbers(texts: list[str]) -> list[int]:
 
 
 def _code_days() -> int:
-    return int(current_app.config.get("ACCOUNT_CODE_DAYS", codes.DEFAULT_DAYS))
+    return current_app.config["ACCOUNT_CODE_DAYS"]
 
 
-def _delivered(view: BaseView, delivery: Delivery, done_url: str):
-    """Say who got a letter and whose letter failed; print the slips (the codes' only showing), or
-    go on to `done_url` when every code went by e-mail."""
-    if delivery.mailed:
-        flash(_("Ссылка для первого входа отправлена по эл. почте: %(names)s.", names=", ".join(delivery.mailed)),
-              "success")
-    if delivery.failed:
-        flash(_("Письмо не отправлено (почтовый сервер не принял его): %(names)s. Их коды — на листках ниже: "
-                "напечатайте и передайте лично.", names=", ".join(delivery.failed)), "warning")
+def _link_for(login: str, code: str) -> str:
+    return url_for("FirstLoginView.link", login=login, code=code, _external=True)
+
+
+def _delivered(view: BaseView, issued, *, title: str, back_url: str, back_label: str):
+    """E-mail the links and print the other codes on slips (accounts/slips.html, context in
+    app/accounts/slips.py: the codes' only showing, never cached); when every code went by
+    e-mail, say so and go back."""
+    delivery = deliver(issued, smtp_settings(current_app.config), _link_for)
     if not delivery.slips:
-        return redirect(done_url)
-    response = current_app.make_response(view.render_template(
-        "accounts/slips.html", title=_("Листки для входа"), slips=delivery.slips))
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def _deliver(issued) -> Delivery:
-    config = current_app.config
-    settings = smtp_settings(config) if config.get("MAIL_SERVER") else None
-    return deliver(issued, settings, config["APP_BASE_URL"])
+        flash(_("Ссылка для первого входа отправлена по эл. почте: %(names)s.", names=", ".join(delivery.sent)),
+              "success")
+        return redirect(back_url)
+    page = view.render_template("accounts/slips.html", slips=delivery.slips, site_url=request.host_url, title=title,
+                                back_url=back_url, back_label=back_label, sent=delivery.sent,
+                                not_sent=delivery.not_sent)
+    return page, 200, {"Cache-Control": "no-store"}
 
 
 class AccountsView(BaseView):
@@ -164,8 +160,9 @@ class RegionAccountView(BaseView):
                 except DomainError as refusal:
                     flash(refusal.message, "danger")
                 else:
-                    flash(_("Учётная запись «%(login)s» создана.", login=issued.login), "success")
-                    return _delivered(self, _deliver([issued]), url_for("AccountsView.index"))
+                    flash(_("Учётная запись «%(login)s» создана.", login=issued.slip.login), "success")
+                    return _delivered(self, [issued], title=_("Новая учётная запись"),
+                                      back_url=url_for("AccountsView.index"), back_label=_("К списку учётных записей"))
             choices = region.choices(db.session, scope, sent.municipality_id)
         except NotInScope as refusal:
             return _not_found(self, refusal)
@@ -211,7 +208,9 @@ class StaffAccountsView(BaseView):
                     flash(refusal.message, "danger")
                 else:
                     flash(_("Создано учётных записей: %(n)s.", n=len(issued)), "success")
-                    return _delivered(self, _deliver(issued), url_for("StaffAccountsView.index"))
+                    return _delivered(self, issued, title=_("Учётные записи работников"),
+                                      back_url=url_for("StaffAccountsView.index"),
+                                      back_label=_("К работникам без учётной записи"))
             proposals = propose(db.session, scope, staff_ids)
         except NotInScope as refusal:
             return _not_found(self, refusal)

@@ -9,8 +9,9 @@ import pytest
 from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import select
 
-from app.accounts import delivery
-from app.accounts.delivery import Issued, deliver, expires_on, letter
+from app.accounts.delivery import STAFF, account_letter, deliver, last_day
+from app.accounts.families import Issued
+from app.accounts.slips import Slip
 from app.accounts.managed import change_role, list_accounts, open_account
 from app.accounts.region import AccountForm, choices, create_account
 from app.accounts.staff import StaffChoice, issue_staff_accounts, propose
@@ -62,9 +63,9 @@ def test_issuing_links_the_staff_record_and_gives_one_code_each(session, world, 
         StaffChoice(people.petrova.id, "Petrova.AP ", R.TEACHER),
         StaffChoice(people.kuznetsova.id, "kuznetsova.ap", R.SECRETARY, by_mail=False),
     ], now=NOW, days=30)
-    assert [(i.login, i.name, i.subtitle, i.email, i.expires_on) for i in issued] == [
-        ("petrova.ap", "Петрова Анна Петровна", "учитель", "petrova@school1.test", dt.date(2012, 11, 17)),
-        ("kuznetsova.ap", "Кузнецова Анна Петровна", "секретарь учебной части", None, dt.date(2012, 11, 17)),
+    assert [(i.slip.login, i.slip.name, i.slip.subtitle, i.email, i.slip.expires_on) for i in issued] == [
+        ("petrova.ap", "Петрова Анна Петровна", "учитель", "petrova@school1.test", dt.date(2012, 11, 18)),
+        ("kuznetsova.ap", "Кузнецова Анна Петровна", "секретарь учебной части", None, dt.date(2012, 11, 18)),
     ]
     petrova = session.get(User, issued[0].user_id)
     assert ([r.name for r in petrova.roles], petrova.email) == ([R.TEACHER], "petrova@school1.test")
@@ -81,7 +82,7 @@ def test_a_person_sent_twice_gets_one_account(session, world, people):
     issued = issue_staff_accounts(session, scope_of(session, world, "director"), [
         StaffChoice(people.petrova.id, "petrova.ap", R.TEACHER), StaffChoice(people.petrova.id, "petrova2", R.TEACHER),
     ], now=NOW)
-    assert [i.login for i in issued] == ["petrova.ap"]
+    assert [i.slip.login for i in issued] == ["petrova.ap"]
 
 
 def test_a_shared_or_taken_address_gets_a_slip_instead(session, world, people):
@@ -111,30 +112,31 @@ def test_a_refused_person_refuses_the_whole_batch(session, world, people):
     assert session.scalar(select(AccountEvent.id)) is None
 
 
+def _issued(user_id, login, name, subtitle, email, code) -> Issued:
+    return Issued(user_id, STAFF, Slip(name, subtitle, login, code, last_day(NOW, 30)), email)
+
+
 def test_the_letter_carries_a_one_time_link_and_the_last_day():
-    issued = Issued(user_id=7, login="petrova.ap", name="Петрова Анна Петровна", subtitle="учитель",
-                    email="petrova@school1.test", code="K7QM-3XWD-9RTA", expires_on=expires_on(NOW, 30))
-    subject, body = letter(issued, "http://dnevnik.test/")
-    assert subject == "Ваша учётная запись в электронном журнале"
-    assert "http://dnevnik.test/login/code/petrova.ap/K7QM-3XWD-9RTA\n" in body
-    assert "до 17.11.2012 включительно" in body and "Логин: petrova.ap" in body
-    assert "код K7QM-3XWD-9RTA" in body and "Здравствуйте, Петрова Анна Петровна!" in body
-    # A code issued at midnight ends at midnight 30 days later: the day before is its last.
-    assert expires_on(dt.datetime(2012, 10, 19), 30) == dt.date(2012, 11, 17)
+    issued = _issued(7, "petrova.ap", "Петрова Анна Петровна", "учитель", "petrova@school1.test", "K7QM-3XWD-9RTA")
+    letter = account_letter(issued, "http://dnevnik.test/login/code/petrova.ap/K7QM-3XWD-9RTA")
+    assert (letter.to, letter.subject) == ("petrova@school1.test", "Ваша учётная запись в электронном журнале")
+    assert "http://dnevnik.test/login/code/petrova.ap/K7QM-3XWD-9RTA\n" in letter.body
+    assert "до 18.11.2012 включительно" in letter.body and "Ваш логин: petrova.ap" in letter.body
+    assert "Здравствуйте, Петрова Анна Петровна!" in letter.body and "(учитель)" in letter.body
+    # Issued at 09:30 UTC for 30 days, the code ends at 13:30 Moscow time on 18.11.2012; issued at
+    # 21:30 UTC it ends after midnight in Moscow, on the next day.
+    assert last_day(NOW, 30) == dt.date(2012, 11, 18)
+    assert last_day(dt.datetime(2012, 10, 19, 21, 30), 30) == dt.date(2012, 11, 19)
 
 
-def test_an_unreachable_mail_server_prints_every_slip(caplog):
-    issued = [Issued(1, "petrova.ap", "Петрова Анна Петровна", "учитель", "petrova@school1.test", "AAAA-BBBB-CCCC",
-                     dt.date(2012, 11, 17)),
-              Issued(2, "kuznetsova.ap", "Кузнецова Анна Петровна", "секретарь", None, "DDDD-EEEE-FFFF",
-                     dt.date(2012, 11, 17))]
+def test_an_unreachable_mail_server_prints_every_slip():
+    issued = [_issued(1, "petrova.ap", "Петрова Анна Петровна", "учитель", "petrova@school1.test", "AAAA-BBBB-CCCC"),
+              _issued(2, "kuznetsova.ap", "Кузнецова Анна Петровна", "секретарь", None, "DDDD-EEEE-FFFF")]
     closed = SmtpSettings(host="127.0.0.1", port=free_port(), timeout=2)
-    result = deliver(issued, closed, "http://dnevnik.test")
-    assert (result.mailed, result.failed) == ([], ["Петрова Анна Петровна"])
+    result = deliver(issued, closed, lambda login, code: f"http://dnevnik.test/login/code/{login}/{code}")
+    assert (result.sent, result.not_sent) == ([], ["Петрова Анна Петровна"])
     assert [(s.login, s.code) for s in result.slips] == [("petrova.ap", "AAAA-BBBB-CCCC"),
                                                          ("kuznetsova.ap", "DDDD-EEEE-FFFF")]
-    assert deliver(issued, None, "http://dnevnik.test").failed == ["Петрова Анна Петровна"]
-    assert delivery.FIRST_LOGIN_PATH == "/login/code/"
 
 
 def test_a_coordinator_creates_the_administration_of_its_own_schools_only(session, world):
@@ -144,8 +146,8 @@ def test_a_coordinator_creates_the_administration_of_its_own_schools_only(sessio
     assert [name for _, name in offered.schools] == ["СОШ № 1", "СОШ № 2"]
     issued = create_account(session, coordinator, AccountForm(role=R.SCHOOL_ADMIN, full_name=" Второва  Нина Львовна",
                                                               school_id=world.school_a2.id), now=NOW)
-    assert (issued.login, issued.name, issued.subtitle) == ("vtorova.nl", "Второва Нина Львовна",
-                                                            "Администрация школы: СОШ № 2")
+    assert (issued.slip.login, issued.slip.name, issued.slip.subtitle) == ("vtorova.nl", "Второва Нина Львовна",
+                                                                           "Администрация школы: СОШ № 2")
     created = load_scope(session, session.get(User, issued.user_id))
     assert (created.role, created.school_id, created.municipality_id) == (
         R.SCHOOL_ADMIN, world.school_a2.id, world.municipality_a.id)
@@ -172,7 +174,7 @@ def test_the_administrator_creates_a_coordinator_of_klin(session, world):
     issued = create_account(session, admin, AccountForm(role=R.MUNICIPAL, full_name="Клинова Ольга Ивановна",
                                                         login="klin.coord", email="klin@klin.test",
                                                         municipality_id=world.municipality_b.id), now=NOW)
-    assert (issued.login, issued.email, issued.subtitle) == (
+    assert (issued.slip.login, issued.email, issued.slip.subtitle) == (
         "klin.coord", "klin@klin.test", "Муниципальный координатор: Клинский муниципальный район")
     place = session.get(UserScope, issued.user_id)
     assert (place.municipality_id, place.school_id) == (world.municipality_b.id, None)
