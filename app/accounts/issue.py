@@ -111,9 +111,7 @@ def _person_problem(session: Session, scope: Scope, account: NewAccount) -> str 
 def _problems(session: Session, scope: Scope, accounts: list[NewAccount]) -> list[str]:
     problems: list[str] = []
     logins = [a.login.lower() for a in accounts]
-    # Only well-formed logins are looked up: a malformed one is refused below anyway, and one with a
-    # NUL would make PostgreSQL refuse the whole statement.
-    taken = taken_logins(session, [login for login in logins if login_problem(login) is None])
+    taken = taken_logins(session, logins)
     emails = [a.email.lower() for a in accounts if a.email]
     emails_taken = set(session.scalars(select(User.email).where(User.email.in_(emails)))) if emails else set()
     seen: set[str] = set()

@@ -132,6 +132,26 @@ def _place(session: Session, scope: Scope, form: AccountForm) -> tuple[Place, st
     return Place(), _("Московская область")
 
 
+def _checked_role(scope: Scope, role: str) -> str:
+    if role not in form_roles(scope):
+        raise DomainError(_("Вы не можете выдавать учётные записи с ролью «%(role)s».", role=role)
+                          if role in R.ALL_ROLES else _("Выберите роль."))
+    return role
+
+
+def _person(session: Session, form: AccountForm) -> tuple[tuple[str, str, str | None], str | None, str]:
+    """The form's ФИО (surname, name, patronymic), e-mail and login (made from the name when
+    empty), each checked: DomainError in Russian."""
+    parts = split_name(" ".join((form.full_name or "").split()))
+    if parts is None:
+        raise DomainError(_("Укажите ФИО: фамилию, имя и, если есть, отчество (буквами)."))
+    email = clean_text(form.email, multiline=False, max_length=MAX_EMAIL, required=False, field=_("Эл. почта"))
+    if email and not EMAIL.match(email):
+        raise DomainError(_("Адрес эл. почты «%(email)s» написан с ошибкой.", email=email))
+    login = (form.login or "").strip().lower() or unique_logins(session, [login_base(*parts)])[0]
+    return parts, email or None, login
+
+
 def create_account(session: Session, scope: Scope, form: AccountForm, *, now: dt.datetime,
                    days: int = codes.DEFAULT_DAYS) -> Issued:
     """Create the account `form` describes, with a one-time code valid `days` days.
@@ -139,23 +159,13 @@ def create_account(session: Session, scope: Scope, form: AccountForm, *, now: dt
     Refused in Russian (DomainError, nothing written): a role the user may not give here, a
     missing or malformed name, e-mail or login, a login or e-mail taken. NotInScope (404) for a
     municipality or school outside the user's own. An empty login is made from the name. Commits."""
-    if form.role not in form_roles(scope):
-        raise DomainError(_("Вы не можете выдавать учётные записи с ролью «%(role)s».", role=form.role)
-                          if form.role in R.ALL_ROLES else _("Выберите роль."))
+    role = _checked_role(scope, form.role)
     place, place_name = _place(session, scope, form)
-    parts = split_name(" ".join((form.full_name or "").split()))
-    if parts is None:
-        raise DomainError(_("Укажите ФИО: фамилию, имя и, если есть, отчество (буквами)."))
-    last, first, middle = parts
-    email = clean_text(form.email, multiline=False, max_length=MAX_EMAIL, required=False, field=_("Эл. почта")) or ""
-    if email and not EMAIL.match(email):
-        raise DomainError(_("Адрес эл. почты «%(email)s» написан с ошибкой.", email=email))
-    login = (form.login or "").strip().lower() or unique_logins(session, [login_base(last, first, middle)])[0]
-    first_name = f"{first} {middle}" if middle else first
+    (last, first, middle), email, login = _person(session, form)
+    account = NewAccount(login=login, role=role, first_name=f"{first} {middle}" if middle else first, last_name=last,
+                         email=email, place=place)
     try:
-        [user_id] = create_accounts(session, scope, [NewAccount(login=login, role=form.role, first_name=first_name,
-                                                                last_name=last, email=email or None, place=place)],
-                                    now=now)
+        [user_id] = create_accounts(session, scope, [account], now=now)
         code = codes.issue_codes(session, [user_id], actor_id=scope.user_id, now=now, days=days,
                                  school_id=place.school_id)[user_id]
         session.commit()
@@ -166,5 +176,6 @@ def create_account(session: Session, scope: Scope, form: AccountForm, *, now: dt
     except BaseException:
         session.rollback()
         raise
-    slip = Slip(" ".join(p for p in parts if p), f"{form.role}: {place_name}", login, code, last_day(now, days))
-    return Issued(user_id, OFFICIAL, slip, (email or None) if form.by_mail else None)
+    slip = Slip(" ".join(p for p in (last, first, middle) if p), f"{role}: {place_name}", login, code,
+                last_day(now, days))
+    return Issued(user_id, OFFICIAL, slip, email if form.by_mail else None)
