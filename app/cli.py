@@ -39,6 +39,7 @@ def demo_load(schools: int, full_schools: int, if_empty: bool):
 
 
 def register_cli(app) -> None:
+    from app.accounts.commands import cli as accounts_cli
     from app.backup.commands import cli as backup_cli
     from app.monitoring.commands import cli as monitoring_cli
     from app.notify.commands import cli as notify_cli
@@ -48,3 +49,4 @@ def register_cli(app) -> None:
     app.cli.add_command(notify_cli)
     app.cli.add_command(monitoring_cli)
     app.cli.add_command(backup_cli)
+    app.cli.add_command(accounts_cli)

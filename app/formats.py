@@ -97,6 +97,14 @@ def local_date(moment: dt.datetime) -> dt.date:
     return moment.replace(tzinfo=dt.timezone.utc).astimezone(LOCAL_ZONE).date()
 
 
+def format_moment(moment: dt.datetime | None) -> str:
+    """«19.10.2012 13:30»: a naive UTC time as the database keeps it, in Moscow time, to the
+    minute; "" for none."""
+    if moment is None:
+        return ""
+    return moment.replace(tzinfo=dt.timezone.utc).astimezone(LOCAL_ZONE).strftime("%d.%m.%Y %H:%M")
+
+
 def format_decimal(value, places: int | None = 2, *, trim: bool = False) -> str:
     """A number with the decimal comma and `places` digits after it: 4,25 (None: the digits the
     number has, as a Decimal keeps them). `trim`: without the zeros that end the fraction, and

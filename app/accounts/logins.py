@@ -48,8 +48,10 @@ def login_problem(login: str) -> str | None:
 
 
 def taken_logins(session: Session, candidates) -> set[str]:
-    """Which of `candidates` (lower case) are logins already, compared case-blind."""
-    wanted = {c.lower() for c in candidates}
+    """Which of `candidates` (lower case) are logins already, compared case-blind. A malformed one
+    (login_problem) is not looked up: it is refused anyway, and a NUL in it would make PostgreSQL
+    refuse the whole statement."""
+    wanted = {c.lower() for c in candidates if login_problem(c.lower()) is None}
     if not wanted:
         return set()
     return set(session.scalars(select(func.lower(User.username)).where(func.lower(User.username).in_(wanted))))

@@ -7,7 +7,7 @@ from typing import Optional
 
 from flask_appbuilder import Model
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 EVENT_KINDS = ("created", "code_issued", "code_used", "deactivated", "reactivated", "role_changed", "first_login")
 
@@ -48,3 +48,6 @@ class AccountEvent(Model):
     school_id: Mapped[Optional[int]] = mapped_column(ForeignKey("school.id", ondelete="SET NULL"))
     municipality_id: Mapped[Optional[int]] = mapped_column(ForeignKey("municipality.id", ondelete="SET NULL"),
                                                            index=True)
+
+    actor = relationship("User", foreign_keys=[actor_id])
+    school = relationship("School")

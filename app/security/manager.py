@@ -53,7 +53,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, aliased, contains_eager
 
 from app import clock
-from app.accounts import codes
+from app.accounts import codes, lifecycle
 from app.accounts.issue import note_first_login
 from app.web.api_messages import RussianAnswers
 from app.models import ReferenceVersion
@@ -83,7 +83,23 @@ class _NoFileDownload:
 
 # Same class names as FAB's: FAB derives permission and endpoint names from them.
 class UserDBModelView(ListArgs, ReachSearch, _NoFileDownload, FabUserDBModelView):
-    pass
+    """FAB's raw user editor, the administrator's alone: its changes of a role or of the active flag
+    are account events like the pages' (app.accounts.lifecycle); a closed account's sessions end."""
+
+    def _edit(self, pk):
+        # The form's values land on the user before pre_update, and loading its roles flushes them:
+        # the account's state before the edit is read first.
+        g.account_before = lifecycle.account_state(self.datamodel.session, pk)
+        return super()._edit(pk)
+
+    def pre_update(self, item):
+        super().pre_update(item)
+        lifecycle.account_edited(self.datamodel.session, item, g.pop("account_before", None), actor_id=g.user.id,
+                                 now=logins.utcnow())
+
+    def post_add(self, item):
+        super().post_add(item)
+        lifecycle.account_added(self.datamodel.session, item, actor_id=g.user.id, now=logins.utcnow())
 
 
 # FAB names some search conditions after the bare column ("User", "Groups"): ours are in Russian.

@@ -11,11 +11,14 @@ confirmation as a signed token, confirmed once (app/import_tokens.py), as in the
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import clock
+from app.accounts import lifecycle
 from app.errors import DomainError
 from app.formats import fold_text
 from app.import_tokens import ImportTokens
@@ -261,13 +264,16 @@ def _text_reasons(name, position, email, phone) -> list[str]:
 
 # --- writing ------------------------------------------------------------------------------
 
-def import_staff(session: Session, school_id: int, preview: Preview) -> ImportResult:
+def import_staff(session: Session, school_id: int, preview: Preview, *, actor_id: int | None = None,
+                 now: dt.datetime | None = None) -> ImportResult:
     """Write every checked row: a new staff record of the school, or the update of the record the
-    row names (position, «ведёт уроки», e-mail and phone where the row has them; working again).
-    Refuses a preview with errors. Flushes; the caller commits (all rows or none)."""
+    row names (position, «ведёт уроки», e-mail and phone where the row has them; working again,
+    and so is the login of one who was not: app.accounts.lifecycle, recorded as `actor_id`'s at
+    `now`). Refuses a preview with errors. Flushes; the caller commits (all rows or none)."""
     if preview.errors or not preview.rows:
         raise DomainError(_("В файле есть ошибки: исправьте их и загрузите файл ещё раз. Ничего не записано."))
     result = ImportResult()
+    returning: list[int] = []
     for row in preview.rows:
         if row.is_new:
             session.add(Staff(school_id=school_id, last_name=row.last_name, first_name=row.first_name,
@@ -279,11 +285,14 @@ def import_staff(session: Session, school_id: int, preview: Preview) -> ImportRe
         if staff is None or staff.school_id != school_id:
             raise DomainError(_("Работник из строки %(n)s больше не числится в школе: загрузите файл ещё раз.",
                                 n=row.number))
+        if not staff.active:
+            returning.append(staff.id)
         staff.position, staff.is_teacher, staff.active = row.position, row.is_teacher, True
         staff.email = row.email or staff.email
         staff.phone = row.phone or staff.phone
         result.updated += 1
     session.flush()
+    lifecycle.sync_staff(session, returning, actor_id=actor_id, now=now or clock.now())
     return result
 
 
@@ -301,7 +310,8 @@ def unsign_rows(token: str, school_id: int, secret: str) -> list[list[str]]:
     return table_import.unsign_school_rows(TOKENS, token, school_id, secret)
 
 
-def confirm_import(session: Session, school_id: int, token: str, secret: str) -> tuple[Preview, ImportResult | None]:
+def confirm_import(session: Session, school_id: int, token: str, secret: str, *,
+                   actor_id: int | None = None) -> tuple[Preview, ImportResult | None]:
     """Confirm a preview's token: check its rows again (the staff may have changed since) and write
     them, once per token. Returns the preview and what was written, or None when a row is wrong
     now: then the caller rolls back, which leaves the token unused. Flushes; the caller commits."""
@@ -310,13 +320,15 @@ def confirm_import(session: Session, school_id: int, token: str, secret: str) ->
     preview = check_rows(session, school_id, raw)
     if not preview.ok:
         return preview, None
-    return preview, import_staff(session, school_id, preview)
+    return preview, import_staff(session, school_id, preview, actor_id=actor_id)
 
 
-def confirm_and_write(session: Session, school_id: int, token: str, secret: str) -> tuple[Preview, ImportResult | None]:
+def confirm_and_write(session: Session, school_id: int, token: str, secret: str, *,
+                      actor_id: int | None = None) -> tuple[Preview, ImportResult | None]:
     """confirm_import in one transaction: commits what was written, or rolls back (the token stays
     unused) when a row is wrong now (result None) or anything is refused."""
-    return table_import.in_one_transaction(session, lambda: confirm_import(session, school_id, token, secret))
+    return table_import.in_one_transaction(
+        session, lambda: confirm_import(session, school_id, token, secret, actor_id=actor_id))
 
 
 def template_xlsx() -> bytes:

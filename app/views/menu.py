@@ -17,8 +17,9 @@ DIARY = N_("Дневник")
 ROLLOUT = N_("Внедрение")
 MONITORING = N_("Мониторинг")
 CATALOGUES = N_("Справочники")
+ACCOUNTS = N_("Учётные записи")
 
-LABELS = {name: _l(name) for name in (SCHOOL, JOURNAL, DIARY, ROLLOUT, MONITORING, CATALOGUES)}
+LABELS = {name: _l(name) for name in (SCHOOL, JOURNAL, DIARY, ROLLOUT, MONITORING, CATALOGUES, ACCOUNTS)}
 
 
 def add(appbuilder, view, name, label, category, icon="fa-folder-open-o", shown_when=None):

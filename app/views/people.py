@@ -6,7 +6,7 @@ the new guardian is linked to a child of the school in the same transaction and 
 The staff import (app.timetable.staff_import) writes into the importing user's own school only."""
 import io
 
-from flask import abort, current_app, flash, redirect, request, send_file, url_for
+from flask import abort, current_app, flash, g, redirect, request, send_file, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import gettext as _, lazy_gettext as _l
@@ -14,6 +14,8 @@ from sqlalchemy import asc, desc
 from sqlalchemy.orm import aliased
 from wtforms import BooleanField
 
+from app import clock
+from app.accounts import lifecycle
 from app.accounts.families import pupil_logins
 from app.errors import DomainError
 from app.extensions import db
@@ -45,7 +47,22 @@ NAME_LABELS = {
 NAME_COLUMNS = ["last_name", "first_name", "middle_name"]
 
 
-class StaffView(ScopedModelView):
+class FollowedByAccounts:
+    """A staff or pupil record whose accounts follow it: when an edit changes «Работает» or «Выбыл»,
+    the logins are closed or opened again (app.accounts.lifecycle) in the edit's transaction."""
+
+    def _edit(self, pk):
+        g.access_before = lifecycle.access_field(db.session, self.datamodel.obj, pk)
+        return super()._edit(pk)
+
+    def pre_update(self, item):
+        super().pre_update(item)  # the scope check flushes the row
+        if lifecycle.changes_access(item, g.pop("access_before", ())):
+            lifecycle.after_record_change(db.session, item, actor_id=current_scope().user_id, now=clock.now(),
+                                          today=clock.today())
+
+
+class StaffView(FollowedByAccounts, ScopedModelView):
     datamodel = ScopedInterface(Staff)
     role_access = {R.SCHOOL_ADMIN: R.EDIT, R.SECRETARY: R.READ, R.TEACHER: R.READ}
     list_title = _l("Работники школы")
@@ -61,6 +78,16 @@ class StaffView(ScopedModelView):
                      "email": _l("Эл. почта"), "phone": _l("Телефон"), "active": _l("Работает")}
     add_form_extra_fields = edit_form_extra_fields = {
         "is_teacher": BooleanField(_l("Учитель"), default=True), "active": BooleanField(_l("Работает"), default=True)}
+    show_template = "accounts/staff_show.html"  # with «Выдать учётную запись»
+
+    @expose("/show/<pk>", methods=["GET"])
+    @has_access
+    def show(self, pk):
+        pk = self._deserialize_pk_if_composite(pk)
+        widgets = self._show(pk)
+        can_issue = self.appbuilder.sm.has_access("can_issue", "StaffAccountsView")
+        return self.render_template(self.show_template, pk=pk, title=self.show_title, widgets=widgets,
+                                    related_views=self._related_views, can_issue=can_issue)
 
 
 class PupilInterface(ScopedInterface):
@@ -86,7 +113,7 @@ class PupilInterface(ScopedInterface):
                 .order_by(direction(klass.grade), direction(klass.letter), Pupil.last_name, Pupil.first_name, Pupil.id))
 
 
-class PupilView(ScopedModelView):
+class PupilView(FollowedByAccounts, ScopedModelView):
     datamodel = PupilInterface(Pupil)
     role_access = {R.SCHOOL_ADMIN: R.READ, R.SECRETARY: R.EDIT, R.TEACHER: R.READ}
     list_title = _l("Ученики")
@@ -220,7 +247,8 @@ class StaffImportView(BaseView):
     @permission_name("import")
     def confirm(self):
         checked, result = staff_import.confirm_and_write(db.session, self._school_id(), request.form.get("token", ""),
-                                                         current_app.config["SECRET_KEY"])
+                                                         current_app.config["SECRET_KEY"],
+                                                         actor_id=current_scope().user_id)
         if result is None:
             return self._page(_("Импорт работников: проверка"), checked)
         flash(_("Добавлено работников: %(new)s; обновлено: %(updated)s.", new=result.created, updated=result.updated),

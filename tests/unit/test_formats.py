@@ -12,6 +12,7 @@ from app.formats import (
     format_average,
     format_date,
     format_decimal,
+    format_moment,
     format_percent,
     natural_key,
     parse_date,
@@ -34,6 +35,9 @@ def test_anything_else_is_not_a_date(typed):
 
 def test_dates_and_numbers_are_shown_the_russian_way():
     assert format_date(dt.date(2012, 9, 1)) == "01.09.2012" and format_date(None) == ""
+    # Stored in UTC, read in Moscow time (UTC+4 in 2012): 21:30 UTC is already the next day.
+    assert format_moment(dt.datetime(2012, 10, 19, 9, 5, 59)) == "19.10.2012 13:05" and format_moment(None) == ""
+    assert format_moment(dt.datetime(2012, 10, 19, 21, 30)) == "20.10.2012 01:30"
     assert format_decimal(Decimal("4.254")) == "4,25" and format_decimal(Decimal("75.6"), 1) == "75,6"
     assert format_decimal(Decimal("66.7"), None) == "66,7" and format_decimal(Decimal("3.67"), None) == "3,67"
     assert format_average(Decimal("3.67")) == "3,67"
