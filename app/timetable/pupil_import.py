@@ -21,8 +21,8 @@ from app.errors import DomainError
 from app.import_tokens import ImportTokens
 from app.models import AcademicYear, ClassGroup, Guardian, GuardianLink, Pupil
 from app.text import N_, _
-from app.textinput import TextRefused, clean_column
 from app.timetable import table_import
+from app.timetable.table_import import RowError, refused_text
 from app.xlsx_upload import XlsxLimits, read_xlsx
 
 MAX_ROWS = 2000
@@ -70,12 +70,6 @@ class PupilRow:
     @property
     def guardian_name(self) -> str:
         return " ".join(p for p in (self.guardian or ()) if p)
-
-
-@dataclass
-class RowError:
-    number: int
-    reason: str
 
 
 @dataclass
@@ -248,13 +242,7 @@ def _text_reasons(name, guardian, phone, email) -> list[str]:
               (Guardian.first_name, guardian and guardian[1], _("имя родителя")),
               (Guardian.middle_name, guardian and guardian[2], _("отчество родителя")),
               (Guardian.phone, phone, _("телефон")), (Guardian.email, email or None, "e-mail")]
-    reasons = []
-    for attribute, value, label in fields:
-        try:
-            clean_column(attribute, value, field=label)
-        except TextRefused as refusal:
-            reasons.append(refusal.message.rstrip("."))
-    return reasons
+    return refused_text(fields)
 
 
 # --- writing ------------------------------------------------------------------------------

@@ -24,8 +24,8 @@ from app.formats import fold_text
 from app.import_tokens import ImportTokens
 from app.models import Staff
 from app.text import N_, _
-from app.textinput import TextRefused, clean_column
 from app.timetable import table_import
+from app.timetable.table_import import RowError, refused_text
 from app.timetable.pupil_import import EMAIL, MAX_ROWS, normalize_phone, read_table, split_name
 from app.xlsx_upload import XlsxLimits
 
@@ -68,12 +68,6 @@ class StaffRow:
     @property
     def is_new(self) -> bool:
         return self.staff_id is None
-
-
-@dataclass
-class RowError:
-    number: int
-    reason: str
 
 
 @dataclass
@@ -253,13 +247,7 @@ def _text_reasons(name, position, email, phone) -> list[str]:
     fields = [(Staff.last_name, name and name[0], _("фамилия")), (Staff.first_name, name and name[1], _("имя")),
               (Staff.middle_name, name and name[2], _("отчество")), (Staff.position, position or None, _("должность")),
               (Staff.email, email, _("эл. почта")), (Staff.phone, phone, _("телефон"))]
-    reasons = []
-    for attribute, value, label in fields:
-        try:
-            clean_column(attribute, value, field=label)
-        except TextRefused as refusal:
-            reasons.append(refusal.message.rstrip("."))
-    return reasons
+    return refused_text(fields)
 
 
 # --- writing ------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 from sqlalchemy.orm import Session
@@ -18,9 +19,29 @@ from app.exports.cells import write_row
 from app.formats import fold_text
 from app.import_tokens import ImportTokens
 from app.text import _
+from app.textinput import TextRefused, clean_column
 
 Checked = TypeVar("Checked")
 Written = TypeVar("Written")
+
+
+@dataclass
+class RowError:
+    """A row of the file that cannot be written: its number in the spreadsheet and the reasons."""
+
+    number: int
+    reason: str
+
+
+def refused_text(fields) -> list[str]:
+    """The input rule's reasons (app/textinput) for [(column attribute, value, field label)]."""
+    reasons = []
+    for attribute, value, label in fields:
+        try:
+            clean_column(attribute, value, field=label)
+        except TextRefused as refusal:
+            reasons.append(refusal.message.rstrip("."))
+    return reasons
 
 
 def find_columns(header: Sequence[str], headers: Mapping[str, tuple[str, ...]], required: Sequence[str],
