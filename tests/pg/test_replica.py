@@ -21,6 +21,9 @@ from tests.ops_helpers import ReplicaCluster, captured_request_log, replica_unav
 
 pytestmark = pytest.mark.pg
 WHO = text("SELECT inet_server_port(), pg_is_in_recovery()")
+# The replica replays the whole cluster's WAL: while another test worker loads its database, a
+# row reaches it after tens of seconds on a busy 2-core machine (30 s was seen to run out).
+REPLICATION_WAIT = 120
 
 
 @pytest.fixture
@@ -91,7 +94,7 @@ def test_diary_reads_the_replica_and_mark_save_writes_the_primary(replica_app, r
             diary = family.get(f"/_test/diary/{pupil.id}").get_json()
             return diary if [str(lesson.date), "Математика", 2] in diary["marks"] else None
 
-        diary = wait_for(replicated, timeout=30, what="the new mark on the replica")
+        diary = wait_for(replicated, timeout=REPLICATION_WAIT, what="the new mark on the replica")
 
     assert grid.status_code == 200 and index.status_code == 200
     assert (diary["port"], diary["in_recovery"]) == (replica.port, True)
@@ -137,7 +140,8 @@ def test_stopped_replica_sends_diary_reads_to_the_primary(replica_app, replica, 
     world = build_world(db.session, replica_app.appbuilder.sm)
     client = replica_app.test_client()
     pupil_id = world.pupil_a.id
-    wait_for(lambda: client.get(f"/_test/diary/{pupil_id}").get_json()["marks"], what="the world on the replica")
+    wait_for(lambda: client.get(f"/_test/diary/{pupil_id}").get_json()["marks"], timeout=REPLICATION_WAIT,
+             what="the world on the replica")
     assert client.get(f"/_test/diary/{pupil_id}").get_json()["port"] == replica.port
 
     replica.stop()
