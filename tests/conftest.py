@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import weakref
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -92,14 +93,37 @@ def _built_once(tmp_path_factory, name: str, build) -> Path:
         return own
     shared_dir = tmp_path_factory.getbasetemp().parent  # pytest-of-<user>/pytest-<n>: one per run
     shared = shared_dir / f"{name}.sqlite"
-    with open(shared_dir / f"{name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with _run_lock(tmp_path_factory, name):
         if not shared.exists():
             building = shared_dir / f"{name}.{WORKER}.sqlite"
             build(building)
             building.rename(shared)
     shutil.copy(shared, own)
     return own
+
+
+@contextmanager
+def _run_lock(tmp_path_factory, name: str):
+    """Held by one xdist worker of this run at a time (a file lock in the run's shared temporary
+    folder); a serial run has nobody to wait for."""
+    if not WORKER:
+        yield
+        return
+    with open(tmp_path_factory.getbasetemp().parent / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+@pytest.fixture
+def cluster_lock(tmp_path_factory):
+    """Held for the whole test by the tests that copy the PostgreSQL server with pg_basebackup and
+    stream from it (tests/pg/test_replica.py) or make it checkpoint (CREATE and DROP DATABASE,
+    tests/pg/test_backup_pg.py). A checkpoint of one worker while another's pg_basebackup creates
+    its slot, or before its new replica has connected, removes the WAL the replica needs: the
+    server ended the backup ("terminating process … to release replication slot") or the replica
+    asked again and again for a segment "already removed". In a serial run they never overlap."""
+    with _run_lock(tmp_path_factory, "postgresql-cluster"):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.pg
 
 
 @pytest.fixture
-def restore_url(pg_url):
+def restore_url(pg_url, cluster_lock):
     """A second, empty database next to the test database, dropped afterwards."""
     url = make_url(pg_url)
     name = f"{url.database}_restore"

@@ -27,7 +27,7 @@ REPLICATION_WAIT = 120
 
 
 @pytest.fixture
-def replica(pg_url, request):
+def replica(pg_url, request, cluster_lock):
     reason = replica_unavailable_reason(pg_url)
     if reason:
         pytest.skip(f"the replica test {reason}")
