@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import pytest
-from aiosmtpd.controller import Controller
 from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import select
 
@@ -14,7 +12,7 @@ from app.models import JournalSystem, Staff
 from app.security import roles as R
 from tests.factories import make_staff, make_user
 from tests.security_helpers import form_token
-from tests.web.test_notifications import Inbox, free_port
+from tests.family_helpers import smtp  # noqa: F401 (a fixture, shared with the family tests)
 
 
 @dataclass
@@ -90,14 +88,3 @@ def code_of(session, login: str, printed: list[str], now) -> str | None:
             session.commit()
             return code
     return None
-
-
-@pytest.fixture
-def smtp(app):
-    """A local SMTP server: letters land in `smtp.messages` as (to, subject, body)."""
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
-    yield inbox
-    controller.stop()
