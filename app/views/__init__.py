@@ -14,3 +14,7 @@ def register_views(appbuilder, after: dict | None = None) -> None:
         (after or {}).get(module.__name__.rsplit(".", 1)[-1], lambda _appbuilder: None)(appbuilder)
     # The two imports of a school's people side by side; each module files its own views.
     menu.place_after(appbuilder, menu.SCHOOL, "StaffImport", "PupilImport")
+    # FAB's own views too (users, roles, the login chart) type and show dates the Russian way.
+    from app.views.base import russian_forms
+
+    russian_forms(appbuilder)

@@ -1,7 +1,9 @@
 """What every page's layout calls: the stylesheet and script tags, whose URLs are built once per
 script root (the prefix a proxy may mount the app under) instead of with two dozen url_for calls
-a page, the navbar's menu entries (app.views.menu.rendered), and the templates' gettext bound to
-the request's catalogue once per page."""
+a page, the navbar's menu entries (app.views.menu.rendered), the templates' gettext bound to
+the request's catalogue once per page, and how values print: dates, moments and numbers the
+Russian way (app.formats), through `{{ value }}` itself and the filters `date`, `moment`,
+`month`, `decimal`, `percent` and `share`."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -11,8 +13,10 @@ from flask_babel import get_translations, gettext
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
+from app import formats
 from app.http import csp_nonce
 from app.views import menu
+from app.web import form_fields
 
 STYLESHEETS = (
     ("appbuilder.static", "css/bootstrap.min.css"),
@@ -88,10 +92,16 @@ def request_translations() -> dict:
 def shown(value):
     """What `{{ value }}` prints for values Python would show as code. FAB's lists and record pages
     print a field as `{{ item[column] }}`, which showed an empty school or date as «None», a yes/no
-    field as «True»/«False» and a to-many relation as «[СОШ № 1, СОШ № 2]»: None prints nothing,
-    a bool «да»/«нет», a list its items' names separated by commas."""
+    field as «True»/«False», a to-many relation as «[СОШ № 1, СОШ № 2]», a date as 2001-08-14
+    and an hour as 1.0: None prints nothing, a bool «да»/«нет», a list its items' names separated
+    by commas, dates, moments and numbers as app.formats.shown writes them."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return value
+    formatted = formats.shown(value)
+    if formatted is not None:
+        return formatted
     if value is True or value is False:
         return gettext("да") if value else gettext("нет")
     if isinstance(value, list):
@@ -99,8 +109,20 @@ def shown(value):
     return value
 
 
+FILTERS = {
+    "date": formats.format_date,  # 19.10.2012
+    "moment": formats.format_moment,  # 19.10.2012 13:30, Moscow time
+    "month": formats.format_month,  # октябрь 2012
+    "decimal": formats.format_decimal,  # 4,25; |decimal(1) 75,6; |decimal(None, trim=True) 1,5
+    "percent": formats.format_percent,  # a computed percentage: 66,7 (|percent(sign=True) 66,7%)
+    "share": formats.format_share,  # a typed or planned one: 75%, 90,5%
+}
+
+
 def install(app) -> None:
     app.jinja_env.finalize = shown
+    app.jinja_env.filters.update(FILTERS)
     app.context_processor(request_translations)
     app.jinja_env.globals.update(stylesheets=stylesheets, head_scripts=lambda: scripts(HEAD_SCRIPTS),
-                                 tail_scripts=lambda: scripts(TAIL_SCRIPTS), navbar_menu=menu.rendered)
+                                 tail_scripts=lambda: scripts(TAIL_SCRIPTS), navbar_menu=menu.rendered,
+                                 date_input=form_fields.date_input)
