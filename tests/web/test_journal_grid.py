@@ -193,8 +193,14 @@ def test_class_teacher_reads_the_year_marks_of_another_teachers_subject(app, jw,
 def test_grid_rows_escape_the_name_and_show_absent_and_read_only_cells_and_the_period_mark(app):
     from types import SimpleNamespace
 
+    from flask import render_template
+
+    from app.formats import format_average
     from app.journal.grid import GridCell, GridMark, PeriodValue, PupilRow
-    from app.views.journal import pupil_rows
+    from app.views.journal import grid_rows
+
+    def pupil_rows(data):
+        return render_template("journal/_pupil_rows.html", grid=data, rows=grid_rows(data), fmt=format_average)
 
     pupil = PupilRow(id=7, name='<b>Ли "Ан"</b>', cells={
         1: GridCell(absence="н", absence_version=4),
