@@ -3,11 +3,13 @@ page compare equal however their markup is written.
 
 `normalise(html)` parses with Python's html.parser into one line per node, indented by depth: an
 element as its tag and sorted attributes, a text as its words in quotes (runs of white space as
-one space); white space between tags is dropped. What changes from one run to the next is masked: the CSP nonce and the CSRF token.
+one space); white space between tags is dropped. What changes from one run to the next is masked:
+the CSP nonce and the CSRF token. `subtree(normalised, "main")` keeps the page's <main>: the grid's
+and the diary's own DOM, without the layout's menu, which other changes move.
 
 `pages(app, urls, password)` renders the pages of `demo_urls` (the demo region, as `make run`
 serves it on 19.10.2012) or `world_urls` (a factory world with what the demo lacks) and returns
-{name: normalised page}; tests/web/test_page_dom.py compares their digests with
+{name: normalised <main>}; tests/web/test_page_dom.py compares their digests with
 tests/data/page_dom.json. To record them again after a change meant to show on these pages:
 
     .venv/bin/python -m tests.page_dom_helpers [DIR]   # rewrites tests/data/page_dom.json;
@@ -68,6 +70,19 @@ def normalise(html: str) -> str:
     tree.feed(html)
     tree.close()
     return "\n".join(tree.lines) + "\n"
+
+
+def subtree(normalised: str, tag: str) -> str:
+    """The first `tag` element of a normalised page with all it holds, dedented."""
+    lines = normalised.splitlines()
+    for start, line in enumerate(lines):
+        element = line.lstrip()
+        if element == f"<{tag}>" or element.startswith(f"<{tag} "):
+            indent = len(line) - len(element)
+            end = next((i for i in range(start + 1, len(lines)) if len(lines[i]) - len(lines[i].lstrip()) <= indent),
+                       len(lines))
+            return "\n".join(row[indent:] for row in lines[start:end]) + "\n"
+    raise ValueError(f"no <{tag}> on the page")
 
 
 def digest(normalised: str) -> str:
@@ -157,8 +172,8 @@ def world_urls(session, sm) -> dict[str, tuple[str, str]]:
 
 
 def pages(app, urls: dict[str, tuple[str, str]], password: str) -> dict[str, str]:
-    """{name: normalised page} of `urls`, each fetched by its login with the test client, on the
-    demo's day (19.10.2012)."""
+    """{name: the normalised <main> of the page} of `urls`, each fetched by its login with the test
+    client, on the demo's day (19.10.2012)."""
     from tests.conftest import login
 
     app.config["TODAY"] = TODAY
@@ -171,7 +186,7 @@ def pages(app, urls: dict[str, tuple[str, str]], password: str) -> dict[str, str
             signed_in = username
         response = client.get(url)
         assert response.status_code == 200, (name, url, response.status_code)
-        found[name] = normalise(response.get_data(as_text=True))
+        found[name] = subtree(normalise(response.get_data(as_text=True)), "main")
     return found
 
 

@@ -1,5 +1,6 @@
 """The journal grid and the diary render the DOM recorded in tests/data/page_dom.json, whoever
-writes their markup: tag by tag, attribute by attribute, text by text (tests.page_dom_helpers).
+writes their markup: tag by tag, attribute by attribute, text by text, everything in the page's
+<main> (tests.page_dom_helpers; the menu around it belongs to the layout).
 
 The digests were recorded from the pages as they were before their markup moved from Python
 strings into Jinja templates; the fragments below were read off those pages by hand. A change meant
