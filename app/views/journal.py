@@ -11,6 +11,7 @@ from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access, has_access_api
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import escape
 
 from app import clock, formats
 from app.errors import DomainError
@@ -25,7 +26,7 @@ from app.security import roles as R
 from app.security.current import current_scope, kept
 from app.security.filters import ScopeFilter
 from app.security.scope import journal_assignments, journal_classes
-from app.views import menu
+from app.views import layout, menu
 from app.views.base import ScopedModelView
 from app.web.data import ScopedInterface
 from app.web.diary import school_calendar
@@ -114,31 +115,38 @@ def _period_arg() -> int | None:
 
 
 def grid_rows(data: grid.Grid) -> list[tuple]:
-    """The grid's body as journal/_pupil_rows.html draws it: per pupil (the pupil, its cells), the
-    cells in the lessons' order, each (lesson id, the cell's label «name, day», editable, the cell's
-    text, its marks' versions, its absence's version, absent); an empty cell has the text "".
-    A quarter's page has a thousand cells and more, and each value the template prints costs it an
-    escape (a Markup built in Python): the label is one value rather than two, the template
-    unpacks each cell with no lookup or call, and prints an empty cell's two values only."""
-    columns = [(lesson.id, str(lesson.id), f", {lesson.day}", lesson.editable) for lesson in data.lessons]
-    return [(pupil, _row_cells(pupil, columns)) for pupil in data.pupils]
+    """The grid's rows as journal/_table.html draws them: per pupil (the pupil, its name escaped,
+    its cells), the cells in the lessons' order, each (lesson id, «, day» escaped, editable, the
+    cell's text, its marks' versions, its absence's version, absent); an empty cell has the text ""
+    and is one tuple per column. The template prints the cells unescaped (bench: the journal grid),
+    so the text it prints is escaped here: the name once per row, the day once per column, and a
+    cell's text once per distinct text (a mark is a number; a cell with an absence code or several
+    marks has one of a few dozen texts)."""
+    columns = [(lesson.id, str(lesson.id), str(escape(f", {lesson.day}")), lesson.editable) for lesson in data.lessons]
+    empty = {lesson_id: (shown_id, day, editable, "", None, None, False)
+             for lesson_id, shown_id, day, editable in columns}
+    texts: dict[str, str] = {}
+    return [(pupil, escape(pupil.name), _row_cells(pupil, columns, empty, texts)) for pupil in data.pupils]
 
 
-def _row_cells(pupil: grid.PupilRow, columns: list[tuple]) -> list[tuple]:
-    name, cells = pupil.name, pupil.cells
+def _row_cells(pupil: grid.PupilRow, columns: list[tuple], empty: dict[int, tuple], texts: dict[str, str]) -> list[tuple]:
+    cells = pupil.cells
     row = []
     for lesson_id, shown_id, day, editable in columns:
         cell = cells.get(lesson_id)
         if cell is None:
-            row.append((shown_id, name + day, editable, "", None, None, False))
+            row.append(empty[lesson_id])
             continue
         marks = cell.marks
         if cell.absence is None and len(marks) == 1:  # most filled cells: one mark, no absence
             mark = marks[0]
-            row.append((shown_id, name + day, editable, str(mark.value), f"{mark.position}:{mark.version}", None, False))
+            row.append((shown_id, day, editable, str(mark.value), f"{mark.position}:{mark.version}", None, False))
             continue
         versions = ",".join([f"{m.position}:{m.version}" for m in marks])
-        row.append((shown_id, name + day, editable, cell.text, versions, cell.absence_version, bool(cell.absence)))
+        text = texts.get(cell.text)
+        if text is None:
+            text = texts[cell.text] = str(escape(cell.text))
+        row.append((shown_id, day, editable, text, versions, cell.absence_version, bool(cell.absence)))
     return row
 
 
@@ -179,8 +187,11 @@ class JournalView(BaseView):
                                    catalogue=current_catalogue(), periods_of=kept_periods)
         except NotInScope:
             abort(404)
-        return self.render_template("journal/grid.html", grid=data, rows=grid_rows(data), title=_("Журнал"),
-                                    fmt=formats.format_average, history_allowed=self._history_allowed())
+        history_allowed = self._history_allowed()
+        table = layout.render_unfinalized("journal/_table.html", grid=data, rows=grid_rows(data),
+                                          fmt=formats.format_average, history_allowed=history_allowed)
+        return self.render_template("journal/grid.html", grid=data, table=table, title=_("Журнал"),
+                                    history_allowed=history_allowed)
 
     def _history_allowed(self) -> bool:
         return self.appbuilder.sm.has_access("can_history", self.class_permission_name)
