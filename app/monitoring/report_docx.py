@@ -71,7 +71,8 @@ def build_docx(data: ReportData) -> bytes:
                            month=month_label(data.month)), level=2)
     _municipality_table(document, data)
 
-    document.add_heading(_("Просроченные сроки внедрения на %(day)s", day=formats.format_date(data.overdue_on)), level=2)
+    document.add_heading(_("Просроченные сроки внедрения на %(day)s", day=formats.format_date(data.overdue_on)),
+                         level=2)
     if data.overdue:
         _overdue_table(document, data.overdue)
     else:
