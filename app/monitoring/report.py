@@ -1,5 +1,8 @@
 """The monthly analytical report (аналитическая справка, order 2613 p.3.2) as xlsx.
 
+What the справка says is read once into a `ReportData` (`report_data`): the xlsx here and the
+Word document of app/monitoring/report_docx.py are both written from it, so they cannot disagree.
+
 Sheets: «Сводка» (region totals, conclusions generated from the figures), «Муниципалитеты»,
 «Школы» (every indicator; no pupil names or birth dates anywhere), «Внедрение» (plan and
 readiness status), «Диаграмма» (native Excel column chart of shares with the target line).
@@ -17,13 +20,14 @@ import xlsxwriter
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from app import formats
+from app import clock, formats
 from app.exports.cells import merge_cells, page_header_text, write_cell, write_row
-from app.models import JournalSystem, Municipality, RolloutPlan, School, SchoolReadiness, UsageSnapshot
+from app.models import Campaign, JournalSystem, Municipality, RolloutPlan, School, SchoolReadiness, UsageSnapshot
 from app.monitoring import registry
 from app.monitoring.adoption import RegionTotals, campaign_for, municipality_shares
-from app.monitoring.months import month_label, month_label_in
+from app.monitoring.months import last_day, month_label, month_label_in
 from app.monitoring.thresholds import Threshold, current_threshold
+from app.rollout.status import OverdueMilestone, overdue_milestones
 from app.security import roles as R
 from app.security.scope import Scope, visible
 from app.text import N_, _
@@ -271,18 +275,75 @@ def rollout_lines(session: Session, scope: Scope, month: dt.date) -> list[Rollou
     return lines
 
 
+@dataclass(frozen=True)
+class ReportData:
+    """What the справка for `month` says, read once for both of its documents (xlsx and docx).
+
+    `overdue` are the campaign's milestones overdue somewhere in scope as of `overdue_on`: the
+    month's last day, or today for a month not over yet (the справка describes its month, so
+    generating it again later gives the same list)."""
+
+    month: dt.date
+    scope: Scope
+    totals: RegionTotals
+    threshold: Threshold
+    campaign: Campaign | None
+    overdue: list[OverdueMilestone]
+    overdue_on: dt.date
+    generated_at: dt.datetime
+    generated_by: str | None
+
+    @property
+    def title(self) -> str:
+        return _("Аналитическая справка об использовании электронных журналов и дневников за %(month)s",
+                 month=month_label(self.month))
+
+    @property
+    def basis(self) -> str:
+        """The order the справка reports on: the campaign's, else order 2613."""
+        if self.campaign is None:
+            return _("Приказ Министерства образования Московской области № 2613 от 13.06.2012")
+        return _("Приказ № %(number)s от %(date)s", number=self.campaign.order_number,
+                 date=formats.format_date(self.campaign.order_date))
+
+    @property
+    def note(self) -> str:
+        """«Приказ № 2613 от 13.06.2012. Сформирована 05.10.2012 10:00, Иванова.»"""
+        made = f"{self.generated_at:%d.%m.%Y %H:%M}"
+        if self.generated_by:
+            return _("%(basis)s. Сформирована %(when)s, %(who)s.", basis=self.basis, when=made, who=self.generated_by)
+        return _("%(basis)s. Сформирована %(when)s.", basis=self.basis, when=made)
+
+    def conclusions(self) -> list[str]:
+        return conclusions(self.totals, self.threshold)
+
+
+def report_data(session: Session, month: dt.date, *, scope: Scope = REGION, generated_at: dt.datetime | None = None,
+                generated_by: str | None = None) -> ReportData:
+    """Read what the справка for `month` says within `scope` (the region by default). Writes nothing."""
+    campaign = campaign_for(session, month)
+    overdue_on = min(last_day(month), clock.today())
+    return ReportData(
+        month=month, scope=scope, totals=municipality_shares(session, scope, month),
+        threshold=current_threshold(session), campaign=campaign,
+        overdue=overdue_milestones(session, campaign, overdue_on, where=visible(scope, Municipality)),
+        overdue_on=overdue_on, generated_at=generated_at or dt.datetime.now(), generated_by=generated_by)
+
+
 def build_report(session: Session, month: dt.date, *, scope: Scope = REGION, generated_at: dt.datetime | None = None,
                  generated_by: str | None = None) -> bytes:
     """The analytical report for `month` as xlsx bytes. A month without data gives a report that says so."""
-    totals = municipality_shares(session, scope, month)
-    threshold = current_threshold(session)
-    campaign = campaign_for(session, month)
-    generated_at = generated_at or dt.datetime.now()
+    return build_xlsx(session, report_data(session, month, scope=scope, generated_at=generated_at,
+                                           generated_by=generated_by))
 
+
+def build_xlsx(session: Session, data: ReportData) -> bytes:
+    """The справка of `data` as xlsx bytes (the school and rollout sheets read within its scope)."""
+    month, scope, totals = data.month, data.scope, data.totals
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     book.set_properties({"title": _("Аналитическая справка за %(month)s", month=month_label(month)),
-                         "author": generated_by or ""})
+                         "author": data.generated_by or ""})
     f = _formats(book)
 
     summary = book.add_worksheet(_(SUMMARY_SHEET))
@@ -291,7 +352,7 @@ def build_report(session: Session, month: dt.date, *, scope: Scope = REGION, gen
     rollout = book.add_worksheet(_(ROLLOUT_SHEET))
     chart_sheet = book.add_worksheet(_(CHART_SHEET))
 
-    _write_summary(summary, f, totals, threshold, campaign, month, generated_at, generated_by)
+    _write_summary(summary, f, data)
     last_row = _write_municipalities(municipalities, f, totals, month)
     _write_schools(schools, f, school_lines(session, scope, month), month)
     _write_rollout(rollout, f, rollout_lines(session, scope, month), month)
@@ -330,16 +391,10 @@ def _page(sheet, header_row: int, last_row: int, last_col: int, title: str) -> N
     sheet.autofilter(header_row, 0, max(last_row, header_row), last_col)
 
 
-def _write_summary(ws, f, totals: RegionTotals, threshold, campaign, month, generated_at, generated_by):
-    write_cell(ws, 0, 0, _("Аналитическая справка об использовании электронных журналов и дневников за %(month)s",
-                           month=month_label(month)), f["title"])
-    basis = (_("Приказ № %(number)s от %(date)s", number=campaign.order_number,
-               date=formats.format_date(campaign.order_date))
-             if campaign else _("Приказ Министерства образования Московской области № 2613 от 13.06.2012"))
-    made = f"{generated_at:%d.%m.%Y %H:%M}"
-    write_cell(ws, 1, 0, _("%(basis)s. Сформирована %(when)s, %(who)s.", basis=basis, when=made, who=generated_by)
-                         if generated_by else _("%(basis)s. Сформирована %(when)s.", basis=basis, when=made),
-               f["note"])
+def _write_summary(ws, f, data: ReportData):
+    totals, threshold = data.totals, data.threshold
+    write_cell(ws, 0, 0, data.title, f["title"])
+    write_cell(ws, 1, 0, data.note, f["note"])
     header = 3
     write_row(ws, header, 0, (_("Показатель"), _("Значение")), f["header"])
     rows = [
@@ -363,7 +418,7 @@ def _write_summary(ws, f, totals: RegionTotals, threshold, campaign, month, gene
             ws.write_number(i, 1, value, f[kind])
     last = header + len(rows)
     write_cell(ws, last + 2, 0, _("Выводы"), f["title"])
-    for i, line in enumerate(conclusions(totals, threshold), last + 3):
+    for i, line in enumerate(data.conclusions(), last + 3):
         merge_cells(ws, i, 0, i, 5, line, f["wrap"])
         ws.set_row(i, 32)
     ws.set_column(0, 0, 48)
