@@ -5,8 +5,8 @@ or number the Russian way does not write (app.formats):
 - no ISO date (2012-10-19, 2012-10-19 15:00:00) in a page's text, spoken attributes or input
   values, nor in the text cells of its xlsx and CSV downloads, and no xlsx date cell shown in
   another format than дд.мм.гггг;
-- no dot-decimal percentage («90.50%»), and no figure with a decimal point standing alone in a
-  cell or an input (an hour's «1.0», a share's «75.00»).
+- no number with a decimal point: a percentage («90.50%»), an hour's «1.0» in its cell, a share's
+  «75.00» in its input, a mark type's «вес 1.5» in the journal's menu.
 
 A text that matches and is not a date or a number is allowed below, each with its reason. The
 pages are opened as the demo shows them: today is 19.10.2012 (APP_TODAY of `make run`)."""
@@ -28,35 +28,37 @@ from tools import crawl_text
 
 DEMO_TODAY = dt.date(2012, 10, 19)
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-DOT_PERCENT = re.compile(r"\d\.\d+\s*%")
-# A figure alone in its cell or input: «1.0», «75.00». «19.10» (a day) and «09.2012» (a month) are
-# dates as a Russian page writes them.
-LONE_DOT_NUMBER = re.compile(r"^(?:\[value\] )?[+-]?\d+\.\d+$")
-RUSSIAN_SHORT_DATE = re.compile(r"^(?:\[value\] )?(?:(?:0[1-9]|[12]\d|3[01])\.(?:0[1-9]|1[0-2])|(?:0[1-9]|1[0-2])\.\d{4})$")
-# (pages, text, why it is neither a date nor a number)
-NOT_FORMATS = [
+# Dates as a Russian page writes them, which have points between numbers too: 19.10.2012, 19.10
+# (a day), 09.2012 (a month).
+RUSSIAN_DATE = re.compile(r"(?<!\d)(?<!\d\.)(?:(?:0[1-9]|[12]\d|3[01])\.(?:0[1-9]|1[0-2])(?:\.\d{4})?"
+                          r"|(?:0[1-9]|1[0-2])\.\d{4})(?!\d|\.\d)")
+POINT = re.compile(r"\d\.\d")
+PERCENT = re.compile(r"\d\.\d+\s*%")
+# (pages, text, why it has a point between numbers and is no number) — taken out before the check.
+NOT_NUMBERS = [
+    (re.compile(r"^/"), re.compile(r"(?:п\.|[Пп]ункт )4\.[1-3]\b"),
+     "the items of order № 2613 the rollout carries out: п.4.1, «Пункт 4.2 приказа»"),
     (re.compile(r"^/(?:campaignview|milestoneview)/"), re.compile(r"^(?:\[value\] )?4\.[1-3]$"),
-     "the items of order № 2613 a milestone carries out: п.4.1, п.4.2, п.4.3"),
+     "a milestone's own column: the item of order № 2613 it carries out"),
 ]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _allowed(url: str, text: str) -> bool:
-    path = urlsplit(url).path
-    return any(pages.search(path) and allowed.search(text) for pages, allowed, _why in NOT_FORMATS)
-
-
 def text_defects(url: str, texts: list[str]) -> list[str]:
     """What the page's texts write the un-Russian way."""
+    path = urlsplit(url).path
     found = []
     for text in texts:
-        if _allowed(url, text):
-            continue
         if ISO_DATE.search(text):
             found.append(f"an ISO date: {text!r}")
-        elif DOT_PERCENT.search(text):
+            continue
+        rest = RUSSIAN_DATE.sub(" ", text)
+        for pages, allowed, _why in NOT_NUMBERS:
+            if pages.search(path):
+                rest = allowed.sub(" ", rest)
+        if PERCENT.search(rest):
             found.append(f"a percentage with a decimal point: {text!r}")
-        elif LONE_DOT_NUMBER.match(text) and not RUSSIAN_SHORT_DATE.match(text):
+        elif POINT.search(rest):
             found.append(f"a number with a decimal point: {text!r}")
     return found
 
@@ -106,13 +108,16 @@ def test_every_page_of_the_demo_writes_dates_and_numbers_the_russian_way(demo_ap
     ("2012-10-19", "an ISO date"), ("Создано 2012-10-19 15:00:00", "an ISO date"),
     ("90.50%", "a percentage with a decimal point"), ("доля 75.5 %", "a percentage with a decimal point"),
     ("1.0", "a number with a decimal point"), ("[value] 75.00", "a number with a decimal point"),
+    ("Ответ на уроке (отв, вес 1.5)", "a number with a decimal point"),
+    ("19.10.2012: 4.25", "a number with a decimal point"),
 ])
 def test_the_walk_sees_what_is_not_russian(text, defect):
     assert [found.split(":")[0] for found in text_defects("/pupilview/list/", [text])] == [defect]
 
 
 @pytest.mark.parametrize("text", ["19.10.2012", "19.10.2012 13:30", "90,5%", "75,0", "19.10", "09.2012",
-                                  "1", "[value] 23.10.2012", "СОШ № 2", "п.4.1 Назначено ответственное лицо"])
+                                  "1", "[value] 23.10.2012", "СОШ № 2", "вес 1,5", "08.10.2012 – 14.10.2012",
+                                  "п.4.1 Назначено ответственное лицо", "Пункт 4.2 приказа. Состояние на 19.10.2012."])
 def test_the_walk_passes_what_is_russian(text):
     assert text_defects("/pupilview/list/", [text]) == []
 
