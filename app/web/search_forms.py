@@ -319,14 +319,9 @@ class ReachSearch:
                                              widget=Select2Widget())
                 continue
             if not self.datamodel.is_relation(column):
-                conditions = filters.get_search_filters().get(column, [])
-                if self.datamodel.is_date(column) or self.datamodel.is_datetime(column):
-                    reads = ("moment" if self.datamodel.is_datetime(column) else
-                             "month" if column in getattr(self, "month_columns", ()) else "date")
-                    replaced[column] = _date_conditions(conditions, column, self.datamodel, label, reads)
-                elif any(type(condition) in FOLDED for condition in conditions):
-                    replaced[column] = [FOLDED.get(type(condition), type(condition))(column, self.datamodel)
-                                        for condition in conditions]
+                own = self._column_conditions(filters.get_search_filters().get(column, []), column, label)
+                if own is not None:
+                    replaced[column] = own
                 continue
             related = self.datamodel.get_related_model(column)
             if related in DROP_DOWN_REACH and level > DROP_DOWN_REACH[related]:
@@ -340,6 +335,17 @@ class ReachSearch:
                                     for kind in (RelationEqual, RelationNotEqual)]
         variant_form = type(f"{type(self).__name__}Search", (form,), fields) if fields else form
         return ReachFilters(filters, replaced, self.label_columns), variant_form
+
+    def _column_conditions(self, conditions, column: str, label) -> list[BaseFilter] | None:
+        """A plain column's conditions in place of FAB's: a date's, a month's or a moment's read the
+        Russian way, a text's «Содержит» folded; None keeps FAB's."""
+        if self.datamodel.is_date(column) or self.datamodel.is_datetime(column):
+            reads = ("moment" if self.datamodel.is_datetime(column) else
+                     "month" if column in getattr(self, "month_columns", ()) else "date")
+            return _date_conditions(conditions, column, self.datamodel, label, reads)
+        if any(type(condition) in FOLDED for condition in conditions):
+            return [FOLDED.get(type(condition), type(condition))(column, self.datamodel) for condition in conditions]
+        return None
 
 
 def _condition(kind, column: str, datamodel, **state):
