@@ -27,7 +27,8 @@ from app.reading import read_session
 from app.security import roles as R
 from app.security.current import current_scope
 from app.security.scope import is_visible, visible
-from app.rollout.status import active_campaign, overdue_milestones
+from app.rollout.deadlines import deadline_table, overdue_list
+from app.rollout.status import active_campaign
 from app.views import menu
 from app.views.base import ScopedModelView
 from app.web.data import ScopedInterface
@@ -125,8 +126,10 @@ class MonitoringView(BaseView):
         rows = reports_register.register_rows(session) if keeps_register else []
         pending = [r for r in rows if r.is_pending()]
         today = clock.today()
-        overdue = overdue_milestones(session, active_campaign(session, today), today,
-                                     where=visible(scope, Municipality))
+        campaign = active_campaign(session, today)
+        # The control page's own table, so the list says what the control page says.
+        overdue = overdue_list(deadline_table(session, campaign, today, where=visible(scope, Municipality))
+                               ) if campaign else []
         return self.render_template(
             "monitoring/dashboard.html", month=month, month_label=month_label(month), month_key=month_key(month),
             previous_label=month_label(previous_month(month)), totals=totals, series=series, pending=pending,
