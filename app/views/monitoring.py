@@ -133,6 +133,7 @@ class MonitoringView(BaseView):
         return self.render_template(
             "monitoring/dashboard.html", month=month, month_label=month_label(month), month_key=month_key(month),
             previous_label=month_label(previous_month(month)), totals=totals, series=series, pending=pending,
+            chart_rows=adoption.chart_order(totals.rows),
             today=clock.today(), overdue=overdue, threshold=current_threshold(session),
             can_compute=self._may("can_compute"), can_report=self._may("can_report"),
         )
@@ -151,9 +152,10 @@ class MonitoringView(BaseView):
         if indicator not in indicators:
             indicator = next(iter(indicators))
         bins, undefined = adoption.indicator_distribution(session, scope, month, indicator)
+        totals = adoption.municipality_shares(session, scope, month)
         return self.render_template(
             "monitoring/charts.html", month=month, month_label=month_label(month), month_key=month_key(month),
-            totals=adoption.municipality_shares(session, scope, month),
+            totals=totals, chart_rows=adoption.chart_order(totals.rows),
             series=adoption.region_series(session, scope, until=month),
             bins=bins, undefined=undefined, indicator=indicator, indicators=indicators,
         )

@@ -1,5 +1,5 @@
-"""The light's thresholds page (the monitoring role edits them, with history), and the
-municipality's page graded as the control page is."""
+"""The light's thresholds page (the monitoring role edits them, with history), the municipality's
+page graded as the control page is, and the share chart drawn in order of share."""
 import datetime as dt
 import re
 
@@ -7,8 +7,10 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import LightThreshold
+from app.monitoring.indicators import compute_month
 from tests.conftest import csrf_token
 from tests.factories import make_school
+from tests.monitoring_helpers import SEPTEMBER, build_monitoring_world
 from tests.rollout_helpers import READINESS_DUE, make_campaign, make_readiness
 
 D = dt.date
@@ -82,3 +84,14 @@ def test_municipality_page_is_graded_as_the_control_page(odintsovo, world, as_us
     # The schools' own table in the natural order of names.
     schools = re.findall(r'<tr data-school="\d+">\s*<th scope="row"><a [^>]*>([^<]*)</a>', page)
     assert schools == [f"СОШ № {n}" for n in range(1, 11)]
+
+
+def test_share_chart_draws_the_lowest_share_first(app, session, as_user):
+    build_monitoring_world(session, app.appbuilder.sm)
+    compute_month(session, SEPTEMBER)
+    session.commit()
+    page = as_user("ministry").get("/monitoring/dashboard?month=2012-09").get_data(as_text=True)
+    table = page[page.index('id="shares-table"'):]
+    # Альфинский 1 of 2 (50 %), Бетинский 0 of 3 computed (0 %): the lower first.
+    assert re.findall(r'<tr data-label="([^"]+)"', table)[:2] == ["Бетинский район", "Альфинский район"]
+    assert 'data-word-target="цель"' in page and 'data-word-no-data="нет данных"' in page
