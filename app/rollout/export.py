@@ -27,6 +27,7 @@ from app.text import _
 _FILL = {GREEN: "#C6EFCE", YELLOW: "#FFEB9C", RED: "#FFC7CE", GREY: "#EDEDED"}
 PERCENT_FORMAT = "0.0%"
 HEAD_COLUMNS = 4  # №, name, light, schools
+LEGEND_COLUMNS = 5  # the legend's lines span the head and the first milestones
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ def _formats(book) -> dict:
     return {
         "title": book.add_format({"bold": True, "font_size": 13}),
         "note": book.add_format({"italic": True, "font_color": "#555555"}),
+        "legend": book.add_format({"italic": True, "font_color": "#555555", "text_wrap": True, "valign": "top"}),
         "head": book.add_format({**base, "bold": True, "bg_color": "#DDEBF7"}),
         "text": book.add_format(base),
         "int": book.add_format({**base, "num_format": "0"}),
@@ -88,14 +90,17 @@ def write_deadlines(book, sheet, table: DeadlineTable, title: str, page_title: s
                               date=formats.format_date(campaign.order_date), day=formats.format_date(table.today)),
                f["note"])
     legend = legend_lines(table)
-    for i, line in enumerate(legend, 2):
-        write_cell(sheet, i, 0, line, f["note"])
-    header = len(legend) + 3
     columns = milestone_columns(table)
+    last_col = HEAD_COLUMNS + len(columns) - 1
+    for i, line in enumerate(legend, 2):  # wrapped over the columns of the first printed page
+        merge_cells(sheet, i, 0, i, min(LEGEND_COLUMNS, last_col), line, f["legend"])
+        sheet.set_row(i, 48)
+    header = len(legend) + 3
     _write_header(sheet, f, table, columns, header)
     row = header + 1
     for number, r in enumerate(table.rows, 1):
         row += 1
+        sheet.set_row(row, 42)  # the words of a cell take up to three lines
         sheet.write_number(row, 0, number, f["int"])
         write_cell(sheet, row, 1, r.name, f["text"])
         write_cell(sheet, row, 2, str(GRADE_LABELS[r.light]), f[r.light])
@@ -118,8 +123,8 @@ def write_deadlines(book, sheet, table: DeadlineTable, title: str, page_title: s
     sheet.set_column(1, 1, 34)
     sheet.set_column(2, 3, 13)
     for col, column in enumerate(columns, HEAD_COLUMNS):
-        sheet.set_column(col, col, 11 if column.kind == "share" else 30)
-    _page(sheet, header + 1, max(row, header + 1), HEAD_COLUMNS + len(columns) - 1, page_title)
+        sheet.set_column(col, col, 10 if column.kind == "share" else 24)
+    _page(sheet, header + 1, max(row, header + 1), last_col, page_title)
     return last
 
 
@@ -139,7 +144,7 @@ def _write_header(sheet, f, table: DeadlineTable, columns: list[Column], header:
         for offset, column in enumerate(span):
             write_cell(sheet, header + 1, col + offset, _column_head(column), f["head"])
         col += len(span)
-    sheet.set_row(header, 48)
+    sheet.set_row(header, 64)
 
 
 def _column_head(column: Column) -> str:
@@ -179,10 +184,12 @@ def _is_school(table: DeadlineTable, code: str) -> bool:
 
 
 def _page(sheet, header_row: int, last_row: int, last_col: int, title: str) -> None:
-    """A4 landscape, one page wide, the header repeated on every page, the names frozen, a filter."""
+    """A4 landscape, two pages wide (one would print the words too small to read), the header and
+    the names repeated on every page, the names frozen, a filter."""
     sheet.set_landscape()
     sheet.set_paper(9)
-    sheet.fit_to_pages(1, 0)
+    sheet.fit_to_pages(2, 0)
+    sheet.repeat_columns(0, 2)
     sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     sheet.set_header("&L" + page_header_text(title) + "&R" + _("Стр. &P из &N"))
     sheet.repeat_rows(header_row - 1, header_row)
