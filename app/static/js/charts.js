@@ -13,6 +13,7 @@
 (function () {
   "use strict";
   var SVG = "http://www.w3.org/2000/svg";
+  var LABEL_WIDTH = 48;  // room a value label takes: «100,0%» at the chart's font size
 
   function el(name, attrs, text) {
     var node = document.createElementNS(SVG, name);
@@ -29,6 +30,9 @@
 
   function fmt(n) { return n === null ? "—" : String(Math.round(n * 10) / 10).replace(".", ","); }
 
+  /* A share as the tables write it: one decimal, «32,0». */
+  function fmt1(n) { return n === null ? "—" : n.toFixed(1).replace(".", ","); }
+
   function readRows(table) {
     return Array.prototype.map.call(table.querySelectorAll("tr[data-label]"), function (tr) {
       return { label: tr.getAttribute("data-label"), value: num(tr.getAttribute("data-value")),
@@ -37,8 +41,9 @@
   }
 
   /* Horizontal bars in the order of the table (the server sorts them by share). A bar below the
-   * target is drawn in the warning colour; the value is written after the bar or after the plan's
-   * marker, whichever ends further right, so the two never cover each other; a truncated name and
+   * target is drawn in the warning colour; the value is written just after the bar, or after the
+   * plan's marker when the marker stands where the label would be, so the two never cover each
+   * other; a truncated name and
    * the whole row show the full name and the figures on hover. */
   function hbar(svgWidth, rows, opts) {
     var labelWidth = Math.min(260, Math.max(120, svgWidth * 0.32)), rowH = 22, top = 24, bottom = 26;
@@ -54,8 +59,8 @@
     });
     rows.forEach(function (row, i) {
       var y = top + i * rowH, mid = y + rowH * 0.65, hint = row.label + ": " +
-        (row.value === null ? opts.words.noData : fmt(row.value) + opts.unit) +
-        (row.plan === null ? "" : " (" + opts.words.plan + " " + fmt(row.plan) + opts.unit + ")");
+        (row.value === null ? opts.words.noData : fmt1(row.value) + opts.unit) +
+        (row.plan === null ? "" : " (" + opts.words.plan + " " + fmt1(row.plan) + opts.unit + ")");
       var band = el("rect", { x: 0, y: y, width: svgWidth, height: rowH, "class": "mon-row" });
       band.appendChild(el("title", {}, hint));
       svg.appendChild(band);
@@ -78,10 +83,11 @@
           " l-" + half + " -" + half + "z", "class": "mon-plan" });
         mark.appendChild(el("title", {}, hint));
         svg.appendChild(mark);
-        end = Math.max(end, px + half);
+        // Beside the bar, unless the marker sits where the label would be: then after the marker.
+        if (px + half > end && px - half < end + 4 + LABEL_WIDTH) { end = px + half; }
       }
       svg.appendChild(el("text", { x: end + 4, y: mid, "class": row.value === null ? "mon-nodata" : "mon-value" },
-        row.value === null ? opts.words.noData : fmt(row.value) + opts.unit));
+        row.value === null ? opts.words.noData : fmt1(row.value) + opts.unit));
     });
     if (opts.target !== null) {
       var tx = x(opts.target);
