@@ -115,7 +115,9 @@ class AnalyticalReport(Model):
     sent_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
     sent_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
     filename: Mapped[Optional[str]] = mapped_column(String(200))
-    content: Mapped[Optional[bytes]] = mapped_column(LargeBinary)
+    content: Mapped[Optional[bytes]] = mapped_column(LargeBinary)  # the xlsx
+    # The same справка as a Word document, generated with the xlsx from the same figures.
+    docx_content: Mapped[Optional[bytes]] = mapped_column(LargeBinary)
 
     generated_by = relationship("User", foreign_keys=[generated_by_id])
     sent_by = relationship("User", foreign_keys=[sent_by_id])

@@ -37,14 +37,17 @@ def compute(month: str):
 @cli.command("report")
 @click.option("--month", required=True, help=_l("Месяц в виде ГГГГ-ММ, например 2012-09."))
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True),
-              help=_l("Куда записать xlsx."))
+              help=_l("Куда записать справку: файл .xlsx или .docx (формат — по расширению)."))
 def report(month: str, out: str):
-    """Write the month's analytical report (xlsx) and record it in the register."""
-    from app.monitoring.register import record_generation
-    from app.monitoring.report import build_report
+    """Write the month's analytical report (xlsx or docx, by the extension of --out); record both
+    formats in the register."""
+    from app.monitoring.register import generate, report_file, report_format
 
-    first = _month(month)
-    content = build_report(db.session, first, generated_by=_("командная строка"))
-    record_generation(db.session, first, content, user_id=None)
+    try:
+        kind = report_format(Path(out).name)
+    except DomainError as error:
+        raise click.BadParameter(error.message, param_hint="--out") from None
+    entry = generate(db.session, _month(month), user_id=None, generated_by=_("командная строка"))
+    content = report_file(entry, kind).content
     Path(out).write_bytes(content)
     click.echo(_("Справка записана в %(path)s (%(size)s байт) и внесена в реестр.", path=out, size=len(content)))

@@ -1,10 +1,12 @@
 """Register of analytical reports (order 2613 p.3.2): per month its due date (the campaign's report
 day of the next month), when it was generated and by whom, when marked as sent and by whom.
-The report file itself is kept in the database: application servers keep nothing on disk."""
+The report's files (the xlsx and the Word document) are kept in the database: application servers
+keep nothing on disk."""
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer
@@ -14,9 +16,12 @@ from app.errors import DomainError
 from app.models import AnalyticalReport, Campaign, UsageSnapshot
 from app.monitoring.adoption import DEFAULT_REPORT_DAY, all_campaigns, campaign_in
 from app.monitoring.months import month_key, next_month
+from app.monitoring.report import build_xlsx, report_data
+from app.monitoring.report_docx import build_docx
 from app.text import _
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def due_date(session: Session, month: dt.date) -> dt.date:
@@ -34,9 +39,51 @@ def report_filename(month: dt.date) -> str:
     return f"analiticheskaya-spravka-{month_key(month)}.xlsx"
 
 
-def record_generation(session: Session, month: dt.date, content: bytes, *, user_id: int | None,
-                      now: dt.datetime | None = None) -> AnalyticalReport:
-    """Store a freshly generated report for `month` (replacing an earlier file of the month). Commits.
+FORMATS = ("xlsx", "docx")
+
+
+def report_format(text: str | None) -> str:
+    """The справка's format named by a form's value or a file's extension: 'xlsx' or 'docx'
+    (case-blind, with or without the dot, or the whole file name). DomainError for anything else."""
+    value = (text or "").strip().lower()
+    kind = PurePath(value).suffix.lstrip(".") or value.lstrip(".")
+    if kind not in FORMATS:
+        raise DomainError(_("Справка формируется в xlsx или docx, а не «%(text)s»: укажите файл с расширением "
+                            ".xlsx или .docx.", text=text or ""))
+    return kind
+
+
+@dataclass(frozen=True)
+class ReportFile:
+    content: bytes
+    filename: str
+    mimetype: str
+
+
+def report_file(report: AnalyticalReport, kind: str) -> ReportFile | None:
+    """The register's file of `report` in format `kind` ('xlsx' or 'docx'); None when it has none
+    (not generated, or generated before the Word document was kept)."""
+    if kind == "docx":
+        if not report.docx_content:
+            return None
+        return ReportFile(report.docx_content, str(PurePath(report.filename).with_suffix(".docx")), DOCX_TYPE)
+    if not report.content:
+        return None
+    return ReportFile(report.content, report.filename, XLSX_TYPE)
+
+
+def generate(session: Session, month: dt.date, *, user_id: int | None, generated_by: str | None) -> AnalyticalReport:
+    """Generate the справка for `month` as xlsx and docx from one reading of the figures and record
+    both in the register (`record_generation`). Commits."""
+    data = report_data(session, month, generated_by=generated_by)
+    return record_generation(session, month, build_xlsx(session, data), docx=build_docx(data), user_id=user_id,
+                             now=data.generated_at)
+
+
+def record_generation(session: Session, month: dt.date, content: bytes, *, docx: bytes | None = None,
+                      user_id: int | None, now: dt.datetime | None = None) -> AnalyticalReport:
+    """Store a freshly generated report for `month`, the xlsx `content` and its Word document `docx`
+    (replacing the earlier files of the month, a docx too: the two are always of one generation). Commits.
 
     Regenerating keeps the sent mark: a report already sent stays sent on its date."""
     report = session.scalars(select(AnalyticalReport).where(AnalyticalReport.month == month)).first()
@@ -47,6 +94,7 @@ def record_generation(session: Session, month: dt.date, content: bytes, *, user_
     report.generated_by_id = user_id
     report.filename = report_filename(month)
     report.content = content
+    report.docx_content = docx
     session.commit()
     return report
 
@@ -70,8 +118,9 @@ def mark_sent(session: Session, report_id: int, *, user_id: int | None, now: dt.
 class RegisterRow:
     month: dt.date
     due_on: dt.date
-    report: AnalyticalReport | None   # loaded without its file (content)
+    report: AnalyticalReport | None   # loaded without its files (content, docx_content)
     has_file: bool = False
+    has_docx: bool = False
 
     @property
     def generated_at(self):
@@ -95,14 +144,17 @@ def register_rows(session: Session) -> list[RegisterRow]:
     """Every month that has snapshots or a report, newest first. The reports' files are not
     loaded (a year of them is megabytes); `has_file` tells whether there is one."""
     has_file = func.coalesce(func.length(AnalyticalReport.content), 0) > 0
-    loaded = session.execute(select(AnalyticalReport, has_file).options(defer(AnalyticalReport.content))).all()
-    reports = {r.month: r for r, filed in loaded}
-    with_file = {r.month for r, filed in loaded if filed}
+    has_docx = func.coalesce(func.length(AnalyticalReport.docx_content), 0) > 0
+    loaded = session.execute(select(AnalyticalReport, has_file, has_docx).options(
+        defer(AnalyticalReport.content), defer(AnalyticalReport.docx_content))).all()
+    reports = {r.month: r for r, filed, docx in loaded}
+    with_file = {r.month for r, filed, docx in loaded if filed}
+    with_docx = {r.month for r, filed, docx in loaded if docx}
     months = set(reports) | set(session.scalars(select(UsageSnapshot.month).distinct()))
     campaigns = all_campaigns(session)
     rows = []
     for month in sorted(months, reverse=True):
         report = reports.get(month)
         rows.append(RegisterRow(month, report.due_on if report else _due_date(campaigns, month), report,
-                                month in with_file))
+                                month in with_file, month in with_docx))
     return rows

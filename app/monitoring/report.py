@@ -1,5 +1,8 @@
 """The monthly analytical report (аналитическая справка, order 2613 p.3.2) as xlsx.
 
+What the справка says is read once into a `ReportData` (`report_data`): the xlsx here and the
+Word document of app/monitoring/report_docx.py are both written from it, so they cannot disagree.
+
 Sheets: «Сводка» (region totals, conclusions generated from the figures), «Муниципалитеты»,
 «Школы» (every indicator, schools in the natural order of names; no pupil names or birth dates
 anywhere), «Внедрение» (the control page's graded table, app.rollout.deadlines, written by the
@@ -20,15 +23,15 @@ import xlsxwriter
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from app import formats
+from app import clock, formats
 from app.formats import natural_key
 from app.exports.cells import merge_cells, page_header_text, write_cell, write_row
-from app.models import JournalSystem, Municipality, School, UsageSnapshot
+from app.models import Campaign, JournalSystem, Municipality, School, UsageSnapshot
 from app.monitoring import registry
 from app.monitoring.adoption import RegionTotals, campaign_for, chart_order, chart_value, municipality_shares
 from app.monitoring.months import last_day, month_label, month_label_in
 from app.monitoring.thresholds import Threshold, current_threshold
-from app.rollout.deadlines import deadline_table
+from app.rollout.deadlines import DeadlineTable, OverdueMilestone, deadline_table, overdue_list
 from app.rollout.export import PERCENT_FORMAT, fraction, write_deadlines
 from app.security import roles as R
 from app.security.scope import Scope, visible
@@ -210,21 +213,82 @@ def school_lines(session: Session, scope: Scope, month: dt.date) -> list[SchoolL
     return [SchoolLine(m, s, system, snapshot) for m, s, system, snapshot, _id in ordered]
 
 
-def build_report(session: Session, month: dt.date, *, scope: Scope = REGION, generated_at: dt.datetime | None = None,
-                 generated_by: str | None = None, rollout_on: dt.date | None = None) -> bytes:
-    """The analytical report for `month` as xlsx bytes. A month without data gives a report that says so.
+@dataclass(frozen=True)
+class ReportData:
+    """What the справка for `month` says, read once for both of its documents (xlsx and docx).
 
-    The «Внедрение» sheet is the control page's graded table (app.rollout.deadlines) as of
-    `rollout_on`: by default the month's last day, or the day the report is made if earlier."""
-    totals = municipality_shares(session, scope, month)
-    threshold = current_threshold(session)
+    `deadlines` is the control page's graded table (app.rollout.deadlines) of the campaign in
+    scope as of `overdue_on`: the month's last day, or today for a month not over yet (the
+    справка describes its month, so generating it again later gives the same table); None
+    without a campaign. The «Внедрение» sheet is that table, and `overdue` — the milestones
+    overdue somewhere — is read off it, as the dashboard's list is."""
+
+    month: dt.date
+    scope: Scope
+    totals: RegionTotals
+    threshold: Threshold
+    campaign: Campaign | None
+    deadlines: DeadlineTable | None
+    overdue_on: dt.date
+    generated_at: dt.datetime
+    generated_by: str | None
+
+    @property
+    def title(self) -> str:
+        return _("Аналитическая справка об использовании электронных журналов и дневников за %(month)s",
+                 month=month_label(self.month))
+
+    @property
+    def basis(self) -> str:
+        """The order the справка reports on: the campaign's, else order 2613."""
+        if self.campaign is None:
+            return _("Приказ Министерства образования Московской области № 2613 от 13.06.2012")
+        return _("Приказ № %(number)s от %(date)s", number=self.campaign.order_number,
+                 date=formats.format_date(self.campaign.order_date))
+
+    @property
+    def note(self) -> str:
+        """«Приказ № 2613 от 13.06.2012. Сформирована 05.10.2012 10:00, Иванова.»"""
+        made = f"{self.generated_at:%d.%m.%Y %H:%M}"
+        if self.generated_by:
+            return _("%(basis)s. Сформирована %(when)s, %(who)s.", basis=self.basis, when=made, who=self.generated_by)
+        return _("%(basis)s. Сформирована %(when)s.", basis=self.basis, when=made)
+
+    @property
+    def overdue(self) -> list[OverdueMilestone]:
+        return overdue_list(self.deadlines) if self.deadlines is not None else []
+
+    def conclusions(self) -> list[str]:
+        return conclusions(self.totals, self.threshold)
+
+
+def report_data(session: Session, month: dt.date, *, scope: Scope = REGION, generated_at: dt.datetime | None = None,
+                generated_by: str | None = None) -> ReportData:
+    """Read what the справка for `month` says within `scope` (the region by default). Writes nothing."""
     campaign = campaign_for(session, month)
-    generated_at = generated_at or dt.datetime.now()
+    overdue_on = min(last_day(month), clock.today())
+    return ReportData(
+        month=month, scope=scope, totals=municipality_shares(session, scope, month),
+        threshold=current_threshold(session), campaign=campaign,
+        deadlines=deadline_table(session, campaign, overdue_on, where=visible(scope, Municipality))
+        if campaign is not None else None,
+        overdue_on=overdue_on, generated_at=generated_at or dt.datetime.now(), generated_by=generated_by)
 
+
+def build_report(session: Session, month: dt.date, *, scope: Scope = REGION, generated_at: dt.datetime | None = None,
+                 generated_by: str | None = None) -> bytes:
+    """The analytical report for `month` as xlsx bytes. A month without data gives a report that says so."""
+    return build_xlsx(session, report_data(session, month, scope=scope, generated_at=generated_at,
+                                           generated_by=generated_by))
+
+
+def build_xlsx(session: Session, data: ReportData) -> bytes:
+    """The справка of `data` as xlsx bytes (the school and rollout sheets read within its scope)."""
+    month, scope, totals = data.month, data.scope, data.totals
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     book.set_properties({"title": _("Аналитическая справка за %(month)s", month=month_label(month)),
-                         "author": generated_by or ""})
+                         "author": data.generated_by or ""})
     f = _formats(book)
 
     summary = book.add_worksheet(_(SUMMARY_SHEET))
@@ -233,11 +297,10 @@ def build_report(session: Session, month: dt.date, *, scope: Scope = REGION, gen
     rollout = book.add_worksheet(_(ROLLOUT_SHEET))
     chart_sheet = book.add_worksheet(_(CHART_SHEET))
 
-    _write_summary(summary, f, totals, threshold, campaign, month, generated_at, generated_by)
+    _write_summary(summary, f, data)
     _write_municipalities(municipalities, f, totals, month)
     _write_schools(schools, f, school_lines(session, scope, month), month)
-    rollout_on = rollout_on or min(last_day(month), generated_at.date())
-    _write_rollout(book, rollout, f, session, scope, campaign, rollout_on)
+    _write_rollout(book, rollout, f, data)
     _write_chart(book, chart_sheet, f, totals, month)
     book.close()
     return buffer.getvalue()
@@ -276,16 +339,10 @@ def _page(sheet, header_row: int, last_row: int, last_col: int, title: str, froz
     sheet.autofilter(header_row, 0, max(last_row, header_row), last_col)
 
 
-def _write_summary(ws, f, totals: RegionTotals, threshold, campaign, month, generated_at, generated_by):
-    write_cell(ws, 0, 0, _("Аналитическая справка об использовании электронных журналов и дневников за %(month)s",
-                           month=month_label(month)), f["title"])
-    basis = (_("Приказ № %(number)s от %(date)s", number=campaign.order_number,
-               date=formats.format_date(campaign.order_date))
-             if campaign else _("Приказ Министерства образования Московской области № 2613 от 13.06.2012"))
-    made = f"{generated_at:%d.%m.%Y %H:%M}"
-    write_cell(ws, 1, 0, _("%(basis)s. Сформирована %(when)s, %(who)s.", basis=basis, when=made, who=generated_by)
-                         if generated_by else _("%(basis)s. Сформирована %(when)s.", basis=basis, when=made),
-               f["note"])
+def _write_summary(ws, f, data: ReportData):
+    totals, threshold = data.totals, data.threshold
+    write_cell(ws, 0, 0, data.title, f["title"])
+    write_cell(ws, 1, 0, data.note, f["note"])
     header = 3
     write_row(ws, header, 0, (_("Показатель"), _("Значение")), f["header"])
     rows = [
@@ -309,7 +366,7 @@ def _write_summary(ws, f, totals: RegionTotals, threshold, campaign, month, gene
             ws.write_number(i, 1, fraction(value) if kind == "pct" else value, f[kind])
     last = header + len(rows)
     write_cell(ws, last + 2, 0, _("Выводы"), f["title"])
-    for i, line in enumerate(conclusions(totals, threshold), last + 3):
+    for i, line in enumerate(data.conclusions(), last + 3):
         merge_cells(ws, i, 0, i, 5, line, f["wrap"])
         ws.set_row(i, 32)
     ws.set_column(0, 0, 48)
@@ -407,15 +464,14 @@ def _write_schools(ws, f, lines: list[SchoolLine], month):
     _page(ws, header, row, len(headers) - 1, _(SCHOOLS_SHEET), frozen_cols=2)
 
 
-def _write_rollout(book, ws, f, session: Session, scope: Scope, campaign, day: dt.date) -> None:
-    """The control page's table as of `day`, written by the control page's own xlsx writer."""
-    if campaign is None:
+def _write_rollout(book, ws, f, data: ReportData) -> None:
+    """The control page's table as of the report's day, written by the control page's own xlsx writer."""
+    if data.deadlines is None:
         write_cell(ws, 0, 0, _("Кампания внедрения не задана: сроков приказа нет."), f["title"])
         ws.set_header("&L" + page_header_text(_(ROLLOUT_SHEET)) + "&R" + _("Стр. &P из &N"))
         return
-    table = deadline_table(session, campaign, day, where=visible(scope, Municipality))
-    write_deadlines(book, ws, table, _("Выполнение сроков приказа на %(day)s", day=formats.format_date(day)),
-                    _(ROLLOUT_SHEET))
+    write_deadlines(book, ws, data.deadlines, _("Выполнение сроков приказа на %(day)s",
+                                                day=formats.format_date(data.overdue_on)), _(ROLLOUT_SHEET))
 
 
 CHART_HEADERS = (N_("Муниципальное образование"), N_("Доля, %"), N_("Целевая доля, %"), N_("Плановая доля, %"))

@@ -161,7 +161,24 @@ def check_rows(session: Session, school_id: int, academic_year_id: int, raw: lis
                reference: dt.date) -> Preview:
     """Check every row; nothing is written. `reference` is the date ages are checked against
     (the start of the academic year): a pupil must be 5 to 20 years old then."""
+    columns, body = _body(raw)
+    classes = {(c.grade, c.letter.upper()): c for c in session.scalars(select(ClassGroup).where(
+        ClassGroup.school_id == school_id, ClassGroup.academic_year_id == academic_year_id))}
+    existing = {
+        (p.last_name.lower(), p.first_name.lower(), (p.middle_name or "").lower(), p.birth_date)
+        for p in session.scalars(select(Pupil).where(Pupil.school_id == school_id))
+    }
+    seen: dict[tuple, int] = {}
     preview = Preview(raw=raw)
+    for number, row in body:
+        checked = _check_row(number, table_import.row_cells(columns, row, HEADERS), reference, classes, existing, seen)
+        (preview.errors if isinstance(checked, RowError) else preview.rows).append(checked)
+    return preview
+
+
+def _body(raw: list[list[str]]) -> tuple[dict[str, int], list[tuple[int, list[str]]]]:
+    """The columns found in the header and the rows with anything in them, numbered as in the
+    file; refuses a file without a header or pupils, or with too many rows."""
     if not raw or not any(raw[0]):
         raise DomainError(_("В файле нет строки заголовков. Возьмите шаблон на этой странице."))
     columns = table_import.find_columns(raw[0], HEADERS, REQUIRED, TEMPLATE_HEADER)
@@ -170,66 +187,66 @@ def check_rows(session: Session, school_id: int, academic_year_id: int, raw: lis
         raise DomainError(_("В файле нет ни одного ученика."))
     if len(body) > MAX_ROWS:
         raise DomainError(_("В файле больше %(n)s строк: разделите его на несколько.", n=MAX_ROWS))
-    classes = {(c.grade, c.letter.upper()): c for c in session.scalars(select(ClassGroup).where(
-        ClassGroup.school_id == school_id, ClassGroup.academic_year_id == academic_year_id))}
-    existing = {
-        (p.last_name.lower(), p.first_name.lower(), (p.middle_name or "").lower(), p.birth_date)
-        for p in session.scalars(select(Pupil).where(Pupil.school_id == school_id))
-    }
-    seen: dict[tuple, int] = {}
+    return columns, body
 
-    def cell(row, key):
-        index = columns.get(key)
-        return row[index].strip() if index is not None and index < len(row) else ""
 
-    for number, row in body:
-        reasons = []
-        name = split_name(cell(row, "name"))
-        if name is None:
-            reasons.append(_("ФИО ученика: нужны хотя бы фамилия и имя (буквами)"))
-        birth = formats.date_or_none(cell(row, "birth_date"))
-        if birth is None:
-            reasons.append(_("дата рождения «%(v)s» не распознана, нужен формат ДД.ММ.ГГГГ", v=cell(row, "birth_date")))
-        else:
-            age = reference.year - birth.year - ((reference.month, reference.day) < (birth.month, birth.day))
-            if not 5 <= age <= 20:
-                reasons.append(_("дата рождения %(d)s: возраст ученика %(age)s лет",
-                                 d=formats.format_date(birth), age=age))
-        parsed_class = parse_class(cell(row, "class"))
-        class_group = classes.get(parsed_class) if parsed_class else None
-        if class_group is None:
-            reasons.append(_("класса «%(v)s» нет в школе в этом учебном году", v=cell(row, "class")))
-        guardian = None
-        guardian_text = cell(row, "guardian")
-        phone_text, email_text = cell(row, "phone"), cell(row, "email")
-        if guardian_text:
-            guardian = split_name(guardian_text)
-            if guardian is None:
-                reasons.append(_("ФИО родителя: нужны хотя бы фамилия и имя (буквами)"))
-        elif phone_text or email_text:
-            reasons.append(_("телефон или e-mail указан, а ФИО родителя нет"))
-        phone = normalize_phone(phone_text) if phone_text else None
-        if phone_text and phone is None:
-            reasons.append(_("телефон «%(v)s»: нужен российский номер из 10 цифр после +7", v=phone_text))
-        if email_text and not EMAIL.match(email_text):
-            reasons.append(_("e-mail «%(v)s» написан с ошибкой", v=email_text))
-        reasons += _text_reasons(name, guardian, phone, email_text)
-        if name and birth:
-            key = (name[0].lower(), name[1].lower(), (name[2] or "").lower(), birth)
-            if key in seen:
-                reasons.append(_("этот ученик уже есть в строке %(n)s", n=seen[key]))
-            elif key in existing:
-                reasons.append(_("такой ученик уже есть в школе"))
-            seen.setdefault(key, number)
-        if reasons:
-            preview.errors.append(RowError(number, "; ".join(reasons) + "."))
-            continue
-        preview.rows.append(PupilRow(
-            number=number, last_name=name[0], first_name=name[1], middle_name=name[2], birth_date=birth,
-            class_group_id=class_group.id, class_name=class_group.name, guardian=guardian, phone=phone,
-            email=email_text or None,
-        ))
-    return preview
+def _check_row(number: int, cells: dict[str, str], reference: dt.date, classes: dict, existing: set,
+               seen: dict[tuple, int]) -> PupilRow | RowError:
+    """One row: the pupil, the class and the guardian's contacts, then whether the pupil is already
+    in the file (`seen`, filled here) or in the school (`existing`)."""
+    name = split_name(cells["name"])
+    reasons = [] if name else [_("ФИО ученика: нужны хотя бы фамилия и имя (буквами)")]
+    birth, birth_reasons = _birth(cells["birth_date"], reference)
+    reasons += birth_reasons
+    parsed_class = parse_class(cells["class"])
+    class_group = classes.get(parsed_class) if parsed_class else None
+    if class_group is None:
+        reasons.append(_("класса «%(v)s» нет в школе в этом учебном году", v=cells["class"]))
+    guardian, phone, contact_reasons = _guardian(cells)
+    reasons += contact_reasons + _text_reasons(name, guardian, phone, cells["email"])
+    if name and birth:
+        key = (name[0].lower(), name[1].lower(), (name[2] or "").lower(), birth)
+        if key in seen:
+            reasons.append(_("этот ученик уже есть в строке %(n)s", n=seen[key]))
+        elif key in existing:
+            reasons.append(_("такой ученик уже есть в школе"))
+        seen.setdefault(key, number)
+    if reasons:
+        return RowError(number, "; ".join(reasons) + ".")
+    return PupilRow(number=number, last_name=name[0], first_name=name[1], middle_name=name[2], birth_date=birth,
+                    class_group_id=class_group.id, class_name=class_group.name, guardian=guardian, phone=phone,
+                    email=cells["email"] or None)
+
+
+def _birth(text: str, reference: dt.date) -> tuple[dt.date | None, list[str]]:
+    """The birth date, and why it cannot be a pupil's: unreadable, or not 5 to 20 years old on
+    `reference`."""
+    birth = formats.date_or_none(text)
+    if birth is None:
+        return None, [_("дата рождения «%(v)s» не распознана, нужен формат ДД.ММ.ГГГГ", v=text)]
+    age = reference.year - birth.year - ((reference.month, reference.day) < (birth.month, birth.day))
+    if not 5 <= age <= 20:
+        return birth, [_("дата рождения %(d)s: возраст ученика %(age)s лет", d=formats.format_date(birth), age=age)]
+    return birth, []
+
+
+def _guardian(cells: dict[str, str]) -> tuple[tuple | None, str | None, list[str]]:
+    """The guardian's name and normalized phone, and what is wrong with them or the e-mail."""
+    reasons = []
+    guardian = None
+    phone_text, email_text = cells["phone"], cells["email"]
+    if cells["guardian"]:
+        guardian = split_name(cells["guardian"])
+        if guardian is None:
+            reasons.append(_("ФИО родителя: нужны хотя бы фамилия и имя (буквами)"))
+    elif phone_text or email_text:
+        reasons.append(_("телефон или e-mail указан, а ФИО родителя нет"))
+    phone = normalize_phone(phone_text) if phone_text else None
+    if phone_text and phone is None:
+        reasons.append(_("телефон «%(v)s»: нужен российский номер из 10 цифр после +7", v=phone_text))
+    if email_text and not EMAIL.match(email_text):
+        reasons.append(_("e-mail «%(v)s» написан с ошибкой", v=email_text))
+    return guardian, phone, reasons
 
 
 def _text_reasons(name, guardian, phone, email) -> list[str]:

@@ -204,11 +204,6 @@ def _body(raw: list[list[str]]) -> tuple[dict[str, int], list[tuple[int, list[st
     return columns, body
 
 
-def _cells(columns: dict[str, int], row: list[str]) -> dict[str, str]:
-    """The row's trimmed text by column key; "" for a column the file lacks or a short row."""
-    return {key: row[columns[key]].strip() if key in columns and columns[key] < len(row) else "" for key in HEADERS}
-
-
 def _check_row(number: int, cells: dict[str, str], school_staff: _SchoolStaff,
                seen: _SeenInFile) -> StaffRow | RowError:
     """One row checked: the StaffRow to write, or its RowError with every reason at once."""
@@ -236,7 +231,7 @@ def check_rows(session: Session, school_id: int, raw: list[list[str]]) -> Previe
     school_staff, seen = _SchoolStaff(session, school_id), _SeenInFile()
     preview = Preview(raw=raw)
     for number, row in body:
-        checked = _check_row(number, _cells(columns, row), school_staff, seen)
+        checked = _check_row(number, table_import.row_cells(columns, row, HEADERS), school_staff, seen)
         (preview.errors if isinstance(checked, RowError) else preview.rows).append(checked)
     return preview
 

@@ -66,6 +66,11 @@ def find_columns(header: Sequence[str], headers: Mapping[str, tuple[str, ...]], 
     return found
 
 
+def row_cells(columns: Mapping[str, int], row: Sequence[str], keys: Iterable[str]) -> dict[str, str]:
+    """The row's trimmed text by column key; "" for a column the file lacks or a short row."""
+    return {key: row[columns[key]].strip() if key in columns and columns[key] < len(row) else "" for key in keys}
+
+
 def template_xlsx(sheet_name: str, header: Sequence[str], example: Sequence[str], widths: Sequence[int]) -> bytes:
     """An import's template: the header row and one example row, every column text (so a phone
     number or a date stays as typed), the header frozen."""

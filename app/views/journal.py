@@ -5,14 +5,13 @@ from __future__ import annotations
 import io
 import os
 import tempfile
-from functools import lru_cache
 
 from flask import abort, after_this_request, g, jsonify, redirect, request, send_file, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access, has_access_api
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup, escape
+from markupsafe import escape
 
 from app import clock, formats
 from app.errors import DomainError
@@ -27,7 +26,7 @@ from app.security import roles as R
 from app.security.current import current_scope, kept
 from app.security.filters import ScopeFilter
 from app.security.scope import journal_assignments, journal_classes
-from app.views import menu
+from app.views import layout, menu
 from app.views.base import ScopedModelView
 from app.web.data import ScopedInterface
 from app.web.diary import school_calendar
@@ -115,95 +114,40 @@ def _period_arg() -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def pupil_rows(data: grid.Grid) -> Markup:
-    """The grid's body, a row per pupil: the cells, the period's figures and the period mark.
-    A quarter's page has a thousand and more inputs: joined here in Python, like the cells and the
-    column heads, they cost a fraction of what the same markup costs as a Jinja loop."""
-    few_marks_label = escape(_("(мало отметок)"))  # not inside the f-string: the extractor would miss it
-    few_marks = f' <span class="sr-only">{few_marks_label}</span>'
-    period_name = escape(data.period.name) if data.period else ""
-    period_input_end = (' maxlength="8" autocomplete="off"></td></tr>' if data.period_marks_editable and data.period
-                        else ' maxlength="8" autocomplete="off" readonly></td></tr>')
-    format_average = formats.format_average
-    columns = _columns(data.lessons)
-    rows = []
-    for index, pupil in enumerate(data.pupils, 1):
-        name = str(escape(pupil.name))
-        mark = escape(pupil.period_mark.value or "")
-        proposal = escape(pupil.proposal or "")
-        rows.append(
-            f'<tr data-pupil="{pupil.id}" class="{"shortage" if pupil.shortage else ""}"><td class="num">{index}</td>'
-            f'<th scope="row" class="pupil">{name}{few_marks if pupil.shortage else ""}</th>'
-            f'{_cells(name, pupil.cells, columns)}'
-            f'<td class="sum avg">{format_average(pupil.average)}</td><td class="sum count">{pupil.mark_count}</td>'
-            f'<td class="sum abs">{pupil.absences}</td><td class="sum proposal">{proposal}</td>'
-            f'<td class="sum period-mark"><input class="period-input" value="{mark}" data-saved="{mark}" '
-            f'data-version="{pupil.period_mark.version or ""}" data-proposal="{proposal}" '
-            f'aria-label="{name}: {period_name}"{period_input_end}')
-    return Markup("".join(rows))
+def grid_rows(data: grid.Grid) -> list[tuple]:
+    """The grid's rows as journal/_table.html draws them: per pupil (the pupil, its name escaped,
+    its cells), the cells in the lessons' order, each (lesson id, «, day» escaped, editable, the
+    cell's text, its marks' versions, its absence's version, absent); an empty cell has the text ""
+    and is one tuple per column. The template prints the cells unescaped (bench: the journal grid),
+    so the text it prints is escaped here: the name once per row, the day once per column, and a
+    cell's text once per distinct text (a mark is a number; a cell with an absence code or several
+    marks has one of a few dozen texts)."""
+    columns = [(lesson.id, str(lesson.id), str(escape(f", {lesson.day}")), lesson.editable) for lesson in data.lessons]
+    empty = {lesson_id: (shown_id, day, editable, "", None, None, False)
+             for lesson_id, shown_id, day, editable in columns}
+    texts: dict[str, str] = {}
+    return [(pupil, escape(pupil.name), _row_cells(pupil, columns, empty, texts)) for pupil in data.pupils]
 
 
-def _cells(name: str, cells: dict, columns: list[tuple[int, str, str]]) -> str:
-    """A pupil's cells, each with the versions of what it holds (sent back with the next save).
-    Most filled cells hold one mark and no absence: their markup is written without the general
-    case's joins, which would triple the cost of a thousand-cell page."""
-    parts = []
-    for lesson_id, empty_start, end in columns:
+def _row_cells(pupil: grid.PupilRow, columns: list[tuple], empty: dict[int, tuple], texts: dict[str, str]) -> list[tuple]:
+    cells = pupil.cells
+    row = []
+    for lesson_id, shown_id, day, editable in columns:
         cell = cells.get(lesson_id)
         if cell is None:
-            parts.append(f"{empty_start}{name}{end}")
+            row.append(empty[lesson_id])
             continue
         marks = cell.marks
-        if cell.absence is None and len(marks) == 1:
+        if cell.absence is None and len(marks) == 1:  # most filled cells: one mark, no absence
             mark = marks[0]
-            parts.append(f'<td class="cell"><input class="cell-input" data-lesson="{lesson_id}" value="{mark.value}" '
-                         f'data-saved="{mark.value}" data-marks="{mark.position}:{mark.version}" aria-label="{name}{end}')
+            row.append((shown_id, day, editable, str(mark.value), f"{mark.position}:{mark.version}", None, False))
             continue
-        text = _attribute(cell.text)
         versions = ",".join([f"{m.position}:{m.version}" for m in marks])
-        absence = "" if cell.absence_version is None else f' data-absence="{cell.absence_version}"'
-        parts.append(f'<td class="cell{" absent" if cell.absence else ""}"><input class="cell-input" '
-                     f'data-lesson="{lesson_id}" value="{text}" data-saved="{text}" data-marks="{versions}"{absence} '
-                     f'aria-label="{name}{end}')
-    return "".join(parts)
-
-
-def _columns(lessons) -> list[tuple[int, str, str]]:
-    """Per lesson: its id, an empty cell's markup up to the pupil's name, and every cell's markup
-    after the name (the same in every row)."""
-    return [(lesson.id, f'<td class="cell"><input class="cell-input" data-lesson="{lesson.id}" value="" data-saved="" '
-                        f'aria-label="', f', {lesson.day}"{_CELL_INPUT_END[lesson.editable]}') for lesson in lessons]
-
-
-@lru_cache(maxsize=1024)
-def _attribute(text: str) -> str:
-    """A cell's text escaped: a few dozen distinct texts fill a thousand cells."""
-    return str(escape(text))
-
-
-_CELL_INPUT_END = {True: ' autocomplete="off" spellcheck="false" maxlength="20"></td>',
-                   False: ' autocomplete="off" spellcheck="false" maxlength="20" readonly></td>'}
-
-
-def lesson_heads(lessons) -> Markup:
-    """The grid's column heads, one per lesson, joined in Python like the cells."""
-    no_topic = escape(_("Тема не записана"))
-    heads = []
-    for lesson in lessons:
-        topic = escape(lesson.topic or "")
-        heads.append(
-            f'<th scope="col" class="lesson{" has-topic" if lesson.topic else ""}" data-lesson="{lesson.id}" '
-            f'data-version="{lesson.version}" data-editable="{1 if lesson.editable else 0}" '
-            f'data-type="{lesson.column_type_id or ""}" data-date="{lesson.day}.{lesson.date.year}" '
-            f'data-topic="{topic}" data-homework="{escape(lesson.homework or "")}">'
-            f'<button type="button" class="lesson-head" title="{topic or no_topic}">{escape(lesson.day)}</button></th>')
-    return Markup("".join(heads))
-
-
-def lesson_averages(lessons) -> Markup:
-    """The class's average in each lesson: the grid's foot, joined in Python like the heads."""
-    return Markup("".join(f'<td class="cell-average">{formats.format_average(lesson.average)}</td>'
-                          for lesson in lessons))
+        text = texts.get(cell.text)
+        if text is None:
+            text = texts[cell.text] = str(escape(cell.text))
+        row.append((shown_id, day, editable, text, versions, cell.absence_version, bool(cell.absence)))
+    return row
 
 
 class JournalView(BaseView):
@@ -243,9 +187,11 @@ class JournalView(BaseView):
                                    catalogue=current_catalogue(), periods_of=kept_periods)
         except NotInScope:
             abort(404)
-        return self.render_template("journal/grid.html", grid=data, title=_("Журнал"), fmt=formats.format_average,
-                                    pupil_rows=pupil_rows, lesson_heads=lesson_heads, lesson_averages=lesson_averages,
-                                    history_allowed=self._history_allowed())
+        history_allowed = self._history_allowed()
+        table = layout.render_unfinalized("journal/_table.html", grid=data, rows=grid_rows(data),
+                                          fmt=formats.format_average, history_allowed=history_allowed)
+        return self.render_template("journal/grid.html", grid=data, table=table, title=_("Журнал"),
+                                    history_allowed=history_allowed)
 
     def _history_allowed(self) -> bool:
         return self.appbuilder.sm.has_access("can_history", self.class_permission_name)

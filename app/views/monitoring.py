@@ -20,7 +20,7 @@ from app.monitoring import adoption, imports, register as reports_register, regi
 from app.monitoring.indicators import compute_month
 from app.monitoring.months import month_key, month_label, opening_month, parse_month, previous_month
 from app.monitoring.report import (
-    SOURCE_LABELS, build_report, school_figures, school_headers, school_lines, source_label,
+    SOURCE_LABELS, school_figures, school_headers, school_lines, source_label,
 )
 from app.monitoring.thresholds import current_threshold, change_thresholds, threshold_history, uses_system
 from app.reading import read_session
@@ -250,12 +250,13 @@ class MonitoringView(BaseView):
     @expose("/report", methods=["POST"])
     @has_access
     def report(self):
-        """Generate the month's report, record it in the register and download it."""
+        """Generate the month's report (xlsx and docx), record it in the register and download the
+        format asked for (`format`: xlsx by default, or docx)."""
         month = parse_month(request.form.get("month"))
+        kind = reports_register.report_format(request.form.get("format") or "xlsx")
         who = f"{g.user.first_name} {g.user.last_name}".strip()
-        content = build_report(db.session, month, generated_by=who)
-        entry = reports_register.record_generation(db.session, month, content, user_id=g.user.id)
-        return _xlsx(entry)
+        entry = reports_register.generate(db.session, month, user_id=g.user.id, generated_by=who)
+        return _download(reports_register.report_file(entry, kind))
 
     @expose("/register")
     @has_access
@@ -268,10 +269,12 @@ class MonitoringView(BaseView):
     @has_access
     @permission_name("register")
     def register_file(self, report_id: int):
+        """A recorded report's file: the xlsx, or the Word document with ?format=docx."""
+        kind = reports_register.report_format(request.args.get("format") or "xlsx")
         entry = read_session().get(AnalyticalReport, report_id)
-        if entry is None or entry.content is None or not is_visible(read_session(), current_scope(), AnalyticalReport, report_id):
+        if entry is None or not is_visible(read_session(), current_scope(), AnalyticalReport, report_id):
             abort(404)
-        return _xlsx(entry)
+        return _download(reports_register.report_file(entry, kind))
 
     @expose("/register/<int:report_id>/sent", methods=["POST"])
     @has_access
@@ -283,9 +286,11 @@ class MonitoringView(BaseView):
         return redirect(url_for("MonitoringView.register"))
 
 
-def _xlsx(entry: AnalyticalReport) -> Response:
-    return Response(entry.content, mimetype=reports_register.XLSX_TYPE, headers={
-        "Content-Disposition": f'attachment; filename="{entry.filename}"'})
+def _download(file: reports_register.ReportFile | None) -> Response:
+    if file is None:
+        abort(404)
+    return Response(file.content, mimetype=file.mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{file.filename}"'})
 
 
 def _pct(value) -> str:

@@ -1,7 +1,7 @@
 """light thresholds: the control page's traffic light graded by the share of schools done
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-07 22:30:00
 
 The control page turned a municipality red when one school of fifty had a missing paper: 71 of
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 
 revision = '0010'
-down_revision = '0008'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

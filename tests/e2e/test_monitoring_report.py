@@ -1,9 +1,11 @@
 """In a real browser on the demo region: the monitoring user computes September 2012 and downloads
-the report; the ministry user opens the dashboard and sees the chart drawn (by our own charts.js),
-then the control page with its greens, yellows and reds and the legend that explains them."""
+the report as xlsx and as docx; the ministry user opens the dashboard and sees the chart drawn (by
+our own charts.js), then the control page with its greens, yellows and reds and the legend that
+explains them."""
 import io
 
 import pytest
+from docx import Document
 from openpyxl import load_workbook
 
 from tests.e2e.conftest import axe_violations, db_scalar, guide_shot, sign_in
@@ -35,6 +37,14 @@ def test_monitor_computes_month_and_downloads_report_then_ministry_sees_chart(gu
     using, total = (int(x) for x in using_card.split("/"))
     assert (summary["Используют систему"], summary["Общеобразовательных школ"]) == (using, total)
     assert using > 0
+    # The same справка as a Word document: its region total is the card's.
+    with page.expect_download() as download_info:
+        page.click("#report-docx-button")
+    assert download_info.value.suggested_filename == "analiticheskaya-spravka-2012-09.docx"
+    document = Document(download_info.value.path())
+    assert document.paragraphs[0].text.endswith("за сентябрь 2012")
+    total_row = [cell.text for cell in document.tables[0].rows[-1].cells]
+    assert total_row[1:4] == ["Итого по области", str(total), str(using)]
 
     # The ministry user, in the same guarded page (nothing may leave 127.0.0.1 for either).
     ministry = page

@@ -115,21 +115,16 @@ def test_progress_page_shows_marks_average_and_attendance(client, world, diary):
         assert expected in page, expected
 
 
-def test_progress_marks_are_written_with_their_work_type_weight_and_date(app):
-    from decimal import Decimal
-    from types import SimpleNamespace
+def test_progress_marks_are_written_with_their_work_type_weight_and_date(client, session, world, diary):
+    from app.models import MarkType
 
-    from app.views.diary import lesson_texts, progress_marks
-
-    marks = [SimpleNamespace(value=5, weight=Decimal("2.0"), work_type="Контрольная <б>", work_type_short="к/р",
-                             date=dt.date(2012, 9, 10)),
-             SimpleNamespace(value=4, weight=Decimal("1.0"), work_type="Ответ", work_type_short="отв",
-                             date=dt.date(2012, 9, 17))]
-    with app.test_request_context():
-        first, second = str(progress_marks(marks, lesson_texts(), lambda date, _: date.strftime("%d.%m"))).split("\n")
-    assert first == ('<li class="diary-mark mark-5" title="Контрольная &lt;б&gt;, вес 2">'
-                     '<span class="diary-mark-value">5</span> <span class="diary-mark-type">10.09 · к/р ×2</span></li>')
-    assert 'title="Ответ, вес 1"' in second and "17.09 · отв</span>" in second and "×" not in second
+    session.scalar(select(MarkType).where(MarkType.short_name == "к/р")).name = "Контрольная <б>"
+    session.commit()
+    page = text(sign_in(client, "parent").get(f"/diary/{world.pupil_a.id}/progress/?period=year"))
+    assert ('<li class="diary-mark mark-5" title="Контрольная &lt;б&gt;, вес 2">'
+            '<span class="diary-mark-value">5</span> <span class="diary-mark-type">17.09 · к/р ×2</span></li>') in page
+    assert ('<li class="diary-mark mark-4" title="Ответ на уроке, вес 1"><span class="diary-mark-value">4</span> '
+            '<span class="diary-mark-type">17.09 · отв</span></li>') in page
 
 
 def test_menu_progress_entry_opens_the_first_childs_progress(client, world, diary):

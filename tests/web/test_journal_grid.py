@@ -193,8 +193,18 @@ def test_class_teacher_reads_the_year_marks_of_another_teachers_subject(app, jw,
 def test_grid_rows_escape_the_name_and_show_absent_and_read_only_cells_and_the_period_mark(app):
     from types import SimpleNamespace
 
+    from app.formats import format_average
     from app.journal.grid import GridCell, GridMark, PeriodValue, PupilRow
-    from app.views.journal import pupil_rows
+    from app.views.journal import grid_rows
+    from app.views.layout import render_unfinalized
+
+    def table(data):
+        return str(render_unfinalized("journal/_table.html", grid=data, rows=grid_rows(data), fmt=format_average,
+                                      history_allowed=False))
+
+    def pupil_rows(data):
+        page = table(data)
+        return page[page.index("<tbody>") + len("<tbody>"):page.index("</tbody>")].strip()
 
     pupil = PupilRow(id=7, name='<b>Ли "Ан"</b>', cells={
         1: GridCell(absence="н", absence_version=4),
@@ -202,9 +212,11 @@ def test_grid_rows_escape_the_name_and_show_absent_and_read_only_cells_and_the_p
         4: GridCell(marks=[GridMark(0, 4, 1, "отв", 1, 6)]),
         5: GridCell(marks=[GridMark(0, 5, 1, "отв", 1, 3)], absence="оп", absence_version=8)},
         period_mark=PeriodValue("4", 9), proposal="4", shortage=True, mark_count=2, absences=1)
-    lessons = [SimpleNamespace(id=i, day=f"0{i}.09", editable=i != 2) for i in (1, 2, 3, 4, 5)]
-    data = SimpleNamespace(pupils=[pupil], lessons=lessons, period=SimpleNamespace(name="3 четверть"),
-                           period_marks_editable=False)
+    lessons = [SimpleNamespace(id=i, day=f"0{i}.09", editable=i != 2, version=1, column_type_id=None,
+                               date=dt.date(2012, 9, i), topic='<i>"Дроби"</i>' if i == 3 else None, homework=None,
+                               average=None) for i in (1, 2, 3, 4, 5)]
+    data = SimpleNamespace(pupils=[pupil], lessons=lessons, period=SimpleNamespace(id=3, name="3 четверть"),
+                           period_marks_editable=False, assignment=SimpleNamespace(id=9), class_average=None)
     with app.test_request_context():
         row = str(pupil_rows(data))
     head, first, second, third, fourth, fifth, *sums = row.split("</td>")
@@ -228,6 +240,8 @@ def test_grid_rows_escape_the_name_and_show_absent_and_read_only_cells_and_the_p
     data.period_marks_editable = True
     with app.test_request_context():
         assert "readonly>" not in str(pupil_rows(data)).split('class="period-input"')[1]
+        heads = table(data)
+    assert 'data-topic="&lt;i&gt;&#34;Дроби&#34;&lt;/i&gt;"' in heads and "<i>" not in heads
 
 
 def test_a_column_offers_the_work_type_most_of_its_marks_have(jw, as_user, session):

@@ -61,4 +61,4 @@ def test_monitoring_page_costs_the_same_statements_for_a_bigger_region(mw, as_us
     small, _ = page_statements(client, session, url)
     _grow(session, mw)
     big, _ = page_statements(client, session, url)
-    assert big == small == expected
+    assert big == small <= expected
