@@ -38,6 +38,7 @@ from .rollout import (  # noqa: F401
     Campaign,
     Consultation,
     JournalSystem,
+    LightThreshold,
     Material,
     Milestone,
     PlanTarget,

@@ -31,6 +31,7 @@ from app.models import (
     JournalChange,
     JournalSystem,
     Lesson,
+    LightThreshold,
     LoginAttempt,
     Mark,
     Material,
@@ -135,6 +136,7 @@ RULES: dict[type, Rule] = {
     Consultation: Rule(school=Consultation.school_id, municipality=Consultation.municipality_id, region=True),
     Training: Rule(municipality=Training.municipality_id, open_when_null=True, region=True),
     Material: SHARED,
+    LightThreshold: Rule(region=True, whole_region_for_municipal=True),
     # monitoring
     UsageSnapshot: Rule(school=UsageSnapshot.school_id, region=True),
     ImportBatch: Rule(region=True),

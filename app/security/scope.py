@@ -29,6 +29,7 @@ from app.models import (
     Holiday,
     ImportBatch,
     Lesson,
+    LightThreshold,
     Mark,
     Material,
     PeriodMark,
@@ -161,7 +162,7 @@ CLAUSES_KEPT = 4096
 # Which roles may change which models at all (within their visible rows; teachers narrower).
 WRITABLE: dict[str, set] = {
     R.MINISTRY: set(),
-    R.MONITORING: {UsageSnapshot, ImportBatch, AnalyticalReport, UsageThreshold},
+    R.MONITORING: {UsageSnapshot, ImportBatch, AnalyticalReport, UsageThreshold, LightThreshold},
     R.METHODIST: {Consultation, Training, Material},
     R.MUNICIPAL: {RolloutPlan, PlanTarget, School, SchoolReadiness, ReadinessEvidence, Consultation},
     R.SCHOOL_ADMIN: {
