@@ -60,6 +60,13 @@ class Actor:
     user_name: str
     ip_address: str | None = None
 
+    @classmethod
+    def of(cls, user, ip_address: str | None) -> "Actor":
+        """The signed-in user as the history names them: «Фамилия Имя (login)», or the login."""
+        name = " ".join(p for p in (getattr(user, "last_name", ""), getattr(user, "first_name", "")) if p)
+        return cls(user_id=user.id, user_name=f"{name} ({user.username})" if name else user.username,
+                   ip_address=ip_address)
+
 
 class StaleVersion(DomainError):
     """The row changed since the client read it; the client must refresh the cell."""

@@ -357,14 +357,17 @@ def _in_one_transaction(session: Session, work):
         raise
 
 
-def save_plan(session: Session, scope: Scope, assignment_id: int, rows: list[dict[str, str]], version: int, *,
-              user_id: int | None, now: dt.datetime) -> CheckedRows:
+def save_plan(session: Session, scope: Scope, assignment_id: int, rows: list[dict[str, str]], version: int | None,
+              *, user_id: int | None, now: dt.datetime) -> CheckedRows:
     """The plan page's save: check the rows (`check_page_rows`) and, when every row is right, make
     them the plan, in one transaction. Returns the checked rows (with their errors, nothing
     written, when some are wrong). NotInScope when the user may not change the plan; StalePlan
-    when it changed since the page showed `version`; DomainError for a plan left without topics."""
+    when it changed since the page showed `version` (None: the page sent none); DomainError for a
+    plan left without topics."""
     def work():
         open_heading(session, scope, assignment_id, to_change=True)
+        if version is None:
+            raise DomainError(_("Запрос не распознан: обновите страницу и повторите."))
         checked = check_page_rows(rows)
         if checked.errors:
             return checked

@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.diary.week import CalendarPeriod, load_periods
+from app.errors import DomainError
 from app.formats import fold_text
 from app.journal import entries
 from app.journal.access import marks_writable_on
@@ -34,6 +35,7 @@ from app.journal.plan import PlanHeading, open_heading
 from app.models import Lesson, PlanTopic, ThematicPlan
 from app.security.clauses import NotInScope
 from app.security.scope import Scope, visible
+from app.text import _
 
 
 @dataclass(frozen=True)
@@ -155,14 +157,19 @@ def planned_topics(session: Session, scope: Scope, assignment_id: int, period_id
 
 
 def fill_topics(session: Session, scope: Scope, actor: entries.Actor, assignment_id: int,
-                period_id: int) -> FillReport:
+                period_id: int | None) -> FillReport:
     """Write the plan's topics into the period's empty lessons the user may write, in one
     transaction, and report what was written. NotInScope when the user may not change the plan (or
-    the period is not the assignment's year's); DomainError for a locked period."""
+    the period is not the assignment's year's); DomainError for no period chosen, a plan without
+    topics or a locked period."""
     try:
         heading = open_heading(session, scope, assignment_id, to_change=True)
+        if period_id is None:
+            raise DomainError(_("Выберите учебный период, уроки которого заполнить."))
         period, year_start = _period(session, heading, period_id)
         hours = _hours(session, assignment_id)
+        if not hours:
+            raise DomainError(_("В плане нет тем: сначала заполните план или загрузите его из файла."))
         lessons, by_id = _lessons(session, scope, heading, period, year_start, writable_only=True)
         taken, place = assign_hours(hours, lessons)
         written = entries.write_plan_topics(

@@ -62,18 +62,16 @@ def read_plan_file(*, data: bytes, filename: str, limits: XlsxLimits | None = No
 
 def _columns(raw: list[list[str]]) -> tuple[int, dict[str, int]]:
     """The index of the header row (the first of the first HEADER_SEARCHED rows that has the
-    required columns) and its columns; DomainError naming what the first row lacks."""
-    if not raw or not any(cell.strip() for row in raw[:HEADER_SEARCHED] for cell in row):
-        raise DomainError(_("В файле нет строки заголовков. Возьмите шаблон на этой странице."))
-    first_error = None
+    required columns) and its columns; DomainError when none has them."""
     for index, row in enumerate(raw[:HEADER_SEARCHED]):
         if not any(cell.strip() for cell in row):
             continue
         try:
             return index, table_import.find_columns(row, HEADERS, REQUIRED, TEMPLATE_HEADER)
-        except DomainError as error:
-            first_error = first_error or error
-    raise first_error
+        except DomainError:
+            continue
+    raise DomainError(_("В начале файла нет строки заголовков со столбцами «тема» и «часы» (могут быть и «№», "
+                        "«раздел»). Возьмите шаблон на этой странице."))
 
 
 def _body(raw: list[list[str]]) -> list[tuple[int, dict[str, str]]]:
@@ -96,6 +94,18 @@ def check_file(session: Session, scope: Scope, assignment_id: int, raw: list[lis
     replaces = session.scalar(select(func.count(PlanTopic.id)).join(ThematicPlan, ThematicPlan.id == PlanTopic.plan_id)
                               .where(ThematicPlan.assignment_id == assignment_id)) or 0
     return Preview(heading, checked, replaces)
+
+
+def preview_upload(session: Session, scope: Scope, assignment_id: int, *, data: bytes | None, filename: str | None,
+                   limits: XlsxLimits | None = None) -> tuple[list[list[str]], Preview]:
+    """An uploaded file's rows and their preview for the plan of `assignment_id`: NotInScope
+    first, unless the user may change the plan; then DomainError for no file, or one that cannot
+    be read."""
+    open_heading(session, scope, assignment_id, to_change=True)
+    if not filename:
+        raise DomainError(_("Выберите файл плана (xlsx или csv)."))
+    raw = read_plan_file(data=data or b"", filename=filename, limits=limits)
+    return raw, check_file(session, scope, assignment_id, raw)
 
 
 # --- the preview between two requests -----------------------------------------------------

@@ -146,7 +146,7 @@ def test_bad_rows_are_refused_with_their_numbers_and_nothing_is_written(session,
 
 
 def test_missing_columns_are_named_and_an_empty_or_foreign_file_refused(session, pw):
-    with pytest.raises(DomainError, match="нет столбцов: «часы»"):
+    with pytest.raises(DomainError, match="нет строки заголовков со столбцами «тема» и «часы»"):
         check_file(session, teacher(session, pw), pw.own.id, read([["№", "тема"], [1, "Дроби"]]))
     with pytest.raises(DomainError, match="нет ни одной темы"):
         check_file(session, teacher(session, pw), pw.own.id, read([["тема", "часы"], [None, None]]))

@@ -9,8 +9,12 @@ system runs СОШ № 3; the coordinator's municipality is Одинцовски
 """
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import select
+
+from app.journal.plan import TopicRow, write_topics
 
 from app.models import (
     ClassGroup,
@@ -22,12 +26,14 @@ from app.models import (
     Mark,
     Material,
     Municipality,
+    PlanTopic,
     Pupil,
     School,
     Staff,
     StudyPeriod,
     Subject,
     TeachingAssignment,
+    ThematicPlan,
     UserScope,
 )
 from app.models.journal import MarkType
@@ -61,6 +67,8 @@ LABELS = {
     Mark: lambda r: r.pupil.last_name,
     Subject: lambda r: r.name,
     UserScope: lambda r: r.user.username,
+    ThematicPlan: lambda r: _class(r.assignment.class_group),
+    PlanTopic: lambda r: _class(r.plan.assignment.class_group),
 }
 
 VISIBLE = {
@@ -125,8 +133,16 @@ VISIBLE = {
     },
     Subject: {user: {"Математика"} for user in USERS if user != "vendor"},  # the regional catalogue
     UserScope: {"admin": {"municipal", "vendor"}},
+    # A plan of each assignment: the teacher reads her own and the led class's, the school its own.
+    ThematicPlan: {
+        "admin": {"7А СОШ № 1", "8Б СОШ № 1", "7А СОШ № 3"},
+        **{u: {"7А СОШ № 1", "8Б СОШ № 1", "7А СОШ № 3"} for u in REGION},
+        "director": {"7А СОШ № 1", "8Б СОШ № 1"}, "secretary": {"7А СОШ № 1", "8Б СОШ № 1"},
+        "teacher": {"7А СОШ № 1", "8Б СОШ № 1"},
+    },
 }
 VISIBLE[Holiday] = VISIBLE[StudyPeriod]
+VISIBLE[PlanTopic] = VISIBLE[ThematicPlan]
 
 CHANGEABLE = {
     Mark: {"admin": {"Алексеева", "Борисов", "Васильев"}, "director": {"Алексеева", "Борисов"},
@@ -137,7 +153,9 @@ CHANGEABLE = {
             "secretary": {"Алексеева", "Алексеев", "Борисов"}},
     School: {"admin": ALL_SCHOOLS, "municipal": {"СОШ № 1", "СОШ № 2"}},
     Subject: {"admin": {"Математика"}},  # the regional catalogue is the administrator's to change
+    ThematicPlan: {"admin": {"7А СОШ № 1", "8Б СОШ № 1", "7А СОШ № 3"}, "teacher": {"7А СОШ № 1"}},
 }
+CHANGEABLE[PlanTopic] = CHANGEABLE[ThematicPlan]
 
 # Reference data: every logged-in user reads all of it.
 SHARED = (MarkType, JournalSystem, Material)
@@ -147,6 +165,9 @@ SHARED = (MarkType, JournalSystem, Material)
 def scoped_world(app, session, world):
     add_vendor_and_extras(session, app.appbuilder.sm, world)
     world.class_a_other.class_teacher_id = world.teacher.id
+    for lesson in (world.lesson_a, world.lesson_a_other, world.lesson_b):
+        write_topics(session, lesson.assignment_id, [TopicRow(1, None, "Дроби", 2)], user_id=None,
+                     now=dt.datetime(2012, 9, 1))
     session.commit()
     return world
 
