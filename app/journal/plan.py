@@ -429,12 +429,22 @@ class AssignmentCoverage:
 
 @dataclass
 class TeacherCoverage:
+    teacher_id: int
     teacher_name: str
     assignments: list[AssignmentCoverage] = field(default_factory=list)
 
     @property
     def covered(self) -> int:
         return sum(a.covers for a in self.assignments)
+
+    @property
+    def without_plan(self) -> int:
+        return sum(not a.has_plan for a in self.assignments)
+
+    @property
+    def short(self) -> int:
+        """Plans that run out before the year's lessons do."""
+        return sum(a.has_plan and not a.covers for a in self.assignments)
 
 
 @dataclass
@@ -474,7 +484,7 @@ def coverage(session: Session, scope: Scope, today: dt.date, *, own: bool = Fals
     teachers: dict[int, TeacherCoverage] = {}
     for row in rows:
         heading = _heading(row[:-2])
-        teachers.setdefault(heading.teacher_id, TeacherCoverage(heading.teacher_name or "")).assignments.append(AssignmentCoverage(
+        teachers.setdefault(heading.teacher_id, TeacherCoverage(heading.teacher_id, heading.teacher_name or "")).assignments.append(AssignmentCoverage(
             heading.assignment_id, heading.label, bool(row[-1]), int(row[-2] or 0),
             timetable.get(heading.assignment_id, 0), heading.editable))
     return Coverage(year.name, list(teachers.values()))
