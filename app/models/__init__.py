@@ -33,6 +33,8 @@ from .journal import (  # noqa: F401
     Mark,
     MarkType,
     PeriodMark,
+    PlanTopic,
+    ThematicPlan,
 )
 from .rollout import (  # noqa: F401
     Campaign,

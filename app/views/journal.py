@@ -69,10 +69,7 @@ class MarkView(ScopedModelView):
 
 
 def _actor() -> entries.Actor:
-    user = g.user
-    name = " ".join(p for p in (getattr(user, "last_name", ""), getattr(user, "first_name", "")) if p)
-    return entries.Actor(user_id=user.id, user_name=f"{name} ({user.username})" if name else user.username,
-                         ip_address=request.remote_addr)
+    return entries.Actor.of(g.user, request.remote_addr)
 
 
 def _known(data: dict) -> entries.CellKnown:
