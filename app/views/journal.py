@@ -110,7 +110,11 @@ def kept_periods(school_id: int):
 
 
 def _period_arg() -> int | None:
-    value = request.args.get("period", "")
+    return _id_arg("period")
+
+
+def _id_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
     return int(value) if value.isdigit() else None
 
 
@@ -184,7 +188,7 @@ class JournalView(BaseView):
                 return self.render_template("journal/year.html", year=data, title=_("Итоговые отметки"),
                                             history_allowed=self._history_allowed())
             data = grid.build_grid(db.session, scope, assignment_id, _period_arg(), today=clock.today(),
-                                   catalogue=current_catalogue(), periods_of=kept_periods)
+                                   catalogue=current_catalogue(), periods_of=kept_periods, lesson_id=_id_arg("lesson"))
         except NotInScope:
             abort(404)
         history_allowed = self._history_allowed()
@@ -198,12 +202,13 @@ class JournalView(BaseView):
 
     @staticmethod
     def _class_report(class_group_id: int):
-        """(the class report for ?period= or the school's first period, the periods) or 404."""
+        """(the class report for ?period= or the current period (grid.current_period), the periods) or 404."""
         scope, session = current_scope(), read_session()
         try:
             class_group = reports.readable_class(session, scope, class_group_id)
             periods = grid.school_periods(session, class_group, kept_periods)
-            period_id = _period_arg() or (periods[0].id if periods else None)
+            current = grid.current_period(periods, clock.today())
+            period_id = _period_arg() or (current.id if current else None)
             if period_id is None:
                 raise NotInScope("no periods")
             return reports.class_report(session, scope, class_group_id, period_id), periods
