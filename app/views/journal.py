@@ -16,7 +16,7 @@ from markupsafe import escape
 from app import clock, formats
 from app.errors import DomainError
 from app.extensions import db
-from app.journal import archive, entries, grid, history, listing, reports
+from app.journal import archive, entries, grid, history, listing, reports, today
 from app.journal.access import lessons_listed
 from app.security.clauses import NotInScope
 from app.journal.catalogue import Catalogue, load_catalogue
@@ -26,6 +26,7 @@ from app.security import roles as R
 from app.security.current import current_scope, kept
 from app.security.filters import ScopeFilter
 from app.security.scope import journal_assignments, journal_classes
+from app.today import registry as today_blocks
 from app.views import layout, menu
 from app.views.base import ScopedModelView
 from app.web.data import ScopedInterface
@@ -421,7 +422,25 @@ class PeriodLockView(BaseView):
         return redirect(url_for("PeriodLockView.periods"))
 
 
+class TeacherWeekView(BaseView):
+    """«Моя неделя»: the teacher's lessons Monday to Saturday, each a link to its journal column."""
+
+    route_base = "/journal/week"
+    default_view = "week"
+    role_access = {R.TEACHER: ("can_week",)}
+
+    @expose("/")
+    @has_access
+    def week(self):
+        day = formats.date_or_none(request.args.get("date")) or clock.today()
+        data = today.teacher_week(db.session, current_scope(), day, clock.today())
+        return self.render_template("today/week.html", week=data, format_date=formats.format_date,
+                                    title=_("Моя неделя"))
+
+
 def register(appbuilder) -> None:
     menu.add(appbuilder, JournalView, "Journal", _l("Журнал"), menu.JOURNAL, "fa-table")
+    menu.add(appbuilder, TeacherWeekView, "TeacherWeek", _l("Моя неделя"), menu.JOURNAL, "fa-calendar")
+    today_blocks.register(*today.BLOCKS)
     menu.add(appbuilder, PeriodLockView, "StudyPeriodLocks", _l("Закрытие периодов"), menu.JOURNAL, "fa-lock")
     menu.add(appbuilder, MarkView, "Marks", _l("Отметки"), menu.JOURNAL, "fa-list")
