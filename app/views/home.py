@@ -23,4 +23,4 @@ class HomeView(IndexView):
         # The primary, as the journal's grid: a mark just typed shows on the way back here.
         blocks = registry.read_blocks(db.session, scope, day)
         return self.render_template("today/page.html", blocks=blocks, day=day, day_name=registry.day_name(day),
-                                    format_date=formats.format_date, title=_("Сегодня"))
+                                    format_date=formats.format_date, scope=scope, user=g.user, title=_("Сегодня"))
