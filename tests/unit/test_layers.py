@@ -20,7 +20,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("web", ("app.web", "app.http", "app.health", "app.observability", "app.reading", "app.security.manager",
              "app.security.current", "app.security.filters", "app.security.login_guard",
              "app.security.password_forms")),
-    ("domain", ("app.journal", "app.diary", "app.timetable", "app.monitoring", "app.rollout", "app.notify",
+    ("domain", ("app.journal", "app.diary", "app.timetable", "app.today", "app.monitoring", "app.rollout", "app.notify",
                 "app.accounts", "app.backup", "app.exports", "app.demo", "app.demo_names", "app.demo_plans",
                 "app.import_tokens", "app.xlsx_upload",
                 "app.uploads", "app.search", "app.security", "app.reference_cache", "app.startup")),
