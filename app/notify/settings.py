@@ -15,7 +15,7 @@ from app.text import _
 
 MODE_CODES = ("instant", "daily", "weekly", "none")
 # A new parent account's mode until the parent chooses another (app/accounts/issue.py sets it; the
-# accounts made before it got it from migration 0016).
+# accounts made before it got it from migration 0012).
 DEFAULT_MODE = "daily"
 MAX_EMAIL = 200
 

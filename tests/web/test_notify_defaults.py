@@ -1,6 +1,6 @@
 """Parents' notifications that reach people: a new parent account gets the daily digest (it was
 «Не присылать»), to the address on file or else the account's own; the parent changes it in
-«Уведомления»; migration 0016 gives it to the parent accounts made before, at the old default.
+«Уведомления»; migration 0012 gives it to the parent accounts made before, at the old default.
 
 5А of tests.family_helpers: the secretary gives the families access; Иванов has ivanov@family.test
 on file, Иванова nothing, Кузнецова an account already."""
@@ -110,7 +110,7 @@ def test_the_settings_page_offers_the_accounts_own_address(app, session, world, 
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_migration_0016_gives_parent_accounts_at_the_old_default_the_daily_digest(app, session, world, engine):
+def test_migration_0012_gives_parent_accounts_at_the_old_default_the_daily_digest(app, session, world, engine):
     weekly_user = make_user(session, app.appbuilder.sm, "weekly.parent", R.PARENT)
     weekly = make_guardian(session, [world.pupil_a], weekly_user, "Недельная")
     weekly.notify_mode = "weekly"
@@ -120,7 +120,7 @@ def test_migration_0016_gives_parent_accounts_at_the_old_default_the_daily_diges
     ids = (alekseev.id, borisova.id, weekly.id)
     assert modes(session, *ids) == ["none", "none", "weekly"]
     session.close()
-    downgrade(revision="0009")
+    downgrade(revision="0011")
     upgrade()
     assert modes(session, *ids) == ["daily", "none", "weekly"], \
         "an account at «none»; no account; a choice of its own"

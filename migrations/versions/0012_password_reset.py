@@ -1,7 +1,7 @@
 """password reset: recovery links by e-mail, their requests, two account events; daily digests
 
-Revision ID: 0016
-Revises: 0009
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-09 10:00:00
 
 «Забыли пароль?» on the login page e-mails a one-time link (app/accounts/recovery.py):
@@ -22,8 +22,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0016'
-down_revision = '0009'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
