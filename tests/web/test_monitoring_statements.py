@@ -17,8 +17,9 @@ CHART = "/monitoring/charts?month=2012-09&indicator=lessons_filled"
 # the same on every page. The scope comes from the process's cache (app/reference_cache.py).
 # Dashboard: the campaigns, the shares of both months, the
 # plans' targets, the municipalities, the monthly series, the register (reports, months), the
-# active campaign, its milestones, the overdue counts and usage months, the threshold.
-DASHBOARD_STATEMENTS = 13
+# active campaign, its milestones, the light's thresholds, the control table's counts and usage
+# months (the overdue list is read off that table), the threshold.
+DASHBOARD_STATEMENTS = 14
 # Chart: the distribution, the campaigns, the shares, the targets, the municipalities,
 # the series.
 CHART_STATEMENTS = 6

@@ -15,6 +15,8 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from app.journal.plan import TopicRow, write_topics
+
 from app.models import (
     ClassGroup,
     Guardian,
@@ -25,12 +27,14 @@ from app.models import (
     Mark,
     Material,
     Municipality,
+    PlanTopic,
     Pupil,
     School,
     Staff,
     StudyPeriod,
     Subject,
     TeachingAssignment,
+    ThematicPlan,
     UserScope,
 )
 from app.models.journal import MarkType
@@ -65,6 +69,8 @@ LABELS = {
     Mark: lambda r: r.pupil.last_name,
     Subject: lambda r: r.name,
     UserScope: lambda r: r.user.username,
+    ThematicPlan: lambda r: _class(r.assignment.class_group),
+    PlanTopic: lambda r: _class(r.plan.assignment.class_group),
 }
 
 VISIBLE = {
@@ -132,8 +138,16 @@ VISIBLE = {
     },
     Subject: {user: {"Математика"} for user in USERS if user != "vendor"},  # the regional catalogue
     UserScope: {"admin": {"municipal", "vendor"}},
+    # A plan of each assignment: the teacher reads her own and the led class's, the school its own.
+    ThematicPlan: {
+        "admin": {"7А СОШ № 1", "8Б СОШ № 1", "7А СОШ № 3"},
+        **{u: {"7А СОШ № 1", "8Б СОШ № 1", "7А СОШ № 3"} for u in REGION},
+        "director": {"7А СОШ № 1", "8Б СОШ № 1"}, "secretary": {"7А СОШ № 1", "8Б СОШ № 1"},
+        "teacher": {"7А СОШ № 1", "8Б СОШ № 1"},
+    },
 }
 VISIBLE[Holiday] = VISIBLE[StudyPeriod]
+VISIBLE[PlanTopic] = VISIBLE[ThematicPlan]
 
 CHANGEABLE = {
     Mark: {"admin": {"Алексеева", "Борисов", "Васильев", "Григорьев"}, "director": {"Алексеева", "Борисов", "Григорьев"},
@@ -145,7 +159,9 @@ CHANGEABLE = {
             "secretary": {"Алексеева", "Алексеев", "Борисов", "Григорьев"}},
     School: {"admin": ALL_SCHOOLS, "municipal": {"СОШ № 1", "СОШ № 2"}},
     Subject: {"admin": {"Математика"}},  # the regional catalogue is the administrator's to change
+    ThematicPlan: {"admin": {"7А СОШ № 1", "8Б СОШ № 1", "7А СОШ № 3"}, "teacher": {"7А СОШ № 1"}},
 }
+CHANGEABLE[PlanTopic] = CHANGEABLE[ThematicPlan]
 
 # Reference data: every logged-in user reads all of it.
 SHARED = (MarkType, JournalSystem, Material)
@@ -162,6 +178,9 @@ def scoped_world(app, session, world):
     lesson = make_lesson(session, make_assignment(session, unrelated, make_subject(session), world.other_teacher),
                          dt.date(2012, 9, 10))
     make_mark(session, lesson, pupil, 4, session.scalars(select(MarkType).where(MarkType.short_name == "отв")).one())
+    for lesson in (world.lesson_a, world.lesson_a_other, world.lesson_b):
+        write_topics(session, lesson.assignment_id, [TopicRow(1, None, "Дроби", 2)], user_id=None,
+                     now=dt.datetime(2012, 9, 1))
     session.commit()
     return world
 
