@@ -91,6 +91,10 @@ def _check_text_fields(model, *forms) -> None:
             field.kwargs["validators"] = [*checks, CleanText(getattr(model, name))]
 
 
+def _decimal(value) -> str:
+    return formats.format_decimal(value, None, trim=True)
+
+
 def russian_forms(appbuilder) -> None:
     """The forms of every registered view, FAB's own included (the users list searched «Создан» as
     2026-12-07 22:14:30.086511), with our date, moment and number fields and their drop-downs in
@@ -124,7 +128,7 @@ class ScopedModelView(ListArgs, ReachSearch, ModelView):
         self.base_filters = scope_base_filters(self.datamodel.obj, self.scope_filter) + list(self.base_filters or [])
         self._scope_related_fields()
         self.formatters_columns = {**{column: formats.format_month for column in self.month_columns},
-                                   **(self.formatters_columns or {})}
+                                   **self._number_formatters(), **(self.formatters_columns or {})}
         super().__init__(**kwargs)
         self.datamodel.list_loads = list_loads(self.datamodel, self.list_columns)
         self.datamodel.counts_bounded = True
@@ -136,6 +140,13 @@ class ScopedModelView(ListArgs, ReachSearch, ModelView):
         # FAB offers a sort link for every listed column, relations included, and answers 500 when
         # it is clicked.
         self.order_columns = [column for column in self.order_columns if self.datamodel.is_sortable(column)]
+
+    def _number_formatters(self) -> dict:
+        """The list's and record's number columns written with the comma and without the zeros a
+        numeric column adds: an hour's 1.0 reads «1», a share's 75.50 «75,5»."""
+        columns = {*(self.list_columns or ()), *(self.show_columns or ())}
+        return {column: _decimal for column in columns
+                if "." not in column and (self.datamodel.is_numeric(column) or self.datamodel.is_float(column))}
 
     def _scope_related_fields(self) -> None:
         """Offer only in-scope rows in the relation drop-downs of add, edit and search forms (the

@@ -1,11 +1,12 @@
 """What every page's layout calls: the stylesheet and script tags, whose URLs are built once per
 script root (the prefix a proxy may mount the app under) instead of with two dozen url_for calls
 a page, the navbar's menu entries (app.views.menu.rendered), the templates' gettext bound to
-the request's catalogue once per page, and how values print: dates, moments and numbers the
-Russian way (app.formats), through `{{ value }}` itself and the filters `date`, `moment`,
-`month`, `decimal`, `percent` and `share`."""
+the request's catalogue once per page, and how values print the Russian way (app.formats): dates
+and moments through `{{ value }}` itself, and the filters `date`, `moment`, `month`, `decimal`,
+`percent` and `share`."""
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 
 from flask import current_app, request, url_for
@@ -96,18 +97,19 @@ _AS_THEY_ARE = frozenset({str, int, Markup})
 def shown(value):
     """What `{{ value }}` prints for values Python would show as code. FAB's lists and record pages
     print a field as `{{ item[column] }}`, which showed an empty school or date as «None», a yes/no
-    field as «True»/«False», a to-many relation as «[СОШ № 1, СОШ № 2]», a date as 2001-08-14
-    and an hour as 1.0: None prints nothing, a bool «да»/«нет», a list its items' names separated
-    by commas, dates, moments and numbers as app.formats.shown writes them."""
+    field as «True»/«False», a to-many relation as «[СОШ № 1, СОШ № 2]» and a date as 2001-08-14:
+    None prints nothing, a bool «да»/«нет», a list its items' names separated by commas, a date
+    19.10.2012 and a moment 19.10.2012 13:30 in Moscow time (app.formats.shown). A number prints
+    as it is: it may be data for a script (data-share="85.7"); where a page shows one, it writes it
+    with the comma (the `decimal` filter; FAB's lists by ScopedModelView's column formatters)."""
     if type(value) in _AS_THEY_ARE:
         return value
     if value is None:
         return ""
     if isinstance(value, str):
         return value
-    formatted = formats.shown(value)
-    if formatted is not None:
-        return formatted
+    if isinstance(value, dt.date):
+        return formats.shown(value)
     if value is True or value is False:
         return gettext("да") if value else gettext("нет")
     if isinstance(value, list):
