@@ -23,6 +23,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import clock
+
 
 class UsageThreshold(Model):
     """Пороги вердикта «использует систему». Каждое изменение — новая строка; действует последняя."""
@@ -35,7 +37,7 @@ class UsageThreshold(Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     min_lessons_filled_share: Mapped[Decimal] = mapped_column(Numeric(5, 2), nullable=False)
     min_teachers_active_share: Mapped[Decimal] = mapped_column(Numeric(5, 2), nullable=False)
-    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, server_default=func.now())
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=clock.region_now, server_default=func.now())
     changed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
 
     changed_by = relationship("User")
@@ -58,7 +60,7 @@ class ImportBatch(Model):
     rows_rejected: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     errors: Mapped[Optional[str]] = mapped_column(Text)
     uploaded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
-    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, server_default=func.now())
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=clock.region_now, server_default=func.now())
 
     uploaded_by = relationship("User")
 
@@ -93,7 +95,7 @@ class UsageSnapshot(Model):
     pupils_with_diary_access: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     diary_visits: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     uses_system: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    computed_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, server_default=func.now())
+    computed_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=clock.region_now, server_default=func.now())
     import_batch_id: Mapped[Optional[int]] = mapped_column(
         ForeignKey("import_batch.id", ondelete="SET NULL"), index=True
     )

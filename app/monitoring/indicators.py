@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from app import clock
 from app.models import (
     AccountEvent,
     DiaryVisit,
@@ -78,7 +79,7 @@ def indicators_for_month(session: Session, month: dt.date, *, as_of: dt.date | N
     The counts named in app.monitoring.registry with an `activity_field` are sums of that field
     over the month's activity rows; the others are counted below; an IMPORT indicator stays 0."""
     start, end = month, next_month(month)
-    as_of = as_of or dt.date.today()
+    as_of = as_of or clock.today()
     schools = computed_schools(session, month)
     result = {school_id: _counts() for school_id in session.scalars(schools)}
     if not result:
@@ -137,7 +138,7 @@ def compute_month(session: Session, month: dt.date, *, as_of: dt.date | None = N
     `kept`): those figures come from elsewhere and compute must not overwrite them."""
     threshold = threshold or current_threshold(session)
     figures = indicators_for_month(session, month, as_of=as_of)
-    now = now or dt.datetime.now()
+    now = now or clock.region_now()
     existing = {
         s.school_id: s
         for s in session.scalars(

@@ -11,7 +11,7 @@ from pathlib import PurePath
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer
 
-from app import formats
+from app import clock, formats
 from app.errors import DomainError
 from app.models import AnalyticalReport, Campaign, UsageSnapshot
 from app.monitoring.adoption import DEFAULT_REPORT_DAY, all_campaigns, campaign_in
@@ -90,7 +90,7 @@ def record_generation(session: Session, month: dt.date, content: bytes, *, docx:
     if report is None:
         report = AnalyticalReport(month=month, due_on=due_date(session, month))
         session.add(report)
-    report.generated_at = now or dt.datetime.now()
+    report.generated_at = now or clock.region_now()
     report.generated_by_id = user_id
     report.filename = report_filename(month)
     report.content = content
@@ -108,7 +108,7 @@ def mark_sent(session: Session, report_id: int, *, user_id: int | None, now: dt.
         raise DomainError(_("Справка ещё не сформирована: сначала сформируйте её, потом отмечайте отправку."))
     if report.sent_at is not None:
         raise DomainError(_("Справка уже отмечена как отправленная %(day)s.", day=formats.format_date(report.sent_at)))
-    report.sent_at = now or dt.datetime.now()
+    report.sent_at = now or clock.region_now()
     report.sent_by_id = user_id
     session.commit()
     return report

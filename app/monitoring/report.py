@@ -272,7 +272,7 @@ def report_data(session: Session, month: dt.date, *, scope: Scope = REGION, gene
         threshold=current_threshold(session), campaign=campaign,
         deadlines=deadline_table(session, campaign, overdue_on, where=visible(scope, Municipality))
         if campaign is not None else None,
-        overdue_on=overdue_on, generated_at=generated_at or dt.datetime.now(), generated_by=generated_by)
+        overdue_on=overdue_on, generated_at=generated_at or clock.region_now(), generated_by=generated_by)
 
 
 def build_report(session: Session, month: dt.date, *, scope: Scope = REGION, generated_at: dt.datetime | None = None,

@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session
 
-from app import formats
+from app import clock, formats
 from app.errors import DomainError
 from app.models import UsageSnapshot, UsageThreshold
 from app.text import _
@@ -91,7 +91,7 @@ def change_thresholds(session: Session, *, lessons_filled_share, teachers_active
     teachers = _share(teachers_active_share, _("Доля активных учителей"))
     session.add(UsageThreshold(
         min_lessons_filled_share=lessons, min_teachers_active_share=teachers,
-        changed_at=now or dt.datetime.now(), changed_by_id=user_id,
+        changed_at=now or clock.region_now(), changed_by_id=user_id,
     ))
     count = recompute_verdicts(session, Threshold(lessons, teachers))
     session.commit()

@@ -75,7 +75,7 @@ class UsageSnapshotView(ScopedModelView):
         item.month = item.month.replace(day=1) if item.month else item.month
         item.source = "entered"
         item.entered_by_id = g.user.id
-        item.computed_at = dt.datetime.now()
+        item.computed_at = clock.region_now()
         item.uses_system = uses_system(
             current_threshold(self.datamodel.session),
             lessons_filled=item.lessons_filled or 0, lessons_due=item.lessons_due or 0,
