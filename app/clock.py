@@ -12,11 +12,10 @@ which lives in the 2012/2013 school year, and for tests.
 tests/unit/test_clock.py fails on any other module that reads the machine's date or time.
 """
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 
-REGION_ZONE = ZoneInfo("Europe/Moscow")
+from app.formats import LOCAL_ZONE as REGION_ZONE  # Europe/Moscow, declared once
 
 
 def _machine_now() -> dt.datetime:

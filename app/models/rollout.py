@@ -192,7 +192,9 @@ class LightThreshold(Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     green_share: Mapped[Decimal] = mapped_column(Numeric(5, 2), nullable=False)
     yellow_share: Mapped[Decimal] = mapped_column(Numeric(5, 2), nullable=False)
-    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, server_default=func.now())
+    # Naive UTC, shown in Moscow time (app.formats.format_moment), as the account events are.
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=clock.now,
+                                                    server_default=func.now())
     changed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
 
     changed_by = relationship("User")
