@@ -158,5 +158,5 @@ def test_sending_is_dated_by_the_apps_clock_and_a_sent_report_is_never_rewritten
     revisions = [" ".join(re.sub(r"<[^>]+>", " ", r).split()) for r in re.findall(r"<tr>(.*?)</tr>", september, re.S)]
     assert revisions[0].startswith("09.2012 05.10.2012 2 09.10.2012 ")
     assert "Отметить отправку" in revisions[0]
-    assert re.fullmatch(r"1 04\.10\.2012 \d\d:\d\d Monitor Тестов 04\.10\.2012 \d\d:\d\d Monitor Тестов Скачать",
-                        revisions[1])
+    assert re.fullmatch(r"1 04\.10\.2012 \d\d:\d\d Monitor Тестов 04\.10\.2012 \d\d:\d\d Monitor Тестов "
+                        r"Скачать xlsx Скачать docx", revisions[1])
