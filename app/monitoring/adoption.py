@@ -169,17 +169,23 @@ def _using_by_municipality(session: Session, scope: Scope, month: dt.date, previ
         .subquery()
     )
     c = per_school.c
-    missing = [func.sum(case((c.missing == reason, 1), else_=0)) for reason in coverage.REASONS]
+    # Grouped by the reason too, so each school's reason is worked out once (its EXISTS probes
+    # run only for a school without a snapshot).
     rows = session.execute(
-        select(c.municipality_id, func.count(), func.sum(c.using), func.sum(c.with_data), func.sum(c.previous_using),
-               func.sum(c.previous_with_data), *missing)
-        .group_by(c.municipality_id)
+        select(c.municipality_id, c.missing, func.count(), func.sum(c.using), func.sum(c.with_data),
+               func.sum(c.previous_using), func.sum(c.previous_with_data))
+        .group_by(c.municipality_id, c.missing)
     )
-    result = {}
-    for municipality_id, total, using, with_data, previous_using, previous_with_data, *reasons in rows:
-        result[municipality_id] = _Counts(
-            int(total), int(using or 0), int(with_data or 0), int(previous_using or 0), int(previous_with_data or 0),
-            {reason: int(n) for reason, n in zip(coverage.REASONS, reasons) if n})
+    result: dict[int, _Counts] = {}
+    for municipality_id, missing, total, using, with_data, previous_using, previous_with_data in rows:
+        counts = result.setdefault(municipality_id, _Counts())
+        counts.total += int(total)
+        counts.using += int(using or 0)
+        counts.with_data += int(with_data or 0)
+        counts.previous_using += int(previous_using or 0)
+        counts.previous_with_data += int(previous_with_data or 0)
+        if missing is not None:
+            counts.no_data[missing] = counts.no_data.get(missing, 0) + int(total)
     return result
 
 

@@ -223,7 +223,7 @@ class MonitoringView(BaseView):
         session = db.session
         scope = current_scope()
         batches = imports.recent_batches(session, scope)
-        default_month = month_key(previous_month(clock.today().replace(day=1)))
+        default_month = month_key(last_complete_month(clock.today()))
         if request.method == "GET":
             return self.render_template("monitoring/import.html", batches=batches, preview=None,
                                         month_value=request.args.get("month", default_month))

@@ -140,3 +140,13 @@ def test_a_month_in_progress_shows_no_change_against_the_previous_month(mw, sess
     series = region_series(session, scope, until=OCTOBER, today=OCTOBER_19)
     assert [(p.month, p.schools_using, p.no_data, p.incomplete) for p in series] == [
         (SEPTEMBER, 1, 3, False), (OCTOBER, 0, 4, True)]
+
+
+@pytest.mark.pg
+def test_month_boundaries_and_reasons_on_postgresql(mw, session):
+    """The same answers on PostgreSQL (the reasons are SQL CASE over EXISTS, grouped)."""
+    result = compute_month(session, OCTOBER, as_of=OCTOBER_19)
+    assert (result.computed, result.no_data) == (1, {NO_LESSONS: 4, VENDOR: 1})
+    assert a1_october(session, mw).lessons_due == 2
+    october = municipality_shares(session, load_scope(session, mw.users["ministry"]), OCTOBER, today=OCTOBER_19)
+    assert (october.no_data, october.no_data_reasons, october.change) == (4, {NO_LESSONS: 3, VENDOR: 1}, None)
