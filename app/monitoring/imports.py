@@ -19,7 +19,7 @@ import xlsxwriter
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from app import formats
+from app import clock, formats
 from app.exports.cells import csv_row, write_cell, write_row
 from app.errors import DomainError
 from app.import_tokens import ImportTokens
@@ -254,7 +254,7 @@ def apply_import(session: Session, scope: Scope, preview: Preview, *, user_id: i
     if not preview.ok:
         raise DomainError(_("Файл не загружен: исправьте ошибки в строках (%(count)s) и загрузите его снова.",
                             count=len(preview.errors)))
-    now = now or dt.datetime.now()
+    now = now or clock.region_now()
     threshold = current_threshold(session)
     month = preview.month
     try:
