@@ -1,7 +1,8 @@
 """How dates and numbers read for Russian users: one place to parse and format them.
 
-- Dates are shown as дд.мм.гггг; a moment kept in UTC (the database's times) is shown as the
-  date it is in Moscow (`local_date`); typed dates are accepted as дд.мм.гггг, ISO (гггг-мм-дд,
+- Dates are shown as дд.мм.гггг; a moment of the region's business (a mark's entry, a lock, a
+  report: app.clock.region_now) is kept and shown in the region's time (`format_region_moment`),
+  a technical one kept in UTC (a session, a code) in Moscow time (`format_moment`, `local_date`); typed dates are accepted as дд.мм.гггг, ISO (гггг-мм-дд,
   what a date input sends) or дд/мм/гггг (spreadsheets), within one set of plausible years; a
   moment (a command's option) as ISO 8601 or дд.мм.гггг чч:мм, within the same years.
 - A month is shown by its name, «октябрь 2012», and typed so, or as мм.гггг, гггг-мм (addresses,
@@ -151,11 +152,11 @@ def local_date(moment: dt.datetime) -> dt.date:
     return moment.replace(tzinfo=dt.timezone.utc).astimezone(LOCAL_ZONE).date()
 
 
-def utc_moment(moment: dt.datetime | None) -> dt.datetime | None:
-    """A moment typed in Moscow time (parse_moment's) as the database keeps it: naive, in UTC."""
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=LOCAL_ZONE).astimezone(dt.timezone.utc).replace(tzinfo=None)
+def format_region_moment(moment: dt.datetime | None) -> str:
+    """«19.10.2012 13:30»: a moment kept in the region's time (app.clock.region_now: a mark's entry,
+    a period's lock, a report's generation), to the minute, as it is kept; "" for none. A technical
+    moment kept in UTC is `format_moment`'s."""
+    return "" if moment is None else moment.strftime("%d.%m.%Y %H:%M")
 
 
 def format_moment(moment: dt.datetime | None) -> str:
@@ -240,11 +241,12 @@ def natural_text(text: str | None) -> str | None:
 
 
 def shown(value) -> str | None:
-    """A date, a moment or a number as a page prints it: 19.10.2012; 19.10.2012 13:30 (Moscow
-    time); 4,25 and 1,5 (without the zeros a numeric column adds: an hour's 1.0 reads «1»). None
-    for a value of any other kind (the caller prints it as it is)."""
+    """A date, a moment or a number as a page prints it: 19.10.2012; 19.10.2012 13:30 (a moment as
+    kept: the region's time, `format_region_moment`); 4,25 and 1,5 (without the zeros a numeric
+    column adds: an hour's 1.0 reads «1»). None for a value of any other kind (the caller prints
+    it as it is)."""
     if isinstance(value, dt.datetime):
-        return format_moment(value)
+        return format_region_moment(value)
     if isinstance(value, dt.date):
         return format_date(value)
     if isinstance(value, Decimal):

@@ -99,7 +99,8 @@ def shown(value):
     print a field as `{{ item[column] }}`, which showed an empty school or date as «None», a yes/no
     field as «True»/«False», a to-many relation as «[СОШ № 1, СОШ № 2]» and a date as 2001-08-14:
     None prints nothing, a bool «да»/«нет», a list its items' names separated by commas, a date
-    19.10.2012 and a moment 19.10.2012 13:30 in Moscow time (app.formats.shown). A number prints
+    19.10.2012 and a moment 19.10.2012 13:30 as kept, in the region's time (app.formats.shown; a
+    technical moment kept in UTC is formatted by its page with app.formats.format_moment). A number prints
     as it is: it may be data for a script (data-share="85.7"); where a page shows one, it writes it
     with the comma (the `decimal` filter; FAB's lists by ScopedModelView's column formatters)."""
     if type(value) in _AS_THEY_ARE:
@@ -119,7 +120,7 @@ def shown(value):
 
 FILTERS = {
     "date": formats.format_date,  # 19.10.2012
-    "moment": formats.format_moment,  # 19.10.2012 13:30, Moscow time
+    "moment": formats.format_region_moment,  # 19.10.2012 13:30, as kept: the region's time
     "month": formats.format_month,  # октябрь 2012
     "decimal": formats.format_decimal,  # 4,25; |decimal(1) 75,6; |decimal(None, trim=True) 1,5
     "percent": formats.format_percent,  # a computed percentage: 66,7 (|percent(sign=True) 66,7%)

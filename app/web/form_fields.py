@@ -118,9 +118,9 @@ class MonthField(DateField):
 
 
 class MomentField(DateField):
-    """A moment typed in Moscow time as 19.10.2012 13:30 (or ISO 8601, app.formats.parse_moment),
-    kept in UTC as the database keeps moments, shown in Moscow time. A plain text input: the
-    calendar picks days only."""
+    """A moment typed as 19.10.2012 13:30 (or ISO 8601, app.formats.parse_moment) and shown so, in
+    the region's time as the app keeps its moments (app.clock.region_now). A plain text input:
+    the calendar picks days only."""
 
     widget = widgets.TextInput()
 
@@ -131,11 +131,11 @@ class MomentField(DateField):
 
     @staticmethod
     def formatted(value) -> str:
-        return formats.format_moment(value)
+        return formats.format_region_moment(value)
 
     @staticmethod
     def parse(text: str) -> dt.datetime | None:
-        return formats.utc_moment(formats.parse_moment(text))
+        return formats.parse_moment(text)
 
     def refusal(self, text: str) -> str:
         return _("«%(text)s» — не дата и время: введите их так: 19.10.2012 13:30.", text=text)

@@ -13,8 +13,8 @@ A text column's «Содержит» (a surname, a topic) is blind to case and t
 PostgreSQL (app.search.fold).
 
 A date column's conditions take the date as it is typed in Russia, 01.10.2012 (or ISO), a month
-column's «октябрь 2012», a moment's 19.10.2012 13:30 in Moscow time (app.formats); FAB's read
-01.10.2012 as the 10th of January.
+column's «октябрь 2012», a moment's 19.10.2012 13:30 (app.formats); FAB's read 01.10.2012 as
+the 10th of January.
 
 Every condition checks what the URL brings: a value the condition cannot take (a forged «abc» for a
 drop-down's id, a code that is none of the column's, a text past 100 characters) shows no rows and
@@ -190,16 +190,16 @@ FOLDED = {FilterContains: FoldedContains, FilterNotContains: FoldedNotContains}
 
 class DateCondition(_Checked):
     """Mixed into FAB's condition of a date column («Начало — Больше чем — 01.10.2012»): the value
-    is read by app.formats as a date, a month (`reads` "month": its first day) or a moment in
-    Moscow time ("moment": 19.10.2012 13:30, compared in UTC as kept); nothing typed leaves the
-    condition out."""
+    is read by app.formats as a date, a month (`reads` "month": its first day) or a moment
+    ("moment": 19.10.2012 13:30, as lists show and the app keeps it, in the region's time);
+    nothing typed leaves the condition out."""
 
     reads = "date"
 
     def parse(self, value):
         text = str(value or "")
         if self.reads == "moment":
-            return formats.utc_moment(formats.parse_moment(text))
+            return formats.parse_moment(text)
         return (formats.parse_month if self.reads == "month" else formats.parse_date)(text)
 
     def refusal(self, value):

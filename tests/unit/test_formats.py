@@ -15,6 +15,7 @@ from app.formats import (
     format_moment,
     format_month,
     format_percent,
+    format_region_moment,
     format_share,
     natural_key,
     natural_text,
@@ -24,7 +25,6 @@ from app.formats import (
     parse_month,
     percent,
     shown,
-    utc_moment,
 )
 
 
@@ -126,7 +126,7 @@ def test_anything_else_is_not_a_month(typed):
 
 def test_a_page_prints_dates_moments_and_numbers_the_russian_way():
     assert shown(dt.date(2001, 8, 14)) == "14.08.2001"
-    assert shown(dt.datetime(2012, 8, 27, 9, 0)) == "27.08.2012 13:00"  # kept in UTC, read in Moscow time
+    assert shown(dt.datetime(2012, 8, 27, 9, 0)) == "27.08.2012 09:00"  # kept in the region's time
     assert shown(Decimal("1.0")) == "1" and shown(Decimal("4.50")) == "4,5" and shown(Decimal("75.00")) == "75"
     assert shown(0.25) == "0,25"
     assert shown("2012-10-19") is None and shown(5) is None and shown(None) is None  # printed as they are
@@ -137,7 +137,6 @@ def test_a_planned_share_reads_as_it_was_meant():
     assert format_share(None) == "" and format_share(None, missing="—") == "—"
 
 
-def test_a_moment_typed_in_moscow_time_is_kept_in_utc():
-    assert utc_moment(dt.datetime(2012, 10, 19, 13, 30)) == dt.datetime(2012, 10, 19, 9, 30)  # UTC+4 in 2012
-    assert format_moment(utc_moment(parse_moment("19.10.2012 13:30"))) == "19.10.2012 13:30"
-    assert utc_moment(None) is None
+def test_a_moment_of_the_region_is_shown_as_it_is_kept():
+    assert format_region_moment(dt.datetime(2012, 10, 19, 13, 30, 59)) == "19.10.2012 13:30"
+    assert format_region_moment(None) == ""

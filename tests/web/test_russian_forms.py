@@ -14,7 +14,7 @@ import pytest
 from app.models import Pupil, School, TeachingAssignment, UsageSnapshot
 from app.monitoring import registry
 from tests.conftest import csrf_token
-from tests.factories import make_pupil, make_school
+from tests.factories import make_mark, make_pupil, make_school
 from tests.rollout_helpers import make_snapshot
 
 TODAY = dt.date(2012, 10, 19)
@@ -142,13 +142,20 @@ def test_a_date_condition_that_is_no_date_shows_no_rows_and_says_why(secretary, 
     assert "Алексеева" not in page
 
 
-def test_a_moment_condition_is_typed_in_moscow_time(app, world, as_user, session):
-    admin = as_user("admin")
-    world.users["director"].created_on = dt.datetime(2012, 10, 19, 9, 0)  # 13:00 in Moscow
+def test_a_moment_condition_is_typed_as_the_list_shows_it(app, world, as_user, session):
+    """A mark's entry is kept in the region's time (app.clock.region_now), and typed so."""
+    world.mark_a.created_at = dt.datetime(2012, 9, 10, 13, 0)
+    later = make_mark(session, world.lesson_a, world.pupil_a, 2, world.mark_a.mark_type, position=1)
+    later.created_at = dt.datetime(2012, 9, 10, 14, 0)
     session.commit()
-    page = admin.get("/users/list/?_flt_1_created_on=19.10.2012 12:59&_flt_2_created_on=19.10.2012 13:01")
-    text = page.get_data(as_text=True)
-    assert "director" in text and "secretary" not in text
+    teacher = as_user("teacher")
+    page = teacher.get("/markview/list/?_flt_1_created_at=10.09.2012 12:59&_flt_2_created_at=10.09.2012 13:01")
+    values = re.findall(r"<td>\s*([2-5])\s*</td>", page.get_data(as_text=True))
+    assert values == ["5"]
+    shown = teacher.get(f"/markview/show/{world.mark_a.id}").get_data(as_text=True)
+    assert "10.09.2012 13:00" in shown
+    refused = teacher.get("/markview/list/?_flt_1_created_at=в обед").get_data(as_text=True)
+    assert "введите дату и время так: 19.10.2012 13:30." in refused
 
 
 def _schools_in_order(page: str, names) -> list[str]:
