@@ -12,8 +12,8 @@
 - Percentages are computed one way: part / whole × 100, rounded half-up to 0.1, and shown one way:
   66,7 (66,7% where no column header or template says «%»), «—» for none.
 - Names with numbers sort naturally: «СОШ № 2» before «СОШ № 10»; names compare case-blind, with
-  «ё» as «е» (fold_text, also the SQL `fold()` of app.search on SQLite). In SQL the same order
-  is that of `natural_text` (the SQL `natural()` of app.search).
+  «ё» as «е» (fold_text, also the SQL `fold()` of app.name_search on SQLite). In SQL the same
+  order is that of `natural_text` (the SQL `natural()` of app.name_search).
 - `shown` is what a page prints for a value of any of these kinds (the templates' `{{ value }}`).
 
 No Flask imports: domain modules, views, exports and messages all use it; templates through the
@@ -26,7 +26,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
-from app.text import N_, _
+from app.i18n import N_, _
 
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 DATE_PATTERNS = ("%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y")
@@ -234,7 +234,7 @@ def natural_key(text: str | None) -> tuple:
 def natural_text(text: str | None) -> str | None:
     """A text whose plain order is the natural order of names: `fold_text`, with every number
     padded to NATURAL_DIGITS digits («сош № 0000000002» before «сош № 0000000010»). What the SQL
-    `natural()` of app.search computes; None stays None."""
+    `natural()` of app.name_search computes; None stays None."""
     if text is None:
         return None
     return _DIGITS.sub(lambda number: number[1].rjust(NATURAL_DIGITS, "0"), fold_text(text))

@@ -21,7 +21,7 @@ from app.monitoring.imports import MAX_COUNT
 from app.monitoring.thresholds import current_threshold, uses_system
 from app.security import roles as R
 from app.security.scope import WRITABLE, is_visible
-from app.text import N_
+from app.i18n import N_
 from app.web.data import ScopeRefused, ScopedInterface
 
 WRITE = API_READ + ("can_post", "can_put")

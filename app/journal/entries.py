@@ -41,7 +41,7 @@ from app.models.journal import MARK_VALUES, PERIOD_MARK_VALUES
 from app.models.timetable import subgroup_pupil
 from app.security import roles as R
 from app.security.scope import CLAUSES_KEPT, Scope, changeable, journal_assignments, visible
-from app.text import _
+from app.i18n import _
 from app.textinput import clean_column
 
 MAX_MARKS_PER_CELL = 5

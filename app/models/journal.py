@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
-from app.text import N_
+from app.i18n import N_
 
 # SQLite only autoincrements INTEGER primary keys; PostgreSQL gets a real bigint.
 BigId = BigInteger().with_variant(Integer(), "sqlite")

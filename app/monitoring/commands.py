@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 
 from app.errors import DomainError
 from app.extensions import db
-from app.text import _, _l
+from app.i18n import _, _l
 
 cli = AppGroup("monitoring", help=_l("Мониторинг использования: показатели школ и аналитическая справка."))
 

@@ -23,7 +23,7 @@ from sqlalchemy import and_, case, exists, not_
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.models import JournalSystem, Lesson, School
-from app.text import N_, _
+from app.i18n import N_, _
 
 VENDOR = "vendor"
 NO_LESSONS = "no_lessons"

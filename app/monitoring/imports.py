@@ -28,7 +28,7 @@ from app.monitoring import registry
 from app.monitoring.months import month_key, month_label, parse_month
 from app.monitoring.thresholds import current_threshold, uses_system
 from app.security.scope import WRITABLE, Scope, visible
-from app.text import N_, _
+from app.i18n import N_, _
 from app.uploads import safe_filename
 from app.xlsx_upload import XlsxLimits, read_xlsx
 

@@ -50,7 +50,7 @@ from app.monitoring import coverage, registry
 from app.monitoring.activity import assignment_activity
 from app.monitoring.months import counted_until, incomplete_label, last_day, month_label, next_month
 from app.monitoring.thresholds import Threshold, current_threshold, uses_system
-from app.text import _
+from app.i18n import _
 
 INDICATORS = registry.codes()  # re-read by _counts: a test may add an indicator to the registry
 

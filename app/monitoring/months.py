@@ -6,7 +6,7 @@ import datetime as dt
 from app import formats
 from app.errors import DomainError
 from app.formats import format_date
-from app.text import N_, _
+from app.i18n import N_, _
 
 MONTH_NAMES = (  # translated where a label is built
     N_("январь"), N_("февраль"), N_("март"), N_("апрель"), N_("май"), N_("июнь"),

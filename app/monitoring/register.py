@@ -20,7 +20,7 @@ from app.monitoring.adoption import DEFAULT_REPORT_DAY, all_campaigns, campaign_
 from app.monitoring.months import month_key, next_month
 from app.monitoring.report import build_xlsx, report_data
 from app.monitoring.report_docx import build_docx
-from app.text import _
+from app.i18n import _
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -35,7 +35,7 @@ from app.rollout.deadlines import DeadlineTable, OverdueMilestone, deadline_tabl
 from app.rollout.export import PERCENT_FORMAT, fraction, write_deadlines
 from app.security import roles as R
 from app.security.scope import Scope, visible
-from app.text import N_, _
+from app.i18n import N_, _
 
 # Labels and headers are marked here and translated where they are written (xlsxwriter takes
 # plain str only, so no lazy strings): `source_label(...)`, `_translated(school_headers())`.

@@ -27,7 +27,7 @@ from app import formats
 from app.monitoring.months import month_label
 from app.monitoring.report import ReportData, month_and_state, municipality_status
 from app.rollout.deadlines import OverdueMilestone
-from app.text import N_, _
+from app.i18n import N_, _
 
 FONT = "Times New Roman"
 TABLE_STYLE = "Table Text"  # the style name is internal; users see the text only

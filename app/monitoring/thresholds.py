@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from app import clock, formats
 from app.errors import DomainError
 from app.models import UsageSnapshot, UsageThreshold
-from app.text import _
+from app.i18n import _
 
 DEFAULT_LESSONS_FILLED = Decimal("80")
 DEFAULT_TEACHERS_ACTIVE = Decimal("50")

@@ -13,7 +13,7 @@ from app import clock, formats
 from app.extensions import db
 from app.notify.digest import collect_due, mark_sent, render, start_watermarks
 from app.notify.mailer import Mailer, SmtpSettings
-from app.text import _, _l
+from app.i18n import _, _l
 
 log = logging.getLogger(__name__)
 cli = AppGroup("notify", help=_l("Уведомления родителям по электронной почте."))

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session, joinedload
 from app.errors import DomainError
 from app.security.clauses import NotInScope
 from app.models import BellSchedule, ClassGroup, Room, Staff, Substitution, TeachingAssignment
-from app.search import natural
+from app.name_search import natural
 from app.security.scope import Scope, changeable, visible
-from app.text import _
+from app.i18n import _
 from app.timetable.clashes import CellResult, clear_cell, save_cell
 
 

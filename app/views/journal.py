@@ -21,7 +21,7 @@ from app.journal.access import lessons_listed
 from app.security.clauses import NotInScope
 from app.journal.catalogue import Catalogue, load_catalogue
 from app.models import ClassGroup, Lesson, Mark, StudyPeriod, TeachingAssignment
-from app.reading import read_session
+from app.replica import read_session
 from app.security import roles as R
 from app.security.current import current_scope, kept
 from app.security.filters import ScopeFilter

@@ -27,7 +27,7 @@ from app.monitoring.report import (
 from app.monitoring.thresholds import (
     change_thresholds, current_threshold, no_data_rule, threshold_history, uses_system,
 )
-from app.reading import read_session
+from app.replica import read_session
 from app.security import roles as R
 from app.security.current import current_scope
 from app.security.scope import is_visible, visible

@@ -39,7 +39,7 @@ from app.models import (
     School,
     Training,
 )
-from app.reading import read_session
+from app.replica import read_session
 from app.rollout import editing, records
 from app.rollout.deadlines import LIGHTS, SORTS, deadline_table
 from app.rollout.evidence import validate_evidence

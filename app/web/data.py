@@ -25,14 +25,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import ColumnProperty, RelationshipDirection, RelationshipProperty, selectinload
 from sqlalchemy.sql.selectable import Join
 
-from app import search
+from app import name_search
 from app.errors import DomainError, database_error_message
 from app.models import (
     AcademicYear, Holiday, JournalSystem, Municipality, Room, School, StudyPeriod, Subgroup, Subject,
 )
 from app.security.current import current_scope
 from app.security.scope import changeable
-from app.text import _l
+from app.i18n import _l
 
 
 class ScopeRefused(DomainError):
@@ -106,13 +106,13 @@ class ScopedInterface(SQLAInterface):
 
     def apply_order_by(self, query, order_column, order_direction, aliases_mapping=None,
                        bypass_many_to_many=False, add_pk=False):
-        """FAB's order, but a name of NATURAL_ORDER in its natural order (app.search.natural), the
-        key breaking ties so that pages do not overlap."""
+        """FAB's order, but a name of NATURAL_ORDER in its natural order (app.name_search.natural),
+        the key breaking ties so that pages do not overlap."""
         if order_column not in NATURAL_ORDER.get(self.obj, ()):
             return super().apply_order_by(query, order_column, order_direction, aliases_mapping,
                                           bypass_many_to_many, add_pk)
         direction = asc if order_direction == "asc" else desc
-        return query.order_by(direction(search.natural(getattr(self.obj, order_column))),
+        return query.order_by(direction(name_search.natural(getattr(self.obj, order_column))),
                               direction(self.obj.__mapper__.primary_key[0]))
 
     def query_count(self, query, filters=None, select_columns=None) -> int:

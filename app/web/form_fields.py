@@ -30,7 +30,7 @@ from wtforms.fields.core import UnboundField
 from wtforms.widgets import html_params
 
 from app import clock, formats
-from app.text import _
+from app.i18n import _
 
 
 def date_input(field_id: str | None, name: str, value: dt.date | str | None, *, month: bool = False,

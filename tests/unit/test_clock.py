@@ -73,7 +73,7 @@ SQL_WORDS = ("CURRENT_TIMESTAMP", "CURRENT_DATE", "LOCALTIMESTAMP", "NOW()", "'N
 ALLOWED: dict[str, dict[str, str]] = {
     "app/clock.py": {"*": "the clock itself"},
     "app/observability.py": {"time.perf_counter": "a request's duration in the log, a timer, never a date"},
-    "app/reading.py": {"time.monotonic": "how long the replica is left alone after a failure, a timer"},
+    "app/replica.py": {"time.monotonic": "how long the replica is left alone after a failure, a timer"},
     "app/diary/visits.py": {"time.monotonic": "when the per-process visit tally is written, a timer"},
     # The schema's default for rows written outside the app (raw SQL, old migrations). The app
     # stamps every one of these columns from app.clock (test_stamped_columns_take_the_apps_clock).
