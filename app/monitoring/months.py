@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
+from app import formats
 from app.errors import DomainError
 from app.formats import format_date
 from app.i18n import N_, _
@@ -16,16 +16,20 @@ MONTH_NAMES_IN = (  # «в сентябре»
     N_("январе"), N_("феврале"), N_("марте"), N_("апреле"), N_("мае"), N_("июне"),
     N_("июле"), N_("августе"), N_("сентябре"), N_("октябре"), N_("ноябре"), N_("декабре"),
 )
-_MONTH_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 
 
 def parse_month(text: str | None) -> dt.date:
-    """'2012-09' -> date(2012, 9, 1). Anything else raises DomainError with a Russian hint."""
-    match = _MONTH_RE.match(text or "")
-    if not match or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 2100:
-        raise DomainError(_("Месяц «%(text)s» не распознан: укажите его в виде ГГГГ-ММ, например 2012-09.",
+    """'2012-09' (addresses, commands), «сентябрь 2012» or 09.2012 (the month chooser,
+    app.formats.parse_month) -> date(2012, 9, 1). Anything else, a year outside 2000–2100 included,
+    raises DomainError with a Russian hint."""
+    try:
+        month = formats.parse_month(text)
+    except formats.NotADate:
+        month = None
+    if month is None or not 2000 <= month.year <= 2100:
+        raise DomainError(_("Месяц «%(text)s» не распознан: укажите его так: сентябрь 2012 или 09.2012.",
                             text=text or ""))
-    return dt.date(int(match.group(1)), int(match.group(2)), 1)
+    return month
 
 
 def first_of(day: dt.date) -> dt.date:

@@ -55,6 +55,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, aliased, contains_eager
 
 from app import clock
+from app.formats import format_moment
 from app.accounts import codes, lifecycle, recovery
 from app.accounts.issue import note_first_login
 from app.web.api_messages import RussianAnswers
@@ -87,6 +88,9 @@ class _NoFileDownload:
 class UserDBModelView(ListArgs, ReachSearch, _NoFileDownload, FabUserDBModelView):
     """FAB's raw user editor, the administrator's alone: its changes of a role or of the active flag
     are account events like the pages' (app.accounts.lifecycle); a closed account's sessions end."""
+
+    # FAB's stamps of a login, kept in UTC: shown in Moscow time, as the accounts pages show them.
+    formatters_columns = {column: format_moment for column in ("last_login", "created_on", "changed_on")}
 
     def _edit(self, pk):
         # The form's values land on the user before pre_update, and loading its roles flushes them:

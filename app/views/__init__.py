@@ -16,3 +16,7 @@ def register_views(appbuilder, after: dict | None = None) -> None:
     menu.place_after(appbuilder, menu.SCHOOL, "StaffImport", "PupilImport")
     # The plan is the teacher's next page after the journal itself.
     menu.place_after(appbuilder, menu.JOURNAL, "ThematicPlans", "Journal")
+    # FAB's own views too (users, roles, the login chart) type and show dates the Russian way.
+    from app.views.base import russian_forms
+
+    russian_forms(appbuilder)

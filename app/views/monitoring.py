@@ -45,7 +45,7 @@ CSV_TYPE = "text/csv; charset=utf-8"
 def snapshot_labels() -> dict:
     """Labels of the snapshot pages: the record's own fields and every indicator of the registry."""
     return {
-        "school": _l("Школа"), "month": _l("Месяц (первое число)"), "source": _l("Источник"),
+        "school": _l("Школа"), "month": _l("Месяц"), "source": _l("Источник"),
         **{i.code: _l(i.shown_label) for i in registry.INDICATORS},
         "uses_system": _l("Использует систему"), "computed_at": _l("Рассчитано"), "import_batch": _l("Загрузка"),
     }
@@ -69,6 +69,7 @@ class UsageSnapshotView(ScopedModelView):
     search_columns = ["school", "month", "source", "uses_system"]
     order_columns = ["month", "source", "lessons_due", "uses_system"]
     base_order = ("month", "desc")
+    month_columns = ("month",)  # typed and shown as «октябрь 2012»
     label_columns = snapshot_labels()
     # The source is a code of the monitoring rules; the list showed «entered» and «computed».
     formatters_columns = {"source": source_label}

@@ -12,6 +12,10 @@ filtering by the code: `search_code_columns = {"status": {"new": _l("новое"
 A text column's «Содержит» (a surname, a topic) is blind to case and to «ё» on SQLite as on
 PostgreSQL (app.name_search.fold).
 
+A date column's conditions take the date as it is typed in Russia, 01.10.2012 (or ISO), a month
+column's «октябрь 2012», a moment's 19.10.2012 13:30 (app.formats); FAB's read 01.10.2012 as
+the 10th of January.
+
 Every condition checks what the URL brings: a value the condition cannot take (a forged «abc» for a
 drop-down's id, a code that is none of the column's, a text past 100 characters) shows no rows and
 says why in Russian; a condition number the column does not have is left out.
@@ -184,6 +188,41 @@ class FoldedNotContains(FoldedContains):
 FOLDED = {FilterContains: FoldedContains, FilterNotContains: FoldedNotContains}
 
 
+class DateCondition(_Checked):
+    """Mixed into FAB's condition of a date column («Начало — Больше чем — 01.10.2012»): the value
+    is read by app.formats as a date, a month (`reads` "month": its first day) or a moment
+    ("moment": 19.10.2012 13:30, as lists show and the app keeps it, in the region's time);
+    nothing typed leaves the condition out."""
+
+    reads = "date"
+
+    def parse(self, value):
+        text = str(value or "")
+        if self.reads == "moment":
+            return formats.parse_moment(text)
+        return (formats.parse_month if self.reads == "month" else formats.parse_date)(text)
+
+    def refusal(self, value):
+        try:
+            self.parse(value)
+        except formats.NotADate:
+            if self.reads == "month":
+                return _("«%(column)s»: введите месяц так: октябрь 2012 или 10.2012.", column=self.label())
+            if self.reads == "moment":
+                return _("«%(column)s»: введите дату и время так: 19.10.2012 13:30.", column=self.label())
+            return _("«%(column)s»: введите дату в виде дд.мм.гггг, например 23.10.2012.", column=self.label())
+        return None
+
+    def apply_checked(self, query, value):
+        day = self.parse(value)
+        return query if day is None else super(_Checked, self).apply(query, day)
+
+
+def _date_conditions(conditions, column: str, datamodel, label, reads: str) -> list[BaseFilter]:
+    return [_condition(type(f"Date{type(condition).__name__}", (DateCondition, type(condition)), {}), column,
+                       datamodel, column_label=label, reads=reads) for condition in conditions]
+
+
 class ReachFilters(Filters):
     """The view's FAB filters with some columns' conditions replaced (FAB's `search_filters` can
     only add to a column's). FAB finds a condition by its number in `_all_filters[column]`, the
@@ -280,10 +319,9 @@ class ReachSearch:
                                              widget=Select2Widget())
                 continue
             if not self.datamodel.is_relation(column):
-                conditions = filters.get_search_filters().get(column, [])
-                if any(type(condition) in FOLDED for condition in conditions):
-                    replaced[column] = [FOLDED.get(type(condition), type(condition))(column, self.datamodel)
-                                        for condition in conditions]
+                own = self._column_conditions(filters.get_search_filters().get(column, []), column, label)
+                if own is not None:
+                    replaced[column] = own
                 continue
             related = self.datamodel.get_related_model(column)
             if related in DROP_DOWN_REACH and level > DROP_DOWN_REACH[related]:
@@ -297,6 +335,17 @@ class ReachSearch:
                                     for kind in (RelationEqual, RelationNotEqual)]
         variant_form = type(f"{type(self).__name__}Search", (form,), fields) if fields else form
         return ReachFilters(filters, replaced, self.label_columns), variant_form
+
+    def _column_conditions(self, conditions, column: str, label) -> list[BaseFilter] | None:
+        """A plain column's conditions in place of FAB's: a date's, a month's or a moment's read the
+        Russian way, a text's «Содержит» folded; None keeps FAB's."""
+        if self.datamodel.is_date(column) or self.datamodel.is_datetime(column):
+            reads = ("moment" if self.datamodel.is_datetime(column) else
+                     "month" if column in getattr(self, "month_columns", ()) else "date")
+            return _date_conditions(conditions, column, self.datamodel, label, reads)
+        if any(type(condition) in FOLDED for condition in conditions):
+            return [FOLDED.get(type(condition), type(condition))(column, self.datamodel) for condition in conditions]
+        return None
 
 
 def _condition(kind, column: str, datamodel, **state):

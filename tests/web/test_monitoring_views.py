@@ -175,7 +175,7 @@ def test_ministry_pages_never_show_pupil_names(mw, as_user, session):
 
 def test_bad_month_is_a_russian_message(mw, as_user):
     response = as_user("monitor").get("/monitoring/dashboard?month=сентябрь")
-    assert response.status_code == 400 and "ГГГГ-ММ" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "укажите его так: сентябрь 2012 или 09.2012" in response.get_data(as_text=True)
 
 
 def test_snapshot_list_and_record_name_the_source_in_russian(mw, as_user, session):

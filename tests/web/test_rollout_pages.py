@@ -436,7 +436,7 @@ def test_another_methodists_correction_keeps_who_answered_and_is_in_the_audit_lo
         "Закройте период в журнале.", "closed", world.users["methodist"].id, D(2012, 9, 5))
     page = as_user("director").get(f"/consultationview/show/{c.id}").get_data(as_text=True)  # what the school reads
     shown = dict(re.findall(r"<th[^>]*>([^<]+)</th>\s*<td>\s*<span[^>]*>([^<]*)</span>", page))
-    assert (shown["Методист"], shown["Дата ответа"]) == ("Methodist Тестов", "2012-09-05")
+    assert (shown["Методист"], shown["Дата ответа"]) == ("Methodist Тестов", "05.09.2012")
     logged = [r.getMessage() for r in caplog.records if r.name == "journal.audit"]
     assert logged == [f"consultation answer corrected: consultation={c.id} user_id={second.id} user=methodist2 "
                       f"answered_by={world.users['methodist'].id} ip=127.0.0.1 previous='Закройте период.'"]
