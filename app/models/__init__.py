@@ -33,6 +33,7 @@ from .journal import (  # noqa: F401
     Mark,
     MarkType,
     PeriodMark,
+    SubjectAssessment,
 )
 from .rollout import (  # noqa: F401
     Campaign,

@@ -43,6 +43,7 @@ from app.models import (
     StudyPeriod,
     Subgroup,
     Subject,
+    SubjectAssessment,
     Substitution,
     TeachingAssignment,
     TimetableSlot,
@@ -166,7 +167,7 @@ WRITABLE: dict[str, set] = {
     R.MUNICIPAL: {RolloutPlan, PlanTarget, School, SchoolReadiness, ReadinessEvidence, Consultation},
     R.SCHOOL_ADMIN: {
         SchoolReadiness, ReadinessEvidence, StudyPeriod, Holiday, Staff, Consultation,
-        Lesson, Mark, Absence, PeriodMark,
+        Lesson, Mark, Absence, PeriodMark, SubjectAssessment,
     },
     R.SECRETARY: {
         ClassGroup, Pupil, Guardian, GuardianLink, Subject, TeachingAssignment, BellSchedule,

@@ -27,6 +27,7 @@ from app.models import (
     Staff,
     StudyPeriod,
     Subject,
+    SubjectAssessment,
     TeachingAssignment,
     UserScope,
 )
@@ -61,6 +62,7 @@ LABELS = {
     Mark: lambda r: r.pupil.last_name,
     Subject: lambda r: r.name,
     UserScope: lambda r: r.user.username,
+    SubjectAssessment: lambda r: _class(r.class_group),
 }
 
 VISIBLE = {
@@ -125,6 +127,12 @@ VISIBLE = {
     },
     Subject: {user: {"Математика"} for user in USERS if user != "vendor"},  # the regional catalogue
     UserScope: {"admin": {"municipal", "vendor"}},
+    # The school's setting of how a class's subject is assessed: read with the class, about no person.
+    SubjectAssessment: {
+        "admin": {"7А СОШ № 1", "7А СОШ № 3"}, **{u: {"7А СОШ № 1", "7А СОШ № 3"} for u in REGION},
+        "director": {"7А СОШ № 1"}, "secretary": {"7А СОШ № 1"}, "teacher": {"7А СОШ № 1"},
+        "parent": {"7А СОШ № 1"}, "pupil": {"7А СОШ № 1"},
+    },
 }
 VISIBLE[Holiday] = VISIBLE[StudyPeriod]
 
@@ -137,6 +145,7 @@ CHANGEABLE = {
             "secretary": {"Алексеева", "Алексеев", "Борисов"}},
     School: {"admin": ALL_SCHOOLS, "municipal": {"СОШ № 1", "СОШ № 2"}},
     Subject: {"admin": {"Математика"}},  # the regional catalogue is the administrator's to change
+    SubjectAssessment: {"admin": {"7А СОШ № 1", "7А СОШ № 3"}, "director": {"7А СОШ № 1"}},
 }
 
 # Reference data: every logged-in user reads all of it.
@@ -147,6 +156,11 @@ SHARED = (MarkType, JournalSystem, Material)
 def scoped_world(app, session, world):
     add_vendor_and_extras(session, app.appbuilder.sm, world)
     world.class_a_other.class_teacher_id = world.teacher.id
+    for class_group in (world.class_a, world.class_b):  # Математика «без отметок» in the first quarter
+        period = session.scalar(select(StudyPeriod).where(StudyPeriod.school_id == class_group.school_id,
+                                                          StudyPeriod.number == 1))
+        session.add(SubjectAssessment(class_group_id=class_group.id, subject_id=world.lesson_a.assignment.subject_id,
+                                      study_period_id=period.id, mode="unmarked"))
     session.commit()
     return world
 
