@@ -22,6 +22,7 @@ from app.accounts.grants import Place
 from app.accounts.issue import NewAccount, create_accounts, note_first_login
 from app.accounts.logins import login_base, unique_logins
 from app.demo_names import FEMALE_FIRST, masculine_surname, person, surname_for
+from app.demo_plans import lesson_topics, plan_rows
 from app.journal.assessment import default_mode
 from app.models import (
     Absence,
@@ -44,6 +45,7 @@ from app.models import (
     Milestone,
     Municipality,
     PlanTarget,
+    PlanTopic,
     Pupil,
     RolloutPlan,
     Room,
@@ -53,6 +55,7 @@ from app.models import (
     StudyPeriod,
     Subject,
     TeachingAssignment,
+    ThematicPlan,
     TimetableSlot,
     Training,
     UsageSnapshot,
@@ -583,6 +586,7 @@ class _FullSchool:
         self._administration()
         self._classes_and_pupils()
         self._teaching_load()
+        self._thematic_plans()
         self._timetable()
         self._lessons_and_marks()
 
@@ -738,6 +742,22 @@ class _FullSchool:
                 self.assignments[c.id].append((a, hours))
         self.s.flush()
 
+    def _thematic_plans(self) -> None:
+        """The demo teacher's mathematics has the grade's plan (app.demo_plans); her lessons up to
+        `filled_until` carry its topics in order, so «Заполнить темы из плана» goes on from there."""
+        self.planned_topics: dict[int, list[str]] = {}
+        for c in self.classes:
+            rows = plan_rows(c.grade)
+            for a, _hours in self.assignments[c.id]:
+                if not rows or a.teacher_id != self.demo_teacher.id:
+                    continue
+                plan = ThematicPlan(assignment_id=a.id, changed_at=ACCOUNTS_ISSUED, version=1)
+                plan.topics = [PlanTopic(position=n, section=section, topic=topic, hours=hours)
+                               for n, (section, topic, hours) in enumerate(rows, 1)]
+                self.s.add(plan)
+                self.planned_topics[a.id] = lesson_topics(c.grade)
+        self.s.flush()
+
     def _timetable(self) -> None:
         """Greedy placement without clashes: each class fills its days from lesson 1 upwards."""
         rng = self.rng
@@ -813,11 +833,13 @@ class _FullSchool:
         filled = day <= self.l.filled_until
         topic_counter[slot["assignment_id"]] += 1
         k = topic_counter[slot["assignment_id"]]
+        planned = self.planned_topics.get(slot["assignment_id"], [])
+        topic = planned[k - 1] if k <= len(planned) else f"{subject_of[slot['assignment_id']]}: тема {k}"
         return dict(
             id=lesson_id, assignment_id=slot["assignment_id"], class_group_id=c.id,
             school_id=self.school.id, date=day, lesson_number=slot["lesson_number"],
             teacher_id=teacher_of[slot["assignment_id"]], room_id=slot["room_id"], cancelled=False,
-            topic=f"{subject_of[slot['assignment_id']]}: тема {k}" if filled else None,
+            topic=topic if filled else None,
             homework=(f"§ {k}, упр. {rng.randint(1, 40)}" if filled and rng.random() < 0.7 else None),
             version=1,
         )

@@ -54,7 +54,7 @@ FIELD_LABELS = {
     "hardware_note": _l("Оснащение"), "responsible_full_name": _l("ФИО ответственного"),
     "responsible_position": _l("Должность ответственного"), "responsible_phone": _l("Телефон ответственного"),
     "responsible_email": _l("Эл. почта ответственного"), "approval_doc_number": _l("Номер документа"),
-    "username": _l("Логин"),
+    "username": _l("Логин"), "section": _l("Раздел"),
 }
 
 

@@ -18,14 +18,14 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from sqlalchemy import and_, bindparam, delete, exists, func, select, update
+from sqlalchemy import and_, bindparam, delete, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app import formats
 from app.errors import DomainError
 from app.journal import assessment
-from app.journal.access import open_assignment
+from app.journal.access import marks_writable_on, open_assignment
 from app.security.clauses import NotInScope, as_if, on_row, would_be_changeable
 from app.journal.catalogue import Catalogue, WorkType, load_catalogue
 from app.models import (
@@ -60,6 +60,13 @@ class Actor:
     user_id: int | None
     user_name: str
     ip_address: str | None = None
+
+    @classmethod
+    def of(cls, user, ip_address: str | None) -> "Actor":
+        """The signed-in user as the history names them: «Фамилия Имя (login)», or the login."""
+        name = " ".join(p for p in (getattr(user, "last_name", ""), getattr(user, "first_name", "")) if p)
+        return cls(user_id=user.id, user_name=f"{name} ({user.username})" if name else user.username,
+                   ip_address=ip_address)
 
 
 class StaleVersion(DomainError):
@@ -624,6 +631,30 @@ def save_lesson_text(session: Session, scope: Scope, actor: Actor, *, lesson_id:
         session.expire(lesson)
         return lesson
     return _transaction(session, work)
+
+
+def write_plan_topics(session: Session, scope: Scope, actor: Actor, *, period, topics: list[tuple[int, int, str]]
+                      ) -> list[int]:
+    """«Заполнить темы из плана»: write each (lesson id, school id, topic) where the lesson still has
+    no topic, is not cancelled and the user may write it (the Mark scope clause on the lesson row,
+    as a topic save checks), with one history row per lesson written. A locked `period` (a
+    StudyPeriod or the calendar's CalendarPeriod of the lessons) is refused as every write is. A lesson given a topic meanwhile keeps it. Returns the ids written, in the
+    given order. Flushes; the caller commits."""
+    _check_lock(scope, period, None)
+    written = []
+    empty = or_(Lesson.topic.is_(None), func.trim(Lesson.topic) == "")
+    for lesson_id, school_id, topic in topics:
+        text = clean_column(Lesson.topic, topic, field=_("Тема урока"))
+        done = session.execute(update(Lesson).where(Lesson.id == lesson_id, empty, Lesson.cancelled.is_(False),
+                                                    marks_writable_on(scope))
+                               .values(topic=text, version=Lesson.version + 1)
+                               .execution_options(synchronize_session=False))
+        if done.rowcount == 1:
+            _audit(session, actor, school_id=school_id, entity="topic", action="create", entity_id=lesson_id,
+                   lesson_id=lesson_id, new=text)
+            written.append(lesson_id)
+    session.flush()
+    return written
 
 
 # --- period and year marks ------------------------------------------------------------------------

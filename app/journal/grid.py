@@ -141,6 +141,11 @@ class Grid:
     shortage_due: bool
     class_average: Decimal | None = None
     mode: str = MARKS  # how the subject is assessed in the period (app.journal.assessment)
+    today: dt.date | None = None
+    # The column the page scrolls to: the lesson asked for, else today's first lesson, else the
+    # latest lesson before today; None when every lesson is still to come.
+    focus_lesson_id: int | None = None
+    focus_cell: bool = False  # the lesson was asked for: its first cell takes the keyboard focus
 
     @property
     def marked(self) -> bool:
@@ -220,9 +225,9 @@ def _grid_statements(scope: Scope, dated: bool) -> _GridStatements:
 
 def _default_period(session: Session, periods: list[CalendarPeriod], assignment_id: int, today: dt.date):
     """The period of today; else the period of the last lesson with a topic or a mark; else the first."""
-    for period in periods:
-        if period.starts_on <= today <= period.ends_on:
-            return period
+    period = period_of_date(periods, today)
+    if period is not None:
+        return period
     last = session.scalar(select(func.max(Lesson.date)).where(
         Lesson.assignment_id == assignment_id,
         or_(Lesson.topic.is_not(None), select(Mark.id).where(Mark.lesson_id == Lesson.id).exists())))
@@ -301,15 +306,21 @@ def school_periods(session: Session, class_group: ClassGroup | GridAssignment,
 
 def build_grid(session: Session, scope: Scope, assignment_id: int, period_id: int | None = None,
                today: dt.date | None = None, catalogue: Catalogue | None = None,
-               periods_of: PeriodsOf | None = None) -> Grid:
+               periods_of: PeriodsOf | None = None, lesson_id: int | None = None) -> Grid:
     """Everything the grid page shows for one assignment and study period (NotInScope -> 404).
 
+    `lesson_id`: open at that lesson of the assignment (a link to its column): the period is the
+    lesson's (`period_id` is then not read) and the lesson is the focus; one statement more, and
+    NotInScope when the lesson is not the assignment's or not the user's to see.
     `catalogue`, `periods_of` (school id -> the school's study periods): the caller's, when it
     keeps them (None: read them here)."""
     today = today or dt.date.today()
     assignment = load_assignment(session, scope, assignment_id)
     periods = school_periods(session, assignment, periods_of)
-    period = _chosen_period(session, periods, assignment_id, period_id, today)
+    if lesson_id is not None:
+        period = period_of_date(periods, _lesson_date(session, scope, assignment_id, lesson_id))
+    else:
+        period = _chosen_period(session, periods, assignment_id, period_id, today)
 
     catalogue = catalogue or load_catalogue(session)
     mark_types, absence_codes = catalogue.mark_types, catalogue.absence_codes
@@ -335,9 +346,54 @@ def build_grid(session: Session, scope: Scope, assignment_id: int, period_id: in
     averages = [r.average for r in pupils if r.average is not None]
     class_average = grading.weighted_average((a, 1) for a in averages) if averages else None
 
+    focus = focus_lesson(lessons, today, lesson_id)
     return Grid(assignment=assignment, periods=periods, period=period, lessons=lessons, pupils=pupils,
                 mark_types=mark_types, absence_codes=absence_codes, period_marks_editable=bool(period_marks_editable),
-                required_marks=required, shortage_due=shortage_due, class_average=class_average, mode=mode)
+                required_marks=required, shortage_due=shortage_due, class_average=class_average, mode=mode,
+                today=today, focus_lesson_id=focus, focus_cell=focus is not None and focus == lesson_id)
+
+
+def focus_lesson(lessons: list[GridLesson], today: dt.date, asked: int | None = None) -> int | None:
+    """The lesson the grid opens at: `asked` when it is a column of the grid; else the first
+    lesson of `today`; else the latest lesson before today; None when all are still to come.
+    `lessons` by date and number."""
+    if asked is not None and any(lesson.id == asked for lesson in lessons):
+        return asked
+    latest = None
+    for lesson in lessons:
+        if lesson.date == today:
+            return lesson.id
+        if lesson.date < today:
+            latest = lesson.id
+    return latest
+
+
+def period_of_date(periods: list[CalendarPeriod], day: dt.date) -> CalendarPeriod | None:
+    """The period that holds `day`, or None (`periods` of one school year)."""
+    return next((p for p in periods if p.starts_on <= day <= p.ends_on), None)
+
+
+def current_period(periods: list[CalendarPeriod], today: dt.date) -> CalendarPeriod | None:
+    """The period a page opens on when none is asked for: today's; between two periods (the
+    holidays) or after the last, the latest that has begun; before the first, the first. None
+    without periods. `periods` by start."""
+    begun = [p for p in periods if p.starts_on <= today]
+    return begun[-1] if begun else (periods[0] if periods else None)
+
+
+@lru_cache(maxsize=CLAUSES_KEPT)
+def _lesson_date_statement(scope: Scope) -> Select:
+    return select(Lesson.date).where(Lesson.id == bindparam("lesson_id"), Lesson.assignment_id == bindparam("assignment_id"),
+                                     on_row(visible(scope, Lesson), Lesson))
+
+
+def _lesson_date(session: Session, scope: Scope, assignment_id: int, lesson_id: int) -> dt.date:
+    """The date of the assignment's lesson `lesson_id` the user sees, or NotInScope."""
+    day = session.connection().execute(_lesson_date_statement(scope),
+                                       {"lesson_id": lesson_id, "assignment_id": assignment_id}).scalar()
+    if day is None:
+        raise NotInScope(f"lesson {lesson_id}")
+    return day
 
 
 def _chosen_period(session: Session, periods: list[CalendarPeriod], assignment_id: int, period_id: int | None,

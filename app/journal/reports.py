@@ -1,6 +1,6 @@
 """Class reports for a study period: успеваемость, качество знаний, СОУ, average mark, absences.
 
-Formulas (DESIGN.md; docs/journal-formulas.md for users). Per subject, over the period marks of
+Formulas (docs/design.md; docs/journal-formulas.md for users). Per subject, over the period marks of
 the pupils now in the class; N = pupils assessed = pupils with a period mark other than «осв.»
 («н/а» counts in N as not passing; «зач.»/«незач.» count as passing/not passing but not in the
 mark counts n5..n2):

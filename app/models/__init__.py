@@ -33,12 +33,15 @@ from .journal import (  # noqa: F401
     Mark,
     MarkType,
     PeriodMark,
+    PlanTopic,
     SubjectAssessment,
+    ThematicPlan,
 )
 from .rollout import (  # noqa: F401
     Campaign,
     Consultation,
     JournalSystem,
+    LightThreshold,
     Material,
     Milestone,
     PlanTarget,

@@ -223,3 +223,45 @@ class DiaryVisit(Model):
     pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), primary_key=True)
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True, index=True)
     visits: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+
+class ThematicPlan(Model):
+    """Календарно-тематическое планирование (КТП) нагрузки: её темы по порядку, с часами.
+
+    One per teaching assignment: an assignment is of one class in one school year, so this is the
+    plan of the assignment for that year. `version` counts its saves from the plan page, so a save
+    from a page read before another one is refused instead of undoing it."""
+
+    __tablename__ = "thematic_plan"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("teaching_assignment.id", ondelete="CASCADE"), nullable=False, unique=True
+    )
+    changed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, server_default=func.now())
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    assignment = relationship("TeachingAssignment")
+    topics = relationship("PlanTopic", order_by="PlanTopic.position", cascade="all, delete-orphan",
+                          back_populates="plan")
+
+
+class PlanTopic(Model):
+    """Тема плана: её место по порядку (1, 2, ...), раздел, текст и сколько часов (уроков) на неё.
+
+    The text is as long as a lesson's topic may be: «Заполнить темы из плана» writes it there."""
+
+    __tablename__ = "plan_topic"
+    __table_args__ = (
+        UniqueConstraint("plan_id", "position"),
+        CheckConstraint("position >= 1", name="ck_plan_topic_position"),
+        CheckConstraint("hours BETWEEN 1 AND 99", name="ck_plan_topic_hours"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("thematic_plan.id", ondelete="CASCADE"), nullable=False)
+    position: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    section: Mapped[Optional[str]] = mapped_column(String(300))
+    topic: Mapped[str] = mapped_column(String(500), nullable=False)
+    hours: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+
+    plan = relationship("ThematicPlan", back_populates="topics")

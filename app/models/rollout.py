@@ -178,6 +178,24 @@ class SchoolReadiness(Model):
     )
 
 
+class LightThreshold(Model):
+    """Пороги светофора исполнения приказа: доля школ муниципалитета, выполнивших наступивший
+    пункт, для зелёного и жёлтого. Каждое изменение — новая строка; действует последняя."""
+
+    __tablename__ = "light_threshold"
+    __table_args__ = (
+        CheckConstraint("yellow_share >= 0 AND yellow_share <= green_share AND green_share <= 100",
+                        name="ck_light_threshold_order"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    green_share: Mapped[Decimal] = mapped_column(Numeric(5, 2), nullable=False)
+    yellow_share: Mapped[Decimal] = mapped_column(Numeric(5, 2), nullable=False)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, server_default=func.now())
+    changed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
+
+    changed_by = relationship("User")
+
+
 class ReadinessEvidence(Model):
     """Файл-подтверждение пункта готовности. Хранится в базе: серверы приложения без состояния."""
 

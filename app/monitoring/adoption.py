@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from app.formats import percent
+from app.formats import natural_key, percent
 from app.models import Campaign, Municipality, PlanTarget, RolloutPlan, School, UsageSnapshot
 from app.monitoring import registry
 from app.monitoring.months import last_day, previous_month
@@ -245,3 +245,16 @@ def indicator_distribution(session: Session, scope: Scope, month: dt.date, indic
         index = min(int(part * 10 // whole), 9)
         bins[index].schools += 1
     return bins, undefined
+
+
+def chart_value(row: MunicipalityShare) -> Decimal | None:
+    """The share a chart draws for a municipality: None (no bar, «нет данных») when no school of it
+    has figures for the month, or it has no general-education schools."""
+    return row.share if row.with_data and row.share is not None else None
+
+
+def chart_order(rows: list[MunicipalityShare]) -> list[MunicipalityShare]:
+    """The municipalities in the order the share charts (the pages' and the report's) draw them:
+    by share, the lowest first, then by name in natural order; those without a share last."""
+    return sorted(rows, key=lambda r: (chart_value(r) is None, chart_value(r) or 0, natural_key(r.name),
+                                       r.municipality_id))

@@ -1,5 +1,5 @@
-"""A month's usage indicators per school, computed from this journal (DESIGN.md «When does a school
-use the system in a month»).
+"""A month's usage indicators per school, computed from this journal (docs/design.md, «When a
+school «uses the system» in a month»).
 
 The journal figures (lessons, marks, active teachers) are sums of the month's rows of
 `app.monitoring.activity.assignment_activity` — the same rows the teacher completion report shows —

@@ -26,7 +26,7 @@ from docx.shared import Cm, Pt, RGBColor
 from app import formats
 from app.monitoring.months import month_label
 from app.monitoring.report import ReportData, municipality_status
-from app.rollout.status import OverdueMilestone
+from app.rollout.deadlines import OverdueMilestone
 from app.text import N_, _
 
 FONT = "Times New Roman"

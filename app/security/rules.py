@@ -31,6 +31,7 @@ from app.models import (
     JournalChange,
     JournalSystem,
     Lesson,
+    LightThreshold,
     LoginAttempt,
     Mark,
     Material,
@@ -38,6 +39,7 @@ from app.models import (
     Municipality,
     PeriodMark,
     PlanTarget,
+    PlanTopic,
     Pupil,
     ReadinessEvidence,
     ReferenceVersion,
@@ -52,6 +54,7 @@ from app.models import (
     SubjectAssessment,
     Substitution,
     TeachingAssignment,
+    ThematicPlan,
     TimetableSlot,
     Training,
     UsageSnapshot,
@@ -69,6 +72,10 @@ class Rule:
 
     school, municipality, class_group, pupil: the column tying a row to one of them.
     parent: (foreign key, parent model, parent key): the row is in scope where its parent row is.
+    assignment: the column tying a row to a teaching assignment whose teacher keeps it (a thematic
+        plan): a teacher reads the rows of the journals they open and changes those of their own
+        assignments (where WRITABLE lets teachers change the model); a row whose parent is such a
+        row follows its parent for teachers.
     open_when_null: a NULL school or municipality means the row is everybody's (the regional
         subject catalogue, a region-wide training).
     personal: about a person; region and municipality roles see none of it.
@@ -83,6 +90,7 @@ class Rule:
     class_group: Any = None
     pupil: Any = None
     parent: tuple | None = None
+    assignment: Any = None
     open_when_null: bool = False
     personal: bool = False
     shared: bool = False
@@ -127,6 +135,9 @@ RULES: dict[type, Rule] = {
     SubjectAssessment: Rule(class_group=SubjectAssessment.class_group_id, region=True),
     JournalChange: Rule(school=JournalChange.school_id, personal=True),
     DiaryVisit: Rule(pupil=DiaryVisit.pupil_id, parent=(DiaryVisit.pupil_id, Pupil, Pupil.id), personal=True),
+    ThematicPlan: Rule(parent=(ThematicPlan.assignment_id, TeachingAssignment, TeachingAssignment.id),
+                       assignment=ThematicPlan.assignment_id, region=True),
+    PlanTopic: Rule(parent=(PlanTopic.plan_id, ThematicPlan, ThematicPlan.id), region=True),
     # rollout
     Campaign: SHARED,
     Milestone: SHARED,
@@ -138,6 +149,7 @@ RULES: dict[type, Rule] = {
     Consultation: Rule(school=Consultation.school_id, municipality=Consultation.municipality_id, region=True),
     Training: Rule(municipality=Training.municipality_id, open_when_null=True, region=True),
     Material: SHARED,
+    LightThreshold: Rule(region=True, whole_region_for_municipal=True),
     # monitoring
     UsageSnapshot: Rule(school=UsageSnapshot.school_id, region=True),
     ImportBatch: Rule(region=True),

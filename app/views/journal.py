@@ -16,7 +16,7 @@ from markupsafe import escape
 from app import clock, formats
 from app.errors import DomainError
 from app.extensions import db
-from app.journal import archive, assessment_settings, entries, grid, history, listing, reports
+from app.journal import archive, assessment_settings, entries, grid, history, listing, reports, today
 from app.journal.access import lessons_listed
 from app.security.clauses import NotInScope
 from app.journal.catalogue import Catalogue, load_catalogue
@@ -26,6 +26,7 @@ from app.security import roles as R
 from app.security.current import current_scope, kept
 from app.security.filters import ScopeFilter
 from app.security.scope import journal_assignments, journal_classes
+from app.today import registry as today_blocks
 from app.views import layout, menu
 from app.views.base import ScopedModelView
 from app.web.data import ScopedInterface
@@ -69,10 +70,7 @@ class MarkView(ScopedModelView):
 
 
 def _actor() -> entries.Actor:
-    user = g.user
-    name = " ".join(p for p in (getattr(user, "last_name", ""), getattr(user, "first_name", "")) if p)
-    return entries.Actor(user_id=user.id, user_name=f"{name} ({user.username})" if name else user.username,
-                         ip_address=request.remote_addr)
+    return entries.Actor.of(g.user, request.remote_addr)
 
 
 def _known(data: dict) -> entries.CellKnown:
@@ -110,7 +108,11 @@ def kept_periods(school_id: int):
 
 
 def _period_arg() -> int | None:
-    value = request.args.get("period", "")
+    return _id_arg("period")
+
+
+def _id_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
     return int(value) if value.isdigit() else None
 
 
@@ -184,7 +186,7 @@ class JournalView(BaseView):
                 return self.render_template("journal/year.html", year=data, title=_("Итоговые отметки"),
                                             history_allowed=self._history_allowed())
             data = grid.build_grid(db.session, scope, assignment_id, _period_arg(), today=clock.today(),
-                                   catalogue=current_catalogue(), periods_of=kept_periods)
+                                   catalogue=current_catalogue(), periods_of=kept_periods, lesson_id=_id_arg("lesson"))
         except NotInScope:
             abort(404)
         history_allowed = self._history_allowed()
@@ -198,12 +200,13 @@ class JournalView(BaseView):
 
     @staticmethod
     def _class_report(class_group_id: int):
-        """(the class report for ?period= or the school's first period, the periods) or 404."""
+        """(the class report for ?period= or the current period (grid.current_period), the periods) or 404."""
         scope, session = current_scope(), read_session()
         try:
             class_group = reports.readable_class(session, scope, class_group_id)
             periods = grid.school_periods(session, class_group, kept_periods)
-            period_id = _period_arg() or (periods[0].id if periods else None)
+            current = grid.current_period(periods, clock.today())
+            period_id = _period_arg() or (current.id if current else None)
             if period_id is None:
                 raise NotInScope("no periods")
             return reports.class_report(session, scope, class_group_id, period_id), periods
@@ -415,6 +418,22 @@ class PeriodLockView(BaseView):
         return redirect(url_for("PeriodLockView.periods"))
 
 
+class TeacherWeekView(BaseView):
+    """«Моя неделя»: the teacher's lessons Monday to Saturday, each a link to its journal column."""
+
+    route_base = "/journal/week"
+    default_view = "week"
+    role_access = {R.TEACHER: ("can_week",)}
+
+    @expose("/")
+    @has_access
+    def week(self):
+        day = formats.date_or_none(request.args.get("date")) or clock.today()
+        data = today.teacher_week(db.session, current_scope(), day, clock.today())
+        return self.render_template("today/week.html", week=data, format_date=formats.format_date,
+                                    title=_("Моя неделя"))
+
+
 MODE_FIELD = "mode-"    # mode-<subject id>-<period id>: one cell of the class's matrix
 WHOLE_FIELD = "all-"    # all-<period id>: every subject of the period
 
@@ -475,6 +494,8 @@ class AssessmentView(BaseView):
 
 def register(appbuilder) -> None:
     menu.add(appbuilder, JournalView, "Journal", _l("Журнал"), menu.JOURNAL, "fa-table")
+    menu.add(appbuilder, TeacherWeekView, "TeacherWeek", _l("Моя неделя"), menu.JOURNAL, "fa-calendar")
+    today_blocks.register(*today.BLOCKS)
     menu.add(appbuilder, PeriodLockView, "StudyPeriodLocks", _l("Закрытие периодов"), menu.JOURNAL, "fa-lock")
     menu.add(appbuilder, AssessmentView, "SubjectAssessment", _l("Предметы без отметок"), menu.JOURNAL,
              "fa-check-square-o")

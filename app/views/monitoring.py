@@ -27,7 +27,8 @@ from app.reading import read_session
 from app.security import roles as R
 from app.security.current import current_scope
 from app.security.scope import is_visible, visible
-from app.rollout.status import active_campaign, overdue_milestones
+from app.rollout.deadlines import deadline_table, overdue_list
+from app.rollout.status import active_campaign
 from app.views import menu
 from app.views.base import ScopedModelView
 from app.web.data import ScopedInterface
@@ -125,11 +126,14 @@ class MonitoringView(BaseView):
         rows = reports_register.register_rows(session) if keeps_register else []
         pending = [r for r in rows if r.is_pending()]
         today = clock.today()
-        overdue = overdue_milestones(session, active_campaign(session, today), today,
-                                     where=visible(scope, Municipality))
+        campaign = active_campaign(session, today)
+        # The control page's own table, so the list says what the control page says.
+        overdue = overdue_list(deadline_table(session, campaign, today, where=visible(scope, Municipality))
+                               ) if campaign else []
         return self.render_template(
             "monitoring/dashboard.html", month=month, month_label=month_label(month), month_key=month_key(month),
             previous_label=month_label(previous_month(month)), totals=totals, series=series, pending=pending,
+            chart_rows=adoption.chart_order(totals.rows),
             today=clock.today(), overdue=overdue, threshold=current_threshold(session),
             can_compute=self._may("can_compute"), can_report=self._may("can_report"),
         )
@@ -148,9 +152,10 @@ class MonitoringView(BaseView):
         if indicator not in indicators:
             indicator = next(iter(indicators))
         bins, undefined = adoption.indicator_distribution(session, scope, month, indicator)
+        totals = adoption.municipality_shares(session, scope, month)
         return self.render_template(
             "monitoring/charts.html", month=month, month_label=month_label(month), month_key=month_key(month),
-            totals=adoption.municipality_shares(session, scope, month),
+            totals=totals, chart_rows=adoption.chart_order(totals.rows),
             series=adoption.region_series(session, scope, until=month),
             bins=bins, undefined=undefined, indicator=indicator, indicators=indicators,
         )

@@ -35,7 +35,7 @@ def test_director_sets_a_quarter_without_marks(guarded_page, live_server):
     expect(page.get_by_label("Математика, 2 четверть")).to_have_value("")
     expect(page.locator(".assessment-who").first).to_contain_text("задано:")
     no_violations(page)
-    guide_shot(page, "director-4-assessment")
+    guide_shot(page, "director-5-assessment")
 
 
 def test_grade_one_grid_shows_no_averages_and_refuses_a_mark(guarded_page, live_server):
@@ -60,7 +60,7 @@ def test_grade_one_grid_shows_no_averages_and_refuses_a_mark(guarded_page, live_
     page.keyboard.press("Tab")                   # leaving the cell saves it: refused
     expect(page.locator("#journal-status")).to_contain_text(REFUSAL)
     expect(cell).to_have_value("")
-    guide_shot(page, "teacher-4-unmarked")
+    guide_shot(page, "teacher-unmarked-1-grid")
     assert db_scalar(live_server, "SELECT count(*) FROM mark WHERE lesson_id = :l AND pupil_id = :p",
                      l=lesson_id, p=pupil_id) == 0
 

@@ -235,6 +235,35 @@
     });
   }
 
+  /* ---- opening at a lesson: today's (or the latest past) column in view -------------------------- */
+
+  var scroller = grid.closest(".journal-scroll");
+
+  // Scroll the grid sideways so that the lesson's column stands about two thirds across the part
+  // of the grid the frozen pupil names leave free: the lessons before it stay in view.
+  function scrollToColumn(th) {
+    if (!scroller || !th) { return; }
+    var names = grid.querySelector("thead th.pupil");
+    var frozen = names ? names.offsetWidth : 0;
+    var free = scroller.clientWidth - frozen;
+    var left = th.getBoundingClientRect().left - scroller.getBoundingClientRect().left + scroller.scrollLeft;
+    var wanted = left - frozen - Math.max(0, Math.round(free * 2 / 3) - th.offsetWidth);
+    scroller.scrollLeft = Math.max(0, wanted);
+  }
+
+  // The server names the column to open at (data-focus-lesson): the lesson a link asked for, today's
+  // or the latest past one. A link to a lesson (data-focus-cell) also puts the keyboard in its first cell.
+  (function openAtLesson() {
+    var lessonId = cfg.focusLesson;
+    if (!lessonId) { return; }
+    var th = grid.querySelector('th.lesson[data-lesson="' + lessonId + '"]');
+    scrollToColumn(th);
+    if (cfg.focusCell) {
+      var first = grid.querySelector('tbody input.cell-input[data-lesson="' + lessonId + '"]');
+      if (first) { first.focus({preventScroll: true}); }
+    }
+  })();
+
   window.addEventListener("beforeunload", function (event) {
     if (pending > 0 || grid.querySelector(".error")) {
       event.preventDefault();
@@ -277,11 +306,45 @@
   /* ---- lesson panel: topic, homework, work type, fill-down, absentees ------------------------------ */
 
   var panel = document.getElementById("lesson-panel");
+  var panelStatus = document.getElementById("lesson-status");
   var currentLesson = null;
+
+  // The panel's own status line: a save is confirmed where the teacher is looking (and on the
+  // page's status line, as a cell's save is).
+  function sayInPanel(text, isError) {
+    say(text, isError);
+    if (!panelStatus) { return; }
+    panelStatus.textContent = text || "";
+    panelStatus.className = "journal-status" + (isError ? " error" : (text ? " ok" : ""));
+  }
+
+  // The panel floats next to its column (to the right of it, or to the left when the column is at
+  // the right edge), within the window: it follows the column as the grid scrolls and stays in
+  // view as the page does.
+  // It starts level with the column's head while the window leaves it room below (the topic,
+  // homework and save button: PANEL_ROOM pixels; the rest scrolls inside the panel), else higher up.
+  var PANEL_MARGIN = 8;
+  var PANEL_ROOM = 420;
+
+  function placePanel() {
+    if (!panel || panel.hidden || !currentLesson) { return; }
+    var column = currentLesson.getBoundingClientRect();
+    var width = panel.offsetWidth;
+    var windowWidth = document.documentElement.clientWidth;
+    var windowHeight = window.innerHeight;
+    var left = column.right + PANEL_MARGIN;
+    if (left + width > windowWidth - PANEL_MARGIN) { left = column.left - PANEL_MARGIN - width; }
+    left = Math.max(PANEL_MARGIN, Math.min(left, windowWidth - width - PANEL_MARGIN));
+    var top = Math.max(PANEL_MARGIN, Math.min(column.top, windowHeight - PANEL_ROOM - PANEL_MARGIN));
+    panel.style.left = left + "px";
+    panel.style.top = top + "px";
+    panel.style.maxHeight = (windowHeight - top - PANEL_MARGIN) + "px";
+  }
 
   function openLesson(th) {
     if (!panel) { return; }
     currentLesson = th;
+    markColumn(th.dataset.lesson);
     var editable = th.dataset.editable === "1";
     document.getElementById("lesson-panel-title").textContent = th.dataset.date;
     var topic = document.getElementById("lesson-topic");
@@ -291,8 +354,16 @@
     Array.prototype.forEach.call(panel.querySelectorAll("input, textarea, select, #lesson-save, #fill-run, #absentees-run"),
       function (el) { el.disabled = !editable; });
     checkAbsentees(th);
+    sayInPanel("", false);
     panel.hidden = false;
-    topic.focus();
+    placePanel();
+    topic.focus({preventScroll: true});
+  }
+
+  if (panel) {
+    window.addEventListener("resize", placePanel);
+    window.addEventListener("scroll", placePanel, {passive: true});
+    if (scroller) { scroller.addEventListener("scroll", placePanel, {passive: true}); }
   }
 
   // The absentees list ticks the pupils whose cell in the lesson's column holds an absence.
@@ -310,7 +381,7 @@
       applyColumn(th.dataset.lesson, reply.data.cells);
       checkAbsentees(th);
     }
-    say(reply.data.error || reply.data.message, true);
+    sayInPanel(reply.data.error || reply.data.message, true);
   }
 
   Array.prototype.forEach.call(grid.querySelectorAll("th.lesson .lesson-head"), function (button) {
@@ -324,6 +395,14 @@
     });
     panel.addEventListener("keydown", function (event) {
       if (event.key === "Escape") { document.getElementById("lesson-close").click(); }
+      // Ctrl+Enter (⌘+Enter on a Mac) saves from any field, the homework's several lines included.
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && panel.contains(event.target)
+          && event.target.closest("#lesson-form")) {
+        event.preventDefault();
+        if (!document.getElementById("lesson-save").disabled) {
+          document.getElementById("lesson-form").requestSubmit();
+        }
+      }
     });
     document.getElementById("lesson-type").addEventListener("change", function (event) {
       if (currentLesson) { currentLesson.dataset.type = event.target.value; }
@@ -332,7 +411,7 @@
       event.preventDefault();
       var th = currentLesson;
       if (!th) { return; }
-      say(messages.saving, false);
+      sayInPanel(messages.saving, false);
       post(cfg.lessonUrl, {
         lesson_id: parseInt(th.dataset.lesson, 10),
         version: parseInt(th.dataset.version, 10),
@@ -348,15 +427,15 @@
           th.classList.toggle("has-topic", !!lesson.topic);
           th.querySelector("button").title = lesson.topic;
         }
-        if (reply.status === 200) { say(messages.saved, false); }
+        if (reply.status === 200) { sayInPanel(messages.saved, false); }
         else {
           if (lesson) {
             document.getElementById("lesson-topic").value = lesson.topic;
             document.getElementById("lesson-homework").value = lesson.homework;
           }
-          say(reply.data.error || reply.data.message, true);
+          sayInPanel(reply.data.error || reply.data.message, true);
         }
-      }).catch(function () { say(messages.offline, true); });
+      }).catch(function () { sayInPanel(messages.offline, true); });
     });
     document.getElementById("fill-run").addEventListener("click", function () {
       var value = document.getElementById("fill-value").value.trim();
@@ -367,7 +446,7 @@
         lesson_id: parseInt(th.dataset.lesson, 10), text: value, known: columnKnown(th.dataset.lesson),
         mark_type_id: columnType(th.dataset.lesson), reason: reason()
       }).then(function (reply) { columnSaved(th, reply); })
-        .catch(function () { say(messages.offline, true); });
+        .catch(function () { sayInPanel(messages.offline, true); });
     });
     document.getElementById("absentees-run").addEventListener("click", function () {
       var th = currentLesson;
@@ -382,7 +461,7 @@
       post(cfg.absenteesUrl, {lesson_id: parseInt(th.dataset.lesson, 10), absent: absent,
                               known: columnKnown(th.dataset.lesson), reason: reason()})
         .then(function (reply) { columnSaved(th, reply); })
-        .catch(function () { say(messages.offline, true); });
+        .catch(function () { sayInPanel(messages.offline, true); });
     });
   }
 
