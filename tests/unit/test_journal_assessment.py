@@ -189,3 +189,24 @@ def test_diary_progress_says_without_marks_and_counts_no_marks_there(aw, app, se
     seventh_year = build_progress(session, card(session, app, aw.w.pupil_a), "year", dt.date(2012, 9, 14))
     assert {s.subject: s.assessment for s in seventh_year.subjects} == {"Математика": MARKS, "Музыка": MARKS,
                                                                         "ИЗО": MARKS}
+
+
+# --- the teacher's «Сегодня» ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("database_engine", ["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
+def test_results_due_leave_out_unmarked_subjects_and_pass_fail_shortage(session, world, database_engine):
+    """On the day of tests.today_helpers (results of the first quarter due): 8Б Физика set without
+    marks is not listed at all; 7А Математика set «зачёт/незачёт» lists its two pupils without a
+    period result but nobody short of marks."""
+    from app.journal import today
+    from tests.today_helpers import DAY, build_teacher_day
+    t = build_teacher_day(session, world)
+    session.add_all([
+        SubjectAssessment(class_group_id=world.class_a_other.id, subject_id=t.physics.subject_id,
+                          study_period_id=t.quarter.id, mode=UNMARKED),
+        SubjectAssessment(class_group_id=world.class_a.id, subject_id=t.maths.subject_id,
+                          study_period_id=t.quarter.id, mode=PASS_FAIL)])
+    session.commit()
+    todo = today.things_to_do(session, load_scope(session, world.users["teacher"]), DAY)
+    [maths] = todo.due
+    assert (maths.assignment_id, maths.short, maths.without_period_mark, maths.pupils) == (t.maths.id, (), 2, 4)
