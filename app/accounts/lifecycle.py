@@ -35,6 +35,7 @@ REASONS = {
     "children_left": N_("все дети выбыли"),
     "child_back": N_("ребёнок снова учится"),
     "by_administrator": N_("изменено администратором"),
+    "login_page": N_("по запросу со страницы входа"),  # a recovery link (app/accounts/recovery.py)
 }
 # The field of each record whose change moves its accounts.
 WATCHED = {Staff: "active", Pupil: "left_on"}

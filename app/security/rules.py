@@ -28,6 +28,8 @@ from app.models import (
     Holiday,
     ImportBatch,
     OneTimeCode,
+    PasswordReset,
+    PasswordResetRequest,
     JournalChange,
     JournalSystem,
     Lesson,
@@ -162,9 +164,12 @@ RULES: dict[type, Rule] = {
     LoginAttempt: Rule(personal=True),
     UserSession: Rule(personal=True),
     UserCredentials: Rule(personal=True),
-    # accounts: the record of account changes is read where the account belongs; codes by nobody
+    # accounts: the record of account changes is read where the account belongs; codes, recovery
+    # links and their requests by nobody
     AccountEvent: Rule(school=AccountEvent.school_id, municipality=AccountEvent.municipality_id, personal=True),
     OneTimeCode: Rule(personal=True),
+    PasswordReset: Rule(personal=True),
+    PasswordResetRequest: Rule(personal=True),
 }
 
 
