@@ -4,8 +4,11 @@ or the grade's default, with who set it and when.
 
 Reading and writing go through the row scope: a class outside the user's scope is NotInScope (404),
 and only a user who may change SubjectAssessment rows of the class (the school's administration)
-saves. A save names the mode of every cell it shows («по умолчанию» deletes the row); the cells
-are checked first (the class's subjects and periods, known modes), then written in one transaction.
+saves. A save names the mode of every cell it shows («по умолчанию» deletes the row) and the mode
+the page showed there: a cell left as shown is not written, and a cell changed by someone else since
+the page was read refuses the save (no lost update: saves of a class wait for each other on its
+row). The cells are checked first (the class's subjects and periods, known modes), then written
+in one transaction.
 """
 from __future__ import annotations
 
@@ -97,19 +100,20 @@ def classes_overview(session: Session, scope: Scope, today: dt.date) -> list[Cla
     return sorted(lines, key=lambda line: (line.grade, line.name))
 
 
-def _class_in_scope(session: Session, scope: Scope, class_group_id: int) -> ClassGroup:
-    class_group = session.scalar(select(ClassGroup).where(ClassGroup.id == class_group_id,
-                                                          visible(scope, ClassGroup)))
+def _class_in_scope(session: Session, scope: Scope, class_group_id: int, *, lock: bool = False) -> ClassGroup:
+    query = select(ClassGroup).where(ClassGroup.id == class_group_id, visible(scope, ClassGroup))
+    class_group = session.scalar(query.with_for_update(of=ClassGroup) if lock else query)
     if class_group is None or not would_be_changeable(session, scope, SubjectAssessment,
                                                        class_group_id=class_group_id):
         raise NotInScope(f"class_group {class_group_id}")
     return class_group
 
 
-def class_matrix(session: Session, scope: Scope, class_group_id: int) -> ClassMatrix:
+def class_matrix(session: Session, scope: Scope, class_group_id: int, *, lock: bool = False) -> ClassMatrix:
     """The class's subjects (of its teaching load) × its school's study periods of its year, with
-    the cells the school has set. NotInScope for a class the user may not set."""
-    class_group = _class_in_scope(session, scope, class_group_id)
+    the cells the school has set. NotInScope for a class the user may not set. `lock`: the class's
+    row stays locked for the rest of the transaction (a save)."""
+    class_group = _class_in_scope(session, scope, class_group_id, lock=lock)
     periods = [tuple(row) for row in session.execute(
         select(StudyPeriod.id, StudyPeriod.name).where(
             StudyPeriod.school_id == class_group.school_id,
@@ -133,22 +137,39 @@ def class_matrix(session: Session, scope: Scope, class_group_id: int) -> ClassMa
 KEEP = "keep"  # a whole period's choice that leaves its cells as chosen one by one
 
 
+class StaleAssessment(DomainError):
+    """A cell the save changes was changed by someone else after the page was read."""
+
+    def __init__(self, class_name: str):
+        super().__init__(_("Настройку класса %(name)s уже изменил другой пользователь: ничего не сохранено. "
+                           "Обновите страницу и выберите снова.", name=class_name), code="stale")
+
+
 def save_class_assessment(session: Session, scope: Scope, user_id: int | None, class_group_id: int,
                           cells: dict[tuple[int, int], str], whole_periods: dict[int, str],
-                          now: dt.datetime) -> int:
+                          now: dt.datetime, shown: dict[tuple[int, int], str] | None = None) -> int:
     """Set the class's cells: `cells` (subject id, period id) -> a mode or "" (the default);
     `whole_periods` period id -> a mode, "" or KEEP, which, unless KEEP, sets every subject of the
-    period. A cell not named is left as it is. Refuses (DomainError, nothing written) a subject or
-    period that is not the class's, or an unknown mode. Returns the number of cells changed.
-    One transaction; who and when (`now`, naive UTC) are kept on each row written."""
+    period. `shown`: (subject id, period id) -> the mode the page showed ("" the default); a cell
+    wanted as shown is left as it now is, and a cell to change that no longer is as shown refuses
+    the save (StaleAssessment). A cell not named is left as it is. Refuses (DomainError, nothing
+    written) a subject or period that is not the class's, or an unknown mode. Returns the number of
+    cells changed. One transaction; who and when (`now`, naive UTC) are kept on each row written."""
+    shown = shown or {}
     try:
-        matrix = class_matrix(session, scope, class_group_id)
+        matrix = class_matrix(session, scope, class_group_id, lock=True)
         wanted = _wanted(matrix, cells, whole_periods)
         existing = {(row.subject_id, row.study_period_id): row for row in session.scalars(
             select(SubjectAssessment).where(SubjectAssessment.class_group_id == class_group_id))}
         changed = 0
-        for (subject_id, period_id), mode in sorted(wanted.items()):
-            row = existing.get((subject_id, period_id))
+        for cell, mode in sorted(wanted.items()):
+            row = existing.get(cell)
+            if cell in shown:
+                if mode == shown[cell]:
+                    continue  # left as the page showed it: whatever it is now stays
+                if (row.mode if row else "") != shown[cell]:
+                    raise StaleAssessment(matrix.class_name)
+            subject_id, period_id = cell
             if not mode:
                 if row is not None:
                     session.delete(row)

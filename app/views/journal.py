@@ -435,24 +435,31 @@ class TeacherWeekView(BaseView):
 
 
 MODE_FIELD = "mode-"    # mode-<subject id>-<period id>: one cell of the class's matrix
+SHOWN_FIELD = "shown-"  # shown-<subject id>-<period id>: the mode the page showed in the cell
 WHOLE_FIELD = "all-"    # all-<period id>: every subject of the period
 
 
-def _assessment_form(form) -> tuple[dict[tuple[int, int], str], dict[int, str]]:
-    """The matrix form's cells and whole-period choices as ids; a malformed name is refused."""
-    cells, whole = {}, {}
+def _cell_of(name: str) -> tuple[int, int]:
+    subject_id, _sep, period_id = name.partition("-")
+    if not (subject_id.isdigit() and period_id.isdigit()):
+        raise DomainError(unreadable())
+    return int(subject_id), int(period_id)
+
+
+def _assessment_form(form) -> tuple[dict, dict[int, str], dict]:
+    """The matrix form's cells, whole-period choices and shown cells as ids; a malformed name is refused."""
+    cells, whole, shown = {}, {}, {}
     for name, value in form.items():
         if name.startswith(MODE_FIELD):
-            subject_id, _sep, period_id = name[len(MODE_FIELD):].partition("-")
-            if not (subject_id.isdigit() and period_id.isdigit()):
-                raise DomainError(unreadable())
-            cells[(int(subject_id), int(period_id))] = value
+            cells[_cell_of(name[len(MODE_FIELD):])] = value
+        elif name.startswith(SHOWN_FIELD):
+            shown[_cell_of(name[len(SHOWN_FIELD):])] = value
         elif name.startswith(WHOLE_FIELD):
             period_id = name[len(WHOLE_FIELD):]
             if not period_id.isdigit():
                 raise DomainError(unreadable())
             whole[int(period_id)] = value
-    return cells, whole
+    return cells, whole, shown
 
 
 class AssessmentView(BaseView):
@@ -477,9 +484,10 @@ class AssessmentView(BaseView):
         try:
             if request.method == "POST":
                 try:
-                    cells, whole = _assessment_form(request.form)
+                    cells, whole, shown = _assessment_form(request.form)
                     changed = assessment_settings.save_class_assessment(
-                        db.session, current_scope(), g.user.id, class_group_id, cells, whole, now=clock.now())
+                        db.session, current_scope(), g.user.id, class_group_id, cells, whole, now=clock.now(),
+                        shown=shown)
                     flash(_("Сохранено. Изменено клеток: %(n)s.", n=changed), "success")
                     return redirect(url_for("AssessmentView.matrix", class_group_id=class_group_id))
                 except DomainError as refusal:

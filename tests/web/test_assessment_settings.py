@@ -3,6 +3,7 @@ class's subjects × periods, saves recorded with who and when, refusals that cha
 scope (another school's class is 404, teachers and families have no such page). The world:
 tests.assessment_helpers."""
 import datetime as dt
+import re
 
 import pytest
 from sqlalchemy import select
@@ -121,3 +122,32 @@ def test_only_the_administration_has_the_page(aw, as_user, username):
     client = as_user(username)
     assert client.get("/journal/assessment/").status_code == 403
     assert client.get(f"/journal/assessment/{aw.w.class_a.id}/").status_code == 403
+
+
+def shown_fields(page: str) -> dict[str, str]:
+    """The hidden «shown-…» fields of a matrix page: the mode each cell showed."""
+    return dict(re.findall(r'name="(shown-\d+-\d+)" value="([a-z_]*)"', page))
+
+
+def test_a_cell_changed_by_someone_else_refuses_the_save(aw, as_user, session, app):
+    client = as_user("director")
+    url = f"/journal/assessment/{aw.w.class_a.id}/"
+    q1, q2 = aw.quarters[0].id, aw.quarters[1].id
+    shown = shown_fields(client.get(url).get_data(as_text=True))
+    assert shown[f"shown-{aw.music.subject_id}-{q1}"] == PASS_FAIL and shown[f"shown-{aw.maths.subject_id}-{q1}"] == ""
+    # Meanwhile another user of the school sets Математика of the first quarter «зачёт/незачёт».
+    session.add(SubjectAssessment(class_group_id=aw.w.class_a.id, subject_id=aw.maths.subject_id,
+                                  study_period_id=q1, mode=PASS_FAIL))
+    session.commit()
+    before = settings(session, aw.w.class_a)
+    refused = post(client, url, {**shown, f"mode-{aw.maths.subject_id}-{q1}": "unmarked",
+                                 f"mode-{aw.music.subject_id}-{q2}": "unmarked"})
+    assert refused.status_code == 400
+    assert "Настройку класса 7А уже изменил другой пользователь: ничего не сохранено." in refused.get_data(as_text=True)
+    assert settings(session, aw.w.class_a) == before
+    # A cell left as the page showed it keeps the other user's choice; the others are written.
+    saved = post(client, url, {**shown, f"mode-{aw.maths.subject_id}-{q1}": "",
+                               f"mode-{aw.music.subject_id}-{q2}": "unmarked"})
+    assert saved.status_code == 302
+    after = settings(session, aw.w.class_a)
+    assert after[("Математика", 1)][0] == PASS_FAIL and after[("Музыка", 2)][0] == UNMARKED
