@@ -31,7 +31,7 @@ class Config:
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'journal.sqlite'}"
     )
     DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL") or None
-    # Replica routing (app/reading.py): give up connecting after this many seconds, then read from
+    # Replica routing (app/replica.py): give up connecting after this many seconds, then read from
     # the primary for REPLICA_RETRY_SECONDS before trying the replica again.
     REPLICA_CONNECT_TIMEOUT = int(os.environ.get("REPLICA_CONNECT_TIMEOUT", "2"))
     REPLICA_RETRY_SECONDS = int(os.environ.get("REPLICA_RETRY_SECONDS", "30"))

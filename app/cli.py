@@ -4,7 +4,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.extensions import db
-from app.text import _, _l
+from app.i18n import _, _l
 
 roles_cli = AppGroup("roles", help=_l("Роли и права доступа."))
 demo_cli = AppGroup("demo", help=_l("Демонстрационный регион."))

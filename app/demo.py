@@ -62,6 +62,8 @@ from app.models import (
     UsageThreshold,
 )
 from app.models.journal import UNMARKED
+from app.monitoring.indicators import compute_month
+from app.monitoring.months import next_month
 from app.security import roles as R
 from app.security.scope import Scope
 
@@ -273,7 +275,17 @@ class _Loader:
         self.summary.full_schools = len(full)
         self._monitoring_history(exclude={sc.id for sc in full})
         self._methodical_support()
+        self._compute_full_schools()
         return self.summary
+
+    def _compute_full_schools(self) -> None:
+        """The months of the history computed from the full schools' journals too, as the monitoring
+        would have done on the 1st of the next month: the dashboard opens on a month with figures for
+        every school (September 2012 in the demo; October is in progress on the demo's today)."""
+        for month in self.snapshot_months:
+            if next_month(month) <= self.filled_until:
+                compute_month(self.s, month, as_of=self.filled_until,
+                              now=dt.datetime.combine(next_month(month), dt.time(9, 0)))
 
     def _catalogues(self) -> None:
         self.s.add_all([

@@ -9,7 +9,7 @@
 - Percentages are computed one way: part / whole × 100, rounded half-up to 0.1, and shown one way:
   66,7 (66,7% where no column header or template says «%»), «—» for none.
 - Names with numbers sort naturally: «СОШ № 2» before «СОШ № 10»; names compare case-blind, with
-  «ё» as «е» (fold_text, also the SQL `fold()` of app.search on SQLite).
+  «ё» as «е» (fold_text, also the SQL `fold()` of app.name_search on SQLite).
 
 No Flask imports: domain modules, views, exports and messages all use it.
 """

@@ -33,7 +33,7 @@ import re
 import unicodedata
 
 from app.errors import DomainError
-from app.text import _, _l
+from app.i18n import _, _l
 
 ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")

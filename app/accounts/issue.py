@@ -20,7 +20,7 @@ from app.models import AccountEvent, Guardian, GuardianLink, Pupil, School, Staf
 from app.notify.settings import DEFAULT_MODE
 from app.security import roles as R
 from app.security.scope import Scope
-from app.text import _
+from app.i18n import _
 
 # Stored as the password of an account that has none yet: not a hash, so no password matches it.
 NO_PASSWORD = "!"

@@ -24,7 +24,7 @@ from app.accounts.issue import record
 from app.accounts.managed import account_school
 from app.models import Guardian, GuardianLink, Pupil, Staff
 from app.security.sessions import end_user_sessions
-from app.text import N_, _
+from app.i18n import N_, _
 
 # AccountEvent.detail of a deactivation or reactivation: why (shown through gettext).
 REASONS = {

@@ -27,11 +27,11 @@ from app.accounts.issue import real_email, record
 from app.errors import DomainError
 from app.formats import fold_text, natural_key
 from app.models import Guardian, GuardianLink, JournalSystem, Municipality, Pupil, School, Staff, UserScope
-from app.search import fold, printable
+from app.name_search import fold, printable
 from app.security import roles as R
 from app.security.clauses import NotInScope
 from app.security.scope import CLAUSES_KEPT, Scope
-from app.text import _
+from app.i18n import _
 
 PAGE_SIZE = 50
 # A typed search longer than any login or surname finds nothing and is not sent to the database.

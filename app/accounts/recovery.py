@@ -43,7 +43,7 @@ from app.models import PasswordReset, PasswordResetRequest
 from app.notify.mailer import Mailer, SmtpSettings
 from app.security import lockout
 from app.security.scope import Scope
-from app.text import _
+from app.i18n import _
 
 log = logging.getLogger(__name__)
 

@@ -28,7 +28,7 @@ from app.api.diary_schemas import SCHEMAS
 from app.web.api_messages import RussianAnswers
 from app.diary import progress as progress_domain
 from app.diary import week as week_domain
-from app.reading import read_session
+from app.replica import read_session
 from app.security import roles as R
 from app.security.current import current_scope
 from app.web.diary import family, note_visit, open_diary, school_calendar

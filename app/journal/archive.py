@@ -32,7 +32,7 @@ from app.models import (
     ThematicPlan,
 )
 from app.security.scope import Scope, journal_assignments, visible
-from app.text import _
+from app.i18n import _
 
 SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 

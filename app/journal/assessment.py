@@ -30,7 +30,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from app.errors import DomainError
 from app.models import ClassGroup, Lesson, StudyPeriod, SubjectAssessment, TeachingAssignment
 from app.models.journal import EXEMPT, FAILED, MARKS, NOT_ASSESSED, PASS_FAIL, PASSED, PERIOD_MARK_VALUES, UNMARKED
-from app.text import N_, _
+from app.i18n import N_, _
 
 # Grades whose subjects are all taught without marks unless the school says otherwise.
 UNMARKED_GRADES = frozenset({1})

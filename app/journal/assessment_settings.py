@@ -28,7 +28,7 @@ from app.models.people import short_name
 from app.models.timetable import class_name
 from app.security.clauses import NotInScope, would_be_changeable
 from app.security.scope import Scope, visible
-from app.text import _
+from app.i18n import _
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class ClassLine:
 
 @dataclass(frozen=True)
 class Setting:
-    """A cell the school has set: the mode, who set it (name) and when (naive UTC)."""
+    """A cell the school has set: the mode, who set it (name) and when (the region's time)."""
 
     mode: str
     set_by: str
@@ -154,7 +154,7 @@ def save_class_assessment(session: Session, scope: Scope, user_id: int | None, c
     wanted as shown is left as it now is, and a cell to change that no longer is as shown refuses
     the save (StaleAssessment). A cell not named is left as it is. Refuses (DomainError, nothing
     written) a subject or period that is not the class's, or an unknown mode. Returns the number of
-    cells changed. One transaction; who and when (`now`, naive UTC) are kept on each row written."""
+    cells changed. One transaction; who and when (`now`, the region's time) are kept on each row written."""
     shown = shown or {}
     try:
         matrix = class_matrix(session, scope, class_group_id, lock=True)

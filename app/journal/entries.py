@@ -22,7 +22,7 @@ from sqlalchemy import and_, bindparam, delete, exists, func, or_, select, updat
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app import formats
+from app import clock, formats
 from app.errors import DomainError
 from app.journal import assessment
 from app.journal.access import marks_writable_on, open_assignment
@@ -42,7 +42,7 @@ from app.models.journal import MARK_VALUES, MARKS, PERIOD_MARK_VALUES
 from app.models.timetable import subgroup_pupil
 from app.security import roles as R
 from app.security.scope import CLAUSES_KEPT, Scope, changeable, journal_assignments, visible
-from app.text import _
+from app.i18n import _
 from app.textinput import clean_column
 
 MAX_MARKS_PER_CELL = 5
@@ -409,7 +409,7 @@ def _update_mark(cell: _CellWrite, row: Mark, value: int, type_id: int) -> None:
     if row.value == value and row.mark_type_id == type_id:
         return
     _versioned(cell.session, update(Mark).where(Mark.id == row.id, Mark.version == row.version)
-               .values(value=value, mark_type_id=type_id, version=Mark.version + 1, changed_at=func.now()))
+               .values(value=value, mark_type_id=type_id, version=Mark.version + 1, changed_at=clock.region_now()))
     cell.audit(entity="mark", action="update", entity_id=row.id, old=cell.mark_text(row.value, row.mark_type_id),
                new=cell.mark_text(value, type_id))
     cell.final[row.position] = (row.position, value, type_id, row.version + 1)
@@ -725,7 +725,7 @@ def save_period_mark(session: Session, scope: Scope, actor: Actor, *, assignment
         old = row.value
         done = session.execute(update(PeriodMark).where(PeriodMark.id == row.id, PeriodMark.version == version)
                                .values(value=value_clean, version=PeriodMark.version + 1, set_by_id=actor.user_id,
-                                       set_at=func.now())
+                                       set_at=clock.region_now())
                                .execution_options(synchronize_session=False))
         if done.rowcount != 1:
             raise StaleVersion()
@@ -764,7 +764,7 @@ def set_period_locked(session: Session, scope: Scope, actor: Actor, *, study_per
         if locked and period.locked_at is not None:
             return period
         if locked:
-            period.locked_at = now or dt.datetime.now()
+            period.locked_at = now or clock.region_now()
             period.locked_by_id = actor.user_id
         else:
             period.locked_at = None

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import CompoundSelect, Select
 
 from app.diary.week import CalendarPeriod, load_periods
-from app import formats
+from app import clock, formats
 from app.journal import assessment, grading
 from app.journal.access import marks_writable_on, visible_on_lesson
 from app.security.clauses import NotInScope, as_if, on_row
@@ -314,7 +314,7 @@ def build_grid(session: Session, scope: Scope, assignment_id: int, period_id: in
     NotInScope when the lesson is not the assignment's or not the user's to see.
     `catalogue`, `periods_of` (school id -> the school's study periods): the caller's, when it
     keeps them (None: read them here)."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     assignment = load_assignment(session, scope, assignment_id)
     periods = school_periods(session, assignment, periods_of)
     if lesson_id is not None:
@@ -532,7 +532,7 @@ def pupil_summary(session: Session, scope: Scope, assignment_id: int, period_id:
 
     `known_period`: the period (id, starts_on, ends_on) the caller has already read, used when it
     is the one asked for."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     if known_period is not None and known_period.id == period_id:
         period = known_period
     else:

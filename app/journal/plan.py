@@ -41,7 +41,7 @@ from app.models.people import short_name
 from app.models.timetable import class_name
 from app.security.clauses import NotInScope, as_if, on_row
 from app.security.scope import CLAUSES_KEPT, Scope, changeable, visible
-from app.text import _
+from app.i18n import _
 from app.timetable.calendar import timetable_counts
 from app.timetable.table_import import RowError, refused_text
 

@@ -35,7 +35,7 @@ from app.journal.plan import PlanHeading, open_heading
 from app.models import Lesson, PlanTopic, ThematicPlan
 from app.security.clauses import NotInScope
 from app.security.scope import Scope, visible
-from app.text import _
+from app.i18n import _
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from app.import_tokens import ImportTokens
 from app.journal.plan import CheckedRows, PlanHeading, check_topic_rows, open_heading, write_topics
 from app.models import PlanTopic, ThematicPlan
 from app.security.scope import Scope
-from app.text import N_, _
+from app.i18n import N_, _
 from app.timetable import table_import
 from app.timetable.pupil_import import read_table
 from app.xlsx_upload import XlsxLimits

@@ -37,7 +37,7 @@ from app.security.clauses import NotInScope
 from app.models import Absence, AbsenceCode, ClassGroup, Lesson, PeriodMark, Pupil, StudyPeriod, Subject, TeachingAssignment
 from app.models.journal import MARKS, UNMARKED
 from app.security.scope import Scope, journal_assignments, journal_classes, visible
-from app.text import _
+from app.i18n import _
 
 ONE_PLACE = Decimal("0.1")
 SOU_WEIGHTS = {"5": 100, "4": 64, "3": 36, "2": 16, grading.NOT_ASSESSED: 7}

@@ -26,7 +26,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.text import N_
+from app import clock
+from app.i18n import N_
 
 # SQLite only autoincrements INTEGER primary keys; PostgreSQL gets a real bigint.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
@@ -89,8 +90,8 @@ class Mark(Model):
     mark_type_id: Mapped[int] = mapped_column(ForeignKey("mark_type.id", ondelete="RESTRICT"), nullable=False)
     comment: Mapped[Optional[str]] = mapped_column(String(200))
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, server_default=func.now())
-    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, server_default=func.now())
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=clock.region_now, server_default=func.now())
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=clock.region_now, server_default=func.now())
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     lesson = relationship("Lesson")
@@ -108,7 +109,7 @@ class Absence(Model):
     pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="RESTRICT"), nullable=False)
     code: Mapped[str] = mapped_column(ForeignKey("absence_code.code", ondelete="RESTRICT"), nullable=False)
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, server_default=func.now())
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=clock.region_now, server_default=func.now())
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     lesson = relationship("Lesson")
@@ -142,7 +143,7 @@ class PeriodMark(Model):
     study_period_id: Mapped[Optional[int]] = mapped_column(ForeignKey("study_period.id", ondelete="RESTRICT"))
     value: Mapped[str] = mapped_column(String(8), nullable=False)
     set_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
-    set_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, server_default=func.now())
+    set_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=clock.region_now, server_default=func.now())
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     pupil = relationship("Pupil")
@@ -177,7 +178,8 @@ class SubjectAssessment(Model):
                                                  index=True)
     mode: Mapped[str] = mapped_column(String(10), nullable=False)
     set_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
-    set_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, server_default=func.now())
+    set_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=clock.region_now,
+                                                server_default=func.now())
 
     class_group = relationship("ClassGroup")
     subject = relationship("Subject")
@@ -213,7 +215,7 @@ class JournalChange(Model):
     user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
     user_name: Mapped[str] = mapped_column(String(200), nullable=False)
     ip_address: Mapped[Optional[str]] = mapped_column(String(45))
-    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, server_default=func.now())
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=clock.region_now, server_default=func.now())
 
 
 class DiaryVisit(Model):
@@ -238,7 +240,9 @@ class ThematicPlan(Model):
         ForeignKey("teaching_assignment.id", ondelete="CASCADE"), nullable=False, unique=True
     )
     changed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
-    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, server_default=func.now())
+    # Naive UTC (clock.now), as app.views.plan writes it.
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=clock.now,
+                                                    server_default=func.now())
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     assignment = relationship("TeachingAssignment")

@@ -30,7 +30,7 @@ from app.models import ClassGroup, Lesson, School, Staff, Subgroup, Subject, Tea
 from app.monitoring.activity import AssignmentActivity, assignment_activity
 from app.monitoring.months import last_day, month_key, month_label, parse_month
 from app.security.scope import Scope, visible
-from app.text import N_, _
+from app.i18n import N_, _
 
 WEEK, MONTH = "week", "month"
 _DATE_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")

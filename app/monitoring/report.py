@@ -20,22 +20,22 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import xlsxwriter
-from sqlalchemy import and_, select
+from sqlalchemy import and_, case, select
 from sqlalchemy.orm import Session
 
 from app import clock, formats
 from app.formats import natural_key
 from app.exports.cells import merge_cells, page_header_text, write_cell, write_row
 from app.models import Campaign, JournalSystem, Municipality, School, UsageSnapshot
-from app.monitoring import registry
+from app.monitoring import coverage, registry
 from app.monitoring.adoption import RegionTotals, campaign_for, chart_order, chart_value, municipality_shares
-from app.monitoring.months import last_day, month_label, month_label_in
-from app.monitoring.thresholds import Threshold, current_threshold
+from app.monitoring.months import counted_until, last_day, month_label, month_label_in
+from app.monitoring.thresholds import Threshold, current_threshold, no_data_rule
 from app.rollout.deadlines import DeadlineTable, OverdueMilestone, deadline_table, overdue_list
 from app.rollout.export import PERCENT_FORMAT, fraction, write_deadlines
 from app.security import roles as R
 from app.security.scope import Scope, visible
-from app.text import N_, _
+from app.i18n import N_, _
 
 # Labels and headers are marked here and translated where they are written (xlsxwriter takes
 # plain str only, so no lazy strings): `source_label(...)`, `_translated(school_headers())`.
@@ -58,7 +58,7 @@ CHART_SHEET = N_("Диаграмма")
 MUNICIPALITY_HEADERS = (
     "№", N_("Муниципальное образование"), N_("Общеобразовательных школ"), N_("Используют систему"), N_("Доля, %"),
     N_("Целевая доля, %"), N_("Плановая доля, %"), N_("Дата планового показателя"), N_("Статус"),
-    N_("Доля в предыдущем месяце, %"), N_("Изменение, п.п."), N_("Школ с показателями"),
+    N_("Доля в предыдущем месяце, %"), N_("Изменение, п.п."), N_("Школ с показателями"), N_("Нет данных"),
 )
 SCHOOL_HEAD = (N_("Муниципальное образование"), N_("Школа"), N_("Система журнала"), N_("Источник данных"))
 USES_SYSTEM_HEADER = N_("Использует систему")
@@ -116,16 +116,15 @@ def conclusions(totals: RegionTotals, threshold: Threshold) -> list[str]:
                   "показатели школ, работающих в других системах, затем сформируйте справку заново.",
                   month=month_label(totals.month))]
     lines = [
-        _("В %(month_in)s систему используют %(using)s из %(total)s общеобразовательных школ области (%(share)s).",
-          month_in=month_label_in(totals.month), using=totals.schools_using, total=totals.schools_total,
-          share=_pct(totals.share)),
+        _using_line(totals),
         _("Целевую долю %(target)s достигли %(meeting)s из %(municipalities)s муниципальных образований.",
           target=_pct(totals.target_share), meeting=totals.municipalities_meeting_target,
           municipalities=totals.municipalities),
     ]
     if totals.share is not None:
         lines.append(_gap_line(totals.share - totals.target_share))
-    lines.append(_change_line(totals.change))
+    lines.append(_("Месяц не завершён: изменение к предыдущему месяцу не рассчитывается.") if totals.incomplete
+                 else _change_line(totals.change))
     lines += _behind_target_lines(totals.rows)
     lines += _off_plan_lines(totals.rows)
     lines += _missing_lines(totals)
@@ -133,7 +132,26 @@ def conclusions(totals: RegionTotals, threshold: Threshold) -> list[str]:
                    "и активны не менее %(teachers)s учителей.",
                    lessons=_pct(threshold.min_lessons_filled_share),
                    teachers=_pct(threshold.min_teachers_active_share)))
+    lines.append(no_data_rule(threshold))
     return lines
+
+
+def _month_in(totals: RegionTotals) -> str:
+    """«октябре 2012», with «(неполный месяц: по 19.10.2012)» for a month in progress."""
+    state = totals.state_label
+    return f"{month_label_in(totals.month)} ({state})" if state else month_label_in(totals.month)
+
+
+def _using_line(totals: RegionTotals) -> str:
+    """How many schools use the system, out of the share's denominator by the methodology."""
+    if totals.no_data_in_denominator or not totals.no_data:
+        return _("В %(month_in)s систему используют %(using)s из %(total)s общеобразовательных школ области "
+                 "(%(share)s).", month_in=_month_in(totals), using=totals.schools_using,
+                 total=totals.schools_total, share=_pct(totals.share))
+    return _("В %(month_in)s систему используют %(using)s из %(counted)s общеобразовательных школ области с "
+             "данными (%(share)s); без данных — %(no_data)s из %(total)s.", month_in=_month_in(totals),
+             using=totals.schools_using, counted=totals.schools_total - totals.no_data, share=_pct(totals.share),
+             no_data=totals.no_data, total=totals.schools_total)
 
 
 def _gap_line(gap: Decimal) -> str:
@@ -176,14 +194,16 @@ def _off_plan_lines(rows) -> list[str]:
 
 
 def _missing_lines(totals: RegionTotals) -> list[str]:
-    """How many municipalities have no school's figures, else how many schools lack them."""
-    no_data = [r.name for r in totals.rows if r.with_data == 0 and r.schools_total]
-    if no_data:
-        return [_("Нет показателей ни по одной школе в муниципальных образованиях: %(count)s.", count=len(no_data))]
-    missing = totals.schools_total - sum(r.with_data for r in totals.rows)
-    if missing > 0:
-        return [_("Нет показателей за месяц у части школ: %(count)s.", count=missing)]
-    return []
+    """How many schools have no figures («нет данных») and why, and how many municipalities have
+    none at all."""
+    lines = []
+    if totals.no_data:
+        lines.append(_("Нет данных за месяц у школ: %(count)s (%(reasons)s).", count=totals.no_data,
+                       reasons=coverage.reasons_text(totals.no_data_reasons)))
+    empty = [r.name for r in totals.rows if r.with_data == 0 and r.schools_total]
+    if empty:
+        lines.append(_("Нет показателей ни по одной школе в муниципальных образованиях: %(count)s.", count=len(empty)))
+    return lines
 
 
 def _and_more(rest: int) -> str:
@@ -197,20 +217,29 @@ class SchoolLine:
     school: str
     system: str | None
     snapshot: UsageSnapshot | None
+    no_data_reason: str | None = None   # app.monitoring.coverage reason when there is no snapshot
+
+    @property
+    def no_data_text(self) -> str:
+        """«нет данных: нет уроков в журнале за месяц» for a school without figures."""
+        reason = coverage.reason_label(self.no_data_reason) if self.no_data_reason else None
+        return _("нет данных: %(reason)s", reason=reason) if reason else _("нет данных")
 
 
-def school_lines(session: Session, scope: Scope, month: dt.date) -> list[SchoolLine]:
-    """Every school in scope with its snapshot for the month (None when it has none), by
-    municipality and school in the natural order of names («СОШ № 2» before «СОШ № 10»)."""
+def school_lines(session: Session, scope: Scope, month: dt.date, *, until: dt.date | None = None) -> list[SchoolLine]:
+    """Every school in scope with its snapshot for the month (None when it has none, with the
+    reason; lessons counted up to `until`, the month's last day by default), by municipality and
+    school in the natural order of names («СОШ № 2» before «СОШ № 10»)."""
+    reason = case((UsageSnapshot.id.is_(None), coverage.no_data_reason(month, until or last_day(month))))
     rows = session.execute(
-        select(Municipality.name, School.short_name, JournalSystem.name, UsageSnapshot, School.id)
+        select(Municipality.name, School.short_name, JournalSystem.name, UsageSnapshot, School.id, reason)
         .join(Municipality, Municipality.id == School.municipality_id)
         .outerjoin(JournalSystem, JournalSystem.id == School.journal_system_id)
         .outerjoin(UsageSnapshot, and_(UsageSnapshot.school_id == School.id, UsageSnapshot.month == month))
         .where(visible(scope, School))
     )
     ordered = sorted(rows, key=lambda r: (natural_key(r[0]), natural_key(r[1]), r[4]))
-    return [SchoolLine(m, s, system, snapshot) for m, s, system, snapshot, _id in ordered]
+    return [SchoolLine(m, s, system, snapshot, missing) for m, s, system, snapshot, _id, missing in ordered]
 
 
 @dataclass(frozen=True)
@@ -232,11 +261,14 @@ class ReportData:
     overdue_on: dt.date
     generated_at: dt.datetime
     generated_by: str | None
+    today: dt.date | None = None      # the day it is generated on: a month in progress says so
+    revision: int | None = None       # the register's revision it becomes
 
     @property
     def title(self) -> str:
+        """A month in progress says so: «… за октябрь 2012 (неполный месяц: по 19.10.2012)»."""
         return _("Аналитическая справка об использовании электронных журналов и дневников за %(month)s",
-                 month=month_label(self.month))
+                 month=month_and_state(self.totals))
 
     @property
     def basis(self) -> str:
@@ -248,11 +280,16 @@ class ReportData:
 
     @property
     def note(self) -> str:
-        """«Приказ № 2613 от 13.06.2012. Сформирована 05.10.2012 10:00, Иванова.»"""
+        """«Приказ № 2613 от 13.06.2012. Сформирована 05.10.2012 10:00, Иванова.» (the region's time),
+        with «Редакция 2: заменяет отправленную ранее.» from the second revision on."""
         made = f"{self.generated_at:%d.%m.%Y %H:%M}"
         if self.generated_by:
-            return _("%(basis)s. Сформирована %(when)s, %(who)s.", basis=self.basis, when=made, who=self.generated_by)
-        return _("%(basis)s. Сформирована %(when)s.", basis=self.basis, when=made)
+            note = _("%(basis)s. Сформирована %(when)s, %(who)s.", basis=self.basis, when=made, who=self.generated_by)
+        else:
+            note = _("%(basis)s. Сформирована %(when)s.", basis=self.basis, when=made)
+        if self.revision and self.revision > 1:
+            note += " " + _("Редакция %(revision)s: заменяет отправленную ранее.", revision=self.revision)
+        return note
 
     @property
     def overdue(self) -> list[OverdueMilestone]:
@@ -263,23 +300,31 @@ class ReportData:
 
 
 def report_data(session: Session, month: dt.date, *, scope: Scope = REGION, generated_at: dt.datetime | None = None,
-                generated_by: str | None = None) -> ReportData:
-    """Read what the справка for `month` says within `scope` (the region by default). Writes nothing."""
+                generated_by: str | None = None, today: dt.date | None = None,
+                revision: int | None = None) -> ReportData:
+    """Read what the справка for `month` says within `scope` (the region by default). Writes nothing.
+
+    `today` (default: the app's today): a month in progress on it says so in the titles, counts its
+    lessons up to it and shows no change. `revision`: the register's revision it becomes."""
+    today = today or clock.today()
     campaign = campaign_for(session, month)
-    overdue_on = min(last_day(month), clock.today())
+    threshold = current_threshold(session)
+    overdue_on = min(last_day(month), today)
     return ReportData(
-        month=month, scope=scope, totals=municipality_shares(session, scope, month),
-        threshold=current_threshold(session), campaign=campaign,
+        month=month, scope=scope, totals=municipality_shares(session, scope, month, today=today, threshold=threshold),
+        threshold=threshold, campaign=campaign,
         deadlines=deadline_table(session, campaign, overdue_on, where=visible(scope, Municipality))
         if campaign is not None else None,
-        overdue_on=overdue_on, generated_at=generated_at or dt.datetime.now(), generated_by=generated_by)
+        overdue_on=overdue_on, generated_at=generated_at or clock.region_now(), generated_by=generated_by,
+        today=today, revision=revision)
 
 
 def build_report(session: Session, month: dt.date, *, scope: Scope = REGION, generated_at: dt.datetime | None = None,
-                 generated_by: str | None = None) -> bytes:
-    """The analytical report for `month` as xlsx bytes. A month without data gives a report that says so."""
+                 generated_by: str | None = None, today: dt.date | None = None, revision: int | None = None) -> bytes:
+    """The analytical report for `month` as xlsx bytes. A month without data gives a report that says so;
+    a month in progress on `today` says so (see `report_data`)."""
     return build_xlsx(session, report_data(session, month, scope=scope, generated_at=generated_at,
-                                           generated_by=generated_by))
+                                           generated_by=generated_by, today=today, revision=revision))
 
 
 def build_xlsx(session: Session, data: ReportData) -> bytes:
@@ -299,7 +344,7 @@ def build_xlsx(session: Session, data: ReportData) -> bytes:
 
     _write_summary(summary, f, data)
     _write_municipalities(municipalities, f, totals, month)
-    _write_schools(schools, f, school_lines(session, scope, month), month)
+    _write_schools(schools, f, school_lines(session, scope, month, until=_until(data)), month)
     _write_rollout(book, rollout, f, data)
     _write_chart(book, chart_sheet, f, totals, month)
     book.close()
@@ -339,29 +384,41 @@ def _page(sheet, header_row: int, last_row: int, last_col: int, title: str, froz
     sheet.autofilter(header_row, 0, max(last_row, header_row), last_col)
 
 
-def _write_summary(ws, f, data: ReportData):
-    totals, threshold = data.totals, data.threshold
-    write_cell(ws, 0, 0, data.title, f["title"])
-    write_cell(ws, 1, 0, data.note, f["note"])
-    header = 3
-    write_row(ws, header, 0, (_("Показатель"), _("Значение")), f["header"])
-    rows = [
+def _summary_rows(totals: RegionTotals, threshold) -> list[tuple[str, object, str]]:
+    """(label, value, format) of the summary table; None is written as «нет данных», a str as it is."""
+    change = _("не рассчитывается: месяц не завершён") if totals.incomplete else _num(totals.change)
+    return [
         (_("Общеобразовательных школ"), totals.schools_total, "int"),
         (_("Используют систему"), totals.schools_using, "int"),
+        (_("Не используют систему (по показателям)"), totals.not_using, "int"),
+        (_("Нет данных за месяц"), totals.no_data, "int"),
+        *((_("  из них: %(reason)s", reason=coverage.reason_label(reason)), totals.no_data_reasons[reason], "int")
+          for reason in coverage.REASONS if totals.no_data_reasons.get(reason)),
         (_("Доля школ, использующих систему, %"), _num(totals.share), "pct"),
         (_("Доля в предыдущем месяце, %"), _num(totals.previous_share), "pct"),
-        (_("Изменение, п.п."), _num(totals.change), "pp"),
+        (_("Изменение, п.п."), change, "pp"),
         (_("Целевая доля, %"), _num(totals.target_share), "pct"),
         (_("Муниципальных образований"), totals.municipalities, "int"),
         (_("Достигли целевой доли"), totals.municipalities_meeting_target, "int"),
         (_("Школ с показателями за месяц"), totals.snapshots, "int"),
         (_("Порог: заполнено уроков не менее, %"), _num(threshold.min_lessons_filled_share), "pct"),
         (_("Порог: активных учителей не менее, %"), _num(threshold.min_teachers_active_share), "pct"),
+        (_("Школы без данных в знаменателе доли"), _("да") if totals.no_data_in_denominator else _("нет"), "text"),
     ]
+
+
+def _write_summary(ws, f, data: ReportData):
+    write_cell(ws, 0, 0, data.title, f["title"])
+    write_cell(ws, 1, 0, data.note, f["note"])
+    header = 3
+    write_row(ws, header, 0, (_("Показатель"), _("Значение")), f["header"])
+    rows = _summary_rows(data.totals, data.threshold)
     for i, (label, value, kind) in enumerate(rows, header + 1):
         write_cell(ws, i, 0, label, f["text"])
         if value is None:
             write_cell(ws, i, 1, _("нет данных"), f["text"])
+        elif isinstance(value, str):
+            write_cell(ws, i, 1, value, f["text"])
         else:
             ws.write_number(i, 1, fraction(value) if kind == "pct" else value, f[kind])
     last = header + len(rows)
@@ -377,7 +434,7 @@ def _write_summary(ws, f, data: ReportData):
 
 def _write_municipalities(ws, f, totals: RegionTotals, month) -> int:
     write_cell(ws, 0, 0, _("Доля школ, использующих систему, по муниципальным образованиям за %(month)s",
-                           month=month_label(month)), f["title"])
+                           month=month_and_state(totals)), f["title"])
     header = 2
     write_row(ws, header, 0, _translated(MUNICIPALITY_HEADERS), f["header"])
     row = header
@@ -399,6 +456,7 @@ def _write_municipalities(ws, f, totals: RegionTotals, month) -> int:
         _share(ws, row, 9, m.previous_share, f["pct"])
         _maybe(ws, row, 10, m.change, f["pp"])
         ws.write_number(row, 11, m.with_data, f["int"])
+        ws.write_number(row, 12, m.no_data, f["int"])
     last_data_row = row
     row += 1
     write_cell(ws, row, 1, _("Итого по области"), f["bold_text"])
@@ -409,6 +467,7 @@ def _write_municipalities(ws, f, totals: RegionTotals, month) -> int:
     _share(ws, row, 9, totals.previous_share, f["bold_pct"])
     _maybe(ws, row, 10, totals.change, f["bold_pp"])
     ws.write_number(row, 11, totals.snapshots, f["bold_int"])
+    ws.write_number(row, 12, totals.no_data, f["bold_int"])
     ws.set_column(0, 0, 5)
     ws.set_column(1, 1, 40)
     ws.set_column(2, 11, 13)
@@ -420,6 +479,17 @@ def _write_municipalities(ws, f, totals: RegionTotals, month) -> int:
 def _share(ws, row, col, value, fmt):
     """A percentage (75.6) as a percentage cell (0.756, shown 75,6 %); None as a blank."""
     _maybe(ws, row, col, fraction(value), fmt)
+
+
+def _until(data: ReportData) -> dt.date | None:
+    """The last day whose lessons count for the справка's month (None: the month's last day)."""
+    return counted_until(data.month, data.today) if data.today else None
+
+
+def month_and_state(totals: RegionTotals) -> str:
+    """«октябрь 2012 (неполный месяц: по 19.10.2012)», or the month alone once complete."""
+    label = month_label(totals.month)
+    return f"{label} ({totals.state_label})" if totals.state_label else label
 
 
 def _maybe(ws, row, col, value, fmt):
@@ -442,9 +512,10 @@ def _write_schools(ws, f, lines: list[SchoolLine], month):
         write_cell(ws, row, 1, line.school, f["text"])
         write_cell(ws, row, 2, line.system or _("не выбрана"), f["text"])
         if s is None:
-            write_cell(ws, row, 3, _("нет данных"), f["text"])
-            for col in range(4, len(headers)):
+            write_cell(ws, row, 3, line.no_data_text, f["text"])
+            for col in range(4, len(headers) - 1):
                 ws.write_blank(row, col, None, f["text"])
+            write_cell(ws, row, len(headers) - 1, _("нет данных"), f["text"])
             continue
         write_cell(ws, row, 3, source_label(s.source), f["text"])
         col = 4
@@ -489,7 +560,7 @@ def _write_chart(book, ws, f, totals: RegionTotals, month):
     in the table, so the chart's cached values leave a gap there rather than a 0."""
     write_cell(ws, 0, 0, _("Доля школ, использующих систему, за %(month)s: столбцы — доля (ниже цели — оранжевые), "
                            "линия — целевая доля %(target)s, ромбы — плановая доля муниципального образования",
-                           month=month_label(month), target=_pct(totals.target_share)), f["title"])
+                           month=month_and_state(totals), target=_pct(totals.target_share)), f["title"])
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
@@ -527,7 +598,7 @@ def _write_chart(book, ws, f, totals: RegionTotals, month):
         })
     bars.combine(lines)
     bars.show_blanks_as("gap")
-    bars.set_title({"name": _("Доля школ, использующих систему, %(month)s", month=month_label(month))})
+    bars.set_title({"name": _("Доля школ, использующих систему, %(month)s", month=month_and_state(totals))})
     bars.set_y_axis({"min": 0, "max": 1, "num_format": "0%", "major_gridlines": {"visible": True}})
     bars.set_x_axis({"num_font": {"rotation": -60, "size": 8}})
     bars.set_legend({"position": "bottom"})

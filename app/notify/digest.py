@@ -21,7 +21,7 @@ from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.accounts.issue import NO_EMAIL_DOMAIN
-from app.text import N_, _
+from app.i18n import N_, _
 
 from app.models import Absence, AbsenceCode, ClassGroup, Guardian, GuardianLink, Lesson, Mark, MarkType, Pupil, Subject, TeachingAssignment
 

@@ -11,7 +11,7 @@ from app.errors import DomainError
 from app.security.clauses import NotInScope
 from app.models import Guardian
 from app.security.scope import Scope
-from app.text import _
+from app.i18n import _
 
 MODE_CODES = ("instant", "daily", "weekly", "none")
 # A new parent account's mode until the parent chooses another (app/accounts/issue.py sets it; the

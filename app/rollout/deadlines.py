@@ -57,7 +57,7 @@ from app.rollout.status import (
     worst_status,
 )
 from app.rollout.thresholds import LightThresholds, current_light_thresholds
-from app.text import _l
+from app.i18n import _l
 
 LIGHTS = (RED, YELLOW, GREEN, GREY)   # worst first
 _LIGHT_RANK = {light: rank for rank, light in enumerate(LIGHTS)}

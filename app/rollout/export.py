@@ -22,7 +22,7 @@ from app.exports.cells import merge_cells, page_header_text, write_cell
 from app.rollout.deadlines import LIGHTS, DeadlineTable, Grade
 from app.rollout.labels import GRADE_LABELS, grade_text, legend_lines
 from app.rollout.status import GREEN, GREY, OVERDUE, RED, YELLOW
-from app.text import _
+from app.i18n import _
 
 _FILL = {GREEN: "#C6EFCE", YELLOW: "#FFEB9C", RED: "#FFC7CE", GREY: "#EDEDED"}
 PERCENT_FORMAT = "0.0%"

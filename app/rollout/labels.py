@@ -3,7 +3,7 @@
 from app import formats
 from app.monitoring.months import month_label, month_label_in
 from app.rollout.status import GREEN, GREY, LATE, NOT_DUE, ON_TIME, OVERDUE, RED, YELLOW
-from app.text import _, _l
+from app.i18n import _, _l
 
 STATUS_LABELS = {
     ON_TIME: _l("выполнено в срок"),

@@ -24,7 +24,7 @@ from app import formats
 from app.errors import DomainError
 from app.models import LightThreshold
 from app.rollout.status import GREEN, RED, YELLOW
-from app.text import _
+from app.i18n import _
 
 DEFAULT_GREEN = Decimal("95")
 DEFAULT_YELLOW = Decimal("75")

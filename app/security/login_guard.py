@@ -24,7 +24,7 @@ from werkzeug.exceptions import TooManyRequests
 
 from app import clock
 from app.security import lockout
-from app.text import _
+from app.i18n import _
 
 
 class LoginLocked(TooManyRequests):

@@ -29,7 +29,7 @@ from app.models import (
     TimetableSlot,
 )
 from app.security.scope import Scope, changeable, visible
-from app.text import _
+from app.i18n import _
 from app.timetable import WEEKDAYS
 
 

@@ -13,7 +13,7 @@ from app.errors import DomainError
 from app.security.clauses import NotInScope
 from app.models import BellSchedule, ClassGroup, Room, Staff, Substitution, TeachingAssignment
 from app.security.scope import Scope, changeable, visible
-from app.text import _
+from app.i18n import _
 from app.timetable.clashes import CellResult, clear_cell, save_cell
 
 

@@ -18,7 +18,7 @@ from app.errors import DomainError
 from app.exports.cells import write_row
 from app.formats import fold_text
 from app.import_tokens import ImportTokens
-from app.text import _
+from app.i18n import _
 from app.textinput import TextRefused, clean_column
 
 Checked = TypeVar("Checked")

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from app.security.scope import Scope
-from app.text import N_
+from app.i18n import N_
 from app.timetable.clashes import WEEKDAY_NAMES
 
 Reader = Callable[[Session, Scope, dt.date], object | None]

@@ -14,7 +14,7 @@ from wtforms.validators import ValidationError
 from app import uploads
 from app.errors import DomainError
 from app.security.filters import ScopeFilter, scope_base_filters
-from app.text import _l
+from app.i18n import _l
 from app.textinput import TextRefused, clean_column, column_rule
 from app.web.data import list_loads
 from app.web.list_args import ListArgs

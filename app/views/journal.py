@@ -21,7 +21,7 @@ from app.journal.access import lessons_listed
 from app.security.clauses import NotInScope
 from app.journal.catalogue import Catalogue, load_catalogue
 from app.models import ClassGroup, Lesson, Mark, StudyPeriod, TeachingAssignment
-from app.reading import read_session
+from app.replica import read_session
 from app.security import roles as R
 from app.security.current import current_scope, kept
 from app.security.filters import ScopeFilter
@@ -486,8 +486,8 @@ class AssessmentView(BaseView):
                 try:
                     cells, whole, shown = _assessment_form(request.form)
                     changed = assessment_settings.save_class_assessment(
-                        db.session, current_scope(), g.user.id, class_group_id, cells, whole, now=clock.now(),
-                        shown=shown)
+                        db.session, current_scope(), g.user.id, class_group_id, cells, whole,
+                        now=clock.region_now(), shown=shown)
                     flash(_("Сохранено. Изменено клеток: %(n)s.", n=changed), "success")
                     return redirect(url_for("AssessmentView.matrix", class_group_id=class_group_id))
                 except DomainError as refusal:
@@ -496,7 +496,7 @@ class AssessmentView(BaseView):
             data = assessment_settings.class_matrix(db.session, current_scope(), class_group_id)
         except NotInScope:
             abort(404)
-        return self.render_template("journal/assessment_matrix.html", matrix=data, moment=formats.format_moment,
+        return self.render_template("journal/assessment_matrix.html", matrix=data,
                                     title=_("Предметы без отметок: %(name)s", name=data.class_name)), status
 
 

@@ -19,7 +19,7 @@ from app.extensions import db
 from app.journal import plan, plan_fill, plan_import
 from app.journal.entries import Actor
 from app.models import TeachingAssignment
-from app.reading import read_session
+from app.replica import read_session
 from app.security import roles as R
 from app.security.clauses import NotInScope
 from app.security.current import current_scope

@@ -39,7 +39,7 @@ from app.models import (
     School,
     Training,
 )
-from app.reading import read_session
+from app.replica import read_session
 from app.rollout import editing, records
 from app.rollout.deadlines import LIGHTS, SORTS, deadline_table
 from app.rollout.evidence import validate_evidence
@@ -256,7 +256,7 @@ class RolloutPlanView(BaseView):
             if not errors:
                 try:
                     records.save_plan(session, scope, campaign, municipality_id, plan, data,
-                                      user_id=_user_id(), now=dt.datetime.now())
+                                      user_id=_user_id(), now=clock.region_now())
                 except NotInScope:
                     abort(404)
                 flash(_("План внедрения сохранён."), "success")
@@ -326,7 +326,7 @@ class ReadinessView(BaseView):
             if not errors:
                 try:
                     records.save_readiness(session, current_scope(), campaign, school, readiness, data,
-                                           user_id=_user_id(), now=dt.datetime.now())
+                                           user_id=_user_id(), now=clock.region_now())
                 except NotInScope:
                     abort(404)
                 flash(_("Готовность школы сохранена."), "success")
@@ -362,7 +362,7 @@ class ReadinessView(BaseView):
             return redirect(url_for("ReadinessView.school", school_id=school_id))
         try:
             records.store_evidence(session, current_scope(), campaign, school_id, readiness, item, checked,
-                                   user_id=_user_id(), now=dt.datetime.now())
+                                   user_id=_user_id(), now=clock.region_now())
         except NotInScope:
             abort(404)
         flash(_("Файл «%(name)s» загружен.", name=checked.filename), "success")

@@ -27,7 +27,7 @@ from sqlalchemy.sql.selectable import Join
 from app.errors import DomainError, database_error_message
 from app.security.current import current_scope
 from app.security.scope import changeable
-from app.text import _l
+from app.i18n import _l
 
 
 class ScopeRefused(DomainError):

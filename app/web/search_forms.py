@@ -4,13 +4,13 @@ A drop-down of related rows fits one school (its ≤ ~1,000 pupils, a few dozen 
 but not a municipality or the region: the administrator's marks list carried every pupil of the
 region. So a relation column whose rows grow with the schools gets, for a user whose rows spread
 wider than the column's `DROP_DOWN_REACH`, a text condition instead, «Ученик — Содержит — Иванов»
-(app.search finds the names). School users keep their drop-down.
+(app.name_search finds the names). School users keep their drop-down.
 
 Code columns (a snapshot's source, a consultation's state) are drop-downs of their Russian names,
 filtering by the code: `search_code_columns = {"status": {"new": _l("новое"), …}}` on the view.
 
 A text column's «Содержит» (a surname, a topic) is blind to case and to «ё» on SQLite as on
-PostgreSQL (app.search.fold).
+PostgreSQL (app.name_search.fold).
 
 Every condition checks what the URL brings: a value the condition cannot take (a forged «abc» for a
 drop-down's id, a code that is none of the column's, a text past 100 characters) shows no rows and
@@ -39,11 +39,11 @@ from sqlalchemy.orm import RelationshipDirection
 from wtforms import SelectField, StringField
 from wtforms.widgets import TextInput
 
-from app import formats, search
+from app import formats, name_search
 from app.models import ClassGroup, Pupil, School, Staff, Subgroup, Subject, TeachingAssignment
 from app.security.current import current_scope
 from app.security.scope import MUNICIPALITY, SCHOOL, reach
-from app.text import _, _l
+from app.i18n import _, _l
 
 log = logging.getLogger(__name__)
 
@@ -117,23 +117,23 @@ class RelationNotEqual(RelationEqual):
 
 class NameContains(_Checked, BaseFilter):
     """«Ученик — Содержит — Иванов»: rows whose related row's name has every typed word in it
-    (app.search.named_ids). Nothing typed: the condition is left out."""
+    (app.name_search.named_ids). Nothing typed: the condition is left out."""
 
     name = FilterContains.name
 
     def refusal(self, value):
-        if len(str(value or "")) > search.MAX_LENGTH:
-            return _("«%(column)s»: введите не больше %(n)s знаков.", column=self.label(), n=search.MAX_LENGTH)
+        if len(str(value or "")) > name_search.MAX_LENGTH:
+            return _("«%(column)s»: введите не больше %(n)s знаков.", column=self.label(), n=name_search.MAX_LENGTH)
         return None
 
     def apply_checked(self, query, value):
-        typed = search.words(value)
+        typed = name_search.words(value)
         if not typed:
             return query
         relation = getattr(self.model, self.column_name)
         prop = relation.property
         related = prop.mapper.class_
-        ids = search.named_ids(query.session, related, typed)
+        ids = name_search.named_ids(query.session, related, typed)
         if prop.direction is RelationshipDirection.MANYTOONE:
             (column,) = prop.local_columns
             return query.filter(column.in_(ids))
@@ -171,7 +171,7 @@ class FoldedContains(FilterContains):
 
     def apply(self, query, value):
         query, field = get_field_setup_query(query, self.model, self.column_name)
-        condition = search.fold(field).contains(formats.fold_text(value), autoescape=True)
+        condition = name_search.fold(field).contains(formats.fold_text(value), autoescape=True)
         return query.filter(~condition if self.negate else condition)
 
 
@@ -204,7 +204,7 @@ class ReachFilters(Filters):
             log.warning("Search condition %s of %s does not exist", filter_instance_index, column_name)
             return  # FAB answered 500 (an IndexError)
         condition = conditions[filter_instance_index]
-        values = [search.printable(one) for one in (value if isinstance(value, list) else [value])]
+        values = [name_search.printable(one) for one in (value if isinstance(value, list) else [value])]
         for one in values:
             if isinstance(condition, _Checked):
                 reason = condition.refusal(one)
@@ -290,8 +290,8 @@ class ReachSearch:
                 replaced[column] = [_condition(NameContains, column, self.datamodel, column_label=label)]
                 # FAB's BS3TextFieldWidget would put the label over the placeholder: what to type.
                 fields[column] = StringField(label, widget=TextInput(), render_kw={
-                    "class": "form-control", "maxlength": search.MAX_LENGTH,
-                    "placeholder": _l(search.NAMES[related].hint)})
+                    "class": "form-control", "maxlength": name_search.MAX_LENGTH,
+                    "placeholder": _l(name_search.NAMES[related].hint)})
             elif self.datamodel.is_relation_many_to_one(column):
                 replaced[column] = [_condition(kind, column, self.datamodel, column_label=label)
                                     for kind in (RelationEqual, RelationNotEqual)]

@@ -25,7 +25,8 @@ def test_monitor_computes_month_and_downloads_report_then_ministry_sees_chart(gu
     assert_accessible(page)
     guide_shot(page, "monitoring-1-dashboard")
     page.click("#compute-button")
-    page.wait_for_selector("text=рассчитано школ")
+    page.wait_for_selector("text=рассчитано по журналу")
+    assert "Всего школ — 1400." in page.locator(".alert-success").first.inner_text()
     guide_shot(page, "monitoring-2-computed")
     assert db_scalar(live_server, "SELECT count(*) FROM usage_snapshot WHERE month = '2012-09-01'") > 0
     using_card = page.locator("#card-schools .mon-big").inner_text()

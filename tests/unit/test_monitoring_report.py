@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from app.models import Municipality, School, UsageSnapshot
 from app.monitoring import imports
@@ -44,7 +44,7 @@ def test_report_school_sheet_equals_database(mw, session):
     snapshots = session.execute(select(School.short_name, UsageSnapshot)
                                 .join(UsageSnapshot, UsageSnapshot.school_id == School.id)
                                 .where(UsageSnapshot.month == SEPTEMBER)).all()
-    assert len(snapshots) == 5
+    assert len(snapshots) == 4   # A1, A2, A3 computed; B2 imported
     for name, s in snapshots:
         row = rows[name]
         assert row[4:6] == (s.teachers_active, s.teachers_total)
@@ -55,7 +55,9 @@ def test_report_school_sheet_equals_database(mw, session):
         assert row[17] == ("да" if s.uses_system else "нет")
         expected = percent(s.lessons_filled, s.lessons_due)
         assert row[9] == (float(expected) / 100 if expected is not None else None)  # a percentage cell
-    assert rows["СОШ № 23"][3] == "нет данных"
+    for name in ("СОШ № 21", "СОШ № 23"):   # on this product or no system, no September lessons
+        assert rows[name][3] == "нет данных: нет уроков в журнале за месяц"
+        assert rows[name][4:17] == (None,) * 13 and rows[name][17] == "нет данных"
     assert rows["СОШ № 22"][3] == "загружено"
 
 
@@ -75,14 +77,20 @@ def test_report_municipality_sheet_and_summary_equal_database(mw, session):
     assert by_name["Альфинский район"][6] == 0.6
     assert by_name["Бетинский район"][6] == 0.333
     assert by_name["Итого по области"][2:5] == (5, 2, 0.4)
+    assert [by_name[name][12] for name in ("Альфинский район", "Бетинский район", "Итого по области")] == [0, 2, 2]
     summary = {r[0]: r[1] for r in book["Сводка"].iter_rows(values_only=True) if r[0]}
     assert summary["Общеобразовательных школ"] == 5
     assert summary["Используют систему"] == 2
     assert summary["Доля школ, использующих систему, %"] == 0.4
     assert summary["Достигли целевой доли"] == 0
+    assert (summary["Не используют систему (по показателям)"], summary["Нет данных за месяц"]) == (1, 2)
+    assert summary["  из них: нет уроков в журнале за месяц"] == 2
+    assert summary["Школы без данных в знаменателе доли"] == "да"
     text = " ".join(str(v) for v in summary)
     assert "систему используют 2 из 5" in text
     assert "Не выполняют собственный план внедрения: Альфинский район" in text
+    assert "Нет данных за месяц у школ: 2 (нет уроков в журнале за месяц — 2)." in text
+    assert "считается не использующей систему: она входит в знаменатель доли" in text
 
 
 def test_report_has_chart_and_print_setup(mw, session):
@@ -217,3 +225,50 @@ def test_rollout_sheet_is_the_control_table(mw, session):
     assert alpha[2:6] == ("сильно отстаёт", 2, "выполнено в срок, 30.06.2012", "просрочено на 91 дн.")
     assert alpha[6:8] == (0, "из 2 школ: просрочено — 2 (на 60 дн.)")
     assert alpha[14:16] == (0.5, "просрочено на 29 дн. (сентябрь 2012: используют 1 из 2 школ)")
+
+
+def summary_of(book):
+    return {r[0]: r[1] for r in book["Сводка"].iter_rows(values_only=True) if r[0]}
+
+
+def test_a_school_without_data_is_listed_with_its_reason_and_counted_apart_not_as_zero(mw, session):
+    session.execute(delete(UsageSnapshot).where(UsageSnapshot.school_id == mw.b2.id))  # the import undone
+    session.commit()
+    book = workbook(build_report(session, SEPTEMBER))
+    rows = {r[1]: r for r in rows_after_header(book["Школы"], SCHOOL_HEADERS)}
+    assert rows["СОШ № 22"][3] == "нет данных: другая система журнала, показатели не загружены"
+    assert rows["СОШ № 22"][17] == "нет данных" and rows["СОШ № 12"][17] == "нет"
+    municipalities = {r[1]: r for r in rows_after_header(book["Муниципалитеты"], MUNICIPALITY_HEADERS) if r[1]}
+    beta = municipalities["Бетинский район"]
+    assert (beta[3], beta[4], beta[8], beta[11], beta[12]) == (0, None, "нет данных", 0, 3)   # no share, not 0 %
+    summary = summary_of(book)
+    assert (summary["Используют систему"], summary["Не используют систему (по показателям)"],
+            summary["Нет данных за месяц"]) == (1, 1, 3)
+    assert summary["  из них: другая система журнала, показатели не загружены"] == 1
+    assert summary["  из них: нет уроков в журнале за месяц"] == 2
+
+
+def test_a_month_in_progress_says_so_in_its_titles_and_shows_no_change(mw, session):
+    october_19 = dt.date(2012, 10, 19)
+    compute_month(session, dt.date(2012, 10, 1), as_of=october_19)
+    book = workbook(build_report(session, dt.date(2012, 10, 1), today=october_19))
+    label = "(неполный месяц: по 19.10.2012)"
+    assert book["Сводка"]["A1"].value.endswith("за октябрь 2012 " + label)
+    assert label in book["Муниципалитеты"]["A1"].value and label in book["Диаграмма"]["A1"].value
+    summary = summary_of(book)
+    assert summary["Доля в предыдущем месяце, %"] == 0.4
+    assert summary["Изменение, п.п."] == "не рассчитывается: месяц не завершён"
+    data = [r for r in rows_after_header(book["Муниципалитеты"], MUNICIPALITY_HEADERS) if r[1]]
+    assert [r[10] for r in data] == [None, None, None]
+    text = " ".join(str(v) for v in summary)
+    assert "Месяц не завершён: изменение к предыдущему месяцу не рассчитывается." in text
+
+
+def test_generated_at_is_the_regions_time_and_a_later_revision_says_which(mw, session, monkeypatch):
+    from app import clock
+
+    monkeypatch.setattr(clock, "_machine_now", lambda: dt.datetime(2012, 10, 18, 20, 30, tzinfo=dt.timezone.utc))
+    book = workbook(build_report(session, SEPTEMBER, generated_by="Монитор", revision=2))
+    note = book["Сводка"]["A2"].value
+    assert note == ("Приказ № 2613 от 13.06.2012. Сформирована 19.10.2012 00:30, Монитор. "
+                    "Редакция 2: заменяет отправленную ранее.")

@@ -20,9 +20,9 @@ CHART = "/monitoring/charts?month=2012-09&indicator=lessons_filled"
 # active campaign, its milestones, the light's thresholds, the control table's counts and usage
 # months (the overdue list is read off that table), the threshold.
 DASHBOARD_STATEMENTS = 14
-# Chart: the distribution, the campaigns, the shares, the targets, the municipalities,
-# the series.
-CHART_STATEMENTS = 6
+# Chart: the distribution, the threshold (its rule for schools without data), the campaigns, the
+# shares, the targets, the municipalities, the series.
+CHART_STATEMENTS = 7
 
 
 @pytest.fixture

@@ -7,10 +7,12 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import LightThreshold
+from app.monitoring import imports
 from app.monitoring.indicators import compute_month
+from app.security.scope import load_scope
 from tests.conftest import csrf_token
 from tests.factories import make_school
-from tests.monitoring_helpers import SEPTEMBER, build_monitoring_world
+from tests.monitoring_helpers import SEPTEMBER, build_monitoring_world, import_rows
 from tests.rollout_helpers import READINESS_DUE, make_campaign, make_readiness
 
 D = dt.date
@@ -87,11 +89,13 @@ def test_municipality_page_is_graded_as_the_control_page(odintsovo, world, as_us
 
 
 def test_share_chart_draws_the_lowest_share_first(app, session, as_user):
-    build_monitoring_world(session, app.appbuilder.sm)
-    compute_month(session, SEPTEMBER)
-    session.commit()
+    world = build_monitoring_world(session, app.appbuilder.sm)
+    compute_month(session, SEPTEMBER, as_of=D(2012, 10, 1))   # this file's today is in August
+    monitor = load_scope(session, world.users["monitor"])
+    imports.apply_import(session, monitor, imports.validate(session, monitor, SEPTEMBER,
+                                                            import_rows(world, lessons_filled=5)), user_id=None)
     page = as_user("ministry").get("/monitoring/dashboard?month=2012-09").get_data(as_text=True)
     table = page[page.index('id="shares-table"'):]
-    # Альфинский 1 of 2 (50 %), Бетинский 0 of 3 computed (0 %): the lower first.
+    # Альфинский 1 of 2 (50 %), Бетинский 0 of 3 (0 %: B2 imported, not using): the lower first.
     assert re.findall(r'<tr data-label="([^"]+)"', table)[:2] == ["Бетинский район", "Альфинский район"]
     assert 'data-word-target="цель"' in page and 'data-word-no-data="нет данных"' in page

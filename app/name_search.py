@@ -22,7 +22,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from app.formats import fold_text
 from app.models import ClassGroup, Pupil, School, Staff, Subgroup, Subject, TeachingAssignment
-from app.text import N_
+from app.i18n import N_
 
 # The trigram tokenizer indexes sequences of three letters: a shorter word is matched by reading.
 TRIGRAM = 3
