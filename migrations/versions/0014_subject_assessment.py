@@ -1,7 +1,7 @@
 """subject assessment: subjects a class is taught without marks, or assessed «зачёт/незачёт»
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-09 10:00:00
 
 First graders are taught without marks (СанПиН 2.4.2.2821-10, п. 10.10), many schools leave the
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 
 revision = '0014'
-down_revision = '0012'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
