@@ -23,6 +23,7 @@ from app.accounts.issue import NewAccount, create_accounts, note_first_login
 from app.accounts.logins import login_base, unique_logins
 from app.demo_names import FEMALE_FIRST, masculine_surname, person, surname_for
 from app.demo_plans import lesson_topics, plan_rows
+from app.journal.assessment import default_mode
 from app.models import (
     Absence,
     AbsenceCode,
@@ -60,6 +61,7 @@ from app.models import (
     UsageSnapshot,
     UsageThreshold,
 )
+from app.models.journal import UNMARKED
 from app.monitoring.indicators import compute_month
 from app.monitoring.months import next_month
 from app.security import roles as R
@@ -862,8 +864,13 @@ class _FullSchool:
         mark_rows, absence_rows = [], []
         user_of_teacher = {t.id: t.user_id for t in self.teachers}
         ability = {p: rng.uniform(3.0, 4.9) for pupils in self.pupils_by_class.values() for p in pupils}
+        # First graders are taught without marks (the default of app.journal.assessment): their
+        # lessons get attendance only. The random draws stay the same, so the other classes'
+        # marks are what they always were.
+        unmarked = {c.id for c in self.classes if default_mode(c.grade) == UNMARKED}
         for lesson in lessons:
             pupils = self.pupils_by_class[lesson["class_group_id"]]
+            marked = lesson["class_group_id"] not in unmarked
             test = rng.random() < 0.08
             mark_type = rng.choice(written) if test else default_type
             share = 0.9 if test else 0.22
@@ -877,6 +884,8 @@ class _FullSchool:
                     continue
                 if rng.random() < share:
                     value = max(2, min(5, round(rng.gauss(ability[pupil], 0.8))))
+                    if not marked:
+                        continue
                     mark_rows.append(dict(lesson_id=lesson["id"], pupil_id=pupil, position=0, value=value,
                                           mark_type_id=mark_type, created_at=created, changed_at=created, version=1,
                                           created_by_id=user_of_teacher.get(lesson["teacher_id"])))

@@ -2,7 +2,8 @@
 
 For each school day the lessons by number with bell times, subject, teacher and room; a
 substitution or cancellation shown as such; the topic and homework the teacher wrote; the pupil's
-marks (work type and weight) and absence. Lessons the journal has recorded (`Lesson` rows) win
+marks (work type and weight; none on a lesson taught without marks, app.journal.assessment) and
+absence. Lessons the journal has recorded (`Lesson` rows) win
 over the weekly timetable; timetable slots fill the numbers nobody has recorded yet (the coming
 days of the week), with that day's substitutions applied.
 
@@ -22,6 +23,7 @@ from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from app.diary.pupils import PupilCard
+from app.journal.assessment import lesson_marked
 from app.models import (
     Absence,
     AbsenceCode,
@@ -341,7 +343,7 @@ _LESSONS = (
     .outerjoin(Room, Room.id == Lesson.room_id)
     .outerjoin(Substitution, and_(Substitution.assignment_id == Lesson.assignment_id, Substitution.date == Lesson.date,
                                   Substitution.lesson_number == Lesson.lesson_number))
-    .outerjoin(Mark, and_(Mark.lesson_id == Lesson.id, Mark.pupil_id == bindparam("pupil_id")))
+    .outerjoin(Mark, and_(Mark.lesson_id == Lesson.id, Mark.pupil_id == bindparam("pupil_id"), lesson_marked()))
     .outerjoin(MarkType, MarkType.id == Mark.mark_type_id)
     .outerjoin(Absence, and_(Absence.lesson_id == Lesson.id, Absence.pupil_id == bindparam("pupil_id")))
     .outerjoin(AbsenceCode, AbsenceCode.code == Absence.code)

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from app import clock, formats
 from app.errors import DomainError
+from app.journal import assessment
 from app.journal.access import marks_writable_on, open_assignment
 from app.security.clauses import NotInScope, as_if, on_row, would_be_changeable
 from app.journal.catalogue import Catalogue, WorkType, load_catalogue
@@ -37,7 +38,7 @@ from app.models import (
     StudyPeriod,
     TeachingAssignment,
 )
-from app.models.journal import MARK_VALUES, PERIOD_MARK_VALUES
+from app.models.journal import MARK_VALUES, MARKS, PERIOD_MARK_VALUES
 from app.models.timetable import subgroup_pupil
 from app.security import roles as R
 from app.security.scope import CLAUSES_KEPT, Scope, changeable, journal_assignments, visible
@@ -167,22 +168,23 @@ class _CellTarget:
     in_subgroup: bool
     period: StudyPeriod | None
     in_journal: bool
+    mode: str  # how the lesson's subject is assessed (app.journal.assessment)
 
 
 def _cell_target(session: Session, scope: Scope, lesson_id: int, pupil_id: int,
                  assignment_id: int | None) -> _CellTarget:
     """The lesson, locked, with everything a cell save checks, in one query: may the user write
     marks of this pupil on it (the Mark scope clause on the lesson row), the pupil's class, the
-    assignment's subgroup and the pupil's membership, the study period of the lesson's date, and
-    whether the lesson is one of the journal `assignment_id` the user may open (None: not asked).
-    NotInScope when the user cannot see the lesson."""
+    assignment's subgroup and the pupil's membership, the study period of the lesson's date,
+    whether the lesson is one of the journal `assignment_id` the user may open (None: not asked),
+    and how the lesson's subject is assessed. NotInScope when the user cannot see the lesson."""
     row = session.execute(_cell_target_statement(scope),
                           {"lesson_id": lesson_id, "pupil_id": pupil_id, "assignment_id": assignment_id}).first()
     if row is None:
         raise NotInScope(f"lesson {lesson_id}")
-    lesson, writable, pupil_class, subgroup_id, member, period, journal_open = row
+    lesson, writable, pupil_class, subgroup_id, member, period, journal_open, mode = row
     in_journal = assignment_id is None or (bool(journal_open) and lesson.assignment_id == assignment_id)
-    return _CellTarget(lesson, bool(writable), pupil_class, subgroup_id, bool(member), period, in_journal)
+    return _CellTarget(lesson, bool(writable), pupil_class, subgroup_id, bool(member), period, in_journal, mode)
 
 
 @lru_cache(maxsize=CLAUSES_KEPT)
@@ -199,7 +201,8 @@ def _cell_target_statement(scope: Scope):
     journal_open = exists(select(TeachingAssignment.id).where(
         TeachingAssignment.id == assignment_id, journal_assignments(scope, by_id=True))).correlate_except(TeachingAssignment)
     return (
-        select(Lesson, writable, pupil_class, TeachingAssignment.subgroup_id, member, StudyPeriod, journal_open)
+        select(Lesson, writable, pupil_class, TeachingAssignment.subgroup_id, member, StudyPeriod, journal_open,
+               assessment.lesson_mode())
         .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
         .outerjoin(StudyPeriod, and_(StudyPeriod.school_id == Lesson.school_id, StudyPeriod.starts_on <= Lesson.date,
                                      StudyPeriod.ends_on >= Lesson.date))
@@ -478,6 +481,8 @@ def save_cell(session: Session, scope: Scope, actor: Actor, *, lesson_id: int, p
         _refuse_unless_writable(lesson, target.writable)
         _check_pupil_of_lesson(target)
         parsed = parse_cell(text, set(catalogue.codes))
+        if parsed.marks and target.mode != MARKS:
+            assessment.refuse_marks(target.mode, parsed.marks[0], catalogue.codes)
         if parsed.marks or parsed.absence:
             _check_not_future(lesson, today)
         recorded = _check_lock(scope, target.period, reason)
@@ -532,6 +537,10 @@ def fill_lesson(session: Session, scope: Scope, actor: Actor, *, lesson_id: int,
         parsed = parse_cell(text, set(catalogue.codes))
         if not parsed.marks and not parsed.absence:
             raise DomainError(_("Введите отметку или код пропуска, которым заполнить столбец."))
+        if parsed.marks:
+            mode = assessment.mode_of_lesson(session, lesson.id)
+            if mode != MARKS:
+                assessment.refuse_marks(mode, parsed.marks[0], catalogue.codes)
         _check_not_future(lesson, today)
         recorded = _check_lock(scope, period_of(session, lesson.school_id, lesson.date), reason)
         pupils = lesson_pupil_ids(session, lesson)
@@ -680,6 +689,9 @@ def save_period_mark(session: Session, scope: Scope, actor: Actor, *, assignment
             period = session.scalar(select(StudyPeriod).where(
                 StudyPeriod.school_id == class_group.school_id,
                 StudyPeriod.academic_year_id == class_group.academic_year_id).order_by(StudyPeriod.number.desc()).limit(1))
+        if value_clean:
+            assessment.check_period_result(_period_mode(session, class_group, assignment.subject_id, study_period_id),
+                                           value_clean)
         recorded = _check_lock(scope, period, reason)
         query = select(PeriodMark).where(PeriodMark.pupil_id == pupil_id, PeriodMark.subject_id == assignment.subject_id,
                                          PeriodMark.academic_year_id == class_group.academic_year_id)
@@ -721,6 +733,16 @@ def save_period_mark(session: Session, scope: Scope, actor: Actor, *, assignment
         session.expire(row)
         return row
     return _transaction(session, work)
+
+
+def _period_mode(session: Session, class_group, subject_id: int, study_period_id: int | None) -> str:
+    """How the subject's result for the period (None: the year) is given in the class."""
+    settings = assessment.settings_of(session, class_group.id, subject_id)
+    if study_period_id is not None:
+        return assessment.mode_in(settings, class_group.grade, study_period_id)
+    periods = session.scalars(select(StudyPeriod.id).where(StudyPeriod.school_id == class_group.school_id,
+                                                           StudyPeriod.academic_year_id == class_group.academic_year_id))
+    return assessment.year_mode(settings, class_group.grade, periods)
 
 
 # --- locking study periods ------------------------------------------------------------------------

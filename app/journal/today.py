@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import Select
 
 from app.diary.week import CalendarPeriod, load_periods
-from app.journal import grading
+from app.journal import assessment, grading
 from app.models import (
     Absence,
     AbsenceCode,
@@ -36,9 +36,11 @@ from app.models import (
     Staff,
     Subgroup,
     Subject,
+    SubjectAssessment,
     Substitution,
     TeachingAssignment,
 )
+from app.models.journal import MARKS, UNMARKED
 from app.models.people import short_name
 from app.models.timetable import class_name, subgroup_pupil
 from app.security import roles as R
@@ -293,8 +295,9 @@ def _missing_topics_statement(scope: Scope) -> Select:
 def _due_statement(scope: Scope) -> Select:
     """A row per pupil of each of :staff_id's assignments in the classes of :school_id's year
     :year_id: the assignment, its class, subject and subgroup, the pupil, the count of the
-    pupil's marks in the assignment's lessons from :starts_on to :ends_on, and the pupil's mark for
-    :period_id (NULL when none). By class, subject, subgroup and name."""
+    pupil's marks in the assignment's lessons from :starts_on to :ends_on, the pupil's mark for
+    :period_id (NULL when none), and the school's setting of how the subject is assessed in the
+    class in :period_id (NULL: the grade's default). By class, subject, subgroup and name."""
     a = TeachingAssignment
     marks = (select(func.count()).select_from(Mark).join(Lesson, Lesson.id == Mark.lesson_id)
              .where(Mark.pupil_id == Pupil.id, Lesson.assignment_id == a.id, Lesson.cancelled.is_(False),
@@ -305,9 +308,14 @@ def _due_statement(scope: Scope) -> Select:
                           PeriodMark.class_group_id == a.class_group_id,
                           PeriodMark.study_period_id == bindparam("period_id", type_=Integer))
                    .scalar_subquery())
+    setting = (select(SubjectAssessment.mode)
+               .where(SubjectAssessment.class_group_id == a.class_group_id, SubjectAssessment.subject_id == a.subject_id,
+                      SubjectAssessment.study_period_id == bindparam("period_id", type_=Integer))
+               .scalar_subquery())
     return (
         select(a.id, a.hours_per_week, ClassGroup.grade, ClassGroup.letter, Subject.name, Subgroup.name,
-               Pupil.last_name, Pupil.first_name, marks.label("marks"), period_mark.label("period_mark"))
+               Pupil.last_name, Pupil.first_name, marks.label("marks"), period_mark.label("period_mark"),
+               setting.label("assessment"))
         .join(ClassGroup, ClassGroup.id == a.class_group_id)
         .join(Subject, Subject.id == a.subject_id)
         .outerjoin(Subgroup, Subgroup.id == a.subgroup_id)
@@ -343,20 +351,25 @@ def things_to_do(session: Session, scope: Scope, day: dt.date) -> ToDo | None:
 
 def _results_due(session: Session, scope: Scope, period: CalendarPeriod) -> tuple[AssignmentDue, ...]:
     """Per assignment of the teacher, its pupils' marks in `period` and period marks (one
-    statement): those with something left to do."""
+    statement): those with something left to do. A subject taught without marks in the period
+    (app.journal.assessment) has nothing due; one assessed «зачёт/незачёт» has its period results
+    due but no «накопляемость»."""
     heads: dict[int, tuple] = {}
     short: dict[int, list[ShortPupil]] = defaultdict(list)
     pupils: dict[int, int] = defaultdict(int)
     unmarked: dict[int, int] = defaultdict(int)
     for (assignment_id, hours, grade, letter, subject, subgroup, last_name, first_name, marks,
-         period_mark) in session.execute(_due_statement(scope), {
+         period_mark, setting) in session.execute(_due_statement(scope), {
             "staff_id": scope.staff_id, "school_id": scope.school_id, "year_id": period.academic_year_id,
             "period_id": period.id, "starts_on": period.starts_on, "ends_on": period.ends_on}):
+        mode = setting or assessment.default_mode(grade)
+        if mode == UNMARKED:
+            continue
         heads.setdefault(assignment_id, (class_name(grade, letter), subject, subgroup, hours))
         pupils[assignment_id] += 1
         if period_mark is None:
             unmarked[assignment_id] += 1
-        if grading.has_shortage(marks, hours, exempt=period_mark == grading.EXEMPT):
+        if mode == MARKS and grading.has_shortage(marks, hours, exempt=period_mark == grading.EXEMPT):
             short[assignment_id].append(ShortPupil(" ".join(p for p in (last_name, first_name) if p), marks))
     return tuple(
         AssignmentDue(assignment_id=assignment_id, class_name=name, subject=subject, subgroup=subgroup,

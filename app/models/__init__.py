@@ -34,6 +34,7 @@ from .journal import (  # noqa: F401
     MarkType,
     PeriodMark,
     PlanTopic,
+    SubjectAssessment,
     ThematicPlan,
 )
 from .rollout import (  # noqa: F401

@@ -1,4 +1,5 @@
-"""Journal: work types, marks, absences, period and year marks, the change history, diary visits."""
+"""Journal: work types, marks, absences, period and year marks, how subjects are assessed, the change
+history, diary visits."""
 from __future__ import annotations
 
 import datetime as dt
@@ -146,6 +147,41 @@ class PeriodMark(Model):
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     pupil = relationship("Pupil")
+    subject = relationship("Subject")
+    study_period = relationship("StudyPeriod")
+
+
+# How a subject is assessed in a class during a study period (app.journal.assessment has the rules).
+# Codes stored in subject_assessment.mode.
+MARKS = "marks"            # отметки 2–5 on lessons, a period mark
+UNMARKED = "unmarked"      # без отметок: attendance, topics and homework; no period result
+PASS_FAIL = "pass_fail"    # «зачёт/незачёт»: no marks on lessons; the period result «зач.» or «незач.»
+ASSESSMENT_MODES = (MARKS, UNMARKED, PASS_FAIL)
+
+
+class SubjectAssessment(Model):
+    """Как школа оценивает предмет в классе в учебном периоде, когда не так, как по умолчанию.
+
+    Without a row the default holds: every subject of grade 1 without marks, of other grades with
+    marks (app.journal.assessment.default_mode). Who set the row and when are kept on it."""
+
+    __tablename__ = "subject_assessment"
+    __table_args__ = (
+        UniqueConstraint("class_group_id", "subject_id", "study_period_id"),
+        CheckConstraint("mode IN (" + ", ".join(f"'{mode}'" for mode in ASSESSMENT_MODES) + ")",
+                        name="ck_subject_assessment_mode"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    class_group_id: Mapped[int] = mapped_column(ForeignKey("class_group.id", ondelete="CASCADE"), nullable=False)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id", ondelete="CASCADE"), nullable=False)
+    study_period_id: Mapped[int] = mapped_column(ForeignKey("study_period.id", ondelete="CASCADE"), nullable=False,
+                                                 index=True)
+    mode: Mapped[str] = mapped_column(String(10), nullable=False)
+    set_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
+    set_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=clock.region_now,
+                                                server_default=func.now())
+
+    class_group = relationship("ClassGroup")
     subject = relationship("Subject")
     study_period = relationship("StudyPeriod")
 

@@ -53,6 +53,7 @@ from app.models import (
     StudyPeriod,
     Subgroup,
     Subject,
+    SubjectAssessment,
     Substitution,
     TeachingAssignment,
     ThematicPlan,
@@ -132,6 +133,8 @@ RULES: dict[type, Rule] = {
     Mark: Rule(pupil=Mark.pupil_id, parent=(Mark.lesson_id, Lesson, Lesson.id), personal=True),
     Absence: Rule(pupil=Absence.pupil_id, parent=(Absence.lesson_id, Lesson, Lesson.id), personal=True),
     PeriodMark: Rule(class_group=PeriodMark.class_group_id, pupil=PeriodMark.pupil_id, personal=True),
+    # how a class's subject is assessed in a period: the school's setting, about no person
+    SubjectAssessment: Rule(class_group=SubjectAssessment.class_group_id, region=True),
     JournalChange: Rule(school=JournalChange.school_id, personal=True),
     DiaryVisit: Rule(pupil=DiaryVisit.pupil_id, parent=(DiaryVisit.pupil_id, Pupil, Pupil.id), personal=True),
     ThematicPlan: Rule(parent=(ThematicPlan.assignment_id, TeachingAssignment, TeachingAssignment.id),

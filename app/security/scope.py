@@ -45,6 +45,7 @@ from app.models import (
     StudyPeriod,
     Subgroup,
     Subject,
+    SubjectAssessment,
     Substitution,
     TeachingAssignment,
     ThematicPlan,
@@ -169,7 +170,7 @@ WRITABLE: dict[str, set] = {
     R.MUNICIPAL: {RolloutPlan, PlanTarget, School, SchoolReadiness, ReadinessEvidence, Consultation},
     R.SCHOOL_ADMIN: {
         SchoolReadiness, ReadinessEvidence, StudyPeriod, Holiday, Staff, Consultation,
-        Lesson, Mark, Absence, PeriodMark,
+        Lesson, Mark, Absence, PeriodMark, SubjectAssessment,
     },
     R.SECRETARY: {
         ClassGroup, Pupil, Guardian, GuardianLink, Subject, TeachingAssignment, BellSchedule,

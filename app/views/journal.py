@@ -6,7 +6,7 @@ import io
 import os
 import tempfile
 
-from flask import abort, after_this_request, g, jsonify, redirect, request, send_file, url_for
+from flask import abort, after_this_request, flash, g, jsonify, redirect, request, send_file, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access, has_access_api
 from flask_babel import gettext as _
@@ -16,7 +16,7 @@ from markupsafe import escape
 from app import clock, formats
 from app.errors import DomainError
 from app.extensions import db
-from app.journal import archive, entries, grid, history, listing, reports, today
+from app.journal import archive, assessment_settings, entries, grid, history, listing, reports, today
 from app.journal.access import lessons_listed
 from app.security.clauses import NotInScope
 from app.journal.catalogue import Catalogue, load_catalogue
@@ -413,7 +413,6 @@ class PeriodLockView(BaseView):
                                                locked=locked)
         except NotInScope:
             abort(404)
-        from flask import flash
         flash(_("Период «%(name)s» закрыт.", name=period.name) if locked
               else _("Период «%(name)s» открыт для изменений.", name=period.name), "success")
         return redirect(url_for("PeriodLockView.periods"))
@@ -435,9 +434,77 @@ class TeacherWeekView(BaseView):
                                     title=_("Моя неделя"))
 
 
+MODE_FIELD = "mode-"    # mode-<subject id>-<period id>: one cell of the class's matrix
+SHOWN_FIELD = "shown-"  # shown-<subject id>-<period id>: the mode the page showed in the cell
+WHOLE_FIELD = "all-"    # all-<period id>: every subject of the period
+
+
+def _cell_of(name: str) -> tuple[int, int]:
+    subject_id, _sep, period_id = name.partition("-")
+    if not (subject_id.isdigit() and period_id.isdigit()):
+        raise DomainError(unreadable())
+    return int(subject_id), int(period_id)
+
+
+def _assessment_form(form) -> tuple[dict, dict[int, str], dict]:
+    """The matrix form's cells, whole-period choices and shown cells as ids; a malformed name is refused."""
+    cells, whole, shown = {}, {}, {}
+    for name, value in form.items():
+        if name.startswith(MODE_FIELD):
+            cells[_cell_of(name[len(MODE_FIELD):])] = value
+        elif name.startswith(SHOWN_FIELD):
+            shown[_cell_of(name[len(SHOWN_FIELD):])] = value
+        elif name.startswith(WHOLE_FIELD):
+            period_id = name[len(WHOLE_FIELD):]
+            if not period_id.isdigit():
+                raise DomainError(unreadable())
+            whole[int(period_id)] = value
+    return cells, whole, shown
+
+
+class AssessmentView(BaseView):
+    """The administration sets which subjects a class is taught without marks, per study period."""
+
+    route_base = "/journal/assessment"
+    default_view = "classes"
+    role_access = {R.SCHOOL_ADMIN: ("can_classes", "can_matrix")}
+    scope_routes = [("/<int:class_group_id>/", ClassGroup)]
+
+    @expose("/")
+    @has_access
+    def classes(self):
+        rows = assessment_settings.classes_overview(read_session(), current_scope(), clock.today())
+        return self.render_template("journal/assessment_classes.html", classes=rows,
+                                    title=_("Предметы без отметок"))
+
+    @expose("/<int:class_group_id>/", methods=["GET", "POST"])
+    @has_access
+    def matrix(self, class_group_id: int):
+        status = 200
+        try:
+            if request.method == "POST":
+                try:
+                    cells, whole, shown = _assessment_form(request.form)
+                    changed = assessment_settings.save_class_assessment(
+                        db.session, current_scope(), g.user.id, class_group_id, cells, whole,
+                        now=clock.region_now(), shown=shown)
+                    flash(_("Сохранено. Изменено клеток: %(n)s.", n=changed), "success")
+                    return redirect(url_for("AssessmentView.matrix", class_group_id=class_group_id))
+                except DomainError as refusal:
+                    flash(refusal.message, "danger")
+                    status = 400
+            data = assessment_settings.class_matrix(db.session, current_scope(), class_group_id)
+        except NotInScope:
+            abort(404)
+        return self.render_template("journal/assessment_matrix.html", matrix=data,
+                                    title=_("Предметы без отметок: %(name)s", name=data.class_name)), status
+
+
 def register(appbuilder) -> None:
     menu.add(appbuilder, JournalView, "Journal", _l("Журнал"), menu.JOURNAL, "fa-table")
     menu.add(appbuilder, TeacherWeekView, "TeacherWeek", _l("Моя неделя"), menu.JOURNAL, "fa-calendar")
     today_blocks.register(*today.BLOCKS)
     menu.add(appbuilder, PeriodLockView, "StudyPeriodLocks", _l("Закрытие периодов"), menu.JOURNAL, "fa-lock")
+    menu.add(appbuilder, AssessmentView, "SubjectAssessment", _l("Предметы без отметок"), menu.JOURNAL,
+             "fa-check-square-o")
     menu.add(appbuilder, MarkView, "Marks", _l("Отметки"), menu.JOURNAL, "fa-list")

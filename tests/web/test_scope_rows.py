@@ -33,6 +33,7 @@ from app.models import (
     Staff,
     StudyPeriod,
     Subject,
+    SubjectAssessment,
     TeachingAssignment,
     ThematicPlan,
     UserScope,
@@ -69,6 +70,7 @@ LABELS = {
     Mark: lambda r: r.pupil.last_name,
     Subject: lambda r: r.name,
     UserScope: lambda r: r.user.username,
+    SubjectAssessment: lambda r: _class(r.class_group),
     ThematicPlan: lambda r: _class(r.assignment.class_group),
     PlanTopic: lambda r: _class(r.plan.assignment.class_group),
 }
@@ -138,6 +140,12 @@ VISIBLE = {
     },
     Subject: {user: {"Математика"} for user in USERS if user != "vendor"},  # the regional catalogue
     UserScope: {"admin": {"municipal", "vendor"}},
+    # The school's setting of how a class's subject is assessed: read with the class, about no person.
+    SubjectAssessment: {
+        "admin": {"7А СОШ № 1", "7А СОШ № 3"}, **{u: {"7А СОШ № 1", "7А СОШ № 3"} for u in REGION},
+        "director": {"7А СОШ № 1"}, "secretary": {"7А СОШ № 1"}, "teacher": {"7А СОШ № 1"},
+        "parent": {"7А СОШ № 1"}, "pupil": {"7А СОШ № 1"},
+    },
     # A plan of each assignment: the teacher reads her own and the led class's, the school its own.
     ThematicPlan: {
         "admin": {"7А СОШ № 1", "8Б СОШ № 1", "7А СОШ № 3"},
@@ -159,6 +167,7 @@ CHANGEABLE = {
             "secretary": {"Алексеева", "Алексеев", "Борисов", "Григорьев"}},
     School: {"admin": ALL_SCHOOLS, "municipal": {"СОШ № 1", "СОШ № 2"}},
     Subject: {"admin": {"Математика"}},  # the regional catalogue is the administrator's to change
+    SubjectAssessment: {"admin": {"7А СОШ № 1", "7А СОШ № 3"}, "director": {"7А СОШ № 1"}},
     ThematicPlan: {"admin": {"7А СОШ № 1", "8Б СОШ № 1", "7А СОШ № 3"}, "teacher": {"7А СОШ № 1"}},
 }
 CHANGEABLE[PlanTopic] = CHANGEABLE[ThematicPlan]
@@ -171,6 +180,11 @@ SHARED = (MarkType, JournalSystem, Material)
 def scoped_world(app, session, world):
     add_vendor_and_extras(session, app.appbuilder.sm, world)
     world.class_a_other.class_teacher_id = world.teacher.id
+    for class_group in (world.class_a, world.class_b):  # Математика «без отметок» in the first quarter
+        period = session.scalar(select(StudyPeriod).where(StudyPeriod.school_id == class_group.school_id,
+                                                          StudyPeriod.number == 1))
+        session.add(SubjectAssessment(class_group_id=class_group.id, subject_id=world.lesson_a.assignment.subject_id,
+                                      study_period_id=period.id, mode="unmarked"))
     # A class of the teacher's school that she neither teaches nor leads: 9В, taught by Петрова.
     unrelated = make_class(session, world.school_a, world.year, 9, "В")
     pupil = make_pupil(session, unrelated, "Григорьев")

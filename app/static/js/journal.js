@@ -106,12 +106,18 @@
     });
   }
 
+  // A period taught without marks has no average, count or proposal cells: only those present are filled.
+  function setText(row, selector, text) {
+    var cell = row.querySelector(selector);
+    if (cell) { cell.textContent = text; }
+  }
+
   function applySummary(row, summary) {
     if (!summary) { return; }
-    row.querySelector(".avg").textContent = summary.average;
-    row.querySelector(".count").textContent = summary.count;
-    row.querySelector(".abs").textContent = summary.absences;
-    row.querySelector(".proposal").textContent = summary.proposal;
+    setText(row, ".avg", summary.average);
+    setText(row, ".count", summary.count);
+    setText(row, ".abs", summary.absences);
+    setText(row, ".proposal", summary.proposal);
     var periodInput = row.querySelector(".period-input");
     if (periodInput) { periodInput.dataset.proposal = summary.proposal; }
     row.classList.toggle("shortage", !!summary.shortage);
