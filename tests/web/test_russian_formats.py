@@ -40,6 +40,8 @@ NOT_NUMBERS = [
      "the items of order № 2613 the rollout carries out: п.4.1, «Пункт 4.2 приказа»"),
     (re.compile(r"^/(?:campaignview|milestoneview)/"), re.compile(r"^(?:\[value\] )?4\.[1-3]$"),
      "a milestone's own column: the item of order № 2613 it carries out"),
+    (re.compile(r"^/"), re.compile(r"СанПиН 2\.4\.2\.2821-10"),
+     "the sanitary rules that teach the 1st class without marks, cited on the assessment pages"),
 ]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -117,7 +119,8 @@ def test_the_walk_sees_what_is_not_russian(text, defect):
 
 @pytest.mark.parametrize("text", ["19.10.2012", "19.10.2012 13:30", "90,5%", "75,0", "19.10", "09.2012",
                                   "1", "[value] 23.10.2012", "СОШ № 2", "вес 1,5", "08.10.2012 – 14.10.2012",
-                                  "п.4.1 Назначено ответственное лицо", "Пункт 4.2 приказа. Состояние на 19.10.2012."])
+                                  "п.4.1 Назначено ответственное лицо",
+                                  "(СанПиН 2.4.2.2821-10, п. 10.10)", "Пункт 4.2 приказа. Состояние на 19.10.2012."])
 def test_the_walk_passes_what_is_russian(text):
     assert text_defects("/pupilview/list/", [text]) == []
 
