@@ -66,6 +66,7 @@ from app.models import (
     UserSession,
 )
 from app.models.journal import AbsenceCode, MarkType
+from app.models.notices import AbsenceNotice
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,10 @@ RULES: dict[type, Rule] = {
     SubjectAssessment: Rule(class_group=SubjectAssessment.class_group_id, region=True),
     JournalChange: Rule(school=JournalChange.school_id, personal=True),
     DiaryVisit: Rule(pupil=DiaryVisit.pupil_id, parent=(DiaryVisit.pupil_id, Pupil, Pupil.id), personal=True),
+    # a parent's notice of absence: the child's family, the school's staff, the teachers of the class
+    # (the class teacher among them); the region's and municipality's roles never (health data)
+    AbsenceNotice: Rule(school=AbsenceNotice.school_id, class_group=AbsenceNotice.class_group_id,
+                        pupil=AbsenceNotice.pupil_id, personal=True),
     ThematicPlan: Rule(parent=(ThematicPlan.assignment_id, TeachingAssignment, TeachingAssignment.id),
                        assignment=ThematicPlan.assignment_id, region=True),
     PlanTopic: Rule(parent=(PlanTopic.plan_id, ThematicPlan, ThematicPlan.id), region=True),

@@ -55,6 +55,7 @@ from app.models import (
     UsageThreshold,
     UserScope,
 )
+from app.models.notices import AbsenceNotice
 from app.security import roles as R
 from app.security.rules import Rule, rule_of
 
@@ -177,7 +178,7 @@ WRITABLE: dict[str, set] = {
         TimetableSlot, Substitution, Room, Subgroup, Lesson,
     },
     R.TEACHER: {Lesson, Mark, Absence, PeriodMark, ThematicPlan, PlanTopic},
-    R.PARENT: set(),
+    R.PARENT: {AbsenceNotice},  # a notice of their own child's absence (app.journal.absence_notices)
     R.PUPIL: set(),
     R.VENDOR: {UsageSnapshot, ImportBatch},
 }
