@@ -5,7 +5,7 @@ import datetime as dt
 from typing import Optional
 
 from flask_appbuilder import Model
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, func
+from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
@@ -51,8 +51,7 @@ class AbsenceNotice(Model):
     certificate_number: Mapped[Optional[str]] = mapped_column(String(30))
     certificate_date: Mapped[Optional[dt.date]] = mapped_column(Date)
     filed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
-    filed_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=clock.region_now,
-                                                  server_default=func.now())
+    filed_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=clock.region_now)
     decided_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
     decided_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)

@@ -35,7 +35,7 @@ def upgrade():
     sa.Column('certificate_number', sa.String(length=30), nullable=True),
     sa.Column('certificate_date', sa.Date(), nullable=True),
     sa.Column('filed_by_id', sa.Integer(), nullable=True),
-    sa.Column('filed_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('filed_at', sa.DateTime(), nullable=False),
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
     sa.Column('decided_at', sa.DateTime(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
