@@ -296,17 +296,13 @@ def grid_hints(session: Session, scope: Scope, class_group_id: int, lessons) -> 
 # --- the class teacher's decision -------------------------------------------------------------
 
 def _notice_to_decide(session: Session, scope: Scope, notice_id: int) -> AbsenceNotice:
-    """The notice, locked; NotInScope when the user cannot see it, DomainError when they may read
-    but not decide it (a teacher of the class who does not lead it)."""
-    found = session.execute(
-        select(AbsenceNotice, case((decidable(scope), True), else_=False))
-        .where(AbsenceNotice.id == notice_id, visible(scope, AbsenceNotice))
-        .with_for_update(of=AbsenceNotice)).first()
-    if found is None:
+    """The notice, locked; NotInScope when it is not the user's to decide (`decidable`), even if
+    they may read it (a teacher of the class who does not lead it)."""
+    notice = session.scalar(
+        select(AbsenceNotice).where(AbsenceNotice.id == notice_id, visible(scope, AbsenceNotice), decidable(scope))
+        .with_for_update(of=AbsenceNotice))
+    if notice is None:
         raise NotInScope(f"absence_notice {notice_id}")
-    notice, may_decide = found
-    if not may_decide:
-        raise DomainError(_("Решение по заявлению принимает классный руководитель или администрация школы."))
     return notice
 
 

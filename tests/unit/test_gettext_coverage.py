@@ -42,6 +42,8 @@ ALLOWED: dict[str, set[str]] = {
     # «2 ч.»; the template's sample row.
     "app/journal/plan_import.py": {"HEADERS", "TEMPLATE_EXAMPLE"},
     "app/journal/plan.py": {"HOURS"},
+    # The journal's absence codes an accepted notice replaces and writes (absence_code.code, data).
+    "app/journal/absence_notices.py": {"MISSED", "CODE_OF_REASON"},
     # The search by name reads «ё» as «е», in Python and in SQL.
     "app/name_search.py": {"_fold_default"},
     "app/formats.py": {"fold_text"},
