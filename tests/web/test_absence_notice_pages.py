@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 
 import pytest
 from sqlalchemy import select
@@ -87,3 +89,21 @@ def test_bad_input_gets_a_russian_message_and_writes_nothing(session, nw, as_use
         assert answer.status_code == 400 and message in answer.get_data(as_text=True), form
     assert session.scalars(select(AbsenceNotice.id)).all() == []
     assert as_user("teacher").get("/absence-notices/new").status_code == 403
+
+
+def test_the_grid_hints_the_notice_on_the_lessons_it_covers_only(session, nw, as_user):
+    w = nw.world
+    client = as_user("parent")
+    assert file_for(client, w.pupil_a, starts_on="11.09.2012", ends_on="12.09.2012", reason="family").status_code == 302
+    teacher = as_user("teacher")
+    page = teacher.get(f"/journal/{w.lesson_a.assignment_id}/?lesson={w.lesson_a.id}").get_data(as_text=True)
+    assert "Заявления родителей об отсутствии на этих уроках" in page
+    assert "Алексеева Мария: Заявление родителя: семейные обстоятельства, 11.09.2012–12.09.2012 (ждёт решения)" in page
+    hinted = json.loads(re.search(r'<script type="application/json" id="journal-notices"[^>]*>(.*?)</script>',
+                                  page, re.S).group(1))
+    # Mathematics on 11.09 and 12.09, not 10.09; «у» for a family reason.
+    assert hinted == {str(w.pupil_a.id): {str(nw.maths_tuesday.id): "у", str(nw.maths_wednesday.id): "у"}}
+    assert "journal-notices.js" in page
+
+    other = as_user("director_b")  # another school's: the journal is not theirs at all
+    assert other.get(f"/journal/{w.lesson_a.assignment_id}/").status_code == 404
