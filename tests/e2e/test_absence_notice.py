@@ -1,7 +1,7 @@
 """A parent's absence notice in the system Chromium, on the demo region (Friday 19.10.2012): on a
 360 px phone the demo parent reports that the 5А child will be ill tomorrow; the demo teacher, the
 class teacher of 5А, finds it on «Сегодня» and accepts it. With GUIDE_SCREENSHOTS=1 it takes the
-parent guide's picture of the form (docs/img/parent-4-absence.png)."""
+parent guide's picture of the form (docs/img/parent-6-absence.png)."""
 from __future__ import annotations
 
 import pytest
@@ -33,7 +33,7 @@ def test_parent_reports_tomorrow_on_a_phone_and_the_class_teacher_accepts(guarde
     page.keyboard.press("Escape")  # the calendar closes; the typed date stays
     page.locator("#notice-reason-illness").check()
     page.fill("#notice-comment", "Простуда")
-    guide_shot(page, "parent-4-absence")
+    guide_shot(page, "parent-6-absence")
     page.locator(".notice-form button[type=submit]").click()
     page.wait_for_load_state()
     mine = page.locator("li.notice", has_text="20.10.2012")
