@@ -31,6 +31,9 @@ def build_notice_world(session, sm, world: World) -> NoticeWorld:
     maths_wednesday = make_lesson(session, maths, WEDNESDAY)
     for lesson in (world.lesson_a, russian_monday, maths_tuesday, maths_wednesday):
         session.add(Absence(lesson_id=lesson.id, pupil_id=world.pupil_a.id, code="н", version=1))
+    # Петрова, who teaches 7А Russian on Mondays only, signs in too.
+    world.other_teacher.user_id = make_user(session, sm, "teacher_ru", R.TEACHER).id
+    world.users["teacher_ru"] = session.get(sm.user_model, world.other_teacher.user_id)
     director_b = make_user(session, sm, "director_b", R.SCHOOL_ADMIN)
     make_staff(session, world.school_b, "Директорова-Клинская", director_b, position="директор")
     world.users["director_b"] = director_b

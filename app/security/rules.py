@@ -138,8 +138,9 @@ RULES: dict[type, Rule] = {
     SubjectAssessment: Rule(class_group=SubjectAssessment.class_group_id, region=True),
     JournalChange: Rule(school=JournalChange.school_id, personal=True),
     DiaryVisit: Rule(pupil=DiaryVisit.pupil_id, parent=(DiaryVisit.pupil_id, Pupil, Pupil.id), personal=True),
-    # a parent's notice of absence: the child's family, the school's staff, the teachers of the class
-    # (the class teacher among them); the region's and municipality's roles never (health data)
+    # a parent's notice of absence: the child's family, the school's staff, the class teacher and the
+    # teachers of the class's lessons on its days (scope._teacher_notices); the region's and
+    # municipality's roles never (health data)
     AbsenceNotice: Rule(school=AbsenceNotice.school_id, class_group=AbsenceNotice.class_group_id,
                         pupil=AbsenceNotice.pupil_id, personal=True),
     ThematicPlan: Rule(parent=(ThematicPlan.assignment_id, TeachingAssignment, TeachingAssignment.id),

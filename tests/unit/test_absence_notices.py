@@ -14,7 +14,7 @@ from app.models import Absence, JournalChange
 from app.models.notices import ACCEPTED, CERTIFICATE_ASKED, FAMILY, ILLNESS, AbsenceNotice
 from app.security.clauses import NotInScope
 from app.security.scope import load_scope
-from tests.absence_helpers import MONDAY, TUESDAY, build_notice_world
+from tests.absence_helpers import MONDAY, TUESDAY, WEDNESDAY, build_notice_world
 
 ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)]
 
@@ -71,9 +71,22 @@ def test_each_role_reads_the_notices_written_out_for_it(session, nw, engine):
     file(session, nw)
     readers = {name: len(notices.list_notices(session, scope_of(session, nw, name)))
                for name in ("admin", "ministry", "monitor", "methodist", "municipal", "director", "secretary",
-                            "teacher", "parent", "pupil", "director_b")}
+                            "teacher", "teacher_ru", "parent", "pupil", "director_b")}
     assert readers == {"admin": 1, "ministry": 0, "monitor": 0, "methodist": 0, "municipal": 0, "director": 1,
-                       "secretary": 1, "teacher": 1, "parent": 1, "pupil": 1, "director_b": 0}
+                       "secretary": 1, "teacher": 1, "teacher_ru": 1, "parent": 1, "pupil": 1, "director_b": 0}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_teacher_reads_the_notices_of_the_days_they_teach_the_class_or_of_the_class_led(session, nw, engine):
+    w = nw.world
+    file(session, nw, starts=TUESDAY, ends=WEDNESDAY)  # mathematics only: Петрова has no 7А lesson then
+    w.class_a.class_teacher_id = None
+    session.commit()
+    assert len(notices.list_notices(session, scope_of(session, nw, "teacher"))) == 1   # teaches 7А on Tuesday
+    assert notices.list_notices(session, scope_of(session, nw, "teacher_ru")) == []
+    w.class_a.class_teacher_id = w.other_teacher.id
+    session.commit()
+    assert len(notices.list_notices(session, scope_of(session, nw, "teacher_ru"))) == 1  # she leads 7А now
 
 
 def test_bad_notices_are_refused_and_nothing_is_written(session, nw):
