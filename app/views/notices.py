@@ -20,6 +20,7 @@ from app.security.clauses import NotInScope
 from app.security.current import current_scope
 from app.today import registry as today_blocks
 from app.views import menu
+from app.views.json_body import INT_MAX
 
 DECIDING = ("can_index", "can_accept", "can_ask_certificate")
 
@@ -33,6 +34,13 @@ def _date(name: str, label: str):
         return formats.parse_date(request.form.get(name))
     except formats.NotADate:
         raise DomainError(_("«%(field)s»: введите дату как 23.10.2012.", field=label)) from None
+
+
+def _known_id(notice_id: int) -> int:
+    """The notice number of the address, or 404 for one no database integer holds."""
+    if notice_id > INT_MAX:
+        abort(404)
+    return notice_id
 
 
 def _int(name: str) -> int | None:
@@ -108,7 +116,7 @@ class ClassNoticeView(BaseView):
     def accept(self, notice_id: int):
         try:
             changed = notices.accept(
-                db.session, current_scope(), Actor.of(g.user, request.remote_addr), notice_id,
+                db.session, current_scope(), Actor.of(g.user, request.remote_addr), _known_id(notice_id),
                 certificate_number=request.form.get("certificate_number"),
                 certificate_date=_date("certificate_date", _("Дата справки")), today=clock.today())
         except NotInScope:
@@ -123,7 +131,7 @@ class ClassNoticeView(BaseView):
     @has_access
     def ask_certificate(self, notice_id: int):
         try:
-            notices.ask_certificate(db.session, current_scope(), g.user.id, notice_id)
+            notices.ask_certificate(db.session, current_scope(), g.user.id, _known_id(notice_id))
         except NotInScope:
             abort(404)
         except DomainError as refusal:

@@ -107,3 +107,11 @@ def test_the_grid_hints_the_notice_on_the_lessons_it_covers_only(session, nw, as
 
     other = as_user("director_b")  # another school's: the journal is not theirs at all
     assert other.get(f"/journal/{w.lesson_a.assignment_id}/").status_code == 404
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_notice_number_beyond_any_integer_answers_404(session, nw, as_user, engine):
+    teacher = as_user("teacher")
+    for action in ("accept", "certificate"):
+        answer = post(teacher, f"/class-absence-notices/99999999999999999999/{action}", "/class-absence-notices/")
+        assert answer.status_code == 404, action
