@@ -124,11 +124,7 @@ def class_cards(session: Session, scope: Scope, class_group_id: int, period_id: 
     periods = list(session.scalars(select(StudyPeriod).where(
         StudyPeriod.school_id == class_group.school_id,
         StudyPeriod.academic_year_id == class_group.academic_year_id).order_by(StudyPeriod.number)))
-    period = None
-    if period_id is not None:
-        period = next((p for p in periods if p.id == period_id), None)
-        if period is None:
-            raise NotInScope(f"study_period {period_id}")
+    period = _period(periods, period_id)
     pupil_rows = session.execute(select(Pupil.id, Pupil.last_name, Pupil.first_name, Pupil.middle_name).where(
         Pupil.class_group_id == class_group.id, visible(scope, Pupil),
         *([Pupil.id == pupil_id] if pupil_id is not None else []))
@@ -150,15 +146,29 @@ def class_cards(session: Session, scope: Scope, class_group_id: int, period_id: 
         lines = [CardLine(name, {key: _shown(marks.get((row.id, subject_id, key)), settings.get(subject_id, {}),
                                              class_group.grade, key, periods) for key in keys})
                  for subject_id, name in subjects]
-        own = missed.get(row.id, {})
-        per_period = {p.id: own.get(p.id, Missed()) for p in periods}
-        year = Missed()
-        for value in per_period.values():
-            year.add(value)
-        per_period[YEAR] = year
         name = " ".join(part for part in (row.last_name, row.first_name, row.middle_name) if part)
-        cards.pupils.append(PupilCard(row.id, name, lines, per_period))
+        cards.pupils.append(PupilCard(row.id, name, lines, _with_year(missed.get(row.id, {}), periods)))
     return cards
+
+
+def _period(periods: list[StudyPeriod], period_id: int | None) -> StudyPeriod | None:
+    """The period `period_id` of the class's year (None: the year), or NotInScope."""
+    if period_id is None:
+        return None
+    period = next((p for p in periods if p.id == period_id), None)
+    if period is None:
+        raise NotInScope(f"study_period {period_id}")
+    return period
+
+
+def _with_year(missed: dict[int, Missed], periods) -> dict[int | None, Missed]:
+    """Every period's lessons missed (none: 0) and the year's, their sum."""
+    per_period: dict[int | None, Missed] = {p.id: missed.get(p.id, Missed()) for p in periods}
+    year = Missed()
+    for value in per_period.values():
+        year.add(value)
+    per_period[YEAR] = year
+    return per_period
 
 
 def _shown(value: str | None, settings: dict[int, str], grade: int, key: int | None, periods) -> str:
