@@ -1,6 +1,7 @@
-"""Printable report cards (табель успеваемости) and the class's year summary sheet (сводная
-ведомость): A4 pages through a print stylesheet, and xlsx. Thin: the data is
-app.journal.report_card's, the scope app.security.scope.card_classes."""
+"""Printable documents: report cards (табель успеваемости), the class's year summary sheet (сводная
+ведомость) and a class journal's pages for a subject and period: A4 pages through a print
+stylesheet, and xlsx. Thin: the data is app.journal.report_card's and app.journal.archive's, the
+scope app.security.scope's card_classes and journal_assignments."""
 from __future__ import annotations
 
 import io
@@ -10,13 +11,14 @@ from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _
 
-from app.journal import report_card
-from app.models import ClassGroup
+from app import formats
+from app.journal import archive, report_card
+from app.models import ClassGroup, TeachingAssignment
 from app.replica import read_session
 from app.security import roles as R
 from app.security.clauses import NotInScope
 from app.security.current import current_scope
-from app.security.scope import card_classes
+from app.security.scope import card_classes, journal_assignments
 
 PERMISSIONS = ("can_cards", "can_cards_xlsx", "can_year_sheet", "can_year_sheet_xlsx")
 
@@ -90,5 +92,27 @@ class ReportCardView(BaseView):
         return _xlsx(report_card.year_sheet_xlsx, data, report_card.sheet_file_name(data))
 
 
+class JournalPrintView(BaseView):
+    """A class journal's pages for a subject and a period (or the year), to print: the marks grid
+    and the lessons' topics (the archive copy's content; its xlsx stays on the journal page)."""
+
+    route_base = "/journal/print"
+    role_access = {R.SCHOOL_ADMIN: ("can_journal",), R.TEACHER: ("can_journal",)}
+    scope_routes = [("/<int:assignment_id>/", TeachingAssignment, journal_assignments)]
+
+    @expose("/<int:assignment_id>/")
+    @has_access
+    def journal(self, assignment_id: int):
+        try:
+            data = archive.subject_pages(read_session(), current_scope(), assignment_id, _arg_id("period"))
+        except NotInScope:
+            abort(404)
+        return self.render_template("journal/journal_print.html", pages=data, assignment_id=assignment_id,
+                                    fmt=formats.format_average,
+                                    title=_("Журнал %(class_name)s — %(subject)s", class_name=data.class_name,
+                                            subject=data.label))
+
+
 def register(appbuilder) -> None:
     appbuilder.add_view_no_menu(ReportCardView)
+    appbuilder.add_view_no_menu(JournalPrintView)

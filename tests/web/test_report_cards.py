@@ -76,3 +76,55 @@ def test_bad_arguments_and_roles(client, cw):
     client.get("/logout/")
     login(client, "parent")
     assert client.get(base).status_code == 403
+
+
+@pytest.fixture
+def jw(app, session):
+    """7А's mathematics (Иванова) of tests/journal_helpers.py: lessons 10–13.09.2012; Алексеева 5 on
+    10.09 (build_world's) and 4 on 12.09, Волков «б» on 11.09; 11.09's topic «Дроби», homework
+    «№ 12, 14»; the 1st quarter mark 5 of Алексеева."""
+    from app.models import Absence, PeriodMark, StudyPeriod
+    from sqlalchemy import select
+    from tests.factories import make_mark
+    from tests.journal_helpers import build_journal_world
+
+    jw = build_journal_world(session, app.appbuilder.sm)
+    jw.quarter = session.scalar(select(StudyPeriod).where(StudyPeriod.school_id == jw.w.school_a.id,
+                                                          StudyPeriod.number == 1))
+    make_mark(session, jw.lessons[2], jw.pupils[0], 4, jw.types["отв"])
+    session.add(Absence(lesson_id=jw.lessons[1].id, pupil_id=jw.pupils[2].id, code="б"))
+    session.add(PeriodMark(pupil_id=jw.pupils[0].id, class_group_id=jw.w.class_a.id,
+                           subject_id=jw.assignment.subject_id, academic_year_id=jw.w.year.id,
+                           study_period_id=jw.quarter.id, value="5"))
+    jw.lessons[1].topic = "Дроби"
+    jw.lessons[1].homework = "№ 12, 14"
+    session.commit()
+    return jw
+
+
+def cells(page, row_start):
+    """The texts of the <td>s of the grid row that starts with `row_start`."""
+    row = page.split(row_start, 1)[1].split("</tr>", 1)[0]
+    return [cell.split("</td>", 1)[0] for cell in row.split("<td>")[1:]]
+
+
+def test_teacher_prints_the_quarter_journal_of_a_subject(client, jw):
+    login(client, "teacher")
+    response = client.get(f"/journal/print/{jw.assignment.id}/?period={jw.quarter.id}")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "7А — Математика" in page and "1 четверть. Учитель: Иванова А.П." in page
+    assert [h for h in ("10.09", "11.09", "12.09", "13.09") if f'class="lesson-head">{h}<' in page] == \
+        ["10.09", "11.09", "12.09", "13.09"]
+    # Алексеева: 5 and 4 (weights 1 and 1): 4,50; the quarter mark 5.
+    assert cells(page, "Алексеева Мария</th>") == ["5", "", "4", "", "4,50", "5"]
+    assert cells(page, "Волков Мария</th>") == ["", "б", "", "", "", ""]
+    assert "<td>11.09.2012</td><td class=\"text-left\">Дроби</td><td class=\"text-left\">№ 12, 14</td>" in page
+    grid = client.get(f"/journal/{jw.assignment.id}/?period={jw.quarter.id}").get_data(as_text=True)
+    assert f'href="/journal/print/{jw.assignment.id}/?period={jw.quarter.id}"' in grid
+
+
+def test_journal_print_of_another_teachers_subject_is_404(client, jw):
+    login(client, "teacher")
+    assert client.get(f"/journal/print/{jw.foreign_assignment.id}/").status_code == 404
+    assert client.get(f"/journal/print/{jw.assignment.id}/?period=x").status_code == 404
