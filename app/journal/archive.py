@@ -98,6 +98,8 @@ class SubjectPages:
     label: str
     teacher: str
     title: str
+    periods: list  # the class's study periods, to choose from
+    period: object  # the period printed (StudyPeriod), None: the year
     column_titles: list[str]
     lessons: list  # (id, date, topic, homework)
     pupils: list[PupilLine]
@@ -128,6 +130,8 @@ def subject_pages(session: Session, scope: Scope, assignment_id: int, period_id:
         class_name=class_group.name,
         label=assignment.subject.name + (f" ({assignment.subgroup.name})" if assignment.subgroup else ""),
         teacher=assignment.teacher.short_name if assignment.teacher else "", title=span.title,
+        periods=span.periods if period_id is None else _span(session, class_group, None).periods,
+        period=span.periods[0] if period_id is not None else None,
         column_titles=[p.name if p else _("Год") for p in span.columns], lessons=subject.lessons, pupils=lines)
 
 

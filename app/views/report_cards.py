@@ -107,7 +107,12 @@ class JournalPrintView(BaseView):
             data = archive.subject_pages(read_session(), current_scope(), assignment_id, _arg_id("period"))
         except NotInScope:
             abort(404)
+        choices = [(p.name, url_for("JournalPrintView.journal", assignment_id=assignment_id, period=p.id),
+                    data.period is not None and data.period.id == p.id) for p in data.periods]
+        choices.append((_("Год"), url_for("JournalPrintView.journal", assignment_id=assignment_id, period="year"),
+                        data.period is None))
         return self.render_template("journal/journal_print.html", pages=data, assignment_id=assignment_id,
+                                    choices=choices,
                                     fmt=formats.format_average,
                                     title=_("Журнал %(class_name)s — %(subject)s", class_name=data.class_name,
                                             subject=data.label))

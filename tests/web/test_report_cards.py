@@ -120,8 +120,9 @@ def test_teacher_prints_the_quarter_journal_of_a_subject(client, jw):
     assert cells(page, "Алексеева Мария</th>") == ["5", "", "4", "", "4,50", "5"]
     assert cells(page, "Волков Мария</th>") == ["", "б", "", "", "", ""]
     assert "<td>11.09.2012</td><td class=\"text-left\">Дроби</td><td class=\"text-left\">№ 12, 14</td>" in page
-    grid = client.get(f"/journal/{jw.assignment.id}/?period={jw.quarter.id}").get_data(as_text=True)
-    assert f'href="/journal/print/{jw.assignment.id}/?period={jw.quarter.id}"' in grid
+    assert f'href="/journal/print/{jw.assignment.id}/?period=year"' in page
+    index = client.get("/journal/").get_data(as_text=True)
+    assert f'href="/journal/print/{jw.assignment.id}/"' in index
 
 
 def test_journal_print_of_another_teachers_subject_is_404(client, jw):
