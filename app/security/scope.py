@@ -447,13 +447,11 @@ def journal_classes(scope: Scope) -> ColumnElement[bool]:
 
 def card_classes(scope: Scope) -> ColumnElement[bool]:
     """Classes whose report cards and year sheet the user may print: the school administration's
-    and the secretary's classes of their school, the class teacher's own class; other roles none."""
+    and the secretary's classes of their school (the office issues the documents); other roles none."""
     if scope.role == R.ADMIN:
         return true()
     if scope.role in (R.SCHOOL_ADMIN, R.SECRETARY):
         return visible(scope, ClassGroup)
-    if scope.role == R.TEACHER and scope.staff_id is not None:
-        return ClassGroup.id.in_(_led_classes(scope.staff_id))
     return false()
 
 

@@ -52,7 +52,7 @@ class ReportCardView(BaseView):
     """A class's report cards (all pupils or one) and its year sheet, from the class page."""
 
     route_base = "/journal/cards"
-    role_access = {R.SCHOOL_ADMIN: PERMISSIONS, R.SECRETARY: PERMISSIONS, R.TEACHER: PERMISSIONS}
+    role_access = {R.SCHOOL_ADMIN: PERMISSIONS, R.SECRETARY: PERMISSIONS}
     scope_routes = [
         ("/<int:class_group_id>/", ClassGroup, card_classes),
         ("/<int:class_group_id>/cards.xlsx", ClassGroup, card_classes),
