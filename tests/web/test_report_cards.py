@@ -1,12 +1,17 @@
-"""Report card and year sheet pages: who may print which class (a secretary of another school gets
-404, on SQLite and PostgreSQL), what the printed page and the xlsx hold, bad arguments."""
+"""Report card, year sheet and journal print pages: who may print which class (a secretary of
+another school gets 404, on SQLite and PostgreSQL), what the printed page and the xlsx hold, bad
+arguments."""
 import datetime as dt
 import io
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
+from app.models import Absence, PeriodMark, StudyPeriod
 from tests.conftest import login
+from tests.factories import make_mark
+from tests.journal_helpers import build_journal_world
 from tests.report_card_helpers import build_card_world
 
 
@@ -84,11 +89,6 @@ def jw(app, session):
     """7А's mathematics (Иванова) of tests/journal_helpers.py: lessons 10–13.09.2012; Алексеева 5 on
     10.09 (build_world's) and 4 on 12.09, Волков «б» on 11.09; 11.09's topic «Дроби», homework
     «№ 12, 14»; the 1st quarter mark 5 of Алексеева."""
-    from app.models import Absence, PeriodMark, StudyPeriod
-    from sqlalchemy import select
-    from tests.factories import make_mark
-    from tests.journal_helpers import build_journal_world
-
     jw = build_journal_world(session, app.appbuilder.sm)
     jw.quarter = session.scalar(select(StudyPeriod).where(StudyPeriod.school_id == jw.w.school_a.id,
                                                           StudyPeriod.number == 1))
