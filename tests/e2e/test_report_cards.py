@@ -1,5 +1,5 @@
 """The demo director prints 5А's report cards and opens its year sheet, in Chromium: the cards print
-to PDF as one A4 page per pupil, the year sheet as a landscape page per quarter and one for the
+to PDF as one A4 page per pupil (one pupil's card alone: one page), the year sheet as a landscape page per quarter and one for the
 year. With GUIDE_SCREENSHOTS=1 it takes the director guide's pictures (docs/img/director-6-cards.png,
 director-7-year-sheet.png)."""
 from __future__ import annotations
@@ -68,6 +68,16 @@ def test_director_prints_5a_report_cards_and_opens_the_year_sheet(guarded_page, 
     count, boxes = pdf_pages(pdf)
     assert count == pupils, (count, pupils)
     assert boxes == {(596, 843)}, boxes  # A4 portrait, in points
+    page.emulate_media(media="screen")
+
+    # One pupil's card: one page.
+    name = first.locator(".sheet-who strong").inner_text()
+    first.get_by_role("link", name="Табель только этого ученика").click()
+    page.wait_for_url("**/journal/cards/*/?period=*&pupil=*")
+    expect(page.locator(".report-card")).to_have_count(1)
+    expect(page.locator(".report-card .sheet-who strong")).to_have_text(name)
+    page.emulate_media(media="print")
+    assert pdf_pages(page.pdf(format="A4", print_background=True))[0] == 1
     page.emulate_media(media="screen")
 
     # The year sheet: a table per quarter and the year's, each a landscape A4 page.
