@@ -39,6 +39,7 @@ from app.models import (
     Material,
     Milestone,
     Municipality,
+    PeriodCloseEvent,
     PeriodMark,
     PlanTarget,
     PlanTopic,
@@ -136,6 +137,8 @@ RULES: dict[type, Rule] = {
     # how a class's subject is assessed in a period: the school's setting, about no person
     SubjectAssessment: Rule(class_group=SubjectAssessment.class_group_id, region=True),
     JournalChange: Rule(school=JournalChange.school_id, personal=True),
+    # who closed or reopened a study period, when and why: names a user
+    PeriodCloseEvent: Rule(school=PeriodCloseEvent.school_id, personal=True),
     DiaryVisit: Rule(pupil=DiaryVisit.pupil_id, parent=(DiaryVisit.pupil_id, Pupil, Pupil.id), personal=True),
     ThematicPlan: Rule(parent=(ThematicPlan.assignment_id, TeachingAssignment, TeachingAssignment.id),
                        assignment=ThematicPlan.assignment_id, region=True),
