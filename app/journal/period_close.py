@@ -41,6 +41,7 @@ from app.models import (
     Staff,
     StudyPeriod,
     Subject,
+    SubjectAssessment,
     TeachingAssignment,
 )
 from app.models.journal import UNMARKED
@@ -151,11 +152,35 @@ def _missing_marks(session: Session, scope: Scope, period: StudyPeriod, classes:
     """Per class and subject (in class, then subject name order): the pupils without a period mark."""
     if not classes:
         return []
-    pupils = session.execute(
+    pupils = _pupils_in_period(session, scope, period, classes)
+    wanted, subject_names = _pupils_without_marks(session, period, classes, pupils)
+    names = {p.id: " ".join(part for part in (p.last_name, p.first_name) if part) for p in pupils}
+    order = {p.id: i for i, p in enumerate(pupils)}
+    rows = []
+    for (class_id, subject_id), missing in sorted(
+            wanted.items(), key=lambda kv: (_class_order(classes[kv[0][0]]), subject_names[kv[0][1]])):
+        for pupil_teachers in missing.values():
+            for name in pupil_teachers:
+                dues[name][0] += 1
+        rows.append(MissingMarks(class_name=classes[class_id].name, subject=subject_names[subject_id],
+                                 teachers=tuple(sorted(set().union(*missing.values()))),
+                                 pupils=tuple(names[pid] for pid in sorted(missing, key=order.get))))
+    return rows
+
+
+def _pupils_in_period(session: Session, scope: Scope, period: StudyPeriod, classes: dict[int, ClassGroup]) -> list:
+    """The classes' pupils enrolled during the period, by name."""
+    return session.execute(
         select(Pupil.id, Pupil.class_group_id, Pupil.last_name, Pupil.first_name)
         .where(Pupil.class_group_id.in_(classes), visible(scope, Pupil), Pupil.enrolled_on <= period.ends_on,
                or_(Pupil.left_on.is_(None), Pupil.left_on >= period.starts_on))
         .order_by(Pupil.last_name, Pupil.first_name, Pupil.middle_name, Pupil.id)).all()
+
+
+def _pupils_without_marks(session: Session, period: StudyPeriod, classes: dict[int, ClassGroup],
+                          pupils: list) -> tuple[dict[tuple[int, int], dict[int, set[str]]], dict[int, str]]:
+    """(class id, subject id) -> pupil id -> the teachers whose assignment covers the pupil, for the
+    pupils without a period mark in a subject that needs one; and subject id -> name."""
     by_class: dict[int, list] = defaultdict(list)
     for p in pupils:
         by_class[p.class_group_id].append(p)
@@ -167,40 +192,31 @@ def _missing_marks(session: Session, scope: Scope, period: StudyPeriod, classes:
     marked = set(session.execute(
         select(PeriodMark.pupil_id, PeriodMark.class_group_id, PeriodMark.subject_id)
         .where(PeriodMark.study_period_id == period.id, PeriodMark.class_group_id.in_(classes))).all())
-    # class, subject -> pupil id -> teachers whose assignment covers the pupil
     wanted: dict[tuple[int, int], dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
     subject_names: dict[int, str] = {}
-    settings: dict[int, dict[int, str]] = {}
-    for a, subject_name, teacher in session.execute(
-            select(TeachingAssignment, Subject.name, Staff)
-            .join(Subject, Subject.id == TeachingAssignment.subject_id)
-            .join(Staff, Staff.id == TeachingAssignment.teacher_id)
-            .where(TeachingAssignment.class_group_id.in_(classes))).all():
-        class_group = classes[a.class_group_id]
-        if class_group.id not in settings:
-            settings[class_group.id] = assessment.class_settings(session, class_group.id, period.id)
-        mode = settings[class_group.id].get(a.subject_id) or assessment.default_mode(class_group.grade)
-        if mode == UNMARKED:
-            continue
+    for a, subject_name, teacher in _assignments_with_period_marks(session, period, classes):
         subject_names[a.subject_id] = subject_name
-        for p in by_class[class_group.id]:
-            if a.subgroup_id is not None and p.id not in in_subgroup[a.subgroup_id]:
-                continue
-            if (p.id, class_group.id, a.subject_id) not in marked:
-                wanted[class_group.id, a.subject_id][p.id].add(teacher.short_name)
-    names = {p.id: " ".join(part for part in (p.last_name, p.first_name) if part) for p in pupils}
-    order = {p.id: i for i, p in enumerate(pupils)}
-    rows = []
-    for (class_id, subject_id), missing in sorted(
-            wanted.items(), key=lambda kv: (_class_order(classes[kv[0][0]]), subject_names[kv[0][1]])):
-        teachers = sorted(set().union(*missing.values()))
-        for pupil_teachers in missing.values():
-            for name in pupil_teachers:
-                dues[name][0] += 1
-        rows.append(MissingMarks(class_name=classes[class_id].name, subject=subject_names[subject_id],
-                                 teachers=tuple(teachers),
-                                 pupils=tuple(names[pid] for pid in sorted(missing, key=order.get))))
-    return rows
+        for p in by_class[a.class_group_id]:
+            covered = a.subgroup_id is None or p.id in in_subgroup[a.subgroup_id]
+            if covered and (p.id, a.class_group_id, a.subject_id) not in marked:
+                wanted[a.class_group_id, a.subject_id][p.id].add(teacher.short_name)
+    return wanted, subject_names
+
+
+def _assignments_with_period_marks(session: Session, period: StudyPeriod, classes: dict[int, ClassGroup]) -> list:
+    """(assignment, subject name, teacher) of the classes' subjects that take a period result in the
+    period: every mode but «без отметок» (app.journal.assessment)."""
+    settings = {(class_id, subject_id): mode for class_id, subject_id, mode in session.execute(
+        select(SubjectAssessment.class_group_id, SubjectAssessment.subject_id, SubjectAssessment.mode)
+        .where(SubjectAssessment.study_period_id == period.id, SubjectAssessment.class_group_id.in_(classes)))}
+    rows = session.execute(
+        select(TeachingAssignment, Subject.name, Staff)
+        .join(Subject, Subject.id == TeachingAssignment.subject_id)
+        .join(Staff, Staff.id == TeachingAssignment.teacher_id)
+        .where(TeachingAssignment.class_group_id.in_(classes))).all()
+    return [row for row in rows
+            if (settings.get((row[0].class_group_id, row[0].subject_id))
+                or assessment.default_mode(classes[row[0].class_group_id].grade)) != UNMARKED]
 
 
 def _missing_topics(session: Session, scope: Scope, period: StudyPeriod, classes: dict[int, ClassGroup],
