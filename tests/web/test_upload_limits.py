@@ -46,6 +46,8 @@ PAGES = [
                ("docx", "jpg", "pdf", "png", "xlsx"), (("title", "Регламент"),)),
     UploadPage("methodist", "/materialview/edit/{material}", "MaterialView.edit", "/materialview/edit/{material}",
                "Новый.pdf", ("docx", "jpg", "pdf", "png", "xlsx"), (("title", "Новый"),)),
+    UploadPage("teacher", "/journal/{assignment}/", "JournalView.save_homework", "/journal/api/homework",
+               "Задачи.pdf", ("docx", "jpg", "pdf", "png", "xlsx"), (("lesson_id", "{lesson}"), ("text", "№ 1"))),
 ]
 
 
@@ -78,7 +80,8 @@ def urls(app, session, world):
                         content_type="application/pdf", data=PDF)
     session.add(material)
     session.commit()
-    return {"school": world.school_a.id, "material": material.id}
+    return {"school": world.school_a.id, "material": material.id, "assignment": world.lesson_a.assignment_id,
+            "lesson": world.lesson_a.id}
 
 
 @pytest.mark.parametrize("request_limit", [None, 3 * MB], ids=["as configured", "request limit 3 MB"])
@@ -98,7 +101,8 @@ def test_upload_page_states_the_limit_the_server_enforces(app, session, as_user,
     before = _stored(session)
     too_big = PDF + b"0" * app.config["MAX_CONTENT_LENGTH"]
     response = client.post(form.post.format(**urls), content_type="multipart/form-data", data={
-        "csrf_token": form_token(client, page), "file": (io.BytesIO(too_big), form.filename), **dict(form.fields)})
+        "csrf_token": form_token(client, page), "file": (io.BytesIO(too_big), form.filename),
+        **{name: value.format(**urls) for name, value in form.fields}})
     assert response.status_code == 413
     assert f"Файл слишком большой: допускается не более {mb} МБ." in response.get_data(as_text=True)
     session.expire_all()
@@ -111,7 +115,7 @@ def test_every_upload_form_is_among_the_pages_above(app):
     templates = {path.relative_to(root).as_posix() for path in root.rglob("*.html")
                  if 'type="file"' in path.read_text(encoding="utf-8")}
     assert templates == {"timetable/import.html", "people/staff_import.html", "monitoring/import.html",
-                         "rollout/readiness.html"}
+                         "rollout/readiness.html", "journal/grid.html"}
     fab_forms = {f"{view.endpoint}.{kind}" for view in app.appbuilder.baseviews for kind in ("add", "edit")
                  if any(getattr(field, "field_class", None) is UploadField
                         for field in (getattr(view, f"{kind}_form_extra_fields", None) or {}).values())}
