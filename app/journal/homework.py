@@ -67,7 +67,8 @@ def lesson_dates(session: Session, assignment_id: int, after: dt.date, until: dt
     if until <= after:
         return []
     school_id, grade = session.execute(
-        select(ClassGroup.school_id, ClassGroup.grade).join(TeachingAssignment, TeachingAssignment.class_group_id == ClassGroup.id)
+        select(ClassGroup.school_id, ClassGroup.grade)
+        .join(TeachingAssignment, TeachingAssignment.class_group_id == ClassGroup.id)
         .where(TeachingAssignment.id == assignment_id)).one()
     recorded = session.execute(select(Lesson.date, Lesson.cancelled).where(
         Lesson.assignment_id == assignment_id, Lesson.date > after, Lesson.date <= until)).all()
@@ -425,7 +426,8 @@ def _write(session: Session, actor: Actor, context: _LessonContext, existing: Ho
         homework_id, action, old = homework.id, "create", None
     else:
         homework_id, action = existing.id, "update"
-        old = _history_text(existing.text, existing.due_on, new.label, [name for _id, name in _file_names(session, existing)])
+        old = _history_text(existing.text, existing.due_on, new.label,
+                            [name for _id, name in _file_names(session, existing)])
         if existing.text == new.text and existing.due_on == new.due_on and not changed:
             return
         done = session.execute(update(Homework).where(Homework.id == existing.id, Homework.version == existing.version)

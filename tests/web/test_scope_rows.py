@@ -17,6 +17,8 @@ from app.models import (
     Guardian,
     GuardianLink,
     Holiday,
+    Homework,
+    HomeworkFile,
     JournalSystem,
     Lesson,
     Mark,
@@ -45,6 +47,11 @@ def _class(row) -> str:
     return f"{row.grade}{row.letter} {row.school.short_name}"
 
 
+def _task(row) -> str:
+    """A task by its lesson's class, and the pupil of an individual one."""
+    return _class(row.lesson.class_group) + (f" {row.pupil.last_name}" if row.pupil_id else "")
+
+
 # How a row is named in the expectations below.
 LABELS = {
     Municipality: lambda r: r.name.split()[0],
@@ -59,6 +66,8 @@ LABELS = {
     TeachingAssignment: lambda r: _class(r.class_group),
     Lesson: lambda r: _class(r.class_group),
     Mark: lambda r: r.pupil.last_name,
+    Homework: lambda r: _task(r),
+    HomeworkFile: lambda r: _task(r.homework),
     Subject: lambda r: r.name,
     UserScope: lambda r: r.user.username,
 }
@@ -123,10 +132,21 @@ VISIBLE = {
         "secretary": {"Алексеева", "Борисов"}, "teacher": {"Алексеева", "Борисов"},
         "parent": {"Алексеева"}, "pupil": {"Алексеева"},
     },
+    # Homework: a task for each lesson's class and one for Алексеева alone (add_vendor_and_extras); a task is
+    # personal data (it may be one pupil's), so the region and the municipality read none.
+    Homework: {
+        "admin": {"7А СОШ № 1", "7А СОШ № 1 Алексеева", "8Б СОШ № 1", "7А СОШ № 3"},
+        "director": {"7А СОШ № 1", "7А СОШ № 1 Алексеева", "8Б СОШ № 1"},
+        "secretary": {"7А СОШ № 1", "7А СОШ № 1 Алексеева", "8Б СОШ № 1"},
+        "teacher": {"7А СОШ № 1", "7А СОШ № 1 Алексеева", "8Б СОШ № 1"},
+        "parent": {"7А СОШ № 1", "7А СОШ № 1 Алексеева", "8Б СОШ № 1"},
+        "pupil": {"7А СОШ № 1", "7А СОШ № 1 Алексеева"},
+    },
     Subject: {user: {"Математика"} for user in USERS if user != "vendor"},  # the regional catalogue
     UserScope: {"admin": {"municipal", "vendor"}},
 }
 VISIBLE[Holiday] = VISIBLE[StudyPeriod]
+VISIBLE[HomeworkFile] = VISIBLE[Homework]
 
 CHANGEABLE = {
     Mark: {"admin": {"Алексеева", "Борисов", "Васильев"}, "director": {"Алексеева", "Борисов"},
@@ -137,7 +157,11 @@ CHANGEABLE = {
             "secretary": {"Алексеева", "Алексеев", "Борисов"}},
     School: {"admin": ALL_SCHOOLS, "municipal": {"СОШ № 1", "СОШ № 2"}},
     Subject: {"admin": {"Математика"}},  # the regional catalogue is the administrator's to change
+    Homework: {"admin": {"7А СОШ № 1", "7А СОШ № 1 Алексеева", "8Б СОШ № 1", "7А СОШ № 3"},
+               "director": {"7А СОШ № 1", "7А СОШ № 1 Алексеева", "8Б СОШ № 1"},
+               "teacher": {"7А СОШ № 1", "7А СОШ № 1 Алексеева"}},  # the led class's tasks are read, not given
 }
+CHANGEABLE[HomeworkFile] = CHANGEABLE[Homework]
 
 # Reference data: every logged-in user reads all of it.
 SHARED = (MarkType, JournalSystem, Material)
