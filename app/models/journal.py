@@ -163,6 +163,13 @@ class Homework(Model):
         CheckConstraint("pupil_id IS NULL OR subgroup_id IS NULL", name="ck_homework_target"),
         Index("ix_homework_class_due", "class_group_id", "due_on"),
         Index("ix_homework_lesson", "lesson_id"),
+        # For the foreign keys' checks. Partial: most tasks are a class's (NULL here), and SQLite,
+        # without statistics, took a full index on pupil_id for «pupil_id IS NULL» over the lesson's
+        # index and read every class task of the region for one lesson.
+        Index("ix_homework_pupil", "pupil_id", sqlite_where=text("pupil_id IS NOT NULL"),
+              postgresql_where=text("pupil_id IS NOT NULL")),
+        Index("ix_homework_subgroup", "subgroup_id", sqlite_where=text("subgroup_id IS NOT NULL"),
+              postgresql_where=text("subgroup_id IS NOT NULL")),
         # One homework per lesson and audience: the class (or the lesson's subgroup), a subgroup, a pupil.
         Index("uq_homework_class", "lesson_id", unique=True,
               sqlite_where=text("pupil_id IS NULL AND subgroup_id IS NULL"),
@@ -175,8 +182,8 @@ class Homework(Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id", ondelete="RESTRICT"), nullable=False)
     class_group_id: Mapped[int] = mapped_column(ForeignKey("class_group.id", ondelete="RESTRICT"), nullable=False)
-    subgroup_id: Mapped[Optional[int]] = mapped_column(ForeignKey("subgroup.id", ondelete="RESTRICT"), index=True)
-    pupil_id: Mapped[Optional[int]] = mapped_column(ForeignKey("pupil.id", ondelete="RESTRICT"), index=True)
+    subgroup_id: Mapped[Optional[int]] = mapped_column(ForeignKey("subgroup.id", ondelete="RESTRICT"))
+    pupil_id: Mapped[Optional[int]] = mapped_column(ForeignKey("pupil.id", ondelete="RESTRICT"))
     due_on: Mapped[dt.date] = mapped_column(Date, nullable=False)
     text: Mapped[str] = mapped_column(Text, nullable=False)
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
