@@ -23,7 +23,8 @@ FILE_ACCESS = ("can_file",)
 class HomeworkFileView(BaseView):
     route_base = "/homework"
     default_view = "file"
-    role_access = {role: FILE_ACCESS for role in (R.SCHOOL_ADMIN, R.SECRETARY, R.TEACHER, R.PARENT, R.PUPIL)}
+    # The roles with a page that lists the files: the journal's and the diary's.
+    role_access = {role: FILE_ACCESS for role in (R.SCHOOL_ADMIN, R.TEACHER, R.PARENT, R.PUPIL)}
     scope_routes = [("/file/<int:file_id>", HomeworkFile)]
 
     @expose("/file/<int:file_id>")

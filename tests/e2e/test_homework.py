@@ -18,6 +18,7 @@ pytestmark = pytest.mark.e2e
 PHONE = {"width": 360, "height": 740}
 WORKSHEET = b"%PDF-1.4\n1 0 obj << /Title (Zadachi) >> endobj\ntrailer << >>\n%%EOF\n"
 TASK = "№ 120, 121; задачи 1–3 из листа"
+OWN_TASK = "Подготовить сообщение о Пифагоре"
 
 
 def _date(value) -> dt.date:
@@ -37,6 +38,11 @@ def test_teacher_gives_homework_with_a_file_and_the_parent_finds_it_on_the_day_i
     due = _date(db_scalar(server, "SELECT min(date) FROM lesson WHERE assignment_id = :a AND date > :d "
                                   "AND cancelled = :no", a=assignment, d=given, no=False))
     assert given <= DEMO_DATE < due
+
+    child = db_scalar(server, """
+        SELECT p.id FROM pupil p JOIN guardian_link gl ON gl.pupil_id = p.id JOIN guardian g ON g.id = gl.guardian_id
+        JOIN ab_user u ON u.id = g.user_id JOIN class_group cg ON cg.id = p.class_group_id
+        WHERE u.username = 'parent' AND cg.grade = 5""")
 
     sign_in(page, server, "teacher")
     page.goto(f"{server.url}/journal/{assignment}/")
@@ -63,19 +69,30 @@ def test_teacher_gives_homework_with_a_file_and_the_parent_finds_it_on_the_day_i
     assert db_scalar(server, "SELECT count(*) FROM homework_file f JOIN homework h ON h.id = f.homework_id "
                              "WHERE h.lesson_id = :l", l=lesson) == 1
 
+    # An individual task for one pupil, beside the class's: the panel keeps one task per audience.
+    page.select_option("#homework-audience", f"pupil:{child}")
+    expect(homework).to_have_value("")
+    expect(page.locator("#homework-others")).to_contain_text(TASK)
+    homework.fill(OWN_TASK)
+    page.click("#lesson-save")
+    expect(page.locator("#journal-status")).to_have_text("Сохранено")
+    page.select_option("#homework-audience", "class")
+    expect(homework).to_have_value(TASK)
+    expect(page.locator("#homework-others")).to_contain_text(OWN_TASK)
+    assert db_scalar(server, "SELECT text FROM homework WHERE lesson_id = :l AND pupil_id = :p",
+                     l=lesson, p=child) == OWN_TASK
+
     page.goto(f"{server.url}/logout/")
     page.set_viewport_size(PHONE)
     sign_in(page, server, "parent")
-    child = db_scalar(server, """
-        SELECT p.id FROM pupil p JOIN guardian_link gl ON gl.pupil_id = p.id JOIN guardian g ON g.id = gl.guardian_id
-        JOIN ab_user u ON u.id = g.user_id JOIN class_group cg ON cg.id = p.class_group_id
-        WHERE u.username = 'parent' AND cg.grade = 5""")
     page.goto(f"{server.url}/diary/{child}/?date={due.isoformat()}")
     day = page.locator("section.diary-day", has=page.locator(".diary-date", has_text=f"{due.day} октября"))
     task = day.locator(".diary-homework", has_text=TASK)
     expect(task).to_have_count(1)
     expect(task).to_contain_text("Д/з к уроку:")
     expect(task).to_contain_text(f"(задано {given.strftime('%d.%m')})")
+    own = day.locator(".diary-homework", has_text=OWN_TASK)
+    expect(own).to_contain_text("индивидуальное задание")
     # Where it was given, it is not shown again.
     if given.isocalendar()[:2] == due.isocalendar()[:2]:
         given_day = page.locator("section.diary-day", has=page.locator(".diary-date", has_text=f"{given.day} октября"))
