@@ -31,7 +31,7 @@ class Config:
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'journal.sqlite'}"
     )
     DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL") or None
-    # Replica routing (app/reading.py): give up connecting after this many seconds, then read from
+    # Replica routing (app/replica.py): give up connecting after this many seconds, then read from
     # the primary for REPLICA_RETRY_SECONDS before trying the replica again.
     REPLICA_CONNECT_TIMEOUT = int(os.environ.get("REPLICA_CONNECT_TIMEOUT", "2"))
     REPLICA_RETRY_SECONDS = int(os.environ.get("REPLICA_RETRY_SECONDS", "30"))
@@ -107,6 +107,14 @@ class Config:
     # or an e-mailed link is valid this many days.
     ACCOUNT_PUPILS_FROM_GRADE = int(os.environ.get("ACCOUNT_PUPILS_FROM_GRADE", "5"))
     ACCOUNT_CODE_DAYS = int(os.environ.get("ACCOUNT_CODE_DAYS", "30"))
+    # «Забыли пароль?» (app/accounts/recovery.py): a recovery link is good this many minutes, once.
+    # Requests are counted per typed login or address in the database (PASSWORD_RESET_REQUESTS
+    # within PASSWORD_RESET_WINDOW_MINUTES from the first, known or not) and per client address in
+    # the per-address ceiling's storage (RATELIMIT_STORAGE_URI), like failed logins.
+    PASSWORD_RESET_MINUTES = int(os.environ.get("PASSWORD_RESET_MINUTES", "60"))
+    PASSWORD_RESET_REQUESTS = int(os.environ.get("PASSWORD_RESET_REQUESTS", "3"))
+    PASSWORD_RESET_WINDOW_MINUTES = int(os.environ.get("PASSWORD_RESET_WINDOW_MINUTES", "60"))
+    PASSWORD_RESET_RATE_PER_IP = os.environ.get("PASSWORD_RESET_RATE_PER_IP", "50 per hour")
     # The date pages take as today (ISO); empty = the real date. `make run` sets the demo's.
     TODAY = date.fromisoformat(os.environ["APP_TODAY"]) if os.environ.get("APP_TODAY") else None
 

@@ -11,7 +11,7 @@ from flask_appbuilder import AppBuilder
 
 from app.extensions import csrf, db, migrate
 from app.startup import MIGRATIONS_DIR, check_or_exit
-from app.text import _
+from app.i18n import _
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -39,7 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
 
     from app import http, models  # noqa: F401  (models: every table mapped before FAB starts)
-    from app import observability, reading
+    from app import observability, replica
 
     from app.web.api_messages import russian_validation_messages
 
@@ -62,7 +62,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     layout.install(app)
 
     http.init_app(app)
-    reading.init_app(app)
+    replica.init_app(app)
     observability.init_app(app)
 
     from app.cli import register_cli

@@ -4,7 +4,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.extensions import db
-from app.text import _, _l
+from app.i18n import _, _l
 
 roles_cli = AppGroup("roles", help=_l("Роли и права доступа."))
 demo_cli = AppGroup("demo", help=_l("Демонстрационный регион."))
@@ -12,7 +12,7 @@ demo_cli = AppGroup("demo", help=_l("Демонстрационный регио
 
 @roles_cli.command("sync")
 def roles_sync():
-    """Create the roles of DESIGN.md with their permissions (idempotent)."""
+    """Create the roles of docs/design.md with their permissions (idempotent)."""
     from app.security.roles import sync_roles
 
     counts = sync_roles(current_app.appbuilder)

@@ -23,6 +23,8 @@ from app.accounts.grants import Place
 from app.accounts.issue import NewAccount, create_accounts, note_first_login
 from app.accounts.logins import login_base, unique_logins
 from app.demo_names import FEMALE_FIRST, masculine_surname, person, surname_for
+from app.demo_plans import lesson_topics, plan_rows
+from app.journal.assessment import default_mode
 from app.models import (
     Absence,
     AbsenceCode,
@@ -45,6 +47,7 @@ from app.models import (
     Milestone,
     Municipality,
     PlanTarget,
+    PlanTopic,
     Pupil,
     RolloutPlan,
     Room,
@@ -54,11 +57,15 @@ from app.models import (
     StudyPeriod,
     Subject,
     TeachingAssignment,
+    ThematicPlan,
     TimetableSlot,
     Training,
     UsageSnapshot,
     UsageThreshold,
 )
+from app.models.journal import UNMARKED
+from app.monitoring.indicators import compute_month
+from app.monitoring.months import next_month
 from app.security import roles as R
 from app.security.scope import Scope
 
@@ -270,7 +277,17 @@ class _Loader:
         self.summary.full_schools = len(full)
         self._monitoring_history(exclude={sc.id for sc in full})
         self._methodical_support()
+        self._compute_full_schools()
         return self.summary
+
+    def _compute_full_schools(self) -> None:
+        """The months of the history computed from the full schools' journals too, as the monitoring
+        would have done on the 1st of the next month: the dashboard opens on a month with figures for
+        every school (September 2012 in the demo; October is in progress on the demo's today)."""
+        for month in self.snapshot_months:
+            if next_month(month) <= self.filled_until:
+                compute_month(self.s, month, as_of=self.filled_until,
+                              now=dt.datetime.combine(next_month(month), dt.time(9, 0)))
 
     def _catalogues(self) -> None:
         self.s.add_all([
@@ -583,6 +600,7 @@ class _FullSchool:
         self._administration()
         self._classes_and_pupils()
         self._teaching_load()
+        self._thematic_plans()
         self._timetable()
         self._lessons_and_marks()
 
@@ -738,6 +756,22 @@ class _FullSchool:
                 self.assignments[c.id].append((a, hours))
         self.s.flush()
 
+    def _thematic_plans(self) -> None:
+        """The demo teacher's mathematics has the grade's plan (app.demo_plans); her lessons up to
+        `filled_until` carry its topics in order, so «Заполнить темы из плана» goes on from there."""
+        self.planned_topics: dict[int, list[str]] = {}
+        for c in self.classes:
+            rows = plan_rows(c.grade)
+            for a, _hours in self.assignments[c.id]:
+                if not rows or a.teacher_id != self.demo_teacher.id:
+                    continue
+                plan = ThematicPlan(assignment_id=a.id, changed_at=ACCOUNTS_ISSUED, version=1)
+                plan.topics = [PlanTopic(position=n, section=section, topic=topic, hours=hours)
+                               for n, (section, topic, hours) in enumerate(rows, 1)]
+                self.s.add(plan)
+                self.planned_topics[a.id] = lesson_topics(c.grade)
+        self.s.flush()
+
     def _timetable(self) -> None:
         """Greedy placement without clashes: each class fills its days from lesson 1 upwards."""
         rng = self.rng
@@ -838,7 +872,8 @@ class _FullSchool:
         filled = day <= self.l.filled_until
         topic_counter[slot["assignment_id"]] += 1
         k = topic_counter[slot["assignment_id"]]
-        topic = f"{subject_of[slot['assignment_id']]}: тема {k}" if filled else None
+        planned = self.planned_topics.get(slot["assignment_id"], [])
+        topic = planned[k - 1] if k <= len(planned) else f"{subject_of[slot['assignment_id']]}: тема {k}"
         homework = f"§ {k}, упр. {rng.randint(1, 40)}" if filled and rng.random() < 0.7 else None
         if homework is not None:
             self.homework_texts[lesson_id] = homework
@@ -846,7 +881,7 @@ class _FullSchool:
             id=lesson_id, assignment_id=slot["assignment_id"], class_group_id=c.id,
             school_id=self.school.id, date=day, lesson_number=slot["lesson_number"],
             teacher_id=teacher_of[slot["assignment_id"]], room_id=slot["room_id"], cancelled=False,
-            topic=topic, version=1,
+            topic=topic if filled else None, version=1,
         )
 
     def _marks(self, lessons: list[dict]) -> None:
@@ -857,8 +892,13 @@ class _FullSchool:
         mark_rows, absence_rows = [], []
         user_of_teacher = {t.id: t.user_id for t in self.teachers}
         ability = {p: rng.uniform(3.0, 4.9) for pupils in self.pupils_by_class.values() for p in pupils}
+        # First graders are taught without marks (the default of app.journal.assessment): their
+        # lessons get attendance only. The random draws stay the same, so the other classes'
+        # marks are what they always were.
+        unmarked = {c.id for c in self.classes if default_mode(c.grade) == UNMARKED}
         for lesson in lessons:
             pupils = self.pupils_by_class[lesson["class_group_id"]]
+            marked = lesson["class_group_id"] not in unmarked
             test = rng.random() < 0.08
             mark_type = rng.choice(written) if test else default_type
             share = 0.9 if test else 0.22
@@ -872,6 +912,8 @@ class _FullSchool:
                     continue
                 if rng.random() < share:
                     value = max(2, min(5, round(rng.gauss(ability[pupil], 0.8))))
+                    if not marked:
+                        continue
                     mark_rows.append(dict(lesson_id=lesson["id"], pupil_id=pupil, position=0, value=value,
                                           mark_type_id=mark_type, created_at=created, changed_at=created, version=1,
                                           created_by_id=user_of_teacher.get(lesson["teacher_id"])))

@@ -3,7 +3,7 @@ import sys
 
 from config import Config
 from app.security.roles import DEMO_LOGINS
-from app.text import _
+from app.i18n import _
 
 
 def main(port: str) -> None:

@@ -2,7 +2,7 @@
 sentence for a write the database refused."""
 from __future__ import annotations
 
-from app.text import _l
+from app.i18n import _l
 
 
 class DomainError(Exception):

@@ -19,7 +19,7 @@ csrf = CSRFProtect()
 @event.listens_for(Engine, "connect")
 def _connection_settings(dbapi_connection, connection_record):
     """SQLite enforces foreign keys (and their ON DELETE) only when asked, per connection, and
-    gets the `fold()` SQL function of app.search.
+    gets the `fold()` SQL function of app.name_search.
 
     PostgreSQL: no JIT. Our statements are short OLTP queries; when the planner's cost estimate of
     a join over the region's tables passes jit_above_cost, compiling takes longer (~50 ms) than the
@@ -34,10 +34,12 @@ def _connection_settings(dbapi_connection, connection_record):
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
-        # SQLite's lower() folds only Latin letters: the search by name (app.search) folds with Python's.
-        from app.formats import fold_text
+        # SQLite's lower() folds only Latin letters: the search by name (app.name_search) folds with Python's;
+        # and it has no regexp_replace for the natural order of names (app.name_search.natural).
+        from app.formats import fold_text, natural_text
 
         dbapi_connection.create_function("fold", 1, fold_text, deterministic=True)
+        dbapi_connection.create_function("natural_text", 1, natural_text, deterministic=True)
 
 
 # psycopg prepares a statement once it has run it five times on a connection, which saves the

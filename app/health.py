@@ -6,7 +6,7 @@ code expects (a host started with new code before `db upgrade` — or old code a
 leave the pool), and it takes writes now (a read-only file or volume, a standby promoted to
 nothing, `default_transaction_read_only` left on: marks could not be saved). No login, no journal
 data in the answer, no rate limit, no CSRF. The replica is not checked: reads fall back to the
-primary when it is down (see app.reading).
+primary when it is down (see app.replica).
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from app.extensions import csrf, db
 from app.startup import head_revision
-from app.text import _
+from app.i18n import _
 
 log = logging.getLogger(__name__)
 bp = Blueprint("health", __name__)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import DomainError
 from app.models import ConsumedImportToken
-from app.text import _
+from app.i18n import _
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 
-from app.text import _
+from app.i18n import _
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 

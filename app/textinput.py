@@ -33,7 +33,7 @@ import re
 import unicodedata
 
 from app.errors import DomainError
-from app.text import _, _l
+from app.i18n import _, _l
 
 ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -54,7 +54,7 @@ FIELD_LABELS = {
     "hardware_note": _l("Оснащение"), "responsible_full_name": _l("ФИО ответственного"),
     "responsible_position": _l("Должность ответственного"), "responsible_phone": _l("Телефон ответственного"),
     "responsible_email": _l("Эл. почта ответственного"), "approval_doc_number": _l("Номер документа"),
-    "username": _l("Логин"),
+    "username": _l("Логин"), "section": _l("Раздел"),
 }
 
 

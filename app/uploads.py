@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from app.errors import DomainError
-from app.text import _l
+from app.i18n import _l
 from app.textinput import BIDI_CONTROLS, ZERO_WIDTH
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024

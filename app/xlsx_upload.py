@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import openpyxl
 
 from app.errors import DomainError
-from app.text import _
+from app.i18n import _
 
 MB = 1024 * 1024
 RATIO_FROM_BYTES = 64 * 1024  # smaller members are not checked for their ratio: they cannot bloat a worker

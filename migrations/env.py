@@ -8,7 +8,7 @@ from flask import current_app
 from flask_appbuilder import Model
 
 import app.models  # noqa: F401  (registers every table on Model.metadata)
-from app.search import is_name_index
+from app.name_search import is_name_index
 
 config = context.config
 if config.config_file_name:

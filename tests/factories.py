@@ -74,7 +74,7 @@ def make_year(session, name="2012/2013", starts=dt.date(2012, 9, 1), ends=dt.dat
 
 
 def make_quarters(session, school, year):
-    """The Moscow Oblast 2012/2013 quarters of DESIGN.md."""
+    """The Moscow Oblast 2012/2013 quarters of docs/design.md."""
     spans = [
         (dt.date(2012, 9, 1), dt.date(2012, 10, 27)),
         (dt.date(2012, 11, 5), dt.date(2012, 12, 29)),

@@ -10,8 +10,10 @@ reach from the start page as tests/web/test_crawl.py does (breadth first, 3 clic
 page once: the first record of a list, each sorting; GET only, never a link that changes data),
 and the visible text of each page (text nodes, spoken attributes, the search form's inputs) is
 written to OUT_DIR/<login>/<the URL, %-quoted>, one line per text, after the status and any
-redirect. A download is recorded by its type and file name, not read. Run it as a file, not with
--m: the app is imported from CHECKOUT alone.
+redirect. The values of inputs count as text (a date a form shows is read as it is shown). A
+download is recorded by its type and file name, not read. Run it as a file, not with -m: the app
+is imported from CHECKOUT alone. tests/web/test_russian_formats.py walks the demo the same way
+(`walk`) and reads every text for ISO dates and dot-decimal percentages.
 
 Two runs differ only where the pages do: string hashing is fixed (PYTHONHASHSEED=0: FAB creates
 permissions in set order), a role's permissions on the role pages are sorted (they come in the
@@ -42,6 +44,8 @@ LEAVING = re.compile(r"^/logout/?$|^/lang/")
 CHANGING = re.compile(r"/delete\b|/action/|/remove/|/lock\b|/sent\b")
 DOWNLOAD_SUFFIXES = (".xlsx", ".pdf", ".csv")
 SPOKEN = {"title", "placeholder", "aria-label", "alt", "data-placeholder"}
+# Inputs whose value a user reads as typed text (not a button's, a hidden or a checkbox's value).
+VALUE_INPUTS = {"text", "search", "email", "tel", "number", "date", "month", "url"}
 SEARCH_FORM = re.compile(r"new AdminFilters\(\s*'#filter_form',\s*")
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
@@ -60,6 +64,8 @@ class _Page(HTMLParser):
         self.texts += [f"[{key}] {a[key].strip()}" for key in a if key in SPOKEN and a[key].strip()]
         if tag in ("input", "button") and a.get("type") in ("submit", "button", "reset") and a.get("value"):
             self.texts.append(f"[{a['type']}] {a['value'].strip()}")
+        if tag == "input" and a.get("type", "text") in VALUE_INPUTS and a.get("value", "").strip():
+            self.texts.append(f"[value] {a['value'].strip()}")
         if tag == "a" and a.get("href"):
             self.links.append(a["href"])
         self._raw += tag in ("script", "style")
@@ -151,11 +157,14 @@ def fetch(client, url: str) -> tuple[str, object, list[str]]:
     return url, None, notes + ["more than 5 redirects"]
 
 
-def crawl(client, out: Path) -> int:
+def walk(client, max_pages: int = MAX_PAGES):
+    """Open the pages the signed-in client reaches from the start page, breadth first: yield, for
+    each, (URL, the lines about it: the request, redirects, status, download; its texts, None for
+    a download or a failure; the response, None for a failure)."""
     order = itertools.count()
     queue = [(0, False, next(order), "/")]
     seen, paths, opened = {page_key("/")}, {page_key("/")[0]}, 0
-    while queue and opened < MAX_PAGES:
+    while queue and opened < max_pages:
         depth, _known, _n, url = heapq.heappop(queue)
         opened += 1
         final, response, notes = fetch(client, url)
@@ -168,8 +177,7 @@ def crawl(client, out: Path) -> int:
                 lines.append(f"download {response.headers.get('Content-Disposition', '')}")
             else:
                 page = read_page(response.get_data(as_text=True))
-                lines += ["", *_steady(url, page.texts)]
-        (out / file_name(url)).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        yield url, lines, page.texts if page is not None else None, response
         if page is None or response.status_code != 200:
             continue
         for link in links(final, page):
@@ -179,13 +187,22 @@ def crawl(client, out: Path) -> int:
                 seen.add(key)
                 heapq.heappush(queue, (depth + 1, key[0] in paths, next(order), link))
                 paths.add(key[0])
+
+
+def crawl(client, out: Path) -> int:
+    opened = 0
+    for url, lines, texts, _response in walk(client):
+        opened += 1
+        if texts is not None:
+            lines += ["", *_steady(url, texts)]
+        (out / file_name(url)).write_text("\n".join(lines) + "\n", encoding="utf-8")
     return opened
 
 
-def login(client, username: str) -> bool:
+def login(client, username: str, password: str = PASSWORD) -> bool:
     client.get("/logout/")
     token = CSRF.search(client.get("/login/").get_data(as_text=True)).group(1)
-    response = client.post("/login/", data={"username": username, "password": PASSWORD, "csrf_token": token})
+    response = client.post("/login/", data={"username": username, "password": password, "csrf_token": token})
     return response.status_code in (302, 303) and "/login" not in response.headers.get("Location", "")
 
 

@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 from app import clock
 from app.accounts.lifecycle import close_departed
 from app.extensions import db
-from app.text import _, _l
+from app.i18n import _, _l
 
 cli = AppGroup("accounts", help=_l("Учётные записи."))
 

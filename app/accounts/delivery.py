@@ -16,7 +16,7 @@ from app.accounts.families import Issued, Letter, send_letters
 from app.accounts.slips import Slip, expires_on
 from app.formats import format_date
 from app.notify.mailer import SmtpSettings
-from app.text import _
+from app.i18n import _
 
 # Issued.kind of the accounts given here (the families' are GUARDIAN and PUPIL).
 STAFF, OFFICIAL = "staff", "official"

@@ -39,7 +39,7 @@ from app.notify.mailer import Mailer, SmtpSettings
 from app.security import roles as R
 from app.security.clauses import NotInScope
 from app.security.scope import Scope
-from app.text import _
+from app.i18n import _
 from app.timetable.pupil_import import EMAIL, import_year
 
 log = logging.getLogger(__name__)

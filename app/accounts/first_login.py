@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from app.accounts.issue import real_email
 from app.errors import DomainError
 from app.security import roles as R
-from app.text import _
+from app.i18n import _
 from app.timetable.pupil_import import EMAIL
 
 MAX_EMAIL = 200

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from app.models import JournalSystem, Municipality, School
 from app.security import roles as R
 from app.security.scope import Scope
-from app.text import _
+from app.i18n import _
 
 GRANTS: dict[str, tuple[str, ...]] = {
     R.ADMIN: R.ALL_ROLES,

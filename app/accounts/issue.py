@@ -17,9 +17,10 @@ from app.accounts.grants import PERSON_PLACED, Place, grant_problem
 from app.accounts.logins import login_problem, taken_logins
 from app.errors import DomainError
 from app.models import AccountEvent, Guardian, GuardianLink, Pupil, School, Staff, UserScope
+from app.notify.settings import DEFAULT_MODE
 from app.security import roles as R
 from app.security.scope import Scope
-from app.text import _
+from app.i18n import _
 
 # Stored as the password of an account that has none yet: not a hash, so no password matches it.
 NO_PASSWORD = "!"
@@ -167,14 +168,19 @@ def create_accounts(session: Session, scope: Scope, accounts: list[NewAccount], 
 
 
 def _link_person(session: Session, account: NewAccount, user_id: int) -> None:
-    """Write the person's user_id (a loaded record of the person reads it afresh)."""
+    """Write the person's user_id (a loaded record of the person reads it afresh). A guardian's new
+    account gets the parents' default notifications (the daily digest): nobody could choose «Не
+    присылать» without an account, so «none» here is the table's default, not a choice."""
     for model, person_id in ((Staff, account.staff_id), (Guardian, account.guardian_id), (Pupil, account.pupil_id)):
         if person_id is not None:
             table = model.__table__
             session.connection().execute(update(table).where(table.c.id == person_id).values(user_id=user_id))
+            if model is Guardian:
+                session.connection().execute(update(table).where(table.c.id == person_id, table.c.notify_mode == "none")
+                                             .values(notify_mode=DEFAULT_MODE))
             loaded = session.identity_map.get(session.identity_key(model, person_id))
             if loaded is not None:
-                session.expire(loaded, ["user_id", "user"])
+                session.expire(loaded, ["user_id", "user", *(["notify_mode"] if model is Guardian else [])])
 
 
 def record(session: Session, kind: str, *, user_id: int | None, login: str, actor_id: int | None, now: dt.datetime,

@@ -24,7 +24,7 @@ from app.accounts.issue import record
 from app.accounts.managed import account_school
 from app.models import Guardian, GuardianLink, Pupil, Staff
 from app.security.sessions import end_user_sessions
-from app.text import N_, _
+from app.i18n import N_, _
 
 # AccountEvent.detail of a deactivation or reactivation: why (shown through gettext).
 REASONS = {
@@ -35,6 +35,7 @@ REASONS = {
     "children_left": N_("все дети выбыли"),
     "child_back": N_("ребёнок снова учится"),
     "by_administrator": N_("изменено администратором"),
+    "login_page": N_("по запросу со страницы входа"),  # a recovery link (app/accounts/recovery.py)
 }
 # The field of each record whose change moves its accounts.
 WATCHED = {Staff: "active", Pupil: "left_on"}

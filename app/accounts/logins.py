@@ -7,7 +7,7 @@ from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.text import _
+from app.i18n import _
 
 # The everyday Latin spelling of Russian names (the one people type in e-mail addresses and
 # passwords): ж zh, х kh, ц ts, ч ch, ш sh, щ shch, ю yu, я ya; ъ and ь dropped.

@@ -21,16 +21,17 @@ from sqlalchemy import and_, delete, false, func, insert, or_, select, true, uni
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from app.accounts.families import family_pupils
 from app.accounts.grants import SCHOOL_PLACED, Place, grant_problem, grantable_roles
 from app.accounts.issue import real_email, record
 from app.errors import DomainError
 from app.formats import fold_text, natural_key
 from app.models import Guardian, GuardianLink, JournalSystem, Municipality, Pupil, School, Staff, UserScope
-from app.search import fold, printable
+from app.name_search import fold, printable
 from app.security import roles as R
 from app.security.clauses import NotInScope
 from app.security.scope import CLAUSES_KEPT, Scope
-from app.text import _
+from app.i18n import _
 
 PAGE_SIZE = 50
 # A typed search longer than any login or surname finds nothing and is not sent to the database.
@@ -185,11 +186,14 @@ def _places(session: Session, user_ids: list[int]) -> dict[int, str]:
 
 @dataclass(frozen=True)
 class Account:
-    """One managed account's page: its row, and the roles it may be given instead of its own."""
+    """One managed account's page: its row, the roles it may be given instead of its own, and for a
+    pupil's or a guardian's account the pupil whose page gives it a new printed code («Новый код
+    входа»: the way back in without an e-mail address)."""
 
     row: AccountRow
     created_on: dt.datetime | None
     other_roles: tuple[str, ...]
+    code_pupil_id: int | None = None
 
 
 def _kind(role: str) -> tuple[str, ...] | None:
@@ -210,7 +214,19 @@ def open_account(session: Session, scope: Scope, user_id: int) -> Account:
     """The page of a managed account; NotInScope for any other."""
     user = managed_user(session, scope, user_id)
     return Account(row=_row(user, _places(session, [user.id]).get(user.id)), created_on=user.created_on,
-                   other_roles=_other_roles(scope, user))
+                   other_roles=_other_roles(scope, user), code_pupil_id=_code_pupil(session, scope, user.id))
+
+
+def _code_pupil(session: Session, scope: Scope, user_id: int) -> int | None:
+    """The pupil's page where `scope`'s user gives the account `user_id` a new code: the pupil's
+    own, or a guardian's first child by id among those the user issues codes for; None for staff,
+    the region's accounts and a user who issues no codes."""
+    own = session.scalar(select(Pupil.id).where(Pupil.user_id == user_id, family_pupils(scope)))
+    if own is not None:
+        return own
+    return session.scalar(select(Pupil.id).join(GuardianLink, GuardianLink.pupil_id == Pupil.id)
+                          .join(Guardian, Guardian.id == GuardianLink.guardian_id)
+                          .where(Guardian.user_id == user_id, family_pupils(scope)).order_by(Pupil.id).limit(1))
 
 
 def change_role(session: Session, scope: Scope, user_id: int, role: str, *, now: dt.datetime) -> str:

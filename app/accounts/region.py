@@ -29,7 +29,7 @@ from app.models import JournalSystem, Municipality, School
 from app.security import roles as R
 from app.security.clauses import NotInScope
 from app.security.scope import Scope, visible
-from app.text import _
+from app.i18n import _
 from app.textinput import clean_text
 from app.timetable.pupil_import import EMAIL, split_name
 

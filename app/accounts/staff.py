@@ -26,7 +26,7 @@ from app.errors import DomainError
 from app.models import Staff
 from app.security.clauses import NotInScope
 from app.security.scope import Scope, visible
-from app.text import _
+from app.i18n import _
 from app.timetable.pupil_import import EMAIL
 
 # More people than a school's staff at once is not a form anyone fills in.

@@ -32,7 +32,7 @@ from app.diary import week as week_domain
 from app.extensions import db
 from app.http import stored_file
 from app.journal import homework as homework_domain
-from app.reading import read_session
+from app.replica import read_session
 from app.security.clauses import NotInScope
 from app.security import roles as R
 from app.security.current import current_scope

@@ -8,6 +8,7 @@ its schema fails tests/web/test_openapi.py, which checks real answers against th
 from __future__ import annotations
 
 from app.diary import week
+from app.models.journal import ASSESSMENT_MODES
 
 DATE = {"type": "string", "format": "date"}
 TIME = {"type": "string", "pattern": r"^\d{2}:\d{2}$", "nullable": True}
@@ -82,6 +83,10 @@ SCHEMAS: dict[str, dict] = {
         "period_marks": {"type": "object", "additionalProperties": STRING,
                          "description": "Study period id → the period mark"},
         "year_mark": OPTIONAL_STRING,
+        "assessment": {"type": "string", "enum": list(ASSESSMENT_MODES),
+                       "description": "How the subject is assessed in the chosen period: marks, unmarked "
+                                      "(taught without marks: no marks, no average, no period result) or "
+                                      "pass_fail (no marks on lessons; the period result is a pass or a fail)"},
     }),
     "DiaryAttendanceLine": obj({"code": STRING, "name": STRING, "excused": BOOLEAN, "counts_as_missed": BOOLEAN,
                                 "lessons": INTEGER}),

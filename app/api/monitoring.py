@@ -5,13 +5,13 @@ snapshots of schools whose chosen system is its own. Each accepted POST is recor
 ImportBatch (source «api») with who and when; the verdict is always computed here."""
 from __future__ import annotations
 
-import datetime as dt
 
 from flask import g
 from flask_babel import gettext as _
 from marshmallow.validate import Range
 from sqlalchemy import select
 
+from app import clock
 from app.api.base import API_EDIT, API_READ, ScopedModelRestApi
 from app.security.current import current_scope
 from app.errors import DomainError
@@ -21,7 +21,7 @@ from app.monitoring.imports import MAX_COUNT
 from app.monitoring.thresholds import current_threshold, uses_system
 from app.security import roles as R
 from app.security.scope import WRITABLE, is_visible
-from app.text import N_
+from app.i18n import N_
 from app.web.data import ScopeRefused, ScopedInterface
 
 WRITE = API_READ + ("can_post", "can_put")
@@ -68,7 +68,7 @@ class UsageSnapshotApi(ScopedModelRestApi):
         for name in registry.codes():
             setattr(item, name, getattr(item, name) or 0)
         item.source = "imported"
-        item.computed_at = dt.datetime.now()
+        item.computed_at = clock.region_now()
         item.uses_system = uses_system(current_threshold(session), lessons_filled=item.lessons_filled,
                                        lessons_due=item.lessons_due, teachers_active=item.teachers_active,
                                        teachers_total=item.teachers_total)
@@ -78,7 +78,7 @@ class UsageSnapshotApi(ScopedModelRestApi):
             item.school_id = item.school.id
         self._check(item)
         batch = ImportBatch(month=item.month, source="api", rows_accepted=1, rows_rejected=0,
-                            uploaded_by_id=getattr(g.user, "id", None), uploaded_at=dt.datetime.now())
+                            uploaded_by_id=getattr(g.user, "id", None), uploaded_at=clock.region_now())
         self.datamodel.session.add(batch)
         item.import_batch = batch
         super().pre_add(item)

@@ -6,7 +6,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.backup.core import BackupError, create_backup, restore_backup
-from app.text import _, _l
+from app.i18n import _, _l
 
 
 class Refusal(click.ClickException):

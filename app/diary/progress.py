@@ -2,7 +2,9 @@
 marks; the attendance summary by absence code.
 
 The weighted average is the journal's own (`app.journal.grading.weighted_average`: weights of the
-work types, 2 decimals, half-up), so the diary never shows a figure the teacher does not see.
+work types, 2 decimals, half-up), so the diary never shows a figure the teacher does not see. A
+subject taught without marks in the period (app.journal.assessment) says so instead, and the marks
+of such lessons are left out.
 Four queries whatever the number of marks, with the school's calendar passed in (loading it takes
 three more).
 """
@@ -17,8 +19,10 @@ from sqlalchemy.orm import Session
 
 from app.diary.pupils import PupilCard
 from app.diary.week import SchoolCalendar, load_calendar, pupil_subgroups_clause
+from app.journal import assessment
 from app.journal.grading import weighted_average
 from app.models import Absence, AbsenceCode, Lesson, Mark, MarkType, PeriodMark, Subject, TeachingAssignment
+from app.models.journal import MARKS
 
 YEAR = "year"
 
@@ -55,6 +59,8 @@ class SubjectProgress:
     period_mark: str | None = None  # of the chosen period; None for the whole year
     period_marks: dict[int, str] = field(default_factory=dict)  # study period id -> mark, all periods
     year_mark: str | None = None
+    # How the subject is assessed in the chosen period (the year: app.journal.assessment.year_mode).
+    assessment: str = MARKS
 
 
 @dataclass(frozen=True)
@@ -86,7 +92,8 @@ class Progress:
 # Built once with bind parameters, as the diary week's (building a statement costs more CPU than
 # the database spends answering it).
 _SUBJECTS = (
-    select(Subject.id, Subject.name).distinct()
+    select(Subject.id, Subject.name,
+           assessment.settings_column(bindparam("class_group_id"), Subject.id)).distinct()
     .join(TeachingAssignment, TeachingAssignment.subject_id == Subject.id)
     .where(TeachingAssignment.class_group_id == bindparam("class_group_id"),
            pupil_subgroups_clause(bindparam("pupil_id")))
@@ -99,7 +106,7 @@ _MARKS = (
     .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
     .join(Subject, Subject.id == TeachingAssignment.subject_id)
     .join(MarkType, MarkType.id == Mark.mark_type_id)
-    .where(Mark.pupil_id == bindparam("pupil_id"), *_IN_PERIOD)
+    .where(Mark.pupil_id == bindparam("pupil_id"), *_IN_PERIOD, assessment.lesson_marked())
     .order_by(Lesson.date, Lesson.lesson_number, Mark.position)
 )
 _PERIOD_MARKS = (
@@ -160,17 +167,22 @@ def build_progress(session: Session, pupil: PupilCard, period_key: str | None, o
         return progress
 
     connection = session.connection()  # Core: plain rows, without the ORM's result handling
-    subjects: dict[int, SubjectProgress] = {
-        sid: SubjectProgress(sid, name)
-        for sid, name in connection.execute(_SUBJECTS, {"class_group_id": pupil.class_group_id, "pupil_id": pupil.id})
-    }
+    subjects: dict[int, SubjectProgress] = {}
+    term_ids = [p.id for p in periods if p.id is not None]
+    for sid, name, settings in connection.execute(
+            _SUBJECTS, {"class_group_id": pupil.class_group_id, "pupil_id": pupil.id}):
+        settings = assessment.parse_settings(settings)
+        mode = (assessment.mode_in(settings, pupil.grade, chosen.id) if chosen.id is not None
+                else assessment.year_mode(settings, pupil.grade, term_ids))
+        subjects[sid] = SubjectProgress(sid, name, assessment=mode)
+    unset = assessment.default_mode(pupil.grade)  # a subject no longer taught to the class
     in_period = {"pupil_id": pupil.id, "starts_on": chosen.starts_on, "ends_on": chosen.ends_on}
     for sid, name, date, value, type_name, type_short, weight in connection.execute(_MARKS, in_period):
-        subject = subjects.setdefault(sid, SubjectProgress(sid, name))
+        subject = subjects.setdefault(sid, SubjectProgress(sid, name, assessment=unset))
         subject.marks.append(ProgressMark(date, value, type_name, type_short, Decimal(weight)))
     for sid, name, period_id, value in connection.execute(
             _PERIOD_MARKS, {"pupil_id": pupil.id, "year_id": pupil.academic_year_id}):
-        subject = subjects.setdefault(sid, SubjectProgress(sid, name))
+        subject = subjects.setdefault(sid, SubjectProgress(sid, name, assessment=unset))
         if period_id is None:
             subject.year_mark = value
         else:

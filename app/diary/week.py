@@ -4,10 +4,11 @@ For each school day the lessons by number with bell times, subject, teacher and 
 substitution or cancellation shown as such; the topic the teacher wrote; the homework due at the
 lesson (given on an earlier lesson of the subject, to the class, to a subgroup of the pupil or to
 the pupil alone, with its files), as Дневник.ру and МЭШ show it; the pupil's marks (work type and
-weight) and absence. Lessons the journal has recorded (`Lesson` rows) win over the weekly
-timetable; timetable slots fill the numbers nobody has recorded yet (the coming days of the week),
-with that day's substitutions applied. Homework due on a day without a lesson of its subject (the
-timetable changed since) is listed under the day.
+weight; none on a lesson taught without marks, app.journal.assessment) and absence. Lessons the
+journal has recorded (`Lesson` rows) win over the weekly timetable; timetable slots fill the
+numbers nobody has recorded yet (the coming days of the week), with that day's substitutions
+applied. Homework due on a day without a lesson of its subject (the timetable changed since) is
+listed under the day.
 
 The cost is a constant number of queries whatever the number of lessons (six; three when the
 school's calendar is passed in): nothing is loaded per lesson or per day, so the evening peak of
@@ -25,6 +26,7 @@ from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from app.diary.pupils import PupilCard
+from app.journal.assessment import lesson_marked
 from app.models import (
     Absence,
     AbsenceCode,
@@ -388,7 +390,7 @@ _LESSONS = (
     .outerjoin(Room, Room.id == Lesson.room_id)
     .outerjoin(Substitution, and_(Substitution.assignment_id == Lesson.assignment_id, Substitution.date == Lesson.date,
                                   Substitution.lesson_number == Lesson.lesson_number))
-    .outerjoin(Mark, and_(Mark.lesson_id == Lesson.id, Mark.pupil_id == bindparam("pupil_id")))
+    .outerjoin(Mark, and_(Mark.lesson_id == Lesson.id, Mark.pupil_id == bindparam("pupil_id"), lesson_marked()))
     .outerjoin(MarkType, MarkType.id == Mark.mark_type_id)
     .outerjoin(Absence, and_(Absence.lesson_id == Lesson.id, Absence.pupil_id == bindparam("pupil_id")))
     .outerjoin(AbsenceCode, AbsenceCode.code == Absence.code)

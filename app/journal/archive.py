@@ -19,9 +19,21 @@ from app import formats
 from app.exports.cells import write_cell
 from app.journal import grading
 from app.journal.reports import readable_class
-from app.models import Absence, Homework, Lesson, Mark, MarkType, PeriodMark, Pupil, StudyPeriod, TeachingAssignment
+from app.models import (
+    Absence,
+    Homework,
+    Lesson,
+    Mark,
+    MarkType,
+    PeriodMark,
+    PlanTopic,
+    Pupil,
+    StudyPeriod,
+    TeachingAssignment,
+    ThematicPlan,
+)
 from app.security.scope import Scope, journal_assignments, visible
-from app.text import _
+from app.i18n import _
 
 SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 
@@ -131,10 +143,12 @@ class _Subject:
     cells: dict[tuple[int, int], list[str]]
     per_pupil: dict[int, list]
     period_marks: dict[int, dict[int | None, str]]
+    plan: list  # the thematic plan's (position, section, topic, hours), the whole year's
 
 
 def _read_subject(session: Session, scope: Scope, class_group, assignment, span: _Span, weights) -> _Subject:
-    """The journal's lessons, marks, absences and period marks within the span, in four statements."""
+    """The journal's lessons, marks, absences and period marks within the span, and its thematic
+    plan, in five statements."""
     starts, ends = span.starts, span.ends
     # The tasks given on each lesson to its class, group or a subgroup (a pupil's own task stays in
     # the journal), in the lesson's own statement.
@@ -160,7 +174,11 @@ def _read_subject(session: Session, scope: Scope, class_group, assignment, span:
             PeriodMark.class_group_id == class_group.id, PeriodMark.subject_id == assignment.subject_id,
             visible(scope, PeriodMark))):
         period_marks[pm.pupil_id][pm.study_period_id] = pm.value
-    return _Subject(lessons, cells, per_pupil, period_marks)
+    plan = list(session.execute(
+        select(PlanTopic.position, PlanTopic.section, PlanTopic.topic, PlanTopic.hours)
+        .join(ThematicPlan, ThematicPlan.id == PlanTopic.plan_id)
+        .where(ThematicPlan.assignment_id == assignment.id, visible(scope, PlanTopic)).order_by(PlanTopic.position)))
+    return _Subject(lessons, cells, per_pupil, period_marks, plan)
 
 
 def _write_sheet(sheet, styles: _Styles, heading: tuple[str, str], span: _Span, pupils, subject: _Subject) -> None:
@@ -168,7 +186,9 @@ def _write_sheet(sheet, styles: _Styles, heading: tuple[str, str], span: _Span, 
     write_cell(sheet, 0, 0, heading[0], styles.bold)
     write_cell(sheet, 1, 0, heading[1])
     row = _write_grid(sheet, styles, 3, span, pupils, subject)
-    _write_topics(sheet, styles, row + 2, subject.lessons)
+    row = _write_topics(sheet, styles, row + 2, subject.lessons)
+    if subject.plan:
+        _write_plan(sheet, styles, row + 2, subject.plan)
 
 
 def _write_grid(sheet, styles: _Styles, row: int, span: _Span, pupils, subject: _Subject) -> int:
@@ -200,8 +220,8 @@ def _write_grid(sheet, styles: _Styles, row: int, span: _Span, pupils, subject: 
     return row
 
 
-def _write_topics(sheet, styles: _Styles, row: int, lessons) -> None:
-    """The lessons' dates, topics and homework from `row`."""
+def _write_topics(sheet, styles: _Styles, row: int, lessons) -> int:
+    """The lessons' dates, topics and homework from `row`. Returns the last row written."""
     write_cell(sheet, row, 0, _("Дата"), styles.bold)
     write_cell(sheet, row, 1, _("Тема урока"), styles.bold)
     write_cell(sheet, row, 2, _("Домашнее задание"), styles.bold)
@@ -210,3 +230,19 @@ def _write_topics(sheet, styles: _Styles, row: int, lessons) -> None:
         write_cell(sheet, row, 0, formats.format_date(lesson.date))
         write_cell(sheet, row, 1, lesson.topic or "")
         write_cell(sheet, row, 2, lesson.homework or "")
+    return row
+
+
+def _write_plan(sheet, styles: _Styles, row: int, plan) -> None:
+    """The thematic plan from `row`: its title, then №, section, topic and hours of each topic, and
+    the hours in all."""
+    write_cell(sheet, row, 0, _("Тематическое планирование"), styles.bold)
+    row += 1
+    for col, title in enumerate(("№", _("Раздел"), _("Тема"), _("Часов"))):
+        write_cell(sheet, row, col, title, styles.bold)
+    for position, section, topic, hours in plan:
+        row += 1
+        for col, value in enumerate((position, section or "", topic, hours)):
+            write_cell(sheet, row, col, value)
+    write_cell(sheet, row + 1, 2, _("Всего часов"), styles.bold)
+    write_cell(sheet, row + 1, 3, sum(hours for *_rest, hours in plan), styles.bold)

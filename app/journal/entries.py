@@ -18,13 +18,14 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from sqlalchemy import and_, bindparam, delete, exists, func, select, update
+from sqlalchemy import and_, bindparam, delete, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app import formats
+from app import clock, formats
 from app.errors import DomainError
-from app.journal.access import open_assignment
+from app.journal import assessment
+from app.journal.access import marks_writable_on, open_assignment
 from app.security.clauses import NotInScope, as_if, on_row, would_be_changeable
 from app.journal.catalogue import Catalogue, WorkType, load_catalogue
 from app.models import (
@@ -37,11 +38,11 @@ from app.models import (
     StudyPeriod,
     TeachingAssignment,
 )
-from app.models.journal import MARK_VALUES, PERIOD_MARK_VALUES
+from app.models.journal import MARK_VALUES, MARKS, PERIOD_MARK_VALUES
 from app.models.timetable import subgroup_pupil
 from app.security import roles as R
 from app.security.scope import CLAUSES_KEPT, Scope, changeable, journal_assignments, visible
-from app.text import _
+from app.i18n import _
 from app.textinput import clean_column
 
 MAX_MARKS_PER_CELL = 5
@@ -59,6 +60,13 @@ class Actor:
     user_id: int | None
     user_name: str
     ip_address: str | None = None
+
+    @classmethod
+    def of(cls, user, ip_address: str | None) -> "Actor":
+        """The signed-in user as the history names them: «Фамилия Имя (login)», or the login."""
+        name = " ".join(p for p in (getattr(user, "last_name", ""), getattr(user, "first_name", "")) if p)
+        return cls(user_id=user.id, user_name=f"{name} ({user.username})" if name else user.username,
+                   ip_address=ip_address)
 
 
 class StaleVersion(DomainError):
@@ -160,22 +168,23 @@ class _CellTarget:
     in_subgroup: bool
     period: StudyPeriod | None
     in_journal: bool
+    mode: str  # how the lesson's subject is assessed (app.journal.assessment)
 
 
 def _cell_target(session: Session, scope: Scope, lesson_id: int, pupil_id: int,
                  assignment_id: int | None) -> _CellTarget:
     """The lesson, locked, with everything a cell save checks, in one query: may the user write
     marks of this pupil on it (the Mark scope clause on the lesson row), the pupil's class, the
-    assignment's subgroup and the pupil's membership, the study period of the lesson's date, and
-    whether the lesson is one of the journal `assignment_id` the user may open (None: not asked).
-    NotInScope when the user cannot see the lesson."""
+    assignment's subgroup and the pupil's membership, the study period of the lesson's date,
+    whether the lesson is one of the journal `assignment_id` the user may open (None: not asked),
+    and how the lesson's subject is assessed. NotInScope when the user cannot see the lesson."""
     row = session.execute(_cell_target_statement(scope),
                           {"lesson_id": lesson_id, "pupil_id": pupil_id, "assignment_id": assignment_id}).first()
     if row is None:
         raise NotInScope(f"lesson {lesson_id}")
-    lesson, writable, pupil_class, subgroup_id, member, period, journal_open = row
+    lesson, writable, pupil_class, subgroup_id, member, period, journal_open, mode = row
     in_journal = assignment_id is None or (bool(journal_open) and lesson.assignment_id == assignment_id)
-    return _CellTarget(lesson, bool(writable), pupil_class, subgroup_id, bool(member), period, in_journal)
+    return _CellTarget(lesson, bool(writable), pupil_class, subgroup_id, bool(member), period, in_journal, mode)
 
 
 @lru_cache(maxsize=CLAUSES_KEPT)
@@ -192,7 +201,8 @@ def _cell_target_statement(scope: Scope):
     journal_open = exists(select(TeachingAssignment.id).where(
         TeachingAssignment.id == assignment_id, journal_assignments(scope, by_id=True))).correlate_except(TeachingAssignment)
     return (
-        select(Lesson, writable, pupil_class, TeachingAssignment.subgroup_id, member, StudyPeriod, journal_open)
+        select(Lesson, writable, pupil_class, TeachingAssignment.subgroup_id, member, StudyPeriod, journal_open,
+               assessment.lesson_mode())
         .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
         .outerjoin(StudyPeriod, and_(StudyPeriod.school_id == Lesson.school_id, StudyPeriod.starts_on <= Lesson.date,
                                      StudyPeriod.ends_on >= Lesson.date))
@@ -399,7 +409,7 @@ def _update_mark(cell: _CellWrite, row: Mark, value: int, type_id: int) -> None:
     if row.value == value and row.mark_type_id == type_id:
         return
     _versioned(cell.session, update(Mark).where(Mark.id == row.id, Mark.version == row.version)
-               .values(value=value, mark_type_id=type_id, version=Mark.version + 1, changed_at=func.now()))
+               .values(value=value, mark_type_id=type_id, version=Mark.version + 1, changed_at=clock.region_now()))
     cell.audit(entity="mark", action="update", entity_id=row.id, old=cell.mark_text(row.value, row.mark_type_id),
                new=cell.mark_text(value, type_id))
     cell.final[row.position] = (row.position, value, type_id, row.version + 1)
@@ -471,6 +481,8 @@ def save_cell(session: Session, scope: Scope, actor: Actor, *, lesson_id: int, p
         _refuse_unless_writable(lesson, target.writable)
         _check_pupil_of_lesson(target)
         parsed = parse_cell(text, set(catalogue.codes))
+        if parsed.marks and target.mode != MARKS:
+            assessment.refuse_marks(target.mode, parsed.marks[0], catalogue.codes)
         if parsed.marks or parsed.absence:
             _check_not_future(lesson, today)
         recorded = _check_lock(scope, target.period, reason)
@@ -525,6 +537,10 @@ def fill_lesson(session: Session, scope: Scope, actor: Actor, *, lesson_id: int,
         parsed = parse_cell(text, set(catalogue.codes))
         if not parsed.marks and not parsed.absence:
             raise DomainError(_("Введите отметку или код пропуска, которым заполнить столбец."))
+        if parsed.marks:
+            mode = assessment.mode_of_lesson(session, lesson.id)
+            if mode != MARKS:
+                assessment.refuse_marks(mode, parsed.marks[0], catalogue.codes)
         _check_not_future(lesson, today)
         recorded = _check_lock(scope, period_of(session, lesson.school_id, lesson.date), reason)
         pupils = lesson_pupil_ids(session, lesson)
@@ -609,6 +625,30 @@ def save_lesson_text(session: Session, scope: Scope, actor: Actor, *, lesson_id:
     return _transaction(session, work)
 
 
+def write_plan_topics(session: Session, scope: Scope, actor: Actor, *, period, topics: list[tuple[int, int, str]]
+                      ) -> list[int]:
+    """«Заполнить темы из плана»: write each (lesson id, school id, topic) where the lesson still has
+    no topic, is not cancelled and the user may write it (the Mark scope clause on the lesson row,
+    as a topic save checks), with one history row per lesson written. A locked `period` (a
+    StudyPeriod or the calendar's CalendarPeriod of the lessons) is refused as every write is. A lesson given a topic meanwhile keeps it. Returns the ids written, in the
+    given order. Flushes; the caller commits."""
+    _check_lock(scope, period, None)
+    written = []
+    empty = or_(Lesson.topic.is_(None), func.trim(Lesson.topic) == "")
+    for lesson_id, school_id, topic in topics:
+        text = clean_column(Lesson.topic, topic, field=_("Тема урока"))
+        done = session.execute(update(Lesson).where(Lesson.id == lesson_id, empty, Lesson.cancelled.is_(False),
+                                                    marks_writable_on(scope))
+                               .values(topic=text, version=Lesson.version + 1)
+                               .execution_options(synchronize_session=False))
+        if done.rowcount == 1:
+            _audit(session, actor, school_id=school_id, entity="topic", action="create", entity_id=lesson_id,
+                   lesson_id=lesson_id, new=text)
+            written.append(lesson_id)
+    session.flush()
+    return written
+
+
 # --- period and year marks ------------------------------------------------------------------------
 
 def save_period_mark(session: Session, scope: Scope, actor: Actor, *, assignment_id: int, pupil_id: int,
@@ -641,6 +681,9 @@ def save_period_mark(session: Session, scope: Scope, actor: Actor, *, assignment
             period = session.scalar(select(StudyPeriod).where(
                 StudyPeriod.school_id == class_group.school_id,
                 StudyPeriod.academic_year_id == class_group.academic_year_id).order_by(StudyPeriod.number.desc()).limit(1))
+        if value_clean:
+            assessment.check_period_result(_period_mode(session, class_group, assignment.subject_id, study_period_id),
+                                           value_clean)
         recorded = _check_lock(scope, period, reason)
         query = select(PeriodMark).where(PeriodMark.pupil_id == pupil_id, PeriodMark.subject_id == assignment.subject_id,
                                          PeriodMark.academic_year_id == class_group.academic_year_id)
@@ -674,7 +717,7 @@ def save_period_mark(session: Session, scope: Scope, actor: Actor, *, assignment
         old = row.value
         done = session.execute(update(PeriodMark).where(PeriodMark.id == row.id, PeriodMark.version == version)
                                .values(value=value_clean, version=PeriodMark.version + 1, set_by_id=actor.user_id,
-                                       set_at=func.now())
+                                       set_at=clock.region_now())
                                .execution_options(synchronize_session=False))
         if done.rowcount != 1:
             raise StaleVersion()
@@ -682,6 +725,16 @@ def save_period_mark(session: Session, scope: Scope, actor: Actor, *, assignment
         session.expire(row)
         return row
     return _transaction(session, work)
+
+
+def _period_mode(session: Session, class_group, subject_id: int, study_period_id: int | None) -> str:
+    """How the subject's result for the period (None: the year) is given in the class."""
+    settings = assessment.settings_of(session, class_group.id, subject_id)
+    if study_period_id is not None:
+        return assessment.mode_in(settings, class_group.grade, study_period_id)
+    periods = session.scalars(select(StudyPeriod.id).where(StudyPeriod.school_id == class_group.school_id,
+                                                           StudyPeriod.academic_year_id == class_group.academic_year_id))
+    return assessment.year_mode(settings, class_group.grade, periods)
 
 
 # --- locking study periods ------------------------------------------------------------------------
@@ -703,7 +756,7 @@ def set_period_locked(session: Session, scope: Scope, actor: Actor, *, study_per
         if locked and period.locked_at is not None:
             return period
         if locked:
-            period.locked_at = now or dt.datetime.now()
+            period.locked_at = now or clock.region_now()
             period.locked_by_id = actor.user_id
         else:
             period.locked_at = None

@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import CompoundSelect, Select
 
 from app.diary.week import CalendarPeriod, load_periods
-from app import formats
-from app.journal import grading
+from app import clock, formats
+from app.journal import assessment, grading
 from app.journal.access import marks_writable_on, visible_on_lesson
 from app.security.clauses import NotInScope, as_if, on_row
 from app.journal.catalogue import Catalogue, Code, WorkType, load_catalogue
@@ -40,8 +40,10 @@ from app.models import (
     StudyPeriod,
     Subgroup,
     Subject,
+    SubjectAssessment,
     TeachingAssignment,
 )
+from app.models.journal import MARKS, UNMARKED
 from app.models.people import short_name
 from app.models.timetable import class_name, subgroup_pupil
 from app.security.scope import CLAUSES_KEPT, Scope, changeable, journal_assignments, visible
@@ -140,6 +142,22 @@ class Grid:
     required_marks: int
     shortage_due: bool
     class_average: Decimal | None = None
+    mode: str = MARKS  # how the subject is assessed in the period (app.journal.assessment)
+    today: dt.date | None = None
+    # The column the page scrolls to: the lesson asked for, else today's first lesson, else the
+    # latest lesson before today; None when every lesson is still to come.
+    focus_lesson_id: int | None = None
+    focus_cell: bool = False  # the lesson was asked for: its first cell takes the keyboard focus
+
+    @property
+    def marked(self) -> bool:
+        """Marks, averages and «накопляемость» are kept in this period."""
+        return self.mode == MARKS
+
+    @property
+    def has_period_result(self) -> bool:
+        """The period takes a result: a mark, or «зач./незач.»."""
+        return self.mode != UNMARKED
 
     @property
     def editable(self) -> bool:
@@ -213,9 +231,9 @@ def _grid_statements(scope: Scope, dated: bool) -> _GridStatements:
 
 def _default_period(session: Session, periods: list[CalendarPeriod], assignment_id: int, today: dt.date):
     """The period of today; else the period of the last lesson with a topic or a mark; else the first."""
-    for period in periods:
-        if period.starts_on <= today <= period.ends_on:
-            return period
+    period = period_of_date(periods, today)
+    if period is not None:
+        return period
     last = session.scalar(select(func.max(Lesson.date)).where(
         Lesson.assignment_id == assignment_id,
         or_(Lesson.topic.is_not(None), select(Mark.id).where(Mark.lesson_id == Lesson.id).exists())))
@@ -239,17 +257,26 @@ class GridAssignment:
     subject_name: str
     subgroup_name: str | None
     teacher_name: str | None
+    grade: int = 0
+    # The school's settings of the class and subject: (study period id, mode) pairs.
+    assessment: tuple[tuple[int, str], ...] = ()
+
+    def mode_in(self, period_id: int | None) -> str:
+        """How the subject is assessed in the period (None: no period, the grade's default)."""
+        return assessment.mode_in(dict(self.assessment), self.grade, period_id)
 
 
 @lru_cache(maxsize=CLAUSES_KEPT)
 def _assignment_statement(scope: Scope) -> Select:
-    """The assignment :assignment_id with its class, subject, teacher and subgroup, if in scope.
+    """The assignment :assignment_id with its class, subject, teacher and subgroup, and the
+    school's settings of how the subject is assessed in the class, if in scope.
     Built once per scope like the grid's, and read as rows: the ORM's objects cost twice what
     the database spends on them."""
     return (select(TeachingAssignment.id, TeachingAssignment.class_group_id, TeachingAssignment.subject_id,
                    TeachingAssignment.subgroup_id, TeachingAssignment.hours_per_week, ClassGroup.school_id,
                    ClassGroup.academic_year_id, ClassGroup.grade, ClassGroup.letter, Subject.name, Subgroup.name,
-                   Staff.last_name, Staff.first_name, Staff.middle_name)
+                   Staff.last_name, Staff.first_name, Staff.middle_name,
+                   assessment.settings_column(TeachingAssignment.class_group_id, TeachingAssignment.subject_id))
             .join(ClassGroup, ClassGroup.id == TeachingAssignment.class_group_id)
             .join(Subject, Subject.id == TeachingAssignment.subject_id)
             .outerjoin(Subgroup, Subgroup.id == TeachingAssignment.subgroup_id)
@@ -263,12 +290,13 @@ def load_assignment(session: Session, scope: Scope, assignment_id: int) -> GridA
     if row is None:
         raise NotInScope(f"teaching_assignment {assignment_id}")
     (id_, class_group_id, subject_id, subgroup_id, hours_per_week, school_id, academic_year_id, grade, letter,
-     subject_name, subgroup_name, last_name, first_name, middle_name) = row
+     subject_name, subgroup_name, last_name, first_name, middle_name, settings) = row
     return GridAssignment(
         id=id_, class_group_id=class_group_id, subject_id=subject_id, subgroup_id=subgroup_id,
         hours_per_week=hours_per_week, school_id=school_id, academic_year_id=academic_year_id,
         class_name=class_name(grade, letter), subject_name=subject_name, subgroup_name=subgroup_name,
-        teacher_name=short_name(last_name, first_name, middle_name) if last_name is not None else None)
+        teacher_name=short_name(last_name, first_name, middle_name) if last_name is not None else None,
+        grade=grade, assessment=tuple(sorted(assessment.parse_settings(settings).items())))
 
 
 PeriodsOf = Callable[[int], tuple[CalendarPeriod, ...]]  # school id -> the school's study periods
@@ -284,15 +312,21 @@ def school_periods(session: Session, class_group: ClassGroup | GridAssignment,
 
 def build_grid(session: Session, scope: Scope, assignment_id: int, period_id: int | None = None,
                today: dt.date | None = None, catalogue: Catalogue | None = None,
-               periods_of: PeriodsOf | None = None) -> Grid:
+               periods_of: PeriodsOf | None = None, lesson_id: int | None = None) -> Grid:
     """Everything the grid page shows for one assignment and study period (NotInScope -> 404).
 
+    `lesson_id`: open at that lesson of the assignment (a link to its column): the period is the
+    lesson's (`period_id` is then not read) and the lesson is the focus; one statement more, and
+    NotInScope when the lesson is not the assignment's or not the user's to see.
     `catalogue`, `periods_of` (school id -> the school's study periods): the caller's, when it
     keeps them (None: read them here)."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     assignment = load_assignment(session, scope, assignment_id)
     periods = school_periods(session, assignment, periods_of)
-    period = _chosen_period(session, periods, assignment_id, period_id, today)
+    if lesson_id is not None:
+        period = period_of_date(periods, _lesson_date(session, scope, assignment_id, lesson_id))
+    else:
+        period = _chosen_period(session, periods, assignment_id, period_id, today)
 
     catalogue = catalogue or load_catalogue(session)
     mark_types, absence_codes = catalogue.mark_types, catalogue.absence_codes
@@ -305,17 +339,67 @@ def build_grid(session: Session, scope: Scope, assignment_id: int, period_id: in
     lessons = _read_lessons(connection, statements, params)
     pupils, period_marks_editable = _read_pupils(connection, scope, params)
     column_types, column_values, weighted = _fill_pupil_cells(connection, statements, params, pupils, catalogue)
+    mode = assignment.mode_in(period.id if period else None)
+    if mode != MARKS:
+        # Taught without marks: no averages, no proposals, no «накопляемость» (a mark entered
+        # before the school said so still shows in its cell, counted nowhere).
+        column_values, weighted = {}, {}
     _sum_up_columns(lessons, column_types, column_values, mark_types)
 
     required = grading.required_marks(assignment.hours_per_week)
-    shortage_due = bool(period) and grading.shortage_warning_due(period.ends_on, today)
+    shortage_due = bool(period) and mode == MARKS and grading.shortage_warning_due(period.ends_on, today)
     _sum_up_pupils(pupils, weighted, assignment.hours_per_week, shortage_due)
     averages = [r.average for r in pupils if r.average is not None]
     class_average = grading.weighted_average((a, 1) for a in averages) if averages else None
 
+    focus = focus_lesson(lessons, today, lesson_id)
     return Grid(assignment=assignment, periods=periods, period=period, lessons=lessons, pupils=pupils,
                 mark_types=mark_types, absence_codes=absence_codes, period_marks_editable=bool(period_marks_editable),
-                required_marks=required, shortage_due=shortage_due, class_average=class_average)
+                required_marks=required, shortage_due=shortage_due, class_average=class_average, mode=mode,
+                today=today, focus_lesson_id=focus, focus_cell=focus is not None and focus == lesson_id)
+
+
+def focus_lesson(lessons: list[GridLesson], today: dt.date, asked: int | None = None) -> int | None:
+    """The lesson the grid opens at: `asked` when it is a column of the grid; else the first
+    lesson of `today`; else the latest lesson before today; None when all are still to come.
+    `lessons` by date and number."""
+    if asked is not None and any(lesson.id == asked for lesson in lessons):
+        return asked
+    latest = None
+    for lesson in lessons:
+        if lesson.date == today:
+            return lesson.id
+        if lesson.date < today:
+            latest = lesson.id
+    return latest
+
+
+def period_of_date(periods: list[CalendarPeriod], day: dt.date) -> CalendarPeriod | None:
+    """The period that holds `day`, or None (`periods` of one school year)."""
+    return next((p for p in periods if p.starts_on <= day <= p.ends_on), None)
+
+
+def current_period(periods: list[CalendarPeriod], today: dt.date) -> CalendarPeriod | None:
+    """The period a page opens on when none is asked for: today's; between two periods (the
+    holidays) or after the last, the latest that has begun; before the first, the first. None
+    without periods. `periods` by start."""
+    begun = [p for p in periods if p.starts_on <= today]
+    return begun[-1] if begun else (periods[0] if periods else None)
+
+
+@lru_cache(maxsize=CLAUSES_KEPT)
+def _lesson_date_statement(scope: Scope) -> Select:
+    return select(Lesson.date).where(Lesson.id == bindparam("lesson_id"), Lesson.assignment_id == bindparam("assignment_id"),
+                                     on_row(visible(scope, Lesson), Lesson))
+
+
+def _lesson_date(session: Session, scope: Scope, assignment_id: int, lesson_id: int) -> dt.date:
+    """The date of the assignment's lesson `lesson_id` the user sees, or NotInScope."""
+    day = session.connection().execute(_lesson_date_statement(scope),
+                                       {"lesson_id": lesson_id, "assignment_id": assignment_id}).scalar()
+    if day is None:
+        raise NotInScope(f"lesson {lesson_id}")
+    return day
 
 
 def _chosen_period(session: Session, periods: list[CalendarPeriod], assignment_id: int, period_id: int | None,
@@ -454,28 +538,37 @@ def pupil_summary(session: Session, scope: Scope, assignment_id: int, period_id:
 
     `known_period`: the period (id, starts_on, ends_on) the caller has already read, used when it
     is the one asked for."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     if known_period is not None and known_period.id == period_id:
         period = known_period
     else:
         period = session.get(StudyPeriod, period_id) if period_id else None
     dates = {"starts_on": period.starts_on, "ends_on": period.ends_on} if period is not None else {}
+    if period is not None:
+        dates["period_id"] = period.id
     found = session.execute(_summary_statement(scope, tuple(sorted(catalogue.missed)), period is not None),
                             {"assignment_id": assignment_id, "pupil_id": pupil_id, **dates}).first()
     if found is None:
         raise NotInScope(f"teaching_assignment {assignment_id}")
-    hours_per_week, mark_list, absence_count = found
+    hours_per_week, mark_list, absence_count, grade, setting = found
+    row = PupilRow(id=pupil_id, name="")
+    row.absences = absence_count or 0
+    if (setting or assessment.default_mode(grade)) == MARKS:  # else no figures of marks, as the grid
+        _sum_up_marks(row, mark_list, catalogue, hours_per_week, period.ends_on if period else None, today)
+    return row
+
+
+def _sum_up_marks(row: PupilRow, mark_list: str | None, catalogue: Catalogue, hours_per_week,
+                  period_ends_on: dt.date | None, today: dt.date) -> None:
+    """A summary's average, count, proposal and shortage from its marks "value:type,value:type"."""
     types = catalogue.types
     values = [pair.split(":") for pair in mark_list.split(",")] if mark_list else []
-    row = PupilRow(id=pupil_id, name="")
     row.average = grading.weighted_average((int(value), types[int(type_id)].weight) for value, type_id in values)
     row.mark_count = len(values)
     row.proposal = grading.propose_period_mark(row.average)
-    row.absences = absence_count or 0
-    if period is not None:
-        row.shortage = grading.shortage_warning_due(period.ends_on, today) and grading.has_shortage(
+    if period_ends_on is not None:
+        row.shortage = grading.shortage_warning_due(period_ends_on, today) and grading.has_shortage(
             row.mark_count, hours_per_week)
-    return row
 
 
 @lru_cache(maxsize=CLAUSES_KEPT)
@@ -495,7 +588,14 @@ def _summary_statement(scope: Scope, missed: tuple[str, ...], dated: bool):
                 .where(Absence.pupil_id == pupil_id, Absence.code.in_(missed),
                        Absence.lesson_id.in_(select(Lesson.id).where(*lessons, visible_on_lesson(scope, Absence))))
                 .scalar_subquery())
-    return select(TeachingAssignment.hours_per_week, marks, absences).where(
+    grade = select(ClassGroup.grade).where(ClassGroup.id == TeachingAssignment.class_group_id).scalar_subquery()
+    # The school's setting for the grid's period (none without a period: the grade's default).
+    setting = (select(SubjectAssessment.mode).where(
+        SubjectAssessment.class_group_id == TeachingAssignment.class_group_id,
+        SubjectAssessment.subject_id == TeachingAssignment.subject_id,
+        SubjectAssessment.study_period_id == bindparam("period_id")).scalar_subquery()
+        if dated else null())
+    return select(TeachingAssignment.hours_per_week, marks, absences, grade, setting).where(
         TeachingAssignment.id == bindparam("assignment_id"), journal_assignments(scope, by_id=True))
 
 
@@ -517,6 +617,11 @@ class YearGrid:
     pupils: list[YearRow]
     editable: bool
     locked: bool
+    mode: str = MARKS  # how the year result is given (app.journal.assessment.year_mode)
+
+    @property
+    def has_year_result(self) -> bool:
+        return self.mode != UNMARKED
 
 
 def build_year(session: Session, scope: Scope, assignment_id: int, periods_of: PeriodsOf | None = None) -> YearGrid:
@@ -543,4 +648,9 @@ def build_year(session: Session, scope: Scope, assignment_id: int, periods_of: P
     for row in pupils:
         row.proposal = grading.propose_year_mark(pm.value for pm in row.period_marks.values())
     locked = bool(periods) and periods[-1].is_locked
-    return YearGrid(assignment=assignment, periods=periods, pupils=pupils, editable=bool(editable), locked=locked)
+    mode = assessment.year_mode(dict(assignment.assessment), assignment.grade, [p.id for p in periods])
+    if mode == UNMARKED:
+        for row in pupils:
+            row.proposal = None
+    return YearGrid(assignment=assignment, periods=periods, pupils=pupils, editable=bool(editable), locked=locked,
+                    mode=mode)

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from app.models import JournalChange, Lesson
 from app.security.scope import Scope, visible
-from app.text import N_, _
+from app.i18n import N_, _
 
 # Labels of the codes stored in journal_change, translated where a history is read.
 ACTIONS = {"create": N_("выставлено"), "update": N_("изменено"), "delete": N_("удалено")}

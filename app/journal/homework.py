@@ -41,7 +41,7 @@ from app.models import (
 from app.models.timetable import class_name, subgroup_pupil
 from app.security.clauses import NotInScope, would_be_changeable
 from app.security.scope import Scope, visible
-from app.text import _
+from app.i18n import _
 from app.textinput import clean_column
 from app.timetable.calendar import DayOff, study_days
 from app.uploads import UploadedFile

@@ -1,6 +1,6 @@
 """Class reports for a study period: успеваемость, качество знаний, СОУ, average mark, absences.
 
-Formulas (DESIGN.md; docs/journal-formulas.md for users). Per subject, over the period marks of
+Formulas (docs/design.md; docs/journal-formulas.md for users). Per subject, over the period marks of
 the pupils now in the class; N = pupils assessed = pupils with a period mark other than «осв.»
 («н/а» counts in N as not passing; «зач.»/«незач.» count as passing/not passing but not in the
 mark counts n5..n2):
@@ -14,6 +14,12 @@ The class row counts pupils, not marks: a pupil passes when none of their period
 «н/а» or «незач.»; a pupil is of good quality when all numeric marks are 4 or 5. Absences are
 lessons missed (codes that count as missed) in the period, «excused» ones shown separately.
 Percentages are rounded half-up to one decimal. No assessed pupils -> None (shown as «—»).
+
+Subjects taught without marks in the period (app.journal.assessment): a subject «без отметок»
+(every subject of grade 1) has no period results, and any it has (set before the school said so)
+count nowhere; its absences count. A subject assessed «зачёт/незачёт» has a line whose успеваемость
+is «зач.» / N, with no качество, СОУ or average; its results count for the pupils (a «незач.» is
+not passing) but not in the class's СОУ and average, which are of marks.
 """
 from __future__ import annotations
 
@@ -26,11 +32,12 @@ from sqlalchemy.orm import Session
 
 from app.exports.cells import write_cell
 from app.formats import percent
-from app.journal import grading
+from app.journal import assessment, grading
 from app.security.clauses import NotInScope
 from app.models import Absence, AbsenceCode, ClassGroup, Lesson, PeriodMark, Pupil, StudyPeriod, Subject, TeachingAssignment
+from app.models.journal import MARKS, UNMARKED
 from app.security.scope import Scope, journal_assignments, journal_classes, visible
-from app.text import _
+from app.i18n import _
 
 ONE_PLACE = Decimal("0.1")
 SOU_WEIGHTS = {"5": 100, "4": 64, "3": 36, "2": 16, grading.NOT_ASSESSED: 7}
@@ -41,6 +48,7 @@ class MarkCounts:
     """Counts of period marks and the indicators computed from them."""
 
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    by_marks: bool = True  # False: «зачёт/незачёт», which has no качество, СОУ or average
 
     def add(self, value: str) -> None:
         self.counts[value] += 1
@@ -56,12 +64,14 @@ class MarkCounts:
 
     @property
     def quality(self) -> Decimal | None:
+        if not self.by_marks:
+            return None
         return percent(self.counts["5"] + self.counts["4"], self.assessed)
 
     @property
     def sou(self) -> Decimal | None:
         graded = sum(self.counts[v] for v in SOU_WEIGHTS)
-        if not graded:
+        if not graded or not self.by_marks:
             return None
         points = sum(weight * self.counts[v] for v, weight in SOU_WEIGHTS.items())
         return (Decimal(points) / graded).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
@@ -70,7 +80,7 @@ class MarkCounts:
     def average(self) -> Decimal | None:
         numeric = [(int(v), n) for v, n in self.counts.items() if v.isdigit()]
         total = sum(n for _value, n in numeric)
-        if not total:
+        if not total or not self.by_marks:
             return None
         return grading.weighted_average((v, n) for v, n in numeric)
 
@@ -81,6 +91,7 @@ class SubjectLine:
     marks: MarkCounts
     missed: int = 0
     missed_excused: int = 0
+    mode: str = MARKS  # how the subject is assessed in the period (app.journal.assessment)
 
 
 @dataclass
@@ -118,6 +129,7 @@ def class_report(session: Session, scope: Scope, class_group_id: int, period_id:
     period = _report_period(session, class_group, period_id)
     pupil_ids = set(session.scalars(select(Pupil.id).where(Pupil.class_group_id == class_group.id, visible(scope, Pupil))))
     lines = _subject_lines(session, scope, class_group)
+    _assessment_of_lines(session, class_group, period, lines)
     total, per_pupil = _count_period_marks(session, scope, class_group, period, pupil_ids, lines)
     _count_absences(session, scope, class_group, period, lines)
     assessed, passing, good = _count_pupils(per_pupil)
@@ -147,10 +159,20 @@ def _subject_lines(session: Session, scope: Scope, class_group: ClassGroup) -> d
     return {sid: SubjectLine(name, MarkCounts()) for sid, name in sorted(subjects.items(), key=lambda kv: kv[1])}
 
 
+def _assessment_of_lines(session: Session, class_group: ClassGroup, period: StudyPeriod,
+                         lines: dict[int, SubjectLine]) -> None:
+    """Set each line's mode in the period: the school's setting, else the grade's default."""
+    settings = assessment.class_settings(session, class_group.id, period.id)
+    for subject_id, line in lines.items():
+        line.mode = settings.get(subject_id) or assessment.default_mode(class_group.grade)
+        line.marks.by_marks = line.mode == MARKS
+
+
 def _count_period_marks(session: Session, scope: Scope, class_group: ClassGroup, period: StudyPeriod,
                         pupil_ids: set[int], lines: dict[int, SubjectLine]) -> tuple[MarkCounts, dict[int, list[str]]]:
     """Add the period marks of the pupils now in the class to their subject lines; returns the
-    class's counts of all marks and each pupil's marks."""
+    class's counts of the marked subjects' marks and each pupil's results (the module docstring
+    says what a subject taught without marks adds)."""
     total = MarkCounts()
     per_pupil: dict[int, list[str]] = defaultdict(list)
     for pm in session.execute(select(PeriodMark.pupil_id, PeriodMark.subject_id, PeriodMark.value).where(
@@ -158,8 +180,12 @@ def _count_period_marks(session: Session, scope: Scope, class_group: ClassGroup,
             visible(scope, PeriodMark))):
         if pm.pupil_id not in pupil_ids or pm.subject_id not in lines:
             continue
-        lines[pm.subject_id].marks.add(pm.value)
-        total.add(pm.value)
+        line = lines[pm.subject_id]
+        if line.mode == UNMARKED:
+            continue
+        line.marks.add(pm.value)
+        if line.mode == MARKS:
+            total.add(pm.value)
         per_pupil[pm.pupil_id].append(pm.value)
     return total, per_pupil
 
@@ -230,7 +256,9 @@ def report_xlsx(report: ClassReport, stream) -> None:
 
     row = 4
     for subject in report.subjects:
-        line(row, subject.subject, subject.marks, subject.missed, subject.missed_excused)
+        name = subject.subject if subject.mode == MARKS else \
+            f"{subject.subject} ({_(assessment.MODE_LABELS[subject.mode])})"
+        line(row, name, subject.marks, subject.missed, subject.missed_excused)
         row += 1
     line(row, _("Итого по классу (ученики)"), report.total, report.missed, report.missed_excused,
          report.success, report.quality)

@@ -35,11 +35,15 @@ from .journal import (  # noqa: F401
     Mark,
     MarkType,
     PeriodMark,
+    PlanTopic,
+    SubjectAssessment,
+    ThematicPlan,
 )
 from .rollout import (  # noqa: F401
     Campaign,
     Consultation,
     JournalSystem,
+    LightThreshold,
     Material,
     Milestone,
     PlanTarget,
@@ -53,7 +57,7 @@ from .reference import ReferenceVersion  # noqa: F401
 from .imports import ConsumedImportToken  # noqa: F401
 from .login import LoginAttempt  # noqa: F401
 from .sessions import UserCredentials, UserSession  # noqa: F401
-from .accounts import AccountEvent, OneTimeCode  # noqa: F401
+from .accounts import AccountEvent, OneTimeCode, PasswordReset, PasswordResetRequest  # noqa: F401
 
 from .text_columns import watch_text_columns  # noqa: E402
 

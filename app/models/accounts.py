@@ -1,5 +1,6 @@
 """Accounts given to real people (app/accounts): the one-time codes of login slips and e-mailed
-links, and the record of who created, changed or closed which account."""
+links, the password recovery links and their requests, and the record of who created, changed or
+closed which account."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,7 +10,8 @@ from flask_appbuilder import Model
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-EVENT_KINDS = ("created", "code_issued", "code_used", "deactivated", "reactivated", "role_changed", "first_login")
+EVENT_KINDS = ("created", "code_issued", "code_used", "deactivated", "reactivated", "role_changed", "first_login",
+               "reset_link_sent", "password_reset")
 
 
 class OneTimeCode(Model):
@@ -27,6 +29,33 @@ class OneTimeCode(Model):
     issued_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
 
 
+class PasswordReset(Model):
+    """A password recovery link of one account (app/accounts/recovery.py): single use, for an hour.
+    The table keeps only the token's SHA-256; the token itself is in the one letter that carries the
+    link. `sent_by_id`: who sent it from the account's page; None when asked for on the login page.
+    Times are UTC."""
+
+    __tablename__ = "password_reset"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("ab_user.id", ondelete="CASCADE"), nullable=False, index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+    used_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    sent_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
+
+
+class PasswordResetRequest(Model):
+    """The recovery requests of one typed login or address (its SHA-256: what strangers type is not
+    kept) since `first_at`, counted whether an account has it or not, so that a refusal does not
+    tell which exist. No row: no recent request. Times are UTC."""
+
+    __tablename__ = "password_reset_request"
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    requests: Mapped[int] = mapped_column(Integer, nullable=False)
+    first_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+
+
 class AccountEvent(Model):
     """Who did what to whose account, and when (UTC): kept when either account is deleted, so the
     login is copied. `school_id`/`municipality_id`: where the account belongs, for the school's
@@ -35,7 +64,8 @@ class AccountEvent(Model):
     __tablename__ = "account_event"
     __table_args__ = (
         CheckConstraint("kind IN ('created', 'code_issued', 'code_used', 'deactivated', 'reactivated', "
-                        "'role_changed', 'first_login')", name="ck_account_event_kind"),
+                        "'role_changed', 'first_login', 'reset_link_sent', 'password_reset')",
+                        name="ck_account_event_kind"),
         Index("ix_account_event_school_at", "school_id", "at"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -1,5 +1,5 @@
-"""Journal: work types, marks, absences, period and year marks, homework and its files, the change
-history, diary visits."""
+"""Journal: work types, marks, absences, period and year marks, how subjects are assessed, homework
+and its files, the change history, diary visits."""
 from __future__ import annotations
 
 import datetime as dt
@@ -27,7 +27,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.text import N_
+from app import clock
+from app.i18n import N_
 
 # SQLite only autoincrements INTEGER primary keys; PostgreSQL gets a real bigint.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
@@ -90,8 +91,8 @@ class Mark(Model):
     mark_type_id: Mapped[int] = mapped_column(ForeignKey("mark_type.id", ondelete="RESTRICT"), nullable=False)
     comment: Mapped[Optional[str]] = mapped_column(String(200))
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, server_default=func.now())
-    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, server_default=func.now())
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=clock.region_now, server_default=func.now())
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=clock.region_now, server_default=func.now())
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     lesson = relationship("Lesson")
@@ -109,7 +110,7 @@ class Absence(Model):
     pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="RESTRICT"), nullable=False)
     code: Mapped[str] = mapped_column(ForeignKey("absence_code.code", ondelete="RESTRICT"), nullable=False)
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, server_default=func.now())
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=clock.region_now, server_default=func.now())
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     lesson = relationship("Lesson")
@@ -143,7 +144,7 @@ class PeriodMark(Model):
     study_period_id: Mapped[Optional[int]] = mapped_column(ForeignKey("study_period.id", ondelete="RESTRICT"))
     value: Mapped[str] = mapped_column(String(8), nullable=False)
     set_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
-    set_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, server_default=func.now())
+    set_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=clock.region_now, server_default=func.now())
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     pupil = relationship("Pupil")
@@ -213,6 +214,41 @@ class HomeworkFile(Model):
     homework = relationship("Homework")
 
 
+# How a subject is assessed in a class during a study period (app.journal.assessment has the rules).
+# Codes stored in subject_assessment.mode.
+MARKS = "marks"            # отметки 2–5 on lessons, a period mark
+UNMARKED = "unmarked"      # без отметок: attendance, topics and homework; no period result
+PASS_FAIL = "pass_fail"    # «зачёт/незачёт»: no marks on lessons; the period result «зач.» or «незач.»
+ASSESSMENT_MODES = (MARKS, UNMARKED, PASS_FAIL)
+
+
+class SubjectAssessment(Model):
+    """Как школа оценивает предмет в классе в учебном периоде, когда не так, как по умолчанию.
+
+    Without a row the default holds: every subject of grade 1 without marks, of other grades with
+    marks (app.journal.assessment.default_mode). Who set the row and when are kept on it."""
+
+    __tablename__ = "subject_assessment"
+    __table_args__ = (
+        UniqueConstraint("class_group_id", "subject_id", "study_period_id"),
+        CheckConstraint("mode IN (" + ", ".join(f"'{mode}'" for mode in ASSESSMENT_MODES) + ")",
+                        name="ck_subject_assessment_mode"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    class_group_id: Mapped[int] = mapped_column(ForeignKey("class_group.id", ondelete="CASCADE"), nullable=False)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id", ondelete="CASCADE"), nullable=False)
+    study_period_id: Mapped[int] = mapped_column(ForeignKey("study_period.id", ondelete="CASCADE"), nullable=False,
+                                                 index=True)
+    mode: Mapped[str] = mapped_column(String(10), nullable=False)
+    set_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
+    set_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=clock.region_now,
+                                                server_default=func.now())
+
+    class_group = relationship("ClassGroup")
+    subject = relationship("Subject")
+    study_period = relationship("StudyPeriod")
+
+
 class JournalChange(Model):
     """Неизменяемая запись об изменении журнала: что, было, стало, кто, когда, откуда.
 
@@ -242,7 +278,7 @@ class JournalChange(Model):
     user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
     user_name: Mapped[str] = mapped_column(String(200), nullable=False)
     ip_address: Mapped[Optional[str]] = mapped_column(String(45))
-    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, server_default=func.now())
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=clock.region_now, server_default=func.now())
 
 
 class DiaryVisit(Model):
@@ -252,3 +288,47 @@ class DiaryVisit(Model):
     pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), primary_key=True)
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True, index=True)
     visits: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+
+class ThematicPlan(Model):
+    """Календарно-тематическое планирование (КТП) нагрузки: её темы по порядку, с часами.
+
+    One per teaching assignment: an assignment is of one class in one school year, so this is the
+    plan of the assignment for that year. `version` counts its saves from the plan page, so a save
+    from a page read before another one is refused instead of undoing it."""
+
+    __tablename__ = "thematic_plan"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("teaching_assignment.id", ondelete="CASCADE"), nullable=False, unique=True
+    )
+    changed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
+    # Naive UTC (clock.now), as app.views.plan writes it.
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=clock.now,
+                                                    server_default=func.now())
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    assignment = relationship("TeachingAssignment")
+    topics = relationship("PlanTopic", order_by="PlanTopic.position", cascade="all, delete-orphan",
+                          back_populates="plan")
+
+
+class PlanTopic(Model):
+    """Тема плана: её место по порядку (1, 2, ...), раздел, текст и сколько часов (уроков) на неё.
+
+    The text is as long as a lesson's topic may be: «Заполнить темы из плана» writes it there."""
+
+    __tablename__ = "plan_topic"
+    __table_args__ = (
+        UniqueConstraint("plan_id", "position"),
+        CheckConstraint("position >= 1", name="ck_plan_topic_position"),
+        CheckConstraint("hours BETWEEN 1 AND 99", name="ck_plan_topic_hours"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("thematic_plan.id", ondelete="CASCADE"), nullable=False)
+    position: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    section: Mapped[Optional[str]] = mapped_column(String(300))
+    topic: Mapped[str] = mapped_column(String(500), nullable=False)
+    hours: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+
+    plan = relationship("ThematicPlan", back_populates="topics")

@@ -20,8 +20,11 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app import clock
 
 
 class UsageThreshold(Model):
@@ -35,7 +38,12 @@ class UsageThreshold(Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     min_lessons_filled_share: Mapped[Decimal] = mapped_column(Numeric(5, 2), nullable=False)
     min_teachers_active_share: Mapped[Decimal] = mapped_column(Numeric(5, 2), nullable=False)
-    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, server_default=func.now())
+    # The methodology for schools without figures for a month («нет данных»): True — they count as
+    # not using the system and stay in the share's denominator; False — the share is of schools
+    # with figures only. Either way they are shown and counted apart.
+    no_data_in_denominator: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True,
+                                                         server_default=true())
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=clock.region_now, server_default=func.now())
     changed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
 
     changed_by = relationship("User")
@@ -58,7 +66,7 @@ class ImportBatch(Model):
     rows_rejected: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     errors: Mapped[Optional[str]] = mapped_column(Text)
     uploaded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
-    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, server_default=func.now())
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=clock.region_now, server_default=func.now())
 
     uploaded_by = relationship("User")
 
@@ -93,7 +101,7 @@ class UsageSnapshot(Model):
     pupils_with_diary_access: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     diary_visits: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     uses_system: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    computed_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, server_default=func.now())
+    computed_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=clock.region_now, server_default=func.now())
     import_batch_id: Mapped[Optional[int]] = mapped_column(
         ForeignKey("import_batch.id", ondelete="SET NULL"), index=True
     )
@@ -104,11 +112,17 @@ class UsageSnapshot(Model):
 
 
 class AnalyticalReport(Model):
-    """Аналитическая справка за месяц (п.3.2): срок, когда сформирована и кем, когда отправлена."""
+    """Аналитическая справка за месяц (п.3.2), по редакциям: срок, когда сформирована и кем, когда
+    отправлена. Отправленная редакция не меняется: повторное формирование создаёт следующую."""
 
     __tablename__ = "analytical_report"
+    __table_args__ = (
+        UniqueConstraint("month", "revision"),
+        CheckConstraint("revision >= 1", name="ck_analytical_report_revision"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    month: Mapped[dt.date] = mapped_column(Date, unique=True, nullable=False)
+    month: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    revision: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
     due_on: Mapped[dt.date] = mapped_column(Date, nullable=False)
     generated_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
     generated_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))

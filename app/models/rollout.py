@@ -23,6 +23,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
+from app import clock
+
 MILESTONE_CODES = (
     "plan_approved",          # p.4.1 plan with quantitative targets
     "responsible_appointed",  # p.4.1 responsible person
@@ -178,6 +180,26 @@ class SchoolReadiness(Model):
     )
 
 
+class LightThreshold(Model):
+    """Пороги светофора исполнения приказа: доля школ муниципалитета, выполнивших наступивший
+    пункт, для зелёного и жёлтого. Каждое изменение — новая строка; действует последняя."""
+
+    __tablename__ = "light_threshold"
+    __table_args__ = (
+        CheckConstraint("yellow_share >= 0 AND yellow_share <= green_share AND green_share <= 100",
+                        name="ck_light_threshold_order"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    green_share: Mapped[Decimal] = mapped_column(Numeric(5, 2), nullable=False)
+    yellow_share: Mapped[Decimal] = mapped_column(Numeric(5, 2), nullable=False)
+    # Naive UTC, shown in Moscow time (app.formats.format_moment), as the account events are.
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=clock.now,
+                                                    server_default=func.now())
+    changed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
+
+    changed_by = relationship("User")
+
+
 class ReadinessEvidence(Model):
     """Файл-подтверждение пункта готовности. Хранится в базе: серверы приложения без состояния."""
 
@@ -199,7 +221,7 @@ class ReadinessEvidence(Model):
     content_type: Mapped[str] = mapped_column(String(100), nullable=False)
     size_bytes: Mapped[int] = mapped_column(Integer, nullable=False)
     data: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
-    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, server_default=func.now())
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=clock.region_now, server_default=func.now())
     uploaded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
 
     readiness: Mapped[SchoolReadiness] = relationship(back_populates="evidence")

@@ -11,6 +11,11 @@ caps the range at "today" or `as_of`). Per (school, teacher who gave the lesson,
 - marks_entered: marks on due lessons;
 - marks_on_time: of those, marks created no later than the end of the day after the lesson.
 
+Marks count only on lessons assessed with marks (`app.journal.assessment.lesson_marked`): a lesson of
+a subject taught without marks (grade 1, «зачёт/незачёт») is due, filled with its topic, touched,
+empty or not like any other, but a mark on it (entered before the school said so) is counted
+nowhere: not in lessons_with_marks, marks_entered or marks_on_time, nor as what touches a lesson.
+
 A substitute's lessons count for the substitute (Lesson.teacher_id), under the assignment they
 belong to. Cost: two GROUP BY queries over the range's lessons (indexes lesson(school_id, date),
 mark(lesson_id, ...), absence(lesson_id, ...)), whatever the number of schools.
@@ -28,6 +33,7 @@ from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.formats import percent
+from app.journal.assessment import lesson_marked
 from app.models import Absence, Lesson, Mark, Staff
 
 
@@ -93,7 +99,9 @@ def assignment_activity(
 
     # Each lesson's facts once, then summed per group (so every EXISTS runs once per lesson).
     filled = topic_filled()
-    has_mark = exists().where(Mark.lesson_id == Lesson.id)
+    # The one place the monitoring leaves out the marks of lessons taught without marks.
+    marks_count = lesson_marked()
+    has_mark = and_(exists().where(Mark.lesson_id == Lesson.id), marks_count)
     has_absence = exists().where(Absence.lesson_id == Lesson.id)
     per_lesson = (
         select(
@@ -135,7 +143,7 @@ def assignment_activity(
         select(Lesson.school_id, Lesson.teacher_id, Lesson.assignment_id, func.count(Mark.id),
                func.sum(case((on_time, 1), else_=0)))
         .join(Mark, Mark.lesson_id == Lesson.id)
-        .where(due_clause)
+        .where(due_clause, marks_count)
         .group_by(Lesson.school_id, Lesson.teacher_id, Lesson.assignment_id)
     ):
         row = rows.get((school_id, teacher_id, assignment_id))

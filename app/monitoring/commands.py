@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 
 from app.errors import DomainError
 from app.extensions import db
-from app.text import _, _l
+from app.i18n import _, _l
 
 cli = AppGroup("monitoring", help=_l("Мониторинг использования: показатели школ и аналитическая справка."))
 
@@ -27,11 +27,12 @@ def _month(value: str):
 def compute(month: str):
     """Compute the month's usage snapshots of the schools on this product (idempotent)."""
     from app.monitoring.indicators import compute_month
-    from app.monitoring.months import month_label
 
-    result = compute_month(db.session, _month(month))
-    click.echo(_("%(month)s: рассчитано школ — %(computed)s; сохранены загруженные или введённые вручную — "
-                 "%(kept)s.", month=month_label(result.month), computed=result.computed, kept=len(result.kept)))
+    try:
+        result = compute_month(db.session, _month(month))
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(result.message())
 
 
 @cli.command("report")
@@ -50,4 +51,5 @@ def report(month: str, out: str):
     entry = generate(db.session, _month(month), user_id=None, generated_by=_("командная строка"))
     content = report_file(entry, kind).content
     Path(out).write_bytes(content)
-    click.echo(_("Справка записана в %(path)s (%(size)s байт) и внесена в реестр.", path=out, size=len(content)))
+    click.echo(_("Справка (редакция %(revision)s) записана в %(path)s (%(size)s байт) и внесена в реестр.",
+                 revision=entry.revision, path=out, size=len(content)))

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -30,10 +29,9 @@ from app.models import ClassGroup, Lesson, School, Staff, Subgroup, Subject, Tea
 from app.monitoring.activity import AssignmentActivity, assignment_activity
 from app.monitoring.months import last_day, month_key, month_label, parse_month
 from app.security.scope import Scope, visible
-from app.text import N_, _
+from app.i18n import N_, _
 
 WEEK, MONTH = "week", "month"
-_DATE_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 
 HEADERS = (  # translated where they are written
     "№", N_("Учитель"), N_("Класс"), N_("Предмет"), N_("Уроков по календарю"), N_("Уроков с темой"),
@@ -78,15 +76,15 @@ def month_of(day: dt.date) -> Period:
 
 
 def parse_day(text: str | None) -> dt.date:
-    """'2012-09-12' -> date. Anything else raises DomainError with a Russian hint."""
-    match = _DATE_RE.match(text or "")
+    """12.09.2012 or '2012-09-12' (app.formats.parse_date) -> date. Anything else raises DomainError
+    with a Russian hint."""
     try:
-        if not match:
-            raise ValueError
-        day = dt.date(*(int(g) for g in match.groups()))
-    except ValueError:
-        raise DomainError(_("Дата «%(text)s» не распознана: укажите её в виде ГГГГ-ММ-ДД, например 2012-09-10.",
-                            text=text or "")) from None
+        day = formats.parse_date(text)
+    except formats.NotADate:
+        day = None
+    if day is None:
+        raise DomainError(_("Дата «%(text)s» не распознана: укажите её в виде ДД.ММ.ГГГГ, например 10.09.2012.",
+                            text=text or ""))
     if not 2000 <= day.year <= 2100:
         raise DomainError(_("Дата «%(text)s» вне допустимого диапазона лет (2000–2100).", text=text))
     return day

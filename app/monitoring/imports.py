@@ -19,7 +19,7 @@ import xlsxwriter
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from app import formats
+from app import clock, formats
 from app.exports.cells import csv_row, write_cell, write_row
 from app.errors import DomainError
 from app.import_tokens import ImportTokens
@@ -28,7 +28,7 @@ from app.monitoring import registry
 from app.monitoring.months import month_key, month_label, parse_month
 from app.monitoring.thresholds import current_threshold, uses_system
 from app.security.scope import WRITABLE, Scope, visible
-from app.text import N_, _
+from app.i18n import N_, _
 from app.uploads import safe_filename
 from app.xlsx_upload import XlsxLimits, read_xlsx
 
@@ -254,7 +254,7 @@ def apply_import(session: Session, scope: Scope, preview: Preview, *, user_id: i
     if not preview.ok:
         raise DomainError(_("Файл не загружен: исправьте ошибки в строках (%(count)s) и загрузите его снова.",
                             count=len(preview.errors)))
-    now = now or dt.datetime.now()
+    now = now or clock.region_now()
     threshold = current_threshold(session)
     month = preview.month
     try:

@@ -1,5 +1,5 @@
-"""A month's usage indicators per school, computed from this journal (DESIGN.md «When does a school
-use the system in a month»).
+"""A month's usage indicators per school, computed from this journal (docs/design.md, «When a
+school «uses the system» in a month»).
 
 The journal figures (lessons, marks, active teachers) are sums of the month's rows of
 `app.monitoring.activity.assignment_activity` — the same rows the teacher completion report shows —
@@ -8,6 +8,10 @@ so the two can never disagree.
 Cost: a constant number of aggregate queries over the month's lessons, their marks, the month's
 diary visits and the schools' staff and pupils; never the whole history. The queries ride the
 indexes lesson(school_id, date), mark(lesson_id, …) and diary_visit(day).
+
+Only schools that keep their journal here in the month are computed (a lesson due here, not on
+another vendor's system: app.monitoring.coverage); the others are «нет данных» unless imported or
+entered. A month in progress counts lessons up to `as_of`, the app's today by default.
 
 Indicators, for school S and month M (lessons of M up to `as_of`):
 - lessons_due: lessons of S in M, not cancelled, dated no later than as_of;
@@ -30,56 +34,86 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from app import clock
+from app.errors import DomainError
 from app.models import (
     AccountEvent,
     DiaryVisit,
     Guardian,
     GuardianLink,
-    JournalSystem,
-    Lesson,
     Pupil,
     School,
     Staff,
     UsageSnapshot,
 )
-from app.monitoring import registry
+from app.monitoring import coverage, registry
 from app.monitoring.activity import assignment_activity
-from app.monitoring.months import last_day, next_month
+from app.monitoring.months import counted_until, incomplete_label, last_day, month_label, next_month
 from app.monitoring.thresholds import Threshold, current_threshold, uses_system
+from app.i18n import _
 
 INDICATORS = registry.codes()  # re-read by _counts: a test may add an indicator to the registry
 
 
 @dataclass
 class ComputeResult:
+    """What a compute did with every school of the region for the month: each is counted once,
+    as computed, imported, entered or «нет данных» (by reason), so the counts add up to all schools."""
     month: dt.date
-    computed: int = 0                      # snapshots written (new or refreshed)
+    until: dt.date | None = None           # lessons counted up to this day
+    today: dt.date | None = None           # the day of the compute (a month in progress says so)
+    computed: int = 0                      # snapshots written (new or refreshed) from the journal
     kept: list[int] = field(default_factory=list)  # schools whose imported/entered snapshot was kept
+    imported: int = 0                      # schools with imported figures for the month
+    entered: int = 0                       # schools with figures entered by hand
+    no_data: dict[str, int] = field(default_factory=dict)  # reason (app.monitoring.coverage) -> schools
+    removed: int = 0                       # earlier computed snapshots of schools with no lessons now
+
+    @property
+    def no_data_total(self) -> int:
+        return sum(self.no_data.values())
+
+    @property
+    def schools_total(self) -> int:
+        return self.computed + self.imported + self.entered + self.no_data_total
+
+    def message(self) -> str:
+        """The Russian summary the page and the command show; it accounts for every school."""
+        month = month_label(self.month)
+        state = incomplete_label(self.month, self.today) if self.today else None
+        if state:
+            month = f"{month} ({state})"
+        text = _("%(month)s: рассчитано по журналу — %(computed)s; загружено из других систем — %(imported)s; "
+                 "введено вручную — %(entered)s; нет данных — %(no_data)s. Всего школ — %(total)s.",
+                 month=month, computed=self.computed, imported=self.imported, entered=self.entered,
+                 no_data=self.no_data_total, total=self.schools_total)
+        if self.no_data_total:
+            text += " " + _("Нет данных: %(reasons)s.", reasons=coverage.reasons_text(self.no_data))
+        if self.removed:
+            text += " " + _("Удалены прежние расчёты школ без уроков в журнале: %(count)s.", count=self.removed)
+        return text
 
 
 def _counts() -> dict[str, int]:
     return {name: 0 for name in registry.codes()}
 
 
-def computed_schools(session: Session, month: dt.date):
-    """Schools whose figures come from this journal: their chosen system is this product, or they
-    recorded no choice yet but keep lessons here in the month. A SELECT of school ids."""
-    lessons_here = exists().where(Lesson.school_id == School.id, Lesson.date >= month, Lesson.date < next_month(month))
-    return (
-        select(School.id)
-        .outerjoin(JournalSystem, JournalSystem.id == School.journal_system_id)
-        .where(or_(JournalSystem.is_own.is_(True), and_(School.journal_system_id.is_(None), lessons_here)))
-    )
+def computed_schools(session: Session, month: dt.date, *, until: dt.date | None = None):
+    """Schools whose figures come from this journal: those that keep their journal here in the month
+    (app.monitoring.coverage.keeps_journal_here), lessons counted up to `until` (default: the
+    month's last day). A SELECT of school ids."""
+    return select(School.id).where(coverage.keeps_journal_here(month, until or last_day(month)))
 
 
 def indicators_for_month(session: Session, month: dt.date, *, as_of: dt.date | None = None) -> dict[int, dict[str, int]]:
-    """School id -> the indicator counts for `month` (first day), for every computed school.
+    """School id -> the indicator counts for `month` (first day), for every school that keeps its
+    journal here in the month; lessons count up to `as_of` (default: the app's today).
 
     The counts named in app.monitoring.registry with an `activity_field` are sums of that field
     over the month's activity rows; the others are counted below; an IMPORT indicator stays 0."""
     start, end = month, next_month(month)
-    as_of = as_of or dt.date.today()
-    schools = computed_schools(session, month)
+    until = counted_until(month, as_of or clock.today())
+    schools = computed_schools(session, month, until=until)
     result = {school_id: _counts() for school_id in session.scalars(schools)}
     if not result:
         return result
@@ -92,7 +126,7 @@ def indicators_for_month(session: Session, month: dt.date, *, as_of: dt.date | N
 
     active: dict[int, set[int]] = {}
     summed = [(i.code, i.activity_field) for i in registry.summed_from_activity()]
-    for activity in assignment_activity(session, schools, start, min(last_day(month), as_of)):
+    for activity in assignment_activity(session, schools, start, until):
         row = result[activity.school_id]
         for code, field_name in summed:
             row[code] += getattr(activity, field_name)
@@ -131,20 +165,25 @@ def indicators_for_month(session: Session, month: dt.date, *, as_of: dt.date | N
 
 def compute_month(session: Session, month: dt.date, *, as_of: dt.date | None = None,
                   now: dt.datetime | None = None, threshold: Threshold | None = None) -> ComputeResult:
-    """Compute and upsert the month's snapshots of every computed school. Idempotent; commits.
+    """Compute and upsert the month's snapshots of every school that keeps its journal here, lessons
+    counted up to `as_of` (default: the app's today). Idempotent; commits.
 
-    A school's imported or hand-entered snapshot for the month is kept as it is (listed in
-    `kept`): those figures come from elsewhere and compute must not overwrite them."""
+    A school's imported or hand-entered snapshot for the month is kept as it is (listed in `kept`):
+    those figures come from elsewhere and compute must not overwrite them. A computed snapshot of a
+    school that no longer keeps its journal here that month is removed: it is «нет данных», not zero.
+    A month that has not begun is refused (DomainError)."""
+    today = as_of or clock.today()
+    if today < month:
+        raise DomainError(_("%(month)s ещё не начался: рассчитать можно только начавшийся месяц.",
+                            month=month_label(month).capitalize()))
     threshold = threshold or current_threshold(session)
-    figures = indicators_for_month(session, month, as_of=as_of)
-    now = now or dt.datetime.now()
+    figures = indicators_for_month(session, month, as_of=today)
+    now = now or clock.region_now()
     existing = {
         s.school_id: s
-        for s in session.scalars(
-            select(UsageSnapshot).where(UsageSnapshot.month == month, UsageSnapshot.school_id.in_(list(figures) or [0]))
-        )
-    } if figures else {}
-    result = ComputeResult(month=month)
+        for s in session.scalars(select(UsageSnapshot).where(UsageSnapshot.month == month))
+    }
+    result = ComputeResult(month=month, until=counted_until(month, today), today=today)
     for school_id, counts in sorted(figures.items()):
         snapshot = existing.get(school_id)
         if snapshot is not None and snapshot.source != "computed":
@@ -153,13 +192,44 @@ def compute_month(session: Session, month: dt.date, *, as_of: dt.date | None = N
         if snapshot is None:
             snapshot = UsageSnapshot(school_id=school_id, month=month, source="computed")
             session.add(snapshot)
-        for name, value in counts.items():
-            setattr(snapshot, name, value)
-        snapshot.uses_system = uses_system(threshold, **{k: counts[k] for k in (
-            "lessons_filled", "lessons_due", "teachers_active", "teachers_total")})
-        snapshot.computed_at = now
-        snapshot.import_batch_id = None
-        snapshot.entered_by_id = None
+        _fill(snapshot, counts, threshold, now)
         result.computed += 1
+    for school_id, snapshot in existing.items():
+        if snapshot.source == "computed" and school_id not in figures:
+            session.delete(snapshot)
+            result.removed += 1
+    session.flush()
+    _account_for_every_school(session, result)
     session.commit()
     return result
+
+
+def _fill(snapshot: UsageSnapshot, counts: dict[str, int], threshold: Threshold, now: dt.datetime) -> None:
+    """A computed snapshot's figures, verdict and time."""
+    for name, value in counts.items():
+        setattr(snapshot, name, value)
+    snapshot.uses_system = uses_system(threshold, **{k: counts[k] for k in (
+        "lessons_filled", "lessons_due", "teachers_active", "teachers_total")})
+    snapshot.computed_at = now
+    snapshot.import_batch_id = None
+    snapshot.entered_by_id = None
+
+
+def _account_for_every_school(session: Session, result: ComputeResult) -> None:
+    """Fill the result's imported, entered and no-data counts (one statement over every school)."""
+    month = result.month
+    source = UsageSnapshot.source
+    reason = case((source.is_(None), coverage.no_data_reason(month, result.until)), else_=source)
+    rows = session.execute(
+        select(reason, func.count())
+        .select_from(School)
+        .outerjoin(UsageSnapshot, and_(UsageSnapshot.school_id == School.id, UsageSnapshot.month == month))
+        .group_by(reason)
+    )
+    for what, schools in rows:
+        if what == "imported":
+            result.imported = schools
+        elif what == "entered":
+            result.entered = schools
+        elif what in coverage.REASONS:
+            result.no_data[what] = schools

@@ -2,14 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
+from app import formats
 from app.errors import DomainError
-from app.models import UsageSnapshot
-from app.text import N_, _
+from app.formats import format_date
+from app.i18n import N_, _
 
 MONTH_NAMES = (  # translated where a label is built
     N_("январь"), N_("февраль"), N_("март"), N_("апрель"), N_("май"), N_("июнь"),
@@ -19,16 +16,20 @@ MONTH_NAMES_IN = (  # «в сентябре»
     N_("январе"), N_("феврале"), N_("марте"), N_("апреле"), N_("мае"), N_("июне"),
     N_("июле"), N_("августе"), N_("сентябре"), N_("октябре"), N_("ноябре"), N_("декабре"),
 )
-_MONTH_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 
 
 def parse_month(text: str | None) -> dt.date:
-    """'2012-09' -> date(2012, 9, 1). Anything else raises DomainError with a Russian hint."""
-    match = _MONTH_RE.match(text or "")
-    if not match or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 2100:
-        raise DomainError(_("Месяц «%(text)s» не распознан: укажите его в виде ГГГГ-ММ, например 2012-09.",
+    """'2012-09' (addresses, commands), «сентябрь 2012» or 09.2012 (the month chooser,
+    app.formats.parse_month) -> date(2012, 9, 1). Anything else, a year outside 2000–2100 included,
+    raises DomainError with a Russian hint."""
+    try:
+        month = formats.parse_month(text)
+    except formats.NotADate:
+        month = None
+    if month is None or not 2000 <= month.year <= 2100:
+        raise DomainError(_("Месяц «%(text)s» не распознан: укажите его так: сентябрь 2012 или 09.2012.",
                             text=text or ""))
-    return dt.date(int(match.group(1)), int(match.group(2)), 1)
+    return month
 
 
 def first_of(day: dt.date) -> dt.date:
@@ -62,7 +63,28 @@ def month_key(month: dt.date) -> str:
     return f"{month.year:04d}-{month.month:02d}"
 
 
-def opening_month(session: Session, today: dt.date) -> dt.date:
-    """The month pages open on: the latest month with snapshots, else the month before `today`'s."""
-    latest = session.scalar(select(func.max(UsageSnapshot.month)))
-    return latest or previous_month(today.replace(day=1))
+def last_complete_month(today: dt.date) -> dt.date:
+    """The month pages and the report open on: the last month wholly before `today` (on 19.10.2012
+    and on 01.10.2012 alike, September 2012). A month in progress is shown only when asked for."""
+    return previous_month(first_of(today))
+
+
+def is_complete(month: dt.date, today: dt.date) -> bool:
+    """A month is complete once its last day is over (so on its last day it is still in progress)."""
+    return last_day(month) < today
+
+
+def counted_until(month: dt.date, today: dt.date) -> dt.date:
+    """The last day of `month` whose lessons count: the month's last day once it is complete,
+    else `today` (the day before the month's first day for a month not yet begun: nothing counts)."""
+    return min(last_day(month), max(today, month - dt.timedelta(days=1)))
+
+
+def incomplete_label(month: dt.date, today: dt.date) -> str | None:
+    """«неполный месяц: по 19.10.2012» for a month in progress, «месяц ещё не начался» for a later
+    one; None for a complete month."""
+    if is_complete(month, today):
+        return None
+    if today < month:
+        return _("месяц ещё не начался")
+    return _("неполный месяц: по %(day)s", day=format_date(today))

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.models import UsageSnapshot
-from app.text import N_
+from app.i18n import N_
 
 JOURNAL = "journal"   # compute_month counts it from this journal's rows
 IMPORT = "import"     # only imported, sent through the API or entered by hand; compute writes 0

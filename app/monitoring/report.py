@@ -4,10 +4,13 @@ What the справка says is read once into a `ReportData` (`report_data`): t
 Word document of app/monitoring/report_docx.py are both written from it, so they cannot disagree.
 
 Sheets: «Сводка» (region totals, conclusions generated from the figures), «Муниципалитеты»,
-«Школы» (every indicator; no pupil names or birth dates anywhere), «Внедрение» (plan and
-readiness status), «Диаграмма» (native Excel column chart of shares with the target line).
-Every figure is written as a value, never a formula: xlsxwriter caches 0 for formulas, and the
-report must read the same in any viewer. The builder reads; it writes nothing to the database.
+«Школы» (every indicator, schools in the natural order of names; no pupil names or birth dates
+anywhere), «Внедрение» (the control page's graded table, app.rollout.deadlines, written by the
+control page's own xlsx writer), «Диаграмма» (native Excel column chart of shares with the
+target line, in the order of the pages' chart, over its own table). Every figure is written as a
+value, never a formula: xlsxwriter caches 0 for formulas, and the report must read the same in
+any viewer. Percentages are percentage cells (75,6 % is kept as 0.756); a missing one is blank.
+Every sheet has a page header. The builder reads; it writes nothing to the database.
 """
 from __future__ import annotations
 
@@ -17,20 +20,22 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import xlsxwriter
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, select
 from sqlalchemy.orm import Session
 
 from app import clock, formats
+from app.formats import natural_key
 from app.exports.cells import merge_cells, page_header_text, write_cell, write_row
-from app.models import Campaign, JournalSystem, Municipality, RolloutPlan, School, SchoolReadiness, UsageSnapshot
-from app.monitoring import registry
-from app.monitoring.adoption import RegionTotals, campaign_for, municipality_shares
-from app.monitoring.months import last_day, month_label, month_label_in
-from app.monitoring.thresholds import Threshold, current_threshold
-from app.rollout.status import OverdueMilestone, overdue_milestones
+from app.models import Campaign, JournalSystem, Municipality, School, UsageSnapshot
+from app.monitoring import coverage, registry
+from app.monitoring.adoption import RegionTotals, campaign_for, chart_order, chart_value, municipality_shares
+from app.monitoring.months import counted_until, last_day, month_label, month_label_in
+from app.monitoring.thresholds import Threshold, current_threshold, no_data_rule
+from app.rollout.deadlines import DeadlineTable, OverdueMilestone, deadline_table, overdue_list
+from app.rollout.export import PERCENT_FORMAT, fraction, write_deadlines
 from app.security import roles as R
 from app.security.scope import Scope, visible
-from app.text import N_, _
+from app.i18n import N_, _
 
 # Labels and headers are marked here and translated where they are written (xlsxwriter takes
 # plain str only, so no lazy strings): `source_label(...)`, `_translated(school_headers())`.
@@ -53,7 +58,7 @@ CHART_SHEET = N_("Диаграмма")
 MUNICIPALITY_HEADERS = (
     "№", N_("Муниципальное образование"), N_("Общеобразовательных школ"), N_("Используют систему"), N_("Доля, %"),
     N_("Целевая доля, %"), N_("Плановая доля, %"), N_("Дата планового показателя"), N_("Статус"),
-    N_("Доля в предыдущем месяце, %"), N_("Изменение, п.п."), N_("Школ с показателями"),
+    N_("Доля в предыдущем месяце, %"), N_("Изменение, п.п."), N_("Школ с показателями"), N_("Нет данных"),
 )
 SCHOOL_HEAD = (N_("Муниципальное образование"), N_("Школа"), N_("Система журнала"), N_("Источник данных"))
 USES_SYSTEM_HEADER = N_("Использует систему")
@@ -76,13 +81,6 @@ def school_figures(snapshot: UsageSnapshot) -> list[int | Decimal | None]:
 
 
 SCHOOL_HEADERS = school_headers()  # as the app started; the writers call school_headers()
-ROLLOUT_HEADERS = (
-    N_("Муниципальное образование"), N_("План: документ"), N_("План: дата утверждения"), N_("Ответственный"),
-    N_("Назначен"), N_("Школ"), N_("Нормативные акты приняты"), N_("Система выбрана"), N_("Оборудование готово"),
-    N_("Сотрудников обучено"), N_("Сотрудников всего"), N_("Школ готово полностью"), N_("Статус"),
-)
-
-
 def _translated(headers) -> list[str]:
     return [_(h) for h in headers]
 
@@ -118,16 +116,15 @@ def conclusions(totals: RegionTotals, threshold: Threshold) -> list[str]:
                   "показатели школ, работающих в других системах, затем сформируйте справку заново.",
                   month=month_label(totals.month))]
     lines = [
-        _("В %(month_in)s систему используют %(using)s из %(total)s общеобразовательных школ области (%(share)s).",
-          month_in=month_label_in(totals.month), using=totals.schools_using, total=totals.schools_total,
-          share=_pct(totals.share)),
+        _using_line(totals),
         _("Целевую долю %(target)s достигли %(meeting)s из %(municipalities)s муниципальных образований.",
           target=_pct(totals.target_share), meeting=totals.municipalities_meeting_target,
           municipalities=totals.municipalities),
     ]
     if totals.share is not None:
         lines.append(_gap_line(totals.share - totals.target_share))
-    lines.append(_change_line(totals.change))
+    lines.append(_("Месяц не завершён: изменение к предыдущему месяцу не рассчитывается.") if totals.incomplete
+                 else _change_line(totals.change))
     lines += _behind_target_lines(totals.rows)
     lines += _off_plan_lines(totals.rows)
     lines += _missing_lines(totals)
@@ -135,7 +132,26 @@ def conclusions(totals: RegionTotals, threshold: Threshold) -> list[str]:
                    "и активны не менее %(teachers)s учителей.",
                    lessons=_pct(threshold.min_lessons_filled_share),
                    teachers=_pct(threshold.min_teachers_active_share)))
+    lines.append(no_data_rule(threshold))
     return lines
+
+
+def _month_in(totals: RegionTotals) -> str:
+    """«октябре 2012», with «(неполный месяц: по 19.10.2012)» for a month in progress."""
+    state = totals.state_label
+    return f"{month_label_in(totals.month)} ({state})" if state else month_label_in(totals.month)
+
+
+def _using_line(totals: RegionTotals) -> str:
+    """How many schools use the system, out of the share's denominator by the methodology."""
+    if totals.no_data_in_denominator or not totals.no_data:
+        return _("В %(month_in)s систему используют %(using)s из %(total)s общеобразовательных школ области "
+                 "(%(share)s).", month_in=_month_in(totals), using=totals.schools_using,
+                 total=totals.schools_total, share=_pct(totals.share))
+    return _("В %(month_in)s систему используют %(using)s из %(counted)s общеобразовательных школ области с "
+             "данными (%(share)s); без данных — %(no_data)s из %(total)s.", month_in=_month_in(totals),
+             using=totals.schools_using, counted=totals.schools_total - totals.no_data, share=_pct(totals.share),
+             no_data=totals.no_data, total=totals.schools_total)
 
 
 def _gap_line(gap: Decimal) -> str:
@@ -178,14 +194,16 @@ def _off_plan_lines(rows) -> list[str]:
 
 
 def _missing_lines(totals: RegionTotals) -> list[str]:
-    """How many municipalities have no school's figures, else how many schools lack them."""
-    no_data = [r.name for r in totals.rows if r.with_data == 0 and r.schools_total]
-    if no_data:
-        return [_("Нет показателей ни по одной школе в муниципальных образованиях: %(count)s.", count=len(no_data))]
-    missing = totals.schools_total - sum(r.with_data for r in totals.rows)
-    if missing > 0:
-        return [_("Нет показателей за месяц у части школ: %(count)s.", count=missing)]
-    return []
+    """How many schools have no figures («нет данных») and why, and how many municipalities have
+    none at all."""
+    lines = []
+    if totals.no_data:
+        lines.append(_("Нет данных за месяц у школ: %(count)s (%(reasons)s).", count=totals.no_data,
+                       reasons=coverage.reasons_text(totals.no_data_reasons)))
+    empty = [r.name for r in totals.rows if r.with_data == 0 and r.schools_total]
+    if empty:
+        lines.append(_("Нет показателей ни по одной школе в муниципальных образованиях: %(count)s.", count=len(empty)))
+    return lines
 
 
 def _and_more(rest: int) -> str:
@@ -199,104 +217,58 @@ class SchoolLine:
     school: str
     system: str | None
     snapshot: UsageSnapshot | None
+    no_data_reason: str | None = None   # app.monitoring.coverage reason when there is no snapshot
+
+    @property
+    def no_data_text(self) -> str:
+        """«нет данных: нет уроков в журнале за месяц» for a school without figures."""
+        reason = coverage.reason_label(self.no_data_reason) if self.no_data_reason else None
+        return _("нет данных: %(reason)s", reason=reason) if reason else _("нет данных")
 
 
-def school_lines(session: Session, scope: Scope, month: dt.date) -> list[SchoolLine]:
-    """Every school in scope with its snapshot for the month (None when it has none)."""
+def school_lines(session: Session, scope: Scope, month: dt.date, *, until: dt.date | None = None) -> list[SchoolLine]:
+    """Every school in scope with its snapshot for the month (None when it has none, with the
+    reason; lessons counted up to `until`, the month's last day by default), by municipality and
+    school in the natural order of names («СОШ № 2» before «СОШ № 10»)."""
+    reason = case((UsageSnapshot.id.is_(None), coverage.no_data_reason(month, until or last_day(month))))
     rows = session.execute(
-        select(Municipality.name, School.short_name, JournalSystem.name, UsageSnapshot)
+        select(Municipality.name, School.short_name, JournalSystem.name, UsageSnapshot, School.id, reason)
         .join(Municipality, Municipality.id == School.municipality_id)
         .outerjoin(JournalSystem, JournalSystem.id == School.journal_system_id)
         .outerjoin(UsageSnapshot, and_(UsageSnapshot.school_id == School.id, UsageSnapshot.month == month))
         .where(visible(scope, School))
-        .order_by(Municipality.name, School.short_name)
     )
-    return [SchoolLine(m, s, system, snapshot) for m, s, system, snapshot in rows]
-
-
-@dataclass
-class RolloutLine:
-    municipality: str
-    plan: RolloutPlan | None
-    schools: int
-    normative_acts: int
-    system_chosen: int
-    hardware_ready: int
-    staff_trained: int
-    staff_total: int
-    ready: int
-
-    @property
-    def problems(self) -> list[str]:
-        """What the plan and readiness fields lack (see the note on the sheet); [] when in order."""
-        problems = []
-        if self.plan is None or self.plan.approval_doc_date is None:
-            problems.append(_("план не утверждён"))
-        if self.plan is None or not self.plan.responsible_full_name:
-            problems.append(_("ответственный не назначен"))
-        if self.schools and self.ready < self.schools:
-            problems.append(_("не готовы школ: %(count)s", count=self.schools - self.ready))
-        return problems
-
-    @property
-    def status(self) -> str:
-        """A simple status from the plan and readiness fields (see the note on the sheet)."""
-        return "; ".join(self.problems) or _("в норме")
-
-
-def rollout_lines(session: Session, scope: Scope, month: dt.date) -> list[RolloutLine]:
-    campaign = campaign_for(session, month)
-    plans = {}
-    readiness = {}
-    if campaign is not None:
-        plans = {p.municipality_id: p for p in session.scalars(
-            select(RolloutPlan).where(RolloutPlan.campaign_id == campaign.id, visible(scope, RolloutPlan)))}
-        done = lambda column: func.sum(case((column.is_not(None), 1), else_=0))  # noqa: E731
-        ready = and_(SchoolReadiness.normative_acts_on.is_not(None), SchoolReadiness.system_chosen_on.is_not(None),
-                     SchoolReadiness.hardware_ready_on.is_not(None))
-        for row in session.execute(
-            select(School.municipality_id, done(SchoolReadiness.normative_acts_on), done(SchoolReadiness.system_chosen_on),
-                   done(SchoolReadiness.hardware_ready_on), func.sum(func.coalesce(SchoolReadiness.staff_trained, 0)),
-                   func.sum(func.coalesce(SchoolReadiness.staff_total, 0)), func.sum(case((ready, 1), else_=0)))
-            .join(School, School.id == SchoolReadiness.school_id)
-            .where(SchoolReadiness.campaign_id == campaign.id, visible(scope, School))
-            .group_by(School.municipality_id)
-        ):
-            readiness[row[0]] = [int(v or 0) for v in row[1:]]
-    schools = dict(session.execute(
-        select(School.municipality_id, func.count()).where(visible(scope, School), School.is_general_education.is_(True))
-        .group_by(School.municipality_id)).all())
-    lines = []
-    for municipality_id, name in session.execute(
-        select(Municipality.id, Municipality.name).where(visible(scope, Municipality)).order_by(Municipality.name)
-    ):
-        counts = readiness.get(municipality_id, [0] * 6)
-        lines.append(RolloutLine(name, plans.get(municipality_id), schools.get(municipality_id, 0), *counts))
-    return lines
+    ordered = sorted(rows, key=lambda r: (natural_key(r[0]), natural_key(r[1]), r[4]))
+    return [SchoolLine(m, s, system, snapshot, missing) for m, s, system, snapshot, _id, missing in ordered]
 
 
 @dataclass(frozen=True)
 class ReportData:
     """What the справка for `month` says, read once for both of its documents (xlsx and docx).
 
-    `overdue` are the campaign's milestones overdue somewhere in scope as of `overdue_on`: the
-    month's last day, or today for a month not over yet (the справка describes its month, so
-    generating it again later gives the same list)."""
+    `deadlines` is the control page's graded table (app.rollout.deadlines) of the campaign in
+    scope as of `overdue_on`: the month's last day, or today for a month not over yet (the
+    справка describes its month, so generating it again later gives the same table); None
+    without a campaign. The «Внедрение» sheet is that table, and `overdue` — the milestones
+    overdue somewhere — is read off it, as the dashboard's list is."""
 
     month: dt.date
     scope: Scope
     totals: RegionTotals
     threshold: Threshold
     campaign: Campaign | None
-    overdue: list[OverdueMilestone]
+    deadlines: DeadlineTable | None
     overdue_on: dt.date
     generated_at: dt.datetime
     generated_by: str | None
+    today: dt.date | None = None      # the day it is generated on: a month in progress says so
+    revision: int | None = None       # the register's revision it becomes
 
     @property
     def title(self) -> str:
+        """A month in progress says so: «… за октябрь 2012 (неполный месяц: по 19.10.2012)»."""
         return _("Аналитическая справка об использовании электронных журналов и дневников за %(month)s",
-                 month=month_label(self.month))
+                 month=month_and_state(self.totals))
 
     @property
     def basis(self) -> str:
@@ -308,33 +280,51 @@ class ReportData:
 
     @property
     def note(self) -> str:
-        """«Приказ № 2613 от 13.06.2012. Сформирована 05.10.2012 10:00, Иванова.»"""
+        """«Приказ № 2613 от 13.06.2012. Сформирована 05.10.2012 10:00, Иванова.» (the region's time),
+        with «Редакция 2: заменяет отправленную ранее.» from the second revision on."""
         made = f"{self.generated_at:%d.%m.%Y %H:%M}"
         if self.generated_by:
-            return _("%(basis)s. Сформирована %(when)s, %(who)s.", basis=self.basis, when=made, who=self.generated_by)
-        return _("%(basis)s. Сформирована %(when)s.", basis=self.basis, when=made)
+            note = _("%(basis)s. Сформирована %(when)s, %(who)s.", basis=self.basis, when=made, who=self.generated_by)
+        else:
+            note = _("%(basis)s. Сформирована %(when)s.", basis=self.basis, when=made)
+        if self.revision and self.revision > 1:
+            note += " " + _("Редакция %(revision)s: заменяет отправленную ранее.", revision=self.revision)
+        return note
+
+    @property
+    def overdue(self) -> list[OverdueMilestone]:
+        return overdue_list(self.deadlines) if self.deadlines is not None else []
 
     def conclusions(self) -> list[str]:
         return conclusions(self.totals, self.threshold)
 
 
 def report_data(session: Session, month: dt.date, *, scope: Scope = REGION, generated_at: dt.datetime | None = None,
-                generated_by: str | None = None) -> ReportData:
-    """Read what the справка for `month` says within `scope` (the region by default). Writes nothing."""
+                generated_by: str | None = None, today: dt.date | None = None,
+                revision: int | None = None) -> ReportData:
+    """Read what the справка for `month` says within `scope` (the region by default). Writes nothing.
+
+    `today` (default: the app's today): a month in progress on it says so in the titles, counts its
+    lessons up to it and shows no change. `revision`: the register's revision it becomes."""
+    today = today or clock.today()
     campaign = campaign_for(session, month)
-    overdue_on = min(last_day(month), clock.today())
+    threshold = current_threshold(session)
+    overdue_on = min(last_day(month), today)
     return ReportData(
-        month=month, scope=scope, totals=municipality_shares(session, scope, month),
-        threshold=current_threshold(session), campaign=campaign,
-        overdue=overdue_milestones(session, campaign, overdue_on, where=visible(scope, Municipality)),
-        overdue_on=overdue_on, generated_at=generated_at or dt.datetime.now(), generated_by=generated_by)
+        month=month, scope=scope, totals=municipality_shares(session, scope, month, today=today, threshold=threshold),
+        threshold=threshold, campaign=campaign,
+        deadlines=deadline_table(session, campaign, overdue_on, where=visible(scope, Municipality))
+        if campaign is not None else None,
+        overdue_on=overdue_on, generated_at=generated_at or clock.region_now(), generated_by=generated_by,
+        today=today, revision=revision)
 
 
 def build_report(session: Session, month: dt.date, *, scope: Scope = REGION, generated_at: dt.datetime | None = None,
-                 generated_by: str | None = None) -> bytes:
-    """The analytical report for `month` as xlsx bytes. A month without data gives a report that says so."""
+                 generated_by: str | None = None, today: dt.date | None = None, revision: int | None = None) -> bytes:
+    """The analytical report for `month` as xlsx bytes. A month without data gives a report that says so;
+    a month in progress on `today` says so (see `report_data`)."""
     return build_xlsx(session, report_data(session, month, scope=scope, generated_at=generated_at,
-                                           generated_by=generated_by))
+                                           generated_by=generated_by, today=today, revision=revision))
 
 
 def build_xlsx(session: Session, data: ReportData) -> bytes:
@@ -353,10 +343,10 @@ def build_xlsx(session: Session, data: ReportData) -> bytes:
     chart_sheet = book.add_worksheet(_(CHART_SHEET))
 
     _write_summary(summary, f, data)
-    last_row = _write_municipalities(municipalities, f, totals, month)
-    _write_schools(schools, f, school_lines(session, scope, month), month)
-    _write_rollout(rollout, f, rollout_lines(session, scope, month), month)
-    _write_chart(book, chart_sheet, f, totals, last_row, month)
+    _write_municipalities(municipalities, f, totals, month)
+    _write_schools(schools, f, school_lines(session, scope, month, until=_until(data)), month)
+    _write_rollout(book, rollout, f, data)
+    _write_chart(book, chart_sheet, f, totals, month)
     book.close()
     return buffer.getvalue()
 
@@ -368,54 +358,69 @@ def _formats(book):
         "header": book.add_format({"bold": True, "text_wrap": True, "valign": "top", "border": 1, "bg_color": "#DDEBF7"}),
         "text": book.add_format({"border": 1, "text_wrap": True, "valign": "top"}),
         "int": book.add_format({"border": 1, "num_format": "0"}),
-        "pct": book.add_format({"border": 1, "num_format": "0.0"}),
+        "pct": book.add_format({"border": 1, "num_format": PERCENT_FORMAT}),
+        "pp": book.add_format({"border": 1, "num_format": "0.0"}),
         "date": book.add_format({"border": 1, "num_format": "dd.mm.yyyy"}),
         "bold_text": book.add_format({"border": 1, "bold": True}),
         "bold_int": book.add_format({"border": 1, "bold": True, "num_format": "0"}),
-        "bold_pct": book.add_format({"border": 1, "bold": True, "num_format": "0.0"}),
+        "bold_pct": book.add_format({"border": 1, "bold": True, "num_format": PERCENT_FORMAT}),
+        "bold_pp": book.add_format({"border": 1, "bold": True, "num_format": "0.0"}),
         "bad": book.add_format({"border": 1, "font_color": "#9C0006", "bg_color": "#FFC7CE"}),
         "good": book.add_format({"border": 1, "font_color": "#006100", "bg_color": "#C6EFCE"}),
         "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
     }
 
 
-def _page(sheet, header_row: int, last_row: int, last_col: int, title: str) -> None:
-    """A4 landscape, one page wide, header rows frozen and repeated on every page, autofilter."""
+def _page(sheet, header_row: int, last_row: int, last_col: int, title: str, frozen_cols: int = 0) -> None:
+    """A4 landscape, one page wide, header rows (and `frozen_cols` name columns) frozen, the header
+    repeated on every page, autofilter."""
     sheet.set_landscape()
     sheet.set_paper(9)
     sheet.fit_to_pages(1, 0)
     sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     sheet.set_header("&L" + page_header_text(title) + "&R" + _("Стр. &P из &N"))
     sheet.repeat_rows(0, header_row)
-    sheet.freeze_panes(header_row + 1, 0)
+    sheet.freeze_panes(header_row + 1, frozen_cols)
     sheet.autofilter(header_row, 0, max(last_row, header_row), last_col)
 
 
-def _write_summary(ws, f, data: ReportData):
-    totals, threshold = data.totals, data.threshold
-    write_cell(ws, 0, 0, data.title, f["title"])
-    write_cell(ws, 1, 0, data.note, f["note"])
-    header = 3
-    write_row(ws, header, 0, (_("Показатель"), _("Значение")), f["header"])
-    rows = [
+def _summary_rows(totals: RegionTotals, threshold) -> list[tuple[str, object, str]]:
+    """(label, value, format) of the summary table; None is written as «нет данных», a str as it is."""
+    change = _("не рассчитывается: месяц не завершён") if totals.incomplete else _num(totals.change)
+    return [
         (_("Общеобразовательных школ"), totals.schools_total, "int"),
         (_("Используют систему"), totals.schools_using, "int"),
+        (_("Не используют систему (по показателям)"), totals.not_using, "int"),
+        (_("Нет данных за месяц"), totals.no_data, "int"),
+        *((_("  из них: %(reason)s", reason=coverage.reason_label(reason)), totals.no_data_reasons[reason], "int")
+          for reason in coverage.REASONS if totals.no_data_reasons.get(reason)),
         (_("Доля школ, использующих систему, %"), _num(totals.share), "pct"),
         (_("Доля в предыдущем месяце, %"), _num(totals.previous_share), "pct"),
-        (_("Изменение, п.п."), _num(totals.change), "pct"),
+        (_("Изменение, п.п."), change, "pp"),
         (_("Целевая доля, %"), _num(totals.target_share), "pct"),
         (_("Муниципальных образований"), totals.municipalities, "int"),
         (_("Достигли целевой доли"), totals.municipalities_meeting_target, "int"),
         (_("Школ с показателями за месяц"), totals.snapshots, "int"),
         (_("Порог: заполнено уроков не менее, %"), _num(threshold.min_lessons_filled_share), "pct"),
         (_("Порог: активных учителей не менее, %"), _num(threshold.min_teachers_active_share), "pct"),
+        (_("Школы без данных в знаменателе доли"), _("да") if totals.no_data_in_denominator else _("нет"), "text"),
     ]
+
+
+def _write_summary(ws, f, data: ReportData):
+    write_cell(ws, 0, 0, data.title, f["title"])
+    write_cell(ws, 1, 0, data.note, f["note"])
+    header = 3
+    write_row(ws, header, 0, (_("Показатель"), _("Значение")), f["header"])
+    rows = _summary_rows(data.totals, data.threshold)
     for i, (label, value, kind) in enumerate(rows, header + 1):
         write_cell(ws, i, 0, label, f["text"])
         if value is None:
             write_cell(ws, i, 1, _("нет данных"), f["text"])
+        elif isinstance(value, str):
+            write_cell(ws, i, 1, value, f["text"])
         else:
-            ws.write_number(i, 1, value, f[kind])
+            ws.write_number(i, 1, fraction(value) if kind == "pct" else value, f[kind])
     last = header + len(rows)
     write_cell(ws, last + 2, 0, _("Выводы"), f["title"])
     for i, line in enumerate(data.conclusions(), last + 3):
@@ -429,7 +434,7 @@ def _write_summary(ws, f, data: ReportData):
 
 def _write_municipalities(ws, f, totals: RegionTotals, month) -> int:
     write_cell(ws, 0, 0, _("Доля школ, использующих систему, по муниципальным образованиям за %(month)s",
-                           month=month_label(month)), f["title"])
+                           month=month_and_state(totals)), f["title"])
     header = 2
     write_row(ws, header, 0, _translated(MUNICIPALITY_HEADERS), f["header"])
     row = header
@@ -439,34 +444,52 @@ def _write_municipalities(ws, f, totals: RegionTotals, month) -> int:
         write_cell(ws, row, 1, m.name, f["text"])
         ws.write_number(row, 2, m.schools_total, f["int"])
         ws.write_number(row, 3, m.schools_using, f["int"])
-        _maybe(ws, row, 4, m.share, f["pct"])
-        ws.write_number(row, 5, _num(m.target_share), f["pct"])
-        _maybe(ws, row, 6, m.plan_share, f["pct"])
+        _share(ws, row, 4, m.share, f["pct"])
+        _share(ws, row, 5, m.target_share, f["pct"])
+        _share(ws, row, 6, m.plan_share, f["pct"])
         if m.plan_date:
             ws.write_datetime(row, 7, dt.datetime.combine(m.plan_date, dt.time()), f["date"])
         else:
             ws.write_blank(row, 7, None, f["text"])
         status = municipality_status(m)
         write_cell(ws, row, 8, status, f["good"] if m.meets_target and m.with_data else f["bad"] if m.with_data else f["text"])
-        _maybe(ws, row, 9, m.previous_share, f["pct"])
-        _maybe(ws, row, 10, m.change, f["pct"])
+        _share(ws, row, 9, m.previous_share, f["pct"])
+        _maybe(ws, row, 10, m.change, f["pp"])
         ws.write_number(row, 11, m.with_data, f["int"])
+        ws.write_number(row, 12, m.no_data, f["int"])
     last_data_row = row
     row += 1
     write_cell(ws, row, 1, _("Итого по области"), f["bold_text"])
     ws.write_number(row, 2, totals.schools_total, f["bold_int"])
     ws.write_number(row, 3, totals.schools_using, f["bold_int"])
-    _maybe(ws, row, 4, totals.share, f["bold_pct"])
-    ws.write_number(row, 5, _num(totals.target_share), f["bold_pct"])
-    _maybe(ws, row, 9, totals.previous_share, f["bold_pct"])
-    _maybe(ws, row, 10, totals.change, f["bold_pct"])
+    _share(ws, row, 4, totals.share, f["bold_pct"])
+    _share(ws, row, 5, totals.target_share, f["bold_pct"])
+    _share(ws, row, 9, totals.previous_share, f["bold_pct"])
+    _maybe(ws, row, 10, totals.change, f["bold_pp"])
     ws.write_number(row, 11, totals.snapshots, f["bold_int"])
+    ws.write_number(row, 12, totals.no_data, f["bold_int"])
     ws.set_column(0, 0, 5)
     ws.set_column(1, 1, 40)
     ws.set_column(2, 11, 13)
     ws.set_column(8, 8, 24)
-    _page(ws, header, last_data_row, len(MUNICIPALITY_HEADERS) - 1, _(MUNICIPALITIES_SHEET))
+    _page(ws, header, last_data_row, len(MUNICIPALITY_HEADERS) - 1, _(MUNICIPALITIES_SHEET), frozen_cols=2)
     return last_data_row
+
+
+def _share(ws, row, col, value, fmt):
+    """A percentage (75.6) as a percentage cell (0.756, shown 75,6 %); None as a blank."""
+    _maybe(ws, row, col, fraction(value), fmt)
+
+
+def _until(data: ReportData) -> dt.date | None:
+    """The last day whose lessons count for the справка's month (None: the month's last day)."""
+    return counted_until(data.month, data.today) if data.today else None
+
+
+def month_and_state(totals: RegionTotals) -> str:
+    """«октябрь 2012 (неполный месяц: по 19.10.2012)», or the month alone once complete."""
+    label = month_label(totals.month)
+    return f"{label} ({totals.state_label})" if totals.state_label else label
 
 
 def _maybe(ws, row, col, value, fmt):
@@ -489,15 +512,16 @@ def _write_schools(ws, f, lines: list[SchoolLine], month):
         write_cell(ws, row, 1, line.school, f["text"])
         write_cell(ws, row, 2, line.system or _("не выбрана"), f["text"])
         if s is None:
-            write_cell(ws, row, 3, _("нет данных"), f["text"])
-            for col in range(4, len(headers)):
+            write_cell(ws, row, 3, line.no_data_text, f["text"])
+            for col in range(4, len(headers) - 1):
                 ws.write_blank(row, col, None, f["text"])
+            write_cell(ws, row, len(headers) - 1, _("нет данных"), f["text"])
             continue
         write_cell(ws, row, 3, source_label(s.source), f["text"])
         col = 4
         for (kind, _part, _whole), value in zip(registry.share_columns(), school_figures(s)):
             if kind == "share":
-                _maybe(ws, row, col, value, f["pct"])
+                _share(ws, row, col, value, f["pct"])
             else:
                 ws.write_number(row, col, value, f["int"])
             col += 1
@@ -508,85 +532,98 @@ def _write_schools(ws, f, lines: list[SchoolLine], month):
     ws.set_column(1, 1, 30)
     ws.set_column(2, 3, 16)
     ws.set_column(4, len(headers) - 1, 11)
-    _page(ws, header, row, len(headers) - 1, _(SCHOOLS_SHEET))
+    _page(ws, header, row, len(headers) - 1, _(SCHOOLS_SHEET), frozen_cols=2)
 
 
-def _write_rollout(ws, f, lines: list[RolloutLine], month):
-    write_cell(ws, 0, 0, _("Выполнение планов внедрения и готовность школ на %(month)s", month=month_label(month)), f["title"])
-    write_cell(ws, 1, 0, _("Статус рассчитан по полям плана внедрения и готовности школ: утверждён ли план, назначен ли "
-                           "ответственный, все ли школы приняли нормативные акты, выбрали систему и подготовили оборудование."),
-               f["note"])
-    header = 3
-    write_row(ws, header, 0, _translated(ROLLOUT_HEADERS), f["header"])
-    row = header
-    for line in lines:
-        row += 1
-        plan = line.plan
-        write_cell(ws, row, 0, line.municipality, f["text"])
-        write_cell(ws, row, 1, plan.approval_doc_number if plan and plan.approval_doc_number else "", f["text"])
-        _date(ws, row, 2, plan.approval_doc_date if plan else None, f)
-        write_cell(ws, row, 3, plan.responsible_full_name if plan and plan.responsible_full_name else "", f["text"])
-        _date(ws, row, 4, plan.responsible_appointed_on if plan else None, f)
-        for col, value in enumerate((line.schools, line.normative_acts, line.system_chosen, line.hardware_ready,
-                                     line.staff_trained, line.staff_total, line.ready), 5):
-            ws.write_number(row, col, value, f["int"])
-        write_cell(ws, row, 12, line.status, f["bad"] if line.problems else f["good"])
-    ws.set_column(0, 0, 34)
-    ws.set_column(1, 4, 16)
-    ws.set_column(3, 3, 28)
-    ws.set_column(5, 11, 12)
-    ws.set_column(12, 12, 40)
-    _page(ws, header, row, len(ROLLOUT_HEADERS) - 1, _(ROLLOUT_SHEET))
+def _write_rollout(book, ws, f, data: ReportData) -> None:
+    """The control page's table as of the report's day, written by the control page's own xlsx writer."""
+    if data.deadlines is None:
+        write_cell(ws, 0, 0, _("Кампания внедрения не задана: сроков приказа нет."), f["title"])
+        ws.set_header("&L" + page_header_text(_(ROLLOUT_SHEET)) + "&R" + _("Стр. &P из &N"))
+        return
+    write_deadlines(book, ws, data.deadlines, _("Выполнение сроков приказа на %(day)s",
+                                                day=formats.format_date(data.overdue_on)), _(ROLLOUT_SHEET))
 
 
-def _date(ws, row, col, value, f):
-    if value is None:
-        ws.write_blank(row, col, None, f["text"])
-    else:
-        ws.write_datetime(row, col, dt.datetime.combine(value, dt.time()), f["date"])
+CHART_HEADERS = (N_("Муниципальное образование"), N_("Доля, %"), N_("Целевая доля, %"), N_("Плановая доля, %"))
+CHART_TABLE_ROW = 34    # the chart's own data, below the chart (0-based row of its header)
+BAR_COLOR = "#8EA9DB"   # at or above the target
+BELOW_COLOR = "#F4B183"  # below the target: the warning colour
+PLAN_COLOR = "#1F3864"
 
 
-def _write_chart(book, ws, f, totals: RegionTotals, last_row: int, month):
-    write_cell(ws, 0, 0, _("Доля школ, использующих систему, за %(month)s: столбцы — доля, линия — целевая доля %(target)s, "
-                           "точки — плановая доля муниципального образования",
-                           month=month_label(month), target=_pct(totals.target_share)), f["title"])
+def _write_chart(book, ws, f, totals: RegionTotals, month):
+    """A column chart of the shares, lowest first (the order of the pages' chart,
+    adoption.chart_order), drawn from its own table below it: bars below the target in the
+    warning colour, the target as a line, each municipality's plan as a marker, the value at the
+    foot of each bar (clear of the markers). A municipality without figures has no cell at all
+    in the table, so the chart's cached values leave a gap there rather than a 0."""
+    write_cell(ws, 0, 0, _("Доля школ, использующих систему, за %(month)s: столбцы — доля (ниже цели — оранжевые), "
+                           "линия — целевая доля %(target)s, ромбы — плановая доля муниципального образования",
+                           month=month_and_state(totals), target=_pct(totals.target_share)), f["title"])
     ws.set_landscape()
     ws.set_paper(9)
-    ws.fit_to_pages(1, 1)
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.set_header("&L" + page_header_text(_(CHART_SHEET)) + "&R" + _("Стр. &P из &N"))
     if not totals.has_data or not totals.rows:
         write_cell(ws, 2, 0, _("За %(month)s нет данных мониторинга: диаграмма не построена.", month=month_label(month)),
                    f["note"])
         return
-    first = 3  # the municipality sheet's first data row (0-based)
-    sheet = "'" + _(MUNICIPALITIES_SHEET) + "'"
+    rows = chart_order(totals.rows)
+    first, last = _write_chart_table(ws, f, rows)
+    sheet = "'" + _(CHART_SHEET) + "'"
+
+    def column(letter: str) -> str:
+        return f"={sheet}!${letter}${first + 1}:${letter}${last + 1}"
+
     bars = book.add_chart({"type": "column"})
     bars.add_series({
-        "name": _("Доля, %"),
-        "categories": f"={sheet}!$B${first + 1}:$B${last_row + 1}",
-        "values": f"={sheet}!$E${first + 1}:$E${last_row + 1}",
-        "fill": {"color": "#4472C4"},
-        "gap": 50,
+        "name": _("Доля, %"), "categories": column("A"), "values": column("B"),
+        "fill": {"color": BAR_COLOR}, "border": {"color": "#2F5597"}, "gap": 40,
+        "points": [_bar_point(r, totals.target_share) for r in rows],
+        "data_labels": {"value": True, "num_format": "0.0%", "position": "inside_base",
+                        "font": {"rotation": -90, "size": 7, "color": "#000000"}},
     })
-    target = book.add_chart({"type": "line"})
-    target.add_series({
-        "name": _("Целевая доля, %"),
-        "categories": f"={sheet}!$B${first + 1}:$B${last_row + 1}",
-        "values": f"={sheet}!$F${first + 1}:$F${last_row + 1}",
-        "line": {"color": "#C00000", "width": 2.25, "dash_type": "dash"},
-        "marker": {"type": "none"},
+    lines = book.add_chart({"type": "line"})
+    lines.add_series({
+        "name": _("Целевая доля, %"), "categories": column("A"), "values": column("C"),
+        "line": {"color": "#C00000", "width": 2.25, "dash_type": "dash"}, "marker": {"type": "none"},
     })
-    if any(r.plan_share is not None for r in totals.rows):
-        target.add_series({
-            "name": _("Плановая доля, %"),
-            "categories": f"={sheet}!$B${first + 1}:$B${last_row + 1}",
-            "values": f"={sheet}!$G${first + 1}:$G${last_row + 1}",
+    if any(r.plan_share is not None for r in rows):
+        lines.add_series({
+            "name": _("Плановая доля, %"), "categories": column("A"), "values": column("D"),
             "line": {"none": True},
-            "marker": {"type": "diamond", "size": 7, "fill": {"color": "#ED7D31"}, "border": {"color": "#ED7D31"}},
+            "marker": {"type": "diamond", "size": 7, "fill": {"color": PLAN_COLOR}, "border": {"color": "#FFFFFF"}},
         })
-    bars.combine(target)
-    bars.set_title({"name": _("Доля школ, использующих систему, %(month)s", month=month_label(month))})
-    bars.set_y_axis({"min": 0, "max": 100, "name": "%", "major_gridlines": {"visible": True}})
+    bars.combine(lines)
+    bars.show_blanks_as("gap")
+    bars.set_title({"name": _("Доля школ, использующих систему, %(month)s", month=month_and_state(totals))})
+    bars.set_y_axis({"min": 0, "max": 1, "num_format": "0%", "major_gridlines": {"visible": True}})
     bars.set_x_axis({"num_font": {"rotation": -60, "size": 8}})
     bars.set_legend({"position": "bottom"})
     bars.set_size({"width": 1400, "height": 620})
     ws.insert_chart(2, 0, bars)
+
+
+def _bar_point(row, target: Decimal) -> dict | None:
+    """A bar below the target in the warning colour; the others (and gaps) as the series."""
+    value = chart_value(row)
+    if value is not None and value < target:
+        return {"fill": {"color": BELOW_COLOR}, "border": {"color": "#C55A11"}}
+    return None
+
+
+def _write_chart_table(ws, f, rows) -> tuple[int, int]:
+    """The chart's data in the chart's order; returns its first and last data rows (0-based)."""
+    write_row(ws, CHART_TABLE_ROW, 0, _translated(CHART_HEADERS), f["header"])
+    row = CHART_TABLE_ROW
+    for r in rows:
+        row += 1
+        write_cell(ws, row, 0, r.name, f["text"])
+        for col, value in ((1, chart_value(r)), (2, r.target_share), (3, r.plan_share)):
+            if value is not None:  # no cell at all: a blank cell would be cached as 0
+                ws.write_number(row, col, fraction(value), f["pct"])
+    ws.set_column(0, 0, 40)
+    ws.set_column(1, 3, 14)
+    return CHART_TABLE_ROW + 1, row

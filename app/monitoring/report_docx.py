@@ -25,9 +25,9 @@ from docx.shared import Cm, Pt, RGBColor
 
 from app import formats
 from app.monitoring.months import month_label
-from app.monitoring.report import ReportData, municipality_status
-from app.rollout.status import OverdueMilestone
-from app.text import N_, _
+from app.monitoring.report import ReportData, month_and_state, municipality_status
+from app.rollout.deadlines import OverdueMilestone
+from app.i18n import N_, _
 
 FONT = "Times New Roman"
 TABLE_STYLE = "Table Text"  # the style name is internal; users see the text only
@@ -37,8 +37,9 @@ _FIELDS = re.compile(r"\{(PAGE|NUMPAGES)\}")
 # (header, width in cm); the widths add up to the text width of 17.5 cm, and each header's
 # longest word fits its column in 9 pt bold (a word broken in two reads badly in a signed paper).
 MUNICIPALITY_COLUMNS = (
-    ("№", 0.8), (N_("Муниципальное образование"), 4.1), (N_("Школ"), 1.4), (N_("Используют систему"), 2.3),
-    (N_("Доля, %"), 1.4), (N_("Плановая доля, %"), 2.4), (N_("Изменение, п.п."), 2.2), (N_("Статус"), 2.9),
+    ("№", 0.8), (N_("Муниципальное образование"), 3.6), (N_("Школ"), 1.3), (N_("Используют систему"), 2.2),
+    (N_("Доля, %"), 1.4), (N_("Плановая доля, %"), 2.2), (N_("Изменение, п.п."), 2.1), (N_("Нет данных"), 1.6),
+    (N_("Статус"), 2.3),
 )
 OVERDUE_COLUMNS = (
     (N_("Пункт приказа"), 1.8), (N_("Мероприятие"), 4.2), (N_("Срок"), 2.3), (N_("Просрочка, дней"), 2.4),
@@ -68,7 +69,7 @@ def build_docx(data: ReportData) -> bytes:
         document.add_paragraph(line, style="Body Text")
 
     document.add_heading(_("Доля школ, использующих систему, по муниципальным образованиям за %(month)s",
-                           month=month_label(data.month)), level=2)
+                           month=month_and_state(data.totals)), level=2)
     _municipality_table(document, data)
 
     document.add_heading(_("Просроченные сроки внедрения на %(day)s", day=formats.format_date(data.overdue_on)),
@@ -192,16 +193,17 @@ def _municipality_table(document, data: ReportData) -> None:
         _row(table, MUNICIPALITY_COLUMNS, [
             (str(number), True), (m.name, False), (str(m.schools_total), True), (str(m.schools_using), True),
             (formats.format_percent(m.share), True), (_plan(m.plan_share, m.plan_date), True),
-            (_signed(m.change), True), (municipality_status(m), False),
+            (_signed(m.change), True), (str(m.no_data), True), (municipality_status(m), False),
         ])
     _row(table, MUNICIPALITY_COLUMNS, [
         ("", False), (_("Итого по области"), False), (str(totals.schools_total), True),
         (str(totals.schools_using), True), (formats.format_percent(totals.share), True), ("", True),
-        (_signed(totals.change), True), ("", False),
+        (_signed(totals.change), True), (str(totals.no_data), True), ("", False),
     ], bold=True)
     document.add_paragraph(_("Школ — общеобразовательных школ муниципального образования; доля — доля тех из них, "
                              "что используют систему. Целевая доля — %(target)s. Плановая доля — показатель плана "
-                             "внедрения муниципального образования на указанную дату.",
+                             "внедрения муниципального образования на указанную дату. Нет данных — школы без "
+                             "показателей за месяц (см. выводы).",
                              target=formats.format_percent(totals.target_share, sign=True)), style=TABLE_STYLE)
 
 

@@ -9,11 +9,11 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from app import formats
+from app import clock, formats
 from app.extensions import db
 from app.notify.digest import collect_due, mark_sent, render, start_watermarks
 from app.notify.mailer import Mailer, SmtpSettings
-from app.text import _, _l
+from app.i18n import _, _l
 
 log = logging.getLogger(__name__)
 cli = AppGroup("notify", help=_l("Уведомления родителям по электронной почте."))
@@ -57,7 +57,7 @@ def send_due(now: dt.datetime) -> tuple[int, int]:
 def send_command(now_text: str | None):
     """Send the notifications that are due now."""
     try:
-        now = formats.parse_moment(now_text) or dt.datetime.now()
+        now = formats.parse_moment(now_text) or clock.region_now()
     except formats.NotADate:
         raise click.ClickException(_("«%(value)s» — не момент времени: укажите его как 2012-10-19T18:00.",
                                      value=now_text)) from None

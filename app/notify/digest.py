@@ -6,7 +6,9 @@ guardian's own children, and the watermark moves only when the message was accep
 SMTP relay — so nothing is sent twice and a failed send is retried by the next run.
 
 Modes: instant (every run that has something new), daily (once a calendar day), weekly (once
-seven days have passed since the previous digest), none.
+seven days have passed since the previous digest), none. A parent account starts at daily
+(settings.DEFAULT_MODE). The letters go to the guardian's address on file, else to the account's
+own e-mail (`mail_address`).
 """
 from __future__ import annotations
 
@@ -14,10 +16,12 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select, update
+from flask_appbuilder.security.sqla.models import User
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from app.text import N_, _
+from app.accounts.issue import NO_EMAIL_DOMAIN
+from app.i18n import N_, _
 
 from app.models import Absence, AbsenceCode, ClassGroup, Guardian, GuardianLink, Lesson, Mark, MarkType, Pupil, Subject, TeachingAssignment
 
@@ -86,13 +90,28 @@ def collect_due(session: Session, now: dt.datetime) -> list[Digest]:
     return result
 
 
+def _address():
+    """The column of where a guardian's letters go (see `mail_address`); NULL for nowhere."""
+    own = case((User.email.like("%@" + NO_EMAIL_DOMAIN), None), else_=func.nullif(User.email, ""))
+    return func.coalesce(func.nullif(Guardian.email, ""), own)
+
+
+def mail_address(session: Session, guardian: Guardian) -> str:
+    """Where the guardian's letters go: the address on file, else the e-mail of the guardian's
+    account (left at the first login for recovery; not the placeholder of an account without one);
+    "" for nowhere."""
+    return session.scalar(select(_address()).select_from(Guardian).outerjoin(User, User.id == Guardian.user_id)
+                          .where(Guardian.id == guardian.id)) or ""
+
+
 def _guardians_with_email(session: Session) -> list:
-    """Guardians who chose a mode, have a watermark and an e-mail address."""
+    """Guardians who chose a mode (or have it by default), have a watermark and an e-mail address."""
+    address = _address()
     return session.execute(
-        select(Guardian.id, Guardian.email, Guardian.last_name, Guardian.first_name, Guardian.middle_name,
+        select(Guardian.id, address.label("email"), Guardian.last_name, Guardian.first_name, Guardian.middle_name,
                Guardian.notify_mode, Guardian.notified_until)
-        .where(Guardian.notify_mode != "none", Guardian.notified_until.is_not(None),
-               Guardian.email.is_not(None), Guardian.email != "")
+        .outerjoin(User, User.id == Guardian.user_id)
+        .where(Guardian.notify_mode != "none", Guardian.notified_until.is_not(None), address.is_not(None))
     ).all()
 
 

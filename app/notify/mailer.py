@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr
 
-from app.text import _
+from app.i18n import _
 
 
 @dataclass(frozen=True)

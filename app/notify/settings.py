@@ -1,4 +1,8 @@
-"""The guardian's own notification settings: read them, change them (one transaction)."""
+"""The guardian's own notification settings: read them, change them (one transaction).
+
+A parent account gets the daily digest (DEFAULT_MODE) until the parent chooses otherwise; the
+letters go to the guardian's address on file, else to the account's own (app/notify/digest.py:
+`mail_address`)."""
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
@@ -7,9 +11,12 @@ from app.errors import DomainError
 from app.security.clauses import NotInScope
 from app.models import Guardian
 from app.security.scope import Scope
-from app.text import _
+from app.i18n import _
 
 MODE_CODES = ("instant", "daily", "weekly", "none")
+# A new parent account's mode until the parent chooses another (app/accounts/issue.py sets it; the
+# accounts made before it got it from migration 0012).
+DEFAULT_MODE = "daily"
 MAX_EMAIL = 200
 
 

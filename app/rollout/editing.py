@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from app import formats
 from app.models import PlanTarget, RolloutPlan, School, SchoolReadiness
-from app.text import _l
+from app.i18n import _l
 from app.textinput import TextRefused, clean_column
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

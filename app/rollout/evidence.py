@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from app.errors import DomainError
 from app.rollout.status import SCHOOL_ITEMS
-from app.text import _l
+from app.i18n import _l
 from app.uploads import UploadedFile, check_upload
 
 

@@ -21,12 +21,16 @@ What "done" means for each milestone code (app.models.rollout.MILESTONE_CODES):
 - hardware_ready (p.4.2): the date hardware and software were ready;
 - staff_trained (p.4.2): all staff taking part trained (trained == total > 0) and the date;
 - usage_share (p.4.3): the share of the municipality's general-education schools whose monthly
-  usage snapshot says "uses the system" reaches the campaign's target share; done on the first
-  day of the first such month (a September 2012 snapshot meets a 01.09.2012 deadline).
+  usage snapshot says "uses the system" reaches the campaign's target share, judged by the
+  figures of the deadline's month and later: done on the first day of the first such month
+  (September 2012's figures meet a 01.09.2012 deadline on time, October's late).
 
-School milestones are judged per school; the municipality's cell for such a milestone is the
-worst of its schools (OVERDUE, then NOT_DUE, then LATE, then ON_TIME). Only general-education
-schools (School.is_general_education) take part, as in the order's 75% rule.
+School milestones are judged per school; `evaluate` sums a municipality's schools up into one
+cell (the worst status, and the count of each), for the drill-down pages of one municipality and
+one school. The control page, the report's «Внедрение» sheet and the dashboard read the graded
+table of app.rollout.deadlines, which counts the same statuses in the database (the SQL twins of
+the rules at the end of this module) and grades each municipality by the share of schools done.
+Only general-education schools (School.is_general_education) take part, as in the order's 75% rule.
 """
 from __future__ import annotations
 
@@ -38,7 +42,7 @@ from decimal import Decimal
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from app import formats
+from app.formats import natural_key
 from app.models import (
     Campaign,
     JournalSystem,
@@ -50,7 +54,6 @@ from app.models import (
     SchoolReadiness,
     UsageSnapshot,
 )
-from app.text import _l
 
 ON_TIME = "on_time"
 LATE = "late"
@@ -222,23 +225,31 @@ def active_campaign(session: Session, today: dt.date) -> Campaign | None:
     return session.scalars(select(Campaign).order_by(Campaign.starts_on, Campaign.id)).first()
 
 
-def _usage_done_on(months: dict[dt.date, int], total: int, target: Decimal, today: dt.date) -> dt.date | None:
-    """First month (its first day, not after today) whose using-schools share reaches target."""
+def usage_done_on(months: dict[dt.date, int], total: int, target: Decimal, today: dt.date,
+                  due_on: dt.date) -> dt.date | None:
+    """The usage share's done date: the first month, from the month of the deadline on and not
+    after `today`, whose share of schools using the system reaches `target` (its first day).
+
+    The item is judged by the figures of its deadline's month (September for 01.09.2012): an
+    earlier month's figures say nothing about it. None when no such month, or no schools."""
     if total <= 0:
         return None
+    judged = due_on.replace(day=1)
     for month in sorted(months):
-        if month <= today and Decimal(months[month]) * 100 >= target * total:
+        if judged <= month <= today and Decimal(months[month]) * 100 >= target * total:
             return month
     return None
 
 
-def _municipalities_to_judge(session: Session, where, municipality_id: int | None) -> list:
-    query = select(Municipality.id, Municipality.name).order_by(Municipality.name)
+def municipalities_to_judge(session: Session, where, municipality_id: int | None = None) -> list:
+    """(id, name) of the municipalities in `where` (and/or the one `municipality_id`), in the
+    natural order of their names."""
+    query = select(Municipality.id, Municipality.name)
     if where is not None:
         query = query.where(where)
     if municipality_id is not None:
         query = query.where(Municipality.id == municipality_id)
-    return session.execute(query).all()
+    return sorted(session.execute(query).all(), key=lambda row: (natural_key(row.name), row.id))
 
 
 def _plans_with_target_counts(session: Session, campaign: Campaign, ids: list[int]) -> tuple[dict, dict]:
@@ -252,14 +263,13 @@ def _plans_with_target_counts(session: Session, campaign: Campaign, ids: list[in
 
 
 def _schools_with_readiness(session: Session, campaign: Campaign, ids: list[int]) -> tuple[list, dict]:
-    """General-education schools of the municipalities (with their system's name), and their
-    readiness records by school id."""
-    schools = session.execute(
+    """General-education schools of the municipalities (with their system's name) in the natural
+    order of their names («СОШ № 2» before «СОШ № 10»), and their readiness records by school id."""
+    schools = sorted(session.execute(
         select(School.id, School.municipality_id, School.short_name, School.journal_system_id, JournalSystem.name)
         .outerjoin(JournalSystem, JournalSystem.id == School.journal_system_id)
         .where(School.municipality_id.in_(ids), School.is_general_education.is_(True))
-        .order_by(School.short_name, School.id)
-    ).all()
+    ).all(), key=lambda s: (natural_key(s.short_name), s.id))
     school_ids = [s.id for s in schools]
     readiness = {r.school_id: r for r in session.scalars(
         select(SchoolReadiness).where(SchoolReadiness.campaign_id == campaign.id,
@@ -308,7 +318,7 @@ def _schools_cell(m: MilestoneInfo, school_rows: list[SchoolRow]) -> Cell:
 def _usage_cell(m: MilestoneInfo, months: dict[dt.date, int], total: int, campaign: Campaign,
                 today: dt.date) -> Cell:
     """No status without schools; `done` is the latest month's count of schools using the system."""
-    done_on = _usage_done_on(months, total, campaign.target_share, today)
+    done_on = usage_done_on(months, total, campaign.target_share, today, m.due_on)
     status = milestone_status(m.due_on, done_on, today) if total else None
     latest = months[max(months)] if months else 0
     return Cell(m, status, done_on, {status: 1} if status else {}, latest, total)
@@ -335,9 +345,10 @@ def evaluate(session: Session, campaign: Campaign, today: dt.date, *, where=None
              municipality_id: int | None = None) -> list[MunicipalityRow]:
     """Every municipality (filtered by the SQL clause `where`, e.g. the user's scope on
     Municipality, and/or one `municipality_id`) with its milestone cells and its schools' rows,
-    ordered by name. Queries: a fixed handful, independent of the number of municipalities."""
+    in the natural order of names. Queries: a fixed handful, independent of the number of
+    municipalities."""
     milestones = milestones_of(session, campaign)
-    municipalities = _municipalities_to_judge(session, where, municipality_id)
+    municipalities = municipalities_to_judge(session, where, municipality_id)
     ids = [m.id for m in municipalities]
     if not ids:
         return []
@@ -361,91 +372,6 @@ def evaluate(session: Session, campaign: Campaign, today: dt.date, *, where=None
     return result
 
 
-@dataclass(frozen=True)
-class OverdueMilestone:
-    """One overdue milestone of a campaign, for the monitoring dashboard."""
-
-    code: str
-    title: str
-    order_item: str
-    level: str                 # 'municipality' or 'school'
-    due_on: dt.date
-    days_overdue: int          # whole days since the due date (today - due_on)
-    municipalities: list[tuple[int, str]]  # (id, name) of municipalities with this milestone overdue
-    school_count: int          # schools with it overdue (0 for municipal milestones)
-
-    @property
-    def municipality_count(self) -> int:
-        return len(self.municipalities)
-
-    def __str__(self) -> str:
-        text = _l("п.%(item)s %(title)s (срок %(due)s, просрочено на %(days)s дн.): муниципальных образований — %(m)s",
-                  item=self.order_item, title=self.title, due=formats.format_date(self.due_on),
-                  days=self.days_overdue, m=self.municipality_count)
-        if self.level == "school":
-            return str(text) + str(_l(", школ — %(n)s", n=self.school_count))
-        return str(text)
-
-
-def overdue_milestones(session: Session, campaign: Campaign | None, today: dt.date, *,
-                       where=None) -> list[OverdueMilestone]:
-    """Milestones of `campaign` that are overdue somewhere as of `today`.
-
-    Returns a list of `OverdueMilestone` (code, title, order_item, level, due_on, days_overdue,
-    municipalities: list of (id, name) sorted by name, school_count; property
-    municipality_count; str() is a one-line Russian summary), ordered by due date. A milestone
-    appears only when at least one municipality (or, for school milestones, at least one school)
-    has it OVERDUE; a milestone completed late is not overdue. An empty list means nothing is
-    overdue (or there is no campaign).
-
-    `where` optionally narrows the municipalities (a clause on Municipality, e.g. the user's
-    `visible(scope, Municipality)`).
-
-    The same answer as reading OVERDUE cells off `evaluate`, counted by the database instead
-    (the dashboard would otherwise judge every school × milestone of the region on each view):
-    one row per municipality with its plan's milestones done or not and its schools not done
-    per readiness item, plus the usage months when the usage deadline has passed. Queries: 2–3."""
-    if campaign is None:
-        return []
-    due = [m for m in milestones_of(session, campaign) if today > m.due_on]
-    if not due:
-        return []
-    rows = session.execute(_overdue_query(campaign, today, [m.code for m in due], where)).all()
-    usage_months: dict[int, dict[dt.date, int]] = defaultdict(dict)
-    if any(m.code == "usage_share" for m in due):
-        for mid, month, n in session.execute(_usage_months_query(campaign, today, where)):
-            usage_months[mid][month] = n
-
-    result = []
-    for m in due:
-        late, schools = _overdue_in(m, rows, usage_months, campaign, today)
-        if late:
-            result.append(OverdueMilestone(m.code, m.title, m.order_item, m.level, m.due_on,
-                                           (today - m.due_on).days, late, schools))
-    return result
-
-
-def _overdue_in(m: MilestoneInfo, rows, usage_months: dict[int, dict[dt.date, int]], campaign: Campaign,
-                today: dt.date) -> tuple[list[tuple[int, str]], int]:
-    """Municipalities (id, name) with milestone `m` overdue, and the number of their schools
-    not done (0 for municipal milestones), from the rows of `_overdue_query`."""
-    late: list[tuple[int, str]] = []
-    schools = 0
-    for row in rows:
-        total = row.schools or 0
-        if m.level == "school":
-            not_done = getattr(row, m.code) or 0
-            if not_done:
-                late.append((row.id, row.name))
-                schools += not_done
-        elif m.code == "usage_share":
-            if total and _usage_done_on(usage_months.get(row.id, {}), total, campaign.target_share, today) is None:
-                late.append((row.id, row.name))
-        elif not getattr(row, m.code):
-            late.append((row.id, row.name))
-    return late, schools
-
-
 # Python's str.strip() removes every character for which isspace() is true; the SQL twins of
 # the "filled in" tests trim the same set so that a text of only such characters counts as blank.
 _WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
@@ -456,7 +382,7 @@ def _filled(column):
     return func.trim(column, _WHITESPACE) != ""
 
 
-def _plan_done_clause(code: str, today: dt.date):
+def plan_done_clause(code: str, today: dt.date):
     """SQL twin of `plan_done_on(plan, code, has_targets) <= today` on RolloutPlan (NULL when
     there is no plan, which the caller treats as not done)."""
     p = RolloutPlan
@@ -468,7 +394,19 @@ def _plan_done_clause(code: str, today: dt.date):
     raise ValueError(f"not a plan milestone: {code}")
 
 
-def _readiness_done_clause(code: str, today: dt.date):
+READINESS_DATES = {
+    "normative_acts": SchoolReadiness.normative_acts_on,
+    "system_chosen": SchoolReadiness.system_chosen_on,
+    "hardware_ready": SchoolReadiness.hardware_ready_on,
+    "staff_trained": SchoolReadiness.staff_trained_on,
+}
+PLAN_DATES = {
+    "plan_approved": RolloutPlan.approval_doc_date,
+    "responsible_appointed": RolloutPlan.responsible_appointed_on,
+}
+
+
+def readiness_done_clause(code: str, today: dt.date):
     """SQL twin of `readiness_done_on(readiness, code, school.journal_system_id) <= today` on
     School outer-joined to its SchoolReadiness (NULL, i.e. not done, without a readiness row)."""
     r = SchoolReadiness
@@ -483,40 +421,15 @@ def _readiness_done_clause(code: str, today: dt.date):
     raise ValueError(f"not a readiness item: {code}")
 
 
-def _overdue_query(campaign: Campaign, today: dt.date, codes: list[str], where):
-    """Municipalities (id, name, schools = general-education schools) ordered by name, with a
-    column per code: for school items the number of schools not done by `today`, for plan
-    milestones whether the plan has it done (usage_share is judged by the caller)."""
-    school_codes = [c for c in codes if c in SCHOOL_ITEMS]
-    per_school = (
-        select(School.municipality_id.label("municipality_id"), func.count().label("schools"),
-               *[func.sum(case((_readiness_done_clause(c, today), 0), else_=1)).label(c) for c in school_codes])
-        .outerjoin(SchoolReadiness, and_(SchoolReadiness.school_id == School.id,
-                                         SchoolReadiness.campaign_id == campaign.id))
-        .where(School.is_general_education.is_(True))
-        .group_by(School.municipality_id)
-        .subquery()
-    )
-    plan_codes = [c for c in codes if c in ("plan_approved", "responsible_appointed")]
+def usage_months_query(campaign: Campaign, today: dt.date, where):
+    """(municipality id, month, general-education schools using the system, general-education
+    schools with figures for the month) from the campaign's first month to `today`; the using
+    count is what `evaluate` reads."""
     query = (
-        select(Municipality.id, Municipality.name, per_school.c.schools,
-               *[per_school.c[c] for c in school_codes],
-               *[case((_plan_done_clause(c, today), True), else_=False).label(c) for c in plan_codes])
-        .outerjoin(per_school, per_school.c.municipality_id == Municipality.id)
-        .outerjoin(RolloutPlan, and_(RolloutPlan.municipality_id == Municipality.id,
-                                     RolloutPlan.campaign_id == campaign.id))
-        .order_by(Municipality.name, Municipality.id)
-    )
-    return query.where(where) if where is not None else query
-
-
-def _usage_months_query(campaign: Campaign, today: dt.date, where):
-    """(municipality id, month, general-education schools using the system) from the campaign's
-    first month to `today`, as `evaluate` reads them."""
-    query = (
-        select(School.municipality_id, UsageSnapshot.month, func.count())
+        select(School.municipality_id, UsageSnapshot.month,
+               func.sum(case((UsageSnapshot.uses_system.is_(True), 1), else_=0)), func.count())
         .join(School, School.id == UsageSnapshot.school_id)
-        .where(School.is_general_education.is_(True), UsageSnapshot.uses_system.is_(True),
+        .where(School.is_general_education.is_(True),
                UsageSnapshot.month >= campaign.starts_on.replace(day=1), UsageSnapshot.month <= today)
         .group_by(School.municipality_id, UsageSnapshot.month)
     )

@@ -7,6 +7,10 @@
   RATELIMIT_STORAGE_URI: memory:// counts per process, redis://host:6379/0 shares the count.
 FAB's own AUTH_RATE_LIMITED limit (every POST, failures or not) stays off (the manager's
 is_auth_limited).
+
+The recovery requests of «Забыли пароль?» (app/views/recovery.py) are limited the same two ways:
+per typed login or address in the database (app/accounts/recovery.py) and per client address in
+the same storage (`over_client_ceiling`); the page answers a refusal itself (429).
 """
 from __future__ import annotations
 
@@ -14,12 +18,13 @@ import datetime as dt
 
 from flask import Flask, request
 from flask_limiter.util import get_remote_address
+from limits import parse as parse_limit
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import TooManyRequests
 
 from app import clock
 from app.security import lockout
-from app.text import _
+from app.i18n import _
 
 
 class LoginLocked(TooManyRequests):
@@ -54,6 +59,15 @@ def refuse_if_locked(session: Session, name: str | None) -> None:
     session.rollback()  # the read's transaction is not kept open for the request
     if until is not None:
         raise LoginLocked(lockout.minutes_left(until, now))
+
+
+def over_client_ceiling(limiter, limit: str, scope: str) -> bool:
+    """Count one request of `scope` from the client's address against `limit` («50 per hour») in
+    the ceiling's storage (RATELIMIT_STORAGE_URI); True when it is over. No limiter (AUTH_RATE_LIMITED
+    off) or a disabled one (RATELIMIT_ENABLED) counts nothing."""
+    if limiter is None or not limiter.enabled:
+        return False
+    return not limiter.limiter.hit(parse_limit(limit), scope, get_remote_address())
 
 
 def _login_name() -> str:

@@ -19,6 +19,8 @@
   password field. It is checked when the password does not match, counted by the same lockout,
   and the browser's session then says that a password is to be set (PASSWORD_TO_SET), which
   every page asks for first (app/views/accounts.py). The API login takes passwords only.
+- Recovery links (app/accounts/recovery.py): a password set through one ends every session of the
+  account like any other password change (`reset_by_link`).
 """
 from __future__ import annotations
 
@@ -53,7 +55,8 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, aliased, contains_eager
 
 from app import clock
-from app.accounts import codes, lifecycle
+from app.formats import format_moment
+from app.accounts import codes, lifecycle, recovery
 from app.accounts.issue import note_first_login
 from app.web.api_messages import RussianAnswers
 from app.models import ReferenceVersion
@@ -85,6 +88,9 @@ class _NoFileDownload:
 class UserDBModelView(ListArgs, ReachSearch, _NoFileDownload, FabUserDBModelView):
     """FAB's raw user editor, the administrator's alone: its changes of a role or of the active flag
     are account events like the pages' (app.accounts.lifecycle); a closed account's sessions end."""
+
+    # FAB's stamps of a login, kept in UTC: shown in Moscow time, as the accounts pages show them.
+    formatters_columns = {column: format_moment for column in ("last_login", "created_on", "changed_on")}
 
     def _edit(self, pk):
         # The form's values land on the user before pre_update, and loading its roles flushes them:
@@ -299,6 +305,15 @@ class SecurityManager(FabSecurityManager):
             self.reset_password(user.id, password)  # commits the used code with the password
             self.update_user_auth_stat(user, True)
         login_guard.count_attempt(self.session, current_app.config, username, succeeded=user is not None)
+        return user
+
+    def reset_by_link(self, token: str, password: str):
+        """A recovery link's new password: the link used up and `password` (checked by the form
+        against the policy) set in one transaction, which ends all of the account's sessions; the
+        account, or None when the link is no longer good (nothing changes)."""
+        user = recovery.redeem(self.session, token, clock.now())
+        if user is not None:
+            self.reset_password(user.id, password)  # commits the used link with the password
         return user
 
     def load_user(self, pk):

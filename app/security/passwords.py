@@ -25,7 +25,7 @@ from zxcvbn import zxcvbn
 
 from app.accounts.logins import transliterate
 from app.security.roles import FAMILY_ROLES
-from app.text import _
+from app.i18n import _
 
 MIN_PASSWORD_LENGTH = 10
 STAFF_SCORE = 3

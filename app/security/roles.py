@@ -1,4 +1,4 @@
-"""The roles of DESIGN.md and the permissions each gets.
+"""The roles of docs/design.md and the permissions each gets.
 
 Role names are data shown to users, so they are the Russian names. Views declare which roles may
 use them (`role_access`), next to their own definition; `sync_roles` turns that into FAB

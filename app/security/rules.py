@@ -30,9 +30,12 @@ from app.models import (
     HomeworkFile,
     ImportBatch,
     OneTimeCode,
+    PasswordReset,
+    PasswordResetRequest,
     JournalChange,
     JournalSystem,
     Lesson,
+    LightThreshold,
     LoginAttempt,
     Mark,
     Material,
@@ -40,6 +43,7 @@ from app.models import (
     Municipality,
     PeriodMark,
     PlanTarget,
+    PlanTopic,
     Pupil,
     ReadinessEvidence,
     ReferenceVersion,
@@ -51,8 +55,10 @@ from app.models import (
     StudyPeriod,
     Subgroup,
     Subject,
+    SubjectAssessment,
     Substitution,
     TeachingAssignment,
+    ThematicPlan,
     TimetableSlot,
     Training,
     UsageSnapshot,
@@ -70,6 +76,10 @@ class Rule:
 
     school, municipality, class_group, pupil: the column tying a row to one of them.
     parent: (foreign key, parent model, parent key): the row is in scope where its parent row is.
+    assignment: the column tying a row to a teaching assignment whose teacher keeps it (a thematic
+        plan): a teacher reads the rows of the journals they open and changes those of their own
+        assignments (where WRITABLE lets teachers change the model); a row whose parent is such a
+        row follows its parent for teachers.
     open_when_null: a NULL school or municipality means the row is everybody's (the regional
         subject catalogue, a region-wide training).
     personal: about a person; region and municipality roles see none of it.
@@ -84,6 +94,7 @@ class Rule:
     class_group: Any = None
     pupil: Any = None
     parent: tuple | None = None
+    assignment: Any = None
     open_when_null: bool = False
     personal: bool = False
     shared: bool = False
@@ -124,6 +135,8 @@ RULES: dict[type, Rule] = {
     Mark: Rule(pupil=Mark.pupil_id, parent=(Mark.lesson_id, Lesson, Lesson.id), personal=True),
     Absence: Rule(pupil=Absence.pupil_id, parent=(Absence.lesson_id, Lesson, Lesson.id), personal=True),
     PeriodMark: Rule(class_group=PeriodMark.class_group_id, pupil=PeriodMark.pupil_id, personal=True),
+    # how a class's subject is assessed in a period: the school's setting, about no person
+    SubjectAssessment: Rule(class_group=SubjectAssessment.class_group_id, region=True),
     JournalChange: Rule(school=JournalChange.school_id, personal=True),
     DiaryVisit: Rule(pupil=DiaryVisit.pupil_id, parent=(DiaryVisit.pupil_id, Pupil, Pupil.id), personal=True),
     # Homework is where its lesson is: the school's staff read their school's, a teacher the
@@ -131,6 +144,9 @@ RULES: dict[type, Rule] = {
     # given to the class, to a subgroup a child is in, or to the child (app.security.scope).
     Homework: Rule(class_group=Homework.class_group_id, parent=(Homework.lesson_id, Lesson, Lesson.id), personal=True),
     HomeworkFile: Rule(parent=(HomeworkFile.homework_id, Homework, Homework.id), personal=True),
+    ThematicPlan: Rule(parent=(ThematicPlan.assignment_id, TeachingAssignment, TeachingAssignment.id),
+                       assignment=ThematicPlan.assignment_id, region=True),
+    PlanTopic: Rule(parent=(PlanTopic.plan_id, ThematicPlan, ThematicPlan.id), region=True),
     # rollout
     Campaign: SHARED,
     Milestone: SHARED,
@@ -142,6 +158,7 @@ RULES: dict[type, Rule] = {
     Consultation: Rule(school=Consultation.school_id, municipality=Consultation.municipality_id, region=True),
     Training: Rule(municipality=Training.municipality_id, open_when_null=True, region=True),
     Material: SHARED,
+    LightThreshold: Rule(region=True, whole_region_for_municipal=True),
     # monitoring
     UsageSnapshot: Rule(school=UsageSnapshot.school_id, region=True),
     ImportBatch: Rule(region=True),
@@ -154,9 +171,12 @@ RULES: dict[type, Rule] = {
     LoginAttempt: Rule(personal=True),
     UserSession: Rule(personal=True),
     UserCredentials: Rule(personal=True),
-    # accounts: the record of account changes is read where the account belongs; codes by nobody
+    # accounts: the record of account changes is read where the account belongs; codes, recovery
+    # links and their requests by nobody
     AccountEvent: Rule(school=AccountEvent.school_id, municipality=AccountEvent.municipality_id, personal=True),
     OneTimeCode: Rule(personal=True),
+    PasswordReset: Rule(personal=True),
+    PasswordResetRequest: Rule(personal=True),
 }
 
 

@@ -31,10 +31,12 @@ from app.models import (
     HomeworkFile,
     ImportBatch,
     Lesson,
+    LightThreshold,
     Mark,
     Material,
     PeriodMark,
     PlanTarget,
+    PlanTopic,
     Pupil,
     ReadinessEvidence,
     Room,
@@ -45,8 +47,10 @@ from app.models import (
     StudyPeriod,
     Subgroup,
     Subject,
+    SubjectAssessment,
     Substitution,
     TeachingAssignment,
+    ThematicPlan,
     TimetableSlot,
     Training,
     UsageSnapshot,
@@ -164,18 +168,18 @@ CLAUSES_KEPT = 4096
 # Which roles may change which models at all (within their visible rows; teachers narrower).
 WRITABLE: dict[str, set] = {
     R.MINISTRY: set(),
-    R.MONITORING: {UsageSnapshot, ImportBatch, AnalyticalReport, UsageThreshold},
+    R.MONITORING: {UsageSnapshot, ImportBatch, AnalyticalReport, UsageThreshold, LightThreshold},
     R.METHODIST: {Consultation, Training, Material},
     R.MUNICIPAL: {RolloutPlan, PlanTarget, School, SchoolReadiness, ReadinessEvidence, Consultation},
     R.SCHOOL_ADMIN: {
         SchoolReadiness, ReadinessEvidence, StudyPeriod, Holiday, Staff, Consultation,
-        Lesson, Mark, Absence, PeriodMark, Homework, HomeworkFile,
+        Lesson, Mark, Absence, PeriodMark, Homework, HomeworkFile, SubjectAssessment,
     },
     R.SECRETARY: {
         ClassGroup, Pupil, Guardian, GuardianLink, Subject, TeachingAssignment, BellSchedule,
         TimetableSlot, Substitution, Room, Subgroup, Lesson,
     },
-    R.TEACHER: {Lesson, Mark, Absence, PeriodMark, Homework, HomeworkFile},
+    R.TEACHER: {Lesson, Mark, Absence, PeriodMark, Homework, HomeworkFile, ThematicPlan, PlanTopic},
     R.PARENT: set(),
     R.PUPIL: set(),
     R.VENDOR: {UsageSnapshot, ImportBatch},
@@ -336,9 +340,26 @@ def _teacher_visible(scope: Scope, model, rule: Rule, *, write: bool) -> ColumnE
         return _teacher_journal_rows(staff, model, write=write)
     if model is HomeworkFile:
         return _parent_clause(scope, rule, write=write)
+    kept = _teacher_assignment_rows(scope, staff, rule, write=write)
+    if kept is not None:
+        return kept
     if write:
         return false()
     return _teacher_reads(scope, staff, model, rule)
+
+
+def _teacher_assignment_rows(scope: Scope, staff: int, rule: Rule, *, write: bool) -> ColumnElement[bool] | None:
+    """Rows a teacher keeps for a teaching assignment (rule.assignment: a thematic plan), or rows
+    whose parent is one (its topics): changed on own assignments, read wherever the teacher opens
+    the journal (own, the class led, lessons taught as a substitute). None for other models."""
+    if rule.assignment is not None:
+        if write:
+            return rule.assignment.in_(_teacher_assignments(staff))
+        return rule.assignment.in_(select(TeachingAssignment.id).where(journal_assignments(scope)))
+    parent_rule = rule_of(rule.parent[1]) if rule.parent else None
+    if parent_rule is not None and parent_rule.assignment is not None:
+        return _parent_clause(scope, rule, write=write)
+    return None
 
 
 def _teacher_journal_rows(staff: int, model, *, write: bool) -> ColumnElement[bool]:

@@ -28,6 +28,7 @@ from sqlalchemy import ColumnElement, bindparam, delete, event, insert, inspect,
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from app.clock import now as _utc_now
 from app.models import UserCredentials, UserSession
 
 LAST_SEEN_STEP = dt.timedelta(minutes=5)
@@ -41,7 +42,8 @@ _credentials = UserCredentials.__table__
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    """The current time in UTC, naive (app.clock's technical time, which tests may not shift)."""
+    return _utc_now()
 
 
 def key_hash(key: str | None) -> str | None:

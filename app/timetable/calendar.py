@@ -30,7 +30,7 @@ from app.models import (
     TimetableSlot,
 )
 from app.security.scope import Scope, changeable, visible
-from app.text import _
+from app.i18n import _
 from app.timetable import WEEKDAYS
 
 
@@ -309,3 +309,34 @@ def generate_for(session: Session, scope: Scope, period: StudyPeriod, class_grou
         session.rollback()
         raise
     return report
+
+
+def timetable_counts(session: Session, school_id: int, academic_year_id: int,
+                     assignment_ids: list[int] | None = None) -> dict[int, int]:
+    """How many lessons the timetable gives each teaching assignment of the school's classes in
+    the year (of `assignment_ids` only, when given): each weekly slot on every school day of the
+    year's study periods that it is valid on, the holidays of the class's grade left out, as
+    `generate_lessons` would create them. Cancellations are not subtracted: they change a day's
+    lessons, not the timetable. Three statements; an assignment without slots is absent."""
+    periods = session.execute(select(StudyPeriod.starts_on, StudyPeriod.ends_on).where(
+        StudyPeriod.school_id == school_id, StudyPeriod.academic_year_id == academic_year_id)).all()
+    holidays = [DayOff(h.starts_on, h.ends_on, h.grade_from, h.grade_to) for h in session.scalars(
+        select(Holiday).where(Holiday.school_id == school_id, Holiday.academic_year_id == academic_year_id))]
+    statement = (select(TimetableSlot.assignment_id, TimetableSlot.weekday, TimetableSlot.valid_from,
+                        TimetableSlot.valid_to, ClassGroup.grade)
+                 .join(ClassGroup, ClassGroup.id == TimetableSlot.class_group_id)
+                 .where(ClassGroup.school_id == school_id, ClassGroup.academic_year_id == academic_year_id))
+    if assignment_ids is not None:
+        statement = statement.where(TimetableSlot.assignment_id.in_(assignment_ids))
+    days_of_grade: dict[int, dict[int, list[dt.date]]] = {}
+    counts: dict[int, int] = defaultdict(int)
+    for assignment_id, weekday, valid_from, valid_to, grade in session.execute(statement):
+        if grade not in days_of_grade:
+            by_weekday: dict[int, list[dt.date]] = defaultdict(list)
+            for starts_on, ends_on in periods:
+                for day in study_days(starts_on, ends_on, holidays, grade):
+                    by_weekday[day.isoweekday()].append(day)
+            days_of_grade[grade] = by_weekday
+        counts[assignment_id] += sum(1 for day in days_of_grade[grade][weekday]
+                                     if valid_from <= day and (valid_to is None or day <= valid_to))
+    return dict(counts)

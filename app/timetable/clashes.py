@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, joinedload
 from app import formats
 from app.errors import DomainError
 from app.models import BellSchedule, ClassGroup, Room, TeachingAssignment, TimetableSlot
-from app.text import N_, _
+from app.i18n import N_, _
 
 WEEKDAY_NAMES = {  # translated where shown: weekday_name(), the grid template, the xlsx export
     1: N_("понедельник"), 2: N_("вторник"), 3: N_("среда"), 4: N_("четверг"), 5: N_("пятница"), 6: N_("суббота"),

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from app import formats
 from app.exports.cells import write_cell
 from app.models import BellSchedule, ClassGroup, Staff, TeachingAssignment, TimetableSlot
-from app.text import _
+from app.i18n import _
 from app.timetable import WEEKDAYS
 from app.timetable.clashes import WEEKDAY_NAMES, week_of, week_slots
 

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session, joinedload
 from app.errors import DomainError
 from app.security.clauses import NotInScope
 from app.models import BellSchedule, ClassGroup, Room, Staff, Substitution, TeachingAssignment
+from app.name_search import natural
 from app.security.scope import Scope, changeable, visible
-from app.text import _
+from app.i18n import _
 from app.timetable.clashes import CellResult, clear_cell, save_cell
 
 
@@ -28,14 +29,15 @@ def scoped_row(session: Session, scope: Scope, model, pk, *, write: bool = False
 
 
 def grid_choices(session: Session, scope: Scope) -> tuple[list[ClassGroup], list[Staff], list[Room]]:
-    """Classes (latest year first, by grade and letter), teachers by name and rooms the user sees."""
+    """Classes (latest year first, by grade and letter), teachers by name and rooms the user sees (in
+    the natural order of their names: «Каб. 9» before «Каб. 10»)."""
     classes = list(session.scalars(
         select(ClassGroup).options(joinedload(ClassGroup.academic_year))
         .where(visible(scope, ClassGroup))
         .order_by(ClassGroup.academic_year_id.desc(), ClassGroup.grade, ClassGroup.letter)).unique())
     teachers = list(session.scalars(select(Staff).where(visible(scope, Staff), Staff.is_teacher.is_(True))
                                     .order_by(Staff.last_name, Staff.first_name)))
-    rooms = list(session.scalars(select(Room).where(visible(scope, Room)).order_by(Room.name)))
+    rooms = list(session.scalars(select(Room).where(visible(scope, Room)).order_by(natural(Room.name), Room.id)))
     return classes, teachers, rooms
 
 
@@ -68,7 +70,8 @@ def class_edit_choices(session: Session, scope: Scope, class_group: ClassGroup) 
                  joinedload(TeachingAssignment.subgroup))
         .where(TeachingAssignment.class_group_id == class_group.id)
         .order_by(TeachingAssignment.subject_id, TeachingAssignment.subgroup_id)).unique())
-    rooms = list(session.scalars(select(Room).where(Room.school_id == class_group.school_id).order_by(Room.name)))
+    rooms = list(session.scalars(select(Room).where(Room.school_id == class_group.school_id)
+                                 .order_by(natural(Room.name), Room.id)))
     return {"assignments": assignments, "rooms": rooms}
 
 

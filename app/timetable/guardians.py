@@ -14,7 +14,7 @@ from app.security.clauses import NotInScope
 from app.models import Guardian, GuardianLink, Pupil
 from app.models.people import DEFAULT_RELATION
 from app.security.scope import Scope, changeable, visible
-from app.text import _
+from app.i18n import _
 from app.timetable.pupil_import import EMAIL, normalize_phone, split_name
 
 MAX_RELATION = 30

@@ -20,7 +20,7 @@ from app import formats
 from app.errors import DomainError
 from app.import_tokens import ImportTokens
 from app.models import AcademicYear, ClassGroup, Guardian, GuardianLink, Pupil
-from app.text import N_, _
+from app.i18n import N_, _
 from app.timetable import table_import
 from app.timetable.table_import import RowError, refused_text
 from app.xlsx_upload import XlsxLimits, read_xlsx

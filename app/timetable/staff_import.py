@@ -23,7 +23,7 @@ from app.errors import DomainError
 from app.formats import fold_text
 from app.import_tokens import ImportTokens
 from app.models import Staff
-from app.text import N_, _
+from app.i18n import N_, _
 from app.timetable import table_import
 from app.timetable.table_import import RowError, refused_text
 from app.timetable.pupil_import import EMAIL, MAX_ROWS, normalize_phone, read_table, split_name

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from app import formats
 from app.errors import DomainError
 from app.models import Lesson, Staff, Substitution, TeachingAssignment, TimetableSlot
-from app.text import _
+from app.i18n import _
 from app.timetable.clashes import active_on
 
 

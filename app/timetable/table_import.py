@@ -18,7 +18,7 @@ from app.errors import DomainError
 from app.exports.cells import write_row
 from app.formats import fold_text
 from app.import_tokens import ImportTokens
-from app.text import _
+from app.i18n import _
 from app.textinput import TextRefused, clean_column
 
 Checked = TypeVar("Checked")
@@ -90,18 +90,31 @@ def template_xlsx(sheet_name: str, header: Sequence[str], example: Sequence[str]
     return buffer.getvalue()
 
 
+def sign_rows_for(tokens: ImportTokens, raw: list[list[str]], owner: dict, secret: str) -> str:
+    """A tamper-proof token carrying the file's rows, for `owner` only ({"school": id}, a
+    plan's {"assignment": id}), to the confirmation."""
+    return tokens.sign({**owner, "rows": raw}, secret)
+
+
+def unsign_rows_for(tokens: ImportTokens, token: str, owner: dict, secret: str, elsewhere: str) -> list[list[str]]:
+    """The rows of a token made by `sign_rows_for` for this `owner`; DomainError for a token that
+    is expired, damaged or of another import, and `elsewhere` for one made for another owner."""
+    payload = tokens.unsign(token, secret)
+    if any(payload.get(key) != value for key, value in owner.items()):
+        raise DomainError(elsewhere)
+    return payload["rows"]
+
+
 def sign_school_rows(tokens: ImportTokens, raw: list[list[str]], school_id: int, secret: str) -> str:
     """A tamper-proof token carrying the file's rows, for `school_id` only, to the confirmation."""
-    return tokens.sign({"school": school_id, "rows": raw}, secret)
+    return sign_rows_for(tokens, raw, {"school": school_id}, secret)
 
 
 def unsign_school_rows(tokens: ImportTokens, token: str, school_id: int, secret: str) -> list[list[str]]:
     """The rows of a token made by `sign_school_rows` for this school; DomainError for a token that
     is expired, damaged, of another import or made for another school."""
-    payload = tokens.unsign(token, secret)
-    if payload.get("school") != school_id:
-        raise DomainError(_("Предпросмотр сделан для другой школы: загрузите файл ещё раз."))
-    return payload["rows"]
+    return unsign_rows_for(tokens, token, {"school": school_id}, secret,
+                           _("Предпросмотр сделан для другой школы: загрузите файл ещё раз."))
 
 
 def in_one_transaction(session: Session,

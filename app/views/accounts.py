@@ -34,7 +34,7 @@ from app.security import roles as R
 from app.security.clauses import NotInScope
 from app.security.current import current_scope
 from app.security.manager import PASSWORD_TO_SET
-from app.views import menu
+from app.views import menu, recovery
 
 ISSUERS = {R.SECRETARY: ("can_issue",), R.SCHOOL_ADMIN: ("can_issue",)}
 # An e-mailed link's login and code, kept between opening the link and setting the password.
@@ -287,4 +287,5 @@ def send_to_set_password():
 def register(appbuilder) -> None:
     menu.add(appbuilder, FamilyAccessView, "FamilyAccess", _l("Доступ семей"), menu.SCHOOL, "fa-key")
     appbuilder.add_view_no_menu(FirstLoginView)
+    recovery.register(appbuilder)  # the login page's other side door: «Забыли пароль?»
     current_app.before_request(send_to_set_password)

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app import clock
-from app.accounts import region
+from app.accounts import recovery, region
 from app.accounts.delivery import deliver
 from app.accounts.lifecycle import reason_label
 from app.accounts.managed import change_role, list_accounts, managed_users, open_account
@@ -29,6 +29,7 @@ from app.security.clauses import NotInScope
 from app.security.current import current_scope
 from app.views import menu
 from app.views.base import ScopedModelView
+from app.views.recovery import link_for
 from app.web.data import ScopedInterface
 
 EVENT_KINDS = {
@@ -39,6 +40,8 @@ EVENT_KINDS = {
     "reactivated": _l("открыта снова"),
     "role_changed": _l("изменена роль"),
     "first_login": _l("первый вход"),
+    "reset_link_sent": _l("отправлена ссылка для смены пароля"),
+    "password_reset": _l("пароль сменён по ссылке"),
 }
 
 
@@ -90,8 +93,10 @@ class AccountsView(BaseView):
 
     route_base = "/accounts"
     default_view = "index"
-    role_access = {role: ("can_list", "can_show", "can_role") for role in (R.MUNICIPAL, R.SCHOOL_ADMIN, R.SECRETARY)}
-    scope_routes = [("/<int:user_id>", User, managed_users), ("/<int:user_id>/role", User, managed_users)]
+    role_access = {role: ("can_list", "can_show", "can_role", "can_reset")
+                   for role in (R.MUNICIPAL, R.SCHOOL_ADMIN, R.SECRETARY)}
+    scope_routes = [("/<int:user_id>", User, managed_users), ("/<int:user_id>/role", User, managed_users),
+                    ("/<int:user_id>/reset-link", User, managed_users)]
 
     @expose("/")
     @has_access
@@ -110,9 +115,32 @@ class AccountsView(BaseView):
             account = open_account(db.session, current_scope(), user_id)
         except NotInScope as refusal:
             return _not_found(self, refusal)
-        can_read_events = self.appbuilder.sm.has_access("can_list", "AccountEventView")
+        sm = self.appbuilder.sm
         return self.render_template("accounts/show.html", title=_("Учётная запись"), account=account,
-                                    format_moment=format_moment, can_read_events=can_read_events)
+                                    format_moment=format_moment,
+                                    can_read_events=sm.has_access("can_list", "AccountEventView"),
+                                    can_reset=sm.has_access("can_reset", "AccountsView"),
+                                    can_issue_codes=sm.has_access("can_issue", "FamilyAccessView"),
+                                    reset_minutes=current_app.config["PASSWORD_RESET_MINUTES"])
+
+    @expose("/<int:user_id>/reset-link", methods=["POST"])
+    @has_access
+    @permission_name("reset")
+    def reset_link(self, user_id):
+        """«Отправить ссылку для смены пароля»: the recovery link to the account's own address,
+        instead of typing a password for the person."""
+        config = current_app.config
+        try:
+            email = recovery.send_link(db.session, current_scope(), user_id, smtp_settings(config), link_for,
+                                       now=clock.now(), minutes=config["PASSWORD_RESET_MINUTES"])
+        except NotInScope as refusal:
+            return _not_found(self, refusal)
+        except DomainError as refusal:
+            flash(refusal.message, "danger")
+        else:
+            flash(_("Ссылка для смены пароля отправлена на %(email)s: она действует %(minutes)s мин. и открывается "
+                    "один раз.", email=email, minutes=config["PASSWORD_RESET_MINUTES"]), "success")
+        return redirect(url_for("AccountsView.show", user_id=user_id))
 
     @expose("/<int:user_id>/role", methods=["POST"])
     @has_access

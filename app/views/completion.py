@@ -26,7 +26,7 @@ from app.monitoring.completion import (
 )
 from app.monitoring.months import month_key
 from app.monitoring.register import XLSX_TYPE
-from app.reading import read_session
+from app.replica import read_session
 from app.security import roles as R
 from app.security.current import current_scope
 from app.views import menu

@@ -21,7 +21,7 @@ from app import clock, formats
 from app.diary import progress as progress_domain
 from app.diary import week as week_domain
 from app.models import Pupil
-from app.reading import read_session
+from app.replica import read_session
 from app.security import roles as R
 from app.security.current import current_scope
 from app.views import menu

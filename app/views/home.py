@@ -1,8 +1,13 @@
-"""The start page: what this user works on, by role."""
+"""The start page: «Сегодня», the blocks registered for the user's role (app.today.registry), or,
+for a role without blocks, where to find its sections."""
 from flask import g
 from flask_appbuilder import IndexView, expose
+from flask_babel import gettext as _
 
+from app import clock, formats
+from app.extensions import db
 from app.security.current import current_scope
+from app.today import registry
 
 
 class HomeView(IndexView):
@@ -12,4 +17,10 @@ class HomeView(IndexView):
     @expose("/")
     def index(self):
         scope = current_scope()
-        return self.render_template(self.index_template, scope=scope, user=g.user)
+        if not registry.blocks_for(scope.role):
+            return self.render_template(self.index_template, scope=scope, user=g.user)
+        day = clock.today()
+        # The primary, as the journal's grid: a mark just typed shows on the way back here.
+        blocks = registry.read_blocks(db.session, scope, day)
+        return self.render_template("today/page.html", blocks=blocks, day=day, day_name=registry.day_name(day),
+                                    format_date=formats.format_date, scope=scope, user=g.user, title=_("Сегодня"))

@@ -6,7 +6,7 @@ import io
 import os
 import tempfile
 
-from flask import abort, after_this_request, current_app, g, jsonify, redirect, request, send_file, url_for
+from flask import abort, after_this_request, current_app, flash, g, jsonify, redirect, request, send_file, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access, has_access_api
 from flask_babel import gettext as _
@@ -17,16 +17,17 @@ from app import clock, formats, uploads
 from app.errors import DomainError
 from app.extensions import db
 from app.http import limit_uploads
-from app.journal import archive, entries, grid, history, homework, listing, reports
+from app.journal import archive, assessment_settings, entries, grid, history, homework, listing, reports, today
 from app.journal.access import lessons_listed
 from app.security.clauses import NotInScope
 from app.journal.catalogue import Catalogue, load_catalogue
 from app.models import ClassGroup, Lesson, Mark, StudyPeriod, TeachingAssignment
-from app.reading import read_session
+from app.replica import read_session
 from app.security import roles as R
 from app.security.current import current_scope, kept
 from app.security.filters import ScopeFilter
 from app.security.scope import journal_assignments, journal_classes
+from app.today import registry as today_blocks
 from app.views import layout, menu
 from app.views.base import ScopedModelView
 from app.web.data import ScopedInterface
@@ -71,10 +72,7 @@ class MarkView(ScopedModelView):
 
 
 def _actor() -> entries.Actor:
-    user = g.user
-    name = " ".join(p for p in (getattr(user, "last_name", ""), getattr(user, "first_name", "")) if p)
-    return entries.Actor(user_id=user.id, user_name=f"{name} ({user.username})" if name else user.username,
-                         ip_address=request.remote_addr)
+    return entries.Actor.of(g.user, request.remote_addr)
 
 
 def _known(data: dict) -> entries.CellKnown:
@@ -112,7 +110,11 @@ def kept_periods(school_id: int):
 
 
 def _period_arg() -> int | None:
-    value = request.args.get("period", "")
+    return _id_arg("period")
+
+
+def _id_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
     return int(value) if value.isdigit() else None
 
 
@@ -187,7 +189,7 @@ class JournalView(BaseView):
                 return self.render_template("journal/year.html", year=data, title=_("Итоговые отметки"),
                                             history_allowed=self._history_allowed())
             data = grid.build_grid(db.session, scope, assignment_id, _period_arg(), today=clock.today(),
-                                   catalogue=current_catalogue(), periods_of=kept_periods)
+                                   catalogue=current_catalogue(), periods_of=kept_periods, lesson_id=_id_arg("lesson"))
         except NotInScope:
             abort(404)
         history_allowed = self._history_allowed()
@@ -202,12 +204,13 @@ class JournalView(BaseView):
 
     @staticmethod
     def _class_report(class_group_id: int):
-        """(the class report for ?period= or the school's first period, the periods) or 404."""
+        """(the class report for ?period= or the current period (grid.current_period), the periods) or 404."""
         scope, session = current_scope(), read_session()
         try:
             class_group = reports.readable_class(session, scope, class_group_id)
             periods = grid.school_periods(session, class_group, kept_periods)
-            period_id = _period_arg() or (periods[0].id if periods else None)
+            current = grid.current_period(periods, clock.today())
+            period_id = _period_arg() or (current.id if current else None)
             if period_id is None:
                 raise NotInScope("no periods")
             return reports.class_report(session, scope, class_group_id, period_id), periods
@@ -454,14 +457,99 @@ class PeriodLockView(BaseView):
                                                locked=locked)
         except NotInScope:
             abort(404)
-        from flask import flash
         flash(_("Период «%(name)s» закрыт.", name=period.name) if locked
               else _("Период «%(name)s» открыт для изменений.", name=period.name), "success")
         return redirect(url_for("PeriodLockView.periods"))
 
 
+class TeacherWeekView(BaseView):
+    """«Моя неделя»: the teacher's lessons Monday to Saturday, each a link to its journal column."""
+
+    route_base = "/journal/week"
+    default_view = "week"
+    role_access = {R.TEACHER: ("can_week",)}
+
+    @expose("/")
+    @has_access
+    def week(self):
+        day = formats.date_or_none(request.args.get("date")) or clock.today()
+        data = today.teacher_week(db.session, current_scope(), day, clock.today())
+        return self.render_template("today/week.html", week=data, format_date=formats.format_date,
+                                    title=_("Моя неделя"))
+
+
+MODE_FIELD = "mode-"    # mode-<subject id>-<period id>: one cell of the class's matrix
+SHOWN_FIELD = "shown-"  # shown-<subject id>-<period id>: the mode the page showed in the cell
+WHOLE_FIELD = "all-"    # all-<period id>: every subject of the period
+
+
+def _cell_of(name: str) -> tuple[int, int]:
+    subject_id, _sep, period_id = name.partition("-")
+    if not (subject_id.isdigit() and period_id.isdigit()):
+        raise DomainError(unreadable())
+    return int(subject_id), int(period_id)
+
+
+def _assessment_form(form) -> tuple[dict, dict[int, str], dict]:
+    """The matrix form's cells, whole-period choices and shown cells as ids; a malformed name is refused."""
+    cells, whole, shown = {}, {}, {}
+    for name, value in form.items():
+        if name.startswith(MODE_FIELD):
+            cells[_cell_of(name[len(MODE_FIELD):])] = value
+        elif name.startswith(SHOWN_FIELD):
+            shown[_cell_of(name[len(SHOWN_FIELD):])] = value
+        elif name.startswith(WHOLE_FIELD):
+            period_id = name[len(WHOLE_FIELD):]
+            if not period_id.isdigit():
+                raise DomainError(unreadable())
+            whole[int(period_id)] = value
+    return cells, whole, shown
+
+
+class AssessmentView(BaseView):
+    """The administration sets which subjects a class is taught without marks, per study period."""
+
+    route_base = "/journal/assessment"
+    default_view = "classes"
+    role_access = {R.SCHOOL_ADMIN: ("can_classes", "can_matrix")}
+    scope_routes = [("/<int:class_group_id>/", ClassGroup)]
+
+    @expose("/")
+    @has_access
+    def classes(self):
+        rows = assessment_settings.classes_overview(read_session(), current_scope(), clock.today())
+        return self.render_template("journal/assessment_classes.html", classes=rows,
+                                    title=_("Предметы без отметок"))
+
+    @expose("/<int:class_group_id>/", methods=["GET", "POST"])
+    @has_access
+    def matrix(self, class_group_id: int):
+        status = 200
+        try:
+            if request.method == "POST":
+                try:
+                    cells, whole, shown = _assessment_form(request.form)
+                    changed = assessment_settings.save_class_assessment(
+                        db.session, current_scope(), g.user.id, class_group_id, cells, whole,
+                        now=clock.region_now(), shown=shown)
+                    flash(_("Сохранено. Изменено клеток: %(n)s.", n=changed), "success")
+                    return redirect(url_for("AssessmentView.matrix", class_group_id=class_group_id))
+                except DomainError as refusal:
+                    flash(refusal.message, "danger")
+                    status = 400
+            data = assessment_settings.class_matrix(db.session, current_scope(), class_group_id)
+        except NotInScope:
+            abort(404)
+        return self.render_template("journal/assessment_matrix.html", matrix=data,
+                                    title=_("Предметы без отметок: %(name)s", name=data.class_name)), status
+
+
 def register(appbuilder) -> None:
     menu.add(appbuilder, JournalView, "Journal", _l("Журнал"), menu.JOURNAL, "fa-table")
     limit_uploads(current_app, uploads.MAX_UPLOAD_BYTES, "JournalView.save_homework")
+    menu.add(appbuilder, TeacherWeekView, "TeacherWeek", _l("Моя неделя"), menu.JOURNAL, "fa-calendar")
+    today_blocks.register(*today.BLOCKS)
     menu.add(appbuilder, PeriodLockView, "StudyPeriodLocks", _l("Закрытие периодов"), menu.JOURNAL, "fa-lock")
+    menu.add(appbuilder, AssessmentView, "SubjectAssessment", _l("Предметы без отметок"), menu.JOURNAL,
+             "fa-check-square-o")
     menu.add(appbuilder, MarkView, "Marks", _l("Отметки"), menu.JOURNAL, "fa-list")

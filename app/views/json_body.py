@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import request
 
 from app.errors import DomainError
-from app.text import _
+from app.i18n import _
 
 # Every id and number these bodies carry is an INTEGER column: 32 bits, signed.
 INT_MIN, INT_MAX = -2**31 + 1, 2**31 - 1

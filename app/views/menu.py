@@ -6,7 +6,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from app.security.current import kept
-from app.text import N_
+from app.i18n import N_
 
 # A category's name is also an identifier: FAB keeps it as the view-menu of its «menu_access»
 # permission in the database. So the name stays the Russian source string and the menu shows

@@ -16,18 +16,23 @@ from app.exports.cells import csv_row
 from app.errors import DomainError
 from app.extensions import db
 from app.models import AnalyticalReport, Municipality, UsageSnapshot
-from app.monitoring import adoption, imports, register as reports_register, registry
+from app.monitoring import adoption, coverage, imports, register as reports_register, registry
 from app.monitoring.indicators import compute_month
-from app.monitoring.months import month_key, month_label, opening_month, parse_month, previous_month
+from app.monitoring.months import (
+    counted_until, first_of, last_complete_month, month_key, month_label, parse_month, previous_month,
+)
 from app.monitoring.report import (
     SOURCE_LABELS, school_figures, school_headers, school_lines, source_label,
 )
-from app.monitoring.thresholds import current_threshold, change_thresholds, threshold_history, uses_system
-from app.reading import read_session
+from app.monitoring.thresholds import (
+    change_thresholds, current_threshold, no_data_rule, threshold_history, uses_system,
+)
+from app.replica import read_session
 from app.security import roles as R
 from app.security.current import current_scope
 from app.security.scope import is_visible, visible
-from app.rollout.status import active_campaign, overdue_milestones
+from app.rollout.deadlines import deadline_table, overdue_list
+from app.rollout.status import active_campaign
 from app.views import menu
 from app.views.base import ScopedModelView
 from app.web.data import ScopedInterface
@@ -40,7 +45,7 @@ CSV_TYPE = "text/csv; charset=utf-8"
 def snapshot_labels() -> dict:
     """Labels of the snapshot pages: the record's own fields and every indicator of the registry."""
     return {
-        "school": _l("Школа"), "month": _l("Месяц (первое число)"), "source": _l("Источник"),
+        "school": _l("Школа"), "month": _l("Месяц"), "source": _l("Источник"),
         **{i.code: _l(i.shown_label) for i in registry.INDICATORS},
         "uses_system": _l("Использует систему"), "computed_at": _l("Рассчитано"), "import_batch": _l("Загрузка"),
     }
@@ -64,6 +69,7 @@ class UsageSnapshotView(ScopedModelView):
     search_columns = ["school", "month", "source", "uses_system"]
     order_columns = ["month", "source", "lessons_due", "uses_system"]
     base_order = ("month", "desc")
+    month_columns = ("month",)  # typed and shown as «октябрь 2012»
     label_columns = snapshot_labels()
     # The source is a code of the monitoring rules; the list showed «entered» and «computed».
     formatters_columns = {"source": source_label}
@@ -74,7 +80,7 @@ class UsageSnapshotView(ScopedModelView):
         item.month = item.month.replace(day=1) if item.month else item.month
         item.source = "entered"
         item.entered_by_id = g.user.id
-        item.computed_at = dt.datetime.now()
+        item.computed_at = clock.region_now()
         item.uses_system = uses_system(
             current_threshold(self.datamodel.session),
             lessons_filled=item.lessons_filled or 0, lessons_due=item.lessons_due or 0,
@@ -89,12 +95,12 @@ class UsageSnapshotView(ScopedModelView):
         super().pre_update(item)
 
 
-def _month_arg(session) -> dt.date:
-    """?month=YYYY-MM, else the latest month with snapshots, else last month."""
+def _month_arg() -> dt.date:
+    """?month=YYYY-MM, else the last complete month (a month in progress only when asked for)."""
     text = request.values.get("month")
     if text:
         return parse_month(text)
-    return opening_month(session, clock.today())
+    return last_complete_month(clock.today())
 
 
 class MonitoringView(BaseView):
@@ -117,20 +123,25 @@ class MonitoringView(BaseView):
     def dashboard(self):
         session = read_session()
         scope = current_scope()
-        month = _month_arg(session)
-        totals = adoption.municipality_shares(session, scope, month)
-        series = adoption.region_series(session, scope, until=month)
+        month = _month_arg()
+        today = clock.today()
+        threshold = current_threshold(session)
+        totals = adoption.municipality_shares(session, scope, month, today=today, threshold=threshold)
+        series = adoption.region_series(session, scope, until=month, today=today, threshold=threshold)
         # The reports still to send, for those who keep the register.
         keeps_register = self.appbuilder.sm.has_access("can_register", self.class_permission_name)
         rows = reports_register.register_rows(session) if keeps_register else []
         pending = [r for r in rows if r.is_pending()]
-        today = clock.today()
-        overdue = overdue_milestones(session, active_campaign(session, today), today,
-                                     where=visible(scope, Municipality))
+        campaign = active_campaign(session, today)
+        # The control page's own table, so the list says what the control page says.
+        overdue = overdue_list(deadline_table(session, campaign, today, where=visible(scope, Municipality))
+                               ) if campaign else []
         return self.render_template(
             "monitoring/dashboard.html", month=month, month_label=month_label(month), month_key=month_key(month),
             previous_label=month_label(previous_month(month)), totals=totals, series=series, pending=pending,
-            today=clock.today(), overdue=overdue, threshold=current_threshold(session),
+            chart_rows=adoption.chart_order(totals.rows),
+            today=today, overdue=overdue, threshold=threshold, no_data_rule=no_data_rule(threshold),
+            no_data_reasons=_reasons(totals), month_links=_month_links(month, today),
             can_compute=self._may("can_compute"), can_report=self._may("can_report"),
         )
 
@@ -142,17 +153,22 @@ class MonitoringView(BaseView):
     def charts(self):
         session = read_session()
         scope = current_scope()
-        month = _month_arg(session)
+        month = _month_arg()
+        today = clock.today()
         indicator = request.args.get("indicator", "lessons_filled")
         indicators = adoption.distribution_indicators()
         if indicator not in indicators:
             indicator = next(iter(indicators))
-        bins, undefined = adoption.indicator_distribution(session, scope, month, indicator)
+        bins, undefined, no_data = adoption.indicator_distribution(session, scope, month, indicator)
+        threshold = current_threshold(session)
+        totals = adoption.municipality_shares(session, scope, month, today=today, threshold=threshold)
+        series = adoption.region_series(session, scope, until=month, today=today, threshold=threshold)
         return self.render_template(
             "monitoring/charts.html", month=month, month_label=month_label(month), month_key=month_key(month),
-            totals=adoption.municipality_shares(session, scope, month),
-            series=adoption.region_series(session, scope, until=month),
-            bins=bins, undefined=undefined, indicator=indicator, indicators=indicators,
+            totals=totals, chart_rows=adoption.chart_order(totals.rows), series=series, bins=bins,
+            undefined=undefined, no_data=no_data, indicator=indicator, indicators=indicators,
+            no_data_rule=no_data_rule(threshold), no_data_reasons=_reasons(totals),
+            month_links=_month_links(month, today),
         )
 
     @expose("/export")
@@ -160,15 +176,15 @@ class MonitoringView(BaseView):
     def export(self):
         """The month's school figures in the user's scope as CSV (no personal data)."""
         session = read_session()
-        month = _month_arg(session)
+        month = _month_arg()
         out = io.StringIO()
         writer = csv.writer(out, delimiter=";")
         writer.writerow(csv_row([_(header) for header in school_headers()]))
-        for line in school_lines(session, current_scope(), month):
+        for line in school_lines(session, current_scope(), month, until=counted_until(month, clock.today())):
             s = line.snapshot
             head = [line.municipality, line.school, line.system or ""]
             if s is None:
-                writer.writerow(csv_row(head + [_("нет данных")]))
+                writer.writerow(csv_row(head + [line.no_data_text]))
                 continue
             figures = [formats.format_percent(value, missing="") if kind == "share" else value
                        for (kind, _part, _whole), value in zip(registry.share_columns(), school_figures(s))]
@@ -184,21 +200,22 @@ class MonitoringView(BaseView):
     def compute(self):
         month = parse_month(request.form.get("month"))
         result = compute_month(db.session, month)
-        flash(_("%(month)s: рассчитано школ — %(n)s; сохранены загруженные или введённые вручную — %(kept)s.",
-                month=month_label(month), n=result.computed, kept=len(result.kept)), "success")
+        flash(result.message(), "success")
         return redirect(url_for("MonitoringView.dashboard", month=month_key(month)))
 
     @expose("/thresholds", methods=["GET", "POST"])
     @has_access
     def thresholds(self):
         if request.method == "POST":
+            rule = request.form.get("no_data")
             count = change_thresholds(db.session, lessons_filled_share=request.form.get("lessons_filled", ""),
                                       teachers_active_share=request.form.get("teachers_active", ""),
-                                      user_id=g.user.id)
+                                      user_id=g.user.id, no_data_in_denominator={"in": True, "out": False}.get(rule))
             flash(_("Пороги изменены; вердикт пересчитан для записей: %(n)s.", n=count), "success")
             return redirect(url_for("MonitoringView.thresholds"))
-        return self.render_template("monitoring/thresholds.html", threshold=current_threshold(db.session),
-                                    history=threshold_history(db.session))
+        threshold = current_threshold(db.session)
+        return self.render_template("monitoring/thresholds.html", threshold=threshold,
+                                    history=threshold_history(db.session), no_data_rule=no_data_rule(threshold))
 
     @expose("/import", methods=["GET", "POST"])
     @has_access
@@ -207,7 +224,7 @@ class MonitoringView(BaseView):
         session = db.session
         scope = current_scope()
         batches = imports.recent_batches(session, scope)
-        default_month = month_key(previous_month(clock.today().replace(day=1)))
+        default_month = month_key(last_complete_month(clock.today()))
         if request.method == "GET":
             return self.render_template("monitoring/import.html", batches=batches, preview=None,
                                         month_value=request.args.get("month", default_month))
@@ -279,6 +296,26 @@ class MonitoringView(BaseView):
         entry = reports_register.mark_sent(db.session, report_id, user_id=g.user.id)
         flash(_("Справка за %(month)s отмечена как отправленная.", month=month_label(entry.month)), "success")
         return redirect(url_for("MonitoringView.register"))
+
+
+def _month_links(month: dt.date, today: dt.date) -> list[tuple[str, str, str]]:
+    """(month key, label, element id) of the links beside the month picker: back to the last
+    complete month, and on to the month in progress (shown only when asked for)."""
+    complete, current = last_complete_month(today), first_of(today)
+    links = []
+    if month != complete:
+        links.append((month_key(complete), _("Последний полный месяц: %(month)s", month=month_label(complete)),
+                      "month-complete"))
+    if month != current:
+        links.append((month_key(current), _("Текущий месяц: %(month)s (неполный)", month=month_label(current)),
+                      "month-current"))
+    return links
+
+
+def _reasons(totals) -> list[tuple[str, int]]:
+    """(reason in Russian, schools) of the schools without figures, in the coverage module's order."""
+    return [(coverage.reason_label(r), totals.no_data_reasons[r]) for r in coverage.REASONS
+            if totals.no_data_reasons.get(r)]
 
 
 def _download(file: reports_register.ReportFile | None) -> Response:

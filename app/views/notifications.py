@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from app.errors import DomainError
 from app.extensions import db
 from app.security.clauses import NotInScope
+from app.notify.digest import mail_address
 from app.notify.settings import MODE_CODES, own_guardian, save_settings
 from app.security import roles as R
 from app.security.current import current_scope
@@ -41,7 +42,8 @@ class NotificationSettingsView(BaseView):
             else:
                 flash(_("Настройки уведомлений сохранены."), "success")
                 return redirect(url_for("NotificationSettingsView.settings"))
-        return self.render_template("notifications/settings.html", guardian=guardian, modes=MODES)
+        return self.render_template("notifications/settings.html", guardian=guardian, modes=MODES,
+                                    email=mail_address(db.session, guardian))
 
 
 def register(appbuilder) -> None:

@@ -23,7 +23,7 @@ from wtforms import SelectField
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
 from app.security.clauses import NotInScope
-from app import clock, uploads
+from app import clock, formats, uploads
 from app.errors import DomainError
 from app.extensions import db
 from app.http import limit_uploads, stored_file, upload_limit_mb
@@ -39,13 +39,14 @@ from app.models import (
     School,
     Training,
 )
-from app.reading import read_session
+from app.replica import read_session
 from app.rollout import editing, records
-from app.rollout.control import SORTS, control_table
+from app.rollout.deadlines import LIGHTS, SORTS, deadline_table
 from app.rollout.evidence import validate_evidence
-from app.rollout.export import cell_text, control_xlsx
-from app.rollout.labels import ITEM_LABELS, LIGHT_LABELS, STATUS_LABELS
-from app.rollout.status import LIGHTS, SCHOOL_ITEMS, STATUSES, active_campaign, evaluate
+from app.rollout.export import cell_share, control_xlsx
+from app.rollout.labels import GRADE_LABELS, ITEM_LABELS, LIGHT_LABELS, STATUS_LABELS, grade_text, legend_lines
+from app.rollout.status import SCHOOL_ITEMS, STATUSES, active_campaign, evaluate
+from app.rollout.thresholds import change_light_thresholds, current_light_thresholds, light_threshold_history
 from app.security import audit
 from app.security import roles as R
 from app.security.current import current_scope
@@ -93,11 +94,15 @@ def _municipality_chooser(view):
 # --- the control page (p.5) --------------------------------------------------------------
 
 class RolloutControlView(BaseView):
-    """Municipalities × milestones as a traffic light, filters, sorting, drill-down, xlsx."""
+    """Municipalities × milestones graded by the share of schools done, worst first, with the
+    legend, filters, drill-down and xlsx; the monitoring role edits the light's thresholds."""
 
     route_base = "/rollout/control"
     default_view = "index"
-    role_access = {role: ("can_index", "can_xlsx") for role in (*REGION_READERS, R.MUNICIPAL)}
+    role_access = {
+        **{role: ("can_index", "can_xlsx") for role in (*REGION_READERS, R.MUNICIPAL)},
+        R.MONITORING: ("can_index", "can_xlsx", "can_thresholds"),
+    }
 
     def _table(self, session):
         today = clock.today()
@@ -111,15 +116,15 @@ class RolloutControlView(BaseView):
         campaign = chosen_campaign(session, today)
         if campaign is None:
             return None, today
-        sort = request.args.get("sort", "name")
-        table = control_table(
+        sort = request.args.get("sort", "worst")
+        table = deadline_table(
             session, campaign, today,
             where=visible(current_scope(), Municipality),
             light=request.args.get("light") or None,
             milestone=request.args.get("milestone") or None,
             status=request.args.get("status") or None,
             name=request.args.get("q") or None,
-            sort=sort if sort in SORTS else "name",
+            sort=sort if sort in SORTS else "worst",
         )
         return table, today
 
@@ -133,8 +138,9 @@ class RolloutControlView(BaseView):
         campaigns = records.campaigns_latest_first(session)
         return self.render_template(
             "rollout/control.html", table=table, today=today, campaigns=campaigns, args=request.args,
-            status_labels=STATUS_LABELS, light_labels=LIGHT_LABELS, statuses=STATUSES, lights=LIGHTS,
-            cell_text=cell_text, sorts=SORTS,
+            status_labels=STATUS_LABELS, grade_labels=GRADE_LABELS, statuses=STATUSES, lights=LIGHTS,
+            grade_text=grade_text, cell_share=cell_share, pct=formats.format_percent, legend=legend_lines(table),
+            can_change_thresholds=self.appbuilder.sm.has_access("can_thresholds", self.class_permission_name),
         )
 
     @expose("/xlsx")
@@ -149,6 +155,32 @@ class RolloutControlView(BaseView):
             mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             headers={"Content-Disposition": f"attachment; filename={name}"},
         )
+
+    @expose("/thresholds", methods=["GET", "POST"])
+    @has_access
+    def thresholds(self):
+        """The light's thresholds and their history; POST records new ones."""
+        error = None
+        if request.method == "POST":
+            try:
+                change_light_thresholds(db.session, green_share=request.form.get("green", ""),
+                                        yellow_share=request.form.get("yellow", ""), user_id=_user_id(),
+                                        now=clock.now())
+            except DomainError as refusal:
+                error = refusal.message
+            else:
+                flash(_("Пороги светофора изменены."), "success")
+                return redirect(url_for("RolloutControlView.thresholds"))
+        session = read_session()
+        return self.render_template("rollout/thresholds.html", thresholds=current_light_thresholds(session),
+                                    history=light_threshold_history(session), error=error,
+                                    form=request.form if error else None, pct=_threshold_text,
+                                    moment=formats.format_moment), (400 if error else 200)
+
+
+def _threshold_text(value) -> str:
+    """A threshold as typed back into its field: 95, 92,5."""
+    return formats.format_decimal(value, None, trim=True)
 
 
 # --- municipality: plan, schools ---------------------------------------------------------
@@ -185,13 +217,15 @@ class RolloutPlanView(BaseView):
         campaign = chosen_campaign(session, today)
         if campaign is None:
             return _render_no_campaign(self)
-        rows = evaluate(session, campaign, today, where=visible(scope, Municipality), municipality_id=municipality_id)
-        row = rows[0]
+        where = visible(scope, Municipality)
+        row = evaluate(session, campaign, today, where=where, municipality_id=municipality_id)[0]
+        graded = deadline_table(session, campaign, today, where=where, municipality_id=municipality_id)
         plan = session.get(RolloutPlan, row.plan_id) if row.plan_id else None
         return self.render_template(
             "rollout/municipality.html", municipality=municipality, campaign=campaign, today=today, row=row,
-            plan=plan, status_labels=STATUS_LABELS, light_labels=LIGHT_LABELS, item_labels=ITEM_LABELS,
-            cell_text=cell_text, school_items=SCHOOL_ITEMS,
+            graded=graded.rows[0], legend=legend_lines(graded), plan=plan, status_labels=STATUS_LABELS,
+            light_labels=LIGHT_LABELS, grade_labels=GRADE_LABELS, item_labels=ITEM_LABELS, grade_text=grade_text,
+            cell_share=cell_share, pct=formats.format_percent, school_items=SCHOOL_ITEMS,
             can_edit_plan=records.plan_editable(session, scope, plan, campaign, municipality_id),
         )
 
@@ -222,7 +256,7 @@ class RolloutPlanView(BaseView):
             if not errors:
                 try:
                     records.save_plan(session, scope, campaign, municipality_id, plan, data,
-                                      user_id=_user_id(), now=dt.datetime.now())
+                                      user_id=_user_id(), now=clock.region_now())
                 except NotInScope:
                     abort(404)
                 flash(_("План внедрения сохранён."), "success")
@@ -292,7 +326,7 @@ class ReadinessView(BaseView):
             if not errors:
                 try:
                     records.save_readiness(session, current_scope(), campaign, school, readiness, data,
-                                           user_id=_user_id(), now=dt.datetime.now())
+                                           user_id=_user_id(), now=clock.region_now())
                 except NotInScope:
                     abort(404)
                 flash(_("Готовность школы сохранена."), "success")
@@ -328,7 +362,7 @@ class ReadinessView(BaseView):
             return redirect(url_for("ReadinessView.school", school_id=school_id))
         try:
             records.store_evidence(session, current_scope(), campaign, school_id, readiness, item, checked,
-                                   user_id=_user_id(), now=dt.datetime.now())
+                                   user_id=_user_id(), now=clock.region_now())
         except NotInScope:
             abort(404)
         flash(_("Файл «%(name)s» загружен.", name=checked.filename), "success")
@@ -614,6 +648,8 @@ def register(appbuilder) -> None:
     limit_uploads(current_app, uploads.MAX_UPLOAD_BYTES,
                   "ReadinessView.evidence_upload", "MaterialView.add", "MaterialView.edit")
     menu.add(appbuilder, RolloutControlView, "RolloutControl", _l("Контроль исполнения приказа"), menu.ROLLOUT, "fa-traffic-light")
+    _link(appbuilder, "LightThresholds", "RolloutControlView.thresholds", _l("Пороги светофора"), "fa-sliders",
+          R.MONITORING)
     appbuilder.add_view_no_menu(RolloutPlanView)
     appbuilder.add_view_no_menu(ReadinessView)
     _link(appbuilder, "MyMunicipality", "RolloutPlanView.mine", _l("План внедрения и школы"), "fa-list-ol", R.MUNICIPAL)

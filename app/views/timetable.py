@@ -35,7 +35,7 @@ from app.models import (
     TeachingAssignment,
     TimetableSlot,
 )
-from app.reading import read_session
+from app.replica import read_session
 from app.security import roles as R
 from app.security.current import current_scope
 from app.security.scope import changeable

@@ -13,7 +13,7 @@ import re
 from marshmallow import Schema, fields, validate
 from marshmallow_sqlalchemy import fields as sqla_fields
 
-from app.text import N_, _
+from app.i18n import N_, _
 
 FIELD_MESSAGES = {
     fields.Field: {"required": N_("Обязательное поле."), "null": N_("Поле не может быть пустым."),

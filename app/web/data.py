@@ -12,22 +12,27 @@
   Russian sentence.
 
 The list helpers (counts bounded for pages, the relations a list shows loaded with it, sorting by
-columns only) live here too, since FAB reaches them through the interface.
+columns only, names with numbers in their natural order) live here too, since FAB reaches them
+through the interface.
 """
 from __future__ import annotations
 
 from flask import current_app
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import format_decimal
-from sqlalchemy import select
+from sqlalchemy import asc, desc, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import ColumnProperty, RelationshipDirection, RelationshipProperty, selectinload
 from sqlalchemy.sql.selectable import Join
 
+from app import name_search
 from app.errors import DomainError, database_error_message
+from app.models import (
+    AcademicYear, Holiday, JournalSystem, Municipality, Room, School, StudyPeriod, Subgroup, Subject,
+)
 from app.security.current import current_scope
 from app.security.scope import changeable
-from app.text import _l
+from app.i18n import _l
 
 
 class ScopeRefused(DomainError):
@@ -42,6 +47,16 @@ class BoundedCount(int):
 
     def __str__(self) -> str:
         return str(_l("более %(n)s", n=format_decimal(self.bound)))
+
+
+# Names that carry numbers, listed in their natural order («СОШ № 2» before «СОШ № 10», «Каб. 9»
+# before «Каб. 10») instead of the database's letter by letter one. Catalogues a school or the
+# region names, of a size a list sorts by an expression at once (1,400 schools at most); people's
+# names carry no numbers and keep the order of their indexes.
+NATURAL_ORDER = {
+    School: {"short_name", "name"}, Municipality: {"name"}, Subject: {"name", "short_name"}, Room: {"name"},
+    Subgroup: {"name"}, StudyPeriod: {"name"}, Holiday: {"name"}, AcademicYear: {"name"}, JournalSystem: {"name"},
+}
 
 
 def count_bound() -> int:
@@ -88,6 +103,17 @@ class ScopedInterface(SQLAInterface):
         attribute = getattr(model, leaf or root, None)
         prop = getattr(attribute, "property", None)
         return isinstance(prop, ColumnProperty)
+
+    def apply_order_by(self, query, order_column, order_direction, aliases_mapping=None,
+                       bypass_many_to_many=False, add_pk=False):
+        """FAB's order, but a name of NATURAL_ORDER in its natural order (app.name_search.natural),
+        the key breaking ties so that pages do not overlap."""
+        if order_column not in NATURAL_ORDER.get(self.obj, ()):
+            return super().apply_order_by(query, order_column, order_direction, aliases_mapping,
+                                          bypass_many_to_many, add_pk)
+        direction = asc if order_direction == "asc" else desc
+        return query.order_by(direction(name_search.natural(getattr(self.obj, order_column))),
+                              direction(self.obj.__mapper__.primary_key[0]))
 
     def query_count(self, query, filters=None, select_columns=None) -> int:
         """The number of the list's rows; on pages up to `count_bound()`, past it a BoundedCount

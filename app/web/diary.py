@@ -15,7 +15,7 @@ from app.diary import week as week_domain
 from app.diary.pupils import PupilCard, children, visible_pupil
 from app.diary.visits import VisitTally, write_visits
 from app.extensions import db
-from app.reading import read_session
+from app.replica import read_session
 from app.security import roles as R
 from app.security.current import current_scope, kept
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import request
 
 from app.errors import DomainError
-from app.text import _
+from app.i18n import _
 
 # FAB's page-size links offer 25 to 100 rows; a page number past a million is no one's bookmark,
 # and page × size then stays far inside the database's integers.

@@ -4,13 +4,17 @@ A drop-down of related rows fits one school (its ≤ ~1,000 pupils, a few dozen 
 but not a municipality or the region: the administrator's marks list carried every pupil of the
 region. So a relation column whose rows grow with the schools gets, for a user whose rows spread
 wider than the column's `DROP_DOWN_REACH`, a text condition instead, «Ученик — Содержит — Иванов»
-(app.search finds the names). School users keep their drop-down.
+(app.name_search finds the names). School users keep their drop-down.
 
 Code columns (a snapshot's source, a consultation's state) are drop-downs of their Russian names,
 filtering by the code: `search_code_columns = {"status": {"new": _l("новое"), …}}` on the view.
 
 A text column's «Содержит» (a surname, a topic) is blind to case and to «ё» on SQLite as on
-PostgreSQL (app.search.fold).
+PostgreSQL (app.name_search.fold).
+
+A date column's conditions take the date as it is typed in Russia, 01.10.2012 (or ISO), a month
+column's «октябрь 2012», a moment's 19.10.2012 13:30 (app.formats); FAB's read 01.10.2012 as
+the 10th of January.
 
 Every condition checks what the URL brings: a value the condition cannot take (a forged «abc» for a
 drop-down's id, a code that is none of the column's, a text past 100 characters) shows no rows and
@@ -39,11 +43,11 @@ from sqlalchemy.orm import RelationshipDirection
 from wtforms import SelectField, StringField
 from wtforms.widgets import TextInput
 
-from app import formats, search
+from app import formats, name_search
 from app.models import ClassGroup, Pupil, School, Staff, Subgroup, Subject, TeachingAssignment
 from app.security.current import current_scope
 from app.security.scope import MUNICIPALITY, SCHOOL, reach
-from app.text import _, _l
+from app.i18n import _, _l
 
 log = logging.getLogger(__name__)
 
@@ -117,23 +121,23 @@ class RelationNotEqual(RelationEqual):
 
 class NameContains(_Checked, BaseFilter):
     """«Ученик — Содержит — Иванов»: rows whose related row's name has every typed word in it
-    (app.search.named_ids). Nothing typed: the condition is left out."""
+    (app.name_search.named_ids). Nothing typed: the condition is left out."""
 
     name = FilterContains.name
 
     def refusal(self, value):
-        if len(str(value or "")) > search.MAX_LENGTH:
-            return _("«%(column)s»: введите не больше %(n)s знаков.", column=self.label(), n=search.MAX_LENGTH)
+        if len(str(value or "")) > name_search.MAX_LENGTH:
+            return _("«%(column)s»: введите не больше %(n)s знаков.", column=self.label(), n=name_search.MAX_LENGTH)
         return None
 
     def apply_checked(self, query, value):
-        typed = search.words(value)
+        typed = name_search.words(value)
         if not typed:
             return query
         relation = getattr(self.model, self.column_name)
         prop = relation.property
         related = prop.mapper.class_
-        ids = search.named_ids(query.session, related, typed)
+        ids = name_search.named_ids(query.session, related, typed)
         if prop.direction is RelationshipDirection.MANYTOONE:
             (column,) = prop.local_columns
             return query.filter(column.in_(ids))
@@ -171,7 +175,7 @@ class FoldedContains(FilterContains):
 
     def apply(self, query, value):
         query, field = get_field_setup_query(query, self.model, self.column_name)
-        condition = search.fold(field).contains(formats.fold_text(value), autoescape=True)
+        condition = name_search.fold(field).contains(formats.fold_text(value), autoescape=True)
         return query.filter(~condition if self.negate else condition)
 
 
@@ -182,6 +186,41 @@ class FoldedNotContains(FoldedContains):
 
 
 FOLDED = {FilterContains: FoldedContains, FilterNotContains: FoldedNotContains}
+
+
+class DateCondition(_Checked):
+    """Mixed into FAB's condition of a date column («Начало — Больше чем — 01.10.2012»): the value
+    is read by app.formats as a date, a month (`reads` "month": its first day) or a moment
+    ("moment": 19.10.2012 13:30, as lists show and the app keeps it, in the region's time);
+    nothing typed leaves the condition out."""
+
+    reads = "date"
+
+    def parse(self, value):
+        text = str(value or "")
+        if self.reads == "moment":
+            return formats.parse_moment(text)
+        return (formats.parse_month if self.reads == "month" else formats.parse_date)(text)
+
+    def refusal(self, value):
+        try:
+            self.parse(value)
+        except formats.NotADate:
+            if self.reads == "month":
+                return _("«%(column)s»: введите месяц так: октябрь 2012 или 10.2012.", column=self.label())
+            if self.reads == "moment":
+                return _("«%(column)s»: введите дату и время так: 19.10.2012 13:30.", column=self.label())
+            return _("«%(column)s»: введите дату в виде дд.мм.гггг, например 23.10.2012.", column=self.label())
+        return None
+
+    def apply_checked(self, query, value):
+        day = self.parse(value)
+        return query if day is None else super(_Checked, self).apply(query, day)
+
+
+def _date_conditions(conditions, column: str, datamodel, label, reads: str) -> list[BaseFilter]:
+    return [_condition(type(f"Date{type(condition).__name__}", (DateCondition, type(condition)), {}), column,
+                       datamodel, column_label=label, reads=reads) for condition in conditions]
 
 
 class ReachFilters(Filters):
@@ -204,7 +243,7 @@ class ReachFilters(Filters):
             log.warning("Search condition %s of %s does not exist", filter_instance_index, column_name)
             return  # FAB answered 500 (an IndexError)
         condition = conditions[filter_instance_index]
-        values = [search.printable(one) for one in (value if isinstance(value, list) else [value])]
+        values = [name_search.printable(one) for one in (value if isinstance(value, list) else [value])]
         for one in values:
             if isinstance(condition, _Checked):
                 reason = condition.refusal(one)
@@ -280,23 +319,33 @@ class ReachSearch:
                                              widget=Select2Widget())
                 continue
             if not self.datamodel.is_relation(column):
-                conditions = filters.get_search_filters().get(column, [])
-                if any(type(condition) in FOLDED for condition in conditions):
-                    replaced[column] = [FOLDED.get(type(condition), type(condition))(column, self.datamodel)
-                                        for condition in conditions]
+                own = self._column_conditions(filters.get_search_filters().get(column, []), column, label)
+                if own is not None:
+                    replaced[column] = own
                 continue
             related = self.datamodel.get_related_model(column)
             if related in DROP_DOWN_REACH and level > DROP_DOWN_REACH[related]:
                 replaced[column] = [_condition(NameContains, column, self.datamodel, column_label=label)]
                 # FAB's BS3TextFieldWidget would put the label over the placeholder: what to type.
                 fields[column] = StringField(label, widget=TextInput(), render_kw={
-                    "class": "form-control", "maxlength": search.MAX_LENGTH,
-                    "placeholder": _l(search.NAMES[related].hint)})
+                    "class": "form-control", "maxlength": name_search.MAX_LENGTH,
+                    "placeholder": _l(name_search.NAMES[related].hint)})
             elif self.datamodel.is_relation_many_to_one(column):
                 replaced[column] = [_condition(kind, column, self.datamodel, column_label=label)
                                     for kind in (RelationEqual, RelationNotEqual)]
         variant_form = type(f"{type(self).__name__}Search", (form,), fields) if fields else form
         return ReachFilters(filters, replaced, self.label_columns), variant_form
+
+    def _column_conditions(self, conditions, column: str, label) -> list[BaseFilter] | None:
+        """A plain column's conditions in place of FAB's: a date's, a month's or a moment's read the
+        Russian way, a text's «Содержит» folded; None keeps FAB's."""
+        if self.datamodel.is_date(column) or self.datamodel.is_datetime(column):
+            reads = ("moment" if self.datamodel.is_datetime(column) else
+                     "month" if column in getattr(self, "month_columns", ()) else "date")
+            return _date_conditions(conditions, column, self.datamodel, label, reads)
+        if any(type(condition) in FOLDED for condition in conditions):
+            return [FOLDED.get(type(condition), type(condition))(column, self.datamodel) for condition in conditions]
+        return None
 
 
 def _condition(kind, column: str, datamodel, **state):

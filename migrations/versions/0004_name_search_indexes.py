@@ -4,11 +4,11 @@ Revision ID: 0004
 Revises: 0003
 Create Date: 2026-12-07 16:20:00
 
-«Ученик — Содержит — Иванов» compared every pupil's folded name with the typed word (app.search):
+«Ученик — Содержит — Иванов» compared every pupil's folded name with the typed word (app.name_search):
 a scan of the region's 700,000 pupils for the administrator. Each person table gets an index that
 finds a part of a name in any case, Cyrillic included, with «ё» read as «е»:
 
-* PostgreSQL: pg_trgm GIN indexes on the folded name columns, the very expressions app.search.fold
+* PostgreSQL: pg_trgm GIN indexes on the folded name columns, the very expressions app.name_search.fold
   compiles to, so the planner matches them. pg_trgm splits words by the database's LC_CTYPE: under
   `C` it sees no Cyrillic letters and the index would find nothing, so the indexes are created only
   when the database's locale sees them (C.UTF-8 or ru_RU.UTF-8; docs/operations.md), and searches
@@ -17,7 +17,7 @@ finds a part of a name in any case, Cyrillic included, with «ё» read as «е�
   kept by triggers, holding the names with «ё» as «е»; the tokenizer folds case for all letters.
 
 Neither is described by the models: migrations/env.py leaves them out of the comparison
-(app.search.is_name_index).
+(app.name_search.is_name_index).
 """
 import logging
 

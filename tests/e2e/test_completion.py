@@ -13,10 +13,11 @@ def test_director_opens_the_completion_report_and_downloads_it(guarded_page, liv
     page.get_by_role("button", name="Журнал", exact=True).click()
     page.get_by_role("link", name="Заполнение журналов").click()
     page.wait_for_url(f"{live_server.url}/completion/")
-    page.fill("#date-pick", "2012-10-17")
+    page.fill("#date-pick", "17.10.2012")
+    page.keyboard.press("Escape")  # the calendar closes; the typed date stays
     page.check("#period-week")
     page.get_by_role("button", name="Показать").click()
-    page.wait_for_url("**date=2012-10-17**")
+    page.wait_for_url("**date=17.10.2012**")
     assert "неделя 15.10.2012 – 21.10.2012" in page.content()
     rows = page.locator("#completion-table tbody tr")
     assert rows.count() > 5

@@ -12,7 +12,7 @@ from tests.e2e.conftest import axe_violations, db_scalar, guide_shot, sign_in
 
 pytestmark = pytest.mark.e2e
 
-TODAY = DEMO_DATE.isoformat()  # the served app's "today": asked and answered on it
+TODAY = DEMO_DATE.strftime("%d.%m.%Y")  # the served app's "today": asked and answered on it
 TOPIC = "Замена учителя в журнале"
 QUESTION = "Учитель заболел на две недели.\nКто ставит отметки на уроках, которые ведёт замещающий учитель?"
 ANSWER = "Замещающий учитель: урок замены записывается на него, отметки он ставит в журнале класса сам."
@@ -82,7 +82,7 @@ def test_methodist_answers_a_school_question_and_the_director_reads_the_answer(g
     stored = db_scalar(server, "SELECT status || ' ' || answered_on || ' ' || methodist_id || ' ' || answer "
                                "FROM consultation WHERE id = :c", c=consultation)
     methodist = db_scalar(server, "SELECT id FROM ab_user WHERE username = 'methodist'")
-    assert stored == f"answered {TODAY} {methodist} {ANSWER}"
+    assert stored == f"answered {DEMO_DATE.isoformat()} {methodist} {ANSWER}"
 
     switch_user(page, server, "director")
     open_menu(page, "Консультации")
@@ -101,8 +101,8 @@ def test_methodist_records_a_training_and_publishes_a_material_a_renamed_program
     with page.expect_navigation():  # axe on a page being unloaded finds no document
         page.get_by_role("link", name="Добавить").click()
     assert_accessible(page)
-    # Typed key by key: the date picker reads keystrokes, and it empties a value set without them.
-    page.locator("#held_on").press_sequentially("2012-10-17")
+    # Typed key by key, as the methodist types it: the calendar leaves typed text as it is.
+    page.locator("#held_on").press_sequentially("17.10.2012")
     page.keyboard.press("Tab")
     page.fill("#topic", "Четвертные отметки и закрытие периода")
     page.locator("#municipality + .select2").click()
@@ -113,7 +113,7 @@ def test_methodist_records_a_training_and_publishes_a_material_a_renamed_program
     page.get_by_role("button", name="Сохранить").click()
     page.get_by_text("Запись добавлена").wait_for()
     row = page.locator("tbody tr", has_text="Четвертные отметки и закрытие периода")
-    assert cells(row)[1:] == ["2012-10-17", "Четвертные отметки и закрытие периода",
+    assert cells(row)[1:] == ["17.10.2012", "Четвертные отметки и закрытие периода",
                               "Одинцовский муниципальный район", "42", "Мария Методистова"]
     assert db_scalar(server, "SELECT municipality.name FROM training JOIN municipality "
                              "ON municipality.id = training.municipality_id WHERE training.topic = :t",

@@ -1,6 +1,7 @@
 """In a real browser on the demo region: the monitoring user computes September 2012 and downloads
 the report as xlsx and as docx; the ministry user opens the dashboard and sees the chart drawn (by
-our own charts.js)."""
+our own charts.js), then the control page with its greens, yellows and reds and the legend that
+explains them."""
 import io
 
 import pytest
@@ -24,7 +25,8 @@ def test_monitor_computes_month_and_downloads_report_then_ministry_sees_chart(gu
     assert_accessible(page)
     guide_shot(page, "monitoring-1-dashboard")
     page.click("#compute-button")
-    page.wait_for_selector("text=рассчитано школ")
+    page.wait_for_selector("text=рассчитано по журналу")
+    assert "Всего школ — 1400." in page.locator(".alert-success").first.inner_text()
     guide_shot(page, "monitoring-2-computed")
     assert db_scalar(live_server, "SELECT count(*) FROM usage_snapshot WHERE month = '2012-09-01'") > 0
     using_card = page.locator("#card-schools .mon-big").inner_text()
@@ -55,3 +57,13 @@ def test_monitor_computes_month_and_downloads_report_then_ministry_sees_chart(gu
     assert ministry.locator("#card-schools .mon-big").inner_text() == using_card
     assert_accessible(ministry)
     guide_shot(ministry, "ministry-2-chart", "figure.mon-chart")
+    # Bars below the target in the warning colour, the lowest share first.
+    assert ministry.locator("figure.mon-chart").first.locator("svg rect.mon-bar-below").count() > 0
+
+    ministry.goto(f"{live_server.url}/rollout/control/")
+    counts = {light: int(ministry.locator(f'[data-light-count="{light}"] strong').inner_text())
+              for light in ("red", "yellow", "green")}
+    assert all(counts.values()) and sum(counts.values()) == 72, counts
+    assert ministry.locator("#legend").get_by_text("не менее 95 % школ").count() == 1
+    assert_accessible(ministry)
+    guide_shot(ministry, "ministry-3-control")

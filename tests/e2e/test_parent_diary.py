@@ -40,7 +40,8 @@ def test_parent_reads_the_demo_week_on_a_phone(guarded_page, live_server):
 
     # Jump to a date: the week of 10.09.2012, then back with «previous week».
     page.locator(".diary-jump summary").click()
-    page.fill("#diary-date", "2012-09-12")
+    page.fill("#diary-date", "12.09.2012")
+    page.keyboard.press("Escape")  # the calendar closes; the typed date stays
     guide_shot(page, "parent-2-jump")
     page.locator(".diary-jump button[type=submit]").click()
     page.wait_for_load_state()

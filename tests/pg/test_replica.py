@@ -13,7 +13,7 @@ from sqlalchemy import select, text
 from app import create_app
 from app.extensions import db
 from app.models import Lesson, Mark, Pupil, Subject, TeachingAssignment
-from app.reading import read_session, replica_router
+from app.replica import read_session, replica_router
 from tests.conftest import _fresh_g_per_request, csrf_token, login
 from tests.factories import build_world
 from tests.journal_helpers import build_journal_world, cell_post

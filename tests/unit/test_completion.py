@@ -148,13 +148,19 @@ def test_periods():
 
 
 @pytest.mark.parametrize("kind, day, month", [
-    (WEEK, "12.09.2012", None), (WEEK, "2012-02-30", None), (WEEK, "", None), (MONTH, None, "2012-13"),
+    (WEEK, "12.13.2012", None), (WEEK, "2012-02-30", None), (WEEK, "", None), (MONTH, None, "2012-13"),
     ("year", "2012-09-12", None),
 ])
 def test_bad_period_is_refused_in_russian(kind, day, month):
     with pytest.raises(DomainError) as refused:
         parse_period(kind, day=day, month=month)
     assert any(word in refused.value.message for word in ("Дата", "Месяц", "период"))
+
+
+def test_a_period_is_typed_the_russian_way_or_iso():
+    assert parse_period(WEEK, day="12.09.2012") == parse_period(WEEK, day="2012-09-12") == week_of(dt.date(2012, 9, 12))
+    assert parse_period(MONTH, month="сентябрь 2012") == parse_period(MONTH, month="09.2012") \
+        == parse_period(MONTH, month="2012-09")
 
 
 @pytest.mark.pg

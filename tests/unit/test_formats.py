@@ -13,12 +13,18 @@ from app.formats import (
     format_date,
     format_decimal,
     format_moment,
+    format_month,
     format_percent,
+    format_region_moment,
+    format_share,
     natural_key,
+    natural_text,
     parse_date,
     parse_decimal,
     parse_moment,
+    parse_month,
     percent,
+    shown,
 )
 
 
@@ -93,3 +99,44 @@ def test_names_with_numbers_sort_by_their_value():
     schools = ["СОШ № 10", "сош № 2", "СОШ № 1", "Гимназия № 3", "СОШ № 12"]
     assert sorted(schools, key=natural_key) == ["Гимназия № 3", "СОШ № 1", "сош № 2", "СОШ № 10", "СОШ № 12"]
     assert sorted(["Ёлкина", "Егорова", "Жукова"], key=natural_key) == ["Егорова", "Ёлкина", "Жукова"]
+
+
+def test_names_sort_the_same_way_in_sql_as_in_python():
+    names = ["СОШ № 10", "Каб. 110", "сош № 2", "Гимназия № 3", "Каб. 9", "СОШ № 1", "Ёлочка", "Елена"]
+    assert sorted(names, key=natural_text) == sorted(names, key=natural_key) == [
+        "Гимназия № 3", "Елена", "Ёлочка", "Каб. 9", "Каб. 110", "СОШ № 1", "сош № 2", "СОШ № 10"]
+    assert natural_text("СОШ № 2") == "сош № 0000000002" and natural_text(None) is None
+
+
+def test_a_month_is_named_and_typed_in_russian():
+    october = dt.date(2012, 10, 1)
+    assert format_month(dt.date(2012, 10, 19)) == "октябрь 2012" and format_month(None) == ""
+    typed = ["октябрь 2012", "Октябрь 2012", "октября 2012", "окт 2012", "10.2012", "2012-10", "23.10.2012",
+             "2012-10-23", "  октябрь   2012 "]
+    assert {text: parse_month(text) for text in typed} == {text: october for text in typed}
+    assert parse_month("1.2013") == dt.date(2013, 1, 1) and parse_month("май 2013") == dt.date(2013, 5, 1)
+    assert parse_month("") is None and parse_month(None) is None
+
+
+@pytest.mark.parametrize("typed", ["13.2012", "2012-13", "брюмер 2012", "октябрь", "2012", "00.2012", "октябрь 1899"])
+def test_anything_else_is_not_a_month(typed):
+    with pytest.raises(NotADate):
+        parse_month(typed)
+
+
+def test_a_page_prints_dates_moments_and_numbers_the_russian_way():
+    assert shown(dt.date(2001, 8, 14)) == "14.08.2001"
+    assert shown(dt.datetime(2012, 8, 27, 9, 0)) == "27.08.2012 09:00"  # kept in the region's time
+    assert shown(Decimal("1.0")) == "1" and shown(Decimal("4.50")) == "4,5" and shown(Decimal("75.00")) == "75"
+    assert shown(0.25) == "0,25"
+    assert shown("2012-10-19") is None and shown(5) is None and shown(None) is None  # printed as they are
+
+
+def test_a_planned_share_reads_as_it_was_meant():
+    assert format_share(Decimal("90.50")) == "90,5%" and format_share(Decimal("75.00")) == "75%"
+    assert format_share(None) == "" and format_share(None, missing="—") == "—"
+
+
+def test_a_moment_of_the_region_is_shown_as_it_is_kept():
+    assert format_region_moment(dt.datetime(2012, 10, 19, 13, 30, 59)) == "19.10.2012 13:30"
+    assert format_region_moment(None) == ""

@@ -1,8 +1,8 @@
-"""Migration 0013 turns the homework texts on lessons into homework rows due at the next lesson of the
+"""Migration 0015 turns the homework texts on lessons into homework rows due at the next lesson of the
 same teaching assignment (a later day, not a cancelled lesson; without one, the day it was given),
 on SQLite and on PostgreSQL; its downgrade puts the texts back on the lessons.
 
-The rows are written at revision 0011 with plain SQL, as a database of that time holds them:
+The rows are written at revision 0014 with plain SQL, as a database of that time holds them:
 7А's mathematics (Mon 10.09, Thu 13.09, Mon 17.09 cancelled, Thu 20.09, a double lesson on Mon
 24.09, the last of the calendar) and English of «Группа 1» (Tue 11.09, its only lesson)."""
 from __future__ import annotations
@@ -51,7 +51,7 @@ CONVERTED = [
 ]
 
 
-def _write_rows_of_0011(connection) -> None:
+def _write_rows_of_0014(connection) -> None:
     values = {"yes": True, "year_starts": dt.date(2012, 9, 1), "year_ends": dt.date(2013, 5, 31)}
     for statement in filter(str.strip, ROWS.split(";")):
         connection.execute(text(statement), values)
@@ -70,10 +70,10 @@ def _as_date(value) -> dt.date:
 def check_conversion_and_back(url: str) -> None:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
-        upgrade(revision="0011")
+        upgrade(revision="0014")
         with db.engine.begin() as connection:
-            _write_rows_of_0011(connection)
-        upgrade(revision="0013")
+            _write_rows_of_0014(connection)
+        upgrade(revision="0015")
         with db.engine.connect() as connection:
             rows = connection.execute(text(
                 "SELECT lesson_id, class_group_id, subgroup_id, pupil_id, due_on, text, version FROM homework "
@@ -83,7 +83,7 @@ def check_conversion_and_back(url: str) -> None:
         assert {row[6] for row in rows} == {1}
         assert "homework" not in columns and "topic" in columns
 
-        downgrade(revision="0011")
+        downgrade(revision="0014")
         with db.engine.connect() as connection:
             restored = connection.execute(text("SELECT id, homework FROM lesson ORDER BY id")).all()
             tables = set(inspect(connection).get_table_names())

@@ -7,6 +7,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from app.journal.archive import write_archive
+from app.journal.plan import TopicRow, write_topics
 from app.models import Absence, PeriodMark, StudyPeriod
 from app.security.clauses import NotInScope
 from app.security.scope import load_scope
@@ -116,3 +117,24 @@ def test_a_period_of_another_school_answers_not_in_scope(session, jw, tmp_path):
     with pytest.raises(NotInScope):
         write_archive(session, load_scope(session, jw.w.users["director"]), jw.w.class_a.id, foreign,
                       str(tmp_path / "x.xlsx"))
+
+
+def test_the_archive_ends_with_the_journals_thematic_plan(session, jw, tmp_path):
+    write_topics(session, jw.assignment.id, [TopicRow(1, "Дроби", "Понятие дроби", 2),
+                                             TopicRow(2, "Дроби", "Сравнение дробей", 3),
+                                             TopicRow(3, None, "Повторение", 1)],
+                 user_id=None, now=dt.datetime(2012, 9, 1))
+    session.commit()
+    path = tmp_path / "quarter.xlsx"
+    write_archive(session, load_scope(session, jw.w.users["director"]), jw.w.class_a.id, jw.periods[0].id, str(path))
+    book = sheets(path)
+    assert book["Математика"][13:] == [
+        [None] * 8,
+        ["Тематическое планирование", *[None] * 7],
+        ["№", "Раздел", "Тема", "Часов", *[None] * 4],
+        [1, "Дроби", "Понятие дроби", 2, *[None] * 4],
+        [2, "Дроби", "Сравнение дробей", 3, *[None] * 4],
+        [3, "", "Повторение", 1, *[None] * 4],
+        [None, None, "Всего часов", 6, *[None] * 4],
+    ]
+    assert "Тематическое планирование" not in str(book["Физика"])  # a journal without a plan ends with its topics

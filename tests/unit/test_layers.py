@@ -17,14 +17,15 @@ ROOT = Path(__file__).resolve().parents[2]
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("entry", ("app", "app.cli", "app.demo_logins")),
     ("pages and API", ("app.views", "app.api")),
-    ("web", ("app.web", "app.http", "app.health", "app.observability", "app.reading", "app.security.manager",
+    ("web", ("app.web", "app.http", "app.health", "app.observability", "app.replica", "app.security.manager",
              "app.security.current", "app.security.filters", "app.security.login_guard",
              "app.security.password_forms")),
-    ("domain", ("app.journal", "app.diary", "app.timetable", "app.monitoring", "app.rollout", "app.notify",
-                "app.accounts", "app.backup", "app.exports", "app.demo", "app.demo_names", "app.import_tokens", "app.xlsx_upload",
-                "app.uploads", "app.search", "app.security", "app.reference_cache", "app.startup")),
+    ("domain", ("app.journal", "app.diary", "app.timetable", "app.today", "app.monitoring", "app.rollout", "app.notify",
+                "app.accounts", "app.backup", "app.exports", "app.demo", "app.demo_names", "app.demo_plans",
+                "app.import_tokens", "app.xlsx_upload",
+                "app.uploads", "app.name_search", "app.security", "app.reference_cache", "app.startup")),
     ("models", ("app.models",)),
-    ("base", ("app.textinput", "app.formats", "app.clock", "app.errors", "app.text", "app.extensions")),
+    ("base", ("app.textinput", "app.formats", "app.clock", "app.errors", "app.i18n", "app.extensions")),
 ]
 SIBLINGS = {"pages and API"}  # app.views and app.api never import each other
 

@@ -5,7 +5,7 @@ from alembic.migration import MigrationContext
 from flask_appbuilder import Model
 from sqlalchemy import create_engine, inspect
 
-from app.search import is_name_index
+from app.name_search import is_name_index
 from app.startup import head_revision
 
 

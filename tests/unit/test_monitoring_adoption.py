@@ -10,7 +10,9 @@ from app.models import AnalyticalReport, ImportBatch, UsageSnapshot
 from app.monitoring import imports
 from app.monitoring.adoption import indicator_distribution, municipality_shares, region_series
 from app.monitoring.indicators import compute_month
-from app.monitoring.register import due_date, mark_sent, record_generation, register_rows
+from app.monitoring.coverage import NO_LESSONS, VENDOR
+from app.monitoring.register import due_date, mark_sent, record_generation, register_rows, revision_to_write
+from app.monitoring.thresholds import change_thresholds, current_threshold
 from app.security.scope import load_scope
 from tests.monitoring_helpers import AUGUST, SEPTEMBER, build_monitoring_world, import_rows, xlsx_bytes
 
@@ -30,11 +32,29 @@ def test_shares_per_municipality_and_region(mw, session):
     totals = municipality_shares(session, scope_of(session, mw.users["ministry"]), SEPTEMBER)
     a, b = totals.rows
     assert (a.name, a.schools_total, a.schools_using, a.share) == ("Альфинский район", 2, 1, Decimal("50.0"))
-    assert (a.plan_share, a.meets_plan, a.meets_target) == (Decimal("60.0"), False, False)
-    assert (b.schools_total, b.schools_using, b.share, b.plan_share) == (3, 0, Decimal("0.0"), Decimal("33.3"))
+    assert (a.plan_share, a.meets_plan, a.meets_target, a.no_data, a.not_using) == (Decimal("60.0"), False, False, 0, 1)
+    # B: not one school's figures (B1, B3 no lessons; B2 another vendor's): no share, not 0 %.
+    assert (b.schools_total, b.schools_using, b.with_data, b.no_data) == (3, 0, 0, 3)
+    assert (b.share, b.plan_share, b.meets_plan) == (None, Decimal("33.3"), None)
     assert (totals.schools_total, totals.schools_using, totals.share) == (5, 1, Decimal("20.0"))
+    assert (totals.no_data, totals.no_data_reasons, totals.not_using) == (3, {NO_LESSONS: 2, VENDOR: 1}, 1)
     assert totals.target_share == Decimal("75") and totals.municipalities_meeting_target == 0
     assert totals.previous_share is None and totals.change is None
+
+
+def test_the_methodology_may_leave_schools_without_data_out_of_the_share(mw, session):
+    monitor = scope_of(session, mw.users["monitor"])
+    change_thresholds(session, lessons_filled_share="80", teachers_active_share="50", user_id=None,
+                      no_data_in_denominator=False)
+    totals = municipality_shares(session, monitor, SEPTEMBER)
+    assert (totals.schools_total, totals.schools_using, totals.no_data, totals.share) == (5, 1, 3, Decimal("50.0"))
+    assert totals.rows[1].share is None   # B: still nothing to show
+    imports.apply_import(session, monitor, imports.validate(session, monitor, SEPTEMBER, import_rows(mw)), user_id=None)
+    totals = municipality_shares(session, monitor, SEPTEMBER)
+    assert (totals.rows[1].share, totals.share) == (Decimal("100.0"), Decimal("66.7"))   # B 1/1, region 2/3
+    # The rule is kept with the thresholds: a later change of the thresholds alone keeps it.
+    change_thresholds(session, lessons_filled_share="70", teachers_active_share="50", user_id=None)
+    assert current_threshold(session).no_data_in_denominator is False
 
 
 def test_import_changes_share(mw, session):
@@ -44,8 +64,8 @@ def test_import_changes_share(mw, session):
     batch = imports.apply_import(session, monitor, preview, user_id=mw.users["monitor"].id)
     totals = municipality_shares(session, monitor, SEPTEMBER)
     b = totals.rows[1]
-    assert (b.schools_using, b.share, b.meets_plan) == (1, Decimal("33.3"), True)
-    assert totals.share == Decimal("40.0")
+    assert (b.schools_using, b.share, b.meets_plan, b.no_data) == (1, Decimal("33.3"), True, 2)
+    assert totals.share == Decimal("40.0") and totals.no_data_reasons == {NO_LESSONS: 2}
     assert batch.rows_accepted == 1 and batch.uploaded_by_id == mw.users["monitor"].id
 
 
@@ -62,15 +82,17 @@ def test_coordinator_sees_only_own_municipality(mw, session):
     totals = municipality_shares(session, scope, SEPTEMBER)
     assert [r.name for r in totals.rows] == ["Альфинский район"]
     assert (totals.schools_total, totals.schools_using) == (2, 1)
-    bins, undefined = indicator_distribution(session, scope, SEPTEMBER, "lessons_filled")
-    assert sum(b.schools for b in bins) == 3 and undefined == 0   # A1, A2, A3
+    bins, undefined, no_data = indicator_distribution(session, scope, SEPTEMBER, "lessons_filled")
+    assert sum(b.schools for b in bins) == 3 and (undefined, no_data) == (0, 0)   # A1, A2, A3
 
 
-def test_distribution_bins(mw, session):
-    bins, undefined = indicator_distribution(session, scope_of(session, mw.users["ministry"]), SEPTEMBER, "lessons_filled")
+def test_distribution_bins_leave_schools_without_data_out(mw, session):
+    bins, undefined, no_data = indicator_distribution(session, scope_of(session, mw.users["ministry"]), SEPTEMBER,
+                                                      "lessons_filled")
     by_label = {b.label: b.schools for b in bins}
     assert by_label["80–90%"] == 1 and by_label["50–60%"] == 1 and by_label["90–100%"] == 1
-    assert undefined == 1  # B1: nothing due
+    assert by_label["0–10%"] == 0          # B1 is «нет данных», not a school at 0 %
+    assert (undefined, no_data) == (0, 3)  # B1, B2, B3
 
 
 def test_import_with_one_bad_row_writes_nothing(mw, session):
@@ -132,6 +154,27 @@ def test_read_table_xlsx_and_csv(mw):
         imports.read_table(xlsx_bytes([header[:3]]), "f.xlsx")
     with pytest.raises(DomainError):
         imports.read_table(b"not a zip", "f.xlsx")
+
+
+def test_a_sent_report_never_changes_regenerating_makes_the_next_revision(mw, session):
+    monitor = mw.users["monitor"].id
+    first = record_generation(session, SEPTEMBER, b"draft", user_id=monitor, now=dt.datetime(2012, 10, 3, 9))
+    again = record_generation(session, SEPTEMBER, b"first", user_id=monitor, now=dt.datetime(2012, 10, 4, 9))
+    assert (again.id, again.revision, again.content) == (first.id, 1, b"first")   # not sent yet: replaced
+    assert revision_to_write(session, SEPTEMBER) == 1
+    mark_sent(session, first.id, user_id=monitor, now=dt.datetime(2012, 10, 5, 10))
+    assert revision_to_write(session, SEPTEMBER) == 2
+    second = record_generation(session, SEPTEMBER, b"second", user_id=monitor, now=dt.datetime(2012, 10, 9, 11))
+    assert (second.revision, second.filename) == (2, "analiticheskaya-spravka-2012-09-red2.xlsx")
+    sent = session.get(AnalyticalReport, first.id)
+    assert (sent.content, sent.sent_at, sent.generated_at) == (b"first", dt.datetime(2012, 10, 5, 10),
+                                                               dt.datetime(2012, 10, 4, 9))
+    row = register_rows(session)[0]
+    assert [(r.revision, r.sent_at) for r in row.revisions] == [(2, None), (1, dt.datetime(2012, 10, 5, 10))]
+    assert row.first_sent.revision == 1 and not row.is_late(dt.date(2012, 10, 20))   # sent on the due date
+    assert row.is_pending()   # revision 2 is still to send
+    third = record_generation(session, SEPTEMBER, b"second, corrected", user_id=monitor)
+    assert (third.id, third.revision) == (second.id, 2)
 
 
 def test_register_due_date_late_and_sent(mw, session):

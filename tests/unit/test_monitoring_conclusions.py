@@ -12,35 +12,68 @@ OCTOBER = dt.date(2012, 10, 1)
 TARGET = D("75.0")
 RULE = ("Школа считается использующей систему, если заполнено не менее 80,0% уроков "
         "и активны не менее 50,0% учителей.")
+NO_DATA_IN = ("Школа без данных за месяц (другая система журнала без загруженных показателей или нет уроков в "
+              "журнале) показана как «нет данных» и считается не использующей систему: она входит в знаменатель "
+              "доли.")
+NO_DATA_OUT = ("Школа без данных за месяц (другая система журнала без загруженных показателей или нет уроков в "
+               "журнале) показана как «нет данных» и не входит в знаменатель доли: доля считается по школам с "
+               "данными.")
 
 
 def municipality(name, total, using, *, with_data=None, plan=None):
     share = None if total == 0 else (D(using) * 100 / D(total)).quantize(D("0.1"))
-    return MunicipalityShare(0, name, total, using, share, TARGET, plan_share=plan,
-                             with_data=total if with_data is None else with_data)
+    with_data = total if with_data is None else with_data
+    return MunicipalityShare(0, name, total, using, share, TARGET, plan_share=plan, with_data=with_data,
+                             no_data=total - with_data)
 
 
-def totals(rows, *, share, previous=None, meeting=0, snapshots=None):
+def totals(rows, *, share, previous=None, meeting=0, snapshots=None, reasons=None, today=None, rule=True):
     total = sum(r.schools_total for r in rows)
     using = sum(r.schools_using for r in rows)
     return RegionTotals(OCTOBER, TARGET, total, using, share, 0, previous, len(rows), meeting,
-                        sum(r.with_data for r in rows) if snapshots is None else snapshots, rows)
+                        sum(r.with_data for r in rows) if snapshots is None else snapshots, rows,
+                        no_data=sum(r.no_data for r in rows), no_data_reasons=reasons or {},
+                        no_data_in_denominator=rule, today=today)
 
 
 def test_a_region_below_target_names_the_laggards_the_plans_missed_and_the_empty_municipalities():
     rows = [municipality("Альфинский район", 4, 3),                          # 75,0 %: meets the target
             municipality("Бетинский район", 4, 1, with_data=3, plan=D("50.0")),  # 25,0 %, plan missed
             municipality("Гаммский район", 2, 0, with_data=0)]                 # no figures at all
-    assert conclusions(totals(rows, share=D("40.0"), previous=D("30.0"), meeting=1), Threshold()) == [
+    reasons = {"vendor": 2, "no_lessons": 1}
+    assert conclusions(totals(rows, share=D("40.0"), previous=D("30.0"), meeting=1, reasons=reasons),
+                       Threshold()) == [
         "В октябре 2012 систему используют 4 из 10 общеобразовательных школ области (40,0%).",
         "Целевую долю 75,0% достигли 1 из 3 муниципальных образований.",
         "Доля по области ниже целевой на 35,0 п.п.",
         "По сравнению с предыдущим месяцем доля выросла на 10,0 п.п.",
         "Наименьшая доля среди не достигших цели: Бетинский район (25,0%).",
         "Не выполняют собственный план внедрения: Бетинский район.",
+        "Нет данных за месяц у школ: 3 (другая система журнала, показатели не загружены — 2; "
+        "нет уроков в журнале за месяц — 1).",
         "Нет показателей ни по одной школе в муниципальных образованиях: 1.",
         RULE,
+        NO_DATA_IN,
     ]
+
+
+def test_without_the_schools_lacking_data_in_the_denominator_the_first_line_says_of_how_many():
+    rows = [municipality("Альфинский район", 4, 3), municipality("Бетинский район", 4, 1, with_data=2)]
+    lines = conclusions(totals(rows, share=D("66.7"), reasons={"no_lessons": 2}, rule=False),
+                        Threshold(no_data_in_denominator=False))
+    assert lines[0] == ("В октябре 2012 систему используют 4 из 6 общеобразовательных школ области с данными "
+                        "(66,7%); без данных — 2 из 8.")
+    assert lines[-1] == NO_DATA_OUT
+
+
+def test_a_month_in_progress_says_so_and_draws_no_trend():
+    rows = [municipality("Альфинский район", 4, 3)]
+    lines = conclusions(totals(rows, share=D("75.0"), previous=D("50.0"), meeting=1, today=dt.date(2012, 10, 19)),
+                        Threshold())
+    assert lines[0] == ("В октябре 2012 (неполный месяц: по 19.10.2012) систему используют 3 из 4 "
+                        "общеобразовательных школ области (75,0%).")
+    assert lines[3] == "Месяц не завершён: изменение к предыдущему месяцу не рассчитывается."
+    assert not any("выросла" in line for line in lines)
 
 
 @pytest.mark.parametrize("previous,sentence", [
@@ -56,6 +89,7 @@ def test_a_region_above_target_says_by_how_much_and_how_the_share_moved(previous
         "Доля по области выше целевой на 5,0 п.п.",
         sentence,
         RULE,
+        NO_DATA_IN,
     ]
 
 
@@ -70,15 +104,17 @@ def test_long_lists_name_five_and_count_the_rest_and_schools_without_figures_are
     rows = [municipality(name, 10, using, with_data=10 - (name == "Ж-ский район") * 2, plan=D("90.0"))
             for name, using in (("Ж-ский район", 1), ("Е-ский район", 2), ("Д-ский район", 2), ("Г-ский район", 3),
                                 ("В-ский район", 4), ("Б-ский район", 5), ("А-ский район", 6))]
-    lines = conclusions(totals(rows, share=D("32.9"), previous=D("32.9")), Threshold(D("70.0"), D("40.0")))
+    lines = conclusions(totals(rows, share=D("32.9"), previous=D("32.9"), reasons={"not_computed": 2}),
+                        Threshold(D("70.0"), D("40.0")))
     assert lines[4:] == [
         "Наименьшая доля среди не достигших цели: Ж-ский район (10,0%), Д-ский район (20,0%), "
         "Е-ский район (20,0%), Г-ский район (30,0%), В-ский район (40,0%) и ещё 2.",
         "Не выполняют собственный план внедрения: Ж-ский район, Е-ский район, Д-ский район, Г-ский район, "
         "В-ский район и ещё 2.",
-        "Нет показателей за месяц у части школ: 2.",
+        "Нет данных за месяц у школ: 2 (уроки есть, месяц не рассчитан — 2).",
         "Школа считается использующей систему, если заполнено не менее 70,0% уроков "
         "и активны не менее 40,0% учителей.",
+        NO_DATA_IN,
     ]
 
 
@@ -89,6 +125,7 @@ def test_a_region_without_shares_says_neither_gap_nor_change():
         "Целевую долю 75,0% достигли 0 из 1 муниципальных образований.",
         "Данных за предыдущий месяц нет: изменение не рассчитано.",
         RULE,
+        NO_DATA_IN,
     ]
 
 

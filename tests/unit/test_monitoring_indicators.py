@@ -7,11 +7,12 @@ from sqlalchemy import event, select
 
 from app.errors import DomainError
 from app.models import UsageSnapshot, UsageThreshold
+from app.monitoring.coverage import NO_LESSONS, VENDOR
 from app.monitoring.indicators import compute_month, indicators_for_month
 from app.monitoring.months import month_key, next_month, parse_month, previous_month
 from app.monitoring.thresholds import Threshold, change_thresholds, current_threshold, uses_system
 from tests.monitoring_helpers import (
-    AUGUST, EXPECTED_A1, EXPECTED_A2, EXPECTED_B1, SEPTEMBER, build_monitoring_world,
+    AUGUST, EXPECTED_A1, EXPECTED_A2, SEPTEMBER, build_monitoring_world,
 )
 
 
@@ -33,31 +34,36 @@ def test_indicators_match_hand_worked_answers(mw, session):
     result = indicators_for_month(session, SEPTEMBER)
     assert result[mw.a1.id] == EXPECTED_A1
     assert result[mw.a2.id] == EXPECTED_A2
-    assert result[mw.b1.id] == EXPECTED_B1
 
 
-def test_only_schools_on_this_product_are_computed(mw, session):
+def test_only_schools_that_keep_their_journal_here_that_month_are_computed(mw, session):
+    # B1 is on this product but gave no lesson in September; B2 is another vendor's; B3 chose none
+    # and has no lessons: all three are «нет данных», not zeros.
     result = indicators_for_month(session, SEPTEMBER)
-    assert set(result) == {mw.a1.id, mw.a2.id, mw.a3.id, mw.b1.id}
+    assert set(result) == {mw.a1.id, mw.a2.id, mw.a3.id}
 
 
-def test_compute_writes_snapshots_with_verdicts(mw, session):
+def test_compute_writes_snapshots_with_verdicts_and_accounts_for_every_school(mw, session):
     result = compute_month(session, SEPTEMBER)
-    assert result.computed == 4 and result.kept == []
-    a1, a2, a3, b1 = (snapshot(session, s) for s in (mw.a1, mw.a2, mw.a3, mw.b1))
+    assert (result.computed, result.imported, result.entered, result.kept) == (3, 0, 0, [])
+    assert result.no_data == {NO_LESSONS: 2, VENDOR: 1} and result.schools_total == 6
+    a1, a2, a3 = (snapshot(session, s) for s in (mw.a1, mw.a2, mw.a3))
     assert figures(a1) == EXPECTED_A1 and a1.source == "computed"
     assert a1.uses_system is True   # exactly 80% of lessons, 66.7% of teachers
     assert a2.uses_system is False  # 50% of lessons
     assert a3.uses_system is True
-    assert b1.uses_system is False  # nothing due
-    assert snapshot(session, mw.b2) is None and snapshot(session, mw.b3) is None
+    assert [snapshot(session, s) for s in (mw.b1, mw.b2, mw.b3)] == [None, None, None]
+    assert result.message() == (
+        "сентябрь 2012: рассчитано по журналу — 3; загружено из других систем — 0; введено вручную — 0; "
+        "нет данных — 3. Всего школ — 6. Нет данных: другая система журнала, показатели не загружены — 1; "
+        "нет уроков в журнале за месяц — 2.")
 
 
 def test_compute_is_idempotent(mw, session):
     compute_month(session, SEPTEMBER)
     compute_month(session, SEPTEMBER)
     assert session.scalar(select(UsageSnapshot.id).where(UsageSnapshot.month == SEPTEMBER).order_by(None).limit(1))
-    assert len(session.scalars(select(UsageSnapshot).where(UsageSnapshot.month == SEPTEMBER)).all()) == 4
+    assert len(session.scalars(select(UsageSnapshot).where(UsageSnapshot.month == SEPTEMBER)).all()) == 3
     assert figures(snapshot(session, mw.a1)) == EXPECTED_A1
 
 
@@ -69,6 +75,7 @@ def test_compute_keeps_imported_and_entered_snapshots(mw, session):
     assert result.kept == [mw.a2.id]
     kept = snapshot(session, mw.a2)
     assert (kept.source, kept.lessons_due, kept.uses_system) == ("entered", 7, True)
+    assert (result.computed, result.entered, result.imported, result.no_data_total, result.schools_total) == (2, 1, 0, 3, 6)
 
 
 def test_other_months_do_not_leak(mw, session):
@@ -141,7 +148,7 @@ def test_months():
 def test_indicators_on_postgresql(mw, session):
     """The same hand-worked answers on PostgreSQL (date arithmetic differs per engine)."""
     result = compute_month(session, SEPTEMBER)
-    assert result.computed == 4
+    assert result.computed == 3 and result.no_data == {NO_LESSONS: 2, VENDOR: 1}
     assert figures(snapshot(session, mw.a1)) == EXPECTED_A1
     assert snapshot(session, mw.a1).uses_system is True
     change_thresholds(session, lessons_filled_share="90", teachers_active_share="50", user_id=None)

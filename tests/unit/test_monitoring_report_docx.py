@@ -7,7 +7,9 @@ import io
 import pytest
 from docx import Document
 
-from app.models import Milestone
+from sqlalchemy import delete
+
+from app.models import Milestone, UsageSnapshot
 from app.monitoring import imports
 from app.monitoring.indicators import compute_month
 from app.monitoring.report import report_data
@@ -20,8 +22,8 @@ GENERATED = dt.datetime(2012, 10, 5, 10, 30)
 
 @pytest.fixture
 def mw(app, session):
-    """September computed (A1 uses, A2 and B1 do not) and B2 imported (uses): A 1/2, B 1/3, region
-    2/5. Milestones: plan approved by 01.07 (Бетинский has no approved plan), hardware by 01.08 (no
+    """September computed (A1 uses, A2 does not; B1 and B3 have no lessons: «нет данных») and B2
+    imported (uses): A 1/2, B 1/3, region 2/5, 2 schools without data. Milestones: plan approved by 01.07 (Бетинский has no approved plan), hardware by 01.08 (no
     school has readiness: 2 + 3 general-education schools), staff trained by 15.10 (not yet due on
     30.09)."""
     w = build_monitoring_world(session, app.appbuilder.sm)
@@ -80,8 +82,12 @@ def test_docx_conclusions_are_paragraphs_of_the_same_figures(mw, session):
         "Данных за предыдущий месяц нет: изменение не рассчитано.",
         "Наименьшая доля среди не достигших цели: Бетинский район (33,3%), Альфинский район (50,0%).",
         "Не выполняют собственный план внедрения: Альфинский район.",
+        "Нет данных за месяц у школ: 2 (нет уроков в журнале за месяц — 2).",
         "Школа считается использующей систему, если заполнено не менее 80,0% уроков "
         "и активны не менее 50,0% учителей.",
+        "Школа без данных за месяц (другая система журнала без загруженных показателей или нет уроков в "
+        "журнале) показана как «нет данных» и считается не использующей систему: она входит в знаменатель "
+        "доли.",
     ]
 
 
@@ -89,10 +95,10 @@ def test_docx_municipality_table_with_region_total(mw, session):
     table = september(session).tables[0]
     assert cells(table) == [
         ["№", "Муниципальное образование", "Школ", "Используют систему", "Доля, %",
-         "Плановая доля, %", "Изменение, п.п.", "Статус"],
-        ["1", "Альфинский район", "2", "1", "50,0", "60,0 (на 01.09.2012)", "—", "ниже целевой доли"],
-        ["2", "Бетинский район", "3", "1", "33,3", "33,3 (на 01.09.2012)", "—", "ниже целевой доли"],
-        ["", "Итого по области", "5", "2", "40,0", "", "—", ""],
+         "Плановая доля, %", "Изменение, п.п.", "Нет данных", "Статус"],
+        ["1", "Альфинский район", "2", "1", "50,0", "60,0 (на 01.09.2012)", "—", "0", "ниже целевой доли"],
+        ["2", "Бетинский район", "3", "1", "33,3", "33,3 (на 01.09.2012)", "—", "2", "ниже целевой доли"],
+        ["", "Итого по области", "5", "2", "40,0", "", "—", "2", ""],
     ]
     header = table.rows[0]._tr.trPr
     assert header is not None and "tblHeader" in header.xml  # repeated on every page
@@ -124,7 +130,9 @@ def test_docx_of_a_month_without_data_says_so(mw, session):
     lines = texts(document)
     assert lines[1] == "Приказ № 2613 от 13.06.2012. Сформирована 05.10.2012 10:30."
     assert any(line.startswith("За июль 2012 нет данных мониторинга") for line in lines)
-    assert [row[7] for row in cells(document.tables[0])[1:]] == ["нет данных", "нет данных", ""]
+    assert [row[4:] for row in cells(document.tables[0])[1:]] == [
+        ["—", "—", "—", "2", "нет данных"], ["—", "—", "—", "3", "нет данных"],
+        ["—", "", "—", "5", ""]]   # no share at all, not 0 %; no plan target yet in July
     assert "Просроченные сроки внедрения на 31.07.2012" in lines
     assert cells(document.tables[1])[1:] == [
         ["4.1", "План внедрения утверждён", "01.07.2012", "30", "муниципальных образований — 1: Бетинский район"]]
@@ -135,3 +143,24 @@ def test_docx_carries_no_pupil_names(mw, session):
     text = "\n".join(texts(document) + [c for t in document.tables for row in cells(t) for c in row])
     for word in ("Первый", "Второй", "Третий", "Ушедший", "2001"):
         assert word not in text
+
+
+def test_docx_shows_a_school_without_data_apart_not_as_zero(mw, session):
+    session.execute(delete(UsageSnapshot).where(UsageSnapshot.school_id == mw.b2.id))  # the import undone
+    session.commit()
+    document = september(session)
+    assert cells(document.tables[0])[2] == ["2", "Бетинский район", "3", "0", "—", "33,3 (на 01.09.2012)", "—", "3",
+                                            "нет данных"]
+    assert ("Нет данных за месяц у школ: 3 (другая система журнала, показатели не загружены — 1; нет уроков в "
+            "журнале за месяц — 2).") in texts(document)
+
+
+def test_docx_of_a_month_in_progress_says_so_and_shows_no_change(mw, session):
+    october, october_19 = dt.date(2012, 10, 1), dt.date(2012, 10, 19)
+    compute_month(session, october, as_of=october_19)
+    document = read(build_docx(report_data(session, october, generated_at=GENERATED, today=october_19)))
+    lines = texts(document)
+    assert lines[0] == ("Аналитическая справка об использовании электронных журналов и дневников за октябрь 2012 "
+                        "(неполный месяц: по 19.10.2012)")
+    assert "Месяц не завершён: изменение к предыдущему месяцу не рассчитывается." in lines
+    assert [row[6] for row in cells(document.tables[0])[1:]] == ["—", "—", "—"]

@@ -6,7 +6,7 @@ import openpyxl
 from werkzeug.datastructures import MultiDict
 
 from app.rollout import editing
-from app.rollout.control import control_table
+from app.rollout.deadlines import deadline_table
 from app.rollout.export import control_xlsx
 from tests.factories import make_municipality, make_school
 from tests.rollout_helpers import PLAN_DUE, USAGE_DUE, make_campaign, make_plan, make_readiness
@@ -27,32 +27,43 @@ def _region(session):
 
 def test_totals_and_lights(session):
     campaign, a, b = _region(session)
-    table = control_table(session, campaign, D(2012, 8, 2))
-    assert [r.name for r in table.rows] == ["=HYPERLINK(\"x\")", "Аларский район"]
-    assert table.totals["plan_approved"] == {"on_time": 1, "late": 0, "overdue": 1, "not_due": 0}
-    assert table.school_totals["hardware_ready"] == {"on_time": 1, "late": 0, "overdue": 1, "not_due": 0}
+    table = deadline_table(session, campaign, D(2012, 8, 2))
+    assert [r.name for r in table.rows] == ["=HYPERLINK(\"x\")", "Аларский район"]  # the worst first
+    assert table.counts("plan_approved") == {"on_time": 1, "late": 0, "overdue": 1, "not_due": 0}
+    assert table.counts("hardware_ready") == {"on_time": 1, "late": 0, "overdue": 1, "not_due": 0}
+    assert table.cell_lights("hardware_ready") == {"red": 1, "yellow": 0, "green": 1, "grey": 0}
+    assert table.cell_lights("usage_share") == {"red": 0, "yellow": 0, "green": 0, "grey": 2}
     assert table.lights == {"red": 1, "yellow": 0, "green": 1, "grey": 0}
+    assert table.overdue_municipalities("plan_approved") == 1
 
 
 def test_filters_and_sort(session):
     campaign, a, b = _region(session)
     today = D(2012, 8, 2)
-    assert [r.name for r in control_table(session, campaign, today, light="green").rows] == ["Аларский район"]
-    assert [r.name for r in control_table(session, campaign, today, status="overdue").rows] == ["=HYPERLINK(\"x\")"]
-    assert [r.name for r in control_table(session, campaign, today, name="АЛАР").rows] == ["Аларский район"]
-    assert control_table(session, campaign, today, sort="overdue").rows[0].name == "=HYPERLINK(\"x\")"
-    assert len(control_table(session, campaign, today, light="purple").rows) == 2  # unknown: ignored
+    assert [r.name for r in deadline_table(session, campaign, today, light="green").rows] == ["Аларский район"]
+    assert [r.name for r in deadline_table(session, campaign, today, status="overdue").rows] == ["=HYPERLINK(\"x\")"]
+    assert [r.name for r in deadline_table(session, campaign, today, status="on_time",
+                                           milestone="plan_approved").rows] == ["Аларский район"]
+    assert [r.name for r in deadline_table(session, campaign, today, name="АЛАР").rows] == ["Аларский район"]
+    assert deadline_table(session, campaign, today, sort="name").rows[0].name == "=HYPERLINK(\"x\")"
+    assert len(deadline_table(session, campaign, today, light="purple").rows) == 2  # unknown: ignored
 
 
 def test_xlsx_export_keeps_formula_like_names_as_text(session):
     campaign, a, b = _region(session)
-    book = openpyxl.load_workbook(io.BytesIO(control_xlsx(control_table(session, campaign, D(2012, 8, 2)))))
+    book = openpyxl.load_workbook(io.BytesIO(control_xlsx(deadline_table(session, campaign, D(2012, 8, 2)))))
     sheet = book["Контроль"]
-    assert sheet["A4"].value == "Муниципальное образование"
-    assert sheet["A5"].value == "=HYPERLINK(\"x\")" and sheet["A5"].data_type == "s"
-    assert sheet["B5"].value == "есть просрочка"
-    assert sheet["A6"].value == "Аларский район" and sheet["B6"].value == "в графике"
-    assert sheet["C6"].value == "выполнено в срок, 01.07.2012"
+    header = next(r for r in range(1, 20) if sheet.cell(row=r, column=2).value == "Муниципальное образование")
+    first = header + 2
+    assert sheet.cell(row=first, column=2).value == "=HYPERLINK(\"x\")"
+    assert sheet.cell(row=first, column=2).data_type == "s"
+    assert sheet.cell(row=first, column=3).value == "сильно отстаёт"
+    assert sheet.cell(row=first + 1, column=2).value == "Аларский район"
+    assert sheet.cell(row=first + 1, column=3).value == "в норме"
+    assert sheet.cell(row=first + 1, column=5).value == "выполнено в срок, 01.07.2012"
+    assert sheet.cell(row=first + 1, column=7).value == 1  # normative acts: 100 % done, a percentage cell
+    assert sheet.cell(row=first + 1, column=7).number_format == "0.0%"
+    assert sheet.cell(row=first, column=7).value == 0
 
 
 def test_plan_form_reads_targets_and_skips_empty_rows():

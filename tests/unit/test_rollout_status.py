@@ -4,9 +4,10 @@ import datetime as dt
 import pytest
 
 from app.rollout import status as st
+from app.rollout.deadlines import deadline_table, overdue_list
 from app.rollout.status import (
     GREEN, GREY, LATE, NOT_DUE, ON_TIME, OVERDUE, RED, YELLOW,
-    active_campaign, evaluate, milestone_status, overdue_milestones,
+    active_campaign, evaluate, milestone_status,
 )
 from tests.factories import make_municipality, make_school
 from tests.rollout_helpers import (
@@ -201,8 +202,8 @@ def test_overdue_milestones_summary(session, region):
     make_school(session, other, "СОШ № 9")
     make_plan(session, campaign, m, approved_on=PLAN_DUE, appointed_on=PLAN_DUE, targets=[(USAGE_DUE, "75")])
     make_readiness(session, campaign, s1, on=READINESS_DUE)
-    assert overdue_milestones(session, campaign, PLAN_DUE) == []
-    items = overdue_milestones(session, campaign, READINESS_DUE + DAY)
+    assert overdue_list(deadline_table(session, campaign, PLAN_DUE)) == []
+    items = overdue_list(deadline_table(session, campaign, READINESS_DUE + DAY))
     by_code = {i.code: i for i in items}
     assert set(by_code) == {"plan_approved", "responsible_appointed", "normative_acts", "system_chosen",
                             "hardware_ready", "staff_trained"}
@@ -223,7 +224,7 @@ def test_active_campaign_by_date(session):
 
 
 def test_overdue_milestones_narrowed_to_a_users_municipalities(session, region, world):
-    """The monitoring dashboard passes `where=visible(scope, Municipality)`."""
+    """The monitoring dashboard reads the control page's table with `where=visible(scope, Municipality)`."""
     from app.models import Municipality
     from app.security import roles as R
     from app.security.scope import Scope, visible
@@ -232,10 +233,10 @@ def test_overdue_milestones_narrowed_to_a_users_municipalities(session, region, 
     make_plan(session, campaign, world.municipality_a, approved_on=PLAN_DUE, appointed_on=PLAN_DUE,
               targets=[(USAGE_DUE, "75")])
     coordinator = Scope(role=R.MUNICIPAL, municipality_id=world.municipality_a.id)
-    items = overdue_milestones(session, campaign, PLAN_DUE + DAY, where=visible(coordinator, Municipality))
+    items = overdue_list(deadline_table(session, campaign, PLAN_DUE + DAY, where=visible(coordinator, Municipality)))
     assert items == []  # its own plan is done; Истринский's overdue plan is not in its scope
     ministry = Scope(role=R.MINISTRY)
-    items = overdue_milestones(session, campaign, PLAN_DUE + DAY, where=visible(ministry, Municipality))
+    items = overdue_list(deadline_table(session, campaign, PLAN_DUE + DAY, where=visible(ministry, Municipality)))
     assert [i.code for i in items] == ["plan_approved", "responsible_appointed"]
     assert items[0].municipality_count == 2  # Истринский and Клинский (world b) have no plan
     assert str(items[0]).startswith("п.4.1 План внедрения с количественными показателями (срок 01.07.2012")

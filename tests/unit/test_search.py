@@ -1,11 +1,11 @@
-"""Finding rows by a typed name (app.search): case- and «ё»-blind on both engines, every word must
+"""Finding rows by a typed name (app.name_search): case- and «ё»-blind on both engines, every word must
 match, LIKE's wildcards are letters, and nothing but the typed rows comes back."""
 from __future__ import annotations
 
 import pytest
 
 from app.models import ClassGroup, Pupil, Staff, TeachingAssignment
-from app.search import named_ids, words
+from app.name_search import named_ids, words
 from app.security import roles as R
 from app.security.scope import MUNICIPALITY, REGION, SCHOOL, Scope, reach
 from tests.web.test_reference_cache import ENGINES

@@ -135,7 +135,7 @@ def test_month_view(cw, as_user):
 
 
 def test_bad_date_gets_a_russian_message(cw, as_user):
-    response = as_user("director").get("/completion/?period=week&date=12.09.2012")
+    response = as_user("director").get("/completion/?period=week&date=12.13.2012")
     assert response.status_code == 400
     assert "не распознана" in response.get_data(as_text=True)
 

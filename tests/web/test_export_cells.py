@@ -143,7 +143,7 @@ EXPECTED = {
     "monitoring import template": [LINK],  # the school («short name (municipality; system)»)
     "monitoring import template csv": ["'" + LINK],
     "monitoring csv": ["'" + LINK, "'" + SUM],  # municipality, school, system
-    "analytical report": [LINK, PHONE, SUM],  # municipalities, schools, plans' documents, systems
+    "analytical report": [LINK, SUM],  # municipalities, schools, systems
     "rollout control": [LINK, AMP],  # municipalities, the campaign's title
 }
 

@@ -216,7 +216,8 @@ def test_grid_rows_escape_the_name_and_show_absent_and_read_only_cells_and_the_p
                                date=dt.date(2012, 9, i), topic='<i>"Дроби"</i>' if i == 3 else None, homework=None,
                                homework_count=0, average=None) for i in (1, 2, 3, 4, 5)]
     data = SimpleNamespace(pupils=[pupil], lessons=lessons, period=SimpleNamespace(id=3, name="3 четверть"),
-                           period_marks_editable=False, assignment=SimpleNamespace(id=9), class_average=None)
+                           period_marks_editable=False, assignment=SimpleNamespace(id=9), class_average=None,
+                           marked=True, has_period_result=True)
     with app.test_request_context():
         row = str(pupil_rows(data))
     head, first, second, third, fourth, fifth, *sums = row.split("</td>")

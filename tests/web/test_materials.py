@@ -61,7 +61,7 @@ def test_school_admin_sees_the_list_and_downloads_identical_bytes(session, world
     client = as_user("director")
     page = client.get("/materialview/list/").get_data(as_text=True)
     assert "Методические материалы" in page
-    assert "Методические рекомендации" in page and "2012-08-20" in page and "Methodist Тестов" in page
+    assert "Методические рекомендации" in page and "20.08.2012" in page and "Methodist Тестов" in page
     assert f'<a href="/materialview/file/{material.id}">{NAME}</a> (1 КБ)' in page
     download = client.get(f"/materialview/file/{material.id}")
     assert download.status_code == 200

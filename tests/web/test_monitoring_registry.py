@@ -11,7 +11,7 @@ from app.errors import DomainError
 from app.monitoring import adoption, imports, registry, report
 from app.monitoring.indicators import indicators_for_month
 from app.security.scope import load_scope
-from app.text import N_
+from app.i18n import N_
 from tests.monitoring_helpers import SEPTEMBER, build_monitoring_world
 
 DEMO = registry.Indicator(

@@ -66,9 +66,9 @@ def test_demo_pages_hold_the_hand_checked_fragments(demo_pages):
     # The column head of the first lesson; a pupil short of marks, a filled and an empty cell.
     assert contains(grid, lines(
         '<th class="lesson has-topic has-homework" data-date="01.09.2012" data-editable="1" '
-        'data-homework="§ 1, упр. 20" data-homework-count="1" data-lesson="1" data-topic="Математика: тема 1" '
+        'data-homework="§ 1, упр. 20" data-homework-count="1" data-lesson="1" data-topic="Обозначение натуральных чисел" '
         'data-type="2" data-version="1" scope="col">',
-        '  <button class="lesson-head" title="Математика: тема 1. Д/з: § 1, упр. 20" type="button">',
+        '  <button class="lesson-head" title="Обозначение натуральных чисел. Д/з: § 1, упр. 20" type="button">',
         '    "01.09"'))
     assert contains(grid, lines(
         '<tr class="shortage" data-pupil="209">',

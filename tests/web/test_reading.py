@@ -4,7 +4,7 @@ import pytest
 
 from app import create_app
 from app.extensions import db
-from app.reading import read_session, replica_router
+from app.replica import read_session, replica_router
 from tests.ops_helpers import free_port
 
 
@@ -30,7 +30,7 @@ def test_unreachable_replica_falls_back_to_the_primary_and_opens_the_breaker(app
     assert router.available
     assert read_session() is db.session
     assert not router.available, "later requests skip the dead replica for REPLICA_RETRY_SECONDS"
-    warnings = [r for r in caplog.records if r.name == "app.reading"]
+    warnings = [r for r in caplog.records if r.name == "app.replica"]
     assert len(warnings) == 1 and "unreachable" in warnings[0].getMessage()
     assert "secret" not in warnings[0].getMessage(), "the replica password stays out of the log"
 

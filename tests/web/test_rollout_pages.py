@@ -34,10 +34,10 @@ def region(session, world):
     """The world's two municipalities plus a third; statuses on 15.08.2012 by hand:
 
     - Одинцовский (a): plan and responsible on time; school 1 fully ready on time, school 2
-      hardware late and the rest on time -> yellow;
+      hardware late and the rest on time -> every school did every item: green;
     - Клинский (b): nothing at all -> red (plan, responsible and school 3 overdue);
     - Рузский (c): plan late (approved 05.07), responsible on time, its one school ready on time
-      -> yellow."""
+      -> done, if late: green."""
     campaign = make_campaign(session)
     w = world
     make_plan(session, campaign, w.municipality_a, approved_on=D(2012, 6, 28), appointed_on=D(2012, 6, 20),
@@ -53,9 +53,15 @@ def region(session, world):
 
 
 def _totals(page):
-    """{(milestone, status): municipalities} from the control table's footer."""
+    """{(milestone, light): municipalities} from the control table's footer."""
     return {(m, s): int(n) for m, s, n in re.findall(
-        r'class="total" data-milestone="(\w+)" data-status="(\w+)">(\d+)', page)}
+        r'class="total" data-milestone="(\w+)" data-light="(\w+)">(\d+)', page)}
+
+
+def _overdue(page):
+    """{(milestone, "municipalities" | "schools"): count} from the footer's overdue rows."""
+    return {(m, s): int(n) for m, s, n in re.findall(
+        r'class="total" data-milestone="(\w+)" data-overdue="(\w+)">(\d+)', page)}
 
 
 def _lights(page):
@@ -66,18 +72,19 @@ def test_control_page_counts_equal_the_fixture(region, as_user):
     page = as_user("ministry").get("/rollout/control/").get_data(as_text=True)
     assert "Рузский муниципальный район" in page
     totals = _totals(page)
-    assert totals[("plan_approved", "on_time")] == 1
-    assert totals[("plan_approved", "late")] == 1
-    assert totals[("plan_approved", "overdue")] == 1
-    assert totals[("responsible_appointed", "on_time")] == 2
-    assert totals[("responsible_appointed", "overdue")] == 1
-    assert totals[("hardware_ready", "late")] == 1      # Одинцовский (school 2)
-    assert totals[("hardware_ready", "on_time")] == 1   # Рузский
-    assert totals[("hardware_ready", "overdue")] == 1   # Клинский
-    assert totals[("normative_acts", "on_time")] == 2
-    assert totals[("usage_share", "not_due")] == 3
-    assert _lights(page) == {"red": 1, "yellow": 2, "green": 0, "grey": 0}
-    assert "школ: 1" in page  # one school overdue on hardware (СОШ № 3)
+    assert totals[("plan_approved", "green")] == 2       # Одинцовский on time, Рузский late: both done
+    assert totals[("plan_approved", "red")] == 1         # Клинский
+    assert totals[("hardware_ready", "green")] == 2      # Одинцовский (school 2 late), Рузский
+    assert totals[("hardware_ready", "red")] == 1        # Клинский: 0 of 1 school
+    assert totals[("usage_share", "grey")] == 3          # due 01.09
+    assert _lights(page) == {"red": 1, "yellow": 0, "green": 2, "grey": 0}
+    overdue = _overdue(page)
+    assert overdue[("plan_approved", "municipalities")] == 1
+    assert overdue[("hardware_ready", "municipalities")] == 1
+    assert overdue[("hardware_ready", "schools")] == 1   # СОШ № 3
+    assert "из 2 школ: в срок — 1, с опозданием — 1" in page
+    assert "выполнено с опозданием на 4 дн., 05.07.2012" in page
+    assert "Как читать светофор" in page and "не менее 95 % школ" in page
 
 
 def test_control_page_filters_and_sorts(region, as_user):
@@ -88,8 +95,14 @@ def test_control_page_filters_and_sorts(region, as_user):
     assert "Рузский" in page and "Клинский" not in page
     page = client.get("/rollout/control/?q=одинц").get_data(as_text=True)
     assert "Одинцовский" in page and "Клинский" not in page
-    page = client.get("/rollout/control/?sort=light").get_data(as_text=True)
-    assert page.index("Клинский") < page.index("Одинцовский")
+    page = client.get("/rollout/control/?on=2012-07-03").get_data(as_text=True)
+    body = page[page.index("<tbody"):]
+    # Only the plan's deadline has passed: Рузский (approved 05.07) and Клинский are red, Рузский
+    # with no school overdue after Клинский; Одинцовский green.
+    assert body.index("Клинский") < body.index("Рузский") < body.index("Одинцовский")
+    page = client.get("/rollout/control/?on=2012-07-03&sort=name").get_data(as_text=True)
+    body = page[page.index("<tbody"):]
+    assert body.index("Клинский") < body.index("Одинцовский") < body.index("Рузский")
 
 
 def test_control_page_as_of_another_day(region, as_user):
@@ -104,11 +117,12 @@ def test_control_xlsx_has_the_same_rows(region, as_user):
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(response.data))
     sheet = book["Контроль"]
-    names = [sheet.cell(row=r, column=1).value for r in range(5, 8)]
+    header = next(r for r in range(1, 20) if sheet.cell(row=r, column=2).value == "Муниципальное образование")
+    names = [sheet.cell(row=r, column=2).value for r in range(header + 2, header + 5)]
     assert names == ["Клинский муниципальный район", "Одинцовский муниципальный район", "Рузский муниципальный район"]
-    assert sheet.cell(row=5, column=2).value == "есть просрочка"
-    values = [c.value for c in sheet[6]]
-    assert any(v and v.startswith("выполнено с опозданием (2 из 2)") for v in values if isinstance(v, str))
+    assert sheet.cell(row=header + 2, column=3).value == "сильно отстаёт"
+    values = [c.value for c in sheet[header + 3]]
+    assert "из 2 школ: в срок — 1, с опозданием — 1" in values
 
 
 def test_municipal_coordinator_sees_only_own_municipality(region, world, as_user):
@@ -422,7 +436,7 @@ def test_another_methodists_correction_keeps_who_answered_and_is_in_the_audit_lo
         "Закройте период в журнале.", "closed", world.users["methodist"].id, D(2012, 9, 5))
     page = as_user("director").get(f"/consultationview/show/{c.id}").get_data(as_text=True)  # what the school reads
     shown = dict(re.findall(r"<th[^>]*>([^<]+)</th>\s*<td>\s*<span[^>]*>([^<]*)</span>", page))
-    assert (shown["Методист"], shown["Дата ответа"]) == ("Methodist Тестов", "2012-09-05")
+    assert (shown["Методист"], shown["Дата ответа"]) == ("Methodist Тестов", "05.09.2012")
     logged = [r.getMessage() for r in caplog.records if r.name == "journal.audit"]
     assert logged == [f"consultation answer corrected: consultation={c.id} user_id={second.id} user=methodist2 "
                       f"answered_by={world.users['methodist'].id} ip=127.0.0.1 previous='Закройте период.'"]

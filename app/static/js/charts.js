@@ -7,11 +7,13 @@
  *     <div class="mon-chart-canvas"></div>
  *   </figure>
  *   <table id="TABLE_ID"> ... <tr data-label="Name" data-value="50.0" data-plan="60.0"> ...
- * An empty data-value draws nothing for that row (no data).
+ * An empty data-value draws nothing for that row (no data). The words the charts write come from
+ * the page, translated: data-word-target, data-word-plan, data-word-no-data on the figure.
  */
 (function () {
   "use strict";
   var SVG = "http://www.w3.org/2000/svg";
+  var LABEL_WIDTH = 48;  // room a value label takes: «100,0%» at the chart's font size
 
   function el(name, attrs, text) {
     var node = document.createElementNS(SVG, name);
@@ -28,6 +30,9 @@
 
   function fmt(n) { return n === null ? "—" : String(Math.round(n * 10) / 10).replace(".", ","); }
 
+  /* A share as the tables write it: one decimal, «32,0». */
+  function fmt1(n) { return n === null ? "—" : n.toFixed(1).replace(".", ","); }
+
   function readRows(table) {
     return Array.prototype.map.call(table.querySelectorAll("tr[data-label]"), function (tr) {
       return { label: tr.getAttribute("data-label"), value: num(tr.getAttribute("data-value")),
@@ -35,9 +40,15 @@
     });
   }
 
+  /* Horizontal bars in the order of the table (the server sorts them by share). A bar below the
+   * target is drawn in the warning colour; the value is written just after the bar, or after the
+   * plan's marker when the marker stands where the label would be, so the two never cover each
+   * other; a truncated name and
+   * the whole row show the full name and the figures on hover. */
   function hbar(svgWidth, rows, opts) {
     var labelWidth = Math.min(260, Math.max(120, svgWidth * 0.32)), rowH = 22, top = 24, bottom = 26;
-    var plotW = svgWidth - labelWidth - 60, height = top + rows.length * rowH + bottom;
+    var valueRoom = 64, plotW = Math.max(60, svgWidth - labelWidth - valueRoom - 8);
+    var height = top + rows.length * rowH + bottom, half = rowH / 2 - 3;
     var svg = el("svg", { width: svgWidth, height: height, viewBox: "0 0 " + svgWidth + " " + height });
     var x = function (v) { return labelWidth + (Math.max(0, Math.min(v, opts.max)) / opts.max) * plotW; };
     [0, 25, 50, 75, 100].forEach(function (t) {
@@ -47,31 +58,42 @@
         fmt(t * opts.max / 100) + opts.unit));
     });
     rows.forEach(function (row, i) {
-      var y = top + i * rowH;
-      svg.appendChild(el("text", { x: labelWidth - 6, y: y + rowH * 0.65, "text-anchor": "end", "class": "mon-label" },
-        row.label.length > 34 ? row.label.slice(0, 33) + "…" : row.label));
+      var y = top + i * rowH, mid = y + rowH * 0.65, hint = row.label + ": " +
+        (row.value === null ? opts.words.noData : fmt1(row.value) + opts.unit) +
+        (row.plan === null ? "" : " (" + opts.words.plan + " " + fmt1(row.plan) + opts.unit + ")");
+      var band = el("rect", { x: 0, y: y, width: svgWidth, height: rowH, "class": "mon-row" });
+      band.appendChild(el("title", {}, hint));
+      svg.appendChild(band);
+      var name = el("text", { x: labelWidth - 6, y: mid, "text-anchor": "end", "class": "mon-label" },
+        row.label.length > 34 ? row.label.slice(0, 33) + "…" : row.label);
+      name.appendChild(el("title", {}, hint));
+      svg.appendChild(name);
+      var end = labelWidth;
       if (row.value !== null) {
+        var below = opts.target !== null && row.value < opts.target;
         var bar = el("rect", { x: labelWidth, y: y + 3, width: Math.max(1, x(row.value) - labelWidth), height: rowH - 6,
-          "class": opts.target !== null && row.value >= opts.target ? "mon-bar mon-bar-ok" : "mon-bar" });
-        bar.appendChild(el("title", {}, row.label + ": " + fmt(row.value) + opts.unit));
+          "class": below ? "mon-bar mon-bar-below" : "mon-bar" });
+        bar.appendChild(el("title", {}, hint));
         svg.appendChild(bar);
-        svg.appendChild(el("text", { x: x(row.value) + 4, y: y + rowH * 0.65, "class": "mon-value" }, fmt(row.value) + opts.unit));
-      } else {
-        svg.appendChild(el("text", { x: labelWidth + 4, y: y + rowH * 0.65, "class": "mon-nodata" }, "нет данных"));
+        end = x(row.value);
       }
       if (row.plan !== null) {
         var px = x(row.plan);
-        var mark = el("path", { d: "M" + px + " " + (y + 2) + " l5 " + (rowH / 2 - 2) + " l-5 " + (rowH / 2 - 2) +
-          " l-5 -" + (rowH / 2 - 2) + "z", "class": "mon-plan" });
-        mark.appendChild(el("title", {}, "План: " + fmt(row.plan) + opts.unit));
+        var mark = el("path", { d: "M" + px + " " + (y + 3) + " l" + half + " " + half + " l-" + half + " " + half +
+          " l-" + half + " -" + half + "z", "class": "mon-plan" });
+        mark.appendChild(el("title", {}, hint));
         svg.appendChild(mark);
+        // Beside the bar, unless the marker sits where the label would be: then after the marker.
+        if (px + half > end && px - half < end + 4 + LABEL_WIDTH) { end = px + half; }
       }
+      svg.appendChild(el("text", { x: end + 4, y: mid, "class": row.value === null ? "mon-nodata" : "mon-value" },
+        row.value === null ? opts.words.noData : fmt1(row.value) + opts.unit));
     });
     if (opts.target !== null) {
       var tx = x(opts.target);
       svg.appendChild(el("line", { x1: tx, x2: tx, y1: top - 8, y2: height - bottom, "class": "mon-target" }));
       svg.appendChild(el("text", { x: tx, y: top - 10, "text-anchor": "middle", "class": "mon-target-label" },
-        "цель " + fmt(opts.target) + opts.unit));
+        opts.words.target + " " + fmt(opts.target) + opts.unit));
     }
     return svg;
   }
@@ -140,7 +162,10 @@
       return;
     }
     var opts = { target: num(figure.getAttribute("data-target")), max: num(figure.getAttribute("data-max")) || 100,
-                 unit: figure.getAttribute("data-unit") || "" };
+                 unit: figure.getAttribute("data-unit") || "",
+                 words: { target: figure.getAttribute("data-word-target") || "",
+                          plan: figure.getAttribute("data-word-plan") || "",
+                          noData: figure.getAttribute("data-word-no-data") || "—" } };
     var svg = kind(Math.max(320, canvas.clientWidth || 640), rows, opts);
     svg.setAttribute("role", "img");
     svg.setAttribute("aria-label", figure.getAttribute("data-title") || "");

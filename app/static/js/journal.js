@@ -106,12 +106,18 @@
     });
   }
 
+  // A period taught without marks has no average, count or proposal cells: only those present are filled.
+  function setText(row, selector, text) {
+    var cell = row.querySelector(selector);
+    if (cell) { cell.textContent = text; }
+  }
+
   function applySummary(row, summary) {
     if (!summary) { return; }
-    row.querySelector(".avg").textContent = summary.average;
-    row.querySelector(".count").textContent = summary.count;
-    row.querySelector(".abs").textContent = summary.absences;
-    row.querySelector(".proposal").textContent = summary.proposal;
+    setText(row, ".avg", summary.average);
+    setText(row, ".count", summary.count);
+    setText(row, ".abs", summary.absences);
+    setText(row, ".proposal", summary.proposal);
     var periodInput = row.querySelector(".period-input");
     if (periodInput) { periodInput.dataset.proposal = summary.proposal; }
     row.classList.toggle("shortage", !!summary.shortage);
@@ -229,6 +235,35 @@
     });
   }
 
+  /* ---- opening at a lesson: today's (or the latest past) column in view -------------------------- */
+
+  var scroller = grid.closest(".journal-scroll");
+
+  // Scroll the grid sideways so that the lesson's column stands about two thirds across the part
+  // of the grid the frozen pupil names leave free: the lessons before it stay in view.
+  function scrollToColumn(th) {
+    if (!scroller || !th) { return; }
+    var names = grid.querySelector("thead th.pupil");
+    var frozen = names ? names.offsetWidth : 0;
+    var free = scroller.clientWidth - frozen;
+    var left = th.getBoundingClientRect().left - scroller.getBoundingClientRect().left + scroller.scrollLeft;
+    var wanted = left - frozen - Math.max(0, Math.round(free * 2 / 3) - th.offsetWidth);
+    scroller.scrollLeft = Math.max(0, wanted);
+  }
+
+  // The server names the column to open at (data-focus-lesson): the lesson a link asked for, today's
+  // or the latest past one. A link to a lesson (data-focus-cell) also puts the keyboard in its first cell.
+  (function openAtLesson() {
+    var lessonId = cfg.focusLesson;
+    if (!lessonId) { return; }
+    var th = grid.querySelector('th.lesson[data-lesson="' + lessonId + '"]');
+    scrollToColumn(th);
+    if (cfg.focusCell) {
+      var first = grid.querySelector('tbody input.cell-input[data-lesson="' + lessonId + '"]');
+      if (first) { first.focus({preventScroll: true}); }
+    }
+  })();
+
   window.addEventListener("beforeunload", function (event) {
     if (pending > 0 || grid.querySelector(".error")) {
       event.preventDefault();
@@ -271,11 +306,45 @@
   /* ---- lesson panel: topic, homework, work type, fill-down, absentees ------------------------------ */
 
   var panel = document.getElementById("lesson-panel");
+  var panelStatus = document.getElementById("lesson-status");
   var currentLesson = null;
+
+  // The panel's own status line: a save is confirmed where the teacher is looking (and on the
+  // page's status line, as a cell's save is).
+  function sayInPanel(text, isError) {
+    say(text, isError);
+    if (!panelStatus) { return; }
+    panelStatus.textContent = text || "";
+    panelStatus.className = "journal-status" + (isError ? " error" : (text ? " ok" : ""));
+  }
+
+  // The panel floats next to its column (to the right of it, or to the left when the column is at
+  // the right edge), within the window: it follows the column as the grid scrolls and stays in
+  // view as the page does.
+  // It starts level with the column's head while the window leaves it room below (the topic,
+  // homework and save button: PANEL_ROOM pixels; the rest scrolls inside the panel), else higher up.
+  var PANEL_MARGIN = 8;
+  var PANEL_ROOM = 420;
+
+  function placePanel() {
+    if (!panel || panel.hidden || !currentLesson) { return; }
+    var column = currentLesson.getBoundingClientRect();
+    var width = panel.offsetWidth;
+    var windowWidth = document.documentElement.clientWidth;
+    var windowHeight = window.innerHeight;
+    var left = column.right + PANEL_MARGIN;
+    if (left + width > windowWidth - PANEL_MARGIN) { left = column.left - PANEL_MARGIN - width; }
+    left = Math.max(PANEL_MARGIN, Math.min(left, windowWidth - width - PANEL_MARGIN));
+    var top = Math.max(PANEL_MARGIN, Math.min(column.top, windowHeight - PANEL_ROOM - PANEL_MARGIN));
+    panel.style.left = left + "px";
+    panel.style.top = top + "px";
+    panel.style.maxHeight = (windowHeight - top - PANEL_MARGIN) + "px";
+  }
 
   function openLesson(th) {
     if (!panel) { return; }
     currentLesson = th;
+    markColumn(th.dataset.lesson);
     var editable = th.dataset.editable === "1";
     document.getElementById("lesson-panel-title").textContent = th.dataset.date;
     var topic = document.getElementById("lesson-topic");
@@ -284,9 +353,17 @@
     Array.prototype.forEach.call(panel.querySelectorAll("input, textarea, select, #lesson-save, #fill-run, #absentees-run"),
       function (el) { el.disabled = !editable; });
     checkAbsentees(th);
+    sayInPanel("", false);
     loadHomework(th);
     panel.hidden = false;
-    topic.focus();
+    placePanel();
+    topic.focus({preventScroll: true});
+  }
+
+  if (panel) {
+    window.addEventListener("resize", placePanel);
+    window.addEventListener("scroll", placePanel, {passive: true});
+    if (scroller) { scroller.addEventListener("scroll", placePanel, {passive: true}); }
   }
 
   /* Homework of the open lesson: read when the panel opens (the tasks, who they may be for, the
@@ -303,13 +380,22 @@
     homeworkInputs().forEach(function (el) { el.disabled = !enabled; });
   }
 
+  // The due day's input and its calendar (templates/widgets/date_input.html): a calendar already
+  // opened once keeps the day it read then unless told the input changed.
+  function setDue(value) {
+    var input = document.getElementById("homework-due");
+    input.value = value || "";
+    var picker = window.jQuery && window.jQuery(input).closest(".ru-date").data("datepicker");
+    if (picker) { picker.update(); }
+  }
+
   function loadHomework(th) {
     if (!homework) { return; }
     homeworkState = null;
     setHomeworkEnabled(false);
     document.getElementById("homework-refusal").hidden = true;
     document.getElementById("lesson-homework").value = "";
-    document.getElementById("homework-due").value = "";
+    setDue("");
     document.getElementById("homework-audience").textContent = "";
     document.getElementById("homework-file-list").textContent = "";
     document.getElementById("homework-others-block").hidden = true;
@@ -321,9 +407,9 @@
       .then(function (reply) {
         if (currentLesson !== th) { return; }
         if (reply.status === 200) { showHomework(reply.data.lesson, LESSON_AUDIENCE); }
-        else { say(reply.data.error || reply.data.message, true); }
+        else { sayInPanel(reply.data.error || reply.data.message, true); }
       })
-      .catch(function () { say(messages.offline, true); });
+      .catch(function () { sayInPanel(messages.offline, true); });
   }
 
   function taskOf(key) {
@@ -356,7 +442,7 @@
     var key = document.getElementById("homework-audience").value;
     var task = taskOf(key);
     document.getElementById("lesson-homework").value = task ? task.text : "";
-    document.getElementById("homework-due").value = task ? task.due_on : homeworkState.default_due;
+    setDue(task ? task.due_on : homeworkState.default_due);
     document.getElementById("homework-files").value = "";
     var list = document.getElementById("homework-file-list");
     list.textContent = "";
@@ -417,12 +503,12 @@
     var maxBytes = parseInt(homework.dataset.maxBytes, 10);
     var tooLarge = chosen.filter(function (file) { return file.size > maxBytes; })[0];
     if (tooLarge) {
-      say(messages.fileTooLarge.replace("{name}", tooLarge.name).replace("{mb}", Math.floor(maxBytes / 1048576)), true);
+      sayInPanel(messages.fileTooLarge.replace("{name}", tooLarge.name).replace("{mb}", Math.floor(maxBytes / 1048576)), true);
       return Promise.resolve(false);
     }
     var maxFiles = parseInt(homework.dataset.maxFiles, 10);
     if ((task ? task.files.length : 0) - removed.length + chosen.length > maxFiles) {
-      say(messages.tooManyFiles.replace("{n}", maxFiles), true);
+      sayInPanel(messages.tooManyFiles.replace("{n}", maxFiles), true);
       return Promise.resolve(false);
     }
     var body = new FormData();
@@ -447,7 +533,7 @@
       if (reply.data.lesson && currentLesson === th) { showHomework(reply.data.lesson, key); }
       else if (reply.data.lesson) { markHomework(th, reply.data.lesson); }
       if (reply.status === 200) { return true; }
-      say(reply.data.error || reply.data.message || ("HTTP " + reply.status), true);
+      sayInPanel(reply.data.error || reply.data.message || ("HTTP " + reply.status), true);
       return false;
     });
   }
@@ -467,7 +553,7 @@
       applyColumn(th.dataset.lesson, reply.data.cells);
       checkAbsentees(th);
     }
-    say(reply.data.error || reply.data.message, true);
+    sayInPanel(reply.data.error || reply.data.message, true);
   }
 
   Array.prototype.forEach.call(grid.querySelectorAll("th.lesson .lesson-head"), function (button) {
@@ -481,6 +567,14 @@
     });
     panel.addEventListener("keydown", function (event) {
       if (event.key === "Escape") { document.getElementById("lesson-close").click(); }
+      // Ctrl+Enter (⌘+Enter on a Mac) saves from any field, the homework's several lines included.
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && panel.contains(event.target)
+          && event.target.closest("#lesson-form")) {
+        event.preventDefault();
+        if (!document.getElementById("lesson-save").disabled) {
+          document.getElementById("lesson-form").requestSubmit();
+        }
+      }
     });
     document.getElementById("lesson-type").addEventListener("change", function (event) {
       if (currentLesson) { currentLesson.dataset.type = event.target.value; }
@@ -494,7 +588,7 @@
       event.preventDefault();
       var th = currentLesson;
       if (!th) { return; }
-      say(messages.saving, false);
+      sayInPanel(messages.saving, false);
       post(cfg.lessonUrl, {
         lesson_id: parseInt(th.dataset.lesson, 10),
         version: parseInt(th.dataset.version, 10),
@@ -510,11 +604,11 @@
         }
         if (reply.status !== 200) {
           if (lesson) { document.getElementById("lesson-topic").value = lesson.topic; }
-          say(reply.data.error || reply.data.message, true);
+          sayInPanel(reply.data.error || reply.data.message, true);
           return;
         }
-        return saveHomework(th).then(function (saved) { if (saved) { say(messages.saved, false); } });
-      }).catch(function () { say(messages.offline, true); });
+        return saveHomework(th).then(function (saved) { if (saved) { sayInPanel(messages.saved, false); } });
+      }).catch(function () { sayInPanel(messages.offline, true); });
     });
     document.getElementById("fill-run").addEventListener("click", function () {
       var value = document.getElementById("fill-value").value.trim();
@@ -525,7 +619,7 @@
         lesson_id: parseInt(th.dataset.lesson, 10), text: value, known: columnKnown(th.dataset.lesson),
         mark_type_id: columnType(th.dataset.lesson), reason: reason()
       }).then(function (reply) { columnSaved(th, reply); })
-        .catch(function () { say(messages.offline, true); });
+        .catch(function () { sayInPanel(messages.offline, true); });
     });
     document.getElementById("absentees-run").addEventListener("click", function () {
       var th = currentLesson;
@@ -540,7 +634,7 @@
       post(cfg.absenteesUrl, {lesson_id: parseInt(th.dataset.lesson, 10), absent: absent,
                               known: columnKnown(th.dataset.lesson), reason: reason()})
         .then(function (reply) { columnSaved(th, reply); })
-        .catch(function () { say(messages.offline, true); });
+        .catch(function () { sayInPanel(messages.offline, true); });
     });
   }
 

@@ -1,12 +1,14 @@
-"""The dashboard's overdue milestones are counted by the database; they must say exactly what
-the per-school evaluation (`evaluate`, used by the rollout pages) says, on every boundary."""
+"""The graded table (app.rollout.deadlines) is counted by the database; its counts must say
+exactly what the per-school evaluation (`evaluate`, used by the drill-down pages) says, on every
+boundary, for every municipality and milestone; the dashboard's overdue list is read off it."""
 import datetime as dt
 import random
 
 import pytest
 
 from app.models import Municipality
-from app.rollout.status import OVERDUE, evaluate, milestones_of, overdue_milestones
+from app.rollout.deadlines import deadline_table, overdue_list
+from app.rollout.status import LATE, NOT_DUE, ON_TIME, OVERDUE, evaluate, milestones_of
 from app.security import roles as R
 from app.security.scope import Scope, visible
 from tests.factories import make_municipality, make_school
@@ -18,10 +20,29 @@ DAY = dt.timedelta(days=1)
 D = dt.date
 TODAYS = (PLAN_DUE - DAY, PLAN_DUE, PLAN_DUE + DAY, READINESS_DUE, READINESS_DUE + DAY,
           USAGE_DUE, USAGE_DUE + DAY, D(2012, 10, 1), D(2012, 10, 2), D(2012, 12, 15))
+STATUS_COUNTS = (ON_TIME, LATE, OVERDUE, NOT_DUE)
 
 
 def _expected(session, campaign, today, where=None):
-    """Overdue milestones read off the cells of `evaluate`, as the dashboard used to."""
+    """{(municipality id, milestone): (counts per status, done date)} read off `evaluate`."""
+    result = {}
+    for row in evaluate(session, campaign, today, where=where):
+        for code, cell in row.cells.items():
+            done = cell.milestone.level != "school" and cell.status in (ON_TIME, LATE)
+            done_on = cell.done_on if done else None  # a date in the future is not done yet
+            result[(row.municipality_id, code)] = (tuple(cell.counts.get(s, 0) for s in STATUS_COUNTS), done_on)
+    return result
+
+
+def _got(session, campaign, today, where=None):
+    table = deadline_table(session, campaign, today, where=where, sort="name")
+    return {(row.municipality_id, code): (tuple(g.count(s) for s in STATUS_COUNTS),
+                                          g.done_on if not g.per_school else None)
+            for row in table.rows for code, g in row.cells.items()}
+
+
+def _expected_overdue(session, campaign, today, where=None):
+    """Overdue milestones read off the cells of `evaluate`, as the dashboard once did."""
     rows = evaluate(session, campaign, today, where=where)
     result = []
     for m in milestones_of(session, campaign):
@@ -32,9 +53,9 @@ def _expected(session, campaign, today, where=None):
     return result
 
 
-def _got(session, campaign, today, where=None):
+def _got_overdue(session, campaign, today, where=None):
     return [(i.code, i.municipalities, i.school_count, i.days_overdue)
-            for i in overdue_milestones(session, campaign, today, where=where)]
+            for i in overdue_list(deadline_table(session, campaign, today, where=where))]
 
 
 def _date_near(rnd, due):
@@ -89,35 +110,39 @@ def _compare_everywhere(session, world=None):
     for today in TODAYS:
         expected = _expected(session, campaign, today)
         assert _got(session, campaign, today) == expected, today
-        seen |= {code for code, *_ in expected}
+        assert _got_overdue(session, campaign, today) == _expected_overdue(session, campaign, today), today
+        seen |= {code for (_mid, code), (counts, _) in expected.items() if counts[2]}
     assert seen == {"plan_approved", "responsible_appointed", "normative_acts", "system_chosen",
                     "hardware_ready", "staff_trained", "usage_share"}  # the world exercises every rule
     some = session.query(Municipality).filter(Municipality.name.in_(["Район 01", "Район 03"])).all()
     where = Municipality.id.in_([m.id for m in some])
     for today in TODAYS:
         assert _got(session, campaign, today, where) == _expected(session, campaign, today, where), today
+        assert _got_overdue(session, campaign, today, where) == _expected_overdue(session, campaign, today, where)
 
 
-def test_overdue_counted_in_sql_matches_the_evaluation_of_every_school(session):
+def test_graded_table_counted_in_sql_matches_the_evaluation_of_every_school(session):
     _compare_everywhere(session)
 
 
 @pytest.mark.pg
-def test_overdue_counted_in_sql_matches_the_evaluation_on_postgresql(session):
+def test_graded_table_counted_in_sql_matches_the_evaluation_on_postgresql(session):
     _compare_everywhere(session)
 
 
-def test_overdue_milestones_in_a_coordinators_scope_match_the_evaluation(session, world):
+def test_graded_table_in_a_coordinators_scope_matches_the_evaluation(session, world):
     campaign = _varied_region(session)
     coordinator = Scope(role=R.MUNICIPAL, municipality_id=world.municipality_a.id)
     make_school(session, world.municipality_a, "СОШ координатора")
     where = visible(coordinator, Municipality)
     got = _got(session, campaign, USAGE_DUE + DAY, where)
     assert got == _expected(session, campaign, USAGE_DUE + DAY, where)
-    assert {mid for _, late, *_ in got for mid, _ in late} == {world.municipality_a.id}
+    assert {mid for mid, _code in got} == {world.municipality_a.id}
+    assert _got_overdue(session, campaign, USAGE_DUE + DAY, where) == _expected_overdue(
+        session, campaign, USAGE_DUE + DAY, where)
 
 
-def test_overdue_milestones_take_a_fixed_number_of_statements(session):
+def test_graded_table_takes_a_fixed_number_of_statements(session):
     from sqlalchemy import event
 
     campaign = _varied_region(session)
@@ -125,7 +150,7 @@ def test_overdue_milestones_take_a_fixed_number_of_statements(session):
     listener = lambda *args: statements.append(args[2])  # noqa: E731
     event.listen(session.get_bind(), "before_cursor_execute", listener)
     try:
-        overdue_milestones(session, campaign, D(2012, 12, 15))
+        deadline_table(session, campaign, D(2012, 12, 15))
     finally:
         event.remove(session.get_bind(), "before_cursor_execute", listener)
-    assert len(statements) == 3, statements  # milestones, municipalities with counts, usage months
+    assert len(statements) == 4, statements  # milestones, thresholds, municipalities with counts, usage months

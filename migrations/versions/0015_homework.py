@@ -1,7 +1,7 @@
 """homework: tasks given on a lesson, due on a date, for the class, a subgroup or one pupil, with files
 
-Revision ID: 0013
-Revises: 0011
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-09 10:00:00
 
 Homework was one text on the lesson where it was given (lesson.homework), shown in the diary on
@@ -27,8 +27,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0013'
-down_revision = '0011'
+revision = '0015'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 

@@ -20,9 +20,9 @@ from sqlalchemy import String, cast, column, func, literal_column, or_, select, 
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-from app.formats import fold_text
+from app.formats import NATURAL_DIGITS, fold_text
 from app.models import ClassGroup, Pupil, School, Staff, Subgroup, Subject, TeachingAssignment
-from app.text import N_
+from app.i18n import N_
 
 # The trigram tokenizer indexes sequences of three letters: a shorter word is matched by reading.
 TRIGRAM = 3
@@ -50,6 +50,33 @@ def _fold_default(element, compiler, **kw):
 @compiles(fold, "sqlite")
 def _fold_sqlite(element, compiler, **kw):
     return f"fold({compiler.process(element.clauses, **kw)})"
+
+
+class natural(FunctionElement):
+    """SQL: the column's text as `app.formats.natural_text` gives it, whose plain order is the
+    natural order of names («СОШ № 2» before «СОШ № 10»): folded, every number padded to
+    NATURAL_DIGITS digits. PostgreSQL pads with two regexp_replace (every number gets the zeros,
+    then keeps its last NATURAL_DIGITS digits); SQLite calls the Python function registered on
+    the connection (app.extensions)."""
+
+    type = String()
+    name = "natural_text"
+    inherit_cache = True
+
+
+@compiles(natural)
+def _natural_default(element, compiler, **kw):
+    (text,) = element.clauses
+    padded = func.regexp_replace(fold(text), literal_column(r"'(\d+)'"),
+                                 literal_column(f"'{'0' * NATURAL_DIGITS}\\1'"), literal_column("'g'"))
+    kept = func.regexp_replace(padded, literal_column(rf"'0*(\d{{{NATURAL_DIGITS}}})'"), literal_column(r"'\1'"),
+                               literal_column("'g'"))
+    return compiler.process(kept, **kw)
+
+
+@compiles(natural, "sqlite")
+def _natural_sqlite(element, compiler, **kw):
+    return f"natural_text({compiler.process(element.clauses, **kw)})"  # NATURAL is a keyword
 
 
 def printable(text: str) -> str:

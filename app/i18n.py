@@ -1,6 +1,6 @@
 """The translation entry points for domain code, which has no Flask imports (STYLE.md).
 
-    from app.text import _, _l, N_
+    from app.i18n import _, _l, N_
 
 * `_("Учитель %(name)s уже ведёт урок", name=...)` translates now: in a request, into the
   request's locale; outside an app context (CLI, unit tests) Flask-Babel uses NullTranslations,

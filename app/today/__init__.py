@@ -1,0 +1,1 @@
+"""«Сегодня»: the home page as blocks that features register (app.today.registry)."""
