@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from app import formats
+from app import clock, formats
 from app.errors import DomainError
 from app.journal.entries import Actor, StaleVersion, _audit, _check_lock, _transaction, period_of
 from app.models import (
@@ -432,7 +432,7 @@ def _write(session: Session, actor: Actor, context: _LessonContext, existing: Ho
             return
         done = session.execute(update(Homework).where(Homework.id == existing.id, Homework.version == existing.version)
                                .values(text=new.text, due_on=new.due_on, version=Homework.version + 1,
-                                       changed_at=func.now())
+                                       changed_at=clock.region_now())
                                .execution_options(synchronize_session=False))
         if done.rowcount != 1:
             raise StaleVersion()

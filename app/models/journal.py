@@ -188,8 +188,10 @@ class Homework(Model):
     due_on: Mapped[dt.date] = mapped_column(Date, nullable=False)
     text: Mapped[str] = mapped_column(Text, nullable=False)
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, server_default=func.now())
-    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, server_default=func.now())
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=clock.region_now,
+                                                    server_default=func.now())
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=clock.region_now,
+                                                    server_default=func.now())
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     lesson = relationship("Lesson")
@@ -208,7 +210,8 @@ class HomeworkFile(Model):
     content_type: Mapped[str] = mapped_column(String(100), nullable=False)
     size_bytes: Mapped[int] = mapped_column(Integer, nullable=False)
     data: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
-    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, server_default=func.now())
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=clock.region_now,
+                                                     server_default=func.now())
     uploaded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
 
     homework = relationship("Homework")
