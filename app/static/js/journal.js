@@ -310,12 +310,14 @@
   var currentLesson = null;
 
   // The panel's own status line: a save is confirmed where the teacher is looking (and on the
-  // page's status line, as a cell's save is).
+  // page's status line, as a cell's save is). The homework's fields make the panel taller than a
+  // laptop's window leaves it: the panel scrolls to show the line.
   function sayInPanel(text, isError) {
     say(text, isError);
     if (!panelStatus) { return; }
     panelStatus.textContent = text || "";
     panelStatus.className = "journal-status" + (isError ? " error" : (text ? " ok" : ""));
+    if (text && panel && !panel.hidden) { panelStatus.scrollIntoView({block: "nearest"}); }
   }
 
   // The panel floats next to its column (to the right of it, or to the left when the column is at
