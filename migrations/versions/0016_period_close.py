@@ -1,7 +1,7 @@
 """period close events: who closed or reopened a study period, when and why
 
-Revision ID: 0020
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-08 01:30:00
 
 «Закрыть период» used to set study_period.locked_at with one click, before the period's end and
@@ -14,8 +14,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0020'
-down_revision = '0014'
+revision = '0016'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
