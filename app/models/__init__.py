@@ -34,6 +34,7 @@ from .journal import (  # noqa: F401
     JournalChange,
     Mark,
     MarkType,
+    PeriodCloseEvent,
     PeriodMark,
     PlanTopic,
     SubjectAssessment,
