@@ -1,7 +1,7 @@
 """absence notices: a parent tells the school in advance that the child will be absent
 
 Revision ID: 0017
-Revises: 0014
+Revises: 0016
 Create Date: 2026-12-08 01:20:00
 
 Parents tell the class teacher that the child will miss school (dates, optionally lessons, a
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 revision = '0017'
-down_revision = '0014'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 
