@@ -27,6 +27,8 @@ from app.models import (
     Guardian,
     GuardianLink,
     Holiday,
+    Homework,
+    HomeworkFile,
     ImportBatch,
     Lesson,
     LightThreshold,
@@ -55,6 +57,8 @@ from app.models import (
     UsageThreshold,
     UserScope,
 )
+from app.models.notices import AbsenceNotice
+from app.models.timetable import subgroup_pupil
 from app.security import roles as R
 from app.security.rules import Rule, rule_of
 
@@ -170,14 +174,14 @@ WRITABLE: dict[str, set] = {
     R.MUNICIPAL: {RolloutPlan, PlanTarget, School, SchoolReadiness, ReadinessEvidence, Consultation},
     R.SCHOOL_ADMIN: {
         SchoolReadiness, ReadinessEvidence, StudyPeriod, Holiday, Staff, Consultation,
-        Lesson, Mark, Absence, PeriodMark, SubjectAssessment,
+        Lesson, Mark, Absence, PeriodMark, Homework, HomeworkFile, SubjectAssessment,
     },
     R.SECRETARY: {
         ClassGroup, Pupil, Guardian, GuardianLink, Subject, TeachingAssignment, BellSchedule,
         TimetableSlot, Substitution, Room, Subgroup, Lesson,
     },
-    R.TEACHER: {Lesson, Mark, Absence, PeriodMark, ThematicPlan, PlanTopic},
-    R.PARENT: set(),
+    R.TEACHER: {Lesson, Mark, Absence, PeriodMark, Homework, HomeworkFile, ThematicPlan, PlanTopic},
+    R.PARENT: {AbsenceNotice},  # a notice of their own child's absence (app.journal.absence_notices)
     R.PUPIL: set(),
     R.VENDOR: {UsageSnapshot, ImportBatch},
 }
@@ -333,8 +337,10 @@ def _teacher_visible(scope: Scope, model, rule: Rule, *, write: bool) -> ColumnE
     staff = scope.staff_id
     if staff is None:
         return false()
-    if model in (Mark, Absence, Lesson, PeriodMark):
+    if model in (Mark, Absence, Lesson, PeriodMark, Homework):
         return _teacher_journal_rows(staff, model, write=write)
+    if model is HomeworkFile:
+        return _parent_clause(scope, rule, write=write)
     kept = _teacher_assignment_rows(scope, staff, rule, write=write)
     if kept is not None:
         return kept
@@ -358,8 +364,8 @@ def _teacher_assignment_rows(scope: Scope, staff: int, rule: Rule, *, write: boo
 
 
 def _teacher_journal_rows(staff: int, model, *, write: bool) -> ColumnElement[bool]:
-    """Lessons, marks, absences and period marks a teacher writes: of own subjects and lessons
-    (substitutes' included); to read, also those of the class led."""
+    """Lessons, marks, absences, period marks and homework a teacher writes: of own subjects and
+    lessons (substitutes' included); to read, also those of the class led."""
     if model is Lesson:
         return Lesson.id.in_(_teacher_lessons(staff, with_led_classes=not write))
     if model is PeriodMark:
@@ -388,6 +394,8 @@ def _teacher_reads(scope: Scope, staff: int, model, rule: Rule) -> ColumnElement
         )
     if model is ClassGroup:
         return ClassGroup.id.in_(_teacher_classes(staff))
+    if model is AbsenceNotice:
+        return _teacher_notices(staff)
     if rule.class_group is not None:
         return rule.class_group.in_(_teacher_classes(staff))
     if rule.school is not None and not rule.personal:
@@ -403,10 +411,25 @@ def _teacher_reads(scope: Scope, staff: int, model, rule: Rule) -> ColumnElement
     return false()
 
 
+def _teacher_notices(staff: int) -> ColumnElement[bool]:
+    """Parents' absence notices a teacher reads: those of the class led, and those whose days the
+    teacher has a lesson of the class on (own subject or as a substitute)."""
+    return or_(
+        AbsenceNotice.class_group_id.in_(_led_classes(staff)),
+        exists().where(Lesson.class_group_id == AbsenceNotice.class_group_id,
+                       Lesson.date >= AbsenceNotice.starts_on, Lesson.date <= AbsenceNotice.ends_on,
+                       or_(Lesson.teacher_id == staff, Lesson.assignment_id.in_(_teacher_assignments(staff)))),
+    )
+
+
 def _family_visible(scope: Scope, model, rule: Rule) -> ColumnElement[bool]:
     pupils = scope.pupil_ids
     if not pupils:
         return false()
+    if model is Homework:
+        return _family_homework(pupils)
+    if model is HomeworkFile:
+        return _parent_clause(scope, rule, write=False)
     if rule.pupil is not None:
         return rule.pupil.in_(pupils)
     if model is Guardian:
@@ -428,6 +451,17 @@ def _family_visible(scope: Scope, model, rule: Rule) -> ColumnElement[bool]:
     return false()
 
 
+def _family_homework(pupils) -> ColumnElement[bool]:
+    """Homework of the children's classes given to the class, to a subgroup a child is in, or to
+    a child: another pupil's individual task or another group's is not the family's."""
+    return and_(
+        Homework.class_group_id.in_(_family_classes(pupils)),
+        or_(Homework.pupil_id.is_(None), Homework.pupil_id.in_(pupils)),
+        or_(Homework.subgroup_id.is_(None), Homework.subgroup_id.in_(
+            select(subgroup_pupil.c.subgroup_id).where(subgroup_pupil.c.pupil_id.in_(pupils)))),
+    )
+
+
 def is_visible(session: Session, scope: Scope, model, pk) -> bool:
     """True when the row `pk` of `model` exists and is within the user's read scope."""
     key = model.__mapper__.primary_key[0]
@@ -443,6 +477,16 @@ def is_changeable(session: Session, scope: Scope, model, pk) -> bool:
 def journal_classes(scope: Scope) -> ColumnElement[bool]:
     """Classes with at least one journal the user may open (their class reports and archive)."""
     return ClassGroup.id.in_(select(TeachingAssignment.class_group_id).where(journal_assignments(scope)))
+
+
+def card_classes(scope: Scope) -> ColumnElement[bool]:
+    """Classes whose report cards and year sheet the user may print: the school administration's
+    and the secretary's classes of their school (the office issues the documents); other roles none."""
+    if scope.role == R.ADMIN:
+        return true()
+    if scope.role in (R.SCHOOL_ADMIN, R.SECRETARY):
+        return visible(scope, ClassGroup)
+    return false()
 
 
 @lru_cache(maxsize=CLAUSES_KEPT)

@@ -214,7 +214,7 @@ def test_grid_rows_escape_the_name_and_show_absent_and_read_only_cells_and_the_p
         period_mark=PeriodValue("4", 9), proposal="4", shortage=True, mark_count=2, absences=1)
     lessons = [SimpleNamespace(id=i, day=f"0{i}.09", editable=i != 2, version=1, column_type_id=None,
                                date=dt.date(2012, 9, i), topic='<i>"Дроби"</i>' if i == 3 else None,
-                               homework="<s>№ 5 & 6</s>" if i == 3 else None,
+                               homework="<s>№ 5 & 6</s>" if i == 3 else None, homework_count=1 if i == 3 else 0,
                                average=None) for i in (1, 2, 3, 4, 5)]
     data = SimpleNamespace(pupils=[pupil], lessons=lessons, period=SimpleNamespace(id=3, name="3 четверть"),
                            period_marks_editable=False, assignment=SimpleNamespace(id=9), class_average=None,
@@ -244,7 +244,7 @@ def test_grid_rows_escape_the_name_and_show_absent_and_read_only_cells_and_the_p
         assert "readonly>" not in str(pupil_rows(data)).split('class="period-input"')[1]
         heads = table(data)
     assert 'data-topic="&lt;i&gt;&#34;Дроби&#34;&lt;/i&gt;"' in heads and "<i>" not in heads
-    assert 'title="&lt;i&gt;&#34;Дроби&#34;&lt;/i&gt;"' in heads
+    assert 'title="&lt;i&gt;&#34;Дроби&#34;&lt;/i&gt;. Д/з: &lt;s&gt;№ 5 &amp; 6&lt;/s&gt;"' in heads
     assert 'data-homework="&lt;s&gt;№ 5 &amp; 6&lt;/s&gt;"' in heads and "<s>" not in heads
     pupil.period_mark, pupil.proposal = PeriodValue('<u>"5"</u>', 9), "<u>"
     data.period = SimpleNamespace(id=3, name="3 <u>четверть</u>")
