@@ -72,7 +72,7 @@ class ThematicPlanView(BaseView):
     role_access = {R.TEACHER: TEACHER_PERMISSIONS, R.SCHOOL_ADMIN: READER_PERMISSIONS}
     scope_routes = [
         ("/<int:assignment_id>/", TeachingAssignment, plan.plans_readable),
-        ("/<int:assignment_id>/planned", TeachingAssignment, plan.plans_readable),
+        ("/api/<int:assignment_id>/planned", TeachingAssignment, plan.plans_readable),
         ("/<int:assignment_id>/save", TeachingAssignment, plan.plans_changeable),
         ("/<int:assignment_id>/preview", TeachingAssignment, plan.plans_changeable),
         ("/<int:assignment_id>/confirm", TeachingAssignment, plan.plans_changeable),
@@ -112,16 +112,15 @@ class ThematicPlanView(BaseView):
     def plan(self, assignment_id: int):
         return self._page(assignment_id)
 
-    @expose("/<int:assignment_id>/planned")
+    @expose("/api/<int:assignment_id>/planned")
     @has_access_api
     def planned(self, assignment_id: int):
         """The topics the plan gives the study period's lessons that have none, for the journal grid
-        to show in grey: {"topics": {lesson id: topic}} (empty without a plan)."""
+        to show in grey: {"topics": {lesson id: topic}} (empty without a plan or a period)."""
         period = request.args.get("period", "")
-        if not period.isdigit():
-            abort(404)
         try:
-            topics = plan_fill.planned_topics(read_session(), current_scope(), assignment_id, int(period))
+            topics = plan_fill.planned_topics(read_session(), current_scope(), assignment_id,
+                                              int(period) if period.isdigit() else None)
         except NotInScope:
             abort(404)
         return jsonify(topics={str(lesson_id): topic for lesson_id, topic in topics.items()})

@@ -217,10 +217,10 @@ def test_the_grid_reads_the_planned_topics_of_the_lessons_without_one(pw, sessio
     expected = {str(pw.lessons[0].id): naming, str(pw.lessons[2].id): naming, str(pw.lessons[3].id): segment,
                 str(pw.lessons[4].id): adding, str(pw.lessons[5].id): adding}
     for user in ("teacher", "director"):
-        response = as_user(user).get(f"/plan/{pw.own.id}/planned?period={pw.q1.id}")
+        response = as_user(user).get(f"/plan/api/{pw.own.id}/planned?period={pw.q1.id}")
         assert response.status_code == 200, user
         assert response.get_json() == {"topics": expected}, user
-    assert as_user("teacher").get(f"/plan/{pw.parallel.id}/planned?period={pw.q1.id}").get_json() == {"topics": {}}
-    assert as_user("teacher").get(f"/plan/{pw.own.id}/planned?period=x").status_code == 404
-    assert as_user("teacher_b").get(f"/plan/{pw.own.id}/planned?period={pw.q1.id}").status_code == 404
+    assert as_user("teacher").get(f"/plan/api/{pw.parallel.id}/planned?period={pw.q1.id}").get_json() == {"topics": {}}
+    assert as_user("teacher").get(f"/plan/api/{pw.own.id}/planned?period=x").get_json() == {"topics": {}}
+    assert as_user("teacher_b").get(f"/plan/api/{pw.own.id}/planned?period={pw.q1.id}").status_code == 404
     assert topics_of(session, pw.lessons)[0] is None  # nothing written
