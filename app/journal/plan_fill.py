@@ -143,11 +143,14 @@ def _hours(session: Session, assignment_id: int) -> list[Hour]:
         .where(ThematicPlan.assignment_id == assignment_id).order_by(PlanTopic.position)).all())
 
 
-def planned_topics(session: Session, scope: Scope, assignment_id: int, period_id: int) -> dict[int, str]:
+def planned_topics(session: Session, scope: Scope, assignment_id: int, period_id: int | None) -> dict[int, str]:
     """Lesson id -> the topic «Заполнить темы из плана» would write into it, for the period's empty
     lessons (whoever may write them): what the journal grid shows in grey where no topic is
-    written. Empty without a plan. NotInScope for a plan or period the user may not read."""
+    written. Empty without a plan or a period. NotInScope for a plan or period the user may not
+    read."""
     heading = open_heading(session, scope, assignment_id)
+    if period_id is None:
+        return {}
     period, year_start = _period(session, heading, period_id)
     hours = _hours(session, assignment_id)
     if not hours:

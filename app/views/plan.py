@@ -7,9 +7,9 @@ from __future__ import annotations
 import io
 from itertools import zip_longest
 
-from flask import abort, current_app, flash, g, redirect, request, send_file, url_for
+from flask import abort, current_app, flash, g, jsonify, redirect, request, send_file, url_for
 from flask_appbuilder import BaseView, expose
-from flask_appbuilder.security.decorators import has_access
+from flask_appbuilder.security.decorators import has_access, has_access_api
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -28,9 +28,9 @@ from app.xlsx_upload import XlsxLimits
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BLANK_ROWS, MAX_BLANK_ROWS = 5, 50  # empty rows the editor offers below the plan
-TEACHER_PERMISSIONS = ("can_index", "can_plan", "can_template", "can_save", "can_preview", "can_confirm",
-                       "can_fill", "can_copy")
-READER_PERMISSIONS = ("can_index", "can_plan")
+TEACHER_PERMISSIONS = ("can_index", "can_plan", "can_planned", "can_template", "can_save", "can_preview",
+                       "can_confirm", "can_fill", "can_copy")
+READER_PERMISSIONS = ("can_index", "can_plan", "can_planned")
 
 
 def _user_id() -> int | None:
@@ -72,6 +72,7 @@ class ThematicPlanView(BaseView):
     role_access = {R.TEACHER: TEACHER_PERMISSIONS, R.SCHOOL_ADMIN: READER_PERMISSIONS}
     scope_routes = [
         ("/<int:assignment_id>/", TeachingAssignment, plan.plans_readable),
+        ("/api/<int:assignment_id>/planned", TeachingAssignment, plan.plans_readable),
         ("/<int:assignment_id>/save", TeachingAssignment, plan.plans_changeable),
         ("/<int:assignment_id>/preview", TeachingAssignment, plan.plans_changeable),
         ("/<int:assignment_id>/confirm", TeachingAssignment, plan.plans_changeable),
@@ -110,6 +111,19 @@ class ThematicPlanView(BaseView):
     @has_access
     def plan(self, assignment_id: int):
         return self._page(assignment_id)
+
+    @expose("/api/<int:assignment_id>/planned")
+    @has_access_api
+    def planned(self, assignment_id: int):
+        """The topics the plan gives the study period's lessons that have none, for the journal grid
+        to show in grey: {"topics": {lesson id: topic}} (empty without a plan or a period)."""
+        period = request.args.get("period", "")
+        try:
+            topics = plan_fill.planned_topics(read_session(), current_scope(), assignment_id,
+                                              int(period) if period.isdigit() else None)
+        except NotInScope:
+            abort(404)
+        return jsonify(topics={str(lesson_id): topic for lesson_id, topic in topics.items()})
 
     @expose("/<int:assignment_id>/save", methods=["POST"])
     @has_access

@@ -111,6 +111,22 @@ def test_teacher_imports_a_plan_and_fills_the_weeks_topics(guarded_page, live_se
     assert "План загружен из файла: тем 63, часов 170." in page.content()
     assert page.input_value('#plan-topics tbody tr:nth-child(14) input[name="topic"]') == "Умножение натуральных чисел"
 
+    # Before the topics are filled, the journal shows the plan's next ones in grey on the lessons
+    # without a topic, and writes one into the lesson's topic field with one click.
+    page.goto(f"{url}/journal/{assignment_id}/")
+    page.wait_for_selector('th.lesson.planned[data-date="20.10.2012"]')
+    head = page.locator('th.lesson[data-date="20.10.2012"]')
+    assert head.get_attribute("data-topic") == ""
+    assert head.locator("button").get_attribute("title").startswith("По плану: Контрольная работа № 3")
+    assert page.locator('th.lesson.planned[data-date="19.10.2012"]').count() == 0  # it has its topic
+    head.locator("button").click()
+    assert page.get_attribute("#lesson-topic", "placeholder") == "Контрольная работа № 3"
+    assert page.input_value("#lesson-topic") == ""
+    page.get_by_role("button", name="Записать тему по плану").click()
+    assert page.input_value("#lesson-topic") == "Контрольная работа № 3"
+    assert_accessible(page)
+    page.goto(f"{url}/plan/{assignment_id}/")
+
     # One button: the quarter's lessons without a topic take the plan's next hours, in order.
     assert page.locator("#fill-period option:checked").inner_text() == "1 четверть"
     guide_shot(page, "teacher-plan-3-fill", ".plan-actions")

@@ -189,3 +189,6 @@ def test_no_plan_plans_nothing_and_another_schools_plan_is_not_found(session, pw
     assert planned_topics(session, teacher(session, pw), pw.parallel.id, pw.q1.id) == {}
     with pytest.raises(NotInScope):
         planned_topics(session, teacher(session, pw), pw.far.id, pw.q1.id)
+    assert planned_topics(session, teacher(session, pw), pw.own.id, None) == {}  # no period asked
+    with pytest.raises(NotInScope):
+        planned_topics(session, teacher(session, pw), pw.far.id, None)

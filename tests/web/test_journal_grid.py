@@ -213,8 +213,9 @@ def test_grid_rows_escape_the_name_and_show_absent_and_read_only_cells_and_the_p
         5: GridCell(marks=[GridMark(0, 5, 1, "отв", 1, 3)], absence="оп", absence_version=8)},
         period_mark=PeriodValue("4", 9), proposal="4", shortage=True, mark_count=2, absences=1)
     lessons = [SimpleNamespace(id=i, day=f"0{i}.09", editable=i != 2, version=1, column_type_id=None,
-                               date=dt.date(2012, 9, i), topic='<i>"Дроби"</i>' if i == 3 else None, homework=None,
-                               homework_count=0, average=None) for i in (1, 2, 3, 4, 5)]
+                               date=dt.date(2012, 9, i), topic='<i>"Дроби"</i>' if i == 3 else None,
+                               homework="<s>№ 5 & 6</s>" if i == 3 else None, homework_count=1 if i == 3 else 0,
+                               average=None) for i in (1, 2, 3, 4, 5)]
     data = SimpleNamespace(pupils=[pupil], lessons=lessons, period=SimpleNamespace(id=3, name="3 четверть"),
                            period_marks_editable=False, assignment=SimpleNamespace(id=9), class_average=None,
                            marked=True, has_period_result=True)
@@ -243,6 +244,15 @@ def test_grid_rows_escape_the_name_and_show_absent_and_read_only_cells_and_the_p
         assert "readonly>" not in str(pupil_rows(data)).split('class="period-input"')[1]
         heads = table(data)
     assert 'data-topic="&lt;i&gt;&#34;Дроби&#34;&lt;/i&gt;"' in heads and "<i>" not in heads
+    assert 'title="&lt;i&gt;&#34;Дроби&#34;&lt;/i&gt;. Д/з: &lt;s&gt;№ 5 &amp; 6&lt;/s&gt;"' in heads
+    assert 'data-homework="&lt;s&gt;№ 5 &amp; 6&lt;/s&gt;"' in heads and "<s>" not in heads
+    pupil.period_mark, pupil.proposal = PeriodValue('<u>"5"</u>', 9), "<u>"
+    data.period = SimpleNamespace(id=3, name="3 <u>четверть</u>")
+    with app.test_request_context():
+        page = table(data)
+    assert ('value="&lt;u&gt;&#34;5&#34;&lt;/u&gt;" data-saved="&lt;u&gt;&#34;5&#34;&lt;/u&gt;" data-version="9" '
+            'data-proposal="&lt;u&gt;"') in page
+    assert "3 &lt;u&gt;четверть&lt;/u&gt;" in page and "<u>" not in page
 
 
 def test_a_column_offers_the_work_type_most_of_its_marks_have(jw, as_user, session):

@@ -207,3 +207,20 @@ def test_the_journal_index_leads_to_the_plan(pw, as_user):
     client = as_user("teacher")
     assert f'href="/plan/{pw.own.id}/"' in client.get("/journal/").get_data(as_text=True)
     assert dt.date(2012, 9, 10) == pw.lessons[0].date
+
+
+def test_the_grid_reads_the_planned_topics_of_the_lessons_without_one(pw, session, as_user):
+    """What journal.js shows in grey on the lessons without a topic: the plan's topic for each."""
+    session.get(Lesson, pw.lessons[1].id).topic = "Римские цифры"
+    session.commit()
+    naming, segment, adding = "Обозначение натуральных чисел", "Отрезок. Длина отрезка", "Сложение натуральных чисел"
+    expected = {str(pw.lessons[0].id): naming, str(pw.lessons[2].id): naming, str(pw.lessons[3].id): segment,
+                str(pw.lessons[4].id): adding, str(pw.lessons[5].id): adding}
+    for user in ("teacher", "director"):
+        response = as_user(user).get(f"/plan/api/{pw.own.id}/planned?period={pw.q1.id}")
+        assert response.status_code == 200, user
+        assert response.get_json() == {"topics": expected}, user
+    assert as_user("teacher").get(f"/plan/api/{pw.parallel.id}/planned?period={pw.q1.id}").get_json() == {"topics": {}}
+    assert as_user("teacher").get(f"/plan/api/{pw.own.id}/planned?period=x").get_json() == {"topics": {}}
+    assert as_user("teacher_b").get(f"/plan/api/{pw.own.id}/planned?period={pw.q1.id}").status_code == 404
+    assert topics_of(session, pw.lessons)[0] is None  # nothing written

@@ -351,6 +351,7 @@
     document.getElementById("lesson-panel-title").textContent = th.dataset.date;
     var topic = document.getElementById("lesson-topic");
     topic.value = th.dataset.topic || "";
+    showPlanned(th, topic);
     document.getElementById("lesson-type").value = th.dataset.type || "";
     Array.prototype.forEach.call(panel.querySelectorAll("input, textarea, select, #lesson-save, #fill-run, #absentees-run"),
       function (el) { el.disabled = !editable; });
@@ -360,6 +361,41 @@
     panel.hidden = false;
     placePanel();
     topic.focus({preventScroll: true});
+  }
+
+  /* The thematic plan's topic of each lesson without one (app.journal.plan_fill), read after the
+   * page is shown: grey on the column's head and in the panel's empty topic field, written into
+   * it with one click. */
+  var plannedButton = document.getElementById("lesson-topic-planned");
+
+  function showPlanned(th, topic) {
+    var planned = th.dataset.topic ? "" : (th.dataset.planned || "");
+    topic.placeholder = planned;
+    if (plannedButton) { plannedButton.hidden = !planned || !!topic.value; }
+  }
+
+  if (cfg.plannedUrl) {
+    fetch(cfg.plannedUrl, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (response) { return response.ok ? response.json() : {topics: {}}; })
+      .then(function (data) {
+        Array.prototype.forEach.call(grid.querySelectorAll("th.lesson"), function (th) {
+          var planned = (data.topics || {})[th.dataset.lesson];
+          if (!planned || th.dataset.topic) { return; }
+          th.dataset.planned = planned;
+          th.classList.add("planned");
+          var button = th.querySelector("button");
+          button.title = button.title.replace(messages.noTopic, messages.planned.replace("{topic}", planned));
+        });
+      }).catch(function () { /* the plan is a hint: without it the grid works as before */ });
+  }
+
+  if (plannedButton) {
+    plannedButton.addEventListener("click", function () {
+      var topic = document.getElementById("lesson-topic");
+      topic.value = topic.placeholder;
+      plannedButton.hidden = true;
+      topic.focus();
+    });
   }
 
   if (panel) {
