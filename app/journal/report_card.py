@@ -327,7 +327,7 @@ def year_sheet_xlsx(cards: ClassCards, stream) -> None:
         sheet.fit_to_pages(1, 0)
         write_cell(sheet, 0, 0, _("Сводная ведомость класса %(class_name)s: %(title)s",
                                   class_name=cards.class_name, title=heading), styles["bold"])
-        write_cell(sheet, 1, 0, f"{cards.school}, {_('%(year)s учебный год', year=cards.year_name)}")
+        write_cell(sheet, 1, 0, _("%(school)s, %(year)s учебный год", school=cards.school, year=cards.year_name))
         titles = ["№", _("Ученик"), *cards.subjects, _("Пропущено уроков"), _("из них по болезни")]
         sheet.set_column(0, 0, 4)
         sheet.set_column(1, 1, 30)

@@ -71,6 +71,8 @@ def _exports(app, session):
     return {
         "journal report": ("director", "GET", f"/journal/class/{class_group.id}/report.xlsx?period={period}"),
         "journal archive": ("director", "GET", f"/journal/class/{class_group.id}/archive.xlsx?period={period}"),
+        "report cards": ("director", "GET", f"/journal/cards/{class_group.id}/cards.xlsx?period={period}"),
+        "year sheet": ("director", "GET", f"/journal/cards/{class_group.id}/year.xlsx"),
         "completion": ("director", "GET", "/completion/export?period=week&date=2012-10-15"),
         "timetable school": ("director", "GET", "/timetable/export?kind=school&week=2012-10-15"),
         "timetable class": ("director", "GET", f"/timetable/export?kind=class&id={class_group.id}&week=2012-10-15"),
@@ -89,6 +91,7 @@ def _exports(app, session):
 WRITERS = {
     "app/journal/reports.py": "journal report",
     "app/journal/archive.py": "journal archive",
+    "app/journal/report_card.py": "report cards",  # and the year sheet
     "app/monitoring/completion.py": "completion",
     "app/timetable/export.py": "timetable school",
     "app/timetable/table_import.py": "pupil import template",  # and the staff import's
@@ -134,6 +137,8 @@ def hostile_exports(demo_app):
 EXPECTED = {
     "journal report": [MINUS],  # subjects
     "journal archive": [f"{MINUS} ", SUM, LINK],  # pupils («-1+1 … @SUM(A1) …»), topics, the period's name
+    "report cards": [f"{MINUS} ", PHONE, LINK],  # pupils, subjects, the school, the teachers' names
+    "year sheet": [f"{MINUS} ", PHONE],  # pupils and subjects, the school
     "completion": [LINK, MINUS],  # the school in the title, teachers, subjects
     "timetable school": [MINUS],  # subjects
     "timetable class": [MINUS],
