@@ -13,6 +13,7 @@ from app import uploads
 from app.errors import DomainError
 from app.extensions import db
 from app.messages import threads
+from app.models import Message, MessageAttachment, MessageThread
 from app.security import roles as R
 from app.security.clauses import NotInScope
 from app.security.current import current_scope
@@ -35,6 +36,8 @@ def _files() -> list[uploads.UploadedFile]:
 class MessagesView(BaseView):
     route_base = "/messages"
     default_view = "threads"
+    scope_routes = [("/<int:thread_id>", MessageThread), ("/file/<int:attachment_id>", MessageAttachment),
+                    ("/hide/<int:message_id>", Message)]
     role_access = {
         R.PUPIL: ("can_threads", "can_thread", "can_file"),
         R.PARENT: ("can_threads", "can_thread", "can_file", "can_new"),
