@@ -37,8 +37,8 @@ def test_parent_asks_the_maths_teacher_on_a_phone_and_reads_the_answer(guarded_p
     page = guarded_page
     page.set_viewport_size(PHONE)
     sign_in(page, live_server, "parent")
-    # The demo teacher's answer of 18.10.2012 is waiting, unread.
-    open_messages_from_menu(page, unread=1)
+    # The demo teacher's answer of 18.10.2012 and 5А's meeting announcement are waiting, unread.
+    open_messages_from_menu(page, unread=2)
     assert page.locator(".thread-row.unread", has_text="Домашнее задание по математике").count() == 1
     assert no_horizontal_scroll(page)
     page.locator("a", has_text="Написать").click()
@@ -77,8 +77,8 @@ def test_parent_asks_the_maths_teacher_on_a_phone_and_reads_the_answer(guarded_p
     page.goto(f"{live_server.url}/logout/")
     page.set_viewport_size(PHONE)
     sign_in(page, live_server, "parent")
-    open_messages_from_menu(page, unread=2)
-    page.locator(".thread-row", has_text="Контрольная по дробям").click()
+    open_messages_from_menu(page, unread=3)
+    page.locator(".thread-row.unread", has_text="Контрольная по дробям").click()
     page.wait_for_load_state()
     assert page.url == thread_url
     assert page.locator(".message-body", has_text=ANSWER).is_visible()
