@@ -217,7 +217,7 @@ def mark_sent(session: Session, digest: Digest) -> None:
 
 
 MODE_SUBJECT = {  # translated where the subject is built
-    "instant": N_("Новые отметки и пропуски"),
+    "instant": N_("Новые отметки, пропуски и сообщения"),
     "daily": N_("Ежедневная сводка"),
     "weekly": N_("Еженедельная сводка"),
 }

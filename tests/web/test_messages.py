@@ -141,3 +141,20 @@ def test_new_messages_go_into_the_parents_digest_but_not_their_own_nor_hidden_on
     assert "18.10.2012, сообщение: «Вопрос по дробям», Иванова А.П., учитель: Ответ учителя про дроби" in body
     assert "Мой вопрос" not in body and "Лишнее" not in body
     assert session.scalar(select(MessageAttachment.id)) is None
+
+
+def test_a_parent_who_chose_instant_letters_gets_the_teachers_message_at_the_next_run(world, session, runner, smtp):
+    parent = session.query(Guardian).filter_by(user_id=world.users["parent"].id).one()
+    parent.notify_mode, parent.email, parent.notified_until = "instant", "parent@family.test", SENT
+    session.commit()
+    teacher = load_scope(session, world.users["teacher"])
+    threads.start_thread(session, teacher, pupil_id=world.pupil_a.id, subject="Форма на физкультуру",
+                         body="Завтра нужна спортивная форма.")
+    session.scalars(select(Message)).one().created_at = SENT + dt.timedelta(minutes=5)
+    session.commit()
+    runner.invoke(args=["notify", "send", "--now", (SENT + dt.timedelta(minutes=10)).isoformat()])
+    [(to, subject, body)] = smtp.messages
+    assert to == "parent@family.test" and subject == "Новые отметки, пропуски и сообщения: электронный дневник"
+    assert "«Форма на физкультуру», Иванова А.П., учитель: Завтра нужна спортивная форма." in body
+    runner.invoke(args=["notify", "send", "--now", (SENT + dt.timedelta(minutes=20)).isoformat()])
+    assert len(smtp.messages) == 1
