@@ -21,6 +21,11 @@ def no_horizontal_scroll(page) -> bool:
     return page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
 
 
+def assert_accessible(page):
+    violations = axe_violations(page)
+    assert violations == [], (page.url, [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations])
+
+
 def open_messages_from_menu(page, unread: int):
     toggle = page.locator("button.navbar-toggle")
     if toggle.is_visible():
@@ -41,8 +46,10 @@ def test_parent_asks_the_maths_teacher_on_a_phone_and_reads_the_answer(guarded_p
     open_messages_from_menu(page, unread=2)
     assert page.locator(".thread-row.unread", has_text="Домашнее задание по математике").count() == 1
     assert no_horizontal_scroll(page)
+    assert_accessible(page)
     page.locator("a", has_text="Написать").click()
     page.wait_for_load_state()
+    assert_accessible(page)
     teacher = page.locator("#contact option", has_text="Математика").first
     page.select_option("#contact", value=teacher.get_attribute("value"))
     page.fill("#subject", "Контрольная по дробям")
@@ -57,8 +64,7 @@ def test_parent_asks_the_maths_teacher_on_a_phone_and_reads_the_answer(guarded_p
     thread_url = page.url
     thread_id = int(re.search(r"/messages/(\d+)", thread_url).group(1))
     assert db_scalar(live_server, "SELECT count(*) FROM message WHERE thread_id = :t", t=thread_id) == 1
-    violations = axe_violations(page)
-    assert violations == [], [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
+    assert_accessible(page)
 
     # The teacher, at the desktop, sees one unread message and answers.
     page.goto(f"{live_server.url}/logout/")
