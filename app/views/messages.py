@@ -24,7 +24,7 @@ WRITERS = (R.PARENT, R.TEACHER, R.SCHOOL_ADMIN)
 
 def _id(value: str | None) -> int | None:
     text = (value or "").strip()
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
 
 
 def _files() -> list[uploads.UploadedFile]:

@@ -158,3 +158,13 @@ def test_a_parent_who_chose_instant_letters_gets_the_teachers_message_at_the_nex
     assert "«Форма на физкультуру», Иванова А.П., учитель: Завтра нужна спортивная форма." in body
     runner.invoke(args=["notify", "send", "--now", (SENT + dt.timedelta(minutes=20)).isoformat()])
     assert len(smtp.messages) == 1
+
+
+@pytest.mark.parametrize("odd", ["²", "abc", "99999999999999999999", "-1", "1:2:3", ""])
+def test_odd_choices_on_the_form_answer_404_or_a_russian_refusal_never_a_500(app, world, session, odd):
+    teacher = client_for(app, "teacher")
+    token = csrf_token(teacher, "/messages/new")
+    for data in ({"target": "family", "pupil": odd}, {"target": "class", "class_group": odd}, {"contact": odd}):
+        response = teacher.post("/messages/new", data={"csrf_token": token, "subject": "Т", "body": "Б", **data})
+        assert response.status_code in (200, 404), (data, response.status_code)
+    assert session.scalar(select(MessageThread.id)) is None
