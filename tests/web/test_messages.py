@@ -19,6 +19,7 @@ from tests.messages_helpers import PDF
 from tests.security_helpers import client_for
 
 SENT = dt.datetime(2012, 10, 18, 10, 0)
+ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)]
 BADGE_RE = re.compile(r'class="messages-link">.*?(?:<span class="badge"[^>]*>(\d+)</span>)?</a>', re.S)
 
 
@@ -41,7 +42,8 @@ def ask(client, world, subject="Вопрос по дробям", body="Как р
     return client.post("/messages/new", data=data, content_type="multipart/form-data")
 
 
-def test_parent_asks_the_teacher_who_answers_and_both_see_the_unread_counts(app, world, session, fixed_clock):
+@pytest.mark.parametrize("engine", ENGINES)
+def test_parent_asks_the_teacher_who_answers_and_both_see_the_unread_counts(engine, app, world, session, fixed_clock):
     parent, teacher = client_for(app, "parent"), client_for(app, "teacher")
     page = parent.get("/messages/new").get_data(as_text=True)
     assert "Иванова А.П. — Математика" in page and "Петрова А.П. — Математика" in page  # 7А's and 8Б's teachers
@@ -76,7 +78,8 @@ def test_bad_input_is_refused_in_russian_and_writes_nothing(app, world, session)
     assert session.scalar(select(MessageThread.id)) is None and session.scalar(select(Message.id)) is None
 
 
-def test_director_hides_an_abusive_message_recording_who_and_why(app, world, session):
+@pytest.mark.parametrize("engine", ENGINES)
+def test_director_hides_an_abusive_message_recording_who_and_why(engine, app, world, session):
     parent_scope = load_scope(session, world.users["parent"])
     thread = threads.start_thread(session, parent_scope, pupil_id=world.pupil_a.id, staff_id=world.teacher.id,
                                   subject="Жалоба", body="Грубые слова")
@@ -121,7 +124,9 @@ def test_an_announcement_reaches_the_class_and_is_not_answered_by_families(app, 
     assert far.status_code == 404
 
 
-def test_new_messages_go_into_the_parents_digest_but_not_their_own_nor_hidden_ones(world, session, runner, smtp):
+@pytest.mark.parametrize("engine", ENGINES)
+def test_new_messages_go_into_the_parents_digest_but_not_their_own_nor_hidden_ones(engine, world, session, runner,
+                                                                                  smtp):
     parent = session.query(Guardian).filter_by(user_id=world.users["parent"].id).one()
     parent.notify_mode, parent.email, parent.notified_until = "daily", "parent@family.test", SENT
     session.commit()
