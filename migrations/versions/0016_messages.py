@@ -1,7 +1,7 @@
 """messages: threads between a child's family and the school, announcements, files, read marks
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-08 01:09:30
 
 Parents ask teachers questions and teachers write to families; the class teacher and the
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0016'
-down_revision = '0014'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
