@@ -1,7 +1,7 @@
 """messages: threads between a child's family and the school, announcements, files, read marks
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-08 01:09:30
 
 Parents ask teachers questions and teachers write to families; the class teacher and the
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0016'
-down_revision = '0015'
+revision = '0018'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
