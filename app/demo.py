@@ -36,6 +36,9 @@ from app.models import (
     DiaryVisit,
     Guardian,
     GuardianLink,
+    Message,
+    MessageRead,
+    MessageThread,
     Holiday,
     Homework,
     ImportBatch,
@@ -604,6 +607,8 @@ class _FullSchool:
         self._thematic_plans()
         self._timetable()
         self._lessons_and_marks()
+        if self.first:
+            self._demo_messages()
 
     def _subject(self, name: str) -> Subject:
         if name not in self.subjects:
@@ -722,6 +727,35 @@ class _FullSchool:
                             filed_by_id=users["parent"].id, filed_at=dt.datetime.combine(DEMO_DATE, dt.time(19, 40)),
                             version=1))
         s.flush()
+        self.demo_child, self.demo_guardian = child, guardian
+
+    def _demo_messages(self) -> None:
+        """The demo parent's question to the demo teacher, answered (unread by the parent), and the
+        teacher's announcement of 5А's parents' meeting."""
+        s, users = self.s, self.l.demo_users
+        teacher, child, guardian = self.demo_teacher, self.demo_child, self.demo_guardian
+        teacher_name = f"{teacher.short_name}, {teacher.position.lower()}"
+        asked, answered, posted = (dt.datetime(2012, 10, 17, 19, 40), dt.datetime(2012, 10, 18, 8, 15),
+                                   dt.datetime(2012, 10, 16, 14, 5))
+        question = MessageThread(school_id=self.school.id, pupil_id=child.id, staff_id=teacher.id,
+                                 subject="Домашнее задание по математике", created_by_id=users["parent"].id,
+                                 created_at=asked, last_message_at=answered)
+        question.messages = [
+            Message(author_id=users["parent"].id, author_name=f"{guardian.short_name}, родитель", created_at=asked,
+                    body=f"Здравствуйте! {child.first_name} болела в понедельник: какие номера нужно сделать к пятнице?"),
+            Message(author_id=users["teacher"].id, author_name=teacher_name, created_at=answered,
+                    body="Здравствуйте! № 214 и 215 на с. 58; их разберём на уроке в пятницу."),
+        ]
+        meeting = MessageThread(school_id=self.school.id, class_group_id=child.class_group_id, staff_id=teacher.id,
+                                subject="Родительское собрание 25.10.2012", created_by_id=users["teacher"].id,
+                                created_at=posted, last_message_at=posted)
+        meeting.messages = [Message(author_id=users["teacher"].id, author_name=teacher_name, created_at=posted,
+                                    body="Уважаемые родители! Собрание 5А класса — 25.10.2012 в 18:30, кабинет 21.")]
+        s.add_all([question, meeting])
+        s.flush()
+        s.add_all([MessageRead(thread_id=question.id, user_id=users["parent"].id, last_read_id=question.messages[0].id),
+                   MessageRead(thread_id=question.id, user_id=users["teacher"].id, last_read_id=question.messages[1].id),
+                   MessageRead(thread_id=meeting.id, user_id=users["teacher"].id, last_read_id=meeting.messages[0].id)])
 
     def _family_logins(self, guardian_rows: list[dict]) -> None:
         """About 70% of families have diary access, through the door of real accounts (logins

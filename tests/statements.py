@@ -6,6 +6,10 @@ from contextlib import contextmanager
 
 from sqlalchemy import event
 
+# The navbar's count of unread messages (app/views/messages.py: messages_link): one statement on every
+# page of a user who reads messages (families, teachers, the school administration).
+NAVBAR_STATEMENTS = 1
+
 # FAB's own tables (the user, roles, groups, permissions): counted apart from a page's own statements.
 FAB = re.compile(r"\bab_(user|role|group|permission|view_menu|permission_view|permission_view_role)\b")
 

@@ -1,8 +1,9 @@
 """Parent notifications: which guardians are due a message now, and what it contains.
 
 Each guardian has a watermark `notified_until`: everything created up to it was sent. A run
-collects marks and absences created after the watermark (and not after `now`) for that
-guardian's own children, and the watermark moves only when the message was accepted by the
+collects marks, absences and messages (app.messages: the children's threads and their classes' and
+schools' announcements, not hidden, not the guardian's own) created after the watermark (and not
+after `now`) for that guardian's own children, and the watermark moves only when the message was accepted by the
 SMTP relay — so nothing is sent twice and a failed send is retried by the next run.
 
 Modes: instant (every run that has something new), daily (once a calendar day), weekly (once
@@ -17,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from flask_appbuilder.security.sqla.models import User
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app import formats
@@ -25,7 +26,8 @@ from app.accounts.issue import NO_EMAIL_DOMAIN
 from app.journal.absence_notices import CODE_OF_REASON
 from app.i18n import N_, _
 
-from app.models import Absence, AbsenceCode, ClassGroup, Guardian, GuardianLink, Lesson, Mark, MarkType, Pupil, Subject, TeachingAssignment
+from app.models import (Absence, AbsenceCode, ClassGroup, Guardian, GuardianLink, Lesson, Mark, MarkType, Message,
+                        MessageThread, Pupil, Subject, TeachingAssignment)
 from app.models.notices import ACCEPTED, AbsenceNotice
 
 
@@ -36,6 +38,7 @@ class Entry:
     subject: str
     text: str  # «5 (контрольная работа)» or «пропуск: болел»
     created_at: dt.datetime
+    author_id: int | None = None  # a message's writer: not news to themselves
 
 
 @dataclass
@@ -45,6 +48,7 @@ class Digest:
     guardian_name: str
     mode: str
     until: dt.datetime
+    user_id: int | None = None  # the guardian's account
     children: dict[int, str] = field(default_factory=dict)  # pupil id -> «Иванова Мария, 5А»
     entries: list[Entry] = field(default_factory=list)
 
@@ -83,8 +87,11 @@ def collect_due(session: Session, now: dt.datetime) -> list[Digest]:
     if not pupils_of:
         return []
     oldest = min(watermark[g] for g in digests)
-    for entry in _new_entries(session, list(pupils_of), oldest, now):
+    news = _new_entries(session, list(pupils_of), oldest, now) + _new_messages(session, list(pupils_of), oldest, now)
+    for entry in news:
         for guardian_id in pupils_of[entry.pupil_id]:
+            if entry.author_id is not None and entry.author_id == digests[guardian_id].user_id:
+                continue
             if entry.created_at > watermark[guardian_id]:
                 digests[guardian_id].entries.append(entry)
     result = [d for d in digests.values() if d.entries]
@@ -111,7 +118,7 @@ def _guardians_with_email(session: Session) -> list:
     """Guardians who chose a mode (or have it by default), have a watermark and an e-mail address."""
     address = _address()
     return session.execute(
-        select(Guardian.id, address.label("email"), Guardian.last_name, Guardian.first_name, Guardian.middle_name,
+        select(Guardian.id, Guardian.user_id, address.label("email"), Guardian.last_name, Guardian.first_name, Guardian.middle_name,
                Guardian.notify_mode, Guardian.notified_until)
         .outerjoin(User, User.id == Guardian.user_id)
         .where(Guardian.notify_mode != "none", Guardian.notified_until.is_not(None), address.is_not(None))
@@ -121,7 +128,7 @@ def _guardians_with_email(session: Session) -> list:
 def _due_digests(guardians, now: dt.datetime) -> dict[int, Digest]:
     """An empty digest by guardian id for each guardian whose mode makes one due at `now`."""
     return {
-        g.id: Digest(guardian_id=g.id, email=g.email, mode=g.notify_mode, until=now,
+        g.id: Digest(guardian_id=g.id, email=g.email, mode=g.notify_mode, until=now, user_id=g.user_id,
                      guardian_name=" ".join(p for p in (g.first_name, g.middle_name) if p))
         for g in guardians if _due(g.notify_mode, g.notified_until, now)
     }
@@ -169,6 +176,41 @@ def _new_entries(session: Session, pupil_ids: list[int], since: dt.datetime, unt
     return entries
 
 
+MESSAGE_TEXT_SHOWN = 200
+
+
+def _new_messages(session: Session, pupil_ids: list[int], since: dt.datetime, until: dt.datetime) -> list[Entry]:
+    """New messages the children's guardians read (app.security.scope.thread_visible for a parent):
+    the child's own threads, the child's class's and school's announcements; hidden ones left out.
+    Two statements."""
+    places = session.execute(select(Pupil.id, Pupil.class_group_id, Pupil.school_id).where(Pupil.id.in_(pupil_ids))).all()
+    by_class, by_school = defaultdict(list), defaultdict(list)
+    for pupil_id, class_id, school_id in places:
+        if class_id is not None:
+            by_class[class_id].append(pupil_id)
+        by_school[school_id].append(pupil_id)
+    thread = MessageThread
+    rows = session.execute(
+        select(thread.pupil_id, thread.class_group_id, thread.school_id, thread.subject, Message.author_id,
+               Message.author_name, Message.body, Message.created_at)
+        .join(Message, Message.thread_id == thread.id)
+        .where(Message.created_at > since, Message.created_at <= until, Message.hidden_at.is_(None),
+               or_(thread.pupil_id.in_(pupil_ids), thread.class_group_id.in_(list(by_class)),
+                   and_(thread.pupil_id.is_(None), thread.class_group_id.is_(None),
+                        thread.school_id.in_(list(by_school)))))
+        .order_by(Message.created_at, Message.id)
+    ).all()
+    entries = []
+    for pupil_id, class_id, school_id, subject, author_id, author, body, created in rows:
+        readers = [pupil_id] if pupil_id is not None else by_class[class_id] if class_id is not None else by_school[school_id]
+        text = " ".join(body.split())
+        if len(text) > MESSAGE_TEXT_SHOWN:
+            text = text[:MESSAGE_TEXT_SHOWN - 1] + "…"
+        line = _("«%(subject)s», %(author)s: %(text)s", subject=subject, author=author, text=text)
+        entries += [Entry(reader, created.date(), _("сообщение"), line, created, author_id) for reader in readers]
+    return entries
+
+
 def _accepted_notices(session: Session, pupil_ids: list[int], since: dt.datetime, until: dt.datetime) -> list[Entry]:
     """The parents' absence notices the school accepted in the span (app.journal.absence_notices),
     dated by their first day. One statement."""
@@ -194,7 +236,7 @@ def mark_sent(session: Session, digest: Digest) -> None:
 
 
 MODE_SUBJECT = {  # translated where the subject is built
-    "instant": N_("Новые отметки и пропуски"),
+    "instant": N_("Новые отметки, пропуски и сообщения"),
     "daily": N_("Ежедневная сводка"),
     "weekly": N_("Еженедельная сводка"),
 }

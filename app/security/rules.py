@@ -39,6 +39,10 @@ from app.models import (
     LoginAttempt,
     Mark,
     Material,
+    Message,
+    MessageAttachment,
+    MessageRead,
+    MessageThread,
     Milestone,
     Municipality,
     PeriodCloseEvent,
@@ -186,6 +190,15 @@ RULES: dict[type, Rule] = {
     OneTimeCode: Rule(personal=True),
     PasswordReset: Rule(personal=True),
     PasswordResetRequest: Rule(personal=True),
+    # messages: a thread reaches its child, class or school; who of them reads it is the rule of
+    # app.security.scope.thread_visible (guardians, the pupil if included, the staff who are
+    # parties, the class teacher, the administration); messages and files follow their thread,
+    # the read marks are nobody's to list
+    MessageThread: Rule(school=MessageThread.school_id, class_group=MessageThread.class_group_id,
+                        pupil=MessageThread.pupil_id, personal=True),
+    Message: Rule(parent=(Message.thread_id, MessageThread, MessageThread.id), personal=True),
+    MessageAttachment: Rule(parent=(MessageAttachment.message_id, Message, Message.id), personal=True),
+    MessageRead: Rule(personal=True),
 }
 
 

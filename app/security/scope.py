@@ -34,6 +34,9 @@ from app.models import (
     LightThreshold,
     Mark,
     Material,
+    Message,
+    MessageAttachment,
+    MessageThread,
     PeriodMark,
     PlanTarget,
     PlanTopic,
@@ -252,6 +255,8 @@ def visible(scope: Scope, model) -> ColumnElement[bool]:
         return false()
     if role == R.ADMIN:
         return true()
+    if model in MESSAGE_MODELS:
+        return _message_visible(scope, model)
     rule = rule_of(model)
     if rule is None:
         return false()
@@ -460,6 +465,54 @@ def _family_homework(pupils) -> ColumnElement[bool]:
         or_(Homework.subgroup_id.is_(None), Homework.subgroup_id.in_(
             select(subgroup_pupil.c.subgroup_id).where(subgroup_pupil.c.pupil_id.in_(pupils)))),
     )
+
+
+MESSAGE_MODELS = (MessageThread, Message, MessageAttachment)
+
+
+def thread_visible(scope: Scope) -> ColumnElement[bool]:
+    """Message threads the user reads: a child's thread by every guardian of the child, by the
+    pupil when included, by the member of staff who is its party and the child's class teacher; a
+    class's announcement by its families (pupils when included) and the class's teachers; a
+    school's announcement by its families and staff; everything of the school by its
+    administration. Nobody else (the secretary, municipal and region roles: none)."""
+    thread = MessageThread
+    whole_school = and_(thread.pupil_id.is_(None), thread.class_group_id.is_(None))
+    role = scope.role
+    if role == R.SCHOOL_ADMIN and scope.school_id is not None:
+        return thread.school_id == scope.school_id
+    if role == R.TEACHER and scope.staff_id is not None:
+        staff = scope.staff_id
+        return or_(
+            thread.staff_id == staff,
+            thread.pupil_id.in_(select(Pupil.id).where(Pupil.class_group_id.in_(_led_classes(staff)))),
+            thread.class_group_id.in_(_teacher_classes(staff)),
+            and_(whole_school, thread.school_id == scope.school_id),
+        )
+    if role in (R.PARENT, R.PUPIL) and scope.pupil_ids:
+        pupils = scope.pupil_ids
+        family = or_(
+            thread.pupil_id.in_(pupils),
+            thread.class_group_id.in_(_family_classes(pupils)),
+            and_(whole_school, thread.school_id.in_(_family_schools(pupils))),
+        )
+        return family if role == R.PARENT else and_(thread.include_pupil.is_(True), family)
+    return false()
+
+
+def _message_visible(scope: Scope, model) -> ColumnElement[bool]:
+    """Messages follow their thread; a hidden message's files are the administration's alone."""
+    if model is MessageThread:
+        return thread_visible(scope)
+    threads = thread_visible(scope)
+    if isinstance(threads, False_):
+        return false()
+    messages = Message.thread_id.in_(select(MessageThread.id).where(threads))
+    if model is Message:
+        return messages
+    if scope.role != R.SCHOOL_ADMIN:
+        messages = and_(messages, Message.hidden_at.is_(None))
+    return MessageAttachment.message_id.in_(select(Message.id).where(messages))
 
 
 def is_visible(session: Session, scope: Scope, model, pk) -> bool:

@@ -15,7 +15,7 @@ from app.views import menu
 
 # The labels of app.notify.settings.MODE_CODES, in its order.
 MODES = tuple(zip(MODE_CODES, (
-    _l("Сразу: о каждой новой отметке и пропуске"),
+    _l("Сразу: о каждой новой отметке, пропуске и сообщении"),
     _l("Раз в день: сводка за день"),
     _l("Раз в неделю: сводка за неделю"),
     _l("Не присылать"),

@@ -33,6 +33,7 @@ from app.models import Consultation, Training
 from app.security import roles as R
 from tests.diary_helpers import build_diary_week
 from tests.i18n_helpers import parse, search_form_fields
+from tests.messages_helpers import build_messages
 from tests.rollout_helpers import make_campaign, make_plan, make_readiness, make_snapshot
 from tests.security_helpers import add_vendor_and_extras
 from tests.web.conftest import CRAWL_STATS
@@ -104,9 +105,10 @@ class Crawl:
 
 def _crawl_world(session, sm, world):
     """The world of tests.factories with a diary week, a vendor login, a holiday, a material, the
-    2012 campaign with a plan, readiness and a month's snapshot, a consultation and a training, so
-    that every list a role opens has a record to open."""
+    2012 campaign with a plan, readiness and a month's snapshot, a consultation and a training, and
+    message threads, so that every list a role opens has a record to open."""
     build_diary_week(session, world)
+    build_messages(session, world)
     add_vendor_and_extras(session, sm, world)
     campaign = make_campaign(session)
     make_plan(session, campaign, world.municipality_a, approved_on=dt.date(2012, 6, 28),

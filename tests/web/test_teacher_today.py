@@ -12,7 +12,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Absence, MarkType, StudyPeriod
 from tests.factories import make_lesson, make_mark, make_pupil
-from tests.statements import FAB, page_statements, recorded_statements
+from tests.statements import FAB, NAVBAR_STATEMENTS, page_statements, recorded_statements
 from tests.today_helpers import DAY, build_teacher_day
 from tests.web.test_journal_statements import GRID_STATEMENTS
 
@@ -165,8 +165,8 @@ def test_today_and_the_week_read_in_a_fixed_number_of_statements(t, as_user, ses
     grow(session, t)
     client.get("/")  # the scope and catalogues are read again after a write to their tables
     large, _page = page_statements(client, session, "/")
-    assert small == large == HOME_STATEMENTS
-    assert page_statements(client, session, "/journal/week/")[0] == WEEK_STATEMENTS
+    assert small == large == HOME_STATEMENTS + NAVBAR_STATEMENTS
+    assert page_statements(client, session, "/journal/week/")[0] == WEEK_STATEMENTS + NAVBAR_STATEMENTS
 
 
 def test_the_grid_opened_at_a_lesson_reads_one_statement_more(t, as_user, session):
@@ -176,7 +176,7 @@ def test_the_grid_opened_at_a_lesson_reads_one_statement_more(t, as_user, sessio
     session.expire_all()
     with recorded_statements(db.engine) as statements:
         assert client.get(url).status_code == 200
-    assert len([s for s in statements if not FAB.search(s)]) == GRID_STATEMENTS + 1
+    assert len([s for s in statements if not FAB.search(s)]) == GRID_STATEMENTS + NAVBAR_STATEMENTS + 1
 
 
 def test_a_teacher_without_lessons_today_is_told_so(t, as_user, app):
