@@ -18,6 +18,7 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 
 from app import clock, formats
+from app.diary import landing as landing_domain
 from app.diary import progress as progress_domain
 from app.diary import week as week_domain
 from app.models import Pupil
@@ -163,13 +164,20 @@ class DiaryView(BaseView):
             flash(_("Дата «%(value)s» не распознана: укажите её как ДД.ММ.ГГГГ, например 10.09.2012. "
                     "Показана текущая неделя.", value=str(bad)[:20]), "warning")
             day = None
-        if day is None:
+        calendar = school_calendar(pupil.school_id)
+        # Without a date the diary opens on the landing day (today, or the first school day after
+        # holidays), and the page scrolls to its card.
+        landing = None
+        if day is None and not request.args.get("date"):
+            landing = landing_domain.opening(session, pupil, calendar, clock.today())
+            day = landing.day
+        elif day is None:
             day = week_domain.reference_date(session, pupil, clock.today())
-        data = week_domain.build_week(session, pupil, day, clock.today(), calendar=school_calendar(pupil.school_id))
+        data = week_domain.build_week(session, pupil, day, clock.today(), calendar=calendar)
         texts = lesson_texts()
         page = self.render_template(
             "diary/week.html", week=data, days=week_days(data.days, texts), texts=texts, kids=kids, pupil=pupil,
-            page="week", format_date=date_formatter(),
+            page="week", format_date=date_formatter(), landing=landing,
         )
         note_visit(pupil)
         return page

@@ -1,11 +1,14 @@
 """The start page: «Сегодня», the blocks registered for the user's role (app.today.registry), or,
-for a role without blocks, where to find its sections."""
-from flask import g
+for a role without blocks, where to find its sections. Parents and pupils have the diary as their
+home page: `/` sends them to the week of their (first) child, opened at today; the diary page
+counts the visit, the redirect does not."""
+from flask import g, redirect, url_for
 from flask_appbuilder import IndexView, expose
 from flask_babel import gettext as _
 
 from app import clock, formats
 from app.extensions import db
+from app.security import roles as R
 from app.security.current import current_scope
 from app.today import registry
 
@@ -17,6 +20,8 @@ class HomeView(IndexView):
     @expose("/")
     def index(self):
         scope = current_scope()
+        if scope.role in R.FAMILY_ROLES and scope.pupil_ids:
+            return redirect(url_for("DiaryView.index"))
         if not registry.blocks_for(scope.role):
             return self.render_template(self.index_template, scope=scope, user=g.user)
         day = clock.today()
