@@ -117,6 +117,35 @@ def _progress_mark(mark, texts: LessonTexts, format_date) -> tuple:
     return mark.value, f"{mark.work_type}, {texts.weight} {weight}", f"{format_date(mark.date, 'dd.MM')} · {kind}"
 
 
+def week_page(view, pupil_id: int | None):
+    """The diary week of `pupil_id` (None: the first child), rendered by `view`: the diary's own
+    page and the home page of parents and pupils (app.views.home). Without `?date=` it opens on the
+    landing day (today, or the first school day after holidays) and scrolls to its card."""
+    kids, pupil = open_diary(pupil_id)
+    session = read_session()
+    try:
+        day = formats.parse_date(request.args.get("date"))
+    except ValueError as bad:
+        flash(_("Дата «%(value)s» не распознана: укажите её как ДД.ММ.ГГГГ, например 10.09.2012. "
+                "Показана текущая неделя.", value=str(bad)[:20]), "warning")
+        day = None
+    calendar = school_calendar(pupil.school_id)
+    landing = None
+    if day is None and not request.args.get("date"):
+        landing = landing_domain.opening(session, pupil, calendar, clock.today())
+        day = landing.day
+    elif day is None:
+        day = week_domain.reference_date(session, pupil, clock.today())
+    data = week_domain.build_week(session, pupil, day, clock.today(), calendar=calendar)
+    texts = lesson_texts()
+    page = view.render_template(
+        "diary/week.html", week=data, days=week_days(data.days, texts), texts=texts, kids=kids, pupil=pupil,
+        page="week", format_date=date_formatter(), landing=landing,
+    )
+    note_visit(pupil)
+    return page
+
+
 class DiaryView(BaseView):
     """The diary week (Mon–Sat) with the child switcher, previous/next week and a date jump."""
 
@@ -156,31 +185,7 @@ class DiaryView(BaseView):
         return page
 
     def _week(self, pupil_id: int | None):
-        kids, pupil = open_diary(pupil_id)
-        session = read_session()
-        try:
-            day = formats.parse_date(request.args.get("date"))
-        except ValueError as bad:
-            flash(_("Дата «%(value)s» не распознана: укажите её как ДД.ММ.ГГГГ, например 10.09.2012. "
-                    "Показана текущая неделя.", value=str(bad)[:20]), "warning")
-            day = None
-        calendar = school_calendar(pupil.school_id)
-        # Without a date the diary opens on the landing day (today, or the first school day after
-        # holidays), and the page scrolls to its card.
-        landing = None
-        if day is None and not request.args.get("date"):
-            landing = landing_domain.opening(session, pupil, calendar, clock.today())
-            day = landing.day
-        elif day is None:
-            day = week_domain.reference_date(session, pupil, clock.today())
-        data = week_domain.build_week(session, pupil, day, clock.today(), calendar=calendar)
-        texts = lesson_texts()
-        page = self.render_template(
-            "diary/week.html", week=data, days=week_days(data.days, texts), texts=texts, kids=kids, pupil=pupil,
-            page="week", format_date=date_formatter(), landing=landing,
-        )
-        note_visit(pupil)
-        return page
+        return week_page(self, pupil_id)
 
 
 class DiaryProgressView(BaseView):
