@@ -22,6 +22,7 @@ from typing import NamedTuple
 from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from app.diary import seen
 from app.diary.pupils import PupilCard
 from app.journal.assessment import lesson_marked
 from app.models import (
@@ -29,6 +30,7 @@ from app.models import (
     AbsenceCode,
     BellSchedule,
     Holiday,
+    JournalChange,
     Lesson,
     Mark,
     MarkType,
@@ -60,6 +62,7 @@ class DiaryMark:
     work_type_short: str
     weight: Decimal
     comment: str | None = None
+    new: bool = False  # entered or changed since the reader's last visit (app.diary.seen)
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,11 @@ class DiaryLesson:
     homework: str | None = None
     marks: list[DiaryMark] = field(default_factory=list)
     absence: DiaryAbsence | None = None
+    homework_new: bool = False  # set or changed since the reader's last visit (app.diary.seen)
+
+    @property
+    def is_new(self) -> bool:
+        return self.homework_new or any(mark.new for mark in self.marks)
 
     @property
     def substituted(self) -> bool:
@@ -238,7 +246,8 @@ def load_calendar(session: Session, school_id: int) -> SchoolCalendar:
 
 
 def build_week(session: Session, pupil: PupilCard, day: dt.date, today: dt.date,
-               calendar: SchoolCalendar | None = None) -> DiaryWeek:
+               calendar: SchoolCalendar | None = None, seen_by: int | None = None,
+               now: dt.datetime | None = None) -> DiaryWeek:
     """The diary week (Mon–Sat) containing `day` for `pupil`; `today` is highlighted.
 
     States: NO_CLASS (the pupil is in no class: nothing else is loaded), OUTSIDE_PERIODS (no day
@@ -246,7 +255,9 @@ def build_week(session: Session, pupil: PupilCard, day: dt.date, today: dt.date,
     for the pupil's grade and nothing was recorded), NO_TIMETABLE (school days but neither
     timetable slots nor recorded lessons), OK otherwise. Days keep their own holiday and
     outside-period flags so a half-holiday week reads right. `calendar` is the school's
-    (load_calendar), loaded here when not given."""
+    (load_calendar), loaded here when not given. With `seen_by` (the reading user's id) and `now`,
+    marks and homework changed since that user's last visit of the pupil's diary are flagged new
+    (app.diary.seen; read with the lessons, no statement more)."""
     monday = monday_of(day)
     saturday = monday + dt.timedelta(days=DAYS_SHOWN - 1)
     if pupil.class_group_id is None:
@@ -258,7 +269,7 @@ def build_week(session: Session, pupil: PupilCard, day: dt.date, today: dt.date,
     bells = calendar.bells.get(pupil.shift, {})
 
     days = _week_days(monday, today, periods, holidays)
-    recorded = _recorded_lessons(session, pupil, monday, saturday, bells)
+    recorded = _recorded_lessons(session, pupil, monday, saturday, bells, seen_by, now)
     slots, substitutions = _timetable(session, pupil, monday, saturday, bells)
     _place_lessons(days, recorded, slots, substitutions)
 
@@ -325,6 +336,15 @@ _PLANNED = aliased(Staff, name="planned_teacher")
 _SUBSTITUTE = aliased(Staff, name="substitute_teacher")
 
 
+# When the lesson's homework was last set or changed, from the journal's history.
+_HOMEWORK_CHANGED = (
+    select(func.max(JournalChange.changed_at))
+    .where(JournalChange.lesson_id == Lesson.id, JournalChange.entity == "homework")
+    .correlate(Lesson)
+    .scalar_subquery()
+)
+
+
 # One row per lesson and mark of the pupil (a lesson without marks: one row with empty mark
 # columns); the absence and the substitution, one per lesson at most, ride along.
 _LESSONS = (
@@ -335,6 +355,7 @@ _LESSONS = (
         _PLANNED.last_name, _PLANNED.first_name, _PLANNED.middle_name, Room.name, Substitution.cancelled,
         Mark.value, MarkType.name, MarkType.short_name, MarkType.weight, Mark.comment,
         Absence.code, AbsenceCode.name, AbsenceCode.excused,
+        Mark.changed_at, _HOMEWORK_CHANGED, seen.SEEN_AT, seen.NEW_SINCE,
     )
     .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
     .join(Subject, Subject.id == TeachingAssignment.subject_id)
@@ -389,16 +410,22 @@ def _teacher_name(last, first, middle) -> str | None:
     return short_name(last, first, middle) if last else None
 
 
-def _recorded_lessons(session, pupil, monday, saturday, bells) -> list[tuple[dt.date, DiaryLesson]]:
+def _recorded_lessons(session, pupil, monday, saturday, bells, seen_by=None,
+                      now=None) -> list[tuple[dt.date, DiaryLesson]]:
     """Lessons of the pupil's class in the week with the pupil's marks and absence, and whether the
-    secretary cancelled them: one query."""
+    secretary cancelled them, and what is new to `seen_by` at `now`: one query."""
     rows = session.connection().execute(_LESSONS, {"class_group_id": pupil.class_group_id, "monday": monday,
-                                                   "saturday": saturday, "pupil_id": pupil.id})
+                                                   "saturday": saturday, "pupil_id": pupil.id,
+                                                   "user_id": seen_by if now is not None else None})
     lessons: dict[int, tuple[dt.date, DiaryLesson]] = {}
+    since = None
     for (lesson_id, date, number, cancelled, topic, homework, subject, a_last, a_first, a_middle,
          actual_id, planned_id, p_last, p_first, p_middle, room, cancelled_by_secretary,
-         value, type_name, type_short, weight, comment, absence_code, absence_name, excused) in rows:
+         value, type_name, type_short, weight, comment, absence_code, absence_name, excused,
+         mark_changed, homework_changed, seen_at, new_since) in rows:
         if lesson_id not in lessons:
+            if not lessons and seen_at is not None:
+                since = seen.new_since(seen_at, new_since, now)
             starts, ends = bells.get(number, (None, None))
             lessons[lesson_id] = (date, DiaryLesson(
                 number=number, subject=subject, teacher=_teacher_name(a_last, a_first, a_middle),
@@ -407,9 +434,11 @@ def _recorded_lessons(session, pupil, monday, saturday, bells) -> list[tuple[dt.
                 replaces=_teacher_name(p_last, p_first, p_middle) if actual_id != planned_id else None,
                 topic=topic, homework=homework,
                 absence=DiaryAbsence(absence_code, absence_name, excused) if absence_code is not None else None,
+                homework_new=bool(homework) and seen.is_new(homework_changed, since),
             ))
         if value is not None:
-            lessons[lesson_id][1].marks.append(DiaryMark(value, type_name, type_short, Decimal(weight), comment))
+            lessons[lesson_id][1].marks.append(DiaryMark(value, type_name, type_short, Decimal(weight), comment,
+                                                         new=seen.is_new(mark_changed, since)))
     return list(lessons.values())
 
 

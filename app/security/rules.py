@@ -22,6 +22,7 @@ from app.models import (
     Campaign,
     ClassGroup,
     Consultation,
+    DiarySeen,
     DiaryVisit,
     Guardian,
     GuardianLink,
@@ -137,6 +138,8 @@ RULES: dict[type, Rule] = {
     SubjectAssessment: Rule(class_group=SubjectAssessment.class_group_id, region=True),
     JournalChange: Rule(school=JournalChange.school_id, personal=True),
     DiaryVisit: Rule(pupil=DiaryVisit.pupil_id, parent=(DiaryVisit.pupil_id, Pupil, Pupil.id), personal=True),
+    # when a user last read a child's diary (its «новое» marks): the app's bookkeeping, listed to nobody
+    DiarySeen: Rule(personal=True),
     ThematicPlan: Rule(parent=(ThematicPlan.assignment_id, TeachingAssignment, TeachingAssignment.id),
                        assignment=ThematicPlan.assignment_id, region=True),
     PlanTopic: Rule(parent=(PlanTopic.plan_id, ThematicPlan, ThematicPlan.id), region=True),

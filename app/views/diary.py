@@ -26,7 +26,7 @@ from app.replica import read_session
 from app.security import roles as R
 from app.security.current import current_scope
 from app.views import menu
-from app.web.diary import install_visit_tally, note_visit, open_diary, school_calendar
+from app.web.diary import family_reader, install_visit_tally, note_seen, note_visit, open_diary, school_calendar
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +67,7 @@ class LessonTexts:
         self.homework = _("Д/з:")
         self.weight = _("вес")
         self.instead_of = _("(вместо %(name)s)")
+        self.new = _("новое")
         self.room = _("каб. %(room)s")
 
 
@@ -101,7 +102,7 @@ def _lesson_line(lesson, texts: LessonTexts) -> tuple:
     for mark in lesson.marks:
         weight = format_weight(mark.weight)
         title = f"{mark.work_type}, {texts.weight} {weight}" + (f": {mark.comment}" if mark.comment else "")
-        marks.append((mark.value, title, mark.work_type + (f" ×{weight}" if mark.weight != 1 else "")))
+        marks.append((mark.value, title, mark.work_type + (f" ×{weight}" if mark.weight != 1 else ""), mark.new))
     return lesson, time, meta, marks
 
 
@@ -136,12 +137,14 @@ def week_page(view, pupil_id: int | None):
         day = landing.day
     elif day is None:
         day = week_domain.reference_date(session, pupil, clock.today())
-    data = week_domain.build_week(session, pupil, day, clock.today(), calendar=calendar)
+    data = week_domain.build_week(session, pupil, day, clock.today(), calendar=calendar,
+                                  seen_by=family_reader(), now=clock.region_now())
     texts = lesson_texts()
     page = view.render_template(
         "diary/week.html", week=data, days=week_days(data.days, texts), texts=texts, kids=kids, pupil=pupil,
         page="week", format_date=date_formatter(), landing=landing,
     )
+    note_seen(pupil)
     note_visit(pupil)
     return page
 
