@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import db_scalar, guide_shot, sign_in
+from tests.e2e.conftest import axe_violations, db_scalar, guide_shot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -60,6 +60,7 @@ def test_parent_lands_on_todays_diary_and_switches_child_in_one_tap(guarded_page
     assert header["brand"]["right"] <= header["toggle"]["left"], header
     assert header["header"]["height"] <= 60, header
     assert not header["pageWide"]
+    assert axe_violations(page) == []
 
     # The other child is one tap away from where the page stands: the switch stays in view.
     first = page.locator(".diary-who").inner_text()
