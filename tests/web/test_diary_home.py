@@ -9,10 +9,12 @@ import datetime as dt
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from app.models import DiaryVisit
+from app import clock
+from app.models import DiarySeen, DiaryVisit, Mark
 from tests.diary_helpers import add_holiday, build_diary_week, day, sign_in
+from tests.factories import make_catalogues
 
 
 @pytest.fixture
@@ -56,3 +58,33 @@ def test_pupil_lands_on_monday_on_sunday_and_after_holidays_saying_so(app, clien
     page = client.get("/").get_data(as_text=True)
     assert landing_card(page) == "Понедельник, 1 октября"
     assert "Сейчас каникулы (Осенние каникулы). Дневник открыт на первом учебном дне после них — 01.10.2012." in page
+
+
+def test_new_marks_are_labelled_for_the_family_and_the_view_is_stamped(app, client, session, world, diary, monkeypatch):
+    moment = {"now": dt.datetime(2012, 9, 18, 18, 0)}
+    monkeypatch.setattr(clock, "region_now", lambda: moment["now"])
+    session.execute(Mark.__table__.update().values(created_at=dt.datetime(2012, 9, 17, 15, 0),
+                                                   changed_at=dt.datetime(2012, 9, 17, 15, 0)))
+    session.commit()
+    url = f"/diary/{world.pupil_a.id}/?date={day(0).isoformat()}"
+    sign_in(client, "parent")
+    first = client.get(url).get_data(as_text=True)
+    assert "diary-new" not in first and " is-new" not in first, "a first visit shows nothing as new"
+
+    types = make_catalogues(session)
+    session.add(Mark(lesson_id=diary.lessons["tue2"].id, pupil_id=world.pupil_a.id, value=3, mark_type_id=types["отв"].id,
+                     position=0, created_at=dt.datetime(2012, 9, 19, 12, 0), changed_at=dt.datetime(2012, 9, 19, 12, 0)))
+    session.commit()
+    moment["now"] = dt.datetime(2012, 9, 19, 19, 0)
+    page = client.get(url).get_data(as_text=True)
+    assert page.count('<span class="label diary-new">новое</span>') == 1
+    assert re.findall(r'diary-mark mark-(\d) is-new', page) == ["3"]
+    session.expire_all()
+    assert session.execute(select(DiarySeen.seen_at, DiarySeen.new_since).where(
+        DiarySeen.user_id == world.users["parent"].id)).all() == [
+        (dt.datetime(2012, 9, 19, 19, 0), dt.datetime(2012, 9, 18, 18, 0))]
+
+    # Staff reading the diary see no family's «новое» and leave no stamp.
+    sign_in(client, "admin")
+    assert "diary-new" not in client.get(url).get_data(as_text=True)
+    assert session.scalar(select(func.count()).select_from(DiarySeen)) == 1
