@@ -7,9 +7,10 @@ and child holds `seen_at` (the latest view) and `new_since` (where the current v
 starts); a first visit shows nothing as new.
 
 Cost, declared for the bench case «diary week (parent)» (bench/RESULTS.md): the row is read with
-the week's lessons (two uncorrelated scalar subqueries in app.diary.week's lesson statement, no
-statement of its own) and written by one upsert per view (`mark_seen`): one statement per page.
-Times are the region's, as Mark.changed_at and JournalChange.changed_at are (app.clock.region_now).
+the week's lessons and with its homework (two uncorrelated scalar subqueries in each of
+app.diary.week's two statements, no statement of its own) and written by one upsert per view
+(`mark_seen`): one statement per page.
+Times are the region's, as Mark.changed_at and Homework.changed_at are (app.clock.region_now).
 """
 from __future__ import annotations
 

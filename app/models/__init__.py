@@ -30,6 +30,8 @@ from .journal import (  # noqa: F401
     AbsenceCode,
     DiarySeen,
     DiaryVisit,
+    Homework,
+    HomeworkFile,
     JournalChange,
     Mark,
     MarkType,

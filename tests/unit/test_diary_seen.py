@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app.diary import week as W
 from app.diary.pupils import visible_pupil
 from app.diary.seen import mark_seen, new_since
-from app.models import DiarySeen, JournalChange, Mark, TeachingAssignment
+from app.models import DiarySeen, Homework, Mark, TeachingAssignment
 from app.security.scope import load_scope
 from tests.diary_helpers import MONDAY, build_diary_week, day
 from tests.factories import make_catalogues, make_lesson
@@ -41,9 +41,9 @@ def mark(session, lesson, pupil, value, at, position=0):
 
 
 def new_things(session, world, pupil, reader, now):
-    """(lesson date, number, subject, «new» marks, homework new) of the lessons flagged new."""
+    """(lesson date, number, «new» marks, a task due at it new) of the lessons flagged new."""
     week = W.build_week(session, card(session, world, pupil), MONDAY, MONDAY, seen_by=reader, now=now)
-    return [(d.date, lesson.number, [m.value for m in lesson.marks if m.new], lesson.homework_new)
+    return [(d.date, lesson.number, [m.value for m in lesson.marks if m.new], any(task.new for task in lesson.homework))
             for d in week.days for lesson in d.lessons if lesson.is_new]
 
 
@@ -56,6 +56,7 @@ def seen(session, reader, pupil, now):
 def test_marks_after_the_last_visit_are_new_before_it_not_and_the_other_childs_do_not_count(session, world, engine):
     diary = build_diary_week(session, world)
     session.execute(Mark.__table__.update().values(created_at=OLD, changed_at=OLD))
+    session.execute(Homework.__table__.update().values(created_at=OLD, changed_at=OLD))
     parent = world.users["parent"].id
     pupil, sibling = world.pupil_a, world.sibling_a
     seen(session, parent, pupil, VISIT_1)
@@ -63,20 +64,19 @@ def test_marks_after_the_last_visit_are_new_before_it_not_and_the_other_childs_d
 
     mark(session, diary.lessons["tue2"], pupil, 3, BEFORE)        # before the visit: not new
     mark(session, diary.lessons["tue2"], pupil, 5, AFTER, 1)        # after it: new
-    diary.lessons["mon2"].homework = "Упр. 115"                   # homework changed after it: new
-    session.add(JournalChange(school_id=world.school_a.id, entity="homework", action="update",
-                              lesson_id=diary.lessons["mon2"].id, old_value="Упр. 112", new_value="Упр. 115",
-                              user_name="Иванова А.П.", changed_at=AFTER))
+    # Monday's Russian homework, due at Tuesday's first lesson, changed after it: new.
+    session.execute(Homework.__table__.update().where(Homework.lesson_id == diary.lessons["mon2"].id)
+                    .values(text="Упр. 115", changed_at=AFTER))
     their_maths = session.scalars(select(TeachingAssignment).where(
         TeachingAssignment.class_group_id == sibling.class_group_id)).first()
     mark(session, make_lesson(session, their_maths, day(2), 1), sibling, 2, AFTER)  # the brother's
     session.commit()
 
-    assert new_things(session, world, pupil, parent, VISIT_2) == [(day(0), 2, [], True), (day(1), 2, [5], False)]
+    assert new_things(session, world, pupil, parent, VISIT_2) == [(day(1), 1, [], True), (day(1), 2, [5], False)]
     seen(session, parent, pupil, VISIT_2)
     # A reload within the same visit keeps them new; the next visit does not.
     assert new_things(session, world, pupil, parent, VISIT_2 + dt.timedelta(minutes=5)) == [
-        (day(0), 2, [], True), (day(1), 2, [5], False)]
+        (day(1), 1, [], True), (day(1), 2, [5], False)]
     seen(session, parent, pupil, VISIT_2 + dt.timedelta(minutes=5))
     assert new_things(session, world, pupil, parent, VISIT_3) == []
     seen(session, parent, pupil, VISIT_3)

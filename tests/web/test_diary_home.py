@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app import clock
-from app.models import DiarySeen, DiaryVisit, Mark
+from app.models import DiarySeen, DiaryVisit, Homework, Mark
 from tests.diary_helpers import add_holiday, build_diary_week, day, sign_in
 from tests.factories import make_catalogues
 
@@ -63,8 +63,9 @@ def test_pupil_lands_on_monday_on_sunday_and_after_holidays_saying_so(app, clien
 def test_new_marks_are_labelled_for_the_family_and_the_view_is_stamped(app, client, session, world, diary, monkeypatch):
     moment = {"now": dt.datetime(2012, 9, 18, 18, 0)}
     monkeypatch.setattr(clock, "region_now", lambda: moment["now"])
-    session.execute(Mark.__table__.update().values(created_at=dt.datetime(2012, 9, 17, 15, 0),
-                                                   changed_at=dt.datetime(2012, 9, 17, 15, 0)))
+    for table in (Mark.__table__, Homework.__table__):
+        session.execute(table.update().values(created_at=dt.datetime(2012, 9, 17, 15, 0),
+                                              changed_at=dt.datetime(2012, 9, 17, 15, 0)))
     session.commit()
     url = f"/diary/{world.pupil_a.id}/?date={day(0).isoformat()}"
     sign_in(client, "parent")
