@@ -35,6 +35,7 @@ from .journal import (  # noqa: F401
     JournalChange,
     Mark,
     MarkType,
+    PeriodCloseEvent,
     PeriodMark,
     PlanTopic,
     SubjectAssessment,

@@ -42,6 +42,7 @@ from app.models import (
     Material,
     Milestone,
     Municipality,
+    PeriodCloseEvent,
     PeriodMark,
     PlanTarget,
     PlanTopic,
@@ -139,6 +140,8 @@ RULES: dict[type, Rule] = {
     # how a class's subject is assessed in a period: the school's setting, about no person
     SubjectAssessment: Rule(class_group=SubjectAssessment.class_group_id, region=True),
     JournalChange: Rule(school=JournalChange.school_id, personal=True),
+    # who closed or reopened a study period, when and why: names a user
+    PeriodCloseEvent: Rule(school=PeriodCloseEvent.school_id, personal=True),
     DiaryVisit: Rule(pupil=DiaryVisit.pupil_id, parent=(DiaryVisit.pupil_id, Pupil, Pupil.id), personal=True),
     # Homework is where its lesson is: the school's staff read their school's, a teacher the
     # lessons the journal lets them read; a family only the homework of its children's classes
