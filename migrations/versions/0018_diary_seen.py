@@ -1,7 +1,7 @@
 """diary seen: when a user last read a child's diary, for its «новое» marks
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017
 Create Date: 2026-12-08 01:35:00
 
 Parents and pupils open the diary several times a week and look for what changed since: Дневник.ру
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = '0018'
-down_revision = '0016'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
