@@ -25,6 +25,7 @@ from typing import NamedTuple
 from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from app.diary import seen
 from app.diary.pupils import PupilCard
 from app.journal.assessment import lesson_marked
 from app.models import (
@@ -65,6 +66,7 @@ class DiaryMark:
     work_type_short: str
     weight: Decimal
     comment: str | None = None
+    new: bool = False  # entered or changed since the reader's last visit (app.diary.seen)
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ class DiaryHomework:
     given_on: dt.date
     individual: bool = False
     files: list[DiaryFile] = field(default_factory=list)
+    new: bool = False  # given or changed since the reader's last visit (app.diary.seen)
 
 
 @dataclass
@@ -113,6 +116,11 @@ class DiaryLesson:
     homework: list[DiaryHomework] = field(default_factory=list)  # due at this lesson
     marks: list[DiaryMark] = field(default_factory=list)
     absence: DiaryAbsence | None = None
+
+    @property
+    def is_new(self) -> bool:
+        """A mark or a task of the lesson is new to the reader (app.diary.seen)."""
+        return any(mark.new for mark in self.marks) or any(task.new for task in self.homework)
 
     @property
     def substituted(self) -> bool:
@@ -265,7 +273,8 @@ def load_calendar(session: Session, school_id: int) -> SchoolCalendar:
 
 
 def build_week(session: Session, pupil: PupilCard, day: dt.date, today: dt.date,
-               calendar: SchoolCalendar | None = None) -> DiaryWeek:
+               calendar: SchoolCalendar | None = None, seen_by: int | None = None,
+               now: dt.datetime | None = None) -> DiaryWeek:
     """The diary week (Mon–Sat) containing `day` for `pupil`; `today` is highlighted.
 
     States: NO_CLASS (the pupil is in no class: nothing else is loaded), OUTSIDE_PERIODS (no day
@@ -273,7 +282,10 @@ def build_week(session: Session, pupil: PupilCard, day: dt.date, today: dt.date,
     for the pupil's grade and nothing was recorded), NO_TIMETABLE (school days but neither
     timetable slots nor recorded lessons), OK otherwise. Days keep their own holiday and
     outside-period flags so a half-holiday week reads right. `calendar` is the school's
-    (load_calendar), loaded here when not given."""
+    (load_calendar), loaded here when not given. With `seen_by` (the reading user's id) and `now`,
+    marks and homework given or changed since that user's last visit of the pupil's diary are
+    flagged new (app.diary.seen; the stamp is read with the lessons and the homework, no statement
+    more)."""
     monday = monday_of(day)
     saturday = monday + dt.timedelta(days=DAYS_SHOWN - 1)
     if pupil.class_group_id is None:
@@ -285,10 +297,11 @@ def build_week(session: Session, pupil: PupilCard, day: dt.date, today: dt.date,
     bells = calendar.bells.get(pupil.shift, {})
 
     days = _week_days(monday, today, periods, holidays)
-    recorded = _recorded_lessons(session, pupil, monday, saturday, bells)
+    reader = {"user_id": seen_by if now is not None else None}
+    recorded = _recorded_lessons(session, pupil, monday, saturday, bells, reader, now)
     slots, substitutions = _timetable(session, pupil, monday, saturday, bells)
     placed = _place_lessons(days, recorded, slots, substitutions)
-    _place_homework(days, placed, _homework_due(session, pupil, monday, saturday))
+    _place_homework(days, placed, _homework_due(session, pupil, monday, saturday, reader, now))
 
     study_days = [d for d in days if not d.outside_periods]
     state = _week_state(days, study_days, bool(recorded))
@@ -382,6 +395,7 @@ _LESSONS = (
         _PLANNED.last_name, _PLANNED.first_name, _PLANNED.middle_name, Room.name, Substitution.cancelled,
         Mark.value, MarkType.name, MarkType.short_name, MarkType.weight, Mark.comment,
         Absence.code, AbsenceCode.name, AbsenceCode.excused,
+        Mark.changed_at, seen.SEEN_AT, seen.NEW_SINCE,
     )
     .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
     .join(Subject, Subject.id == TeachingAssignment.subject_id)
@@ -438,6 +452,7 @@ _HOMEWORK = (
     select(
         Homework.id, Homework.due_on, Homework.text, Homework.pupil_id, Lesson.date, Lesson.assignment_id, Subject.name,
         HomeworkFile.id, HomeworkFile.filename, HomeworkFile.size_bytes,
+        Homework.changed_at, seen.SEEN_AT, seen.NEW_SINCE,
     )
     .join(Lesson, Lesson.id == Homework.lesson_id)
     .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
@@ -459,15 +474,21 @@ def _teacher_name(last, first, middle) -> str | None:
     return short_name(last, first, middle) if last else None
 
 
-def _recorded_lessons(session, pupil, monday, saturday, bells) -> list[tuple[dt.date, int, DiaryLesson]]:
+def _recorded_lessons(session, pupil, monday, saturday, bells, reader,
+                      now) -> list[tuple[dt.date, int, DiaryLesson]]:
     """Lessons of the pupil's class in the week with the pupil's marks and absence, and whether the
-    secretary cancelled them, each with its date and teaching assignment: one query."""
+    secretary cancelled them, each with its date and teaching assignment, marks new to the reader
+    (`reader`: {"user_id": …}) flagged: one query."""
     rows = session.connection().execute(_LESSONS, {"class_group_id": pupil.class_group_id, "monday": monday,
-                                                   "saturday": saturday, "pupil_id": pupil.id})
+                                                   "saturday": saturday, "pupil_id": pupil.id, **reader})
     lessons: dict[int, tuple[dt.date, int, DiaryLesson]] = {}
+    since = None
     for (lesson_id, date, number, cancelled, topic, assignment_id, subject, a_last, a_first, a_middle,
          actual_id, planned_id, p_last, p_first, p_middle, room, cancelled_by_secretary,
-         value, type_name, type_short, weight, comment, absence_code, absence_name, excused) in rows:
+         value, type_name, type_short, weight, comment, absence_code, absence_name, excused,
+         mark_changed, seen_at, new_since) in rows:
+        if not lessons and seen_at is not None:
+            since = seen.new_since(seen_at, new_since, now)
         if lesson_id not in lessons:
             starts, ends = bells.get(number, (None, None))
             lessons[lesson_id] = (date, assignment_id, DiaryLesson(
@@ -479,21 +500,27 @@ def _recorded_lessons(session, pupil, monday, saturday, bells) -> list[tuple[dt.
                 absence=DiaryAbsence(absence_code, absence_name, excused) if absence_code is not None else None,
             ))
         if value is not None:
-            lessons[lesson_id][2].marks.append(DiaryMark(value, type_name, type_short, Decimal(weight), comment))
+            lessons[lesson_id][2].marks.append(DiaryMark(value, type_name, type_short, Decimal(weight), comment,
+                                                         new=seen.is_new(mark_changed, since)))
     return list(lessons.values())
 
 
-def _homework_due(session, pupil, monday, saturday) -> list[tuple[dt.date, int, DiaryHomework]]:
+def _homework_due(session, pupil, monday, saturday, reader, now) -> list[tuple[dt.date, int, DiaryHomework]]:
     """The tasks due in the week for the pupil (the class's, the pupil's subgroups', the pupil's
-    own) with their files, each with its due day and the teaching assignment it was given in:
-    one query."""
+    own) with their files, each with its due day and the teaching assignment it was given in,
+    tasks new to the reader (`reader`: {"user_id": …}) flagged: one query."""
     rows = session.connection().execute(_HOMEWORK, {"class_group_id": pupil.class_group_id, "monday": monday,
-                                                    "saturday": saturday, "pupil_id": pupil.id})
+                                                    "saturday": saturday, "pupil_id": pupil.id, **reader})
     tasks: dict[int, tuple[dt.date, int, DiaryHomework]] = {}
-    for (homework_id, due_on, text, pupil_id, given_on, assignment_id, subject, file_id, filename, size) in rows:
+    since = None
+    for (homework_id, due_on, text, pupil_id, given_on, assignment_id, subject, file_id, filename, size,
+         changed_at, seen_at, new_since) in rows:
+        if not tasks and seen_at is not None:
+            since = seen.new_since(seen_at, new_since, now)
         if homework_id not in tasks:
             tasks[homework_id] = (due_on, assignment_id, DiaryHomework(
-                id=homework_id, subject=subject, text=text, given_on=given_on, individual=pupil_id is not None))
+                id=homework_id, subject=subject, text=text, given_on=given_on, individual=pupil_id is not None,
+                new=seen.is_new(changed_at, since)))
         if file_id is not None:
             tasks[homework_id][2].files.append(DiaryFile(file_id, filename, size))
     return list(tasks.values())

@@ -28,6 +28,7 @@ from .timetable import (  # noqa: F401
 from .journal import (  # noqa: F401
     Absence,
     AbsenceCode,
+    DiarySeen,
     DiaryVisit,
     Homework,
     HomeworkFile,

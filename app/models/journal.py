@@ -315,6 +315,21 @@ class DiaryVisit(Model):
     visits: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
 
+class DiarySeen(Model):
+    """Когда пользователь открывал дневник ученика: что с тех пор ново, помечается «новое».
+
+    Per user and child (two parents of one child, or a parent with two children, each keep their
+    own). `seen_at` is the latest view of the diary's week; `new_since` the start of the current
+    visit's "new": the previous visit's last view, moved on when a view comes more than
+    app.diary.seen.VISIT_GAP after the one before. Written by app.diary.seen alone."""
+
+    __tablename__ = "diary_seen"
+    user_id: Mapped[int] = mapped_column(ForeignKey("ab_user.id", ondelete="CASCADE"), primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), primary_key=True, index=True)
+    seen_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+    new_since: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+
+
 class ThematicPlan(Model):
     """Календарно-тематическое планирование (КТП) нагрузки: её темы по порядку, с часами.
 

@@ -22,6 +22,7 @@ from app.models import (
     Campaign,
     ClassGroup,
     Consultation,
+    DiarySeen,
     DiaryVisit,
     Guardian,
     GuardianLink,
@@ -157,6 +158,8 @@ RULES: dict[type, Rule] = {
     # given to the class, to a subgroup a child is in, or to the child (app.security.scope).
     Homework: Rule(class_group=Homework.class_group_id, parent=(Homework.lesson_id, Lesson, Lesson.id), personal=True),
     HomeworkFile: Rule(parent=(HomeworkFile.homework_id, Homework, Homework.id), personal=True),
+    # when a user last read a child's diary (its «новое» marks): the app's bookkeeping, listed to nobody
+    DiarySeen: Rule(personal=True),
     ThematicPlan: Rule(parent=(ThematicPlan.assignment_id, TeachingAssignment, TeachingAssignment.id),
                        assignment=ThematicPlan.assignment_id, region=True),
     PlanTopic: Rule(parent=(PlanTopic.plan_id, ThematicPlan, ThematicPlan.id), region=True),

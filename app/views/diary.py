@@ -18,6 +18,7 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 
 from app import clock, formats
+from app.diary import landing as landing_domain
 from app.diary import progress as progress_domain
 from app.diary import week as week_domain
 from app.models import Pupil
@@ -25,7 +26,7 @@ from app.replica import read_session
 from app.security import roles as R
 from app.security.current import current_scope
 from app.views import menu
-from app.web.diary import install_visit_tally, note_visit, open_diary, school_calendar
+from app.web.diary import family_reader, install_visit_tally, note_seen, note_visit, open_diary, school_calendar
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,7 @@ class LessonTexts:
         self.kilobytes = _("%(kb)s КБ")
         self.weight = _("вес")
         self.instead_of = _("(вместо %(name)s)")
+        self.new = _("новое")
         self.room = _("каб. %(room)s")
 
 
@@ -113,7 +115,7 @@ def _lesson_line(lesson, texts: LessonTexts) -> tuple:
     for mark in lesson.marks:
         weight = format_weight(mark.weight)
         title = f"{mark.work_type}, {texts.weight} {weight}" + (f": {mark.comment}" if mark.comment else "")
-        marks.append((mark.value, title, mark.work_type + (f" ×{weight}" if mark.weight != 1 else "")))
+        marks.append((mark.value, title, mark.work_type + (f" ×{weight}" if mark.weight != 1 else ""), mark.new))
     return lesson, time, meta, marks
 
 
@@ -127,6 +129,39 @@ def _progress_mark(mark, texts: LessonTexts, format_date) -> tuple:
     weight = format_weight(mark.weight)
     kind = mark.work_type_short + (f" ×{weight}" if mark.weight != 1 else "")
     return mark.value, f"{mark.work_type}, {texts.weight} {weight}", f"{format_date(mark.date, 'dd.MM')} · {kind}"
+
+
+def week_page(view, pupil_id: int | None):
+    """The diary week of `pupil_id` (None: the first child), rendered by `view`: the diary's own
+    page and the home page of parents and pupils (app.views.home). Without `?date=` it opens on the
+    landing day (today, or the first school day after holidays) and scrolls to its card."""
+    kids, pupil = open_diary(pupil_id)
+    session = read_session()
+    try:
+        day = formats.parse_date(request.args.get("date"))
+    except ValueError as bad:
+        flash(_("Дата «%(value)s» не распознана: укажите её как ДД.ММ.ГГГГ, например 10.09.2012. "
+                "Показана текущая неделя.", value=str(bad)[:20]), "warning")
+        day = None
+    calendar = school_calendar(pupil.school_id)
+    landing = None
+    if day is None and not request.args.get("date"):
+        landing = landing_domain.opening(session, pupil, calendar, clock.today())
+        day = landing.day
+    elif day is None:
+        day = week_domain.reference_date(session, pupil, clock.today())
+    data = week_domain.build_week(session, pupil, day, clock.today(), calendar=calendar,
+                                  seen_by=family_reader(), now=clock.region_now())
+    texts = lesson_texts()
+    format_date = date_formatter()
+    page = view.render_template(
+        "diary/week.html", week=data, days=week_days(data.days, texts), texts=texts, kids=kids, pupil=pupil,
+        page="week", format_date=format_date, landing=landing,
+        homework=lambda tasks: homework_lines(tasks, texts, format_date),
+    )
+    note_seen(pupil)
+    note_visit(pupil)
+    return page
 
 
 class DiaryView(BaseView):
@@ -168,26 +203,7 @@ class DiaryView(BaseView):
         return page
 
     def _week(self, pupil_id: int | None):
-        kids, pupil = open_diary(pupil_id)
-        session = read_session()
-        try:
-            day = formats.parse_date(request.args.get("date"))
-        except ValueError as bad:
-            flash(_("Дата «%(value)s» не распознана: укажите её как ДД.ММ.ГГГГ, например 10.09.2012. "
-                    "Показана текущая неделя.", value=str(bad)[:20]), "warning")
-            day = None
-        if day is None:
-            day = week_domain.reference_date(session, pupil, clock.today())
-        data = week_domain.build_week(session, pupil, day, clock.today(), calendar=school_calendar(pupil.school_id))
-        texts = lesson_texts()
-        format_date = date_formatter()
-        page = self.render_template(
-            "diary/week.html", week=data, days=week_days(data.days, texts), texts=texts, kids=kids, pupil=pupil,
-            page="week", format_date=format_date,
-            homework=lambda tasks: homework_lines(tasks, texts, format_date),
-        )
-        note_visit(pupil)
-        return page
+        return week_page(self, pupil_id)
 
 
 class DiaryProgressView(BaseView):

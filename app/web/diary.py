@@ -7,12 +7,13 @@ from __future__ import annotations
 import atexit
 import logging
 
-from flask import abort, current_app
+from flask import abort, current_app, g
 from sqlalchemy.exc import SQLAlchemyError
 
 from app import clock
 from app.diary import week as week_domain
 from app.diary.pupils import PupilCard, children, visible_pupil
+from app.diary.seen import mark_seen
 from app.diary.visits import VisitTally, write_visits
 from app.extensions import db
 from app.replica import read_session
@@ -74,6 +75,28 @@ def note_visit(pupil: PupilCard) -> None:
     except SQLAlchemyError as error:
         db.session.rollback()
         log.warning("%s diary visits not counted: %s", sum(row["visits"] for row in due), error)
+
+
+def family_reader() -> int | None:
+    """The user's id when a pupil or parent reads the diary (whose «новое» marks are theirs), else None:
+    staff reading a diary neither see nor move a family's marks."""
+    return g.user.id if current_scope().role in R.FAMILY_ROLES else None
+
+
+def note_seen(pupil: PupilCard) -> None:
+    """Stamp the family reader's view of the pupil's diary week (app.diary.seen): one upsert on the
+    primary, in a transaction of its own on another pooled connection. Not through the request's
+    session: its commit would expire the user and the objects the process keeps, which every
+    later request would then load again (the bench's diary week went from 3 to 28 ms). A stamp
+    that fails leaves the page served (the marks stay new a little longer)."""
+    reader = family_reader()
+    if reader is None:
+        return
+    try:
+        with db.engine.begin() as connection:
+            mark_seen(connection, reader, pupil.id, clock.region_now())
+    except SQLAlchemyError as error:
+        log.warning("diary view of pupil %s not stamped: %s", pupil.id, error)
 
 
 def install_visit_tally(app) -> None:

@@ -28,6 +28,7 @@ def test_parent_reads_the_demo_week_on_a_phone(guarded_page, live_server):
     assert page.locator(".diary-homework").count() > 0, "the demo week's homework"
     assert page.locator(".diary-day").count() == 6
     assert no_horizontal_scroll(page)
+    page.evaluate("() => window.scrollTo(0, 0)")  # it opens scrolled to today's card; the week from its top
     guide_shot(page, "parent-1-week")
     # Opening the diary is counted: the monitoring's "parents use the diary" comes from here.
     assert db_scalar(live_server, "SELECT count(*) FROM diary_visit") > 0

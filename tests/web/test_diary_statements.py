@@ -15,8 +15,9 @@ from tests.statements import NAVBAR_STATEMENTS, page_statements
 # periods, holidays, bells) come from the process's cache (app/reference_cache.py).
 # Week: lessons with the pupil's marks, absences and cancellations, timetable slots with their
 # substitutions, the homework due in the week with its files (one statement for the week, not one
-# per day or lesson), and the visit upsert.
-WEEK_STATEMENTS = 4
+# per day or lesson; the lessons and the homework carry the reader's last-visit stamp), the visit
+# upsert, and the stamp's upsert (the one statement «новое» costs, app/diary/seen.py).
+WEEK_STATEMENTS = 5
 # Progress: the date it opens on, subjects, marks, period marks, attendance, and the visit upsert;
 # the study periods come with the school's calendar.
 PROGRESS_STATEMENTS = 6
