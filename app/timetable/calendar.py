@@ -31,6 +31,7 @@ from app.models import (
 from app.security.scope import Scope, changeable, visible
 from app.i18n import _
 from app.timetable import WEEKDAYS
+from app.timetable.substitutions import apply_substitution
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,10 @@ def generate_lessons(session: Session, period: StudyPeriod, class_group_ids: lis
     if not classes:
         return report
     wanted = planned_lessons(session, period, classes)
-    by_key = _existing_lessons(session, period, classes)
+    subs = _period_substitutions(session, period, classes)
+    # A subject given instead of another on one day is not the timetable's: it stays as it is.
+    by_key = {k: v for k, v in _existing_lessons(session, period, classes).items()
+              if (k[0], k[1], k[2]) not in {(s.replacement_id, s.date, s.lesson_number) for s in subs}}
     _keep_lessons_in_place(wanted, by_key, report)
 
     loose_lessons, loose_keys = _loose_by_week(wanted, by_key)
@@ -164,8 +168,18 @@ def generate_lessons(session: Session, period: StudyPeriod, class_group_ids: lis
     if to_add:
         _add_lessons(session, period, wanted, sorted(to_add, key=lambda k: (k[1], k[2], k[0])))
         report.added = len(to_add)
+    for substitution in subs:  # the day's room or subject over the timetable's
+        if substitution.room_id or substitution.replacement_id:
+            apply_substitution(session, substitution)
     report.needs_decision.sort(key=lambda c: (c.date, c.lesson_number, c.class_name))
     return report
+
+
+def _period_substitutions(session: Session, period: StudyPeriod, classes: list[ClassGroup]) -> list[Substitution]:
+    return list(session.scalars(
+        select(Substitution).join(TeachingAssignment, TeachingAssignment.id == Substitution.assignment_id)
+        .where(TeachingAssignment.class_group_id.in_([c.id for c in classes]),
+               Substitution.date >= period.starts_on, Substitution.date <= period.ends_on)))
 
 
 def _classes_of(session: Session, period: StudyPeriod, class_group_ids: list[int] | None) -> list[ClassGroup]:
@@ -272,7 +286,8 @@ def _add_lessons(session: Session, period: StudyPeriod, wanted, keys: list[Key])
         class_id, room_id = wanted[key]
         substitution = substitutions.get(key)
         teacher_id = teachers[key[0]]
-        if substitution is not None and substitution.substitute_id and not substitution.cancelled:
+        if substitution is not None and substitution.substitute_id and not substitution.cancelled \
+                and not substitution.replacement_id:
             teacher_id = substitution.substitute_id
         session.add(Lesson(
             assignment_id=key[0], class_group_id=class_id, school_id=period.school_id, date=key[1],

@@ -51,7 +51,8 @@ def week_substitutions(session: Session, where, monday: dt.date) -> dict:
     """Substitutions of the week matching `where`: {(weekday, lesson number, assignment id): row}."""
     rows = session.scalars(
         select(Substitution).join(Substitution.assignment)
-        .options(joinedload(Substitution.substitute),
+        .options(joinedload(Substitution.substitute), joinedload(Substitution.room),
+                 joinedload(Substitution.replacement).joinedload(TeachingAssignment.subject),
                  joinedload(Substitution.assignment).joinedload(TeachingAssignment.class_group),
                  joinedload(Substitution.assignment).joinedload(TeachingAssignment.subject))
         .where(where, Substitution.date >= monday, Substitution.date <= monday + dt.timedelta(days=6))).unique()

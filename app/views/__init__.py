@@ -5,15 +5,17 @@ def register_views(appbuilder, after: dict | None = None) -> None:
     """Each module's views in menu order; `after` = {module name: register(appbuilder)} runs right
     after that module's views (the factory adds the diary's API there: see app.create_app)."""
     from app.views import (accounts, completion, diary, journal, menu, monitoring, notifications, org, people, plan,
-                           rollout, timetable)
+                           rollout, substitutions, timetable)
     from app.views import accounts_admin
 
-    for module in (org, people, accounts, timetable, journal, plan, completion, diary, notifications, rollout, monitoring,
+    for module in (org, people, accounts, timetable, substitutions, journal, plan, completion, diary, notifications, rollout, monitoring,
                    accounts_admin):
         module.register(appbuilder)
         (after or {}).get(module.__name__.rsplit(".", 1)[-1], lambda _appbuilder: None)(appbuilder)
     # The two imports of a school's people side by side; each module files its own views.
     menu.place_after(appbuilder, menu.SCHOOL, "StaffImport", "PupilImport")
+    # The day's substitutions beside their history.
+    menu.place_after(appbuilder, menu.SCHOOL, "SubstitutionDay", "Substitutions")
     # The plan is the teacher's next page after the journal itself.
     menu.place_after(appbuilder, menu.JOURNAL, "ThematicPlans", "Journal")
     # FAB's own views too (users, roles, the login chart) type and show dates the Russian way.

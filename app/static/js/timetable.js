@@ -116,7 +116,7 @@
 
   grid.addEventListener("keydown", function (event) {
     var cell = event.target.closest ? event.target.closest("td.tt-cell") : null;
-    if (!cell) { return; }
+    if (!cell || event.target.closest("a")) { return; }  // a cell's «Замена» link opens its own page
     var moves = {ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1]};
     if (moves[event.key]) {
       var p = position(cell);
@@ -131,7 +131,7 @@
 
   grid.addEventListener("click", function (event) {
     var cell = event.target.closest ? event.target.closest("td.tt-cell") : null;
-    if (cell) { open(cell); }
+    if (cell && !event.target.closest("a")) { open(cell); }
   });
 
   picker.addEventListener("keydown", function (event) {
