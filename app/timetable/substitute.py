@@ -300,9 +300,9 @@ def change_room(session: Session, lesson: LessonAt, room_id: int | None) -> Subs
     if room is None or (lesson.room is not None and room.id == lesson.room.id):
         if lesson.substitution is None:
             return None
-        lesson.substitution.room_id = None
         if not (lesson.substitution.cancelled or lesson.substitution.substitute_id):
-            return remove(session, lesson)
+            return remove(session, lesson)  # nothing else left on the row
+        lesson.substitution.room_id = None
         return _commit(session, lesson)
     row = _row(session, lesson)
     row.room_id = room.id
