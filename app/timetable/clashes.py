@@ -79,6 +79,12 @@ def active_from(day: dt.date):
     return or_(TimetableSlot.valid_to.is_(None), TimetableSlot.valid_to >= day)
 
 
+def room_label(name: str) -> str:
+    """A room as it reads in a cell: a room named by its number is «каб. 21», any other name
+    («Каб. 110», «Спортзал») as it is written (as the diary and «Сегодня» print it)."""
+    return _("каб. %(room)s", room=name) if name[:1].isdigit() else name
+
+
 def lesson_label(number: int) -> str:
     return _("%(n)s-й урок", n=number)
 
@@ -89,6 +95,8 @@ class CellResult:
 
     slots: list[TimetableSlot] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Dates whose lessons, already in the calendar, no longer follow the cell (app.timetable.calendar).
+    out_of_step: list[dt.date] = field(default_factory=list)
 
 
 def _bells(session: Session, school_id: int) -> dict[tuple[int, int], tuple[dt.time, dt.time]]:
@@ -184,9 +192,10 @@ def _clashes_with(other: TimetableSlot, class_group: ClassGroup, weekday: int, l
             teacher=other.assignment.teacher.short_name, where=where,
         ))
     if room is not None and other.room_id == room.id and not room.shareable:
+        label = room_label(room.name)
         problems.append(_(
-            "Кабинет %(room)s в это время уже занят: %(where)s. Выберите другой кабинет "
-            "или отметьте кабинет как общий.", room=room.name, where=where,
+            "%(room)s в это время уже занят: %(where)s. Выберите другой кабинет "
+            "или отметьте кабинет как общий.", room=label[:1].upper() + label[1:], where=where,
         ))
     if other.class_group_id == class_group.id and other.lesson_number == lesson_number:
         problems += _subgroup_clashes(other, class_group, assignment)

@@ -388,7 +388,8 @@ class TimetableView(BaseView):
         subs = week_grid.week_substitutions(db.session, TeachingAssignment.class_group_id == class_group.id, monday)
         html = self.render_template("timetable/_cell.html", slots=slots, mode="class", subs=subs, extras={},
                                     weekday=weekday, number=number, day=day, can_substitute=self._can_substitute())
-        return jsonify(html=html, warnings=result.warnings, weekday=weekday, lesson_number=number,
+        regenerate = lesson_calendar.out_of_step_message(class_group, number, result.out_of_step)
+        return jsonify(html=html, warnings=result.warnings, weekday=weekday, lesson_number=number, regenerate=regenerate,
                        message=_("Сохранено; изменение действует с %(date)s.", date=formats.format_date(valid_from)))
 
     @expose("/class/<int:pk>/cell", methods=["POST"])

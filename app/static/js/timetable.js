@@ -50,7 +50,8 @@
     errorBox.textContent = "";
     var entry = cell.querySelector(".tt-entry");
     assignment.value = entry ? entry.getAttribute("data-assignment-id") : "";
-    room.value = entry ? entry.getAttribute("data-room-id") : "";
+    // A new cell starts with the class's usual room.
+    room.value = entry ? entry.getAttribute("data-room-id") : (grid.getAttribute("data-usual-room") || "");
     addBox.checked = false;
     picker.hidden = false;
     cell.classList.add("tt-active");
@@ -97,6 +98,11 @@
         }
         cell.innerHTML = data.html;
         showWarnings(data.warnings || []);
+        var regenerate = document.getElementById("tt-regenerate");
+        if (regenerate) {  // only when lessons already in the calendar no longer follow the change
+          regenerate.querySelector("span").textContent = data.regenerate || "";
+          regenerate.hidden = !data.regenerate;
+        }
         close();
         say(data.message + (data.warnings && data.warnings.length ? " " + msg("warnings") + " " + data.warnings.length + "." : ""));
       });
