@@ -98,7 +98,7 @@ class SubstituteView(BaseView):
             if teacher_id is None:
                 raise DomainError(_("Выберите заменяющего учителя."))
             row = substitute.substitute_teacher(db.session, lesson, teacher_id, request.form.get("reason"))
-            return _("Замена записана: %(cls)s, %(date)s, %(n)s-й урок ведёт %(name)s.", cls=lesson.class_group.name,
+            return _("Замена записана: %(cls)s, %(date)s, %(n)s-й урок ведёт %(name)s", cls=lesson.class_group.name,
                      date=formats.format_date(lesson.date), n=lesson.lesson_number, name=row.substitute.short_name)
         return self._post(act)
 
@@ -111,7 +111,7 @@ class SubstituteView(BaseView):
             if replacement_id is None:
                 raise DomainError(_("Выберите предмет, который пройдёт вместо урока."))
             row = substitute.replace_subject(db.session, lesson, replacement_id, request.form.get("reason"))
-            return _("Замена записана: %(cls)s, %(date)s, %(n)s-й урок — %(subject)s, ведёт %(name)s.",
+            return _("Замена записана: %(cls)s, %(date)s, %(n)s-й урок — %(subject)s, ведёт %(name)s",
                      cls=lesson.class_group.name, date=formats.format_date(lesson.date), n=lesson.lesson_number,
                      subject=row.replacement.subject.name, name=row.substitute.short_name)
         return self._post(act)
