@@ -99,12 +99,12 @@ class CellResult:
     out_of_step: list[dt.date] = field(default_factory=list)
 
 
-def _bells(session: Session, school_id: int) -> dict[tuple[int, int], tuple[dt.time, dt.time]]:
+def bell_times(session: Session, school_id: int) -> dict[tuple[int, int], tuple[dt.time, dt.time]]:
     rows = session.scalars(select(BellSchedule).where(BellSchedule.school_id == school_id))
     return {(b.shift, b.lesson_number): (b.starts_at, b.ends_at) for b in rows}
 
 
-def _same_time(bells, shift_a, number_a, shift_b, number_b) -> bool:
+def same_time(bells, shift_a, number_a, shift_b, number_b) -> bool:
     """Do two lessons (of classes on possibly different shifts) overlap in time?"""
     a, b = bells.get((shift_a, number_a)), bells.get((shift_b, number_b))
     if a is None or b is None:
@@ -139,14 +139,14 @@ def find_clashes(
     twice; a subgroup lesson may not overlap a whole-class lesson of the same class, nor the same
     subgroup twice. Slots in `replaced_ids` are about to be closed and are ignored. Only slots
     valid on `valid_from` or later count (history cannot clash)."""
-    bells = _bells(session, class_group.school_id)
+    bells = bell_times(session, class_group.school_id)
     if not bells:
         return [_("Сначала заполните расписание звонков школы.")]
     problems = _bell_problems(bells, class_group, lesson_number)
     for other in _slots_near(session, class_group, weekday, assignment, room, valid_from):
         if other.id in replaced_ids:
             continue
-        if _same_time(bells, class_group.shift, lesson_number, other.class_group.shift, other.lesson_number):
+        if same_time(bells, class_group.shift, lesson_number, other.class_group.shift, other.lesson_number):
             problems += _clashes_with(other, class_group, weekday, lesson_number, assignment, room)
     return problems
 

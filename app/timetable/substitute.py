@@ -14,22 +14,25 @@ or rolls back and raises DomainError with a Russian reason."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+import xlsxwriter
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from app import formats
 from app.errors import DomainError
+from app.exports.cells import write_cell
 from app.i18n import _
 from app.models import ClassGroup, Lesson, Room, Staff, Substitution, TeachingAssignment, TimetableSlot
 from app.name_search import natural
 from app.security.clauses import NotInScope
 from app.security.scope import Scope, changeable, visible
 from app.timetable import substitutions
-from app.timetable.clashes import _bells, _same_time, active_on
+from app.timetable.clashes import active_on, bell_times, same_time
 
 REASON_LENGTH = 200
 
@@ -123,11 +126,11 @@ def teacher_loads(plan: list[Planned]) -> dict[int, int]:
 
 def _at_same_time(session: Session, lesson: LessonAt, plan: list[Planned]) -> list[Planned]:
     """The plan's lessons (not cancelled, other than `lesson` itself) overlapping it in time."""
-    bells = _bells(session, lesson.class_group.school_id)
+    bells = bell_times(session, lesson.class_group.school_id)
     shift = lesson.class_group.shift
     return [p for p in plan if not p.cancelled
             and not (p.assignment_id == lesson.assignment.id and p.lesson_number == lesson.lesson_number)
-            and _same_time(bells, shift, lesson.lesson_number, p.shift, p.lesson_number)]
+            and same_time(bells, shift, lesson.lesson_number, p.shift, p.lesson_number)]
 
 
 def free_teachers(session: Session, lesson: LessonAt, subject_id: int | None = None) -> list[Candidate]:
@@ -207,6 +210,10 @@ def lesson_at(session: Session, scope: Scope, assignment_id: int, day: dt.date, 
 # --- writes -------------------------------------------------------------------------------
 
 def _row(session: Session, lesson: LessonAt) -> Substitution:
+    """The lesson's substitution row to change (a new one if none); a replacing subject's lesson
+    written before is taken back first, the new state writes its own."""
+    if lesson.substitution is not None and lesson.substitution.replacement_id is not None:
+        substitutions.undo_substitution(session, lesson.substitution)
     if lesson.substitution is None:
         lesson.substitution = Substitution(assignment_id=lesson.assignment.id, date=lesson.date,
                                            lesson_number=lesson.lesson_number, cancelled=False)
@@ -304,7 +311,7 @@ def change_room(session: Session, lesson: LessonAt, room_id: int | None) -> Subs
             return remove(session, lesson)  # nothing else left on the row
         lesson.substitution.room_id = None
         return _commit(session, lesson)
-    row = _row(session, lesson)
+    row = lesson.substitution or _row(session, lesson)
     row.room_id = room.id
     return _commit(session, lesson)
 
@@ -450,12 +457,6 @@ def register_total(register: list[RegisterTeacher]) -> Decimal:
 def register_xlsx(register: list[RegisterTeacher], month: dt.date, school_name: str) -> bytes:
     """The month's register as xlsx: one row per lesson given, the teacher's hours under their
     lessons, the total at the end; dates дд.мм.гггг, A4 portrait, one page wide."""
-    import io
-
-    import xlsxwriter
-
-    from app.exports.cells import write_cell
-
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     sheet = book.add_worksheet(_("Замены"))

@@ -39,12 +39,18 @@ def _day(text: str | None):
         return None
 
 
+def may_substitute(appbuilder) -> bool:
+    """Substitutions are a school's: the permission, and a school (the administrator has none)."""
+    return current_scope().school_id is not None and appbuilder.sm.has_access("can_substitute", "SubstituteView")
+
+
 class SubstituteView(BaseView):
     """Pick a lesson on a date: another teacher, another subject, another room, or cancel it."""
 
     route_base = "/substitute"
     default_view = "day"
-    role_access = {R.SECRETARY: ("can_substitute", "can_day"), R.SCHOOL_ADMIN: ("can_substitute", "can_day")}
+    # The secretary enters them (as the timetable); the administration reads the day and the register.
+    role_access = {R.SECRETARY: ("can_substitute", "can_day"), R.SCHOOL_ADMIN: ("can_day",)}
 
     def _lesson(self, source, *, write: bool):
         assignment_id, number = _int("assignment", source), _int("n", source)
@@ -160,7 +166,7 @@ class SubstituteView(BaseView):
         return self.render_template(
             "timetable/substitute_day.html", title=_("Замены на %(date)s", date=formats.format_date(day)),
             day=day, weekday=weekday_name(day.isoweekday()) if day.isoweekday() <= 6 else "", rows=rows,
-            school=db.session.get(School, current_scope().school_id),
+            school=db.session.get(School, current_scope().school_id), can_substitute=may_substitute(self.appbuilder),
             previous=day - dt.timedelta(days=1), following=day + dt.timedelta(days=1))
 
     def _month(self):
@@ -203,4 +209,5 @@ class SubstituteView(BaseView):
 
 
 def register(appbuilder) -> None:
-    menu.add(appbuilder, SubstituteView, "SubstitutionDay", _l("Замены на день"), menu.SCHOOL, "fa-exchange")
+    menu.add(appbuilder, SubstituteView, "SubstitutionDay", _l("Замены на день"), menu.SCHOOL, "fa-exchange",
+             shown_when=lambda: current_scope().school_id is not None)

@@ -47,6 +47,7 @@ from app.timetable.clashes import WEEKDAY_NAMES, class_warnings, week_of, week_s
 from app.views import menu
 from app.views.base import ScopedModelView
 from app.views.json_body import json_int, json_object, json_text
+from app.views.substitutions import may_substitute
 from app.web.data import ScopedInterface
 from app.xlsx_upload import XlsxLimits
 
@@ -284,7 +285,7 @@ class TimetableView(BaseView):
         return self.appbuilder.sm.has_access("can_edit", self.class_permission_name)
 
     def _can_substitute(self) -> bool:
-        return self.appbuilder.sm.has_access("can_substitute", "SubstituteView")
+        return may_substitute(self.appbuilder)
 
     @expose("/")
     @has_access
@@ -348,7 +349,8 @@ class TimetableView(BaseView):
         taken = week_grid.week_substitutions(session, Substitution.substitute_id == teacher.id, monday)
         for (weekday, number, _a), sub in sorted(taken.items()):
             extras.setdefault((weekday, number), []).append(_(
-                "Замена: %(cls)s, %(subject)s", cls=sub.assignment.class_group.name, subject=sub.assignment.subject.name))
+                "Замена: %(cls)s, %(subject)s", cls=sub.assignment.class_group.name,
+                subject=(sub.replacement or sub.assignment).subject.name))
         return self._grid_page(title=_("Расписание учителя %(name)s", name=teacher.full_name), monday=monday,
                                bells=bells, grid=grid, mode="teacher",
                                export_args={"kind": "teacher", "id": teacher.id}, subs=subs, extras=extras)

@@ -199,3 +199,15 @@ def test_another_schools_lesson_is_out_of_scope(session, t):
     other = Scope(role=R.SECRETARY, school_id=t.school.id + 1000)
     with pytest.raises(NotInScope):
         substitute.lesson_at(session, other, t.maths_7a.id, DAY, 2, write=True)
+
+
+def test_a_teacher_instead_of_a_replacing_subject_takes_the_replacing_lesson_back(session, t):
+    generated(session, t)
+    substitute.cancel_lesson(session, at(session, t, t.history_8b, 2), "экскурсия")
+    substitute.replace_subject(session, at(session, t, t.maths_7a, 2), t.russian_7a.id)
+    substitute.substitute_teacher(session, at(session, t, t.maths_7a, 2), t.orlova.id)
+    assert session.query(Lesson).filter_by(assignment_id=t.russian_7a.id, date=DAY, lesson_number=2).count() == 0
+    maths = session.query(Lesson).filter_by(assignment_id=t.maths_7a.id, date=DAY, lesson_number=2).one()
+    assert (maths.teacher_id, maths.cancelled) == (t.orlova.id, False)
+    row = session.query(Substitution).filter_by(assignment_id=t.maths_7a.id).one()
+    assert (row.substitute_id, row.replacement_id) == (t.orlova.id, None)
