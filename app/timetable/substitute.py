@@ -17,7 +17,6 @@ import datetime as dt
 import io
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
 
 import xlsxwriter
 from sqlalchemy import select
@@ -448,10 +447,6 @@ def monthly_register(session: Session, scope: Scope, month: dt.date) -> list[Reg
                             s.assignment.teacher.short_name)
         register.setdefault(s.substitute_id, RegisterTeacher(s.substitute, [])).lines.append(line)
     return list(register.values())
-
-
-def register_total(register: list[RegisterTeacher]) -> Decimal:
-    return Decimal(sum(t.hours for t in register))
 
 
 def register_xlsx(register: list[RegisterTeacher], month: dt.date, school_name: str) -> bytes:
