@@ -29,6 +29,8 @@ from .journal import (  # noqa: F401
     Absence,
     AbsenceCode,
     DiaryVisit,
+    Homework,
+    HomeworkFile,
     JournalChange,
     Mark,
     MarkType,

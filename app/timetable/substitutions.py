@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app import formats
 from app.errors import DomainError
-from app.models import Absence, Lesson, Mark, Staff, Substitution, TeachingAssignment, TimetableSlot
+from app.models import Absence, Homework, Lesson, Mark, Staff, Substitution, TeachingAssignment, TimetableSlot
 from app.i18n import _
 from app.timetable.clashes import active_on
 
@@ -113,7 +113,8 @@ def undo_substitution(session: Session, substitution: Substitution) -> Lesson | 
 
 
 def _has_records(session: Session, lesson: Lesson) -> bool:
-    return bool(lesson.topic or lesson.homework
+    return bool(lesson.topic
+                or session.scalar(select(Homework.id).where(Homework.lesson_id == lesson.id).limit(1))
                 or session.scalar(select(Mark.id).where(Mark.lesson_id == lesson.id).limit(1))
                 or session.scalar(select(Absence.id).where(Absence.lesson_id == lesson.id).limit(1)))
 
