@@ -735,31 +735,3 @@ def _period_mode(session: Session, class_group, subject_id: int, study_period_id
     periods = session.scalars(select(StudyPeriod.id).where(StudyPeriod.school_id == class_group.school_id,
                                                            StudyPeriod.academic_year_id == class_group.academic_year_id))
     return assessment.year_mode(settings, class_group.grade, periods)
-
-
-# --- locking study periods ------------------------------------------------------------------------
-
-def set_period_locked(session: Session, scope: Scope, actor: Actor, *, study_period_id: int, locked: bool,
-                      now: dt.datetime | None = None) -> StudyPeriod:
-    """Lock (teachers can no longer change the period) or unlock a study period. Administration only.
-
-    The request names the state it wants, not a change of what the page showed: locking a locked
-    period keeps who locked it and when, so a repeated or crossed request loses nothing."""
-    def work():
-        period = session.scalar(select(StudyPeriod).where(StudyPeriod.id == study_period_id, visible(scope, StudyPeriod)))
-        if period is None:
-            raise NotInScope(f"study_period {study_period_id}")
-        allowed = session.scalar(select(StudyPeriod.id).where(StudyPeriod.id == study_period_id,
-                                                              changeable(scope, StudyPeriod)))
-        if allowed is None or scope.role not in CORRECTING_ROLES:
-            raise DomainError(_("Закрывать и открывать периоды может только администрация школы."))
-        if locked and period.locked_at is not None:
-            return period
-        if locked:
-            period.locked_at = now or clock.region_now()
-            period.locked_by_id = actor.user_id
-        else:
-            period.locked_at = None
-            period.locked_by_id = None
-        return period
-    return _transaction(session, work)

@@ -284,6 +284,28 @@ class JournalChange(Model):
     changed_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=clock.region_now, server_default=func.now())
 
 
+class PeriodCloseEvent(Model):
+    """Закрытие или открытие учебного периода: кто, когда (время региона), почему; досрочно ли.
+
+    Kept for every close and reopen, so the periods page shows a period's history and not only
+    its last state (study_period.locked_at/locked_by_id stay the state the journal checks)."""
+
+    __tablename__ = "period_close_event"
+    __table_args__ = (
+        CheckConstraint("action IN ('close', 'reopen')", name="ck_period_close_event_action"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    study_period_id: Mapped[int] = mapped_column(ForeignKey("study_period.id", ondelete="CASCADE"), nullable=False,
+                                                 index=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), nullable=False)
+    action: Mapped[str] = mapped_column(String(6), nullable=False)
+    early: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    reason: Mapped[Optional[str]] = mapped_column(String(300))
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
+    user_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=clock.region_now)
+
+
 class DiaryVisit(Model):
     """Счётчик открытий дневника ученика за день (показатель мониторинга)."""
 

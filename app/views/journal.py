@@ -17,7 +17,8 @@ from app import clock, formats, uploads
 from app.errors import DomainError
 from app.extensions import db
 from app.http import limit_uploads
-from app.journal import archive, assessment_settings, entries, grid, history, homework, listing, reports, today
+from app.journal import (absence_notices, archive, assessment_settings, entries, grid, history, homework, listing,
+                         period_close, reports, today)
 from app.journal.access import lessons_listed
 from app.security.clauses import NotInScope
 from app.journal.catalogue import Catalogue, load_catalogue
@@ -195,9 +196,12 @@ class JournalView(BaseView):
         history_allowed = self._history_allowed()
         table = layout.render_unfinalized("journal/_table.html", grid=data, rows=grid_rows(data),
                                           fmt=formats.format_average, history_allowed=history_allowed)
+        # Parents' absence notices on the shown lessons: one statement, a list and journal-notices.js.
+        notices = absence_notices.grid_hints(db.session, scope, data.assignment.class_group_id, data.lessons)
         return self.render_template("journal/grid.html", grid=data, table=table, title=_("Журнал"),
-                                    history_allowed=history_allowed, homework_accept=uploads.ACCEPT,
-                                    homework_types=uploads.TYPES, homework_max_files=homework.MAX_FILES)
+                                    history_allowed=history_allowed, notices=notices,
+                                    homework_accept=uploads.ACCEPT, homework_types=uploads.TYPES,
+                                    homework_max_files=homework.MAX_FILES)
 
     def _history_allowed(self) -> bool:
         return self.appbuilder.sm.has_access("can_history", self.class_permission_name)
@@ -434,30 +438,58 @@ class JournalView(BaseView):
 
 
 class PeriodLockView(BaseView):
-    """The administration closes study periods (teachers can no longer change them) and reopens them."""
+    """The administration closes study periods (teachers can no longer change them) and reopens them:
+    the close page shows what is missing first (app.journal.period_close guards the close)."""
 
     route_base = "/journal/periods"
     default_view = "periods"
-    role_access = {R.SCHOOL_ADMIN: ("can_periods", "can_lock_period")}
-    scope_routes = [("/<int:period_id>/lock", StudyPeriod)]
+    role_access = {R.SCHOOL_ADMIN: ("can_periods", "can_close_check", "can_lock_period")}
+    scope_routes = [("/<int:period_id>/close", StudyPeriod), ("/<int:period_id>/lock", StudyPeriod)]
 
     @expose("/")
     @has_access
     def periods(self):
         scope = current_scope()
-        rows = listing.periods_listed(read_session(), scope)
-        return self.render_template("journal/periods.html", periods=rows, title=_("Закрытие периодов"))
+        session = read_session()
+        rows = listing.periods_listed(session, scope)
+        events = period_close.history(session, scope, [p.id for p in rows])
+        return self.render_template("journal/periods.html", periods=rows, events=events, today=clock.today(),
+                                    title=_("Закрытие периодов"))
+
+    @expose("/<int:period_id>/close")
+    @has_access
+    def close_check(self, period_id: int):
+        return self._close_page(period_id)
+
+    def _close_page(self, period_id: int, *, error: str | None = None, reason: str = "", early: bool = False):
+        try:
+            check = period_close.close_check(read_session(), current_scope(), period_id)
+        except NotInScope:
+            abort(404)
+        return self.render_template("journal/period_close.html", check=check, error=error, reason=reason,
+                                    early=early, title=_("Закрытие периода «%(name)s»", name=check.period.name))
 
     @expose("/<int:period_id>/lock", methods=["POST"])
     @has_access
     def lock_period(self, period_id: int):
-        locked = request.form.get("action") == "lock"
+        closing = request.form.get("action") == "lock"
+        reason = request.form.get("reason", "")
+        early = request.form.get("early") == "1"
         try:
-            period = entries.set_period_locked(db.session, current_scope(), _actor(), study_period_id=period_id,
-                                               locked=locked)
+            if closing:
+                period = period_close.close_period(db.session, current_scope(), _actor(), study_period_id=period_id,
+                                                   reason=reason, early=early)
+            else:
+                period = period_close.reopen_period(db.session, current_scope(), _actor(), study_period_id=period_id,
+                                                    reason=reason)
         except NotInScope:
             abort(404)
-        flash(_("Период «%(name)s» закрыт.", name=period.name) if locked
+        except DomainError as error:
+            if closing:
+                return self._close_page(period_id, error=error.message, reason=reason, early=early), 400
+            flash(error.message, "danger")
+            return redirect(url_for("PeriodLockView.periods"))
+        flash(_("Период «%(name)s» закрыт.", name=period.name) if closing
               else _("Период «%(name)s» открыт для изменений.", name=period.name), "success")
         return redirect(url_for("PeriodLockView.periods"))
 

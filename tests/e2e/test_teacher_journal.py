@@ -105,7 +105,6 @@ def test_teacher_types_marks_and_absence_by_keyboard_and_finds_them_after_reload
     assert "Закрытие периодов" in page.inner_text("h1")
     violations = axe_violations(page)
     assert violations == [], [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
-    guide_shot(page, "director-1-periods")
 
 
 def test_absentees_save_from_a_page_read_before_the_directors_absence_is_refused(guarded_page, journal_server,
