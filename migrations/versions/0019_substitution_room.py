@@ -1,7 +1,7 @@
 """substitution room and replacement: a lesson moved to another room or given as another subject
 
 Revision ID: 0019
-Revises: 0015
+Revises: 0017
 Create Date: 2026-12-08 01:30:00
 
 A substitution was only «another teacher» or «cancelled». The secretary also moves a lesson to a
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 
 revision = '0019'
-down_revision = '0015'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
