@@ -191,13 +191,15 @@ class TimetableSlot(Model):
 
 
 class Substitution(Model):
-    """Замена на дату и урок: другой учитель или отмена урока."""
+    """Замена на дату и урок: другой учитель, другой кабинет, другой предмет или отмена урока."""
 
     __tablename__ = "substitution"
     __table_args__ = (
         UniqueConstraint("assignment_id", "date", "lesson_number"),
-        CheckConstraint("cancelled OR substitute_id IS NOT NULL", name="ck_substitution_kind"),
+        CheckConstraint("cancelled OR substitute_id IS NOT NULL OR room_id IS NOT NULL OR replacement_id IS NOT NULL",
+                        name="ck_substitution_kind"),
         Index("ix_substitution_substitute_date", "substitute_id", "date"),
+        Index("ix_substitution_date", "date"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     assignment_id: Mapped[int] = mapped_column(
@@ -208,9 +210,15 @@ class Substitution(Model):
     substitute_id: Mapped[Optional[int]] = mapped_column(ForeignKey("staff.id", ondelete="RESTRICT"))
     cancelled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     reason: Mapped[Optional[str]] = mapped_column(String(200))
+    # The room of that day's lesson, when not the timetable's.
+    room_id: Mapped[Optional[int]] = mapped_column(ForeignKey("room.id", ondelete="SET NULL"))
+    # Another subject of the class's load given instead (substitute_id: its teacher).
+    replacement_id: Mapped[Optional[int]] = mapped_column(ForeignKey("teaching_assignment.id", ondelete="CASCADE"))
 
-    assignment = relationship("TeachingAssignment")
+    assignment = relationship("TeachingAssignment", foreign_keys=[assignment_id])
     substitute = relationship("Staff")
+    room = relationship("Room")
+    replacement = relationship("TeachingAssignment", foreign_keys=[replacement_id])
 
 
 class Lesson(Model):

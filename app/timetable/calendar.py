@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
+from app import formats
 from app.errors import DomainError
 from app.security.clauses import NotInScope
 from app.models import (
@@ -32,6 +33,7 @@ from app.models import (
 from app.security.scope import Scope, changeable, visible
 from app.i18n import _
 from app.timetable import WEEKDAYS
+from app.timetable.substitutions import apply_substitution
 
 
 @dataclass(frozen=True)
@@ -152,7 +154,10 @@ def generate_lessons(session: Session, period: StudyPeriod, class_group_ids: lis
     if not classes:
         return report
     wanted = planned_lessons(session, period, classes)
-    by_key = _existing_lessons(session, period, classes)
+    subs = _period_substitutions(session, period, classes)
+    # A subject given instead of another on one day is not the timetable's: it stays as it is.
+    by_key = {k: v for k, v in _existing_lessons(session, period, classes).items()
+              if (k[0], k[1], k[2]) not in {(s.replacement_id, s.date, s.lesson_number) for s in subs}}
     _keep_lessons_in_place(wanted, by_key, report)
 
     loose_lessons, loose_keys = _loose_by_week(wanted, by_key)
@@ -166,8 +171,18 @@ def generate_lessons(session: Session, period: StudyPeriod, class_group_ids: lis
     if to_add:
         _add_lessons(session, period, wanted, sorted(to_add, key=lambda k: (k[1], k[2], k[0])))
         report.added = len(to_add)
+    for substitution in subs:  # the day's room or subject over the timetable's
+        if substitution.room_id or substitution.replacement_id:
+            apply_substitution(session, substitution)
     report.needs_decision.sort(key=lambda c: (c.date, c.lesson_number, c.class_name))
     return report
+
+
+def _period_substitutions(session: Session, period: StudyPeriod, classes: list[ClassGroup]) -> list[Substitution]:
+    return list(session.scalars(
+        select(Substitution).join(TeachingAssignment, TeachingAssignment.id == Substitution.assignment_id)
+        .where(TeachingAssignment.class_group_id.in_([c.id for c in classes]),
+               Substitution.date >= period.starts_on, Substitution.date <= period.ends_on)))
 
 
 def _classes_of(session: Session, period: StudyPeriod, class_group_ids: list[int] | None) -> list[ClassGroup]:
@@ -274,7 +289,8 @@ def _add_lessons(session: Session, period: StudyPeriod, wanted, keys: list[Key])
         class_id, room_id = wanted[key]
         substitution = substitutions.get(key)
         teacher_id = teachers[key[0]]
-        if substitution is not None and substitution.substitute_id and not substitution.cancelled:
+        if substitution is not None and substitution.substitute_id and not substitution.cancelled \
+                and not substitution.replacement_id:
             teacher_id = substitution.substitute_id
         session.add(Lesson(
             assignment_id=key[0], class_group_id=class_id, school_id=period.school_id, date=key[1],
@@ -340,3 +356,48 @@ def timetable_counts(session: Session, school_id: int, academic_year_id: int,
         counts[assignment_id] += sum(1 for day in days_of_grade[grade][weekday]
                                      if valid_from <= day and (valid_to is None or day <= valid_to))
     return dict(counts)
+
+
+def lessons_out_of_step(session: Session, class_group: ClassGroup, weekday: int, lesson_number: int,
+                        valid_from: dt.date) -> list[dt.date]:
+    """The dates from `valid_from` on whose calendar lessons at this cell no longer match the
+    timetable (a lesson of another subject, or none where the timetable now has one), among the
+    dates the calendar already has lessons of the class for, outside closed periods; by date.
+
+    Empty when the change reaches no generated lesson: then nothing needs to be generated again
+    (three statements)."""
+    locked = [(p.starts_on, p.ends_on) for p in session.scalars(select(StudyPeriod).where(
+        StudyPeriod.school_id == class_group.school_id, StudyPeriod.locked_at.is_not(None)))]
+    rows = session.execute(select(Lesson.date, Lesson.lesson_number, Lesson.assignment_id).where(
+        Lesson.class_group_id == class_group.id, Lesson.date >= valid_from)).all()
+    actual: dict[dt.date, set[int]] = defaultdict(set)
+    for day, number, assignment_id in rows:
+        if day.isoweekday() == weekday and not any(a <= day <= b for a, b in locked):
+            actual.setdefault(day, set())
+            if number == lesson_number:
+                actual[day].add(assignment_id)
+    if not actual:
+        return []
+    slots = session.scalars(select(TimetableSlot).where(
+        TimetableSlot.class_group_id == class_group.id, TimetableSlot.weekday == weekday,
+        TimetableSlot.lesson_number == lesson_number,
+        or_(TimetableSlot.valid_to.is_(None), TimetableSlot.valid_to >= valid_from))).all()
+    out = []
+    for day in sorted(actual):
+        wanted = {s.assignment_id for s in slots
+                  if s.valid_from <= day and (s.valid_to is None or s.valid_to >= day)}
+        if wanted != actual[day]:
+            out.append(day)
+    return out
+
+
+def out_of_step_message(class_group: ClassGroup, lesson_number: int, dates: list[dt.date], shown: int = 5) -> str | None:
+    """«Create the lessons again» naming the dates of lessons_out_of_step (the first `shown`, then
+    how many more); None when there are none."""
+    if not dates:
+        return None
+    listed = ", ".join(formats.format_date(d) for d in dates[:shown])
+    if len(dates) > shown:
+        listed = _("%(listed)s и ещё %(n)s", listed=listed, n=len(dates) - shown)
+    return _("Уроки в календаре уже созданы и теперь расходятся с расписанием (%(cls)s, %(n)s-й урок: %(dates)s): "
+             "пересоздайте уроки в «Календаре уроков».", cls=class_group.name, n=lesson_number, dates=listed)

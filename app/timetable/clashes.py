@@ -79,6 +79,12 @@ def active_from(day: dt.date):
     return or_(TimetableSlot.valid_to.is_(None), TimetableSlot.valid_to >= day)
 
 
+def room_label(name: str) -> str:
+    """A room as it reads in a cell: a room named by its number is «каб. 21», any other name
+    («Каб. 110», «Спортзал») as it is written (as the diary and «Сегодня» print it)."""
+    return _("каб. %(room)s", room=name) if name[:1].isdigit() else name
+
+
 def lesson_label(number: int) -> str:
     return _("%(n)s-й урок", n=number)
 
@@ -89,14 +95,16 @@ class CellResult:
 
     slots: list[TimetableSlot] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Dates whose lessons, already in the calendar, no longer follow the cell (app.timetable.calendar).
+    out_of_step: list[dt.date] = field(default_factory=list)
 
 
-def _bells(session: Session, school_id: int) -> dict[tuple[int, int], tuple[dt.time, dt.time]]:
+def bell_times(session: Session, school_id: int) -> dict[tuple[int, int], tuple[dt.time, dt.time]]:
     rows = session.scalars(select(BellSchedule).where(BellSchedule.school_id == school_id))
     return {(b.shift, b.lesson_number): (b.starts_at, b.ends_at) for b in rows}
 
 
-def _same_time(bells, shift_a, number_a, shift_b, number_b) -> bool:
+def same_time(bells, shift_a, number_a, shift_b, number_b) -> bool:
     """Do two lessons (of classes on possibly different shifts) overlap in time?"""
     a, b = bells.get((shift_a, number_a)), bells.get((shift_b, number_b))
     if a is None or b is None:
@@ -131,14 +139,14 @@ def find_clashes(
     twice; a subgroup lesson may not overlap a whole-class lesson of the same class, nor the same
     subgroup twice. Slots in `replaced_ids` are about to be closed and are ignored. Only slots
     valid on `valid_from` or later count (history cannot clash)."""
-    bells = _bells(session, class_group.school_id)
+    bells = bell_times(session, class_group.school_id)
     if not bells:
         return [_("Сначала заполните расписание звонков школы.")]
     problems = _bell_problems(bells, class_group, lesson_number)
     for other in _slots_near(session, class_group, weekday, assignment, room, valid_from):
         if other.id in replaced_ids:
             continue
-        if _same_time(bells, class_group.shift, lesson_number, other.class_group.shift, other.lesson_number):
+        if same_time(bells, class_group.shift, lesson_number, other.class_group.shift, other.lesson_number):
             problems += _clashes_with(other, class_group, weekday, lesson_number, assignment, room)
     return problems
 
@@ -184,9 +192,10 @@ def _clashes_with(other: TimetableSlot, class_group: ClassGroup, weekday: int, l
             teacher=other.assignment.teacher.short_name, where=where,
         ))
     if room is not None and other.room_id == room.id and not room.shareable:
+        label = room_label(room.name)
         problems.append(_(
-            "Кабинет %(room)s в это время уже занят: %(where)s. Выберите другой кабинет "
-            "или отметьте кабинет как общий.", room=room.name, where=where,
+            "%(room)s в это время уже занят: %(where)s. Выберите другой кабинет "
+            "или отметьте кабинет как общий.", room=label[:1].upper() + label[1:], where=where,
         ))
     if other.class_group_id == class_group.id and other.lesson_number == lesson_number:
         problems += _subgroup_clashes(other, class_group, assignment)

@@ -18,7 +18,7 @@ from app.exports.cells import write_cell
 from app.models import BellSchedule, ClassGroup, Staff, TeachingAssignment, TimetableSlot
 from app.i18n import _
 from app.timetable import WEEKDAYS
-from app.timetable.clashes import WEEKDAY_NAMES, week_of, week_slots
+from app.timetable.clashes import WEEKDAY_NAMES, room_label, week_of, week_slots
 
 
 def _bells(session: Session, school_id: int, shift: int | None):
@@ -87,7 +87,7 @@ def _describe_for_class(slot: TimetableSlot) -> str:
     a = slot.assignment
     parts = [a.subject.name + (f" ({a.subgroup.name})" if a.subgroup_id else ""), a.teacher.short_name]
     if slot.room_id:
-        parts.append(_("каб. %(room)s", room=slot.room.name))
+        parts.append(room_label(slot.room.name))
     return ", ".join(parts)
 
 
@@ -95,7 +95,7 @@ def _describe_for_teacher(slot: TimetableSlot) -> str:
     a = slot.assignment
     parts = [slot.class_group.name, a.subject.name + (f" ({a.subgroup.name})" if a.subgroup_id else "")]
     if slot.room_id:
-        parts.append(_("каб. %(room)s", room=slot.room.name))
+        parts.append(room_label(slot.room.name))
     return ", ".join(parts)
 
 

@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.errors import DomainError
 from app.security.clauses import NotInScope
-from app.models import BellSchedule, ClassGroup, Room, Staff, Substitution, TeachingAssignment
+from app.models import BellSchedule, ClassGroup, Room, Staff, Substitution, TeachingAssignment, TimetableSlot
 from app.name_search import natural
 from app.security.scope import Scope, changeable, visible
 from app.i18n import _
+from app.timetable.calendar import lessons_out_of_step
 from app.timetable.clashes import CellResult, clear_cell, save_cell
 
 
@@ -51,7 +52,8 @@ def week_substitutions(session: Session, where, monday: dt.date) -> dict:
     """Substitutions of the week matching `where`: {(weekday, lesson number, assignment id): row}."""
     rows = session.scalars(
         select(Substitution).join(Substitution.assignment)
-        .options(joinedload(Substitution.substitute),
+        .options(joinedload(Substitution.substitute), joinedload(Substitution.room),
+                 joinedload(Substitution.replacement).joinedload(TeachingAssignment.subject),
                  joinedload(Substitution.assignment).joinedload(TeachingAssignment.class_group),
                  joinedload(Substitution.assignment).joinedload(TeachingAssignment.subject))
         .where(where, Substitution.date >= monday, Substitution.date <= monday + dt.timedelta(days=6))).unique()
@@ -72,7 +74,17 @@ def class_edit_choices(session: Session, scope: Scope, class_group: ClassGroup) 
         .order_by(TeachingAssignment.subject_id, TeachingAssignment.subgroup_id)).unique())
     rooms = list(session.scalars(select(Room).where(Room.school_id == class_group.school_id)
                                  .order_by(natural(Room.name), Room.id)))
-    return {"assignments": assignments, "rooms": rooms}
+    return {"assignments": assignments, "rooms": rooms, "usual_room_id": usual_room(session, class_group)}
+
+
+def usual_room(session: Session, class_group: ClassGroup) -> int | None:
+    """The room the class has most of its current lessons in (not a shared one, such as the gym):
+    the room a new cell of the class starts with. None when the class has no room yet."""
+    return session.scalar(
+        select(TimetableSlot.room_id).join(Room, Room.id == TimetableSlot.room_id)
+        .where(TimetableSlot.class_group_id == class_group.id, TimetableSlot.valid_to.is_(None),
+               Room.shareable.is_(False))
+        .group_by(TimetableSlot.room_id).order_by(func.count().desc(), TimetableSlot.room_id).limit(1))
 
 
 def sibling_classes(session: Session, scope: Scope, class_group: ClassGroup) -> list[ClassGroup]:
@@ -108,6 +120,7 @@ def save_class_cell(session: Session, scope: Scope, class_group: ClassGroup, wee
     commits. `class_group` comes from scoped_row(write=True), `valid_from` passed check_valid_from."""
     try:
         result = save_cell(session, class_group, weekday, number, assignment_id, room_id, valid_from, add=add)
+        result.out_of_step = lessons_out_of_step(session, class_group, weekday, number, valid_from)
         session.commit()
     except BaseException:
         session.rollback()
@@ -120,6 +133,7 @@ def clear_class_cell(session: Session, scope: Scope, class_group: ClassGroup, we
     """Empty the class's cell from `valid_from` on; commits (inputs as for save_class_cell)."""
     try:
         result = clear_cell(session, class_group, weekday, number, valid_from)
+        result.out_of_step = lessons_out_of_step(session, class_group, weekday, number, valid_from)
         session.commit()
     except BaseException:
         session.rollback()

@@ -1,4 +1,5 @@
-"""Substitutions: another teacher (or a cancelled lesson) for one date and lesson number.
+"""Substitutions written into the calendar: another teacher, room or subject, or a cancelled lesson,
+for one date and lesson number (entered through app.timetable.substitute).
 
 The calendar's Lesson row carries the result (Lesson.teacher_id, Lesson.cancelled), so the
 substitute finds the lesson in their journal for that date and the diary shows it."""
@@ -9,19 +10,9 @@ from sqlalchemy.orm import Session
 
 from app import formats
 from app.errors import DomainError
-from app.models import Lesson, Staff, Substitution, TeachingAssignment, TimetableSlot
+from app.models import Absence, Homework, Lesson, Mark, Staff, Substitution, TeachingAssignment, TimetableSlot
 from app.i18n import _
 from app.timetable.clashes import active_on
-
-
-def check_before_write(session: Session, substitution: Substitution) -> None:
-    """Flush the form's values and check_substitution; a refusal rolls the session back."""
-    session.flush()
-    try:
-        check_substitution(session, substitution)
-    except DomainError:
-        session.rollback()
-        raise
 
 
 def check_substitution(session: Session, substitution: Substitution) -> None:
@@ -69,7 +60,7 @@ def check_substitution(session: Session, substitution: Substitution) -> None:
 
 def _is_scheduled(session: Session, assignment_id: int, date, lesson_number: int) -> bool:
     """Is there such a lesson: in the calendar, or (not generated yet) in the timetable that day?"""
-    if _lesson_of(session, assignment_id, date, lesson_number) is not None:
+    if lesson_of(session, assignment_id, date, lesson_number) is not None:
         return True
     return session.scalar(select(TimetableSlot.id).where(
         TimetableSlot.assignment_id == assignment_id, TimetableSlot.weekday == date.isoweekday(),
@@ -78,30 +69,65 @@ def _is_scheduled(session: Session, assignment_id: int, date, lesson_number: int
 
 def apply_substitution(session: Session, substitution: Substitution) -> Lesson | None:
     """Write the substitution into its calendar lesson (if generated yet; the calendar generator
-    applies it to lessons created later). Returns the lesson or None."""
-    lesson = _lesson_of(session, substitution.assignment_id, substitution.date, substitution.lesson_number)
+    applies it to lessons created later). Returns the lesson or None.
+
+    A replacement by another subject cancels the lesson in its own journal and gives the same
+    date and lesson number to the replacing assignment's journal (a lesson created there)."""
+    lesson = lesson_of(session, substitution.assignment_id, substitution.date, substitution.lesson_number)
     if lesson is None:
         return None
-    lesson.cancelled = bool(substitution.cancelled)
-    if substitution.cancelled or substitution.substitute_id is None:
+    replaced = substitution.replacement_id is not None
+    lesson.cancelled = bool(substitution.cancelled) or replaced
+    if substitution.cancelled or substitution.substitute_id is None or replaced:
         lesson.teacher_id = lesson.assignment.teacher_id
     else:
         lesson.teacher_id = substitution.substitute_id
+    lesson.room_id = substitution.room_id or _timetable_room(session, lesson)
+    if replaced:
+        other = lesson_of(session, substitution.replacement_id, substitution.date, substitution.lesson_number)
+        if other is None:
+            other = Lesson(assignment_id=substitution.replacement_id, class_group_id=lesson.class_group_id,
+                           school_id=lesson.school_id, date=lesson.date, lesson_number=lesson.lesson_number,
+                           teacher_id=substitution.substitute_id, cancelled=False)
+            session.add(other)
+        other.room_id = lesson.room_id
     session.flush()
     return lesson
 
 
-def undo_substitution(session: Session, assignment_id: int, date, lesson_number: int) -> Lesson | None:
-    """The lesson returns to its assignment's teacher and is no longer cancelled."""
-    lesson = _lesson_of(session, assignment_id, date, lesson_number)
+def undo_substitution(session: Session, substitution: Substitution) -> Lesson | None:
+    """The lesson returns to its assignment's teacher and room and is no longer cancelled; the
+    replacing subject's lesson is removed if nothing was written in it."""
+    if substitution.replacement_id is not None:
+        other = lesson_of(session, substitution.replacement_id, substitution.date, substitution.lesson_number)
+        if other is not None and not _has_records(session, other):
+            session.delete(other)
+    lesson = lesson_of(session, substitution.assignment_id, substitution.date, substitution.lesson_number)
     if lesson is None:
         return None
     lesson.teacher_id = lesson.assignment.teacher_id
     lesson.cancelled = False
+    lesson.room_id = _timetable_room(session, lesson)
     session.flush()
     return lesson
 
 
-def _lesson_of(session: Session, assignment_id: int, date, lesson_number: int) -> Lesson | None:
+def _has_records(session: Session, lesson: Lesson) -> bool:
+    return bool(lesson.topic
+                or session.scalar(select(Homework.id).where(Homework.lesson_id == lesson.id).limit(1))
+                or session.scalar(select(Mark.id).where(Mark.lesson_id == lesson.id).limit(1))
+                or session.scalar(select(Absence.id).where(Absence.lesson_id == lesson.id).limit(1)))
+
+
+def _timetable_room(session: Session, lesson: Lesson) -> int | None:
+    """The room of the lesson's timetable slot that day (the lesson's own when there is none)."""
+    room = session.scalar(select(TimetableSlot.room_id).where(
+        TimetableSlot.assignment_id == lesson.assignment_id, TimetableSlot.weekday == lesson.date.isoweekday(),
+        TimetableSlot.lesson_number == lesson.lesson_number, active_on(lesson.date)))
+    return room if room is not None else lesson.room_id
+
+
+def lesson_of(session: Session, assignment_id: int, date, lesson_number: int) -> Lesson | None:
+    """The calendar's lesson of the assignment on that date and number, if generated."""
     return session.scalars(select(Lesson).where(
         Lesson.assignment_id == assignment_id, Lesson.date == date, Lesson.lesson_number == lesson_number)).first()

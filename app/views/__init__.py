@@ -5,11 +5,11 @@ def register_views(appbuilder, after: dict | None = None) -> None:
     """Each module's views in menu order; `after` = {module name: register(appbuilder)} runs right
     after that module's views (the factory adds the diary's API there: see app.create_app)."""
     from app.views import (accounts, completion, diary, homework, journal, menu, messages, monitoring, notifications,
-                           org, people, plan, report_cards, rollout, timetable)
+                           org, people, plan, report_cards, rollout, substitutions, timetable)
     from app.views import accounts_admin
 
-    for module in (org, people, accounts, timetable, journal, report_cards, plan, completion, diary, homework,
-                   notifications, messages, rollout, monitoring, accounts_admin):
+    for module in (org, people, accounts, timetable, substitutions, journal, report_cards, plan, completion, diary,
+                   homework, notifications, messages, rollout, monitoring, accounts_admin):
         module.register(appbuilder)
         (after or {}).get(module.__name__.rsplit(".", 1)[-1], lambda _appbuilder: None)(appbuilder)
     # Parents' absence notices: the last entry of the diary's and the journal's menus.
@@ -18,6 +18,8 @@ def register_views(appbuilder, after: dict | None = None) -> None:
     notices.register(appbuilder)
     # The two imports of a school's people side by side; each module files its own views.
     menu.place_after(appbuilder, menu.SCHOOL, "StaffImport", "PupilImport")
+    # The day's substitutions beside their history.
+    menu.place_after(appbuilder, menu.SCHOOL, "SubstitutionDay", "Substitutions")
     # The plan is the teacher's next page after the journal itself.
     menu.place_after(appbuilder, menu.JOURNAL, "ThematicPlans", "Journal")
     # FAB's own views too (users, roles, the login chart) type and show dates the Russian way.

@@ -14,7 +14,7 @@ from flask_appbuilder.fieldwidgets import BS3TextFieldWidget
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_appbuilder.models.sqla.filters import FilterEqual, FilterGreater, FilterSmaller, SQLAFilterConverter
-from sqlalchemy import Time, inspect
+from sqlalchemy import Time
 from wtforms import BooleanField, TimeField
 from wtforms.validators import InputRequired
 
@@ -41,12 +41,13 @@ from app.security.current import current_scope
 from app.security.scope import changeable
 from app.timetable import WEEKDAYS
 from app.timetable import calendar as lesson_calendar
-from app.timetable import export, pupil_import, substitutions
+from app.timetable import export, pupil_import
 from app.timetable import grid as week_grid
 from app.timetable.clashes import WEEKDAY_NAMES, class_warnings, week_of, week_slots
 from app.views import menu
 from app.views.base import ScopedModelView
 from app.views.json_body import json_int, json_object, json_text
+from app.views.substitutions import may_substitute
 from app.web.data import ScopedInterface
 from app.xlsx_upload import XlsxLimits
 
@@ -217,44 +218,24 @@ class BellScheduleView(ScopedModelView):
 
 
 class SubstitutionView(ScopedModelView):
-    """A substitute teacher or a cancelled lesson for one date; written into the calendar lesson."""
+    """The history of substitutions, to search; they are entered from the timetable's weeks
+    (SubstituteView), where the free teachers and rooms are offered."""
 
     datamodel = ScopedInterface(Substitution)
-    role_access = {R.SCHOOL_ADMIN: R.READ, R.SECRETARY: R.EDIT, R.TEACHER: R.READ}
-    list_title = _l("Замены")
-    show_title = add_title = edit_title = _l("Замена")
-    list_columns = ["date", "lesson_number", "assignment", "assignment.teacher", "substitute", "cancelled", "reason"]
-    add_columns = edit_columns = ["assignment", "date", "lesson_number", "substitute", "cancelled", "reason"]
+    role_access = {R.SCHOOL_ADMIN: R.READ, R.SECRETARY: R.READ, R.TEACHER: R.READ}
+    base_permissions = ["can_list", "can_show"]
+    list_title = _l("Замены: история")
+    show_title = _l("Замена")
+    list_columns = ["date", "lesson_number", "assignment", "assignment.teacher", "substitute", "replacement", "room",
+                    "cancelled", "reason"]
     show_columns = list_columns
     search_columns = ["date", "assignment", "substitute", "cancelled"]
     order_columns = ["date", "lesson_number"]
     base_order = ("date", "desc")
     label_columns = {"date": _l("Дата"), "lesson_number": _l("Урок"), "assignment": _l("Класс и предмет"),
                      "assignment.teacher": _l("Учитель по нагрузке"), "substitute": _l("Заменяющий учитель"),
+                     "replacement": _l("Другой предмет"), "room": _l("Кабинет на этот день"),
                      "cancelled": _l("Урок отменён"), "reason": _l("Причина")}
-    add_form_extra_fields = edit_form_extra_fields = {"cancelled": checkbox(_l("Урок отменён"))}
-
-    def pre_add(self, item):
-        super().pre_add(item)
-        substitutions.check_before_write(self.datamodel.session, item)
-        substitutions.apply_substitution(self.datamodel.session, item)
-
-    def pre_update(self, item):
-        # The form has set the new values but nothing is flushed yet: the old lesson is read from
-        # the attribute history (assignment_id itself only follows the relation at flush).
-        state = inspect(item)
-        old = (item.assignment_id,
-               (state.attrs.date.history.deleted or [item.date])[0],
-               (state.attrs.lesson_number.history.deleted or [item.lesson_number])[0])
-        super().pre_update(item)
-        substitutions.check_before_write(self.datamodel.session, item)
-        session = self.datamodel.session
-        substitutions.undo_substitution(session, *old)
-        substitutions.apply_substitution(session, item)
-
-    def pre_delete(self, item):
-        super().pre_delete(item)
-        substitutions.undo_substitution(self.datamodel.session, item.assignment_id, item.date, item.lesson_number)
 
 
 # --- the weekly grid ----------------------------------------------------------------------
@@ -303,6 +284,9 @@ class TimetableView(BaseView):
     def _can_edit(self) -> bool:
         return self.appbuilder.sm.has_access("can_edit", self.class_permission_name)
 
+    def _can_substitute(self) -> bool:
+        return may_substitute(self.appbuilder)
+
     @expose("/")
     @has_access
     @permission_name("grid")
@@ -322,7 +306,8 @@ class TimetableView(BaseView):
         context = dict(title=title, monday=monday, numbers=numbers, times=times, grid=grid, days=days,
                        weekday_names=WEEKDAY_NAMES, mode=mode, class_group=class_group,
                        prev_week=monday - dt.timedelta(weeks=1), next_week=monday + dt.timedelta(weeks=1),
-                       export_args=export_args or {}, editable=False, subs=subs or {}, extras=extras or {})
+                       export_args=export_args or {}, editable=False, subs=subs or {}, extras=extras or {},
+                       can_substitute=self._can_substitute())
         choices = week_grid.class_edit_choices(db.session, current_scope(), class_group) \
             if mode == "class" and self._can_edit() else None
         if choices is not None:
@@ -364,7 +349,8 @@ class TimetableView(BaseView):
         taken = week_grid.week_substitutions(session, Substitution.substitute_id == teacher.id, monday)
         for (weekday, number, _a), sub in sorted(taken.items()):
             extras.setdefault((weekday, number), []).append(_(
-                "Замена: %(cls)s, %(subject)s", cls=sub.assignment.class_group.name, subject=sub.assignment.subject.name))
+                "Замена: %(cls)s, %(subject)s", cls=sub.assignment.class_group.name,
+                subject=(sub.replacement or sub.assignment).subject.name))
         return self._grid_page(title=_("Расписание учителя %(name)s", name=teacher.full_name), monday=monday,
                                bells=bells, grid=grid, mode="teacher",
                                export_args={"kind": "teacher", "id": teacher.id}, subs=subs, extras=extras)
@@ -403,8 +389,9 @@ class TimetableView(BaseView):
                  .get((weekday, number), [])]
         subs = week_grid.week_substitutions(db.session, TeachingAssignment.class_group_id == class_group.id, monday)
         html = self.render_template("timetable/_cell.html", slots=slots, mode="class", subs=subs, extras={},
-                                    weekday=weekday, number=number, day=day)
-        return jsonify(html=html, warnings=result.warnings, weekday=weekday, lesson_number=number,
+                                    weekday=weekday, number=number, day=day, can_substitute=self._can_substitute())
+        regenerate = lesson_calendar.out_of_step_message(class_group, number, result.out_of_step)
+        return jsonify(html=html, warnings=result.warnings, weekday=weekday, lesson_number=number, regenerate=regenerate,
                        message=_("Сохранено; изменение действует с %(date)s.", date=formats.format_date(valid_from)))
 
     @expose("/class/<int:pk>/cell", methods=["POST"])

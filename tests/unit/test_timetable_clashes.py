@@ -68,7 +68,7 @@ def test_teacher_clash_counts_overlapping_time_across_shifts(session, t):
 
 def test_room_taken_twice_is_refused_unless_shareable(session, t):
     save_cell(session, t.class_8b, 1, 1, t.maths_8b.id, t.room_21.id, MONDAY)
-    with pytest.raises(DomainError, match="Кабинет 21"):
+    with pytest.raises(DomainError, match="Каб. 21 в это время уже занят"):
         save_cell(session, t.class_7a, 1, 1, t.russian_7a.id, t.room_21.id, MONDAY)
     save_cell(session, t.class_8b, 1, 3, t.maths_8b.id, t.gym.id, MONDAY)
     save_cell(session, t.class_7a, 1, 3, t.russian_7a.id, t.gym.id, MONDAY)

@@ -7,6 +7,7 @@ against each other, so a new export joins EXPORTS or this test fails."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from pathlib import Path
@@ -17,7 +18,7 @@ from sqlalchemy import select, update
 
 from app.extensions import db
 from app.models import (Campaign, ClassGroup, Homework, JournalSystem, Lesson, Municipality, Pupil, RolloutPlan,
-                        School, Staff, StudyPeriod, Subject)
+                        School, Staff, StudyPeriod, Subject, Substitution)
 from app.exports.cells import FORMULA_PREFIXES
 from app.security.scope import load_scope
 from tests.conftest import DEMO_PASSWORD, csrf_token, login
@@ -68,6 +69,14 @@ def _exports(app, session):
                                  .order_by(ClassGroup.grade, ClassGroup.letter))
     period = session.scalar(select(StudyPeriod.id).where(StudyPeriod.school_id == school).order_by(StudyPeriod.starts_on))
     teacher = session.scalar(select(Staff.id).where(Staff.school_id == school).order_by(Staff.id))
+    # One substitution for the month's register (the demo has none).
+    lesson = session.scalar(select(Lesson).where(Lesson.class_group_id == class_group.id, Lesson.date == dt.date(2012, 10, 15))
+                            .order_by(Lesson.lesson_number))
+    session.add(Substitution(assignment_id=lesson.assignment_id, date=lesson.date, lesson_number=lesson.lesson_number,
+                             substitute_id=session.scalar(select(Staff.id).where(
+                                 Staff.school_id == school, Staff.is_teacher.is_(True), Staff.id != lesson.teacher_id)
+                                 .order_by(Staff.id))))
+    session.commit()
     return {
         "journal report": ("director", "GET", f"/journal/class/{class_group.id}/report.xlsx?period={period}"),
         "journal archive": ("director", "GET", f"/journal/class/{class_group.id}/archive.xlsx?period={period}"),
@@ -77,6 +86,7 @@ def _exports(app, session):
         "timetable school": ("director", "GET", "/timetable/export?kind=school&week=2012-10-15"),
         "timetable class": ("director", "GET", f"/timetable/export?kind=class&id={class_group.id}&week=2012-10-15"),
         "timetable teacher": ("director", "GET", f"/timetable/export?kind=teacher&id={teacher}&week=2012-10-15"),
+        "substitution register": ("director", "GET", "/substitute/register.xlsx?month=10.2012"),
         "pupil import template": ("secretary", "GET", "/pupil-import/template.xlsx"),
         "staff import template": ("secretary", "GET", "/staff-import/template.xlsx"),
         "monitoring csv": ("monitor", "GET", "/monitoring/export?month=2012-09"),
@@ -94,6 +104,7 @@ WRITERS = {
     "app/journal/report_card.py": "report cards",  # and the year sheet
     "app/monitoring/completion.py": "completion",
     "app/timetable/export.py": "timetable school",
+    "app/timetable/substitute.py": "substitution register",
     "app/timetable/table_import.py": "pupil import template",  # and the staff import's
     "app/views/monitoring.py": "monitoring csv",
     "app/monitoring/imports.py": "monitoring import template",
@@ -143,6 +154,7 @@ EXPECTED = {
     "timetable school": [MINUS],  # subjects
     "timetable class": [MINUS],
     "timetable teacher": [LINK],  # the teacher in the title
+    "substitution register": [MINUS, LINK, PHONE],  # subject; substitute and absent teacher; the school
     "pupil import template": ["+7 916 123-45-67"],  # the example row
     "staff import template": ["+7 916 765-43-21"],
     "monitoring import template": [LINK],  # the school («short name (municipality; system)»)

@@ -58,10 +58,10 @@ def test_guardian_of_another_schools_pupil_is_404(secretary, world):
 
 
 def _substitute(client, lesson, substitute, follow=False, **extra):
-    token = csrf_token(client, "/substitutionview/add")
-    data = {"csrf_token": token, "assignment": lesson.assignment_id, "date": lesson.date.isoformat(),
-            "lesson_number": lesson.lesson_number, "substitute": substitute.id, "reason": "болезнь", **extra}
-    return client.post("/substitutionview/add", data=data, follow_redirects=follow)
+    where = {"assignment": lesson.assignment_id, "date": lesson.date.strftime("%d.%m.%Y"), "n": lesson.lesson_number}
+    token = csrf_token(client, "/substitute/day")
+    data = {"csrf_token": token, **where, "teacher_id": substitute.id, "reason": "болезнь", **extra}
+    return client.post("/substitute/lesson/teacher", data=data, follow_redirects=follow)
 
 
 def test_substitute_teacher_gets_the_lesson(secretary, session, world, app):
@@ -73,12 +73,13 @@ def test_substitute_teacher_gets_the_lesson(secretary, session, world, app):
     assert session.get(Lesson, lesson.id).teacher_id == world.teacher.id
     teacher_scope = load_scope(session, world.users["teacher"])
     assert is_visible(session, teacher_scope, Lesson, lesson.id)
-    # Deleting the substitution gives the lesson back.
-    substitution = session.query(Substitution).one()
-    token = csrf_token(secretary, "/substitutionview/list/")
-    secretary.post(f"/substitutionview/delete/{substitution.id}", data={"csrf_token": token})
+    # Removing the substitution gives the lesson back.
+    token = csrf_token(secretary, "/substitute/day")
+    secretary.post("/substitute/lesson/remove", data={"csrf_token": token, "assignment": lesson.assignment_id,
+                                                      "date": "10.09.2012", "n": 3})
     session.expire_all()
     assert session.get(Lesson, lesson.id).teacher_id == world.other_teacher.id
+    assert session.query(Substitution).count() == 0
 
 
 def test_busy_substitute_is_refused(secretary, session, world):

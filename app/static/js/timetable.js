@@ -50,7 +50,8 @@
     errorBox.textContent = "";
     var entry = cell.querySelector(".tt-entry");
     assignment.value = entry ? entry.getAttribute("data-assignment-id") : "";
-    room.value = entry ? entry.getAttribute("data-room-id") : "";
+    // A new cell starts with the class's usual room.
+    room.value = entry ? entry.getAttribute("data-room-id") : (grid.getAttribute("data-usual-room") || "");
     addBox.checked = false;
     picker.hidden = false;
     cell.classList.add("tt-active");
@@ -97,6 +98,11 @@
         }
         cell.innerHTML = data.html;
         showWarnings(data.warnings || []);
+        var regenerate = document.getElementById("tt-regenerate");
+        if (regenerate) {  // only when lessons already in the calendar no longer follow the change
+          regenerate.querySelector("span").textContent = data.regenerate || "";
+          regenerate.hidden = !data.regenerate;
+        }
         close();
         say(data.message + (data.warnings && data.warnings.length ? " " + msg("warnings") + " " + data.warnings.length + "." : ""));
       });
@@ -116,7 +122,7 @@
 
   grid.addEventListener("keydown", function (event) {
     var cell = event.target.closest ? event.target.closest("td.tt-cell") : null;
-    if (!cell) { return; }
+    if (!cell || event.target.closest("a")) { return; }  // a cell's «Замена» link opens its own page
     var moves = {ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1]};
     if (moves[event.key]) {
       var p = position(cell);
@@ -131,7 +137,7 @@
 
   grid.addEventListener("click", function (event) {
     var cell = event.target.closest ? event.target.closest("td.tt-cell") : null;
-    if (cell) { open(cell); }
+    if (cell && !event.target.closest("a")) { open(cell); }
   });
 
   picker.addEventListener("keydown", function (event) {
