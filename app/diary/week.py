@@ -28,6 +28,7 @@ from app.models import (
     Absence,
     AbsenceCode,
     BellSchedule,
+    ClassMembership,
     Holiday,
     Lesson,
     Mark,
@@ -42,6 +43,7 @@ from app.models import (
 )
 from app.models.people import short_name
 from app.models.timetable import subgroup_pupil
+from app.school import membership
 
 DAYS_SHOWN = 6  # Monday to Saturday
 
@@ -348,7 +350,13 @@ _LESSONS = (
     .outerjoin(Absence, and_(Absence.lesson_id == Lesson.id, Absence.pupil_id == bindparam("pupil_id")))
     .outerjoin(AbsenceCode, AbsenceCode.code == Absence.code)
     .where(
-        Lesson.class_group_id == bindparam("class_group_id"),
+        # The lessons of the classes the pupil was in on their days (app.school.membership): a
+        # pupil moved from 5А to 5Б on Wednesday has 5А's Monday and 5Б's Thursday.
+        Lesson.class_group_id.in_(select(ClassMembership.class_group_id).where(
+            ClassMembership.pupil_id == bindparam("pupil_id"),
+            ClassMembership.starts_on <= bindparam("saturday"),
+            or_(ClassMembership.ends_on.is_(None), ClassMembership.ends_on >= bindparam("monday")))),
+        membership.member_on(bindparam("pupil_id"), Lesson.class_group_id, Lesson.date),
         Lesson.date >= bindparam("monday"),
         Lesson.date <= bindparam("saturday"),
         pupil_subgroups_clause(bindparam("pupil_id")),
@@ -390,10 +398,9 @@ def _teacher_name(last, first, middle) -> str | None:
 
 
 def _recorded_lessons(session, pupil, monday, saturday, bells) -> list[tuple[dt.date, DiaryLesson]]:
-    """Lessons of the pupil's class in the week with the pupil's marks and absence, and whether the
+    """Lessons of the pupil's classes in the week (each on the days the pupil was in it) with the pupil's marks and absence, and whether the
     secretary cancelled them: one query."""
-    rows = session.connection().execute(_LESSONS, {"class_group_id": pupil.class_group_id, "monday": monday,
-                                                   "saturday": saturday, "pupil_id": pupil.id})
+    rows = session.connection().execute(_LESSONS, {"monday": monday, "saturday": saturday, "pupil_id": pupil.id})
     lessons: dict[int, tuple[dt.date, DiaryLesson]] = {}
     for (lesson_id, date, number, cancelled, topic, homework, subject, a_last, a_first, a_middle,
          actual_id, planned_id, p_last, p_first, p_middle, room, cancelled_by_secretary,

@@ -31,6 +31,7 @@ from app.models import (
     TeachingAssignment,
     ThematicPlan,
 )
+from app.school import membership
 from app.security.scope import Scope, journal_assignments, visible
 from app.i18n import _
 
@@ -53,8 +54,8 @@ def write_archive(session: Session, scope: Scope, class_group_id: int, period_id
     class_group = readable_class(session, scope, class_group_id)
     span = _span(session, class_group, period_id)
     assignments = _journals(session, scope, class_group)
-    pupils = list(session.execute(select(Pupil.id, Pupil.last_name, Pupil.first_name).where(
-        Pupil.class_group_id == class_group.id, visible(scope, Pupil)).order_by(Pupil.last_name, Pupil.first_name, Pupil.id)))
+    pupils = membership.members(session, class_group.id, span.starts, span.ends,
+                                  where=visible(scope, Pupil))
     weights = {t.id: t.weight for t in session.scalars(select(MarkType))}
 
     book = xlsxwriter.Workbook(path, {"constant_memory": True})
