@@ -258,7 +258,7 @@ def _check_lock(scope: Scope, period: StudyPeriod | None, reason: str | None) ->
 
 def _check_pupil_of_lesson(target: _CellTarget) -> None:
     if target.pupil_class_id is None or target.pupil_class_id != target.lesson.class_group_id:
-        raise DomainError(_("Ученик не числился в классе этого урока %(date)s: отметка не сохранена.",
+        raise DomainError(_("Ученик не числится в классе этого урока на %(date)s: отметка не сохранена.",
                             date=formats.format_date(target.lesson.date)))
     if target.subgroup_id is not None and not target.in_subgroup:
         raise DomainError(_("Ученик не входит в подгруппу этого урока: отметка не сохранена."))

@@ -1,0 +1,93 @@
+"""Transfer of a pupil between classes of the school, by an order (приказ), from a date.
+
+The pupil's membership in the old class ends the day before; a new one in the other class starts
+on the date; Pupil.class_group_id becomes the new class. The marks and absences given before the
+date stay in the old class's journal, those from the date are given in the new class's.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, or_, select, union_all
+from sqlalchemy.orm import Session
+
+from app import formats
+from app.errors import DomainError
+from app.i18n import _
+from app.models import Absence, AcademicYear, ClassGroup, ClassMembership, Lesson, Mark, Pupil
+from app.security.clauses import NotInScope, would_be_changeable
+from app.security.scope import Scope, visible
+
+
+def transfer(session: Session, scope: Scope, pupil_id: int, to_class_id: int, on: dt.date,
+             order_number: str, reason: str | None = None) -> ClassMembership:
+    """Move the pupil to the class `to_class_id` from `on` (the first day in the new class) by the
+    order `order_number`. Commits and returns the new membership.
+
+    NotInScope when the user may not see the pupil or the class, or may not record memberships in
+    either class (another school's pupil: 404). DomainError, with nothing changed, when the order's
+    number is missing, the date is outside the new class's school year, the pupil is not in a class
+    on that date or already in that one, or has marks or absences in the old class from that date."""
+    try:
+        return _transfer(session, scope, pupil_id, to_class_id, on, order_number, reason)
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def _transfer(session, scope, pupil_id, to_class_id, on, order_number, reason) -> ClassMembership:
+    pupil = session.scalar(select(Pupil).where(Pupil.id == pupil_id, visible(scope, Pupil)).with_for_update())
+    if pupil is None:
+        raise NotInScope(f"pupil {pupil_id}")
+    target = session.scalar(select(ClassGroup).where(ClassGroup.id == to_class_id, visible(scope, ClassGroup)))
+    if target is None or target.school_id != pupil.school_id:
+        raise NotInScope(f"class_group {to_class_id}")
+    if not would_be_changeable(session, scope, ClassMembership, class_group_id=target.id, pupil_id=pupil.id):
+        raise NotInScope(f"class_group {to_class_id}")
+    order_number = (order_number or "").strip()
+    if not order_number:
+        raise DomainError(_("Укажите номер приказа о переводе."))
+    year = session.get(AcademicYear, target.academic_year_id)
+    if not year.starts_on <= on <= year.ends_on:
+        raise DomainError(_("Дата перевода %(date)s — вне учебного года %(year)s класса %(klass)s.",
+                            date=formats.format_date(on), year=year.name, klass=target.name))
+    current = session.scalar(select(ClassMembership).where(
+        ClassMembership.pupil_id == pupil.id, ClassMembership.starts_on <= on,
+        or_(ClassMembership.ends_on.is_(None), ClassMembership.ends_on >= on)).with_for_update())
+    if current is None:
+        raise DomainError(_("%(date)s ученик не числится ни в одном классе: переводить не из чего.",
+                            date=formats.format_date(on)))
+    old = session.get(ClassGroup, current.class_group_id)
+    if old.id == target.id:
+        raise DomainError(_("Ученик уже в классе %(klass)s.", klass=target.name))
+    if not would_be_changeable(session, scope, ClassMembership, class_group_id=old.id, pupil_id=pupil.id):
+        raise NotInScope(f"class_group {old.id}")
+    if current.starts_on == on:
+        raise DomainError(_("Ученик пришёл в класс %(klass)s %(date)s: перевести его можно со следующего дня.",
+                            date=formats.format_date(on), klass=old.name))
+    given = _given_from(session, pupil.id, old.id, on)
+    if given is not None:
+        raise DomainError(_("У ученика есть отметки или пропуски в журнале %(klass)s с %(date)s (последние — "
+                            "%(last)s): перевод с этой даты оставил бы их вне класса. Укажите дату после них.",
+                            date=formats.format_date(on), last=formats.format_date(given), klass=old.name))
+    later = current.ends_on
+    current.ends_on = on - dt.timedelta(days=1)
+    moved = ClassMembership(pupil_id=pupil.id, class_group_id=target.id, starts_on=on, ends_on=later,
+                            order_number=order_number[:40], reason=(reason or "").strip()[:200] or None)
+    session.add(moved)
+    pupil.class_group_id = target.id
+    session.flush()
+    session.commit()
+    return moved
+
+
+def _given_from(session: Session, pupil_id: int, class_group_id: int, on: dt.date) -> dt.date | None:
+    """The last day from `on` on which the pupil has a mark or an absence in the class's lessons."""
+    lessons = select(Lesson.id).where(Lesson.class_group_id == class_group_id, Lesson.date >= on)
+    days = union_all(
+        select(Lesson.date).join(Mark, Mark.lesson_id == Lesson.id).where(Mark.pupil_id == pupil_id,
+                                                                         Lesson.id.in_(lessons)),
+        select(Lesson.date).join(Absence, Absence.lesson_id == Lesson.id).where(Absence.pupil_id == pupil_id,
+                                                                               Lesson.id.in_(lessons)),
+    ).subquery()
+    return session.scalar(select(func.max(days.c.date)))
