@@ -7,6 +7,7 @@ date stay in the old class's journal, those from the date are given in the new c
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select, union_all
 from sqlalchemy.orm import Session
@@ -91,3 +92,42 @@ def _given_from(session: Session, pupil_id: int, class_group_id: int, on: dt.dat
                                                                                Lesson.id.in_(lessons)),
     ).subquery()
     return session.scalar(select(func.max(days.c.date)))
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    class_name: str
+    starts_on: dt.date
+    ends_on: dt.date | None
+    order_number: str | None
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class PupilClasses:
+    """The transfer page: the pupil, their classes over time, and the classes they may move to."""
+    pupil_id: int
+    name: str
+    current_class: str | None
+    history: list[HistoryRow]
+    classes: list[tuple[int, str]]  # (id, name): the school's other classes of the current class's year
+
+
+def pupil_classes(session: Session, scope: Scope, pupil_id: int) -> PupilClasses:
+    """What the transfer page shows for the pupil, or NotInScope."""
+    pupil = session.scalar(select(Pupil).where(Pupil.id == pupil_id, visible(scope, Pupil)))
+    if pupil is None:
+        raise NotInScope(f"pupil {pupil_id}")
+    rows = session.execute(
+        select(ClassGroup, ClassMembership).join(ClassMembership, ClassMembership.class_group_id == ClassGroup.id)
+        .where(ClassMembership.pupil_id == pupil.id).order_by(ClassMembership.starts_on, ClassMembership.id)).all()
+    history = [HistoryRow(klass.name, m.starts_on, m.ends_on, m.order_number, m.reason) for klass, m in rows]
+    current = session.get(ClassGroup, pupil.class_group_id) if pupil.class_group_id else None
+    classes = []
+    if current is not None:
+        classes = [(c.id, c.name) for c in session.scalars(
+            select(ClassGroup).where(ClassGroup.school_id == pupil.school_id,
+                                     ClassGroup.academic_year_id == current.academic_year_id,
+                                     ClassGroup.id != current.id, visible(scope, ClassGroup))
+            .order_by(ClassGroup.grade, ClassGroup.letter))]
+    return PupilClasses(pupil.id, pupil.full_name, current.name if current else None, history, classes)
