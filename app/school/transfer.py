@@ -9,26 +9,29 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select, union_all
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app import formats
 from app.errors import DomainError
 from app.i18n import _
-from app.models import Absence, AcademicYear, ClassGroup, ClassMembership, Lesson, Mark, Pupil
+from app.models import Absence, AcademicYear, ClassGroup, ClassMembership, Lesson, Mark, Pupil, StudyPeriod
 from app.security.clauses import NotInScope, would_be_changeable
 from app.security.scope import Scope, visible
 
 
 def transfer(session: Session, scope: Scope, pupil_id: int, to_class_id: int, on: dt.date,
-             order_number: str, reason: str | None = None) -> ClassMembership:
+             order_number: str, reason: str | None = None) -> "Transferred":
     """Move the pupil to the class `to_class_id` from `on` (the first day in the new class) by the
-    order `order_number`. Commits and returns the new membership.
+    order `order_number`. Commits and returns the new membership with what stays behind.
 
     NotInScope when the user may not see the pupil or the class, or may not record memberships in
     either class (another school's pupil: 404). DomainError, with nothing changed, when the order's
-    number is missing, the date is outside the new class's school year, the pupil is not in a class
-    on that date or already in that one, or has marks or absences in the old class from that date."""
+    number is missing, the date is outside the new class's school year, or the pupil is not in a
+    class on that date, already in that one, or arrived in it that day, or has marks or absences in
+    the old class after the study period the transfer falls in (the old journal would list the pupil
+    in no period of theirs). Those of that period from the date on stay in the old journal, greyed
+    and read-only (counted in the answer): a mark is never moved to a class it was not given in."""
     try:
         return _transfer(session, scope, pupil_id, to_class_id, on, order_number, reason)
     except BaseException:
@@ -36,7 +39,7 @@ def transfer(session: Session, scope: Scope, pupil_id: int, to_class_id: int, on
         raise
 
 
-def _transfer(session, scope, pupil_id, to_class_id, on, order_number, reason) -> ClassMembership:
+def _transfer(session, scope, pupil_id, to_class_id, on, order_number, reason) -> "Transferred":
     pupil = session.scalar(select(Pupil).where(Pupil.id == pupil_id, visible(scope, Pupil)).with_for_update())
     if pupil is None:
         raise NotInScope(f"pupil {pupil_id}")
@@ -66,11 +69,17 @@ def _transfer(session, scope, pupil_id, to_class_id, on, order_number, reason) -
     if current.starts_on == on:
         raise DomainError(_("Ученик пришёл в класс %(klass)s %(date)s: перевести его можно со следующего дня.",
                             date=formats.format_date(on), klass=old.name))
-    given = _given_from(session, pupil.id, old.id, on)
-    if given is not None:
-        raise DomainError(_("У ученика есть отметки или пропуски в журнале %(klass)s с %(date)s (последние — "
-                            "%(last)s): перевод с этой даты оставил бы их вне класса. Укажите дату после них.",
-                            date=formats.format_date(on), last=formats.format_date(given), klass=old.name))
+    # Entries from the date on stay in the old journal: shown greyed in the period the pupil
+    # leaves in, where the pupil is still listed; after it they would be listed nowhere.
+    shown_until = session.scalar(select(StudyPeriod.ends_on).where(
+        StudyPeriod.school_id == old.school_id, StudyPeriod.starts_on <= on - dt.timedelta(days=1),
+        StudyPeriod.ends_on >= on - dt.timedelta(days=1))) or on - dt.timedelta(days=1)
+    hidden = _last_entry_after(session, pupil.id, old.id, shown_until)
+    if hidden is not None:
+        raise DomainError(_("У ученика есть отметки или пропуски в журнале %(klass)s после %(until)s (последние — "
+                            "%(last)s): в журнале класса их не было бы видно. Укажите дату после них или "
+                            "исправьте журнал.", until=formats.format_date(shown_until),
+                            last=formats.format_date(hidden), klass=old.name))
     later = current.ends_on
     current.ends_on = on - dt.timedelta(days=1)
     moved = ClassMembership(pupil_id=pupil.id, class_group_id=target.id, starts_on=on, ends_on=later,
@@ -78,20 +87,39 @@ def _transfer(session, scope, pupil_id, to_class_id, on, order_number, reason) -
     session.add(moved)
     pupil.class_group_id = target.id
     session.flush()
+    left_behind = _entries_from(session, pupil.id, old.id, on)
     session.commit()
-    return moved
+    return Transferred(moved, old.name, left_behind)
 
 
-def _given_from(session: Session, pupil_id: int, class_group_id: int, on: dt.date) -> dt.date | None:
-    """The last day from `on` on which the pupil has a mark or an absence in the class's lessons."""
+def _last_entry_after(session: Session, pupil_id: int, class_group_id: int, day: dt.date) -> dt.date | None:
+    """The last date after `day` of the pupil's marks and absences in the class's lessons, or None."""
+    lessons = select(Lesson.id).where(Lesson.class_group_id == class_group_id, Lesson.date > day)
+    marked = select(func.max(Lesson.date)).join(Mark, Mark.lesson_id == Lesson.id).where(
+        Mark.pupil_id == pupil_id, Lesson.id.in_(lessons))
+    absent = select(func.max(Lesson.date)).join(Absence, Absence.lesson_id == Lesson.id).where(
+        Absence.pupil_id == pupil_id, Lesson.id.in_(lessons))
+    days = [d for d in (session.scalar(marked), session.scalar(absent)) if d is not None]
+    return max(days) if days else None
+
+
+def _entries_from(session: Session, pupil_id: int, class_group_id: int, on: dt.date) -> int:
+    """How many marks and absences the pupil has in the class's lessons from `on`."""
     lessons = select(Lesson.id).where(Lesson.class_group_id == class_group_id, Lesson.date >= on)
-    days = union_all(
-        select(Lesson.date).join(Mark, Mark.lesson_id == Lesson.id).where(Mark.pupil_id == pupil_id,
-                                                                         Lesson.id.in_(lessons)),
-        select(Lesson.date).join(Absence, Absence.lesson_id == Lesson.id).where(Absence.pupil_id == pupil_id,
-                                                                               Lesson.id.in_(lessons)),
-    ).subquery()
-    return session.scalar(select(func.max(days.c.date)))
+    marks = select(func.count()).select_from(Mark).where(Mark.pupil_id == pupil_id, Mark.lesson_id.in_(lessons))
+    absences = select(func.count()).select_from(Absence).where(Absence.pupil_id == pupil_id,
+                                                               Absence.lesson_id.in_(lessons))
+    return session.scalar(marks) + session.scalar(absences)
+
+
+@dataclass(frozen=True)
+class Transferred:
+    """A transfer done: the new membership, the old class's name, and how many of the pupil's marks
+    and absences in the old class are dated from the transfer on (they stay in its journal, on days
+    outside the pupil's membership: read-only there)."""
+    membership: ClassMembership
+    old_class: str
+    left_behind: int
 
 
 @dataclass(frozen=True)

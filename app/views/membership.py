@@ -36,10 +36,16 @@ class PupilClassesView(BaseView):
                         raise DomainError(_("Укажите дату перевода, например 15.10.2012."))
                     if not form["class_group_id"].isdigit():
                         raise DomainError(_("Выберите класс, в который переводится ученик."))
-                    moved = transfer.transfer(db.session, current_scope(), pupil_id, int(form["class_group_id"]), on,
-                                              form["order_number"], form["reason"])
+                    done = transfer.transfer(db.session, current_scope(), pupil_id, int(form["class_group_id"]), on,
+                                             form["order_number"], form["reason"])
+                    moved = done.membership
                     flash(_("Ученик переведён в класс %(klass)s с %(date)s.", klass=moved.class_group.name,
                             date=formats.format_date(moved.starts_on)), "success")
+                    if done.left_behind:
+                        flash(_("В журнале %(klass)s остались отметки и пропуски ученика с %(date)s: %(n)s. "
+                                "Они видны там только для чтения; при необходимости перенесите их вручную.",
+                                klass=done.old_class, date=formats.format_date(moved.starts_on),
+                                n=done.left_behind), "warning")
                     return redirect(url_for("PupilClassesView.pupil", pupil_id=pupil_id))
                 except formats.NotADate:
                     flash(_("«%(text)s» — не дата. Введите дату как 15.10.2012.", text=form["on"]), "danger")

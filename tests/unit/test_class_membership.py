@@ -223,6 +223,14 @@ def test_a_transfer_keeps_the_marks_where_they_were_given(session, mw, save):
     assert session.get(Pupil, mw.pupils["Волкова"].id).class_group_id == mw.class_5b.id
 
 
+def test_marks_of_the_transfer_period_stay_greyed_in_the_old_journal(session, mw):
+    done = do_transfer(session, mw, "Быков", on=D(2013, 3, 12))
+    assert (done.old_class, done.left_behind) == ("5А", 1)  # his 4 of 14.03
+    assert grid_rows(session, mw, mw.maths_5a, 3)[1] == ("Быков", {"14.03": "4"}, {"14.03", "18.03"})
+    assert [(m.class_group_id, m.starts_on, m.ends_on) for m in membership.history(session, mw.pupils["Быков"].id)] \
+        == [(mw.class_5a.id, D(2012, 9, 1), D(2013, 3, 11)), (mw.class_5b.id, D(2013, 3, 12), D(2013, 3, 14))]
+
+
 @pytest.mark.parametrize("change, message", [
     (dict(order=" "), "Укажите номер приказа о переводе."),
     (dict(on=D(2013, 6, 3)), "Дата перевода 03.06.2013 — вне учебного года 2012/2013 класса 5Б."),
@@ -230,9 +238,12 @@ def test_a_transfer_keeps_the_marks_where_they_were_given(session, mw, save):
     (dict(surname="Волкова", on=D(2012, 11, 12)),
      "Ученик пришёл в класс 5А 12.11.2012: перевести его можно со следующего дня."),
     (dict(surname="Быков", on=D(2013, 3, 20)), "20.03.2013 ученик не числится ни в одном классе: переводить не из чего."),
-    (dict(surname="Быков", on=D(2012, 11, 1)),
-     "У ученика есть отметки или пропуски в журнале 5А с 01.11.2012 (последние — 14.03.2013): перевод с этой "
-     "даты оставил бы их вне класса. Укажите дату после них."),
+    (dict(surname="Быков", on=D(2012, 11, 1)),  # in the holidays: his 2nd and 3rd quarters' marks would hide
+     "У ученика есть отметки или пропуски в журнале 5А после 31.10.2012 (последние — 14.03.2013): в журнале "
+     "класса их не было бы видно. Укажите дату после них или исправьте журнал."),
+    (dict(surname="Быков", on=D(2012, 11, 12)),
+     "У ученика есть отметки или пропуски в журнале 5А после 29.12.2012 (последние — 14.03.2013): в журнале "
+     "класса их не было бы видно. Укажите дату после них или исправьте журнал."),
 ])
 def test_a_wrong_transfer_is_refused_and_changes_nothing(session, mw, change, message):
     count = session.scalar(select(func.count()).select_from(ClassMembership))
@@ -255,3 +266,35 @@ def test_another_schools_administration_cannot_move_the_pupil(session, mw, app):
     with pytest.raises(NotInScope):
         do_transfer(session, mw, to=mw.w.class_b, user="director")
     assert [m.class_group_id for m in membership.history(session, mw.pupils["Анисимова"].id)] == [mw.class_5a.id]
+
+
+def test_the_migration_turns_every_class_link_into_a_first_membership(app, session, world):
+    """0021 on both engines: from the class's year start, or the enrolment when later, to the day
+    the pupil left; a pupil who left before the year began, or has no class, gets none."""
+    from flask_migrate import downgrade, upgrade
+
+    from tests.factories import make_pupil
+    late = make_pupil(session, world.class_a, "Поздняя")
+    late.enrolled_on = D(2012, 11, 12)
+    gone = make_pupil(session, world.class_a, "Ушедший")
+    gone.left_on = D(2013, 3, 14)
+    before = make_pupil(session, world.class_a, "Давний")
+    before.enrolled_on, before.left_on = D(2011, 9, 1), D(2012, 8, 20)
+    loose = make_pupil(session, world.class_a, "Бесклассный")
+    loose.class_group_id = None
+    session.commit()
+    a, a_other, b = world.class_a.id, world.class_a_other.id, world.class_b.id
+    session.close()
+    downgrade(revision="0014")
+    upgrade()
+    rows = session.execute(select(Pupil.last_name, ClassMembership.class_group_id, ClassMembership.starts_on,
+                                  ClassMembership.ends_on)
+                           .join(Pupil, Pupil.id == ClassMembership.pupil_id).order_by(Pupil.last_name)).all()
+    assert rows == [
+        ("Алексеев", a_other, D(2012, 9, 1), None),
+        ("Алексеева", a, D(2012, 9, 1), None),
+        ("Борисов", a_other, D(2012, 9, 1), None),
+        ("Васильев", b, D(2012, 9, 1), None),
+        ("Поздняя", a, D(2012, 11, 12), None),
+        ("Ушедший", a, D(2012, 9, 1), D(2013, 3, 14)),
+    ]

@@ -63,3 +63,12 @@ def test_another_schools_administration_gets_404(session, mw, app, as_user):
                                                      "on": "03.12.2012", "order_number": "1"})
     assert reply.status_code == 404
     assert len(membership.history(session, mw.pupils["Анисимова"].id)) == 1
+
+
+def test_marks_left_in_the_old_journal_are_announced(mw, as_user):
+    client = as_user("secretary")
+    token = csrf_token(client, url(mw, "Быков"))
+    client.post(url(mw, "Быков"), data={"csrf_token": token, "class_group_id": str(mw.class_5b.id),
+                                        "on": "12.03.2013", "order_number": "31-у"})
+    page = client.get(url(mw, "Быков")).get_data(as_text=True)
+    assert "В журнале 5А остались отметки и пропуски ученика с 12.03.2013: 1." in page
