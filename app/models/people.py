@@ -6,7 +6,7 @@ from typing import Optional
 
 from flask_appbuilder import Model
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, DateTime, case, event, or_
-from sqlalchemy import select as sa_select
+from sqlalchemy import inspect, select as sa_select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 
@@ -124,6 +124,24 @@ def _first_membership(_mapper, connection, pupil: Pupil) -> None:
         return
     connection.execute(first_membership_rows(
         sa_select(Pupil.__table__.c.id).where(Pupil.__table__.c.id == pupil.id)))
+
+
+@event.listens_for(Pupil, "after_update")
+def _membership_ends_when_pupil_leaves(_mapper, connection, pupil: Pupil) -> None:
+    """The pupil's card says they left on a day (or no longer left): the membership that was open
+    then ends that day (or is open again), so the class's journals list them up to that day."""
+    history = inspect(pupil).attrs.left_on.history
+    if not history.has_changes():
+        return
+    before = history.deleted[0] if history.deleted else None
+    table = ClassMembership.__table__
+    if pupil.left_on is not None:
+        open_then = or_(table.c.ends_on.is_(None), table.c.ends_on == before) if before else table.c.ends_on.is_(None)
+        connection.execute(table.update().where(table.c.pupil_id == pupil.id, open_then,
+                                                table.c.starts_on <= pupil.left_on).values(ends_on=pupil.left_on))
+    elif before is not None:
+        connection.execute(table.update().where(table.c.pupil_id == pupil.id, table.c.ends_on == before)
+                           .values(ends_on=None))
 
 
 def first_membership_rows(pupil_ids):

@@ -298,3 +298,21 @@ def test_the_migration_turns_every_class_link_into_a_first_membership(app, sessi
         ("Поздняя", a, D(2012, 11, 12), None),
         ("Ушедший", a, D(2012, 9, 1), D(2013, 3, 14)),
     ]
+
+
+def test_the_pupils_leaving_day_ends_the_open_membership_and_its_clearing_reopens_it(session, mw):
+    volkova = session.get(Pupil, mw.pupils["Волкова"].id)
+    volkova.left_on = D(2013, 3, 14)
+    session.commit()
+    assert [(m.starts_on, m.ends_on) for m in membership.history(session, volkova.id)] == [(D(2012, 11, 12), D(2013, 3, 14))]
+    assert [name for name, _cells, _out in grid_rows(session, mw, mw.maths_5a, 4)] == ["Анисимова"]
+    volkova.left_on = None
+    session.commit()
+    session.expire_all()
+    assert [(m.starts_on, m.ends_on) for m in membership.history(session, volkova.id)] == [(D(2012, 11, 12), None)]
+    grigoriev = session.get(Pupil, mw.pupils["Григорьев"].id)
+    grigoriev.left_on = D(2013, 1, 20)  # only the membership open then, 5Б's, ends
+    session.commit()
+    session.expire_all()
+    assert [(m.class_group_id, m.ends_on) for m in membership.history(session, grigoriev.id)] == [
+        (mw.class_5a.id, D(2012, 10, 14)), (mw.class_5b.id, D(2013, 1, 20))]
