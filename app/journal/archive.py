@@ -79,6 +79,64 @@ def write_archive(session: Session, scope: Scope, class_group_id: int, period_id
 
 
 @dataclass(frozen=True)
+class PupilLine:
+    """A pupil's row of the printed journal: the cells in the lessons' order, the weighted average,
+    the period marks in the span's columns."""
+
+    number: int
+    name: str
+    cells: list[str]
+    average: object  # Decimal | None
+    period_marks: list[str]
+
+
+@dataclass(frozen=True)
+class SubjectPages:
+    """A class journal's pages for one subject and a period (or the year), as the archive writes
+    them, for the print page: the heading, the lessons, a line per pupil, the lessons' topics."""
+
+    class_name: str
+    label: str
+    teacher: str
+    title: str
+    periods: list  # the class's study periods, to choose from
+    period: object  # the period printed (StudyPeriod), None: the year
+    column_titles: list[str]
+    lessons: list  # (id, date, topic, homework)
+    pupils: list[PupilLine]
+
+
+def subject_pages(session: Session, scope: Scope, assignment_id: int, period_id: int | None) -> SubjectPages:
+    """The journal of the assignment `assignment_id` for the period `period_id` (None: the year).
+    Raises NotInScope for a journal the user cannot open or a period not of the class's year."""
+    assignment = session.scalar(select(TeachingAssignment).where(
+        TeachingAssignment.id == assignment_id, journal_assignments(scope, by_id=True)).options(
+        joinedload(TeachingAssignment.subject), joinedload(TeachingAssignment.teacher),
+        joinedload(TeachingAssignment.subgroup), joinedload(TeachingAssignment.class_group)))
+    if assignment is None:
+        from app.security.clauses import NotInScope
+        raise NotInScope(f"teaching_assignment {assignment_id}")
+    class_group = assignment.class_group
+    span = _span(session, class_group, period_id)
+    pupils = list(session.execute(select(Pupil.id, Pupil.last_name, Pupil.first_name).where(
+        Pupil.class_group_id == class_group.id, visible(scope, Pupil)).order_by(Pupil.last_name, Pupil.first_name, Pupil.id)))
+    weights = {t.id: t.weight for t in session.scalars(select(MarkType))}
+    subject = _read_subject(session, scope, class_group, assignment, span, weights)
+    lines = [PupilLine(number, f"{pupil.last_name} {pupil.first_name}",
+                       [" ".join(subject.cells.get((pupil.id, lesson.id), [])) for lesson in subject.lessons],
+                       grading.weighted_average(subject.per_pupil.get(pupil.id, [])),
+                       [subject.period_marks[pupil.id].get(p.id if p else None, "") for p in span.columns])
+             for number, pupil in enumerate(pupils, 1)]
+    return SubjectPages(
+        class_name=class_group.name,
+        label=assignment.subject.name + (f" ({assignment.subgroup.name})" if assignment.subgroup else ""),
+        teacher=assignment.teacher.short_name if assignment.teacher else "", title=span.title,
+        periods=span.periods if period_id is None else _span(session, class_group, None).periods,
+        period=span.periods[0] if period_id is not None else None,
+        column_titles=[p.name if p else _("Год") for p in span.columns], lessons=subject.lessons, pupils=lines)
+
+
+@dataclass(frozen=True)
 class _Span:
     """What the archive covers: its periods, its first and last day, its title, and the columns of
     period marks (a quarter's own; for the year every period and the year mark, None)."""

@@ -449,6 +449,16 @@ def journal_classes(scope: Scope) -> ColumnElement[bool]:
     return ClassGroup.id.in_(select(TeachingAssignment.class_group_id).where(journal_assignments(scope)))
 
 
+def card_classes(scope: Scope) -> ColumnElement[bool]:
+    """Classes whose report cards and year sheet the user may print: the school administration's
+    and the secretary's classes of their school (the office issues the documents); other roles none."""
+    if scope.role == R.ADMIN:
+        return true()
+    if scope.role in (R.SCHOOL_ADMIN, R.SECRETARY):
+        return visible(scope, ClassGroup)
+    return false()
+
+
 @lru_cache(maxsize=CLAUSES_KEPT)
 def journal_assignments(scope: Scope, *, by_id: bool = False) -> ColumnElement[bool]:
     """Teaching assignments whose journal (mark grid) the user may open, as a WHERE clause.

@@ -42,6 +42,8 @@ ALLOWED: dict[str, set[str]] = {
     # «2 ч.»; the template's sample row.
     "app/journal/plan_import.py": {"HEADERS", "TEMPLATE_EXAMPLE"},
     "app/journal/plan.py": {"HOURS"},
+    # The absence code of illness and the director's staff position, as stored in the database.
+    "app/journal/report_card.py": {"ILLNESS_CODES", "DIRECTOR_POSITION"},
     # The search by name reads «ё» as «е», in Python and in SQL.
     "app/name_search.py": {"_fold_default"},
     "app/formats.py": {"fold_text"},
