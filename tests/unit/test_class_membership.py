@@ -316,3 +316,16 @@ def test_the_pupils_leaving_day_ends_the_open_membership_and_its_clearing_reopen
     session.expire_all()
     assert [(m.class_group_id, m.ends_on) for m in membership.history(session, grigoriev.id)] == [
         (mw.class_5a.id, D(2012, 10, 14)), (mw.class_5b.id, D(2013, 1, 20))]
+
+
+def test_the_report_cards_are_of_the_pupils_of_the_period(session, mw):
+    from app.journal.report_card import class_cards
+    scope = scope_of(session, mw, "director")
+
+    def names(number):
+        period = quarter(session, mw, number).id if number else None
+        return [card.name.split()[0] for card in class_cards(session, scope, mw.class_5a.id, period).pupils]
+    assert names(1) == ["Анисимова", "Быков", "Григорьев"]
+    assert names(3) == ["Анисимова", "Быков", "Волкова"]
+    assert names(4) == ["Анисимова", "Волкова"]  # Быков left in March: his card is of the first three
+    assert names(None) == ["Анисимова", "Быков", "Волкова", "Григорьев"]
