@@ -118,8 +118,7 @@ def subject_pages(session: Session, scope: Scope, assignment_id: int, period_id:
         raise NotInScope(f"teaching_assignment {assignment_id}")
     class_group = assignment.class_group
     span = _span(session, class_group, period_id)
-    pupils = list(session.execute(select(Pupil.id, Pupil.last_name, Pupil.first_name).where(
-        Pupil.class_group_id == class_group.id, visible(scope, Pupil)).order_by(Pupil.last_name, Pupil.first_name, Pupil.id)))
+    pupils = membership.members(session, class_group.id, span.starts, span.ends, where=visible(scope, Pupil))
     weights = {t.id: t.weight for t in session.scalars(select(MarkType))}
     subject = _read_subject(session, scope, class_group, assignment, span, weights)
     lines = [PupilLine(number, f"{pupil.last_name} {pupil.first_name}",

@@ -329,3 +329,14 @@ def test_the_report_cards_are_of_the_pupils_of_the_period(session, mw):
     assert names(3) == ["Анисимова", "Быков", "Волкова"]
     assert names(4) == ["Анисимова", "Волкова"]  # Быков left in March: his card is of the first three
     assert names(None) == ["Анисимова", "Быков", "Волкова", "Григорьев"]
+
+
+def test_the_printed_journal_pages_are_of_the_pupils_of_the_period(session, mw):
+    from app.journal.archive import subject_pages
+    scope = scope_of(session, mw, "director")
+
+    def rows(number):
+        pages = subject_pages(session, scope, mw.maths_5a.id, quarter(session, mw, number).id)
+        return [(line.name.split()[0], line.cells) for line in pages.pupils]
+    assert rows(1) == [("Анисимова", ["4", ""]), ("Быков", ["", ""]), ("Григорьев", ["5", ""])]
+    assert [name for name, _cells in rows(2)] == ["Анисимова", "Быков", "Волкова"]
