@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import random
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -36,6 +37,7 @@ from app.models import (
     Guardian,
     GuardianLink,
     Holiday,
+    Homework,
     ImportBatch,
     JournalSystem,
     Lesson,
@@ -811,6 +813,7 @@ class _FullSchool:
         lesson_rows = []
         first_id = _next_id(s, Lesson)
         topic_counter: dict[int, int] = defaultdict(int)
+        self.homework_texts: dict[int, str] = {}
         for day in self._lesson_days():
             weekday = day.isoweekday()
             for c in self.classes:
@@ -824,7 +827,30 @@ class _FullSchool:
                                                         of_assignment))
         _bulk(s, Lesson, lesson_rows)
         self.l.summary.lessons += len(lesson_rows)
+        self._homework(lesson_rows, grade_of)
         self._marks([r for r in lesson_rows if r["date"] <= self.l.filled_until])
+
+    def _homework(self, lesson_rows: list[dict], grade_of: dict[int, int]) -> None:
+        """The homework texts of the lessons, each due at the next lesson of its assignment on a later
+        day (the last lesson's on its own day); none in grade 1 (СанПиН 2.4.2.2821-10, п. 10.10)."""
+        texts = self.homework_texts
+        by_assignment: dict[int, list[dict]] = defaultdict(list)
+        for row in lesson_rows:
+            by_assignment[row["assignment_id"]].append(row)
+        rows = []
+        for lessons in by_assignment.values():
+            lessons.sort(key=itemgetter("date", "lesson_number"))
+            dates = [row["date"] for row in lessons]
+            for row in lessons:
+                text = texts.get(row["id"])
+                if text is None or grade_of[row["class_group_id"]] == 1:
+                    continue
+                following = bisect_right(dates, row["date"])
+                given = dt.datetime.combine(row["date"], dt.time(14, 0))
+                rows.append(dict(lesson_id=row["id"], class_group_id=row["class_group_id"], subgroup_id=None,
+                                 pupil_id=None, due_on=dates[following] if following < len(dates) else row["date"],
+                                 text=text, created_at=given, changed_at=given, version=1))
+        _bulk(self.s, Homework, rows)
 
     def _assignment_lookups(self) -> tuple[dict[int, int], dict[int, str]]:
         """Assignment id -> teacher id, and assignment id -> subject name."""
@@ -842,7 +868,8 @@ class _FullSchool:
 
     def _lesson_row(self, lesson_id: int, c: ClassGroup, day: dt.date, slot: dict, topic_counter: dict[int, int],
                     of_assignment: tuple[dict[int, int], dict[int, str]]) -> dict:
-        """A lesson of `slot` on `day`; up to `filled_until` it has a topic, most have homework."""
+        """A lesson of `slot` on `day`; up to `filled_until` it has a topic, most have homework (its
+        text kept in `homework_texts` by lesson id, for `_homework`)."""
         rng = self.rng
         teacher_of, subject_of = of_assignment
         filled = day <= self.l.filled_until
@@ -850,13 +877,14 @@ class _FullSchool:
         k = topic_counter[slot["assignment_id"]]
         planned = self.planned_topics.get(slot["assignment_id"], [])
         topic = planned[k - 1] if k <= len(planned) else f"{subject_of[slot['assignment_id']]}: тема {k}"
+        homework = f"§ {k}, упр. {rng.randint(1, 40)}" if filled and rng.random() < 0.7 else None
+        if homework is not None:
+            self.homework_texts[lesson_id] = homework
         return dict(
             id=lesson_id, assignment_id=slot["assignment_id"], class_group_id=c.id,
             school_id=self.school.id, date=day, lesson_number=slot["lesson_number"],
             teacher_id=teacher_of[slot["assignment_id"]], room_id=slot["room_id"], cancelled=False,
-            topic=topic if filled else None,
-            homework=(f"§ {k}, упр. {rng.randint(1, 40)}" if filled and rng.random() < 0.7 else None),
-            version=1,
+            topic=topic if filled else None, version=1,
         )
 
     def _marks(self, lessons: list[dict]) -> None:

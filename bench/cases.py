@@ -296,7 +296,11 @@ def build_cases(bench: Bench) -> list[Case]:
     return cases
 
 
-GRID_LESSONS = """SELECT id, date, lesson_number, topic, homework, version FROM lesson
+# The grid shows on each lesson the task given to its class and how many tasks were given there.
+GRID_LESSONS = """SELECT id, date, lesson_number, topic,
+        (SELECT h.text FROM homework h WHERE h.lesson_id = lesson.id AND h.pupil_id IS NULL
+         ORDER BY h.subgroup_id IS NOT NULL, h.id LIMIT 1),
+        (SELECT count(*) FROM homework h WHERE h.lesson_id = lesson.id), version FROM lesson
     WHERE assignment_id = :a AND cancelled = false AND date >= :s AND date <= :e ORDER BY date, lesson_number"""
 GRID_PUPILS = """SELECT id, last_name, first_name FROM pupil WHERE class_group_id = :c
     ORDER BY last_name, first_name, middle_name, id"""
@@ -373,7 +377,7 @@ def _save(f: Fixture, c) -> Case:
     return Case("save one mark (JSON)", run=save, raw=raw, target_ms=15)
 
 
-WEEK_LESSONS = """SELECT l.id, l.date, l.lesson_number, l.cancelled, l.topic, l.homework, s.name, t.last_name,
+WEEK_LESSONS = """SELECT l.id, l.date, l.lesson_number, l.cancelled, l.topic, l.assignment_id, s.name, t.last_name,
         t.first_name, t.middle_name, r.name
     FROM lesson l JOIN teaching_assignment ta ON ta.id = l.assignment_id JOIN subject s ON s.id = ta.subject_id
     JOIN staff t ON t.id = l.teacher_id LEFT JOIN room r ON r.id = l.room_id
@@ -383,6 +387,14 @@ WEEK_MARKS = """SELECT m.lesson_id, m.value, mt.short_name, mt.weight, m.comment
     WHERE m.pupil_id = :p AND l.class_group_id = :c AND l.date >= :s AND l.date <= :e"""
 WEEK_ABSENCES = """SELECT x.lesson_id, x.code FROM absence x JOIN lesson l ON l.id = x.lesson_id
     WHERE x.pupil_id = :p AND l.class_group_id = :c AND l.date >= :s AND l.date <= :e"""
+# The homework due in the week for the pupil (the class's, the pupil's groups', the pupil's own) with its files.
+WEEK_HOMEWORK = """SELECT h.id, h.due_on, h.text, h.pupil_id, l.date, l.assignment_id, s.name, f.id, f.filename,
+        f.size_bytes
+    FROM homework h JOIN lesson l ON l.id = h.lesson_id JOIN teaching_assignment ta ON ta.id = l.assignment_id
+    JOIN subject s ON s.id = ta.subject_id LEFT JOIN homework_file f ON f.homework_id = h.id
+    WHERE h.class_group_id = :c AND h.due_on >= :s AND h.due_on <= :e AND (h.pupil_id IS NULL OR h.pupil_id = :p)
+        AND (h.subgroup_id IS NULL OR h.subgroup_id IN (SELECT subgroup_id FROM subgroup_pupil WHERE pupil_id = :p))
+    ORDER BY h.due_on, h.id, f.id"""
 
 
 def _diary_week(f: Fixture, c) -> Case:
@@ -391,7 +403,8 @@ def _diary_week(f: Fixture, c) -> Case:
     lesson_ids = [r.id for r in rows(WEEK_LESSONS, **params)]
     return Case("diary week (parent)",
                 run=lambda: get(c["parent"], f"/diary/{f.child_id}/?date={DIARY_WEEK.isoformat()}", size=5_000),
-                raw=lambda: fetch((WEEK_LESSONS, params), (WEEK_MARKS, params), (WEEK_ABSENCES, params)),
+                raw=lambda: fetch((WEEK_LESSONS, params), (WEEK_MARKS, params), (WEEK_ABSENCES, params),
+                                  (WEEK_HOMEWORK, params)),
                 naive=lambda: naive_listing(c["director"], lesson_ids, [f.child_id]), target_ms=30)
 
 
@@ -520,8 +533,10 @@ def _report(app) -> Case:
                 repeat=3, target_ms=5_000)
 
 
-ARCHIVE_LESSONS = """SELECT l.id, l.assignment_id, l.date, l.topic, l.homework FROM lesson l
+ARCHIVE_LESSONS = """SELECT l.id, l.assignment_id, l.date, l.topic FROM lesson l
     WHERE l.class_group_id = :c AND l.cancelled = false ORDER BY l.assignment_id, l.date, l.lesson_number"""
+ARCHIVE_HOMEWORK = """SELECT h.lesson_id, h.text FROM homework h JOIN lesson l ON l.id = h.lesson_id
+    WHERE l.class_group_id = :c AND l.cancelled = false AND h.pupil_id IS NULL ORDER BY h.lesson_id, h.id"""
 ARCHIVE_MARKS = """SELECT m.lesson_id, m.pupil_id, m.value, m.mark_type_id FROM mark m JOIN lesson l ON l.id = m.lesson_id
     WHERE l.class_group_id = :c AND l.cancelled = false"""
 ARCHIVE_ABSENCES = """SELECT x.lesson_id, x.pupil_id, x.code FROM absence x JOIN lesson l ON l.id = x.lesson_id
@@ -534,7 +549,8 @@ def _archive(f: Fixture, c) -> Case:
     pupil_ids = [r.id for r in rows(GRID_PUPILS, **params)]
     return Case("journal archive xlsx (class, year)",
                 run=lambda: get(c["director"], f"/journal/class/{f.archive_class_id}/archive.xlsx", size=10_000),
-                raw=lambda: fetch((ARCHIVE_LESSONS, params), (ARCHIVE_MARKS, params), (ARCHIVE_ABSENCES, params)),
+                raw=lambda: fetch((ARCHIVE_LESSONS, params), (ARCHIVE_HOMEWORK, params), (ARCHIVE_MARKS, params),
+                                  (ARCHIVE_ABSENCES, params)),
                 naive=lambda: naive_listing(c["director"], lesson_ids, pupil_ids), repeat=3)
 
 

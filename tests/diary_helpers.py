@@ -3,10 +3,10 @@
 The week of 17–22 September 2012 for 7А of СОШ № 1 (world.class_a, pupil «Алексеева» = world.pupil_a,
 whose parent «parent» also has world.sibling_a in 8Б):
 
-  Mon 1  Математика    Иванова, каб. 21   recorded: topic, homework, marks 5 (к/р ×2) and 4 (отв)
-  Mon 2  Русский язык  Петрова → Иванова  recorded by the substitute (a substitution), topic, homework
-  Tue 1  Русский язык  Петрова            recorded: absence «б»
-  Tue 2  Математика    Иванова            recorded: topic only
+  Mon 1  Математика    Иванова, каб. 21   recorded: topic, homework (due Tue 2), marks 5 (к/р ×2) and 4 (отв)
+  Mon 2  Русский язык  Петрова → Иванова  recorded by the substitute (a substitution), topic, homework (due Tue 1)
+  Tue 1  Русский язык  Петрова            recorded: absence «б»; Monday's Russian homework is due
+  Tue 2  Математика    Иванова            recorded: topic; Monday's mathematics homework is due
   Wed 1  Математика    Иванова            timetable only, cancelled by a substitution row
   Wed 3  Англ. язык    group 1 (the pupil's) only; group 2's lesson at the same number is not hers
   Thu 1  Математика    Иванова            timetable only
@@ -106,7 +106,8 @@ def build_diary_week(session, world) -> DiaryWorld:
     add_slot(session, d.maths, 4, 1, room21)
 
     L = d.lessons
-    L["mon1"] = make_lesson(session, d.maths, day(0), 1, topic="Сложение дробей", homework="№ 15, 16 на с. 40")
+    L["mon1"] = make_lesson(session, d.maths, day(0), 1, topic="Сложение дробей", homework="№ 15, 16 на с. 40",
+                            homework_due=day(1))
     L["mon1"].room_id = room21.id
     make_mark(session, L["mon1"], pupil, 5, types["к/р"], position=0)
     make_mark(session, L["mon1"], pupil, 4, types["отв"], position=1)
@@ -116,7 +117,8 @@ def build_diary_week(session, world) -> DiaryWorld:
 
     session.add(Substitution(assignment_id=d.russian.id, date=day(0), lesson_number=2, substitute_id=w.teacher.id,
                              reason="болезнь учителя"))
-    L["mon2"] = make_lesson(session, d.russian, day(0), 2, topic="Причастный оборот", homework="Упр. 112")
+    L["mon2"] = make_lesson(session, d.russian, day(0), 2, topic="Причастный оборот", homework="Упр. 112",
+                            homework_due=day(1))
     L["mon2"].teacher_id = w.teacher.id
     L["tue1"] = make_lesson(session, d.russian, day(1), 1, topic="Деепричастие")
     session.add(Absence(lesson_id=L["tue1"].id, pupil_id=pupil.id, code="б"))

@@ -12,6 +12,7 @@ from app.models import (
     ClassGroup,
     Guardian,
     GuardianLink,
+    Homework,
     Lesson,
     Mark,
     MarkType,
@@ -143,13 +144,26 @@ def make_assignment(session, class_group, subject, teacher, hours=Decimal("4")):
     return a
 
 
-def make_lesson(session, assignment, date, number=1, topic=None, homework=None):
+def make_lesson(session, assignment, date, number=1, topic=None, homework=None, homework_due=None):
+    """A lesson; with `homework`, a task for its class due on `homework_due` (by default the
+    lesson's own day, so that the diary shows it on the lesson)."""
     lesson = Lesson(assignment_id=assignment.id, class_group_id=assignment.class_group_id,
                     school_id=assignment.class_group.school_id, date=date, lesson_number=number,
-                    teacher_id=assignment.teacher_id, topic=topic, homework=homework)
+                    teacher_id=assignment.teacher_id, topic=topic)
     session.add(lesson)
     session.flush()
+    if homework is not None:
+        make_homework(session, lesson, homework, due_on=homework_due or date, subgroup_id=assignment.subgroup_id)
     return lesson
+
+
+def make_homework(session, lesson, text, due_on, pupil=None, subgroup_id=None):
+    """A task given on `lesson` due on `due_on`: for the lesson's class, a subgroup or one pupil."""
+    homework = Homework(lesson_id=lesson.id, class_group_id=lesson.class_group_id, subgroup_id=subgroup_id,
+                        pupil_id=pupil.id if pupil else None, due_on=due_on, text=text, version=1)
+    session.add(homework)
+    session.flush()
+    return homework
 
 
 def make_catalogues(session):

@@ -46,3 +46,10 @@ def cell_post(client, token, lesson, pupil, assignment, text, known=None, **extr
 def post_json(client, token, url, body):
     return client.post(url, data=json.dumps(body), content_type="application/json",
                        headers={"X-CSRFToken": token, "Accept": "application/json"})
+
+
+def post_form(client, token, url, body):
+    """A multipart POST as the lesson panel sends a task: `body` fields (a list value repeats the
+    field; files as (BytesIO, name) pairs)."""
+    return client.post(url, data=body, content_type="multipart/form-data",
+                       headers={"X-CSRFToken": token, "Accept": "application/json"})

@@ -139,7 +139,7 @@ def world_urls(session, sm) -> dict[str, tuple[str, str]]:
     angle brackets and ampersands, two marks in one cell, a late arrival with a mark, and the
     teacher as the class teacher who reads the Russian journal of the class read-only.
     {name: (login, URL)}, as `demo_urls`; committed."""
-    from app.models import Absence, Mark, MarkType, Room, StudyPeriod
+    from app.models import Absence, Homework, Mark, MarkType, Room, StudyPeriod
     from tests.diary_helpers import build_diary_week, day
     from tests.factories import build_world, make_mark, make_pupil
 
@@ -148,7 +148,8 @@ def world_urls(session, sm) -> dict[str, tuple[str, str]]:
     types = {t.short_name: t for t in session.scalars(select(MarkType))}
     lessons = d.lessons
     odd = make_pupil(session, w.class_a, ODD_NAME)
-    lessons["mon1"].topic, lessons["mon1"].homework = ODD_TOPIC, ODD_HOMEWORK
+    lessons["mon1"].topic = ODD_TOPIC
+    session.scalar(select(Homework).where(Homework.lesson_id == lessons["mon1"].id)).text = ODD_HOMEWORK
     session.scalar(select(Mark).where(Mark.lesson_id == lessons["mon1"].id, Mark.pupil_id == w.pupil_a.id,
                                       Mark.value == 5)).comment = ODD_COMMENT
     room = Room(school_id=w.school_a.id, name=ODD_ROOM)

@@ -8,19 +8,20 @@ from flask_appbuilder import ModelView
 from flask_appbuilder.api import ModelRestApi
 from sqlalchemy import select
 
-from app.models import Holiday, JournalSystem, Material
+from app.models import Holiday, HomeworkFile, JournalSystem, Material
 from app.security import roles as R
 from app.security.scope import load_scope, visible
 from tests.conftest import login
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, make_homework, make_user
 
 LOGIN_TOKEN_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 META_TOKEN_RE = re.compile(r'name="csrf-token" content="([^"]+)"')
 
 
 def add_vendor_and_extras(session, sm, world):
-    """A vendor login (its system runs school_b), a holiday per school and a methodical material
-    with its file, so more views have rows."""
+    """A vendor login (its system runs school_b), a holiday per school, a methodical material
+    with its file, and homework with a file on each lesson (and one for Алексеева alone on 7А's),
+    so more views have rows."""
     system = JournalSystem(name="Другой журнал", vendor="ООО «Поставщик»", is_own=False)
     session.add(system)
     session.flush()
@@ -32,6 +33,12 @@ def add_vendor_and_extras(session, sm, world):
     session.add(Material(title="Памятка учителю", filename="Памятка.pdf", content_type="application/pdf",
                          data=b"%PDF-1.4\n%%EOF\n", published_on=dt.date(2012, 8, 27),
                          author_id=world.users["methodist"].id))
+    due = world.lesson_a.date + dt.timedelta(days=3)
+    tasks = [make_homework(session, lesson, "№ 1", due)
+             for lesson in (world.lesson_a, world.lesson_a_other, world.lesson_b)]
+    tasks.append(make_homework(session, world.lesson_a, "Доклад", due, pupil=world.pupil_a))
+    session.add_all(HomeworkFile(homework_id=task.id, filename="Задание.pdf", content_type="application/pdf",
+                                 size_bytes=15, data=b"%PDF-1.4\n%%EOF\n") for task in tasks)
     session.commit()
     return world
 

@@ -3,6 +3,7 @@
 GET /api/v1/diary/children                     the pupils whose diary the user keeps
 GET /api/v1/diary/<pupil_id>/week?date=…       the week containing the date (default: today's)
 GET /api/v1/diary/<pupil_id>/progress?period=… marks, averages, period/year marks, attendance
+GET /api/v1/diary/homework-files/<file_id>     a file attached to homework the user may read
 
 The same scope as the pages (app.web.diary.open_diary): another family's child answers 404.
 Works with the browser session and, where FAB's security API is on, with a JWT.
@@ -28,7 +29,11 @@ from app.api.diary_schemas import SCHEMAS
 from app.web.api_messages import RussianAnswers
 from app.diary import progress as progress_domain
 from app.diary import week as week_domain
+from app.extensions import db
+from app.http import stored_file
+from app.journal import homework as homework_domain
 from app.replica import read_session
+from app.security.clauses import NotInScope
 from app.security import roles as R
 from app.security.current import current_scope
 from app.web.diary import family, note_visit, open_diary, school_calendar
@@ -179,6 +184,53 @@ class DiaryApi(RussianAnswers, BaseApi):
         result["chosen"] = progress.chosen.key if progress.chosen else None
         note_visit(pupil)
         return self.response(200, result=result)
+
+    @expose("/homework-files/<int:file_id>", methods=["GET"])
+    @protect()
+    @permission_name("get")
+    def get_homework_file(self, file_id: int):
+        """A file attached to homework: given to a class, a subgroup or a pupil of the user's family.
+        ---
+        get:
+          summary: A file attached to homework (PDF, an image, a Word or Excel document)
+          parameters:
+          - in: path
+            name: file_id
+            required: true
+            schema:
+              type: integer
+          responses:
+            200:
+              description: The file, as an attachment under its own name
+              content:
+                application/pdf:
+                  schema:
+                    type: string
+                    format: binary
+                image/jpeg:
+                  schema:
+                    type: string
+                    format: binary
+                image/png:
+                  schema:
+                    type: string
+                    format: binary
+                application/vnd.openxmlformats-officedocument.wordprocessingml.document:
+                  schema:
+                    type: string
+                    format: binary
+                application/vnd.openxmlformats-officedocument.spreadsheetml.sheet:
+                  schema:
+                    type: string
+                    format: binary
+            404:
+              $ref: '#/components/responses/404'
+        """
+        try:
+            found = homework_domain.homework_file(db.session, current_scope(), file_id)
+        except NotInScope:
+            return self.response_404()
+        return stored_file(found.data, found.filename, found.content_type)
 
     @staticmethod
     def _open(pupil_id: int):

@@ -1,13 +1,16 @@
 """A pupil's diary week, Monday to Saturday: what the timetable planned and the journal recorded.
 
 For each school day the lessons by number with bell times, subject, teacher and room; a
-substitution or cancellation shown as such; the topic and homework the teacher wrote; the pupil's
-marks (work type and weight; none on a lesson taught without marks, app.journal.assessment) and
-absence. Lessons the journal has recorded (`Lesson` rows) win
-over the weekly timetable; timetable slots fill the numbers nobody has recorded yet (the coming
-days of the week), with that day's substitutions applied.
+substitution or cancellation shown as such; the topic the teacher wrote; the homework due at the
+lesson (given on an earlier lesson of the subject, to the class, to a subgroup of the pupil or to
+the pupil alone, with its files), as Дневник.ру and МЭШ show it; the pupil's marks (work type and
+weight; none on a lesson taught without marks, app.journal.assessment) and absence. Lessons the
+journal has recorded (`Lesson` rows) win over the weekly timetable; timetable slots fill the
+numbers nobody has recorded yet (the coming days of the week), with that day's substitutions
+applied. Homework due on a day without a lesson of its subject (the timetable changed since) is
+listed under the day.
 
-The cost is a constant number of queries whatever the number of lessons (five; two when the
+The cost is a constant number of queries whatever the number of lessons (six; three when the
 school's calendar is passed in): nothing is loaded per lesson or per day, so the evening peak of
 the region stays cheap.
 """
@@ -30,6 +33,8 @@ from app.models import (
     BellSchedule,
     ClassMembership,
     Holiday,
+    Homework,
+    HomeworkFile,
     Lesson,
     Mark,
     MarkType,
@@ -71,6 +76,27 @@ class DiaryAbsence:
     excused: bool
 
 
+@dataclass(frozen=True)
+class DiaryFile:
+    """A file attached to homework (downloaded by its id)."""
+
+    id: int
+    name: str
+    size_bytes: int
+
+
+@dataclass
+class DiaryHomework:
+    """A task due on the day: given on `given_on` in `subject`; `individual`: for this pupil alone."""
+
+    id: int
+    subject: str
+    text: str
+    given_on: dt.date
+    individual: bool = False
+    files: list[DiaryFile] = field(default_factory=list)
+
+
 @dataclass
 class DiaryLesson:
     """One lesson of the day. `recorded` is False for a lesson known only from the timetable."""
@@ -86,7 +112,7 @@ class DiaryLesson:
     # Set when another teacher takes the lesson: the teacher the timetable names.
     replaces: str | None = None
     topic: str | None = None
-    homework: str | None = None
+    homework: list[DiaryHomework] = field(default_factory=list)  # due at this lesson
     marks: list[DiaryMark] = field(default_factory=list)
     absence: DiaryAbsence | None = None
 
@@ -102,6 +128,7 @@ class DiaryDay:
     holiday: str | None = None  # the name of the holiday that covers this day for the pupil's grade
     outside_periods: bool = False  # not within any study period of the school
     lessons: list[DiaryLesson] = field(default_factory=list)
+    homework: list[DiaryHomework] = field(default_factory=list)  # due this day, no lesson of its subject
 
 
 @dataclass
@@ -262,7 +289,8 @@ def build_week(session: Session, pupil: PupilCard, day: dt.date, today: dt.date,
     days = _week_days(monday, today, periods, holidays)
     recorded = _recorded_lessons(session, pupil, monday, saturday, bells)
     slots, substitutions = _timetable(session, pupil, monday, saturday, bells)
-    _place_lessons(days, recorded, slots, substitutions)
+    placed = _place_lessons(days, recorded, slots, substitutions)
+    _place_homework(days, placed, _homework_due(session, pupil, monday, saturday))
 
     study_days = [d for d in days if not d.outside_periods]
     state = _week_state(days, study_days, bool(recorded))
@@ -291,22 +319,41 @@ def _week_days(monday: dt.date, today: dt.date, periods, holidays) -> list[Diary
     return days
 
 
-def _place_lessons(days: list[DiaryDay], recorded: list[tuple[dt.date, DiaryLesson]],
-                   slots: dict[int, list[_Slot]], substitutions: dict) -> None:
+def _place_lessons(days: list[DiaryDay], recorded: list[tuple[dt.date, int, DiaryLesson]],
+                   slots: dict[int, list[_Slot]], substitutions: dict) -> dict[tuple[dt.date, int], list[DiaryLesson]]:
     """Put each day's lessons in order of number, then subject: the recorded ones, and the
-    timetable's slots for the numbers nobody has recorded on a school day."""
+    timetable's slots for the numbers nobody has recorded on a school day. Returns the placed
+    lessons by (date, teaching assignment id), for the homework due at them."""
     by_date: dict[dt.date, dict[int, list[DiaryLesson]]] = defaultdict(lambda: defaultdict(list))
-    for date, lesson in recorded:
+    placed: dict[tuple[dt.date, int], list[DiaryLesson]] = defaultdict(list)
+    for date, assignment_id, lesson in recorded:
         by_date[date][lesson.number].append(lesson)
+        placed[(date, assignment_id)].append(lesson)
     for d in days:
         numbers = by_date[d.date]
         if not d.holiday and not d.outside_periods:
             for slot in slots.get(d.date.isoweekday(), ()):
                 # A number the journal has recorded shows what was recorded, not the plan.
                 if slot.valid_on(d.date) and slot.lesson.number not in numbers:
-                    numbers[slot.lesson.number].append(slot.on(d.date, substitutions))
+                    lesson = slot.on(d.date, substitutions)
+                    numbers[slot.lesson.number].append(lesson)
+                    placed[(d.date, slot.assignment_id)].append(lesson)
         for number in sorted(numbers):
             d.lessons.extend(sorted(numbers[number], key=lambda lesson: lesson.subject))
+    return placed
+
+
+def _place_homework(days: list[DiaryDay], placed: dict[tuple[dt.date, int], list[DiaryLesson]],
+                    due: list[tuple[dt.date, int, DiaryHomework]]) -> None:
+    """Each task at the first lesson of its subject on its due day (a lesson that is not cancelled
+    when there is one), else under the day."""
+    by_date = {d.date: d for d in days}
+    for date, assignment_id, task in due:
+        lessons = sorted(placed.get((date, assignment_id), ()), key=lambda lesson: (lesson.cancelled, lesson.number))
+        if lessons:
+            lessons[0].homework.append(task)
+        elif date in by_date:
+            by_date[date].homework.append(task)
 
 
 def _week_state(days: list[DiaryDay], study_days: list[DiaryDay], has_recorded: bool) -> str:
@@ -331,7 +378,7 @@ _SUBSTITUTE = aliased(Staff, name="substitute_teacher")
 # columns); the absence and the substitution, one per lesson at most, ride along.
 _LESSONS = (
     select(
-        Lesson.id, Lesson.date, Lesson.lesson_number, Lesson.cancelled, Lesson.topic, Lesson.homework,
+        Lesson.id, Lesson.date, Lesson.lesson_number, Lesson.cancelled, Lesson.topic, Lesson.assignment_id,
         Subject.name, _ACTUAL.last_name, _ACTUAL.first_name, _ACTUAL.middle_name,
         Lesson.teacher_id, TeachingAssignment.teacher_id,
         _PLANNED.last_name, _PLANNED.first_name, _PLANNED.middle_name, Room.name, Substitution.cancelled,
@@ -393,31 +440,71 @@ _SLOTS = (
 )
 
 
+# One row per task due in the week for the pupil and file of it (a task without files: one row
+# with empty file columns): the class's tasks, those of the pupil's subgroups and the pupil's own.
+_HOMEWORK = (
+    select(
+        Homework.id, Homework.due_on, Homework.text, Homework.pupil_id, Lesson.date, Lesson.assignment_id, Subject.name,
+        HomeworkFile.id, HomeworkFile.filename, HomeworkFile.size_bytes,
+    )
+    .join(Lesson, Lesson.id == Homework.lesson_id)
+    .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
+    .join(Subject, Subject.id == TeachingAssignment.subject_id)
+    .outerjoin(HomeworkFile, HomeworkFile.homework_id == Homework.id)
+    .where(
+        Homework.class_group_id == bindparam("class_group_id"),
+        Homework.due_on >= bindparam("monday"),
+        Homework.due_on <= bindparam("saturday"),
+        or_(Homework.pupil_id.is_(None), Homework.pupil_id == bindparam("pupil_id")),
+        or_(Homework.subgroup_id.is_(None), Homework.subgroup_id.in_(
+            select(subgroup_pupil.c.subgroup_id).where(subgroup_pupil.c.pupil_id == bindparam("pupil_id")))),
+    )
+    .order_by(Homework.due_on, Homework.pupil_id.is_not(None), Lesson.date, Homework.id, HomeworkFile.id)
+)
+
+
 def _teacher_name(last, first, middle) -> str | None:
     return short_name(last, first, middle) if last else None
 
 
-def _recorded_lessons(session, pupil, monday, saturday, bells) -> list[tuple[dt.date, DiaryLesson]]:
-    """Lessons of the pupil's classes in the week (each on the days the pupil was in it) with the pupil's marks and absence, and whether the
-    secretary cancelled them: one query."""
+def _recorded_lessons(session, pupil, monday, saturday, bells) -> list[tuple[dt.date, int, DiaryLesson]]:
+    """Lessons of the pupil's classes in the week (each on the days the pupil was in it) with the
+    pupil's marks and absence, and whether the secretary cancelled them, each with its date and
+    teaching assignment: one query."""
     rows = session.connection().execute(_LESSONS, {"monday": monday, "saturday": saturday, "pupil_id": pupil.id})
-    lessons: dict[int, tuple[dt.date, DiaryLesson]] = {}
-    for (lesson_id, date, number, cancelled, topic, homework, subject, a_last, a_first, a_middle,
+    lessons: dict[int, tuple[dt.date, int, DiaryLesson]] = {}
+    for (lesson_id, date, number, cancelled, topic, assignment_id, subject, a_last, a_first, a_middle,
          actual_id, planned_id, p_last, p_first, p_middle, room, cancelled_by_secretary,
          value, type_name, type_short, weight, comment, absence_code, absence_name, excused) in rows:
         if lesson_id not in lessons:
             starts, ends = bells.get(number, (None, None))
-            lessons[lesson_id] = (date, DiaryLesson(
+            lessons[lesson_id] = (date, assignment_id, DiaryLesson(
                 number=number, subject=subject, teacher=_teacher_name(a_last, a_first, a_middle),
                 # A substitution that cancels the lesson wins over what the journal row says.
                 starts_at=starts, ends_at=ends, room=room, recorded=True, cancelled=cancelled or bool(cancelled_by_secretary),
                 replaces=_teacher_name(p_last, p_first, p_middle) if actual_id != planned_id else None,
-                topic=topic, homework=homework,
+                topic=topic,
                 absence=DiaryAbsence(absence_code, absence_name, excused) if absence_code is not None else None,
             ))
         if value is not None:
-            lessons[lesson_id][1].marks.append(DiaryMark(value, type_name, type_short, Decimal(weight), comment))
+            lessons[lesson_id][2].marks.append(DiaryMark(value, type_name, type_short, Decimal(weight), comment))
     return list(lessons.values())
+
+
+def _homework_due(session, pupil, monday, saturday) -> list[tuple[dt.date, int, DiaryHomework]]:
+    """The tasks due in the week for the pupil (the class's, the pupil's subgroups', the pupil's
+    own) with their files, each with its due day and the teaching assignment it was given in:
+    one query."""
+    rows = session.connection().execute(_HOMEWORK, {"class_group_id": pupil.class_group_id, "monday": monday,
+                                                    "saturday": saturday, "pupil_id": pupil.id})
+    tasks: dict[int, tuple[dt.date, int, DiaryHomework]] = {}
+    for (homework_id, due_on, text, pupil_id, given_on, assignment_id, subject, file_id, filename, size) in rows:
+        if homework_id not in tasks:
+            tasks[homework_id] = (due_on, assignment_id, DiaryHomework(
+                id=homework_id, subject=subject, text=text, given_on=given_on, individual=pupil_id is not None))
+        if file_id is not None:
+            tasks[homework_id][2].files.append(DiaryFile(file_id, filename, size))
+    return list(tasks.values())
 
 
 @dataclass(frozen=True)
@@ -433,7 +520,7 @@ class _Slot:
         return self.valid_from <= date and (self.valid_to is None or date <= self.valid_to)
 
     def on(self, date: dt.date, substitutions: dict) -> DiaryLesson:
-        lesson = replace(self.lesson, marks=[])
+        lesson = replace(self.lesson, marks=[], homework=[])
         change = substitutions.get((self.assignment_id, date, lesson.number))
         if change:
             cancelled, substitute = change

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import xlsxwriter
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from app import formats
@@ -21,6 +21,7 @@ from app.journal import grading
 from app.journal.reports import readable_class
 from app.models import (
     Absence,
+    Homework,
     Lesson,
     Mark,
     MarkType,
@@ -207,7 +208,12 @@ def _read_subject(session: Session, scope: Scope, class_group, assignment, span:
     """The journal's lessons, marks, absences and period marks within the span, and its thematic
     plan, in five statements."""
     starts, ends = span.starts, span.ends
-    lessons = list(session.execute(select(Lesson.id, Lesson.date, Lesson.topic, Lesson.homework).where(
+    # The tasks given on each lesson to its class, group or a subgroup (a pupil's own task stays in
+    # the journal), in the lesson's own statement.
+    homework = (select(func.aggregate_strings(Homework.text, "; "))
+                .where(Homework.lesson_id == Lesson.id, Homework.pupil_id.is_(None), visible(scope, Homework))
+                .scalar_subquery())
+    lessons = list(session.execute(select(Lesson.id, Lesson.date, Lesson.topic, homework.label("homework")).where(
         Lesson.assignment_id == assignment.id, Lesson.cancelled.is_(False), Lesson.date >= starts,
         Lesson.date <= ends, visible(scope, Lesson)).order_by(Lesson.date, Lesson.lesson_number)))
     lesson_ids = select(Lesson.id).where(Lesson.assignment_id == assignment.id, Lesson.date >= starts,

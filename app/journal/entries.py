@@ -600,39 +600,31 @@ def record_absentees(session: Session, scope: Scope, actor: Actor, *, lesson_id:
     return _transaction(session, work)
 
 
-# --- lesson topic and homework -------------------------------------------------------------------
-
-HOMEWORK_MAX = 4000  # characters; the topic's limit is its column's (app.textinput)
-
+# --- lesson topic ---------------------------------------------------------------------------------
 
 def save_lesson_text(session: Session, scope: Scope, actor: Actor, *, lesson_id: int, topic: str | None,
-                     homework: str | None, version: int, reason: str | None = None) -> Lesson:
-    """Set a lesson's topic and homework (empty text clears). `version` is the lesson's version
-    the client saw. One history row for the topic and one for the homework, when changed."""
+                     version: int, reason: str | None = None) -> Lesson:
+    """Set a lesson's topic (empty text clears). `version` is the lesson's version the client saw.
+    One history row when it changed. (Homework given on the lesson: app.journal.homework.)"""
     def work():
         lesson = _lesson_for_write(session, scope, lesson_id)
         if not would_be_changeable(session, scope, Mark, lesson_id=lesson.id):
-            raise DomainError(_("Тему и задание урока меняет учитель, который ведёт урок."))
+            raise DomainError(_("Тему урока записывает учитель, который ведёт урок."))
         new_topic = clean_column(Lesson.topic, topic, field=_("Тема урока"))
-        new_homework = clean_column(Lesson.homework, homework, field=_("Домашнее задание"))
-        if new_homework and len(new_homework) > HOMEWORK_MAX:
-            raise DomainError(_("Домашнее задание длиннее %(n)s знаков: сократите его.", n=HOMEWORK_MAX))
         if lesson.version != version:
             raise StaleVersion()
         recorded = _check_lock(scope, period_of(session, lesson.school_id, lesson.date), reason)
-        if new_topic == lesson.topic and new_homework == lesson.homework:
+        if new_topic == lesson.topic:
             return lesson
-        old_topic, old_homework = lesson.topic, lesson.homework
+        old_topic = lesson.topic
         done = session.execute(update(Lesson).where(Lesson.id == lesson.id, Lesson.version == version)
-                               .values(topic=new_topic, homework=new_homework, version=Lesson.version + 1)
+                               .values(topic=new_topic, version=Lesson.version + 1)
                                .execution_options(synchronize_session=False))
         if done.rowcount != 1:
             raise StaleVersion()
-        for entity, old, new in (("topic", old_topic, new_topic), ("homework", old_homework, new_homework)):
-            if old != new:
-                action = "create" if old is None else ("delete" if new is None else "update")
-                _audit(session, actor, school_id=lesson.school_id, entity=entity, action=action,
-                       entity_id=lesson.id, lesson_id=lesson.id, old=old, new=new, reason=recorded)
+        action = "create" if old_topic is None else ("delete" if new_topic is None else "update")
+        _audit(session, actor, school_id=lesson.school_id, entity="topic", action=action,
+               entity_id=lesson.id, lesson_id=lesson.id, old=old_topic, new=new_topic, reason=recorded)
         session.expire(lesson)
         return lesson
     return _transaction(session, work)
@@ -748,31 +740,3 @@ def _period_mode(session: Session, class_group, subject_id: int, study_period_id
     periods = session.scalars(select(StudyPeriod.id).where(StudyPeriod.school_id == class_group.school_id,
                                                            StudyPeriod.academic_year_id == class_group.academic_year_id))
     return assessment.year_mode(settings, class_group.grade, periods)
-
-
-# --- locking study periods ------------------------------------------------------------------------
-
-def set_period_locked(session: Session, scope: Scope, actor: Actor, *, study_period_id: int, locked: bool,
-                      now: dt.datetime | None = None) -> StudyPeriod:
-    """Lock (teachers can no longer change the period) or unlock a study period. Administration only.
-
-    The request names the state it wants, not a change of what the page showed: locking a locked
-    period keeps who locked it and when, so a repeated or crossed request loses nothing."""
-    def work():
-        period = session.scalar(select(StudyPeriod).where(StudyPeriod.id == study_period_id, visible(scope, StudyPeriod)))
-        if period is None:
-            raise NotInScope(f"study_period {study_period_id}")
-        allowed = session.scalar(select(StudyPeriod.id).where(StudyPeriod.id == study_period_id,
-                                                              changeable(scope, StudyPeriod)))
-        if allowed is None or scope.role not in CORRECTING_ROLES:
-            raise DomainError(_("Закрывать и открывать периоды может только администрация школы."))
-        if locked and period.locked_at is not None:
-            return period
-        if locked:
-            period.locked_at = now or clock.region_now()
-            period.locked_by_id = actor.user_id
-        else:
-            period.locked_at = None
-            period.locked_by_id = None
-        return period
-    return _transaction(session, work)

@@ -30,6 +30,7 @@ from app.journal.entries import lesson_pupil_ids
 from app.models import (
     Absence,
     ClassGroup,
+    Homework,
     Lesson,
     Mark,
     MarkType,
@@ -94,7 +95,8 @@ class GridLesson:
     date: dt.date
     number: int
     topic: str | None
-    homework: str | None
+    homework: str | None  # the text of the task given to the lesson's class (or group), if any
+    homework_count: int  # tasks given on the lesson: to the class, subgroups, pupils
     version: int
     editable: bool
     column_type_id: int | None = None
@@ -229,8 +231,12 @@ def _grid_statements(scope: Scope, dated: bool) -> _GridStatements:
         conditions += [Lesson.date >= bindparam("starts_on"), Lesson.date <= bindparam("ends_on")]
     # Each scope clause is checked on the lesson rows the statement reads (`on_row`): as a subquery
     # of lesson ids it would join every lesson a second time.
-    lessons = (select(Lesson.id, Lesson.date, Lesson.lesson_number, Lesson.topic, Lesson.homework, Lesson.version,
-                      marks_writable_on(scope).label("editable"))
+    homework = (Homework.lesson_id == Lesson.id, visible_on_lesson(scope, Homework))
+    homework_text = (select(Homework.text).where(*homework, Homework.pupil_id.is_(None))
+                     .order_by(Homework.subgroup_id.is_not(None), Homework.id).limit(1).scalar_subquery())
+    homework_count = select(func.count(Homework.id)).where(*homework).scalar_subquery()
+    lessons = (select(Lesson.id, Lesson.date, Lesson.lesson_number, Lesson.topic, homework_text, homework_count,
+                      Lesson.version, marks_writable_on(scope).label("editable"))
                .where(*conditions, on_row(visible(scope, Lesson), Lesson)).order_by(Lesson.date, Lesson.lesson_number))
     marks = select(Mark.lesson_id, Mark.pupil_id, Mark.position, Mark.value, Mark.mark_type_id,
                    cast(null(), String).label("code"), Mark.version).where(
@@ -427,9 +433,9 @@ def _chosen_period(session: Session, periods: list[CalendarPeriod], assignment_i
 
 def _read_lessons(connection, statements: _GridStatements, params: dict) -> list[GridLesson]:
     return [
-        GridLesson(id=lesson_id, date=date, number=number, topic=topic, homework=homework, version=version,
-                   editable=bool(editable))
-        for lesson_id, date, number, topic, homework, version, editable
+        GridLesson(id=lesson_id, date=date, number=number, topic=topic, homework=homework,
+                   homework_count=homework_count or 0, version=version, editable=bool(editable))
+        for lesson_id, date, number, topic, homework, homework_count, version, editable
         in connection.execute(statements.lessons, params).all()
     ]
 

@@ -1,5 +1,5 @@
-"""Journal: work types, marks, absences, period and year marks, how subjects are assessed, the change
-history, diary visits."""
+"""Journal: work types, marks, absences, period and year marks, how subjects are assessed, homework
+and its files, the change history, diary visits."""
 from __future__ import annotations
 
 import datetime as dt
@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     Numeric,
     SmallInteger,
     String,
@@ -151,6 +152,71 @@ class PeriodMark(Model):
     study_period = relationship("StudyPeriod")
 
 
+class Homework(Model):
+    """Домашнее задание, заданное на уроке (lesson_id) к дню due_on.
+
+    For whom: the lesson's class (the subgroup of a subgroup's lesson), a subgroup (subgroup_id)
+    or one pupil (pupil_id, an individual task). class_group_id repeats the lesson's for the
+    diary's index (a pupil's class and the week's due dates)."""
+
+    __tablename__ = "homework"
+    __table_args__ = (
+        CheckConstraint("pupil_id IS NULL OR subgroup_id IS NULL", name="ck_homework_target"),
+        Index("ix_homework_class_due", "class_group_id", "due_on"),
+        Index("ix_homework_lesson", "lesson_id"),
+        # For the foreign keys' checks. Partial: most tasks are a class's (NULL here), and SQLite,
+        # without statistics, took a full index on pupil_id for «pupil_id IS NULL» over the lesson's
+        # index and read every class task of the region for one lesson.
+        Index("ix_homework_pupil", "pupil_id", sqlite_where=text("pupil_id IS NOT NULL"),
+              postgresql_where=text("pupil_id IS NOT NULL")),
+        Index("ix_homework_subgroup", "subgroup_id", sqlite_where=text("subgroup_id IS NOT NULL"),
+              postgresql_where=text("subgroup_id IS NOT NULL")),
+        # One homework per lesson and audience: the class (or the lesson's subgroup), a subgroup, a pupil.
+        Index("uq_homework_class", "lesson_id", unique=True,
+              sqlite_where=text("pupil_id IS NULL AND subgroup_id IS NULL"),
+              postgresql_where=text("pupil_id IS NULL AND subgroup_id IS NULL")),
+        Index("uq_homework_subgroup", "lesson_id", "subgroup_id", unique=True,
+              sqlite_where=text("subgroup_id IS NOT NULL"), postgresql_where=text("subgroup_id IS NOT NULL")),
+        Index("uq_homework_pupil", "lesson_id", "pupil_id", unique=True,
+              sqlite_where=text("pupil_id IS NOT NULL"), postgresql_where=text("pupil_id IS NOT NULL")),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id", ondelete="RESTRICT"), nullable=False)
+    class_group_id: Mapped[int] = mapped_column(ForeignKey("class_group.id", ondelete="RESTRICT"), nullable=False)
+    subgroup_id: Mapped[Optional[int]] = mapped_column(ForeignKey("subgroup.id", ondelete="RESTRICT"))
+    pupil_id: Mapped[Optional[int]] = mapped_column(ForeignKey("pupil.id", ondelete="RESTRICT"))
+    due_on: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=clock.region_now,
+                                                    server_default=func.now())
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=clock.region_now,
+                                                    server_default=func.now())
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    lesson = relationship("Lesson")
+    pupil = relationship("Pupil")
+    subgroup = relationship("Subgroup")
+
+
+class HomeworkFile(Model):
+    """Файл к домашнему заданию. Хранится в базе: серверы приложения ничего не держат на диске."""
+
+    __tablename__ = "homework_file"
+    __table_args__ = (CheckConstraint("size_bytes > 0", name="ck_homework_file_size"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    homework_id: Mapped[int] = mapped_column(ForeignKey("homework.id", ondelete="CASCADE"), nullable=False, index=True)
+    filename: Mapped[str] = mapped_column(String(200), nullable=False)
+    content_type: Mapped[str] = mapped_column(String(100), nullable=False)
+    size_bytes: Mapped[int] = mapped_column(Integer, nullable=False)
+    data: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=clock.region_now,
+                                                     server_default=func.now())
+    uploaded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
+
+    homework = relationship("Homework")
+
+
 # How a subject is assessed in a class during a study period (app.journal.assessment has the rules).
 # Codes stored in subject_assessment.mode.
 MARKS = "marks"            # отметки 2–5 on lessons, a period mark
@@ -216,6 +282,28 @@ class JournalChange(Model):
     user_name: Mapped[str] = mapped_column(String(200), nullable=False)
     ip_address: Mapped[Optional[str]] = mapped_column(String(45))
     changed_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=clock.region_now, server_default=func.now())
+
+
+class PeriodCloseEvent(Model):
+    """Закрытие или открытие учебного периода: кто, когда (время региона), почему; досрочно ли.
+
+    Kept for every close and reopen, so the periods page shows a period's history and not only
+    its last state (study_period.locked_at/locked_by_id stay the state the journal checks)."""
+
+    __tablename__ = "period_close_event"
+    __table_args__ = (
+        CheckConstraint("action IN ('close', 'reopen')", name="ck_period_close_event_action"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    study_period_id: Mapped[int] = mapped_column(ForeignKey("study_period.id", ondelete="CASCADE"), nullable=False,
+                                                 index=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), nullable=False)
+    action: Mapped[str] = mapped_column(String(6), nullable=False)
+    early: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    reason: Mapped[Optional[str]] = mapped_column(String(300))
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
+    user_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=clock.region_now)
 
 
 class DiaryVisit(Model):

@@ -18,7 +18,6 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Table,
-    Text,
     Time,
     UniqueConstraint,
 )
@@ -238,7 +237,6 @@ class Lesson(Model):
     room_id: Mapped[Optional[int]] = mapped_column(ForeignKey("room.id", ondelete="SET NULL"))
     cancelled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     topic: Mapped[Optional[str]] = mapped_column(String(500))
-    homework: Mapped[Optional[str]] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     assignment = relationship("TeachingAssignment")

@@ -27,6 +27,8 @@ from app.models import (
     Guardian,
     GuardianLink,
     Holiday,
+    Homework,
+    HomeworkFile,
     ImportBatch,
     OneTimeCode,
     PasswordReset,
@@ -40,6 +42,7 @@ from app.models import (
     Material,
     Milestone,
     Municipality,
+    PeriodCloseEvent,
     PeriodMark,
     PlanTarget,
     PlanTopic,
@@ -138,7 +141,14 @@ RULES: dict[type, Rule] = {
     # how a class's subject is assessed in a period: the school's setting, about no person
     SubjectAssessment: Rule(class_group=SubjectAssessment.class_group_id, region=True),
     JournalChange: Rule(school=JournalChange.school_id, personal=True),
+    # who closed or reopened a study period, when and why: names a user
+    PeriodCloseEvent: Rule(school=PeriodCloseEvent.school_id, personal=True),
     DiaryVisit: Rule(pupil=DiaryVisit.pupil_id, parent=(DiaryVisit.pupil_id, Pupil, Pupil.id), personal=True),
+    # Homework is where its lesson is: the school's staff read their school's, a teacher the
+    # lessons the journal lets them read; a family only the homework of its children's classes
+    # given to the class, to a subgroup a child is in, or to the child (app.security.scope).
+    Homework: Rule(class_group=Homework.class_group_id, parent=(Homework.lesson_id, Lesson, Lesson.id), personal=True),
+    HomeworkFile: Rule(parent=(HomeworkFile.homework_id, Homework, Homework.id), personal=True),
     ThematicPlan: Rule(parent=(ThematicPlan.assignment_id, TeachingAssignment, TeachingAssignment.id),
                        assignment=ThematicPlan.assignment_id, region=True),
     PlanTopic: Rule(parent=(PlanTopic.plan_id, ThematicPlan, ThematicPlan.id), region=True),

@@ -28,6 +28,8 @@ from app.models import (
     Guardian,
     GuardianLink,
     Holiday,
+    Homework,
+    HomeworkFile,
     ImportBatch,
     Lesson,
     LightThreshold,
@@ -56,6 +58,7 @@ from app.models import (
     UsageThreshold,
     UserScope,
 )
+from app.models.timetable import subgroup_pupil
 from app.security import roles as R
 from app.security.rules import Rule, rule_of
 
@@ -171,13 +174,13 @@ WRITABLE: dict[str, set] = {
     R.MUNICIPAL: {RolloutPlan, PlanTarget, School, SchoolReadiness, ReadinessEvidence, Consultation},
     R.SCHOOL_ADMIN: {
         SchoolReadiness, ReadinessEvidence, StudyPeriod, Holiday, Staff, Consultation,
-        Lesson, Mark, Absence, PeriodMark, SubjectAssessment, ClassMembership,
+        Lesson, Mark, Absence, PeriodMark, Homework, HomeworkFile, SubjectAssessment, ClassMembership,
     },
     R.SECRETARY: {
         ClassGroup, Pupil, Guardian, GuardianLink, Subject, TeachingAssignment, BellSchedule,
         TimetableSlot, Substitution, Room, Subgroup, Lesson, ClassMembership,
     },
-    R.TEACHER: {Lesson, Mark, Absence, PeriodMark, ThematicPlan, PlanTopic},
+    R.TEACHER: {Lesson, Mark, Absence, PeriodMark, Homework, HomeworkFile, ThematicPlan, PlanTopic},
     R.PARENT: set(),
     R.PUPIL: set(),
     R.VENDOR: {UsageSnapshot, ImportBatch},
@@ -335,8 +338,10 @@ def _teacher_visible(scope: Scope, model, rule: Rule, *, write: bool) -> ColumnE
     staff = scope.staff_id
     if staff is None:
         return false()
-    if model in (Mark, Absence, Lesson, PeriodMark):
+    if model in (Mark, Absence, Lesson, PeriodMark, Homework):
         return _teacher_journal_rows(staff, model, write=write)
+    if model is HomeworkFile:
+        return _parent_clause(scope, rule, write=write)
     kept = _teacher_assignment_rows(scope, staff, rule, write=write)
     if kept is not None:
         return kept
@@ -360,8 +365,8 @@ def _teacher_assignment_rows(scope: Scope, staff: int, rule: Rule, *, write: boo
 
 
 def _teacher_journal_rows(staff: int, model, *, write: bool) -> ColumnElement[bool]:
-    """Lessons, marks, absences and period marks a teacher writes: of own subjects and lessons
-    (substitutes' included); to read, also those of the class led."""
+    """Lessons, marks, absences, period marks and homework a teacher writes: of own subjects and
+    lessons (substitutes' included); to read, also those of the class led."""
     if model is Lesson:
         return Lesson.id.in_(_teacher_lessons(staff, with_led_classes=not write))
     if model is PeriodMark:
@@ -411,6 +416,10 @@ def _family_visible(scope: Scope, model, rule: Rule) -> ColumnElement[bool]:
     pupils = scope.pupil_ids
     if not pupils:
         return false()
+    if model is Homework:
+        return _family_homework(pupils)
+    if model is HomeworkFile:
+        return _parent_clause(scope, rule, write=False)
     if rule.pupil is not None:
         return rule.pupil.in_(pupils)
     if model is Guardian:
@@ -430,6 +439,17 @@ def _family_visible(scope: Scope, model, rule: Rule) -> ColumnElement[bool]:
     if rule.family_school:
         return _own_or_open(rule, rule.school, rule.school.in_(_family_schools(pupils)))
     return false()
+
+
+def _family_homework(pupils) -> ColumnElement[bool]:
+    """Homework of the children's classes given to the class, to a subgroup a child is in, or to
+    a child: another pupil's individual task or another group's is not the family's."""
+    return and_(
+        Homework.class_group_id.in_(_family_classes(pupils)),
+        or_(Homework.pupil_id.is_(None), Homework.pupil_id.in_(pupils)),
+        or_(Homework.subgroup_id.is_(None), Homework.subgroup_id.in_(
+            select(subgroup_pupil.c.subgroup_id).where(subgroup_pupil.c.pupil_id.in_(pupils)))),
+    )
 
 
 def is_visible(session: Session, scope: Scope, model, pk) -> bool:

@@ -21,6 +21,7 @@ from app.models import (
     Absence,
     ClassGroup,
     Holiday,
+    Homework,
     Lesson,
     Mark,
     StudyPeriod,
@@ -119,9 +120,10 @@ def planned_lessons(session: Session, period: StudyPeriod, classes: list[ClassGr
 def _content_reasons(session: Session, lessons: list[Lesson]) -> dict[int, str]:
     """Lesson id -> why it must be kept (topic, homework, marks, absences); absent = empty lesson."""
     ids = [lesson.id for lesson in lessons]
-    with_marks, with_absences = set(), set()
+    with_homework, with_marks, with_absences = set(), set(), set()
     for chunk in range(0, len(ids), 500):
         part = ids[chunk:chunk + 500]
+        with_homework |= set(session.scalars(select(Homework.lesson_id).where(Homework.lesson_id.in_(part)).distinct()))
         with_marks |= set(session.scalars(select(Mark.lesson_id).where(Mark.lesson_id.in_(part)).distinct()))
         with_absences |= set(session.scalars(select(Absence.lesson_id).where(Absence.lesson_id.in_(part)).distinct()))
     reasons = {}
@@ -129,7 +131,7 @@ def _content_reasons(session: Session, lessons: list[Lesson]) -> dict[int, str]:
         parts = []
         if lesson.topic:
             parts.append(_("тема"))
-        if lesson.homework:
+        if lesson.id in with_homework:
             parts.append(_("домашнее задание"))
         if lesson.id in with_marks:
             parts.append(_("отметки"))

@@ -4,12 +4,12 @@
 def register_views(appbuilder, after: dict | None = None) -> None:
     """Each module's views in menu order; `after` = {module name: register(appbuilder)} runs right
     after that module's views (the factory adds the diary's API there: see app.create_app)."""
-    from app.views import (accounts, completion, diary, journal, menu, monitoring, notifications, org, people, plan,
-                           report_cards, rollout, timetable)
+    from app.views import (accounts, completion, diary, homework, journal, menu, monitoring, notifications, org,
+                           people, plan, report_cards, rollout, timetable)
     from app.views import accounts_admin
 
-    for module in (org, people, accounts, timetable, journal, report_cards, plan, completion, diary, notifications,
-                   rollout, monitoring, accounts_admin):
+    for module in (org, people, accounts, timetable, journal, report_cards, plan, completion, diary, homework,
+                   notifications, rollout, monitoring, accounts_admin):
         module.register(appbuilder)
         (after or {}).get(module.__name__.rsplit(".", 1)[-1], lambda _appbuilder: None)(appbuilder)
     # The two imports of a school's people side by side; each module files its own views.

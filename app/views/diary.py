@@ -63,7 +63,12 @@ class LessonTexts:
         self.cancelled = _("урок отменён")
         self.substitution = _("замена")
         self.topic = _("Тема:")
-        self.homework = _("Д/з:")
+        self.homework = _("Д/з к уроку:")
+        self.homework_of_day = _("Д/з к этому дню")
+        self.given = _("задано %(date)s")
+        self.individual = _("индивидуальное задание")
+        self.files = _("Файлы к заданию")
+        self.kilobytes = _("%(kb)s КБ")
         self.weight = _("вес")
         self.instead_of = _("(вместо %(name)s)")
         self.room = _("каб. %(room)s")
@@ -85,6 +90,14 @@ def week_days(days, texts: LessonTexts) -> list[tuple]:
     …) · каб. 21», its marks as (value, tooltip, work type)). The texts are composed here, once,
     so that the template prints each as one value (the diary is the busiest page of the evening)."""
     return [(day, [_lesson_line(lesson, texts) for lesson in day.lessons]) for day in days]
+
+
+def homework_lines(tasks, texts: LessonTexts, format_date) -> list[tuple]:
+    """Tasks as diary/week.html draws them: (the task, «задано 19.10», its files as (id, name,
+    «12 КБ»))."""
+    return [(task, texts.given % {"date": format_date(task.given_on, "dd.MM")},
+             [(f.id, f.name, texts.kilobytes % {"kb": -(-f.size_bytes // 1024)}) for f in task.files])
+            for task in tasks]
 
 
 def _lesson_line(lesson, texts: LessonTexts) -> tuple:
@@ -167,9 +180,11 @@ class DiaryView(BaseView):
             day = week_domain.reference_date(session, pupil, clock.today())
         data = week_domain.build_week(session, pupil, day, clock.today(), calendar=school_calendar(pupil.school_id))
         texts = lesson_texts()
+        format_date = date_formatter()
         page = self.render_template(
             "diary/week.html", week=data, days=week_days(data.days, texts), texts=texts, kids=kids, pupil=pupil,
-            page="week", format_date=date_formatter(),
+            page="week", format_date=format_date,
+            homework=lambda tasks: homework_lines(tasks, texts, format_date),
         )
         note_visit(pupil)
         return page

@@ -6,17 +6,19 @@ import io
 import os
 import tempfile
 
-from flask import abort, after_this_request, flash, g, jsonify, redirect, request, send_file, url_for
+from flask import abort, after_this_request, current_app, flash, g, jsonify, redirect, request, send_file, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access, has_access_api
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import escape
 
-from app import clock, formats
+from app import clock, formats, uploads
 from app.errors import DomainError
 from app.extensions import db
-from app.journal import archive, assessment_settings, entries, grid, history, listing, reports, today
+from app.http import limit_uploads
+from app.journal import (archive, assessment_settings, entries, grid, history, homework, listing, period_close,
+                         reports, today)
 from app.journal.access import lessons_listed
 from app.security.clauses import NotInScope
 from app.journal.catalogue import Catalogue, load_catalogue
@@ -34,7 +36,8 @@ from app.web.diary import school_calendar
 from app.views.json_body import json_int, json_object, json_text, unreadable
 
 TEACHER_PERMISSIONS = ("can_index", "can_grid", "can_save_cell", "can_save_lesson", "can_save_period_mark",
-                       "can_fill_column", "can_absentees", "can_report", "can_report_xlsx", "can_archive")
+                       "can_fill_column", "can_absentees", "can_report", "can_report_xlsx", "can_archive",
+                       "can_lesson_homework", "can_save_homework")
 ADMIN_PERMISSIONS = TEACHER_PERMISSIONS + ("can_history",)
 
 
@@ -175,6 +178,7 @@ class JournalView(BaseView):
     role_access = {R.TEACHER: TEACHER_PERMISSIONS, R.SCHOOL_ADMIN: ADMIN_PERMISSIONS}
     scope_routes = [
         ("/<int:assignment_id>/", TeachingAssignment, journal_assignments),
+        ("/api/lesson/<int:lesson_id>/homework", Lesson),
         ("/class/<int:class_group_id>/report", ClassGroup, journal_classes),
         ("/class/<int:class_group_id>/report.xlsx", ClassGroup, journal_classes),
         ("/class/<int:class_group_id>/archive.xlsx", ClassGroup, journal_classes),
@@ -208,7 +212,8 @@ class JournalView(BaseView):
         table = layout.render_unfinalized("journal/_table.html", grid=data, rows=grid_rows(data),
                                           fmt=formats.format_average, history_allowed=history_allowed)
         return self.render_template("journal/grid.html", grid=data, table=table, title=_("Журнал"),
-                                    history_allowed=history_allowed)
+                                    history_allowed=history_allowed, homework_accept=uploads.ACCEPT,
+                                    homework_types=uploads.TYPES, homework_max_files=homework.MAX_FILES)
 
     def _history_allowed(self) -> bool:
         return self.appbuilder.sm.has_access("can_history", self.class_permission_name)
@@ -313,19 +318,59 @@ class JournalView(BaseView):
         data = json_object()
         try:
             lesson = entries.save_lesson_text(db.session, current_scope(), _actor(), lesson_id=json_int(data, "lesson_id"),
-                                              topic=json_text(data, "topic"), homework=json_text(data, "homework"),
-                                              version=json_int(data, "version"), reason=json_text(data, "reason"))
+                                              topic=json_text(data, "topic"), version=json_int(data, "version"),
+                                              reason=json_text(data, "reason"))
         except NotInScope:
             abort(404)
         except entries.StaleVersion:
             lesson = db.session.get(entries.Lesson, json_int(data, "lesson_id"))
-            return jsonify(error=_("Тему или задание уже изменил другой пользователь, данные обновлены"), code="stale",
+            return jsonify(error=_("Тему уже изменил другой пользователь, данные обновлены"), code="stale",
                            lesson=self._lesson_json(lesson)), 409
         return jsonify(lesson=self._lesson_json(lesson))
 
     @staticmethod
     def _lesson_json(lesson) -> dict:
-        return {"id": lesson.id, "topic": lesson.topic or "", "homework": lesson.homework or "", "version": lesson.version}
+        return {"id": lesson.id, "topic": lesson.topic or "", "version": lesson.version}
+
+    @expose("/api/lesson/<int:lesson_id>/homework")
+    @has_access_api
+    def lesson_homework(self, lesson_id: int):
+        """The lesson's homework for the lesson panel: the tasks, who they may be for, the next
+        lesson's date (the default due day). Read from the primary: the panel reads it back after
+        a save."""
+        try:
+            data = homework.lesson_homework(db.session, current_scope(), lesson_id)
+        except NotInScope:
+            abort(404)
+        return jsonify(lesson=data.as_json())
+
+    @expose("/api/homework", methods=["POST"])
+    @has_access_api
+    def save_homework(self):
+        """One task of a lesson (multipart: the fields and the new files); the reply is the lesson's
+        homework as it then stands."""
+        form = request.form
+        lesson_id = json_int(form, "lesson_id")
+        files = tuple(uploads.check_upload(upload.filename, upload.read())
+                      for upload in request.files.getlist("files") if upload and upload.filename)
+        given = homework.HomeworkInput(
+            audience=json_text(form, "audience"), text=json_text(form, "text"), due_on=json_text(form, "due_on"),
+            version=json_int(form, "version", optional=True), files=files,
+            remove_files=tuple(json_int({"v": value}, "v") for value in form.getlist("remove_files")))
+        scope = current_scope()
+        try:
+            data = homework.save_homework(db.session, scope, _actor(), lesson_id=lesson_id, given=given,
+                                          reason=json_text(form, "reason"))
+        except NotInScope:
+            abort(404)
+        except entries.StaleVersion:
+            try:
+                data = homework.lesson_homework(db.session, scope, lesson_id)
+            except NotInScope:
+                abort(404)
+            return jsonify(error=_("Задание уже изменил другой пользователь, данные обновлены"), code="stale",
+                           lesson=data.as_json()), 409
+        return jsonify(lesson=data.as_json())
 
     @expose("/api/period-mark", methods=["POST"])
     @has_access_api
@@ -405,30 +450,58 @@ class JournalView(BaseView):
 
 
 class PeriodLockView(BaseView):
-    """The administration closes study periods (teachers can no longer change them) and reopens them."""
+    """The administration closes study periods (teachers can no longer change them) and reopens them:
+    the close page shows what is missing first (app.journal.period_close guards the close)."""
 
     route_base = "/journal/periods"
     default_view = "periods"
-    role_access = {R.SCHOOL_ADMIN: ("can_periods", "can_lock_period")}
-    scope_routes = [("/<int:period_id>/lock", StudyPeriod)]
+    role_access = {R.SCHOOL_ADMIN: ("can_periods", "can_close_check", "can_lock_period")}
+    scope_routes = [("/<int:period_id>/close", StudyPeriod), ("/<int:period_id>/lock", StudyPeriod)]
 
     @expose("/")
     @has_access
     def periods(self):
         scope = current_scope()
-        rows = listing.periods_listed(read_session(), scope)
-        return self.render_template("journal/periods.html", periods=rows, title=_("Закрытие периодов"))
+        session = read_session()
+        rows = listing.periods_listed(session, scope)
+        events = period_close.history(session, scope, [p.id for p in rows])
+        return self.render_template("journal/periods.html", periods=rows, events=events, today=clock.today(),
+                                    title=_("Закрытие периодов"))
+
+    @expose("/<int:period_id>/close")
+    @has_access
+    def close_check(self, period_id: int):
+        return self._close_page(period_id)
+
+    def _close_page(self, period_id: int, *, error: str | None = None, reason: str = "", early: bool = False):
+        try:
+            check = period_close.close_check(read_session(), current_scope(), period_id)
+        except NotInScope:
+            abort(404)
+        return self.render_template("journal/period_close.html", check=check, error=error, reason=reason,
+                                    early=early, title=_("Закрытие периода «%(name)s»", name=check.period.name))
 
     @expose("/<int:period_id>/lock", methods=["POST"])
     @has_access
     def lock_period(self, period_id: int):
-        locked = request.form.get("action") == "lock"
+        closing = request.form.get("action") == "lock"
+        reason = request.form.get("reason", "")
+        early = request.form.get("early") == "1"
         try:
-            period = entries.set_period_locked(db.session, current_scope(), _actor(), study_period_id=period_id,
-                                               locked=locked)
+            if closing:
+                period = period_close.close_period(db.session, current_scope(), _actor(), study_period_id=period_id,
+                                                   reason=reason, early=early)
+            else:
+                period = period_close.reopen_period(db.session, current_scope(), _actor(), study_period_id=period_id,
+                                                    reason=reason)
         except NotInScope:
             abort(404)
-        flash(_("Период «%(name)s» закрыт.", name=period.name) if locked
+        except DomainError as error:
+            if closing:
+                return self._close_page(period_id, error=error.message, reason=reason, early=early), 400
+            flash(error.message, "danger")
+            return redirect(url_for("PeriodLockView.periods"))
+        flash(_("Период «%(name)s» закрыт.", name=period.name) if closing
               else _("Период «%(name)s» открыт для изменений.", name=period.name), "success")
         return redirect(url_for("PeriodLockView.periods"))
 
@@ -517,6 +590,7 @@ class AssessmentView(BaseView):
 
 def register(appbuilder) -> None:
     menu.add(appbuilder, JournalView, "Journal", _l("Журнал"), menu.JOURNAL, "fa-table")
+    limit_uploads(current_app, uploads.MAX_UPLOAD_BYTES, "JournalView.save_homework")
     menu.add(appbuilder, TeacherWeekView, "TeacherWeek", _l("Моя неделя"), menu.JOURNAL, "fa-calendar")
     today_blocks.register(*today.BLOCKS)
     menu.add(appbuilder, PeriodLockView, "StudyPeriodLocks", _l("Закрытие периодов"), menu.JOURNAL, "fa-lock")

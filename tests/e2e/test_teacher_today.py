@@ -138,6 +138,7 @@ def test_the_lesson_panel_on_a_column_at_the_right_edge_stays_in_view_and_saves_
     assert_accessible(page)
 
     page.fill("#lesson-topic", "Решение задач на движение")
+    expect(page.locator("#lesson-homework")).to_be_enabled()  # the lesson's homework is read when the panel opens
     page.locator("#lesson-homework").fill("№ 312, 314")
     page.keyboard.press("Control+Enter")         # saves from the homework's field
     status = page.locator("#lesson-status")
@@ -145,7 +146,7 @@ def test_the_lesson_panel_on_a_column_at_the_right_edge_stays_in_view_and_saves_
     expect(status).to_be_in_viewport()
     expect(column).to_have_class(re.compile(r"\bhas-topic\b"))
     assert db_scalar(server, "SELECT topic FROM lesson WHERE id = :l", l=lesson_id) == "Решение задач на движение"
-    assert db_scalar(server, "SELECT homework FROM lesson WHERE id = :l", l=lesson_id) == "№ 312, 314"
+    assert db_scalar(server, "SELECT text FROM homework WHERE lesson_id = :l", l=lesson_id) == "№ 312, 314"
 
     # The page scrolls down the class list: the panel stays in view, beside the same column.
     page.mouse.wheel(0, 400)

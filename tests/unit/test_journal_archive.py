@@ -11,7 +11,7 @@ from app.journal.plan import TopicRow, write_topics
 from app.models import Absence, PeriodMark, StudyPeriod
 from app.security.clauses import NotInScope
 from app.security.scope import load_scope
-from tests.factories import make_assignment, make_class, make_lesson, make_mark, make_subject
+from tests.factories import make_assignment, make_class, make_homework, make_lesson, make_mark, make_subject
 from tests.journal_helpers import build_journal_world
 
 HEAD = ["№", "Ученик", "10.09", "11.09", "12.09", "13.09", "Средний балл"]
@@ -35,7 +35,7 @@ def jw(app, session):
     session.add(Absence(lesson_id=jw.lessons[1].id, pupil_id=jw.pupils[2].id, code="б"))
     session.add(Absence(lesson_id=jw.lessons[2].id, pupil_id=jw.pupils[2].id, code="н"))
     jw.lessons[1].topic = "Дроби"
-    jw.lessons[1].homework = "№ 12, 14"
+    make_homework(session, jw.lessons[1], "№ 12, 14", due_on=jw.lessons[2].date)
     make_mark(session, jw.lessons[2], jw.pupils[0], 4, jw.types["к/р"])
     make_lesson(session, jw.assignment, dt.date(2012, 9, 14)).cancelled = True
     make_lesson(session, jw.assignment, dt.date(2012, 11, 15), topic="Проценты")

@@ -9,7 +9,7 @@ from app.journal.grid import GridLesson, current_period, focus_lesson, period_of
 
 
 def lesson(lesson_id, day, number=1):
-    return GridLesson(id=lesson_id, date=dt.date(2012, 10, day), number=number, topic=None, homework=None, version=1,
+    return GridLesson(id=lesson_id, date=dt.date(2012, 10, day), number=number, topic=None, homework=None, homework_count=0, version=1,
                       editable=True)
 
 

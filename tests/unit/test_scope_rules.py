@@ -40,12 +40,13 @@ def test_an_undeclared_model_is_the_administrators_alone():
 
 
 def test_the_region_roles_read_no_personal_rows_and_no_scope_assignments():
-    """Ministry, monitoring and methodists read aggregates: no pupil, family, staff or mark rows, not
-    the table that says which user has which scope, nor the logins' sessions, failures, codes and
-    recovery links."""
+    """Ministry, monitoring and methodists read aggregates: no pupil, family, staff or mark rows, no
+    homework (a task may be one pupil's), not the table that says which user has which scope, nor
+    the logins' sessions, failures, codes and recovery links."""
     closed = {"Absence", "ClassMembership", "DiaryVisit", "Guardian", "GuardianLink", "JournalChange", "Mark", "PeriodMark", "Pupil",
               "ReferenceVersion", "Staff", "UserScope", "ConsumedImportToken", "LoginAttempt", "UserSession",
-              "UserCredentials", "AccountEvent", "OneTimeCode", "PasswordReset", "PasswordResetRequest"}
+              "UserCredentials", "AccountEvent", "OneTimeCode", "PasswordReset", "PasswordResetRequest",
+              "Homework", "HomeworkFile", "PeriodCloseEvent"}
     for role in (R.MINISTRY, R.MONITORING, R.METHODIST):
         scope = Scope(role=role, user_id=1)
         assert {model.__name__ for model in our_models() if isinstance(visible(scope, model), False_)} == closed

@@ -1,7 +1,7 @@
 """The text rule with hand-written cases: what is stored, what is refused and how it is said."""
 import pytest
 
-from app.models import JournalChange, Lesson, Pupil
+from app.models import Homework, JournalChange, Lesson, Pupil
 from app.textinput import TextRefused, clean_column, clean_text
 
 NAME = dict(multiline=False, max_length=64, required=True, field="Фамилия")
@@ -94,7 +94,7 @@ def test_every_model_text_attribute_cleans_what_is_set():
     assert pupil.first_name == "é"  # the refused value was not set
     with pytest.raises(TextRefused, match="«Причина»: не длиннее 300 знаков, а введено 301"):
         JournalChange(reason="я" * 301)
-    assert Lesson(homework="стр. 5\r\nупр. 3 ").homework == "стр. 5\nупр. 3"
+    assert Homework(text="стр. 5\r\nупр. 3 ").text == "стр. 5\nупр. 3"
 
 
 def test_clean_column_applies_the_columns_rule_with_its_label():

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy import text as sql_text
 
-from app.models import DiaryVisit, Mark
+from app.models import DiaryVisit, Homework, Mark
 from tests.diary_helpers import MONDAY, add_holiday, build_diary_week, day, other_family, sign_in
 from tests.factories import make_catalogues, make_lesson, make_mark
 
@@ -233,7 +233,7 @@ def test_week_progress_and_visits_on_postgresql(client, session, world, diary):
 def test_teachers_text_is_shown_as_text_and_the_marks_title_carries_the_comment(client, session, world, diary):
     lesson = diary.lessons["mon1"]
     lesson.topic = 'Дроби <b>"сложные"</b> & смешанные'
-    lesson.homework = "<script>alert(1)</script>"
+    session.scalar(select(Homework).where(Homework.lesson_id == lesson.id)).text = "<script>alert(1)</script>"
     mark = session.scalar(select(Mark).where(Mark.lesson_id == lesson.id, Mark.pupil_id == world.pupil_a.id,
                                              Mark.position == 1))
     mark.comment = "не решена <задача 3>"

@@ -14,8 +14,9 @@ from tests.statements import page_statements
 # the same on every page. The scope, the family's pupil cards and the school's calendar (study
 # periods, holidays, bells) come from the process's cache (app/reference_cache.py).
 # Week: lessons with the pupil's marks, absences and cancellations, timetable slots with their
-# substitutions, and the visit upsert.
-WEEK_STATEMENTS = 3
+# substitutions, the homework due in the week with its files (one statement for the week, not one
+# per day or lesson), and the visit upsert.
+WEEK_STATEMENTS = 4
 # Progress: the date it opens on, subjects, marks, period marks, attendance, and the visit upsert;
 # the study periods come with the school's calendar.
 PROGRESS_STATEMENTS = 6

@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import select, update
 
 from app.extensions import db
-from app.models import (Campaign, ClassGroup, JournalSystem, Lesson, Municipality, Pupil, RolloutPlan, School,
-                        Staff, StudyPeriod, Subject)
+from app.models import (Campaign, ClassGroup, Homework, JournalSystem, Lesson, Municipality, Pupil, RolloutPlan,
+                        School, Staff, StudyPeriod, Subject)
 from app.exports.cells import FORMULA_PREFIXES
 from app.security.scope import load_scope
 from tests.conftest import DEMO_PASSWORD, csrf_token, login
@@ -41,7 +41,7 @@ HOSTILE = {
     StudyPeriod.name: LINK,
     Subject.name: MINUS,
     Lesson.topic: SUM,
-    Lesson.homework: PHONE,
+    Homework.text: PHONE,
     JournalSystem.name: SUM,
     Campaign.title: AMP + " " + LINK,
     Campaign.order_number: MINUS,

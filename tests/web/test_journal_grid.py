@@ -214,7 +214,7 @@ def test_grid_rows_escape_the_name_and_show_absent_and_read_only_cells_and_the_p
         period_mark=PeriodValue("4", 9), proposal="4", shortage=True, mark_count=2, absences=1)
     lessons = [SimpleNamespace(id=i, day=f"0{i}.09", editable=i != 2, version=1, column_type_id=None,
                                date=dt.date(2012, 9, i), topic='<i>"Дроби"</i>' if i == 3 else None, homework=None,
-                               average=None) for i in (1, 2, 3, 4, 5)]
+                               homework_count=0, average=None) for i in (1, 2, 3, 4, 5)]
     data = SimpleNamespace(pupils=[pupil], lessons=lessons, period=SimpleNamespace(id=3, name="3 четверть"),
                            period_marks_editable=False, assignment=SimpleNamespace(id=9), class_average=None,
                            marked=True, has_period_result=True)

@@ -4,9 +4,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from app.models import Absence, JournalChange, Lesson, Mark, PeriodMark, StudyPeriod
+from app.models import Absence, Homework, HomeworkFile, JournalChange, Lesson, Mark, PeriodMark, StudyPeriod
 from tests.conftest import csrf_token
-from tests.journal_helpers import build_journal_world, cell_post, post_json
+from tests.journal_helpers import build_journal_world, cell_post, post_form, post_json
 
 STALE = "Отметку уже изменил другой пользователь, клетка обновлена"
 EMPTY = {"marks": {}, "absence": None}
@@ -39,10 +39,18 @@ def marks_of(session, lesson, pupil):
 
 
 def row_counts(session):
-    """How many marks, absences, period marks and change-log rows the database holds."""
+    """How many marks, absences, period marks, homework, its files and change-log rows the database holds."""
     session.expire_all()
     return {model.__tablename__: session.scalar(select(func.count()).select_from(model))
-            for model in (Mark, Absence, PeriodMark, JournalChange)}
+            for model in (Mark, Absence, PeriodMark, Homework, HomeworkFile, JournalChange)}
+
+
+def post_to(client, token, url, body):
+    """The journal's writes are JSON, but for a task with its files (multipart)."""
+    return (post_form if url == HOMEWORK_URL else post_json)(client, token, url, body)
+
+
+HOMEWORK_URL = "/journal/api/homework"
 
 
 def column_known(jw, **cells):
@@ -163,7 +171,7 @@ def test_locked_period_refuses_teacher_and_takes_director_correction_with_reason
     lesson, pupil = jw.lessons[1], jw.pupils[1]
     reply = cell_post(teacher, token, lesson, pupil, jw.assignment, "5")
     assert reply.status_code == 400 and "закрыт администрацией" in reply.get_json()["error"]
-    topic = post_json(teacher, token, "/journal/api/lesson", {"lesson_id": lesson.id, "version": 1, "topic": "Дроби", "homework": ""})
+    topic = post_json(teacher, token, "/journal/api/lesson", {"lesson_id": lesson.id, "version": 1, "topic": "Дроби"})
     assert topic.status_code == 400
     assert marks_of(session, lesson, pupil) == []
 
@@ -201,15 +209,14 @@ def test_teacher_cannot_lock_periods(session, jw, teacher):
     assert not session.get(StudyPeriod, period.id).is_locked
 
 
-def test_topic_and_homework_saved_with_version_and_audited(session, jw, teacher):
+def test_topic_saved_with_version_and_audited(session, jw, teacher):
     lesson = jw.lessons[1]
-    body = {"lesson_id": lesson.id, "version": 1, "topic": "Обыкновенные дроби", "homework": "№ 12, 14"}
+    body = {"lesson_id": lesson.id, "version": 1, "topic": "Обыкновенные дроби"}
     reply = post_json(teacher, teacher.token, "/journal/api/lesson", body)
     assert reply.status_code == 200 and reply.get_json()["lesson"]["version"] == 2
     session.expire_all()
-    saved = session.get(Lesson, lesson.id)
-    assert (saved.topic, saved.homework) == ("Обыкновенные дроби", "№ 12, 14")
-    assert [(c.entity, c.action) for c in changes(session, lesson_id=lesson.id)] == [("topic", "create"), ("homework", "create")]
+    assert session.get(Lesson, lesson.id).topic == "Обыкновенные дроби"
+    assert [(c.entity, c.action) for c in changes(session, lesson_id=lesson.id)] == [("topic", "create")]
     stale = post_json(teacher, teacher.token, "/journal/api/lesson", dict(body, topic="Другое"))
     assert stale.status_code == 409 and stale.get_json()["lesson"]["topic"] == "Обыкновенные дроби"
 
@@ -318,7 +325,9 @@ def stale_requests(jw):
             "lesson_id": lesson.id, "pupil_id": pupil.id, "assignment_id": jw.assignment.id, "period_id": None,
             "text": "3", "known": EMPTY}),
         "JournalView.save_lesson": ("/journal/api/lesson", {
-            "lesson_id": lesson.id, "version": 0, "topic": "Дроби", "homework": ""}),
+            "lesson_id": lesson.id, "version": 0, "topic": "Дроби"}),
+        "JournalView.save_homework": (HOMEWORK_URL, {
+            "lesson_id": str(lesson.id), "audience": "class", "text": "№ 1", "due_on": "", "version": "3"}),
         "JournalView.save_period_mark": ("/journal/api/period-mark", {
             "assignment_id": jw.assignment.id, "pupil_id": pupil.id, "period_id": None, "value": "5", "version": 3}),
         "JournalView.fill_column": ("/journal/api/fill", {
@@ -328,8 +337,8 @@ def stale_requests(jw):
     }
 
 
-VERSIONED = ("JournalView.save_cell", "JournalView.save_lesson", "JournalView.save_period_mark",
-             "JournalView.fill_column", "JournalView.absentees")
+VERSIONED = ("JournalView.save_cell", "JournalView.save_lesson", "JournalView.save_homework",
+             "JournalView.save_period_mark", "JournalView.fill_column", "JournalView.absentees")
 # POST routes of the journal that carry no version, and why none is needed.
 UNVERSIONED = {
     "PeriodLockView.lock_period": "posts the state asked for; locking a locked period keeps the first lock",
@@ -349,7 +358,7 @@ def test_every_journal_write_endpoint_is_checked_for_stale_versions(app, jw):
 def test_journal_write_endpoint_refuses_a_stale_version_and_writes_nothing(session, jw, teacher, endpoint):
     url, body = stale_requests(jw)[endpoint]
     before = row_counts(session)
-    reply = post_json(teacher, teacher.token, url, body)
+    reply = post_to(teacher, teacher.token, url, body)
     assert reply.status_code == 409
     assert reply.get_json()["code"] == "stale"
     assert row_counts(session) == before
@@ -375,7 +384,9 @@ def test_mark_posted_with_a_foreign_assignment_is_refused_and_not_written(sessio
 # journal, a pupil of another class): each is checked before anything is written.
 REFUSED = {
     "lesson text of another teacher's lesson": lambda jw: ("/journal/api/lesson", {
-        "lesson_id": jw.w.lesson_a_other.id, "version": 1, "topic": "Дроби", "homework": ""}),
+        "lesson_id": jw.w.lesson_a_other.id, "version": 1, "topic": "Дроби"}),
+    "homework on another teacher's lesson": lambda jw: (HOMEWORK_URL, {
+        "lesson_id": str(jw.w.lesson_a_other.id), "audience": "class", "text": "№ 1", "version": ""}),
     "period mark in another teacher's journal": lambda jw: ("/journal/api/period-mark", {
         "assignment_id": jw.foreign_assignment.id, "pupil_id": jw.w.pupil_a_other.id, "period_id": None,
         "value": "5", "version": None}),
@@ -393,7 +404,7 @@ REFUSED = {
 def test_refused_journal_write_writes_nothing(session, jw, teacher, case):
     url, body = REFUSED[case](jw)
     before = row_counts(session)
-    reply = post_json(teacher, teacher.token, url, body)
+    reply = post_to(teacher, teacher.token, url, body)
     assert reply.status_code in (400, 404)
     assert row_counts(session) == before
     session.expire_all()

@@ -102,10 +102,11 @@ def test_column_fill_refuses_a_digit_and_fills_an_absence_code(aw, teacher, sess
     assert filled.status_code == 200 and filled.get_json() == {"filled": 2}
 
 
-def test_topic_and_homework_are_written_in_grade_one(aw, teacher, session):
+def test_topic_is_written_in_grade_one(aw, teacher, session):
+    # (Homework is not given in grade 1: tests/web/test_homework.py::test_grade_one_gets_no_homework.)
     lesson = aw.first_lessons[2]
     saved = post_json(teacher, teacher.token, "/journal/api/lesson", {
-        "lesson_id": lesson.id, "topic": "Вычитание", "homework": "", "version": lesson.version})
+        "lesson_id": lesson.id, "topic": "Вычитание", "version": lesson.version})
     assert saved.status_code == 200 and saved.get_json()["lesson"]["topic"] == "Вычитание"
 
 

@@ -7,6 +7,7 @@ A bounded number of examples per endpoint, derandomized: the same run each time,
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 
 from flask import url_for
@@ -86,7 +87,7 @@ def _posts(client, headers, url, fields, *, method="post"):
 JOURNAL = {
     "/journal/api/cell": ["lesson_id", "pupil_id", "assignment_id", "period_id", "text", "known", "mark_type_id",
                           "reason"],
-    "/journal/api/lesson": ["lesson_id", "topic", "homework", "version", "reason"],
+    "/journal/api/lesson": ["lesson_id", "topic", "version", "reason"],
     "/journal/api/period-mark": ["assignment_id", "pupil_id", "period_id", "value", "version", "reason"],
     "/journal/api/fill": ["lesson_id", "text", "mark_type_id", "reason"],
     "/journal/api/absentees": ["lesson_id", "absent", "reason"],
@@ -107,6 +108,34 @@ def test_no_journal_or_timetable_body_answers_a_server_error(app, session, as_us
     for action in ("cell", "cell/clear"):
         _posts(secretary, headers, f"/timetable/class/{w.class_a.id}/{action}",
                ["weekday", "lesson_number", "valid_from", "week", "assignment_id", "room_id", "add"])
+
+
+# The lesson panel's task: a multipart form, its fields as text and its files as (bytes, name).
+HOMEWORK_FORM = st.fixed_dictionaries({}, optional={
+    **{field: ODD_TEXT for field in ("lesson_id", "audience", "text", "due_on", "version", "reason")},
+    "remove_files": st.lists(ODD_TEXT, max_size=3),
+    "files": st.lists(st.tuples(st.binary(max_size=40), ODD_TEXT), max_size=3),
+})
+
+
+def test_no_homework_form_answers_a_server_error(app, session, as_user):
+    jw = build_journal_world(session, app.appbuilder.sm)
+    teacher = as_user("teacher")
+    headers = {"X-CSRFToken": csrf_token(teacher, f"/journal/{jw.assignment.id}/"), "Accept": "application/json"}
+    lesson = str(jw.lessons[1].id)
+
+    @FUZZ
+    @given(form=HOMEWORK_FORM, own_lesson=st.booleans())
+    def sends(form, own_lesson):
+        data = {key: value for key, value in form.items() if key != "files"}
+        if own_lesson:
+            data["lesson_id"] = lesson
+        data["files"] = [(io.BytesIO(content), name) for content, name in form.get("files", [])]
+        response = teacher.post("/journal/api/homework", data=data, content_type="multipart/form-data",
+                                headers=headers)
+        assert response.status_code < 500, form
+
+    sends()
 
 
 def test_no_rest_api_body_answers_a_server_error(app, world, session, client):

@@ -65,9 +65,10 @@ def test_demo_pages_hold_the_hand_checked_fragments(demo_pages):
     grid = demo_pages["grid-5a-maths-q1-teacher"]
     # The column head of the first lesson; a pupil short of marks, a filled and an empty cell.
     assert contains(grid, lines(
-        '<th class="lesson has-topic" data-date="01.09.2012" data-editable="1" data-homework="§ 1, упр. 20" '
-        'data-lesson="1" data-topic="Обозначение натуральных чисел" data-type="2" data-version="1" scope="col">',
-        '  <button class="lesson-head" title="Обозначение натуральных чисел" type="button">',
+        '<th class="lesson has-topic has-homework" data-date="01.09.2012" data-editable="1" '
+        'data-homework="§ 1, упр. 20" data-homework-count="1" data-lesson="1" data-topic="Обозначение натуральных чисел" '
+        'data-type="2" data-version="1" scope="col">',
+        '  <button class="lesson-head" title="Обозначение натуральных чисел. Д/з: § 1, упр. 20" type="button">',
         '    "01.09"'))
     assert contains(grid, lines(
         '<tr class="shortage" data-pupil="209">',
@@ -119,7 +120,8 @@ def test_odd_texts_render_the_recorded_dom_and_stay_text(app, session, tmp_path)
         '  <input aria-label="Алексеева Мария, 18.09" autocomplete="off" class="cell-input" data-lesson="7" '
         'data-marks="0:1,1:1" data-saved="3/5" maxlength="20" spellcheck="false" value="3/5">'))
     assert contains(grid, lines(
-        '<button class="lesson-head" title="Дроби <script>alert(\\"x\\")</script> & \'доли\'" type="button">',
+        '<button class="lesson-head" title="Дроби <script>alert(\\"x\\")</script> & \'доли\'. '
+        'Д/з: Стр. 40 <i>№ 15</i> & \\"16\\"" type="button">',
         '  "17.09"'))
     russian = pages["world-grid-russian-class-teacher"]
     assert contains(russian, lines(
@@ -134,11 +136,15 @@ def test_odd_texts_render_the_recorded_dom_and_stay_text(app, session, tmp_path)
         '<div class="diary-topic">',
         '  <span class="diary-k">',
         '    "Тема:"',
-        '  "Дроби <script>alert(\\"x\\")</script> & \'доли\'"',
+        '  "Дроби <script>alert(\\"x\\")</script> & \'доли\'"'))
+    # Monday's homework at Tuesday's mathematics, the day it is due.
+    assert contains(week, lines(
         '<div class="diary-homework">',
         '  <span class="diary-k">',
-        '    "Д/з:"',
-        '  "Стр. 40 <i>№ 15</i> & \\"16\\""'))
+        '    "Д/з к уроку:"',
+        '  "Стр. 40 <i>№ 15</i> & \\"16\\""',
+        '  <span class="diary-given">',
+        '    "(задано 17.09)"'))
     assert contains(week, lines(
         '<span class="diary-mark mark-5" title="Контрольная работа, вес 2: Молодец <b>\\"5\\"</b> & всё">',
         '  <span class="diary-mark-value">',

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.models import Absence, PeriodMark, StudyPeriod
 from tests.conftest import login
-from tests.factories import make_mark
+from tests.factories import make_homework, make_mark
 from tests.journal_helpers import build_journal_world
 from tests.report_card_helpers import build_card_world
 
@@ -98,7 +98,7 @@ def jw(app, session):
                            subject_id=jw.assignment.subject_id, academic_year_id=jw.w.year.id,
                            study_period_id=jw.quarter.id, value="5"))
     jw.lessons[1].topic = "Дроби"
-    jw.lessons[1].homework = "№ 12, 14"
+    make_homework(session, jw.lessons[1], "№ 12, 14", due_on=jw.lessons[2].date)
     session.commit()
     return jw
 

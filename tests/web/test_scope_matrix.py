@@ -5,7 +5,8 @@ and every ModelRestApi, for every role of the test world (plus the vendor and an
 visitor), with a row in the user's scope and a row outside it, for list, show, add, edit, delete
 (and actions, where a view has them), the answer must be:
 
-- anonymous: a redirect to /login/ (FAB's has_access for a visitor who is not logged in);
+- anonymous: a redirect to /login/ (FAB's has_access for a visitor who is not logged in); 401 from
+  a page's own JSON route under /api/ (has_access_api);
 - logged in without the permission: 403 (FAB 5.3 aborts with 403 for an authenticated user);
 - with the permission: 200 for a row in scope, 404 for a row out of scope, and a list page that
   shows exactly the rows in scope; writes to an out-of-scope row answer 404 and change nothing.
@@ -220,7 +221,8 @@ def check_scope_routes(m: Matrix, app, session, view, username, user, client):
                 status = 200  # a POST in scope was accepted or refused on its content, not hidden
             if user is None and not answers_get and status == 400:
                 status = _denied(user)[0]  # a visitor's POST is stopped by CSRF before the login check
-            expected = (200 if where == "in scope" else 404) if allowed else _denied(user)
+            denied = (401,) if user is None and "/api/" in rule else _denied(user)  # a page's JSON: no redirect
+            expected = (200 if where == "in scope" else 404) if allowed else denied
             m.expect(f"{type(view).__name__} as {username}: {url} ({where})", status, expected)
 
 

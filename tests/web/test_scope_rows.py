@@ -22,6 +22,8 @@ from app.models import (
     Guardian,
     GuardianLink,
     Holiday,
+    Homework,
+    HomeworkFile,
     JournalSystem,
     Lesson,
     Mark,
@@ -54,6 +56,11 @@ def _class(row) -> str:
     return f"{row.grade}{row.letter} {row.school.short_name}"
 
 
+def _task(row) -> str:
+    """A task by its lesson's class, and the pupil of an individual one."""
+    return _class(row.lesson.class_group) + (f" {row.pupil.last_name}" if row.pupil_id else "")
+
+
 # How a row is named in the expectations below.
 LABELS = {
     Municipality: lambda r: r.name.split()[0],
@@ -68,6 +75,8 @@ LABELS = {
     TeachingAssignment: lambda r: _class(r.class_group),
     Lesson: lambda r: _class(r.class_group),
     Mark: lambda r: r.pupil.last_name,
+    Homework: lambda r: _task(r),
+    HomeworkFile: lambda r: _task(r.homework),
     Subject: lambda r: r.name,
     UserScope: lambda r: r.user.username,
     SubjectAssessment: lambda r: _class(r.class_group),
@@ -138,6 +147,16 @@ VISIBLE = {
         "secretary": {"Алексеева", "Борисов", "Григорьев"}, "teacher": {"Алексеева", "Борисов"},
         "parent": {"Алексеева"}, "pupil": {"Алексеева"},
     },
+    # Homework: a task for each lesson's class and one for Алексеева alone (add_vendor_and_extras); a task is
+    # personal data (it may be one pupil's), so the region and the municipality read none.
+    Homework: {
+        "admin": {"7А СОШ № 1", "7А СОШ № 1 Алексеева", "8Б СОШ № 1", "7А СОШ № 3"},
+        "director": {"7А СОШ № 1", "7А СОШ № 1 Алексеева", "8Б СОШ № 1"},
+        "secretary": {"7А СОШ № 1", "7А СОШ № 1 Алексеева", "8Б СОШ № 1"},
+        "teacher": {"7А СОШ № 1", "7А СОШ № 1 Алексеева", "8Б СОШ № 1"},
+        "parent": {"7А СОШ № 1", "7А СОШ № 1 Алексеева", "8Б СОШ № 1"},
+        "pupil": {"7А СОШ № 1", "7А СОШ № 1 Алексеева"},
+    },
     Subject: {user: {"Математика"} for user in USERS if user != "vendor"},  # the regional catalogue
     UserScope: {"admin": {"municipal", "vendor"}},
     # The school's setting of how a class's subject is assessed: read with the class, about no person.
@@ -155,6 +174,7 @@ VISIBLE = {
     },
 }
 VISIBLE[Holiday] = VISIBLE[StudyPeriod]
+VISIBLE[HomeworkFile] = VISIBLE[Homework]
 VISIBLE[PlanTopic] = VISIBLE[ThematicPlan]
 
 CHANGEABLE = {
@@ -167,9 +187,13 @@ CHANGEABLE = {
             "secretary": {"Алексеева", "Алексеев", "Борисов", "Григорьев"}},
     School: {"admin": ALL_SCHOOLS, "municipal": {"СОШ № 1", "СОШ № 2"}},
     Subject: {"admin": {"Математика"}},  # the regional catalogue is the administrator's to change
+    Homework: {"admin": {"7А СОШ № 1", "7А СОШ № 1 Алексеева", "8Б СОШ № 1", "7А СОШ № 3"},
+               "director": {"7А СОШ № 1", "7А СОШ № 1 Алексеева", "8Б СОШ № 1"},
+               "teacher": {"7А СОШ № 1", "7А СОШ № 1 Алексеева"}},  # the led class's tasks are read, not given
     SubjectAssessment: {"admin": {"7А СОШ № 1", "7А СОШ № 3"}, "director": {"7А СОШ № 1"}},
     ThematicPlan: {"admin": {"7А СОШ № 1", "8Б СОШ № 1", "7А СОШ № 3"}, "teacher": {"7А СОШ № 1"}},
 }
+CHANGEABLE[HomeworkFile] = CHANGEABLE[Homework]
 CHANGEABLE[PlanTopic] = CHANGEABLE[ThematicPlan]
 
 # Reference data: every logged-in user reads all of it.

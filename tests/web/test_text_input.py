@@ -44,7 +44,7 @@ def test_pupil_name_is_stored_composed_trimmed_and_without_zero_width_characters
 def test_topic_with_a_bidi_override_is_a_russian_400_and_nothing_is_stored(session, jw, teacher):
     lesson = jw.lessons[1]
     reply = post_json(teacher, teacher.token, "/journal/api/lesson",
-                      {"lesson_id": lesson.id, "version": 1, "topic": "\u202eибород", "homework": ""})
+                      {"lesson_id": lesson.id, "version": 1, "topic": "\u202eибород"})
     assert reply.status_code == 400
     assert reply.get_json()["error"] == ("«Тема урока»: в тексте есть невидимый знак смены направления письма "
                                          "(U+202E). Наберите значение заново, не копируя его.")
@@ -57,11 +57,10 @@ def test_topic_with_a_bidi_override_is_a_russian_400_and_nothing_is_stored(sessi
 def test_blank_topic_saved_through_the_journal_is_null_and_not_a_filled_lesson(session, jw, teacher, topic):
     lesson = jw.lessons[1]
     reply = post_json(teacher, teacher.token, "/journal/api/lesson",
-                      {"lesson_id": lesson.id, "version": 1, "topic": topic, "homework": "стр. 5 \r\nупр. 3"})
+                      {"lesson_id": lesson.id, "version": 1, "topic": topic})
     assert reply.status_code == 200, reply.get_data(as_text=True)
     session.expire_all()
-    saved = session.get(Lesson, lesson.id)
-    assert (saved.topic, saved.homework) == (None, "стр. 5\nупр. 3")
+    assert session.get(Lesson, lesson.id).topic is None
     [row] = [r for r in assignment_activity(session, [lesson.school_id], lesson.date, lesson.date)
              if r.assignment_id == lesson.assignment_id]
     assert (row.lessons_due, row.lessons_with_topic) == (1, 0)
@@ -72,7 +71,7 @@ def test_a_stored_topic_with_a_nul_can_be_corrected_and_the_history_keeps_it(ses
     session.execute(update(Lesson).where(Lesson.id == lesson.id).values(topic="Дро\x00би"))  # typed before the rule
     session.commit()
     reply = post_json(teacher, teacher.token, "/journal/api/lesson",
-                      {"lesson_id": lesson.id, "version": 1, "topic": "Дроби", "homework": ""})
+                      {"lesson_id": lesson.id, "version": 1, "topic": "Дроби"})
     assert reply.status_code == 200, reply.get_data(as_text=True)
     [change] = session.scalars(select(JournalChange).where(JournalChange.lesson_id == lesson.id))
     assert (change.old_value, change.new_value) == ("Дро\x00би", "Дроби")

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from app.http import MB, upload_limit
-from app.models import ImportBatch, Material, PlanTopic, Pupil, ReadinessEvidence, Staff
+from app.models import HomeworkFile, ImportBatch, Material, PlanTopic, Pupil, ReadinessEvidence, Staff
 from app.views.base import UploadField
 from tests.hostile_xlsx import shared_strings_bomb
 from tests.rollout_helpers import make_campaign
@@ -46,6 +46,8 @@ PAGES = [
                ("docx", "jpg", "pdf", "png", "xlsx"), (("title", "Регламент"),)),
     UploadPage("methodist", "/materialview/edit/{material}", "MaterialView.edit", "/materialview/edit/{material}",
                "Новый.pdf", ("docx", "jpg", "pdf", "png", "xlsx"), (("title", "Новый"),)),
+    UploadPage("teacher", "/journal/{assignment}/", "JournalView.save_homework", "/journal/api/homework",
+               "Задачи.pdf", ("docx", "jpg", "pdf", "png", "xlsx"), (("lesson_id", "{lesson}"), ("text", "№ 1"))),
     UploadPage("teacher", "/plan/{assignment}/", "ThematicPlanView.preview", "/plan/{assignment}/preview", "ктп.csv",
                ("xlsx", "csv")),
 ]
@@ -53,7 +55,8 @@ PAGES = [
 
 def _stored(session) -> list:
     """What an upload could have written."""
-    return [session.query(model).count() for model in (Pupil, Staff, ImportBatch, ReadinessEvidence, PlanTopic)] + [
+    return [session.query(model).count() for model in (Pupil, Staff, ImportBatch, ReadinessEvidence, PlanTopic,
+                                                                HomeworkFile)] + [
         (m.title, m.filename, m.data) for m in session.query(Material).order_by(Material.id)]
 
 
@@ -80,7 +83,8 @@ def urls(app, session, world):
                         content_type="application/pdf", data=PDF)
     session.add(material)
     session.commit()
-    return {"school": world.school_a.id, "material": material.id, "assignment": world.lesson_a.assignment_id}
+    return {"school": world.school_a.id, "material": material.id, "assignment": world.lesson_a.assignment_id,
+            "lesson": world.lesson_a.id}
 
 
 @pytest.mark.parametrize("request_limit", [None, 3 * MB], ids=["as configured", "request limit 3 MB"])
@@ -100,7 +104,8 @@ def test_upload_page_states_the_limit_the_server_enforces(app, session, as_user,
     before = _stored(session)
     too_big = PDF + b"0" * app.config["MAX_CONTENT_LENGTH"]
     response = client.post(form.post.format(**urls), content_type="multipart/form-data", data={
-        "csrf_token": form_token(client, page), "file": (io.BytesIO(too_big), form.filename), **dict(form.fields)})
+        "csrf_token": form_token(client, page), "file": (io.BytesIO(too_big), form.filename),
+        **{name: value.format(**urls) for name, value in form.fields}})
     assert response.status_code == 413
     assert f"Файл слишком большой: допускается не более {mb} МБ." in response.get_data(as_text=True)
     session.expire_all()
@@ -113,7 +118,7 @@ def test_every_upload_form_is_among_the_pages_above(app):
     templates = {path.relative_to(root).as_posix() for path in root.rglob("*.html")
                  if 'type="file"' in path.read_text(encoding="utf-8")}
     assert templates == {"timetable/import.html", "people/staff_import.html", "monitoring/import.html",
-                         "rollout/readiness.html", "plan/plan.html"}
+                         "rollout/readiness.html", "journal/grid.html", "plan/plan.html"}
     fab_forms = {f"{view.endpoint}.{kind}" for view in app.appbuilder.baseviews for kind in ("add", "edit")
                  if any(getattr(field, "field_class", None) is UploadField
                         for field in (getattr(view, f"{kind}_form_extra_fields", None) or {}).values())}

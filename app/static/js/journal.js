@@ -310,12 +310,14 @@
   var currentLesson = null;
 
   // The panel's own status line: a save is confirmed where the teacher is looking (and on the
-  // page's status line, as a cell's save is).
+  // page's status line, as a cell's save is). The homework's fields make the panel taller than a
+  // laptop's window leaves it: the panel scrolls to show the line.
   function sayInPanel(text, isError) {
     say(text, isError);
     if (!panelStatus) { return; }
     panelStatus.textContent = text || "";
     panelStatus.className = "journal-status" + (isError ? " error" : (text ? " ok" : ""));
+    if (text && panel && !panel.hidden) { panelStatus.scrollIntoView({block: "nearest"}); }
   }
 
   // The panel floats next to its column (to the right of it, or to the left when the column is at
@@ -349,12 +351,12 @@
     document.getElementById("lesson-panel-title").textContent = th.dataset.date;
     var topic = document.getElementById("lesson-topic");
     topic.value = th.dataset.topic || "";
-    document.getElementById("lesson-homework").value = th.dataset.homework || "";
     document.getElementById("lesson-type").value = th.dataset.type || "";
     Array.prototype.forEach.call(panel.querySelectorAll("input, textarea, select, #lesson-save, #fill-run, #absentees-run"),
       function (el) { el.disabled = !editable; });
     checkAbsentees(th);
     sayInPanel("", false);
+    loadHomework(th);
     panel.hidden = false;
     placePanel();
     topic.focus({preventScroll: true});
@@ -364,6 +366,178 @@
     window.addEventListener("resize", placePanel);
     window.addEventListener("scroll", placePanel, {passive: true});
     if (scroller) { scroller.addEventListener("scroll", placePanel, {passive: true}); }
+  }
+
+  /* Homework of the open lesson: read when the panel opens (the tasks, who they may be for, the
+   * next lesson's date as the default due day), one task per audience edited at a time. */
+  var homework = document.getElementById("homework-fields");
+  var homeworkState = null;  // the lesson's homework as the server last sent it
+  var LESSON_AUDIENCE = "class";
+
+  function homeworkInputs() {
+    return Array.prototype.slice.call(homework.querySelectorAll("textarea, input, select"));
+  }
+
+  function setHomeworkEnabled(enabled) {
+    homeworkInputs().forEach(function (el) { el.disabled = !enabled; });
+  }
+
+  // The due day's input and its calendar (templates/widgets/date_input.html): a calendar already
+  // opened once keeps the day it read then unless told the input changed.
+  function setDue(value) {
+    var input = document.getElementById("homework-due");
+    input.value = value || "";
+    var picker = window.jQuery && window.jQuery(input).closest(".ru-date").data("datepicker");
+    if (picker) { picker.update(); }
+  }
+
+  function loadHomework(th) {
+    if (!homework) { return; }
+    homeworkState = null;
+    setHomeworkEnabled(false);
+    document.getElementById("homework-refusal").hidden = true;
+    document.getElementById("lesson-homework").value = "";
+    setDue("");
+    document.getElementById("homework-audience").textContent = "";
+    document.getElementById("homework-file-list").textContent = "";
+    document.getElementById("homework-others-block").hidden = true;
+    var url = homework.dataset.url.replace("/0/homework", "/" + encodeURIComponent(th.dataset.lesson) + "/homework");
+    fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (response) {
+        return response.json().then(function (data) { return {status: response.status, data: data}; });
+      })
+      .then(function (reply) {
+        if (currentLesson !== th) { return; }
+        if (reply.status === 200) { showHomework(reply.data.lesson, LESSON_AUDIENCE); }
+        else { sayInPanel(reply.data.error || reply.data.message, true); }
+      })
+      .catch(function () { sayInPanel(messages.offline, true); });
+  }
+
+  function taskOf(key) {
+    var tasks = (homeworkState && homeworkState.homework) || [];
+    for (var i = 0; i < tasks.length; i += 1) { if (tasks[i].audience === key) { return tasks[i]; } }
+    return null;
+  }
+
+  function showHomework(lesson, audience) {
+    homeworkState = lesson;
+    var select = document.getElementById("homework-audience");
+    select.textContent = "";
+    lesson.audiences.forEach(function (a) {
+      var option = document.createElement("option");
+      option.value = a.key;
+      option.textContent = a.label;
+      select.appendChild(option);
+    });
+    var known = lesson.audiences.some(function (a) { return a.key === audience; });
+    select.value = known ? audience : LESSON_AUDIENCE;
+    var refusal = document.getElementById("homework-refusal");
+    refusal.textContent = lesson.refusal;
+    refusal.hidden = !lesson.refusal;
+    fillAudience();
+    setHomeworkEnabled(lesson.editable && currentLesson && currentLesson.dataset.editable === "1");
+    markHomework(currentLesson, lesson);
+  }
+
+  function fillAudience() {
+    var key = document.getElementById("homework-audience").value;
+    var task = taskOf(key);
+    document.getElementById("lesson-homework").value = task ? task.text : "";
+    setDue(task ? task.due_on : homeworkState.default_due);
+    document.getElementById("homework-files").value = "";
+    var list = document.getElementById("homework-file-list");
+    list.textContent = "";
+    (task ? task.files : []).forEach(function (file) {
+      var li = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = homework.dataset.fileUrl.replace(/\/0$/, "/" + file.id);
+      link.textContent = file.name;
+      link.setAttribute("download", "");
+      var label = document.createElement("label");
+      var box = document.createElement("input");
+      box.type = "checkbox";
+      box.className = "homework-remove";
+      box.value = file.id;
+      box.disabled = !(homeworkState.editable && currentLesson.dataset.editable === "1");
+      label.appendChild(box);
+      label.appendChild(document.createTextNode(" " + messages.removeFile));
+      li.appendChild(link);
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(label);
+      list.appendChild(li);
+    });
+    var others = document.getElementById("homework-others");
+    others.textContent = "";
+    homeworkState.homework.forEach(function (other) {
+      if (other.audience === key) { return; }
+      var li = document.createElement("li");
+      li.textContent = other.audience_label + ": " + other.text + " (" +
+        (messages.dueOf || "{date}").replace("{date}", other.due_on) + ")";
+      others.appendChild(li);
+    });
+    document.getElementById("homework-others-block").hidden = !others.children.length;
+  }
+
+  // The column head shows the task given to the lesson's class and how many there are.
+  function markHomework(th, lesson) {
+    if (!th) { return; }
+    var own = null;
+    lesson.homework.forEach(function (task) { if (task.audience === LESSON_AUDIENCE) { own = task; } });
+    th.dataset.homework = own ? own.text : "";
+    th.dataset.homeworkCount = lesson.homework.length;
+    th.classList.toggle("has-homework", lesson.homework.length > 0);
+  }
+
+  // Sends the task of the chosen audience when anything of it changed; resolves true when there
+  // was nothing to send or it was saved.
+  function saveHomework(th) {
+    if (!homework || !homeworkState || !homeworkState.editable || th.dataset.editable !== "1") { return Promise.resolve(true); }
+    var key = document.getElementById("homework-audience").value;
+    var task = taskOf(key);
+    var text = document.getElementById("lesson-homework").value;
+    var due = document.getElementById("homework-due").value.trim();
+    var chosen = Array.prototype.slice.call(document.getElementById("homework-files").files || []);
+    var removed = Array.prototype.slice.call(homework.querySelectorAll(".homework-remove:checked"));
+    var changed = text.trim() !== (task ? task.text : "") || chosen.length > 0 || removed.length > 0 ||
+      (text.trim() !== "" && due !== (task ? task.due_on : homeworkState.default_due));
+    if (!changed) { return Promise.resolve(true); }
+    var maxBytes = parseInt(homework.dataset.maxBytes, 10);
+    var tooLarge = chosen.filter(function (file) { return file.size > maxBytes; })[0];
+    if (tooLarge) {
+      sayInPanel(messages.fileTooLarge.replace("{name}", tooLarge.name).replace("{mb}", Math.floor(maxBytes / 1048576)), true);
+      return Promise.resolve(false);
+    }
+    var maxFiles = parseInt(homework.dataset.maxFiles, 10);
+    if ((task ? task.files.length : 0) - removed.length + chosen.length > maxFiles) {
+      sayInPanel(messages.tooManyFiles.replace("{n}", maxFiles), true);
+      return Promise.resolve(false);
+    }
+    var body = new FormData();
+    body.append("lesson_id", th.dataset.lesson);
+    body.append("audience", key);
+    body.append("text", text);
+    body.append("due_on", due);
+    body.append("version", task ? task.version : "");
+    body.append("reason", reason());
+    chosen.forEach(function (file) { body.append("files", file, file.name); });
+    removed.forEach(function (box) { body.append("remove_files", box.value); });
+    return fetch(homework.dataset.saveUrl, {
+      method: "POST", credentials: "same-origin", body: body,
+      headers: {"Accept": "application/json", "X-CSRFToken": csrf}
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        var reply = {status: response.status, data: data};
+        offerReload(reply);
+        return reply;
+      });
+    }).then(function (reply) {
+      if (reply.data.lesson && currentLesson === th) { showHomework(reply.data.lesson, key); }
+      else if (reply.data.lesson) { markHomework(th, reply.data.lesson); }
+      if (reply.status === 200) { return true; }
+      sayInPanel(reply.data.error || reply.data.message || ("HTTP " + reply.status), true);
+      return false;
+    });
   }
 
   // The absentees list ticks the pupils whose cell in the lesson's column holds an absence.
@@ -407,6 +581,11 @@
     document.getElementById("lesson-type").addEventListener("change", function (event) {
       if (currentLesson) { currentLesson.dataset.type = event.target.value; }
     });
+    if (homework) {
+      document.getElementById("homework-audience").addEventListener("change", function () {
+        if (homeworkState) { fillAudience(); }
+      });
+    }
     document.getElementById("lesson-form").addEventListener("submit", function (event) {
       event.preventDefault();
       var th = currentLesson;
@@ -416,25 +595,21 @@
         lesson_id: parseInt(th.dataset.lesson, 10),
         version: parseInt(th.dataset.version, 10),
         topic: document.getElementById("lesson-topic").value,
-        homework: document.getElementById("lesson-homework").value,
         reason: reason()
       }).then(function (reply) {
         var lesson = reply.data.lesson;
         if (lesson) {
           th.dataset.topic = lesson.topic;
-          th.dataset.homework = lesson.homework;
           th.dataset.version = lesson.version;
           th.classList.toggle("has-topic", !!lesson.topic);
           th.querySelector("button").title = lesson.topic;
         }
-        if (reply.status === 200) { sayInPanel(messages.saved, false); }
-        else {
-          if (lesson) {
-            document.getElementById("lesson-topic").value = lesson.topic;
-            document.getElementById("lesson-homework").value = lesson.homework;
-          }
+        if (reply.status !== 200) {
+          if (lesson) { document.getElementById("lesson-topic").value = lesson.topic; }
           sayInPanel(reply.data.error || reply.data.message, true);
+          return;
         }
+        return saveHomework(th).then(function (saved) { if (saved) { sayInPanel(messages.saved, false); } });
       }).catch(function () { sayInPanel(messages.offline, true); });
     });
     document.getElementById("fill-run").addEventListener("click", function () {
