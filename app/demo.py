@@ -64,6 +64,7 @@ from app.models import (
     UsageThreshold,
 )
 from app.models.journal import UNMARKED
+from app.models.notices import ILLNESS, PENDING, AbsenceNotice
 from app.models.people import first_membership_rows
 from app.monitoring.indicators import compute_month
 from app.monitoring.months import next_month
@@ -717,6 +718,13 @@ class _FullSchool:
         users["parent"] = self.l.add_login("parent", R.PARENT, guardian.first_name, guardian.last_name,
                                            guardian_id=guardian.id)
         users["pupil"] = self.l.add_login("pupil", R.PUPIL, child.first_name, child.last_name, pupil_id=child.id)
+        # The parent has told the class teacher that the child will be ill on Monday: waiting for her.
+        s.add(AbsenceNotice(pupil_id=child.id, class_group_id=class_5a.id, school_id=class_5a.school_id,
+                            starts_on=DEMO_DATE + dt.timedelta(days=3), ends_on=DEMO_DATE + dt.timedelta(days=3),
+                            reason=ILLNESS, comment="Температура, вызвали врача на дом", status=PENDING,
+                            filed_by_id=users["parent"].id, filed_at=dt.datetime.combine(DEMO_DATE, dt.time(19, 40)),
+                            version=1))
+        s.flush()
 
     def _family_logins(self, guardian_rows: list[dict]) -> None:
         """About 70% of families have diary access, through the door of real accounts (logins

@@ -59,6 +59,7 @@ from .imports import ConsumedImportToken  # noqa: F401
 from .login import LoginAttempt  # noqa: F401
 from .sessions import UserCredentials, UserSession  # noqa: F401
 from .accounts import AccountEvent, OneTimeCode, PasswordReset, PasswordResetRequest  # noqa: F401
+from .notices import AbsenceNotice  # noqa: F401
 
 from .text_columns import watch_text_columns  # noqa: E402
 

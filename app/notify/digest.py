@@ -20,10 +20,13 @@ from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from app import formats
 from app.accounts.issue import NO_EMAIL_DOMAIN
+from app.journal.absence_notices import CODE_OF_REASON
 from app.i18n import N_, _
 
 from app.models import Absence, AbsenceCode, ClassGroup, Guardian, GuardianLink, Lesson, Mark, MarkType, Pupil, Subject, TeachingAssignment
+from app.models.notices import ACCEPTED, AbsenceNotice
 
 
 @dataclass(frozen=True)
@@ -162,7 +165,23 @@ def _new_entries(session: Session, pupil_ids: list[int], since: dt.datetime, unt
     ).all()
     for pupil_id, date, subject, reason, created in absences:
         entries.append(Entry(pupil_id, date, subject, _("пропуск урока: %(reason)s", reason=reason), created))
+    entries += _accepted_notices(session, pupil_ids, since, until)
     return entries
+
+
+def _accepted_notices(session: Session, pupil_ids: list[int], since: dt.datetime, until: dt.datetime) -> list[Entry]:
+    """The parents' absence notices the school accepted in the span (app.journal.absence_notices),
+    dated by their first day. One statement."""
+    accepted = session.execute(
+        select(AbsenceNotice.pupil_id, AbsenceNotice.starts_on, AbsenceNotice.ends_on, AbsenceNotice.reason,
+               AbsenceNotice.decided_at)
+        .where(AbsenceNotice.pupil_id.in_(pupil_ids), AbsenceNotice.status == ACCEPTED,
+               AbsenceNotice.decided_at > since, AbsenceNotice.decided_at <= until)
+    ).all()
+    return [Entry(pupil_id, first, _("заявление об отсутствии"),
+                  _("принято (по %(last)s), пропуски отмечены «%(code)s»", last=formats.format_date(last),
+                    code=CODE_OF_REASON[reason]), decided)
+            for pupil_id, first, last, reason, decided in accepted]
 
 
 def mark_sent(session: Session, digest: Digest) -> None:

@@ -70,6 +70,7 @@ from app.models import (
     UserSession,
 )
 from app.models.journal import AbsenceCode, MarkType
+from app.models.notices import AbsenceNotice
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,11 @@ RULES: dict[type, Rule] = {
     # who closed or reopened a study period, when and why: names a user
     PeriodCloseEvent: Rule(school=PeriodCloseEvent.school_id, personal=True),
     DiaryVisit: Rule(pupil=DiaryVisit.pupil_id, parent=(DiaryVisit.pupil_id, Pupil, Pupil.id), personal=True),
+    # a parent's notice of absence: the child's family, the school's staff, the class teacher and the
+    # teachers of the class's lessons on its days (scope._teacher_notices); the region's and
+    # municipality's roles never (health data)
+    AbsenceNotice: Rule(school=AbsenceNotice.school_id, class_group=AbsenceNotice.class_group_id,
+                        pupil=AbsenceNotice.pupil_id, personal=True),
     # Homework is where its lesson is: the school's staff read their school's, a teacher the
     # lessons the journal lets them read; a family only the homework of its children's classes
     # given to the class, to a subgroup a child is in, or to the child (app.security.scope).

@@ -58,6 +58,7 @@ from app.models import (
     UsageThreshold,
     UserScope,
 )
+from app.models.notices import AbsenceNotice
 from app.models.timetable import subgroup_pupil
 from app.security import roles as R
 from app.security.rules import Rule, rule_of
@@ -181,7 +182,7 @@ WRITABLE: dict[str, set] = {
         TimetableSlot, Substitution, Room, Subgroup, Lesson, ClassMembership,
     },
     R.TEACHER: {Lesson, Mark, Absence, PeriodMark, Homework, HomeworkFile, ThematicPlan, PlanTopic},
-    R.PARENT: set(),
+    R.PARENT: {AbsenceNotice},  # a notice of their own child's absence (app.journal.absence_notices)
     R.PUPIL: set(),
     R.VENDOR: {UsageSnapshot, ImportBatch},
 }
@@ -397,6 +398,8 @@ def _teacher_reads(scope: Scope, staff: int, model, rule: Rule) -> ColumnElement
         )
     if model is ClassGroup:
         return ClassGroup.id.in_(_teacher_classes(staff))
+    if model is AbsenceNotice:
+        return _teacher_notices(staff)
     if rule.class_group is not None:
         return rule.class_group.in_(_teacher_classes(staff))
     if rule.school is not None and not rule.personal:
@@ -410,6 +413,17 @@ def _teacher_reads(scope: Scope, staff: int, model, rule: Rule) -> ColumnElement
     if model is GuardianLink:
         return GuardianLink.pupil_id.in_(select(Pupil.id).where(Pupil.class_group_id.in_(_led_classes(staff))))
     return false()
+
+
+def _teacher_notices(staff: int) -> ColumnElement[bool]:
+    """Parents' absence notices a teacher reads: those of the class led, and those whose days the
+    teacher has a lesson of the class on (own subject or as a substitute)."""
+    return or_(
+        AbsenceNotice.class_group_id.in_(_led_classes(staff)),
+        exists().where(Lesson.class_group_id == AbsenceNotice.class_group_id,
+                       Lesson.date >= AbsenceNotice.starts_on, Lesson.date <= AbsenceNotice.ends_on,
+                       or_(Lesson.teacher_id == staff, Lesson.assignment_id.in_(_teacher_assignments(staff)))),
+    )
 
 
 def _family_visible(scope: Scope, model, rule: Rule) -> ColumnElement[bool]:

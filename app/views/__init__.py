@@ -12,6 +12,10 @@ def register_views(appbuilder, after: dict | None = None) -> None:
                    notifications, rollout, monitoring, accounts_admin):
         module.register(appbuilder)
         (after or {}).get(module.__name__.rsplit(".", 1)[-1], lambda _appbuilder: None)(appbuilder)
+    # Parents' absence notices: the last entry of the diary's and the journal's menus.
+    from app.views import notices
+
+    notices.register(appbuilder)
     # The two imports of a school's people side by side; each module files its own views.
     menu.place_after(appbuilder, menu.SCHOOL, "StaffImport", "PupilImport")
     # The plan is the teacher's next page after the journal itself.

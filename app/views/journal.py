@@ -17,8 +17,8 @@ from app import clock, formats, uploads
 from app.errors import DomainError
 from app.extensions import db
 from app.http import limit_uploads
-from app.journal import (archive, assessment_settings, entries, grid, history, homework, listing, period_close,
-                         reports, today)
+from app.journal import (absence_notices, archive, assessment_settings, entries, grid, history, homework, listing,
+                         period_close, reports, today)
 from app.journal.access import lessons_listed
 from app.security.clauses import NotInScope
 from app.journal.catalogue import Catalogue, load_catalogue
@@ -211,9 +211,12 @@ class JournalView(BaseView):
         history_allowed = self._history_allowed()
         table = layout.render_unfinalized("journal/_table.html", grid=data, rows=grid_rows(data),
                                           fmt=formats.format_average, history_allowed=history_allowed)
+        # Parents' absence notices on the shown lessons: one statement, a list and journal-notices.js.
+        notices = absence_notices.grid_hints(db.session, scope, data.assignment.class_group_id, data.lessons)
         return self.render_template("journal/grid.html", grid=data, table=table, title=_("Журнал"),
-                                    history_allowed=history_allowed, homework_accept=uploads.ACCEPT,
-                                    homework_types=uploads.TYPES, homework_max_files=homework.MAX_FILES)
+                                    history_allowed=history_allowed, notices=notices,
+                                    homework_accept=uploads.ACCEPT, homework_types=uploads.TYPES,
+                                    homework_max_files=homework.MAX_FILES)
 
     def _history_allowed(self) -> bool:
         return self.appbuilder.sm.has_access("can_history", self.class_permission_name)

@@ -1,7 +1,7 @@
 """class membership: a pupil in a class from a date to a date, by an order
 
 Revision ID: 0021
-Revises: 0016
+Revises: 0017
 Create Date: 2026-12-08 01:30:00
 
 A pupil's only link to a class was pupil.class_group_id, so moving a pupil rewrote the past: their
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 
 revision = '0021'
-down_revision = '0016'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 

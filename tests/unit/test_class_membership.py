@@ -285,7 +285,7 @@ def test_the_migration_turns_every_class_link_into_a_first_membership(app, sessi
     session.commit()
     a, a_other, b = world.class_a.id, world.class_a_other.id, world.class_b.id
     session.close()
-    downgrade(revision="0016")
+    downgrade(revision="0017")
     upgrade()
     rows = session.execute(select(Pupil.last_name, ClassMembership.class_group_id, ClassMembership.starts_on,
                                   ClassMembership.ends_on)

@@ -42,6 +42,8 @@ ALLOWED: dict[str, set[str]] = {
     # «2 ч.»; the template's sample row.
     "app/journal/plan_import.py": {"HEADERS", "TEMPLATE_EXAMPLE"},
     "app/journal/plan.py": {"HOURS"},
+    # The journal's absence codes an accepted notice replaces and writes (absence_code.code, data).
+    "app/journal/absence_notices.py": {"MISSED", "CODE_OF_REASON"},
     # The absence code of illness and the director's staff position, as stored in the database.
     "app/journal/report_card.py": {"ILLNESS_CODES", "DIRECTOR_POSITION"},
     # The search by name reads «ё» as «е», in Python and in SQL.

@@ -46,7 +46,7 @@ def test_the_region_roles_read_no_personal_rows_and_no_scope_assignments():
     closed = {"Absence", "ClassMembership", "DiaryVisit", "Guardian", "GuardianLink", "JournalChange", "Mark", "PeriodMark", "Pupil",
               "ReferenceVersion", "Staff", "UserScope", "ConsumedImportToken", "LoginAttempt", "UserSession",
               "UserCredentials", "AccountEvent", "OneTimeCode", "PasswordReset", "PasswordResetRequest",
-              "Homework", "HomeworkFile", "PeriodCloseEvent"}
+              "Homework", "HomeworkFile", "PeriodCloseEvent", "AbsenceNotice"}
     for role in (R.MINISTRY, R.MONITORING, R.METHODIST):
         scope = Scope(role=role, user_id=1)
         assert {model.__name__ for model in our_models() if isinstance(visible(scope, model), False_)} == closed

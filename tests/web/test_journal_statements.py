@@ -23,7 +23,8 @@ FAB_STATEMENTS = 1
 RELOADED_AFTER_A_WRITE = {"fab": 1, "page": 3}  # permissions; scope 1 + catalogues 2
 CALENDAR_STATEMENTS = 3  # the school's study periods, holidays and bells, kept like the catalogues
 
-GRID_STATEMENTS = 4    # assignment, lessons, pupils with their period marks (and whether they may change), cells
+GRID_STATEMENTS = 5    # assignment, lessons, pupils with their period marks (and whether they may change), cells,
+#                       parents' absence notices on the lessons shown
 SAVE_STATEMENTS = 5    # lesson (locked, with its checks and period) 1 + cell (marks and absence) 1 + UPDATE + history INSERT 2
                        # + reply: the pupil's summary 1
 

@@ -16,7 +16,8 @@ from tests.statements import FAB, page_statements, recorded_statements
 from tests.today_helpers import DAY, build_teacher_day
 from tests.web.test_journal_statements import GRID_STATEMENTS
 
-HOME_STATEMENTS = 6  # the day's lessons 1; to do: lessons without a topic 1, periods 1, pupils 1; class: 2
+HOME_STATEMENTS = 7  # the day's lessons 1; to do: lessons without a topic 1, periods 1, pupils 1; class: 2;
+#                     parents' absence notices of the class led: 1
 WEEK_STATEMENTS = 1  # the week's lessons
 
 
