@@ -68,6 +68,7 @@ from app.models import (
 )
 from app.models.journal import UNMARKED
 from app.models.notices import ILLNESS, PENDING, AbsenceNotice
+from app.models.people import first_membership_rows
 from app.monitoring.indicators import compute_month
 from app.monitoring.months import next_month
 from app.security import roles as R
@@ -694,6 +695,8 @@ class _FullSchool:
                     guardian_id += 1
                 pupil_id += 1
         _bulk(s, Pupil, pupil_rows)
+        # Bulk rows pass the ORM's hook by: the pupils' first memberships in one statement.
+        s.execute(first_membership_rows(select(Pupil.id).where(Pupil.school_id == self.school.id)))
         _bulk(s, Guardian, guardian_rows)
         _bulk(s, GuardianLink, links)
         self.l.summary.pupils += len(pupil_rows)

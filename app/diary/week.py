@@ -32,6 +32,7 @@ from app.models import (
     Absence,
     AbsenceCode,
     BellSchedule,
+    ClassMembership,
     Holiday,
     Homework,
     HomeworkFile,
@@ -48,6 +49,7 @@ from app.models import (
 )
 from app.models.people import short_name
 from app.models.timetable import subgroup_pupil
+from app.school import membership
 
 DAYS_SHOWN = 6  # Monday to Saturday
 
@@ -409,7 +411,13 @@ _LESSONS = (
     .outerjoin(Absence, and_(Absence.lesson_id == Lesson.id, Absence.pupil_id == bindparam("pupil_id")))
     .outerjoin(AbsenceCode, AbsenceCode.code == Absence.code)
     .where(
-        Lesson.class_group_id == bindparam("class_group_id"),
+        # The lessons of the classes the pupil was in on their days (app.school.membership): a
+        # pupil moved from 5А to 5Б on Wednesday has 5А's Monday and 5Б's Thursday.
+        Lesson.class_group_id.in_(select(ClassMembership.class_group_id).where(
+            ClassMembership.pupil_id == bindparam("pupil_id"),
+            ClassMembership.starts_on <= bindparam("saturday"),
+            or_(ClassMembership.ends_on.is_(None), ClassMembership.ends_on >= bindparam("monday")))),
+        membership.member_on(bindparam("pupil_id"), Lesson.class_group_id, Lesson.date),
         Lesson.date >= bindparam("monday"),
         Lesson.date <= bindparam("saturday"),
         pupil_subgroups_clause(bindparam("pupil_id")),
@@ -476,11 +484,11 @@ def _teacher_name(last, first, middle) -> str | None:
 
 def _recorded_lessons(session, pupil, monday, saturday, bells, reader,
                       now) -> list[tuple[dt.date, int, DiaryLesson]]:
-    """Lessons of the pupil's class in the week with the pupil's marks and absence, and whether the
-    secretary cancelled them, each with its date and teaching assignment, marks new to the reader
-    (`reader`: {"user_id": …}) flagged: one query."""
-    rows = session.connection().execute(_LESSONS, {"class_group_id": pupil.class_group_id, "monday": monday,
-                                                   "saturday": saturday, "pupil_id": pupil.id, **reader})
+    """Lessons of the pupil's classes in the week (each on the days the pupil was in it) with the
+    pupil's marks and absence, and whether the secretary cancelled them, each with its date and
+    teaching assignment, marks new to the reader (`reader`: {"user_id": …}) flagged: one query."""
+    rows = session.connection().execute(_LESSONS, {"monday": monday, "saturday": saturday, "pupil_id": pupil.id,
+                                                   **reader})
     lessons: dict[int, tuple[dt.date, int, DiaryLesson]] = {}
     since = None
     for (lesson_id, date, number, cancelled, topic, assignment_id, subject, a_last, a_first, a_middle,

@@ -32,6 +32,7 @@ from app.models import (
     TeachingAssignment,
     ThematicPlan,
 )
+from app.school import membership
 from app.security.scope import Scope, journal_assignments, visible
 from app.i18n import _
 
@@ -54,8 +55,8 @@ def write_archive(session: Session, scope: Scope, class_group_id: int, period_id
     class_group = readable_class(session, scope, class_group_id)
     span = _span(session, class_group, period_id)
     assignments = _journals(session, scope, class_group)
-    pupils = list(session.execute(select(Pupil.id, Pupil.last_name, Pupil.first_name).where(
-        Pupil.class_group_id == class_group.id, visible(scope, Pupil)).order_by(Pupil.last_name, Pupil.first_name, Pupil.id)))
+    pupils = membership.members(session, class_group.id, span.starts, span.ends,
+                                  where=visible(scope, Pupil))
     weights = {t.id: t.weight for t in session.scalars(select(MarkType))}
 
     book = xlsxwriter.Workbook(path, {"constant_memory": True})
@@ -118,8 +119,7 @@ def subject_pages(session: Session, scope: Scope, assignment_id: int, period_id:
         raise NotInScope(f"teaching_assignment {assignment_id}")
     class_group = assignment.class_group
     span = _span(session, class_group, period_id)
-    pupils = list(session.execute(select(Pupil.id, Pupil.last_name, Pupil.first_name).where(
-        Pupil.class_group_id == class_group.id, visible(scope, Pupil)).order_by(Pupil.last_name, Pupil.first_name, Pupil.id)))
+    pupils = membership.members(session, class_group.id, span.starts, span.ends, where=visible(scope, Pupil))
     weights = {t.id: t.weight for t in session.scalars(select(MarkType))}
     subject = _read_subject(session, scope, class_group, assignment, span, weights)
     lines = [PupilLine(number, f"{pupil.last_name} {pupil.first_name}",

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from sqlalchemy import and_, bindparam, delete, exists, func, or_, select, update
+from sqlalchemy import and_, bindparam, case, delete, exists, func, null, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -30,6 +30,7 @@ from app.security.clauses import NotInScope, as_if, on_row, would_be_changeable
 from app.journal.catalogue import Catalogue, WorkType, load_catalogue
 from app.models import (
     Absence,
+    ClassMembership,
     JournalChange,
     Lesson,
     Mark,
@@ -40,6 +41,7 @@ from app.models import (
 )
 from app.models.journal import MARK_VALUES, MARKS, PERIOD_MARK_VALUES
 from app.models.timetable import subgroup_pupil
+from app.school import membership
 from app.security import roles as R
 from app.security.scope import CLAUSES_KEPT, Scope, changeable, journal_assignments, visible
 from app.i18n import _
@@ -192,7 +194,9 @@ def _cell_target_statement(scope: Scope):
     """Built once per scope (rewriting the scope clause onto the lesson row costs milliseconds)."""
     pupil_id = bindparam("pupil_id", type_=Mark.pupil_id.type)
     writable = on_row(as_if(changeable(scope, Mark), Mark, {"lesson_id": Lesson.id, "pupil_id": pupil_id}), Lesson)
-    pupil_class = select(Pupil.class_group_id).where(Pupil.id == pupil_id).scalar_subquery()
+    # The class the pupil was in on the lesson's day, if it is the lesson's (None: another, or none).
+    pupil_class = case((membership.member_on(pupil_id, Lesson.class_group_id, Lesson.date), Lesson.class_group_id),
+                       else_=null())
     member = exists().where(subgroup_pupil.c.subgroup_id == TeachingAssignment.subgroup_id,
                             subgroup_pupil.c.pupil_id == pupil_id)
     # May the user open the journal the save comes from: the clause grid.pupil_summary reads the
@@ -254,7 +258,8 @@ def _check_lock(scope: Scope, period: StudyPeriod | None, reason: str | None) ->
 
 def _check_pupil_of_lesson(target: _CellTarget) -> None:
     if target.pupil_class_id is None or target.pupil_class_id != target.lesson.class_group_id:
-        raise DomainError(_("Ученик не числится в классе этого урока: отметка не сохранена."))
+        raise DomainError(_("Ученик не числится в классе этого урока на %(date)s: отметка не сохранена.",
+                            date=formats.format_date(target.lesson.date)))
     if target.subgroup_id is not None and not target.in_subgroup:
         raise DomainError(_("Ученик не входит в подгруппу этого урока: отметка не сохранена."))
 
@@ -493,9 +498,9 @@ def save_cell(session: Session, scope: Scope, actor: Actor, *, lesson_id: int, p
 
 
 def lesson_pupil_ids(session: Session, lesson: Lesson) -> list[int]:
-    """Pupils a lesson is for: the class, or the assignment's subgroup."""
+    """Pupils a lesson is for: those in the class on the lesson's day, or in the assignment's subgroup."""
     subgroup_id = session.scalar(select(TeachingAssignment.subgroup_id).where(TeachingAssignment.id == lesson.assignment_id))
-    query = select(Pupil.id).where(Pupil.class_group_id == lesson.class_group_id)
+    query = select(Pupil.id).where(Pupil.id.in_(membership.pupil_ids(lesson.class_group_id, lesson.date, lesson.date)))
     if subgroup_id is not None:
         query = query.where(Pupil.id.in_(select(subgroup_pupil.c.pupil_id).where(subgroup_pupil.c.subgroup_id == subgroup_id)))
     return list(session.scalars(query.order_by(Pupil.last_name, Pupil.first_name, Pupil.id)))
@@ -667,8 +672,8 @@ def save_period_mark(session: Session, scope: Scope, actor: Actor, *, assignment
         if not would_be_changeable(session, scope, PeriodMark, subject_id=assignment.subject_id,
                                    class_group_id=assignment.class_group_id, pupil_id=pupil_id):
             raise DomainError(_("Итоговые отметки по этому предмету ставит учитель предмета."))
-        pupil = session.get(Pupil, pupil_id)
-        if pupil is None or pupil.class_group_id != assignment.class_group_id:
+        if not session.scalar(select(membership.pupil_ids(assignment.class_group_id).where(
+                ClassMembership.pupil_id == pupil_id).exists())):
             raise DomainError(_("Ученик не числится в классе этого урока: отметка не сохранена."))
         if study_period_id is not None:
             period = session.scalar(select(StudyPeriod).where(

@@ -16,7 +16,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import Integer, String, and_, bindparam, cast, func, null, or_, select, union_all
+from sqlalchemy import Date, Integer, String, and_, bindparam, cast, func, null, or_, select, union_all
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import CompoundSelect, Select
 
@@ -46,6 +46,7 @@ from app.models import (
 from app.models.journal import MARKS, UNMARKED
 from app.models.people import short_name
 from app.models.timetable import class_name, subgroup_pupil
+from app.school import membership
 from app.security.scope import CLAUSES_KEPT, Scope, changeable, journal_assignments, visible
 
 
@@ -123,6 +124,13 @@ class PupilRow:
     period_mark: PeriodValue = field(default_factory=PeriodValue)
     proposal: str | None = None
     shortage: bool = False
+    # The days the pupil was in the class (app.school.membership): the cells of other days are
+    # not theirs to fill. None: not read (a summary after a save).
+    member_from: dt.date | None = None
+    member_to: dt.date | None = None
+
+    def member_on(self, day: dt.date) -> bool:
+        return self.member_from is None or self.member_from <= day <= self.member_to
 
     def summary_json(self) -> dict:
         return {"average": formats.format_average(self.average), "count": self.mark_count,
@@ -179,18 +187,28 @@ def _pupils_statement(scope: Scope) -> Select:
                        PeriodMark.class_group_id == bindparam("class_group_id"), visible(scope, PeriodMark))
     period_marks_editable = as_if(changeable(scope, PeriodMark), PeriodMark, {
         "subject_id": bindparam("subject_id"), "class_group_id": bindparam("class_group_id")})
+    # The pupils in the class on some day of :member_starts..:member_ends, with their days there.
+    span = membership.spans(bindparam("class_group_id"), bindparam("member_starts", type_=Date),
+                            bindparam("member_ends", type_=Date))
     return (select(Pupil.id, Pupil.last_name, Pupil.first_name, PeriodMark.value, PeriodMark.version,
-                   period_marks_editable.label("period_marks_editable"))
+                   period_marks_editable.label("period_marks_editable"), span.c.member_from, span.c.member_to)
+            .join(span, span.c.pupil_id == Pupil.id)
             .outerjoin(PeriodMark, period_mark)
-            .where(Pupil.class_group_id == bindparam("class_group_id"), visible(scope, Pupil),
+            .where(visible(scope, Pupil),
                    or_(subgroup_id.is_(None), Pupil.id.in_(
                        select(subgroup_pupil.c.pupil_id).where(subgroup_pupil.c.subgroup_id == subgroup_id))))
             .order_by(Pupil.last_name, Pupil.first_name, Pupil.middle_name, Pupil.id))
 
 
-def _pupils_params(assignment: GridAssignment, period_id: int | None) -> dict:
+def _pupils_params(assignment: GridAssignment, period: CalendarPeriod | None) -> dict:
+    """Without a period: the pupils of the class over its whole school year."""
     return {"class_group_id": assignment.class_group_id, "subgroup_id": assignment.subgroup_id,
-            "subject_id": assignment.subject_id, "period_id": period_id}
+            "subject_id": assignment.subject_id, "period_id": period.id if period else None,
+            "member_starts": period.starts_on if period else _EVER, "member_ends": period.ends_on if period else _EVER_AFTER}
+
+
+# The bounds of a grid without a period: the class's pupils of every day (a class is of one year).
+_EVER, _EVER_AFTER = dt.date(1900, 1, 1), membership.OPEN_END
 
 
 def _pupil_name(last_name: str, first_name: str) -> str:
@@ -332,7 +350,7 @@ def build_grid(session: Session, scope: Scope, assignment_id: int, period_id: in
     mark_types, absence_codes = catalogue.mark_types, catalogue.absence_codes
 
     statements = _grid_statements(scope, dated=period is not None)
-    params = {"assignment_id": assignment_id, **_pupils_params(assignment, period.id if period else None)}
+    params = {"assignment_id": assignment_id, **_pupils_params(assignment, period)}
     if period is not None:
         params.update(starts_on=period.starts_on, ends_on=period.ends_on)
     connection = session.connection()
@@ -426,10 +444,11 @@ def _read_pupils(connection, scope: Scope, params: dict) -> tuple[list[PupilRow]
     """The grid's pupils with their period marks, and whether period marks may be written (the
     same on every row)."""
     pupils, period_marks_editable = [], False
-    for pupil_id, last_name, first_name, value, version, period_marks_editable in connection.execute(
-            _pupils_statement(scope), params).all():
+    for pupil_id, last_name, first_name, value, version, period_marks_editable, member_from, member_to \
+            in connection.execute(_pupils_statement(scope), params).all():
         pupils.append(PupilRow(id=pupil_id, name=_pupil_name(last_name, first_name),
-                               period_mark=PeriodValue(value, version) if version is not None else PeriodValue()))
+                               period_mark=PeriodValue(value, version) if version is not None else PeriodValue(),
+                               member_from=member_from, member_to=member_to))
     return pupils, period_marks_editable
 
 
@@ -630,7 +649,7 @@ def build_year(session: Session, scope: Scope, assignment_id: int, periods_of: P
     assignment = load_assignment(session, scope, assignment_id)
     periods = school_periods(session, assignment, periods_of)
     pupils, editable = [], False
-    for pupil_id, last_name, first_name, _value, _version, editable in session.connection().execute(
+    for pupil_id, last_name, first_name, _value, _version, editable, _from, _to in session.connection().execute(
             _pupils_statement(scope), _pupils_params(assignment, None)).all():
         pupils.append(YearRow(id=pupil_id, name=_pupil_name(last_name, first_name)))
     rows = {p.id: p for p in pupils}

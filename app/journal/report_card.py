@@ -21,7 +21,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from app import clock, formats
@@ -42,6 +42,7 @@ from app.models import (
     TeachingAssignment,
 )
 from app.models.journal import UNMARKED
+from app.school import membership
 from app.security.clauses import NotInScope
 from app.security.scope import Scope, card_classes, visible
 
@@ -114,7 +115,7 @@ class ClassCards:
 def class_cards(session: Session, scope: Scope, class_group_id: int, period_id: int | None = None,
                 pupil_id: int | None = None) -> ClassCards:
     """The report cards of a class for the study period `period_id` (None: the year), of every
-    pupil now in the class or of `pupil_id` alone. NotInScope (a 404) for a class the user may not
+    pupil in the class during it or of `pupil_id` alone. NotInScope (a 404) for a class the user may not
     print, a period not of the class's school and year, or a pupil not in the class."""
     class_group = session.scalar(select(ClassGroup).where(ClassGroup.id == class_group_id, card_classes(scope))
                                  .options(joinedload(ClassGroup.class_teacher), joinedload(ClassGroup.school),
@@ -125,10 +126,13 @@ def class_cards(session: Session, scope: Scope, class_group_id: int, period_id: 
         StudyPeriod.school_id == class_group.school_id,
         StudyPeriod.academic_year_id == class_group.academic_year_id).order_by(StudyPeriod.number)))
     period = _period(periods, period_id)
-    pupil_rows = session.execute(select(Pupil.id, Pupil.last_name, Pupil.first_name, Pupil.middle_name).where(
-        Pupil.class_group_id == class_group.id, visible(scope, Pupil),
-        *([Pupil.id == pupil_id] if pupil_id is not None else []))
-        .order_by(Pupil.last_name, Pupil.first_name, Pupil.id)).all()
+    # The pupils in the class during the period (the year: any day of it): one who left in March
+    # keeps the card of the first quarters (app.school.membership).
+    starts, ends = (period.starts_on, period.ends_on) if period else (
+        (periods[0].starts_on, periods[-1].ends_on) if periods
+        else (class_group.academic_year.starts_on, class_group.academic_year.ends_on))
+    pupil_rows = membership.members(session, class_group.id, starts, ends, where=and_(
+        visible(scope, Pupil), *([Pupil.id == pupil_id] if pupil_id is not None else [])))
     if pupil_id is not None and not pupil_rows:
         raise NotInScope(f"pupil {pupil_id}")
     subjects = _subjects(session, scope, class_group)

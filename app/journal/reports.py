@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from app.exports.cells import write_cell
 from app.formats import percent
 from app.journal import assessment, grading
+from app.school import membership
 from app.security.clauses import NotInScope
 from app.models import Absence, AbsenceCode, ClassGroup, Lesson, PeriodMark, Pupil, StudyPeriod, Subject, TeachingAssignment
 from app.models.journal import MARKS, UNMARKED
@@ -127,7 +128,8 @@ def readable_class(session: Session, scope: Scope, class_group_id: int) -> Class
 def class_report(session: Session, scope: Scope, class_group_id: int, period_id: int) -> ClassReport:
     class_group = readable_class(session, scope, class_group_id)
     period = _report_period(session, class_group, period_id)
-    pupil_ids = set(session.scalars(select(Pupil.id).where(Pupil.class_group_id == class_group.id, visible(scope, Pupil))))
+    pupil_ids = {m.pupil_id for m in membership.members(session, class_group.id, period.starts_on, period.ends_on,
+                                                          where=visible(scope, Pupil))}
     lines = _subject_lines(session, scope, class_group)
     _assessment_of_lines(session, class_group, period, lines)
     total, per_pupil = _count_period_marks(session, scope, class_group, period, pupil_ids, lines)

@@ -43,6 +43,7 @@ from app.models import (
 from app.models.journal import MARKS, UNMARKED
 from app.models.people import short_name
 from app.models.timetable import class_name, subgroup_pupil
+from app.school import membership
 from app.security import roles as R
 from app.security.clauses import on_row
 from app.security.scope import CLAUSES_KEPT, Scope, journal_assignments, visible
@@ -319,7 +320,9 @@ def _due_statement(scope: Scope) -> Select:
         .join(ClassGroup, ClassGroup.id == a.class_group_id)
         .join(Subject, Subject.id == a.subject_id)
         .outerjoin(Subgroup, Subgroup.id == a.subgroup_id)
-        .join(Pupil, Pupil.class_group_id == a.class_group_id)
+        # The pupils in the class on the period's last day: one who has left is no longer short.
+        .join(Pupil, Pupil.id.in_(membership.pupil_ids(a.class_group_id, bindparam("ends_on", type_=Date),
+                                                       bindparam("ends_on", type_=Date))))
         .where(a.teacher_id == bindparam("staff_id", type_=Integer),
                ClassGroup.school_id == bindparam("school_id", type_=Integer),
                ClassGroup.academic_year_id == bindparam("year_id", type_=Integer),

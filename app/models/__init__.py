@@ -12,7 +12,7 @@ Model.metadata.naming_convention = {
 }
 
 from .org import AcademicYear, Holiday, Municipality, School, StudyPeriod  # noqa: F401
-from .people import Guardian, GuardianLink, Pupil, Staff, UserScope  # noqa: F401
+from .people import ClassMembership, Guardian, GuardianLink, Pupil, Staff, UserScope  # noqa: F401
 from .timetable import (  # noqa: F401
     BellSchedule,
     ClassGroup,

@@ -5,7 +5,8 @@ import datetime as dt
 from typing import Optional
 
 from flask_appbuilder import Model
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, DateTime
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, DateTime, case, event, or_
+from sqlalchemy import inspect, select as sa_select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 
@@ -88,6 +89,75 @@ class Pupil(PersonNameMixin, Model):
     class_group = relationship("ClassGroup", back_populates="pupils")
     user = relationship("User")
     guardian_links: Mapped[list["GuardianLink"]] = relationship(back_populates="pupil", cascade="all, delete-orphan")
+
+
+class ClassMembership(Model):
+    """Ученик в классе с даты по дату (включительно; ends_on NULL — по сей день), по приказу.
+
+    The history of a pupil's classes: the journals, diaries, reports and archives of a class show
+    the pupils who were in it on the lessons' dates (app/school/membership.py). Pupil.class_group_id
+    stays the pupil's current class, kept by the transfer."""
+
+    __tablename__ = "class_membership"
+    __table_args__ = (
+        Index("ix_class_membership_class_dates", "class_group_id", "starts_on"),
+        CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="ck_class_membership_dates"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), nullable=False, index=True)
+    class_group_id: Mapped[int] = mapped_column(ForeignKey("class_group.id", ondelete="CASCADE"), nullable=False)
+    starts_on: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    ends_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    order_number: Mapped[Optional[str]] = mapped_column(String(40))
+    reason: Mapped[Optional[str]] = mapped_column(String(200))
+
+    pupil = relationship("Pupil")
+    class_group = relationship("ClassGroup")
+
+
+@event.listens_for(Pupil, "after_insert")
+def _first_membership(_mapper, connection, pupil: Pupil) -> None:
+    """A pupil created in a class is its member from the class's school year start (or from the
+    enrolment, when later) to the day they left: every way of adding a pupil (the forms, the
+    import, the tests' worlds) keeps the history whole. Bulk inserts (the demo) write their own."""
+    if pupil.class_group_id is None:
+        return
+    connection.execute(first_membership_rows(
+        sa_select(Pupil.__table__.c.id).where(Pupil.__table__.c.id == pupil.id)))
+
+
+@event.listens_for(Pupil, "after_update")
+def _membership_ends_when_pupil_leaves(_mapper, connection, pupil: Pupil) -> None:
+    """The pupil's card says they left on a day (or no longer left): the membership that was open
+    then ends that day (or is open again), so the class's journals list them up to that day."""
+    history = inspect(pupil).attrs.left_on.history
+    if not history.has_changes():
+        return
+    before = history.deleted[0] if history.deleted else None
+    table = ClassMembership.__table__
+    if pupil.left_on is not None:
+        open_then = or_(table.c.ends_on.is_(None), table.c.ends_on == before) if before else table.c.ends_on.is_(None)
+        connection.execute(table.update().where(table.c.pupil_id == pupil.id, open_then,
+                                                table.c.starts_on <= pupil.left_on).values(ends_on=pupil.left_on))
+    elif before is not None:
+        connection.execute(table.update().where(table.c.pupil_id == pupil.id, table.c.ends_on == before)
+                           .values(ends_on=None))
+
+
+def first_membership_rows(pupil_ids):
+    """INSERT … SELECT of the first memberships of the pupils `pupil_ids` (a select of ids) in their
+    current class: from the later of the class's school year start and the enrolment, to left_on
+    (NULL: still there); a pupil who left before the year started gets none."""
+    from app.models.org import AcademicYear
+    from app.models.timetable import ClassGroup
+    pupil, klass, year = Pupil.__table__, ClassGroup.__table__, AcademicYear.__table__
+    starts = case((pupil.c.enrolled_on > year.c.starts_on, pupil.c.enrolled_on), else_=year.c.starts_on)
+    rows = (sa_select(pupil.c.id, pupil.c.class_group_id, starts, pupil.c.left_on)
+            .join(klass, klass.c.id == pupil.c.class_group_id)
+            .join(year, year.c.id == klass.c.academic_year_id)
+            .where(pupil.c.id.in_(pupil_ids), or_(pupil.c.left_on.is_(None), pupil.c.left_on >= starts)))
+    table = ClassMembership.__table__
+    return table.insert().from_select(["pupil_id", "class_group_id", "starts_on", "ends_on"], rows)
 
 
 class Guardian(PersonNameMixin, Model):

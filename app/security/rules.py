@@ -21,6 +21,7 @@ from app.models import (
     BellSchedule,
     Campaign,
     ClassGroup,
+    ClassMembership,
     Consultation,
     DiarySeen,
     DiaryVisit,
@@ -123,6 +124,7 @@ RULES: dict[type, Rule] = {
     # people
     Staff: Rule(school=Staff.school_id, personal=True),
     Pupil: Rule(school=Pupil.school_id, class_group=Pupil.class_group_id, pupil=Pupil.id, personal=True),
+    ClassMembership: Rule(class_group=ClassMembership.class_group_id, pupil=ClassMembership.pupil_id, personal=True),
     Guardian: Rule(parent=(Guardian.id, GuardianLink, GuardianLink.guardian_id), personal=True),
     GuardianLink: Rule(pupil=GuardianLink.pupil_id, parent=(GuardianLink.pupil_id, Pupil, Pupil.id), personal=True),
     UserScope: Rule(personal=True),

@@ -23,6 +23,7 @@ from app.models import (
     AnalyticalReport,
     BellSchedule,
     ClassGroup,
+    ClassMembership,
     Consultation,
     Guardian,
     GuardianLink,
@@ -177,11 +178,11 @@ WRITABLE: dict[str, set] = {
     R.MUNICIPAL: {RolloutPlan, PlanTarget, School, SchoolReadiness, ReadinessEvidence, Consultation},
     R.SCHOOL_ADMIN: {
         SchoolReadiness, ReadinessEvidence, StudyPeriod, Holiday, Staff, Consultation,
-        Lesson, Mark, Absence, PeriodMark, Homework, HomeworkFile, SubjectAssessment,
+        Lesson, Mark, Absence, PeriodMark, Homework, HomeworkFile, SubjectAssessment, ClassMembership,
     },
     R.SECRETARY: {
         ClassGroup, Pupil, Guardian, GuardianLink, Subject, TeachingAssignment, BellSchedule,
-        TimetableSlot, Substitution, Room, Subgroup, Lesson,
+        TimetableSlot, Substitution, Room, Subgroup, Lesson, ClassMembership,
     },
     R.TEACHER: {Lesson, Mark, Absence, PeriodMark, Homework, HomeworkFile, ThematicPlan, PlanTopic},
     R.PARENT: {AbsenceNotice},  # a notice of their own child's absence (app.journal.absence_notices)
@@ -227,7 +228,8 @@ def _teacher_lessons(staff_id, *, with_led_classes: bool):
 
 
 def _family_classes(pupil_ids):
-    return select(Pupil.class_group_id).where(Pupil.id.in_(pupil_ids))
+    """Every class the children were in (their memberships), the current one included."""
+    return select(ClassMembership.class_group_id).where(ClassMembership.pupil_id.in_(pupil_ids))
 
 
 def _family_schools(pupil_ids):
@@ -391,7 +393,9 @@ def _teacher_reads(scope: Scope, staff: int, model, rule: Rule) -> ColumnElement
     if model is Staff:
         return Staff.school_id == scope.school_id
     if model is Pupil:
-        return Pupil.class_group_id.in_(_teacher_classes(staff))
+        # Everyone who was in the classes taught or led: a pupil moved away keeps their rows there.
+        return Pupil.id.in_(select(ClassMembership.pupil_id).where(
+            ClassMembership.class_group_id.in_(_teacher_classes(staff))))
     if model is Substitution:
         return or_(
             Substitution.substitute_id == staff,

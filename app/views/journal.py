@@ -122,22 +122,36 @@ def _id_arg(name: str) -> int | None:
 def grid_rows(data: grid.Grid) -> list[tuple]:
     """The grid's rows as journal/_table.html draws them: per pupil (the pupil, its name escaped,
     its cells), the cells in the lessons' order, each (lesson id, «, day» escaped, editable, the
-    cell's text, its marks' versions, its absence's version, absent); an empty cell has the text ""
+    cell's text, its marks' versions, its absence's version, absent, outside the pupil's days in
+    the class: read-only and greyed); an empty cell has the text ""
     and is one tuple per column. The template prints the cells unescaped (bench: the journal grid),
     so the text it prints is escaped here: the name once per row, the day once per column, and a
     cell's text once per distinct text (a mark is a number; a cell with an absence code or several
     marks has one of a few dozen texts)."""
-    columns = [(lesson.id, str(lesson.id), str(escape(f", {lesson.day}")), lesson.editable) for lesson in data.lessons]
-    empty = {lesson_id: (shown_id, day, editable, "", None, None, False)
-             for lesson_id, shown_id, day, editable in columns}
+    columns = [(lesson.id, str(lesson.id), str(escape(f", {lesson.day}")), lesson.editable, False)
+               for lesson in data.lessons]
+    empty = {lesson_id: (shown_id, day, editable, "", None, None, False, False)
+             for lesson_id, shown_id, day, editable, _outside in columns}
     texts: dict[str, str] = {}
-    return [(pupil, escape(pupil.name), _row_cells(pupil, columns, empty, texts)) for pupil in data.pupils]
+    dates = [lesson.date for lesson in data.lessons]
+    rows = []
+    for pupil in data.pupils:
+        if dates and not (pupil.member_on(dates[0]) and pupil.member_on(dates[-1])):
+            # In the class for part of the period only: the other days' cells are read-only, greyed.
+            pupil_columns = [(lesson_id, shown_id, day, editable and pupil.member_on(date), not pupil.member_on(date))
+                             for (lesson_id, shown_id, day, editable, _outside), date in zip(columns, dates)]
+            pupil_empty = {lesson_id: (shown_id, day, editable, "", None, None, False, outside)
+                           for lesson_id, shown_id, day, editable, outside in pupil_columns}
+            rows.append((pupil, escape(pupil.name), _row_cells(pupil, pupil_columns, pupil_empty, texts)))
+        else:
+            rows.append((pupil, escape(pupil.name), _row_cells(pupil, columns, empty, texts)))
+    return rows
 
 
 def _row_cells(pupil: grid.PupilRow, columns: list[tuple], empty: dict[int, tuple], texts: dict[str, str]) -> list[tuple]:
     cells = pupil.cells
     row = []
-    for lesson_id, shown_id, day, editable in columns:
+    for lesson_id, shown_id, day, editable, outside in columns:
         cell = cells.get(lesson_id)
         if cell is None:
             row.append(empty[lesson_id])
@@ -145,13 +159,14 @@ def _row_cells(pupil: grid.PupilRow, columns: list[tuple], empty: dict[int, tupl
         marks = cell.marks
         if cell.absence is None and len(marks) == 1:  # most filled cells: one mark, no absence
             mark = marks[0]
-            row.append((shown_id, day, editable, str(mark.value), f"{mark.position}:{mark.version}", None, False))
+            row.append((shown_id, day, editable, str(mark.value), f"{mark.position}:{mark.version}", None, False,
+                        outside))
             continue
         versions = ",".join([f"{m.position}:{m.version}" for m in marks])
         text = texts.get(cell.text)
         if text is None:
             text = texts[cell.text] = str(escape(cell.text))
-        row.append((shown_id, day, editable, text, versions, cell.absence_version, bool(cell.absence)))
+        row.append((shown_id, day, editable, text, versions, cell.absence_version, bool(cell.absence), outside))
     return row
 
 

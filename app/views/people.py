@@ -34,6 +34,7 @@ from app.timetable.guardians import (
     remove_guardian,
 )
 from app.views import menu
+from app.views.membership import PupilClassesView
 from app.views.base import ScopedModelView
 from app.web.data import ScopedInterface
 from app.xlsx_upload import XlsxLimits
@@ -135,10 +136,12 @@ class PupilView(FollowedByAccounts, ScopedModelView):
         can_link = self.appbuilder.sm.has_access("can_link", "PupilGuardianView")
         links = guardian_links(db.session, current_scope(), pk)
         can_issue = self.appbuilder.sm.has_access("can_issue", "FamilyAccessView")
+        can_move = self.appbuilder.sm.has_access("can_pupil", "PupilClassesView")
         pupil_login, guardian_logins = pupil_logins(db.session, current_scope(), pk) if can_issue else (None, {})
         return self.render_template(self.show_template, pk=pk, title=self.show_title, widgets=widgets,
                                     related_views=self._related_views, guardian_links=links, can_link=can_link,
-                                    can_issue=can_issue, pupil_login=pupil_login, guardian_logins=guardian_logins)
+                                    can_issue=can_issue, pupil_login=pupil_login, guardian_logins=guardian_logins,
+                                    can_move=can_move)
 
 
 class GuardianView(ScopedModelView):
@@ -263,3 +266,4 @@ def register(appbuilder) -> None:
     # Its menu entry moves beside «Импорт учеников» once that is registered (app/views/__init__.py).
     menu.add(appbuilder, StaffImportView, "StaffImport", _l("Импорт работников"), menu.SCHOOL, "fa-upload")
     appbuilder.add_view_no_menu(PupilGuardianView)
+    appbuilder.add_view_no_menu(PupilClassesView)

@@ -1,0 +1,1 @@
+"""The school's own records of its pupils: class membership with its history."""
