@@ -40,9 +40,10 @@ from app.web.diary import family, note_visit, open_diary, school_calendar
 
 
 def plain(value):
-    """Dataclasses, dates, times and decimals as JSON values (dates ISO, times HH:MM, decimals as text)."""
+    """Dataclasses, dates, times and decimals as JSON values (dates ISO, times HH:MM, decimals as text).
+    A dataclass field with metadata {"api": False} is the site's alone and left out."""
     if dataclasses.is_dataclass(value):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value) if f.metadata.get("api", True)}
     if isinstance(value, dict):
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -68,7 +68,9 @@ class DiaryMark:
     work_type_short: str
     weight: Decimal
     comment: str | None = None
-    new: bool = False  # entered or changed since the reader's last visit (app.diary.seen)
+    # entered or changed since the reader's last visit on the site (app.diary.seen); the API keeps
+    # no visits, so it leaves this out (app.api.diary.plain)
+    new: bool = field(default=False, metadata={"api": False})
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,8 @@ class DiaryHomework:
     given_on: dt.date
     individual: bool = False
     files: list[DiaryFile] = field(default_factory=list)
-    new: bool = False  # given or changed since the reader's last visit (app.diary.seen)
+    # given or changed since the reader's last visit on the site (app.diary.seen); not in the API
+    new: bool = field(default=False, metadata={"api": False})
 
 
 @dataclass

@@ -128,9 +128,7 @@ def class_cards(session: Session, scope: Scope, class_group_id: int, period_id: 
     period = _period(periods, period_id)
     # The pupils in the class during the period (the year: any day of it): one who left in March
     # keeps the card of the first quarters (app.school.membership).
-    starts, ends = (period.starts_on, period.ends_on) if period else (
-        (periods[0].starts_on, periods[-1].ends_on) if periods
-        else (class_group.academic_year.starts_on, class_group.academic_year.ends_on))
+    starts, ends = _dates(class_group, periods, period)
     pupil_rows = membership.members(session, class_group.id, starts, ends, where=and_(
         visible(scope, Pupil), *([Pupil.id == pupil_id] if pupil_id is not None else [])))
     if pupil_id is not None and not pupil_rows:
@@ -153,6 +151,16 @@ def class_cards(session: Session, scope: Scope, class_group_id: int, period_id: 
         name = " ".join(part for part in (row.last_name, row.first_name, row.middle_name) if part)
         cards.pupils.append(PupilCard(row.id, name, lines, _with_year(missed.get(row.id, {}), periods)))
     return cards
+
+
+def _dates(class_group: ClassGroup, periods: list[StudyPeriod], period: StudyPeriod | None) -> tuple:
+    """The first and last day of the cards: the period's, else the year's periods', else the
+    academic year's."""
+    if period is not None:
+        return period.starts_on, period.ends_on
+    if periods:
+        return periods[0].starts_on, periods[-1].ends_on
+    return class_group.academic_year.starts_on, class_group.academic_year.ends_on
 
 
 def _period(periods: list[StudyPeriod], period_id: int | None) -> StudyPeriod | None:

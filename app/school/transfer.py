@@ -69,17 +69,7 @@ def _transfer(session, scope, pupil_id, to_class_id, on, order_number, reason) -
     if current.starts_on == on:
         raise DomainError(_("Ученик пришёл в класс %(klass)s %(date)s: перевести его можно со следующего дня.",
                             date=formats.format_date(on), klass=old.name))
-    # Entries from the date on stay in the old journal: shown greyed in the period the pupil
-    # leaves in, where the pupil is still listed; after it they would be listed nowhere.
-    shown_until = session.scalar(select(StudyPeriod.ends_on).where(
-        StudyPeriod.school_id == old.school_id, StudyPeriod.starts_on <= on - dt.timedelta(days=1),
-        StudyPeriod.ends_on >= on - dt.timedelta(days=1))) or on - dt.timedelta(days=1)
-    hidden = _last_entry_after(session, pupil.id, old.id, shown_until)
-    if hidden is not None:
-        raise DomainError(_("У ученика есть отметки или пропуски в журнале %(klass)s после %(until)s (последние — "
-                            "%(last)s): в журнале класса их не было бы видно. Укажите дату после них или "
-                            "исправьте журнал.", until=formats.format_date(shown_until),
-                            last=formats.format_date(hidden), klass=old.name))
+    _refuse_hidden_entries(session, pupil.id, old, on)
     later = current.ends_on
     current.ends_on = on - dt.timedelta(days=1)
     moved = ClassMembership(pupil_id=pupil.id, class_group_id=target.id, starts_on=on, ends_on=later,
@@ -90,6 +80,22 @@ def _transfer(session, scope, pupil_id, to_class_id, on, order_number, reason) -
     left_behind = _entries_from(session, pupil.id, old.id, on)
     session.commit()
     return Transferred(moved, old.name, left_behind)
+
+
+def _refuse_hidden_entries(session: Session, pupil_id: int, old: ClassGroup, on: dt.date) -> None:
+    """DomainError when the pupil has marks or absences in the old class's journal that it would no
+    longer show. Entries from the date on stay in the old journal: shown greyed in the period the
+    pupil leaves in, where the pupil is still listed; after it they would be listed nowhere."""
+    last_day = on - dt.timedelta(days=1)
+    shown_until = session.scalar(select(StudyPeriod.ends_on).where(
+        StudyPeriod.school_id == old.school_id, StudyPeriod.starts_on <= last_day,
+        StudyPeriod.ends_on >= last_day)) or last_day
+    hidden = _last_entry_after(session, pupil_id, old.id, shown_until)
+    if hidden is not None:
+        raise DomainError(_("У ученика есть отметки или пропуски в журнале %(klass)s после %(until)s (последние — "
+                            "%(last)s): в журнале класса их не было бы видно. Укажите дату после них или "
+                            "исправьте журнал.", until=formats.format_date(shown_until),
+                            last=formats.format_date(hidden), klass=old.name))
 
 
 def _last_entry_after(session: Session, pupil_id: int, class_group_id: int, day: dt.date) -> dt.date | None:

@@ -291,15 +291,7 @@ def replace_subject(session: Session, lesson: LessonAt, replacement_id: int, rea
 def change_room(session: Session, lesson: LessonAt, room_id: int | None) -> Substitution | None:
     """The lesson is given in `room_id` that day (None: back to the timetable's room)."""
     try:
-        room = None
-        if room_id is not None:
-            room = session.get(Room, room_id)
-            if room is None or room.school_id != lesson.class_group.school_id:
-                raise DomainError(_("Выберите кабинет своей школы."))
-            taken = next((c for c in free_rooms(session, lesson) if c.room.id == room.id), None)
-            if taken is not None and taken.busy_with:
-                raise DomainError(_("«%(room)s» в это время уже занят: %(cls)s. Выберите свободный кабинет.",
-                                    room=room.name, cls=taken.busy_with), code="clash")
+        room = None if room_id is None else _free_room(session, lesson, room_id)
     except DomainError:
         session.rollback()
         raise
@@ -313,6 +305,18 @@ def change_room(session: Session, lesson: LessonAt, room_id: int | None) -> Subs
     row = lesson.substitution or _row(session, lesson)
     row.room_id = room.id
     return _commit(session, lesson)
+
+
+def _free_room(session: Session, lesson: LessonAt, room_id: int) -> Room:
+    """The school's room `room_id` if it is free at the lesson's time, else DomainError."""
+    room = session.get(Room, room_id)
+    if room is None or room.school_id != lesson.class_group.school_id:
+        raise DomainError(_("Выберите кабинет своей школы."))
+    taken = next((c for c in free_rooms(session, lesson) if c.room.id == room.id), None)
+    if taken is not None and taken.busy_with:
+        raise DomainError(_("«%(room)s» в это время уже занят: %(cls)s. Выберите свободный кабинет.",
+                            room=room.name, cls=taken.busy_with), code="clash")
+    return room
 
 
 def cancel_lesson(session: Session, lesson: LessonAt, reason: str | None) -> Substitution:

@@ -12,6 +12,7 @@ from flask_login import current_user
 from app import uploads
 from app.errors import DomainError
 from app.extensions import db
+from app.http import limit_uploads, upload_limit_mb
 from app.messages import threads
 from app.models import Message, MessageAttachment, MessageThread
 from app.security import roles as R
@@ -79,7 +80,8 @@ class MessagesView(BaseView):
                 return redirect(url_for("MessagesView.thread", thread_id=thread.id))
         return self.render_template("messages/new.html", targets=threads.targets(db.session, scope), form=form,
                                     role=scope.role, parent=scope.role == R.PARENT, accept=uploads.ACCEPT,
-                                    types=uploads.TYPES, max_mb=uploads.MAX_UPLOAD_MB, max_files=threads.MAX_FILES)
+                                    types=uploads.TYPES, max_mb=upload_limit_mb("MessagesView.new"),
+                                    max_files=threads.MAX_FILES)
 
     @expose("/<int:thread_id>", methods=["GET", "POST"])
     @has_access
@@ -100,7 +102,7 @@ class MessagesView(BaseView):
         except NotInScope:
             abort(404)
         return self.render_template("messages/thread.html", page=page, accept=uploads.ACCEPT, types=uploads.TYPES,
-                                    max_mb=uploads.MAX_UPLOAD_MB, body=request.form.get("body", ""))
+                                    max_mb=upload_limit_mb("MessagesView.thread"), body=request.form.get("body", ""))
 
     @expose("/file/<int:attachment_id>")
     @has_access
@@ -140,4 +142,5 @@ def messages_link() -> dict | None:
 
 def register(appbuilder) -> None:
     appbuilder.add_view_no_menu(MessagesView)
+    limit_uploads(current_app, uploads.MAX_UPLOAD_BYTES, "MessagesView.new", "MessagesView.thread")
     current_app.jinja_env.globals["messages_link"] = messages_link

@@ -12,7 +12,8 @@ import openpyxl
 import pytest
 
 from app.http import MB, upload_limit
-from app.models import HomeworkFile, ImportBatch, Material, PlanTopic, Pupil, ReadinessEvidence, Staff
+from app.models import (HomeworkFile, ImportBatch, Material, Message, MessageAttachment, PlanTopic, Pupil,
+                        ReadinessEvidence, Staff)
 from app.views.base import UploadField
 from tests.hostile_xlsx import shared_strings_bomb
 from tests.rollout_helpers import make_campaign
@@ -50,13 +51,15 @@ PAGES = [
                "Задачи.pdf", ("docx", "jpg", "pdf", "png", "xlsx"), (("lesson_id", "{lesson}"), ("text", "№ 1"))),
     UploadPage("teacher", "/plan/{assignment}/", "ThematicPlanView.preview", "/plan/{assignment}/preview", "ктп.csv",
                ("xlsx", "csv")),
+    UploadPage("teacher", "/messages/new", "MessagesView.new", "/messages/new", "Вопрос.pdf",
+               ("docx", "jpg", "pdf", "png", "xlsx"), (("subject", "Вопрос"), ("body", "Текст"))),
 ]
 
 
 def _stored(session) -> list:
     """What an upload could have written."""
     return [session.query(model).count() for model in (Pupil, Staff, ImportBatch, ReadinessEvidence, PlanTopic,
-                                                                HomeworkFile)] + [
+                                                                HomeworkFile, Message, MessageAttachment)] + [
         (m.title, m.filename, m.data) for m in session.query(Material).order_by(Material.id)]
 
 
@@ -118,7 +121,7 @@ def test_every_upload_form_is_among_the_pages_above(app):
     templates = {path.relative_to(root).as_posix() for path in root.rglob("*.html")
                  if 'type="file"' in path.read_text(encoding="utf-8")}
     assert templates == {"timetable/import.html", "people/staff_import.html", "monitoring/import.html",
-                         "rollout/readiness.html", "journal/grid.html", "plan/plan.html"}
+                         "rollout/readiness.html", "journal/grid.html", "plan/plan.html", "messages/_files.html"}
     fab_forms = {f"{view.endpoint}.{kind}" for view in app.appbuilder.baseviews for kind in ("add", "edit")
                  if any(getattr(field, "field_class", None) is UploadField
                         for field in (getattr(view, f"{kind}_form_extra_fields", None) or {}).values())}

@@ -390,6 +390,10 @@
   }
 
   if (plannedButton) {
+    // A topic typed by hand takes the button's place: Tab goes on to the homework.
+    document.getElementById("lesson-topic").addEventListener("input", function (event) {
+      plannedButton.hidden = !event.target.placeholder || !!event.target.value;
+    });
     plannedButton.addEventListener("click", function () {
       var topic = document.getElementById("lesson-topic");
       topic.value = topic.placeholder;
