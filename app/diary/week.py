@@ -142,14 +142,10 @@ class DiaryDay:
     homework: list[DiaryHomework] = field(default_factory=list)  # due this day, no lesson of its subject
 
 
-@dataclass
-class DiaryWeek:
-    pupil: PupilCard
+class SchoolWeek:
+    """Monday to Saturday from a `monday` attribute: the diary's week and the teacher's."""
+
     monday: dt.date
-    state: str
-    days: list[DiaryDay] = field(default_factory=list)
-    period_name: str | None = None  # the study period most of the week belongs to
-    holiday_name: str | None = None  # set with state HOLIDAY
 
     @property
     def saturday(self) -> dt.date:
@@ -162,6 +158,16 @@ class DiaryWeek:
     @property
     def next_monday(self) -> dt.date:
         return self.monday + dt.timedelta(days=7)
+
+
+@dataclass
+class DiaryWeek(SchoolWeek):
+    pupil: PupilCard
+    monday: dt.date
+    state: str
+    days: list[DiaryDay] = field(default_factory=list)
+    period_name: str | None = None  # the study period most of the week belongs to
+    holiday_name: str | None = None  # set with state HOLIDAY
 
     @property
     def lesson_count(self) -> int:

@@ -20,7 +20,7 @@ from sqlalchemy import Date, Integer, and_, bindparam, func, or_, select, union
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import Select
 
-from app.diary.week import CalendarPeriod, load_periods
+from app.diary.week import DAYS_SHOWN, CalendarPeriod, SchoolWeek, load_periods
 from app.journal import assessment, grading
 from app.models import (
     Absence,
@@ -49,7 +49,6 @@ from app.security.clauses import on_row
 from app.security.scope import CLAUSES_KEPT, Scope, journal_assignments, visible
 from app.today.registry import Block, day_name
 
-WEEK_DAYS = 6  # Monday to Saturday
 TOPIC_DAYS = 14  # «lessons of the past two weeks without a topic»
 TOPICS_LISTED = 20  # the rest are counted
 
@@ -172,7 +171,7 @@ def lessons_of_the_day(session: Session, scope: Scope, day: dt.date) -> TeacherD
 # --- the week ------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class TeacherWeek:
+class TeacherWeek(SchoolWeek):
     monday: dt.date
     today: dt.date
     cells: dict[tuple[dt.date, int], list[TeacherLesson]]  # (date, lesson number) -> lessons
@@ -182,27 +181,15 @@ class TeacherWeek:
     @property
     def days(self) -> list[tuple[dt.date, str]]:
         """(date, untranslated weekday name), Monday to Saturday."""
-        dates = [self.monday + dt.timedelta(days=n) for n in range(WEEK_DAYS)]
+        dates = [self.monday + dt.timedelta(days=n) for n in range(DAYS_SHOWN)]
         return [(date, day_name(date)) for date in dates]
-
-    @property
-    def saturday(self) -> dt.date:
-        return self.monday + dt.timedelta(days=WEEK_DAYS - 1)
-
-    @property
-    def previous_monday(self) -> dt.date:
-        return self.monday - dt.timedelta(days=7)
-
-    @property
-    def next_monday(self) -> dt.date:
-        return self.monday + dt.timedelta(days=7)
 
 
 def teacher_week(session: Session, scope: Scope, day: dt.date, today: dt.date) -> TeacherWeek:
     """The teacher's lessons of the week (Monday to Saturday) that holds `day`, as a grid of lesson
     numbers × days; `today` is marked by the page. One statement."""
     monday = day - dt.timedelta(days=day.weekday())
-    lessons = teacher_lessons(session, scope, monday, monday + dt.timedelta(days=WEEK_DAYS - 1))
+    lessons = teacher_lessons(session, scope, monday, monday + dt.timedelta(days=DAYS_SHOWN - 1))
     cells: dict[tuple[dt.date, int], list[TeacherLesson]] = defaultdict(list)
     times: dict[int, tuple[dt.time, dt.time]] = {}
     for lesson in lessons:
